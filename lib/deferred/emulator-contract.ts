@@ -1,0 +1,14 @@
+/**
+ * What the app and the local emulator agree on. The emulator signs OIDC tokens with its own key;
+ * the handler trusts that issuer only when CLOUD_TASKS_EMULATOR_HOST is set (never on Cloud Run).
+ */
+export const EMULATOR_ISSUER = 'https://cloud-tasks-emulator.local';
+/** Google's PEM format (`{ kid: PEM }`), as at https://www.googleapis.com/oauth2/v1/certs. */
+export const EMULATOR_PEM_CERTS_PATH = '/oauth2/v1/certs';
+/** The same keys as a JWKS, as at https://www.googleapis.com/oauth2/v3/certs. */
+export const EMULATOR_JWKS_PATH = '/oauth2/v3/certs';
+/**
+ * Response header the handler sets on every answer so that the emulator (and logs) can tell
+ * a permanent failure (2xx, but dead-lettered) from a success.
+ */
+export const OUTCOME_HEADER = 'x-deferred-outcome';

@@ -1,0 +1,49 @@
+import superjson from 'superjson';
+
+/**
+ * The body of every deferred task: which function to run and its arguments.
+ * superjson keeps Dates, Maps, Sets, BigInts and undefined intact across the trip.
+ * `v` versions the format so that a task enqueued by an older deploy is still understood.
+ */
+export interface TaskEnvelope {
+  v: 1;
+  /** The deferrable function's stable id. */
+  fn: string;
+  args: unknown[];
+  /** When `defer` created the task (ms since epoch): the start of its retry window. */
+  enqueuedAt: number;
+}
+
+export const ENVELOPE_VERSION = 1;
+
+export class EnvelopeDecodeError extends Error {
+  override name = 'EnvelopeDecodeError';
+}
+
+export function encodeEnvelope(fn: string, args: unknown[], enqueuedAt = Date.now()): Uint8Array {
+  const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt };
+  return new TextEncoder().encode(superjson.stringify(envelope));
+}
+
+/** Decodes a task body; throws `EnvelopeDecodeError` for anything that can never run. */
+export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new EnvelopeDecodeError('task body is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = superjson.parse(text);
+  } catch (error) {
+    throw new EnvelopeDecodeError(`task body is not a superjson envelope: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null) throw new EnvelopeDecodeError('task body is not an object');
+  const { v, fn, args, enqueuedAt } = value as Record<string, unknown>;
+  if (v !== ENVELOPE_VERSION) throw new EnvelopeDecodeError(`unsupported envelope version ${String(v)}`);
+  if (typeof fn !== 'string' || fn === '') throw new EnvelopeDecodeError('envelope has no function id (fn)');
+  if (!Array.isArray(args)) throw new EnvelopeDecodeError('envelope args is not an array');
+  const created = typeof enqueuedAt === 'number' && Number.isFinite(enqueuedAt) ? enqueuedAt : Date.now();
+  return { v: ENVELOPE_VERSION, fn, args, enqueuedAt: created };
+}
