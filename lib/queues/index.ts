@@ -1,0 +1,15 @@
+/**
+ * queue.yaml for Cloud Tasks: App Engine's format and rules, mapped to Cloud Tasks queues, and a
+ * plan/apply deployer. The handler, defer(), the jest stub and the emulator import from here.
+ */
+export type { CloudTasksQueueSettings, QueueDefinition, QueueFile, QueueYamlProblem, RetryConfig, RetryParameters, SourcePosition } from './types';
+export { QueueYamlError, QueuesApiError, QueuesUsageError, formatProblem } from './errors';
+export { APP_ENGINE_DEFAULTS, APP_ENGINE_LIMITS } from './defaults';
+export { parseQueueYaml, loadQueueYaml } from './parse';
+export { toCloudTasksQueue } from './map';
+export { backoffSeconds, shouldRetry } from './retry-policy';
+export { parseRate, parseAgeLimit } from './units';
+export { planQueues, diffQueue, MANAGED_FIELDS } from './plan';
+export type { FieldChange, LiveQueue, PlanOptions, QueueField, QueuePlan, QueuePlanItem } from './plan';
+export { applyPlan } from './apply';
+export type { AppliedAction, ApplyResult, QueueAdmin } from './apply';

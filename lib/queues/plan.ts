@@ -1,0 +1,102 @@
+import type { CloudTasksQueueSettings, QueueFile, SourcePosition } from './types';
+import { toCloudTasksQueue } from './map';
+
+/** A queue as Cloud Tasks reports it; DISABLED is what a queue.yaml upload leaves behind. */
+export interface LiveQueue extends Omit<CloudTasksQueueSettings, 'state'> {
+  state: CloudTasksQueueSettings['state'] | 'DISABLED' | 'STATE_UNSPECIFIED';
+}
+
+/**
+ * A field the deployer manages, named as in the API's updateMask (camelCase: the REST client
+ * copies the paths into the query string verbatim). `state` is changed with pause/resume.
+ */
+export const MANAGED_FIELDS = [
+  'state',
+  'rateLimits.maxDispatchesPerSecond',
+  'rateLimits.maxConcurrentDispatches',
+  'retryConfig.maxAttempts',
+  'retryConfig.maxRetryDuration',
+  'retryConfig.minBackoff',
+  'retryConfig.maxBackoff',
+  'retryConfig.maxDoublings',
+] as const;
+export type QueueField = (typeof MANAGED_FIELDS)[number];
+
+export interface FieldChange {
+  field: QueueField;
+  from: string | number;
+  to: string | number;
+}
+
+export type QueuePlanItem =
+  | { action: 'create'; name: string; desired: CloudTasksQueueSettings; position: SourcePosition }
+  | { action: 'update'; name: string; desired: CloudTasksQueueSettings; live: LiveQueue; changes: FieldChange[]; position: SourcePosition }
+  | { action: 'unchanged'; name: string; desired: CloudTasksQueueSettings; live: LiveQueue; position: SourcePosition }
+  /** In Cloud Tasks but not in the file: never deleted; paused only with `pauseMissing`. */
+  | { action: 'missing'; name: string; live: LiveQueue; pause: boolean };
+
+export interface PlanOptions {
+  /** Pause live queues that queue.yaml does not list. @default false (they are only reported) */
+  pauseMissing?: boolean;
+}
+
+export interface QueuePlan {
+  file: string;
+  items: QueuePlanItem[];
+  /** True when applying would change something: what `check` fails on. */
+  hasChanges: boolean;
+  counts: Record<QueuePlanItem['action'], number>;
+}
+
+/** Compares the file's queues with the live ones; pure, so a plan is easy to test and to print. */
+export function planQueues(file: QueueFile, live: LiveQueue[], options: PlanOptions = {}): QueuePlan {
+  const liveByName = new Map(live.map((q) => [q.name, q]));
+  const items: QueuePlanItem[] = [];
+  for (const def of file.queues) {
+    const desired = toCloudTasksQueue(def);
+    const current = liveByName.get(def.name);
+    if (!current) {
+      items.push({ action: 'create', name: def.name, desired, position: def.position });
+      continue;
+    }
+    const changes = diffQueue(desired, current);
+    items.push(
+      changes.length > 0
+        ? { action: 'update', name: def.name, desired, live: current, changes, position: def.position }
+        : { action: 'unchanged', name: def.name, desired, live: current, position: def.position },
+    );
+  }
+  const inFile = new Set(file.queues.map((q) => q.name));
+  for (const q of [...live].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (inFile.has(q.name)) continue;
+    // Only a running queue needs pausing; a paused or disabled one already matches the intent.
+    items.push({ action: 'missing', name: q.name, live: q, pause: Boolean(options.pauseMissing) && q.state === 'RUNNING' });
+  }
+  const counts = { create: 0, update: 0, unchanged: 0, missing: 0 };
+  for (const item of items) counts[item.action]++;
+  const hasChanges = items.some((i) => i.action === 'create' || i.action === 'update' || (i.action === 'missing' && i.pause));
+  return { file: file.file, items, hasChanges, counts };
+}
+
+/** Fields whose live value differs from the file's; durations compared to the millisecond. */
+export function diffQueue(desired: CloudTasksQueueSettings, live: LiveQueue): FieldChange[] {
+  const changes: FieldChange[] = [];
+  const cmp = (field: QueueField, from: number, to: number, unit = '') => {
+    if (Math.abs(from - to) > 1e-3) changes.push({ field, from: unit ? `${fmt(from)}${unit}` : from, to: unit ? `${fmt(to)}${unit}` : to });
+  };
+  if (live.state !== desired.state) changes.push({ field: 'state', from: live.state, to: desired.state });
+  // A paused `rate: 0` queue keeps whatever rate it had: Cloud Tasks has no rate of 0, pausing is the equivalent.
+  if (desired.state === 'RUNNING') cmp('rateLimits.maxDispatchesPerSecond', live.rateLimits.maxDispatchesPerSecond, desired.rateLimits.maxDispatchesPerSecond);
+  cmp('rateLimits.maxConcurrentDispatches', live.rateLimits.maxConcurrentDispatches, desired.rateLimits.maxConcurrentDispatches);
+  const [l, d] = [live.retryConfig, desired.retryConfig];
+  cmp('retryConfig.maxAttempts', l.maxAttempts, d.maxAttempts);
+  cmp('retryConfig.maxRetryDuration', l.maxRetryDurationSeconds, d.maxRetryDurationSeconds, 's');
+  cmp('retryConfig.minBackoff', l.minBackoffSeconds, d.minBackoffSeconds, 's');
+  cmp('retryConfig.maxBackoff', l.maxBackoffSeconds, d.maxBackoffSeconds, 's');
+  cmp('retryConfig.maxDoublings', l.maxDoublings, d.maxDoublings);
+  return changes;
+}
+
+function fmt(n: number): string {
+  return String(Math.round(n * 1000) / 1000);
+}

@@ -1,0 +1,75 @@
+/** Where something is in queue.yaml; line and column start at 1, as editors show them. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** App Engine's retry_parameters, as written (after validation; durations parsed to seconds). */
+export interface RetryParameters {
+  /** task_retry_limit: retries after the first attempt (>= 0). */
+  taskRetryLimit?: number;
+  /** task_age_limit, e.g. `2d`, `1.5h`: seconds (> 0) and the text as written. */
+  taskAgeLimit?: { seconds: number; text: string };
+  minBackoffSeconds?: number;
+  maxBackoffSeconds?: number;
+  maxDoublings?: number;
+}
+
+/** App Engine's view of one queue (one entry of queue.yaml), with its position for messages. */
+export interface QueueDefinition {
+  name: string;
+  /** Only push queues exist in Cloud Tasks; a pull queue is a validation error. */
+  mode: 'push';
+  /** `rate` in tasks per second (0 = paused) and the text as written (`5/s`, `6/m`, `0`). */
+  rate: { perSecond: number; text: string };
+  bucketSize?: number;
+  maxConcurrentRequests?: number;
+  retryParameters?: RetryParameters;
+  /** Parsed for App Engine compatibility; Cloud Tasks ignores it (a warning says so). */
+  target?: string;
+  /** Position of the queue's entry (its `- name:` item) in the file. */
+  position: SourcePosition;
+}
+
+/** Cloud Tasks' view of one queue: what the API's Queue resource holds, durations in seconds. */
+export interface CloudTasksQueueSettings {
+  /** Short queue id, e.g. "default" (not the full resource name). */
+  name: string;
+  /** rate 0 in queue.yaml => PAUSED. */
+  state: 'RUNNING' | 'PAUSED';
+  rateLimits: {
+    /** rate in tasks per second; 0 when the queue is paused by `rate: 0`. */
+    maxDispatchesPerSecond: number;
+    maxConcurrentDispatches: number;
+    /** bucket_size; output-only in the API (Cloud Tasks picks it), kept for the emulator. */
+    maxBurstSize: number;
+  };
+  retryConfig: {
+    /** -1 = unlimited. */
+    maxAttempts: number;
+    /** 0 = unlimited. */
+    maxRetryDurationSeconds: number;
+    minBackoffSeconds: number;
+    maxBackoffSeconds: number;
+    maxDoublings: number;
+  };
+}
+
+export type RetryConfig = CloudTasksQueueSettings['retryConfig'];
+
+/** One thing wrong (error) or worth knowing (warning) in queue.yaml. */
+export interface QueueYamlProblem extends SourcePosition {
+  /** The key the problem is about (`rate`, `retry_parameters.task_age_limit`), when there is one. */
+  key?: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** A parsed, valid queue.yaml. */
+export interface QueueFile {
+  file: string;
+  queues: QueueDefinition[];
+  /** Settings that are valid App Engine but have no effect in Cloud Tasks. */
+  warnings: QueueYamlProblem[];
+}

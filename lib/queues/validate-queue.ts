@@ -1,0 +1,116 @@
+import { isMap, type Node, type Pair } from 'yaml';
+import { APP_ENGINE_LIMITS } from './defaults';
+import { asNumber, describe, type ProblemCollector, scalarValue } from './problems';
+import type { QueueDefinition } from './types';
+import { parseRate } from './units';
+import { validateRetryParameters } from './validate-retry';
+
+export const QUEUE_KEYS = ['name', 'mode', 'rate', 'bucket_size', 'max_concurrent_requests', 'retry_parameters', 'target', 'acl'] as const;
+type QueueKey = (typeof QUEUE_KEYS)[number];
+
+/**
+ * Validates one entry of the `queue:` list. Reports every problem it finds and returns the
+ * definition only when the entry is usable (a name, a rate, push mode, no errors).
+ */
+export function validateQueueEntry(node: Node, problems: ProblemCollector): QueueDefinition | undefined {
+  if (!isMap(node)) {
+    problems.error(node, undefined, `each entry under "queue:" must be a mapping with at least name and rate (e.g. "- name: default" then "  rate: 5/s"), got ${describe(scalarValue(node) ?? node.toString())}`);
+    return undefined;
+  }
+  const errorsBefore = problems.errorCount;
+  const fields = new Map<QueueKey, Pair<Node, Node>>();
+  for (const pair of node.items as Pair<Node, Node>[]) {
+    const key = String(scalarValue(pair.key));
+    if ((QUEUE_KEYS as readonly string[]).includes(key)) fields.set(key as QueueKey, pair);
+    else problems.error(pair.key, key, `Unknown key "${key}" in a queue entry; allowed keys: ${QUEUE_KEYS.join(', ')}`);
+  }
+  const valueNode = (k: QueueKey) => fields.get(k)?.value ?? null;
+  const at = (k: QueueKey) => fields.get(k)?.value ?? fields.get(k)?.key ?? node;
+
+  const name = validateName(fields.has('name') ? scalarValue(valueNode('name')) : undefined, at('name'), problems);
+  const label = name ?? String(scalarValue(valueNode('name')) ?? '(unnamed)');
+
+  const mode = scalarValue(valueNode('mode')) ?? 'push';
+  if (mode === 'pull') {
+    problems.error(at('mode'), 'mode', `queue "${label}" is a pull queue: Cloud Tasks has no pull queues (only App Engine did). Remove it, or use Pub/Sub for pull-style work.`);
+    return undefined;
+  }
+  if (mode !== 'push') problems.error(at('mode'), 'mode', `Value ${describe(mode)} for mode does not match expression "(pull)|(push)"; Cloud Tasks supports push only: remove mode or write "mode: push"`);
+
+  const rate = validateRate(fields.has('rate') ? scalarValue(valueNode('rate')) : undefined, fields.has('rate') ? at('rate') : node, label, problems);
+
+  let bucketSize: number | undefined;
+  if (fields.has('bucket_size')) {
+    const n = asNumber(scalarValue(valueNode('bucket_size')));
+    if (n === undefined || !Number.isInteger(n) || n < 0 || n > APP_ENGINE_LIMITS.maxBucketSize) {
+      problems.error(at('bucket_size'), 'bucket_size', `bucket_size must be a whole number from 0 to ${APP_ENGINE_LIMITS.maxBucketSize}, got ${describe(scalarValue(valueNode('bucket_size')))}`);
+    } else {
+      bucketSize = n;
+      problems.warning(at('bucket_size'), 'bucket_size', `bucket_size cannot be set through the Cloud Tasks API (max_burst_size is output-only; Cloud Tasks derives it from the rate): ${n} is ignored`);
+    }
+  }
+
+  let maxConcurrentRequests: number | undefined;
+  if (fields.has('max_concurrent_requests')) {
+    const raw = scalarValue(valueNode('max_concurrent_requests'));
+    const n = asNumber(raw);
+    if (n === undefined || !Number.isInteger(n) || n < 1 || n > APP_ENGINE_LIMITS.maxConcurrentRequests) {
+      problems.error(at('max_concurrent_requests'), 'max_concurrent_requests', `max_concurrent_requests must be a whole number from 1 to ${APP_ENGINE_LIMITS.maxConcurrentRequests}, got ${describe(raw)}`);
+    } else maxConcurrentRequests = n;
+  }
+
+  const retryParameters = fields.has('retry_parameters') ? validateRetryParameters(valueNode('retry_parameters'), label, problems) : undefined;
+
+  let target: string | undefined;
+  if (fields.has('target')) {
+    target = String(scalarValue(valueNode('target')) ?? '');
+    problems.warning(at('target'), 'target', `target cannot be set through the Cloud Tasks API for HTTP tasks: "${target}" is ignored (each task's URL comes from defer())`);
+  }
+  if (fields.has('acl')) {
+    problems.warning(at('acl'), 'acl', 'acl is ignored by Cloud Tasks: grant roles/cloudtasks.enqueuer on the queue with IAM instead');
+  }
+
+  if (name === undefined || rate === undefined || problems.errorCount > errorsBefore) return undefined;
+  return {
+    name,
+    mode: 'push',
+    rate,
+    ...(bucketSize !== undefined && { bucketSize }),
+    ...(maxConcurrentRequests !== undefined && { maxConcurrentRequests }),
+    ...(retryParameters && Object.keys(retryParameters).length > 0 && { retryParameters }),
+    ...(target !== undefined && { target }),
+    position: problems.at(node),
+  };
+}
+
+function validateName(value: unknown, at: Node, problems: ProblemCollector): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    problems.error(at, 'name', 'Missing required value "name": every queue needs a name (letters, digits and hyphens, up to 100)');
+    return undefined;
+  }
+  const name = String(value);
+  if (!APP_ENGINE_LIMITS.namePattern.test(name)) {
+    const why = name.length > 100 ? `it is ${name.length} characters long, the maximum is 100` : 'only letters, digits and hyphens are allowed';
+    problems.error(at, 'name', `Value "${name}" for name does not match expression "^[A-Za-z0-9-]{1,100}$": ${why}`);
+    return undefined;
+  }
+  return name;
+}
+
+function validateRate(value: unknown, at: Node, queue: string, problems: ProblemCollector): QueueDefinition['rate'] | undefined {
+  if (value === undefined || value === null) {
+    problems.error(at, 'rate', `Missing required value "rate" for push queue "${queue}": write e.g. "rate: 5/s" (or "rate: 0" to keep the queue paused)`);
+    return undefined;
+  }
+  const text = String(value).trim();
+  const perSecond = parseRate(text);
+  if (perSecond === undefined) {
+    problems.error(at, 'rate', `Rate "${text}" is invalid: write a number per s, m, h or d (e.g. 5/s, 6/m, 100/h) or 0 to pause`);
+    return undefined;
+  }
+  if (perSecond > APP_ENGINE_LIMITS.maxRatePerSecond) {
+    problems.error(at, 'rate', `Rate "${text}" is invalid: the maximum is ${APP_ENGINE_LIMITS.maxRatePerSecond}/s per queue; split the work over several queues`);
+    return undefined;
+  }
+  return { perSecond, text };
+}
