@@ -1,0 +1,102 @@
+import type { AuthClient } from 'google-auth-library';
+import { isRateLimited, toQueuesApiError } from './api-errors';
+import type { QueueAdmin } from './apply';
+import type { LiveQueue } from './plan';
+import { fromQueueResource, queuePath, type QueueResource, toQueueResource } from './queue-resource';
+
+export interface CloudTasksAdminOptions {
+  project: string;
+  location: string;
+  /**
+   * `host:port` of the local emulator: plain HTTP, no credentials.
+   * @default process.env.CLOUD_TASKS_EMULATOR_HOST (unset = Google, with Application Default Credentials)
+   */
+  emulatorHost?: string;
+  /** Auth client to use instead of ADC (tests pass a PassThroughClient). @default undefined (ADC) */
+  authClient?: AuthClient;
+  /**
+   * Waits before each retry of a call Cloud Tasks answered 429 (the client itself does not retry
+   * those). Their count is the number of retries. @default [1000, 3000, 9000]
+   */
+  rateLimitRetryDelaysMs?: number[];
+}
+
+export const DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS = [1000, 3000, 9000];
+
+type TasksClient = import('@google-cloud/tasks').CloudTasksClient;
+
+/** Under jest, gaxios' own fetch loading fails; looking fetch up per call also lets msw see it. */
+const lateFetch = (url: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(url, init);
+
+async function createClient(options: CloudTasksAdminOptions, emulatorHost: string | undefined): Promise<TasksClient> {
+  // ~400 ms and gRPC's load: only the CLI (and tests) pay it, never the task handler.
+  const { CloudTasksClient } = await import('@google-cloud/tasks');
+  if (emulatorHost) {
+    const { PassThroughClient } = await import('google-auth-library');
+    const [host, port] = splitHostPort(emulatorHost);
+    return new CloudTasksClient({
+      fallback: true,
+      apiEndpoint: host,
+      port,
+      protocol: 'http',
+      authClient: options.authClient ?? new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never),
+    } as ConstructorParameters<typeof CloudTasksClient>[0]);
+  }
+  return new CloudTasksClient({ fallback: true, ...(options.authClient && { authClient: options.authClient }) } as ConstructorParameters<typeof CloudTasksClient>[0]);
+}
+
+function splitHostPort(value: string): [string, number] {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(value.replace(/^https?:\/\//, ''));
+  if (!m) throw new Error(`CLOUD_TASKS_EMULATOR_HOST must be host:port (e.g. 127.0.0.1:8123), got "${value}"`);
+  return [m[1], Number(m[2])];
+}
+
+/** A QueueAdmin over the real @google-cloud/tasks client, in REST mode (works through proxies and with msw). */
+export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdmin & { close(): Promise<void> } {
+  const emulatorHost = options.emulatorHost ?? (process.env.CLOUD_TASKS_EMULATOR_HOST || undefined);
+  const endpoint = emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com';
+  const delays = options.rateLimitRetryDelaysMs ?? DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS;
+  const parent = `projects/${options.project}/locations/${options.location}`;
+  const path = (name: string) => queuePath(options.project, options.location, name);
+  let client: Promise<TasksClient> | undefined;
+  const getClient = () => (client ??= createClient(options, emulatorHost));
+
+  async function call<T>(operation: string, fn: (c: TasksClient) => Promise<T>): Promise<T> {
+    const c = await getClient();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn(c);
+      } catch (err) {
+        if (isRateLimited(err) && attempt < delays.length) {
+          await new Promise((r) => setTimeout(r, delays[attempt]));
+          continue;
+        }
+        throw toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint });
+      }
+    }
+  }
+
+  return {
+    async listQueues(): Promise<LiveQueue[]> {
+      const [queues] = await call(`list queues in ${parent}`, (c) => c.listQueues({ parent }));
+      return (queues as QueueResource[]).map(fromQueueResource);
+    },
+    async createQueue(settings) {
+      await call(`create queue ${settings.name}`, (c) => c.createQueue({ parent, queue: toQueueResource(settings, path(settings.name)) }));
+    },
+    async updateQueue(settings, fields) {
+      await call(`update queue ${settings.name} (${fields.join(', ')})`, (c) =>
+        c.updateQueue({ queue: toQueueResource(settings, path(settings.name), fields), updateMask: { paths: [...fields] } }),
+      );
+    },
+    async pauseQueue(name) {
+      await call(`pause queue ${name}`, (c) => c.pauseQueue({ name: path(name) }));
+    },
+    async resumeQueue(name) {
+      await call(`resume queue ${name}`, (c) => c.resumeQueue({ name: path(name) }));
+    },
+    async close() {
+      if (client) await (await client).close();
+    },
+  };
+}
