@@ -10,8 +10,10 @@ export interface TaskEnvelope {
   /** The deferrable function's stable id. */
   fn: string;
   args: unknown[];
-  /** When `defer` created the task (ms since epoch): the start of its retry window. */
+  /** When `defer` created the task (ms since epoch). */
   enqueuedAt: number;
+  /** When the first attempt was due (ms since epoch), if later than `enqueuedAt`: where Cloud Tasks' max retry duration starts. */
+  scheduledAt?: number;
 }
 
 export const ENVELOPE_VERSION = 1;
@@ -20,8 +22,9 @@ export class EnvelopeDecodeError extends Error {
   override name = 'EnvelopeDecodeError';
 }
 
-export function encodeEnvelope(fn: string, args: unknown[], enqueuedAt = Date.now()): Uint8Array {
-  const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt };
+export function encodeEnvelope(fn: string, args: unknown[], times: { enqueuedAt?: number; scheduledAt?: number } = {}): Uint8Array {
+  const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: times.enqueuedAt ?? Date.now() };
+  if (times.scheduledAt !== undefined && times.scheduledAt > envelope.enqueuedAt) envelope.scheduledAt = times.scheduledAt;
   return new TextEncoder().encode(superjson.stringify(envelope));
 }
 
@@ -40,10 +43,12 @@ export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
     throw new EnvelopeDecodeError(`task body is not a superjson envelope: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null) throw new EnvelopeDecodeError('task body is not an object');
-  const { v, fn, args, enqueuedAt } = value as Record<string, unknown>;
+  const { v, fn, args, enqueuedAt, scheduledAt } = value as Record<string, unknown>;
   if (v !== ENVELOPE_VERSION) throw new EnvelopeDecodeError(`unsupported envelope version ${String(v)}`);
   if (typeof fn !== 'string' || fn === '') throw new EnvelopeDecodeError('envelope has no function id (fn)');
   if (!Array.isArray(args)) throw new EnvelopeDecodeError('envelope args is not an array');
   const created = typeof enqueuedAt === 'number' && Number.isFinite(enqueuedAt) ? enqueuedAt : Date.now();
-  return { v: ENVELOPE_VERSION, fn, args, enqueuedAt: created };
+  const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: created };
+  if (typeof scheduledAt === 'number' && Number.isFinite(scheduledAt)) envelope.scheduledAt = scheduledAt;
+  return envelope;
 }

@@ -79,7 +79,7 @@ export class PermanentTaskFailure extends DeferredError {
 
 /**
  * Throw from a deferred function to ask for a retry without an error in the logs
- * (App Engine's SingularTaskFailure): the handler answers 503 and logs at DEBUG.
+ * (App Engine's SingularTaskFailure): the handler answers 408 (as App Engine did) and logs at DEBUG.
  */
 export class SingularTaskFailure extends DeferredError {
   override name = 'SingularTaskFailure';

@@ -1,4 +1,7 @@
-export async function POST(req: Request, ctx: { params: Promise<{ suffix?: string[] }> }) {
-  const { suffix } = await ctx.params;
-  return Response.json({ suffix: suffix ?? [], url: req.url });
-}
+// The task handler for /_ah/queue/deferred and everything under it ("%5F" is "_": a folder
+// starting with "_" would be private in the App Router). /_ah/queue/deferred_<suffix> arrives
+// here through the rewrites in next.config.js.
+import { manifest } from '@/app/_tasks/manifest';
+import { createDeferredRoute } from '@/lib/deferred/next';
+
+export const { GET, POST, PUT, PATCH, DELETE } = createDeferredRoute(manifest);

@@ -1,0 +1,32 @@
+/**
+ * The demo's results, in memory. Kept on globalThis: a route handler and a page can be
+ * separate module instances in one Next server process, and both must see the same list.
+ */
+export interface Greeting {
+  name: string;
+  message: string;
+  requestedAt: Date;
+  ranAt: Date;
+  attempt: number;
+  taskName?: string;
+}
+
+export interface AnalyticsPing {
+  event: string;
+  at: Date;
+}
+
+interface DemoStore {
+  greetings: Greeting[];
+  pings: AnalyticsPing[];
+  /** Attempts per key, for the flaky demo function. */
+  attempts: Map<string, number>;
+}
+
+const key = Symbol.for('next-cloud-tasks.demo-store');
+type WithStore = typeof globalThis & { [key]?: DemoStore };
+
+export function demoStore(): DemoStore {
+  const g = globalThis as WithStore;
+  return (g[key] ??= { greetings: [], pings: [], attempts: new Map() });
+}

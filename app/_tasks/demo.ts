@@ -1,0 +1,28 @@
+import { deferrable, getTaskContext, PermanentTaskFailure } from '@/lib/deferred';
+import { demoStore } from './demo-store';
+
+/** Builds a greeting later and records it: what the demo page shows. */
+export const greet = deferrable('demo.greet', async (name: string, requestedAt: Date) => {
+  const { attempt, taskName } = getTaskContext();
+  demoStore().greetings.unshift({ name, message: `Hello, ${name}!`, requestedAt, ranAt: new Date(), attempt, taskName });
+});
+
+/** Fails its first `failures` attempts, then records a greeting: retries, visibly. */
+export const flakyGreet = deferrable('demo.flakyGreet', async (name: string, failures: number) => {
+  const { attempt, taskName } = getTaskContext();
+  if (attempt <= failures) throw new Error(`flaky on purpose: attempt ${attempt} of ${failures + 1}`);
+  demoStore().greetings.unshift({ name, message: `Hello after ${failures} failures, ${name}!`, requestedAt: new Date(), ranAt: new Date(), attempt, taskName });
+});
+
+/** Always throws: retried per its queue, then dead-lettered. */
+export const alwaysFails = deferrable('demo.alwaysFails', async (reason: string) => {
+  throw new Error(`always fails: ${reason}`);
+});
+
+/** Gives up at once: dropped by Cloud Tasks and dead-lettered, never retried. */
+export const rejectForever = deferrable('demo.rejectForever', async (reason: string) => {
+  throw new PermanentTaskFailure(`cannot ever succeed: ${reason}`);
+});
+
+/** Does nothing: for benchmarks of the handler itself. */
+export const noop = deferrable('demo.noop', () => {});

@@ -1,0 +1,16 @@
+import { defer } from '@/lib/deferred';
+import { greet } from '@/app/_tasks/demo';
+import { demoStore } from '@/app/_tasks/demo-store';
+
+/** Defers a greeting from a route handler: POST {"name": "Ada"} answers 202 with the task's name. */
+export async function POST(request: Request) {
+  const { name } = (await request.json().catch(() => ({}))) as { name?: unknown };
+  if (typeof name !== 'string' || !name.trim()) return Response.json({ error: 'body must be {"name": "<text>"}' }, { status: 400 });
+  const task = await defer(greet, [name.trim(), new Date()]);
+  return Response.json({ task }, { status: 202 });
+}
+
+/** The greetings the deferred tasks recorded, newest first. */
+export async function GET() {
+  return Response.json(demoStore().greetings);
+}

@@ -1,0 +1,35 @@
+/**
+ * The Next.js adapter: everything that knows about Next lives in this file.
+ * The core (handleDeferredRequest, defer) takes and returns Web standard objects.
+ */
+import { after } from 'next/server';
+import { handleDeferredRequest, type HandlerOptions } from './handler';
+import type { Manifest } from './registry';
+import { runGuarded, warnOnceAboutCpuOnCloudRun } from './run-in-background';
+
+type RouteHandler = (request: Request) => Promise<Response>;
+
+/**
+ * The task route's handlers, for `app/%5Fah/queue/deferred/[[...suffix]]/route.ts`:
+ * `export const { GET, POST, PUT, PATCH, DELETE } = createDeferredRoute(manifest);`
+ * Every method is exported so that a wrong one gets the contract's 405 with `Allow: POST`.
+ */
+export function createDeferredRoute(manifest: Manifest, options: Omit<HandlerOptions, 'manifest'> = {}) {
+  const handler: RouteHandler = (request) => handleDeferredRequest(request, { ...options, manifest });
+  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
+}
+
+/**
+ * Fire-and-forget work after the response is sent (an analytics ping), on Next's `after()`.
+ * Errors are logged, never thrown or retried. Outside a request (a script, a test) the work
+ * runs in the background instead. For work that must happen, use `defer()`.
+ */
+export function runAfterResponse(work: () => unknown): void {
+  warnOnceAboutCpuOnCloudRun();
+  try {
+    after(() => runGuarded(work));
+  } catch {
+    // after() throws outside a request scope: the work still runs, just not tied to a response.
+    void runGuarded(work);
+  }
+}

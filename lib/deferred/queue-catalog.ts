@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadQueueYaml, parseQueueYaml, toCloudTasksQueue, type CloudTasksQueueSettings, type QueueFile } from '../queues';
+
+/** The app's queues as queue.yaml defines them: `defer` refuses others, the handler reads their retry limits. */
+export interface QueueCatalog {
+  /** The file the queues came from (for messages). */
+  file: string;
+  names: readonly string[];
+  get(name: string): CloudTasksQueueSettings | undefined;
+}
+
+/** App Engine's implicit queue: without a queue.yaml, only `default` exists, at 5 tasks/s. */
+const IMPLICIT_DEFAULT_QUEUE = 'queue:\n- name: default\n  rate: 5/s\n';
+
+export function catalogFrom(file: QueueFile): QueueCatalog {
+  const byName = new Map(file.queues.map((queue) => [queue.name, toCloudTasksQueue(queue)]));
+  return { file: file.file, names: [...byName.keys()], get: (name) => byName.get(name) };
+}
+
+/** Path of queue.yaml: DEFERRED_QUEUE_YAML, else queue.yaml in the working directory. */
+export function queueYamlPath(env: Record<string, string | undefined> = process.env): string {
+  return resolve(env.DEFERRED_QUEUE_YAML?.trim() || 'queue.yaml');
+}
+
+function loadCatalog(): QueueCatalog {
+  const path = queueYamlPath();
+  if (!existsSync(path) && !process.env.DEFERRED_QUEUE_YAML) {
+    return catalogFrom(parseQueueYaml(IMPLICIT_DEFAULT_QUEUE, `${path} (absent: only the default queue exists)`));
+  }
+  // A named file that is missing, or an invalid one, is an error naming the file and line.
+  return catalogFrom(loadQueueYaml(path));
+}
+
+let catalog: QueueCatalog | undefined;
+
+/** Loaded once per process, on first use (never on the handler's success path). */
+export function queueCatalog(): QueueCatalog {
+  return (catalog ??= loadCatalog());
+}
+
+/** Replaces the catalog (tests, the jest stub); `undefined` reloads queue.yaml on next use. */
+export function setQueueCatalog(next: QueueCatalog | undefined): void {
+  catalog = next;
+}

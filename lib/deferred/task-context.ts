@@ -1,0 +1,60 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What Cloud Tasks tells a handler about the delivery, from the `X-CloudTasks-*` headers. */
+export interface TaskHeaders {
+  queueName?: string;
+  /** The short task id (not the full resource name). */
+  taskName?: string;
+  /** Attempts before this one, 5xx included; 0 on the first attempt. */
+  retryCount: number;
+  /** Responses received before this one, 5xx excluded. */
+  executionCount: number;
+  /** When this attempt was scheduled. */
+  eta?: Date;
+  /** HTTP status of the previous attempt, on retries. */
+  previousResponse?: number;
+  retryReason?: string;
+}
+
+/** Available inside a deferred function through `getTaskContext()`. */
+export interface TaskContext extends TaskHeaders {
+  functionId: string;
+  /** 1 on the first attempt. */
+  attempt: number;
+  /** When `defer` created the task. */
+  enqueuedAt: Date;
+  /** Cloud Trace id of the request that deferred the task, when known. */
+  traceId?: string;
+}
+
+function count(value: string | null): number {
+  const n = Number(value);
+  return value !== null && Number.isInteger(n) && n >= 0 ? n : 0;
+}
+
+export function readTaskHeaders(headers: Headers): TaskHeaders {
+  const eta = Number(headers.get('x-cloudtasks-tasketa'));
+  const previous = Number(headers.get('x-cloudtasks-taskpreviousresponse'));
+  return {
+    queueName: headers.get('x-cloudtasks-queuename') ?? undefined,
+    taskName: headers.get('x-cloudtasks-taskname') ?? undefined,
+    retryCount: count(headers.get('x-cloudtasks-taskretrycount')),
+    executionCount: count(headers.get('x-cloudtasks-taskexecutioncount')),
+    eta: headers.has('x-cloudtasks-tasketa') && Number.isFinite(eta) ? new Date(eta * 1000) : undefined,
+    previousResponse: headers.has('x-cloudtasks-taskpreviousresponse') && Number.isInteger(previous) ? previous : undefined,
+    retryReason: headers.get('x-cloudtasks-taskretryreason') ?? undefined,
+  };
+}
+
+const storage = new AsyncLocalStorage<TaskContext>();
+
+export function runWithTaskContext<T>(context: TaskContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The running task's context; throws when called outside a deferred function. */
+export function getTaskContext(): TaskContext {
+  const context = storage.getStore();
+  if (!context) throw new Error('getTaskContext() was called outside a deferred task');
+  return context;
+}

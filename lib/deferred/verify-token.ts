@@ -1,0 +1,146 @@
+import { OAuth2Client } from 'google-auth-library';
+import type { HandlerConfig } from './config';
+import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from './emulator-contract';
+
+/** Cloud Tasks' OIDC tokens come from Google's account issuer; nothing else is accepted. */
+const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
+const GOOGLE_PEM_CERTS_URL = 'https://www.googleapis.com/oauth2/v1/certs';
+
+export type TokenVerdict =
+  | { ok: true; email: string }
+  /** 401: no valid token; 403: a valid token of an account not allowed; 503: certs unreachable, retry. */
+  | { ok: false; status: 401 | 403 | 503; reason: string };
+
+/**
+ * One client per certs URL for the life of the process: google-auth-library caches the certs
+ * on the client instance for the response's max-age, so a client per request would fetch
+ * Google's certs on every task.
+ */
+const clients = new Map<string, OAuth2Client>();
+
+function clientFor(certsUrl: string, issuers: string[]): OAuth2Client {
+  let client = clients.get(certsUrl);
+  if (!client) {
+    client = new OAuth2Client({
+      issuers,
+      endpoints: { oauth2FederatedSignonPemCertsUrl: certsUrl },
+      // Node's own fetch, looked up at call time: gaxios' default loads node-fetch through a
+      // dynamic import that fails under jest, and a test's fetch interceptor must be seen.
+      transporterOptions: { fetchImplementation: (url, init) => globalThis.fetch(url, init) },
+    } as ConstructorParameters<typeof OAuth2Client>[0]);
+    clients.set(certsUrl, client);
+  }
+  return client;
+}
+
+/**
+ * A verified token's verdict cannot change before it expires, so repeated deliveries of the
+ * same token (Cloud Tasks reuses one for a while) skip the RSA check. Bounded; oldest evicted.
+ */
+const VERDICT_CACHE_SIZE = 1000;
+const verdicts = new Map<string, { email: string; expiresAtMs: number }>();
+
+function remember(key: string, email: string, expSeconds: number): void {
+  if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.delete(verdicts.keys().next().value!);
+  verdicts.set(key, { email, expiresAtMs: expSeconds * 1000 });
+}
+
+function recall(key: string): string | undefined {
+  const hit = verdicts.get(key);
+  if (!hit) return undefined;
+  if (hit.expiresAtMs <= Date.now()) {
+    verdicts.delete(key);
+    return undefined;
+  }
+  return hit.email;
+}
+
+const deny = (status: 401 | 403 | 503, reason: string): TokenVerdict => ({ ok: false, status, reason });
+
+/** Reads the JOSE header without trusting it: only RS256 with a key id can be a Google token. */
+function headerProblem(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return 'malformed token';
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+  } catch {
+    return 'malformed token header';
+  }
+  const { alg, kid } = (header ?? {}) as { alg?: unknown; kid?: unknown };
+  if (alg !== 'RS256') return `token algorithm ${JSON.stringify(alg)} is not RS256`;
+  if (typeof kid !== 'string') return 'token has no key id';
+  return undefined;
+}
+
+/**
+ * google-auth-library's messages embed the whole token; the caller gets a category instead,
+ * so nothing about the token reaches the logs.
+ */
+function reasonFrom(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const reasons: [RegExp, string][] = [
+    [/^No pem found/, 'unknown signing key'],
+    [/^Invalid token signature/, 'bad signature'],
+    [/too late/, 'token expired'],
+    [/too early/, 'token not yet valid'],
+    [/too far in future/, 'token lifetime too long'],
+    [/^Invalid issuer/, 'wrong issuer'],
+    [/^Wrong recipient/, 'wrong audience'],
+    [/issue time|expiration time|invalid format/, 'token lacks iat or exp'],
+  ];
+  return reasons.find(([pattern]) => pattern.test(message))?.[1] ?? 'invalid token';
+}
+
+function trustFor(config: HandlerConfig): { certsUrl: string; issuers: string[] } {
+  // The emulator's key and issuer are trusted only in emulator mode, which the config refuses on Cloud Run.
+  return config.emulatorHost
+    ? { certsUrl: `http://${config.emulatorHost}${EMULATOR_PEM_CERTS_PATH}`, issuers: [EMULATOR_ISSUER] }
+    : { certsUrl: GOOGLE_PEM_CERTS_URL, issuers: GOOGLE_ISSUERS };
+}
+
+/** Checks `Authorization: Bearer <OIDC token>` as Cloud Tasks sends it. Never throws. */
+export async function verifyTaskToken(authorization: string | null, config: HandlerConfig): Promise<TokenVerdict> {
+  if (!authorization) return deny(401, 'no Authorization header');
+  const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
+  if (!match) return deny(401, 'Authorization is not a Bearer token');
+  const token = match[1];
+  const { certsUrl, issuers } = trustFor(config);
+  const cacheKey = `${certsUrl} ${config.audience} ${token}`;
+  const email = recall(cacheKey) ?? (await verifySignature(token, config.audience, certsUrl, issuers, cacheKey));
+  if (typeof email !== 'string') return email;
+  if (!config.allowedEmails.includes(email)) return deny(403, 'token email is not in the allowed list');
+  return { ok: true, email };
+}
+
+async function verifySignature(
+  token: string,
+  audience: string,
+  certsUrl: string,
+  issuers: string[],
+  cacheKey: string,
+): Promise<string | TokenVerdict> {
+  const problem = headerProblem(token);
+  if (problem) return deny(401, problem);
+  const client = clientFor(certsUrl, issuers);
+  let certs;
+  try {
+    ({ certs } = await client.getFederatedSignonCertsAsync());
+  } catch {
+    return deny(503, `could not fetch the token signing certs from ${certsUrl}`);
+  }
+  let payload;
+  try {
+    // Audience is always passed: without it the library skips the audience check.
+    const ticket = await client.verifySignedJwtWithCertsAsync(token, certs, audience, issuers);
+    payload = ticket.getPayload();
+  } catch (error) {
+    return deny(401, reasonFrom(error));
+  }
+  // The library checks neither email nor email_verified: a valid Google token of any account
+  // (anyone can mint one for our audience) must not run tasks.
+  if (!payload || typeof payload.email !== 'string') return deny(403, 'token has no email');
+  if (payload.email_verified !== true) return deny(403, 'token email is not verified');
+  remember(cacheKey, payload.email, payload.exp);
+  return payload.email;
+}
