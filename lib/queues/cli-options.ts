@@ -70,7 +70,7 @@ Exit codes:
 `;
 
 /** Parses argv (without node and script) and the environment into options. */
-export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): QueuesCliOptions {
+export function parseCliOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): QueuesCliOptions {
   let parsed;
   try {
     parsed = parseArgs({

@@ -1,12 +1,12 @@
 import type { ApplyResult } from './apply';
-import type { QueuePlan, QueuePlanItem } from './plan';
+import { formatValue, type QueuePlan, type QueuePlanItem } from './plan';
 import type { CloudTasksQueueSettings } from './types';
 
 /** Human-readable renderings of a plan: plain text for terminals, Markdown for CI job summaries. */
 
 export function describeSettings(s: CloudTasksQueueSettings): string {
   const r = s.retryConfig;
-  const rate = s.state === 'PAUSED' ? 'paused (rate 0)' : `${+s.rateLimits.maxDispatchesPerSecond.toFixed(6)}/s`;
+  const rate = s.state === 'PAUSED' ? 'paused (rate 0)' : `${formatValue(s.rateLimits.maxDispatchesPerSecond)}/s`;
   return [
     rate,
     `max concurrent ${s.rateLimits.maxConcurrentDispatches}`,
@@ -37,7 +37,7 @@ export function formatPlanText(plan: QueuePlan, target: string): string {
         break;
       case 'update':
         lines.push(`  ~ update     ${item.name}`);
-        for (const c of item.changes) lines.push(`      ${c.field}: ${c.from} -> ${c.to}`);
+        for (const c of item.changes) lines.push(`      ${c.field}: ${formatValue(c.from)} -> ${formatValue(c.to)}`);
         break;
       case 'unchanged':
         lines.push(`  = unchanged  ${item.name}`);
@@ -57,7 +57,7 @@ export function formatPlanMarkdown(plan: QueuePlan, target: string): string {
       case 'create':
         return `| \`${item.name}\` | create | ${describeSettings(item.desired)} |`;
       case 'update':
-        return `| \`${item.name}\` | update | ${item.changes.map((c) => `\`${c.field}\`: ${c.from} → ${c.to}`).join('<br>')} |`;
+        return `| \`${item.name}\` | update | ${item.changes.map((c) => `\`${c.field}\`: ${formatValue(c.from)} → ${formatValue(c.to)}`).join('<br>')} |`;
       case 'unchanged':
         return `| \`${item.name}\` | unchanged | |`;
       case 'missing':

@@ -81,8 +81,11 @@ export function planQueues(file: QueueFile, live: LiveQueue[], options: PlanOpti
 /** Fields whose live value differs from the file's; durations compared to the millisecond. */
 export function diffQueue(desired: CloudTasksQueueSettings, live: LiveQueue): FieldChange[] {
   const changes: FieldChange[] = [];
+  // Durations travel as seconds + nanos: a millisecond is plenty. Rates can be tiny (6/m, 2000/d):
+  // compare those relatively, or 0.0231/s and 0.0235/s would look equal.
   const cmp = (field: QueueField, from: number, to: number, unit = '') => {
-    if (Math.abs(from - to) > 1e-3) changes.push({ field, from: unit ? `${fmt(from)}${unit}` : from, to: unit ? `${fmt(to)}${unit}` : to });
+    const tolerance = unit ? 1e-3 : Math.max(1e-9, Math.abs(to) * 1e-6);
+    if (Math.abs(from - to) > tolerance) changes.push({ field, from: unit ? `${fmt(from)}${unit}` : from, to: unit ? `${fmt(to)}${unit}` : to });
   };
   if (live.state !== desired.state) changes.push({ field: 'state', from: live.state, to: desired.state });
   // A paused `rate: 0` queue keeps whatever rate it had: Cloud Tasks has no rate of 0, pausing is the equivalent.
@@ -99,4 +102,9 @@ export function diffQueue(desired: CloudTasksQueueSettings, live: LiveQueue): Fi
 
 function fmt(n: number): string {
   return String(Math.round(n * 1000) / 1000);
+}
+
+/** A value for display: 6 significant digits, so 2000/d reads 0.0231481, not 0.023148148148148147. */
+export function formatValue(v: string | number): string {
+  return typeof v === 'number' ? String(Number(v.toPrecision(6))) : v;
 }

@@ -9,7 +9,7 @@ import { planQueues, type QueuePlan } from './plan';
 import type { QueueFile } from './types';
 
 export interface RunCliIo {
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** How to reach Cloud Tasks; tests inject an auth client or short 429 delays. @default createCloudTasksAdmin */
