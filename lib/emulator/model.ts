@@ -1,0 +1,90 @@
+/**
+ * What the emulator stores: queues and tasks as plain data. Retries are data too (dispatch
+ * count, first attempt, last response), so a restart resumes exactly where the crash left off.
+ */
+
+export const QUEUE_STATES = ['STATE_UNSPECIFIED', 'RUNNING', 'PAUSED', 'DISABLED'] as const;
+export type QueueState = 'RUNNING' | 'PAUSED';
+
+export const HTTP_METHODS = ['HTTP_METHOD_UNSPECIFIED', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+export type HttpMethod = Exclude<(typeof HTTP_METHODS)[number], 'HTTP_METHOD_UNSPECIFIED'>;
+
+export const TASK_VIEWS = ['VIEW_UNSPECIFIED', 'BASIC', 'FULL'] as const;
+export type TaskView = (typeof TASK_VIEWS)[number];
+
+/** The same shape as lib/queues' `CloudTasksQueueSettings.retryConfig` (numbers in seconds). */
+export interface RetryConfig {
+  /** -1 = unlimited. */
+  maxAttempts: number;
+  /** 0 = unlimited. */
+  maxRetryDurationSeconds: number;
+  minBackoffSeconds: number;
+  maxBackoffSeconds: number;
+  maxDoublings: number;
+}
+
+export interface RateLimits {
+  maxDispatchesPerSecond: number;
+  /** Output only in the API; set from queue.yaml's bucket_size or derived from the rate. */
+  maxBurstSize: number;
+  maxConcurrentDispatches: number;
+}
+
+export interface QueueRecord {
+  /** projects/P/locations/L/queues/Q */
+  name: string;
+  state: QueueState;
+  rateLimits: RateLimits;
+  retryConfig: RetryConfig;
+  stackdriverLoggingConfig?: { samplingRatio: number };
+  purgeTimeMs?: number;
+  /** Where the queue came from, shown on the dashboard. */
+  source: 'api' | 'queue.yaml';
+}
+
+export interface AttemptRecord {
+  scheduleTimeMs: number;
+  dispatchTimeMs: number;
+  responseTimeMs?: number;
+  /** HTTP status of the answer; undefined when there was none (deadline, connection error). */
+  httpStatus?: number;
+  /** google.rpc.Status of the attempt, as Cloud Tasks reports it. */
+  responseStatus?: { code: number; message: string };
+}
+
+/** queued: waiting for its schedule time; running: an attempt is in flight; dead: dead-lettered. */
+export type TaskState = 'queued' | 'running' | 'dead';
+
+export interface TaskRecord {
+  /** projects/P/locations/L/queues/Q/tasks/T */
+  name: string;
+  queue: string;
+  state: TaskState;
+  url: string;
+  httpMethod: HttpMethod;
+  headers: Record<string, string>;
+  /** base64 */
+  body?: string;
+  oidcToken?: { serviceAccountEmail: string; audience?: string };
+  scheduleTimeMs: number;
+  createTimeMs: number;
+  dispatchDeadlineSeconds: number;
+  /** Attempts dispatched (the next attempt's X-CloudTasks-TaskRetryCount). */
+  dispatchCount: number;
+  /** Attempts that got any HTTP answer. */
+  responseCount: number;
+  /** Answers other than 5xx (X-CloudTasks-TaskExecutionCount). */
+  executionCount: number;
+  firstAttempt?: AttemptRecord;
+  lastAttempt?: AttemptRecord;
+  /** Why the last attempt failed, for X-CloudTasks-TaskRetryReason and the dashboard. */
+  retryReason?: string;
+  /** The start of an excerpt of the last failed answer's body, or the connection error. */
+  lastError?: string;
+  deadReason?: string;
+  deadTimeMs?: number;
+}
+
+export function shortId(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}

@@ -1,0 +1,35 @@
+/**
+ * Queues from App Engine's queue.yaml, through lib/queues (the same parser and mapping the
+ * queue CLI deploys with), so the emulator runs exactly the settings production will get.
+ */
+import { loadQueueYaml, toCloudTasksQueue } from '../queues';
+import type { QueueRecord } from './model';
+import type { Store } from './store';
+
+export interface LoadedQueues {
+  names: string[];
+  warnings: string[];
+}
+
+/** Creates or updates every queue of the file; a queue paused on the dashboard stays paused. */
+export function loadQueuesFromYaml(store: Store, file: string, project: string, location: string): LoadedQueues {
+  const parsed = loadQueueYaml(file);
+  const names: string[] = [];
+  for (const definition of parsed.queues) {
+    const settings = toCloudTasksQueue(definition);
+    const name = `projects/${project}/locations/${location}/queues/${settings.name}`;
+    const existing = store.getQueue(name);
+    const queue: QueueRecord = {
+      name,
+      state: settings.state === 'PAUSED' ? 'PAUSED' : (existing?.state ?? 'RUNNING'),
+      rateLimits: { ...settings.rateLimits },
+      retryConfig: { ...settings.retryConfig },
+      ...(existing?.purgeTimeMs === undefined ? {} : { purgeTimeMs: existing.purgeTimeMs }),
+      source: 'queue.yaml',
+    };
+    store.putQueue(queue);
+    names.push(name);
+  }
+  const warnings = parsed.warnings.map((warning) => `${warning.file}:${warning.line}:${warning.column}: ${warning.message}`);
+  return { names, warnings };
+}
