@@ -22,7 +22,7 @@ export class EnvelopeDecodeError extends Error {
   override name = 'EnvelopeDecodeError';
 }
 
-export function encodeEnvelope(fn: string, args: unknown[], times: { enqueuedAt?: number; scheduledAt?: number } = {}): Uint8Array {
+export function encodeEnvelope(fn: string, args: unknown[], times: { enqueuedAt?: number; scheduledAt?: number } = {}): Uint8Array<ArrayBuffer> {
   const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: times.enqueuedAt ?? Date.now() };
   if (times.scheduledAt !== undefined && times.scheduledAt > envelope.enqueuedAt) envelope.scheduledAt = times.scheduledAt;
   return new TextEncoder().encode(superjson.stringify(envelope));

@@ -1,0 +1,100 @@
+import {
+  defer,
+  deferrable,
+  InvalidTaskOptionsError,
+  PayloadTooLargeError,
+  setTaskTransport,
+  UnknownQueueError,
+  type CreateTaskRequest,
+  type EnqueueConfig,
+  type TaskTransport,
+} from '@/lib/deferred';
+
+const config: EnqueueConfig = {
+  project: 'p',
+  location: 'us-central1',
+  serviceUrl: 'https://app.example.com',
+  serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com',
+  audience: 'https://app.example.com',
+};
+const sent: CreateTaskRequest[] = [];
+const recording: TaskTransport = {
+  async createTask(request) {
+    sent.push(request);
+    return { name: `projects/p/locations/us-central1/queues/${request.queue}/tasks/${request.taskId ?? sent.length}` };
+  },
+};
+const work = deferrable('work', (n: number) => n);
+
+beforeEach(() => {
+  sent.length = 0;
+  setTaskTransport(recording, config);
+});
+afterAll(() => setTaskTransport(undefined));
+
+test('defaults: queue default, path /_ah/queue/deferred/<id>, JSON content type, no schedule', async () => {
+  await defer(work, [1]);
+  expect(sent[0]).toEqual(
+    expect.objectContaining({ queue: 'default', url: 'https://app.example.com/_ah/queue/deferred/work', headers: { 'Content-Type': 'application/json' }, scheduleTime: undefined, taskId: undefined }),
+  );
+});
+
+test('countdown schedules that many seconds ahead', async () => {
+  const before = Date.now();
+  await defer(work, [1], { countdown: 90 });
+  const at = sent[0].scheduleTime!.getTime();
+  expect(at).toBeGreaterThanOrEqual(before + 90_000);
+  expect(at).toBeLessThan(Date.now() + 90_000 + 1);
+});
+
+const invalid: [string, object, RegExp][] = [
+  ['countdown with eta', { countdown: 1, eta: new Date() }, /countdown or eta, not both/],
+  ['a negative countdown', { countdown: -1 }, /countdown must be a number of seconds >= 0/],
+  ['countdown past 30 days', { countdown: 31 * 86400 }, /at most 30 days ahead/],
+  ['eta past 30 days', { eta: new Date(Date.now() + 31 * 86400_000) }, /at most 30 days ahead/],
+  ['an invalid eta', { eta: new Date('nope') }, /eta must be a valid Date/],
+  ['a task name with a slash', { name: 'a/b' }, /task name "a\/b" is not valid/],
+  ['a dispatch deadline of 10 s', { dispatchDeadline: 10 }, /15 to 1800 seconds/],
+  ['a dispatch deadline of 31 min', { dispatchDeadline: 1860 }, /15 to 1800 seconds/],
+  ['an absolute url', { url: 'https://evil.example/steal' }, /path in this app/],
+  ['a protocol-relative url', { url: '//evil.example/steal' }, /path in this app/],
+  ['a url with a trailing slash', { url: '/_ah/queue/deferred/' }, /must not end with "\/"/],
+  ['an Authorization header', { headers: { Authorization: 'Bearer x' } }, /cannot be overridden/],
+  ['an X-CloudTasks header', { headers: { 'X-CloudTasks-TaskName': 'x' } }, /cannot be overridden/],
+  ['a bad queue id', { queue: 'bad queue!' }, /not a valid queue id/],
+];
+
+test.each(invalid)('%s is refused before any network call', async (_name, options, message) => {
+  const attempt = defer(work, [1], options);
+  await expect(attempt).rejects.toBeInstanceOf(InvalidTaskOptionsError);
+  await expect(attempt).rejects.toThrow(message);
+  expect(sent).toEqual([]);
+});
+
+test('a queue missing from queue.yaml is refused, naming the known queues', async () => {
+  const attempt = defer(work, [1], { queue: 'emails' });
+  await expect(attempt).rejects.toBeInstanceOf(UnknownQueueError);
+  await expect(attempt).rejects.toThrow(/queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench/);
+  expect(sent).toEqual([]);
+});
+
+test('a payload over 1 MiB is refused before any network call', async () => {
+  const big = deferrable('big', (s: string) => s);
+  const attempt = defer(big, ['x'.repeat(1024 * 1024)]);
+  await expect(attempt).rejects.toBeInstanceOf(PayloadTooLargeError);
+  await expect(attempt).rejects.toThrow(/over the 1048576-byte limit/);
+  expect(sent).toEqual([]);
+  await defer(big, ['x'.repeat(1000 * 1000)]);
+  expect(sent).toHaveLength(1);
+});
+
+test('a function not made with deferrable() is refused', async () => {
+  await expect(defer((() => {}) as never, [] as never)).rejects.toThrow(/deferrable\(id, fn\)/);
+});
+
+test('deferrable ids must be URL-safe, and a manifest refuses duplicates', async () => {
+  const { createManifest } = await import('@/lib/deferred');
+  expect(() => deferrable('has space', () => {})).toThrow(/not valid/);
+  expect(() => deferrable('../etc', () => {})).toThrow(/not valid/);
+  expect(() => createManifest([deferrable('dup', () => {}), deferrable('dup', () => {})])).toThrow(/share the id "dup"/);
+});

@@ -1,0 +1,49 @@
+import { decodeEnvelope, encodeEnvelope, EnvelopeDecodeError } from '@/lib/deferred';
+
+test('Dates, Maps, Sets, BigInt, undefined and nested objects survive a round trip', () => {
+  const args = [
+    new Date('2026-11-27T10:00:00.123Z'),
+    new Map<string, unknown>([['a', new Set([1, 2, 3])], ['b', { deep: [new Date(0), 2n ** 70n] }]]),
+    undefined,
+    { nested: { list: [1, 'two', null, undefined], when: new Date(1) }, big: -12345678901234567890n },
+    'plain',
+    42.5,
+  ];
+  const decoded = decodeEnvelope(encodeEnvelope('fn.id', args, { enqueuedAt: 1000 }));
+  expect(decoded).toEqual({ v: 1, fn: 'fn.id', args, enqueuedAt: 1000 });
+  expect(decoded.args[0]).toBeInstanceOf(Date);
+  expect((decoded.args[1] as Map<string, unknown>).get('a')).toBeInstanceOf(Set);
+  expect(typeof (decoded.args[3] as { big: unknown }).big).toBe('bigint');
+  expect(decoded.args).toHaveLength(6);
+  expect(2 in decoded.args).toBe(true);
+});
+
+test('the schedule time travels when the task is delayed', () => {
+  expect(decodeEnvelope(encodeEnvelope('f', [], { enqueuedAt: 1000, scheduledAt: 5000 })).scheduledAt).toBe(5000);
+  expect(decodeEnvelope(encodeEnvelope('f', [], { enqueuedAt: 1000 })).scheduledAt).toBeUndefined();
+});
+
+test('a prototype-pollution payload decodes to plain data and pollutes nothing', () => {
+  const body = '{"json":{"v":1,"fn":"f","args":[{"__proto__":{"polluted":true}}],"enqueuedAt":1},"meta":{"values":{"args.0.__proto__.polluted":["undefined"]}}}';
+  try {
+    decodeEnvelope(body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvelopeDecodeError);
+  }
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
+
+test.each([
+  ['not JSON', 'nope'],
+  ['no version', '{"json":{"fn":"f","args":[]}}'],
+  ['a future version', '{"json":{"v":2,"fn":"f","args":[]}}'],
+  ['no function id', '{"json":{"v":1,"args":[]}}'],
+  ['args not a list', '{"json":{"v":1,"fn":"f","args":{}}}'],
+  ['a JSON array', '[1,2]'],
+])('%s is an EnvelopeDecodeError', (_name, body) => {
+  expect(() => decodeEnvelope(body)).toThrow(EnvelopeDecodeError);
+});
+
+test('bytes that are not UTF-8 are an EnvelopeDecodeError', () => {
+  expect(() => decodeEnvelope(new Uint8Array([0xc3, 0x28]))).toThrow(/UTF-8/);
+});
