@@ -67,7 +67,8 @@ export function formatPlanMarkdown(plan: QueuePlan, target: string): string {
   return [`### Cloud Tasks queue plan: \`${plan.file}\` → \`${target}\``, '', '| queue | action | details |', '|---|---|---|', ...rows, '', `**${plan.hasChanges ? 'Changes' : 'No changes'}:** ${summaryLine(plan)}`, ''].join('\n');
 }
 
-export function formatApplyText(result: ApplyResult): string {
-  if (result.actions.length === 0) return 'Applied: no changes.';
-  return ['Applied:', ...result.actions.map((a) => `  ${a.action} ${a.name}${a.changes ? ` (${a.changes.map((c) => c.field).join(', ')})` : ''}`)].join('\n');
+export function formatApplyText(result: ApplyResult, markdown = false): string {
+  if (result.actions.length === 0) return markdown ? '**Applied:** no changes.' : 'Applied: no changes.';
+  const lines = result.actions.map((a) => `${a.action} ${a.name}${a.changes ? ` (${a.changes.map((c) => c.field).join(', ')})` : ''}`);
+  return markdown ? ['**Applied:**', '', ...lines.map((l) => `- ${l}`)].join('\n') : ['Applied:', ...lines.map((l) => `  ${l}`)].join('\n');
 }

@@ -6,7 +6,7 @@ import { describeSettings, formatApplyText, formatPlanMarkdown, formatPlanText }
 import { toCloudTasksQueue } from './map';
 import { loadQueueYaml } from './parse';
 import { planQueues, type QueuePlan } from './plan';
-import type { QueueFile } from './types';
+import type { QueueFile, QueueYamlProblem } from './types';
 
 export interface RunCliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -33,6 +33,7 @@ export async function runQueuesCli(argv: string[], io: RunCliIo): Promise<number
   try {
     const file = loadQueueYaml(options.file);
     if (!options.json) for (const w of file.warnings) io.stderr(formatProblem(w));
+    annotate(file.warnings, io);
     if (options.command === 'validate') return validateReport(file, options, io);
     return await runAgainstCloudTasks(file, options, io);
   } catch (err) {
@@ -72,11 +73,25 @@ function report(plan: QueuePlan, result: ApplyResult | undefined, drift: boolean
     return;
   }
   io.stdout(options.markdown ? formatPlanMarkdown(plan, target) : formatPlanText(plan, target));
-  if (result) io.stdout(formatApplyText(result));
+  if (result) io.stdout(formatApplyText(result, options.markdown));
   if (drift) io.stderr(`Drift: the live queues differ from ${plan.file}. Review the plan above, then run: npm run queues -- apply`);
 }
 
+/**
+ * On GitHub Actions, also print workflow commands so each problem shows on the line of queue.yaml
+ * in the pull request's diff (https://docs.github.com/actions/reference/workflow-commands).
+ */
+function annotate(problems: readonly QueueYamlProblem[], io: RunCliIo): void {
+  if (io.env.GITHUB_ACTIONS !== 'true') return;
+  const escape = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  for (const p of problems) {
+    const props = `file=${escape(p.file).replace(/[:,]/g, (c) => (c === ':' ? '%3A' : '%2C'))},line=${p.line},col=${p.column}`;
+    io.stdout(`::${p.severity} ${props}::${escape(p.message)}`);
+  }
+}
+
 function fail(err: unknown, io: RunCliIo, json = false): number {
+  if (err instanceof QueueYamlError && !json) annotate(err.problems, io);
   const code = err instanceof QueueYamlError ? EXIT.invalidOrDrift : err instanceof QueuesUsageError ? EXIT.usage : err instanceof QueuesApiError ? EXIT.api : undefined;
   if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
   if (json) {

@@ -244,3 +244,18 @@ describe('errors from Google name the cause and exit 3', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: 'QueuesApiError', status: 403, code: 7 });
   });
 });
+
+describe('on GitHub Actions', () => {
+  test('problems are also printed as annotations on their line of queue.yaml', async () => {
+    const file = path.join(fixtures, 'invalid/bad-rate.yaml');
+    const r = await runCli(['validate', '--file', file], { GITHUB_ACTIONS: 'true' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(`::error file=${file},line=3,col=9::Rate "5/x" is invalid: write a number per s, m, h or d (e.g. 5/s, 6/m, 100/h) or 0 to pause`);
+  });
+
+  test('warnings too, without failing', async () => {
+    const r = await runCli(['validate', '--file', path.join(fixtures, 'warnings.yaml')], { GITHUB_ACTIONS: 'true' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^::warning file=.*warnings\.yaml,line=2,col=1::total_storage_limit cannot be set/m);
+  });
+});
