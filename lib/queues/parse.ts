@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
 import { QueueYamlError } from './errors';
 import { ProblemCollector, scalarValue } from './problems';
-import type { QueueDefinition, QueueFile } from './types';
+import type { QueueDefinition, QueueFile, SourcePosition } from './types';
 import { validateQueueEntry } from './validate-queue';
 
 export const TOP_LEVEL_KEYS = ['queue', 'total_storage_limit', 'application'] as const;
@@ -62,18 +62,17 @@ function validateDocument(root: Node | null, problems: ProblemCollector): QueueD
     return [];
   }
   const queues: QueueDefinition[] = [];
-  const seen = new Map<string, QueueDefinition>();
+  // Duplicates are found on the names as written, so an entry with other errors still counts.
+  const seen = new Map<string, SourcePosition>();
   for (const item of list.items as Node[]) {
-    const def = validateQueueEntry(item, problems);
-    if (!def) continue;
-    const first = seen.get(def.name);
+    const nameNode = isMap(item) ? (item.items as Pair<Node, Node>[]).find((p) => scalarValue(p.key) === 'name')?.value : undefined;
+    const name = scalarValue(nameNode);
+    const first = typeof name === 'string' || typeof name === 'number' ? seen.get(String(name)) : undefined;
     if (first) {
-      const nameNode = isMap(item) ? (item.items as Pair<Node, Node>[]).find((p) => scalarValue(p.key) === 'name')?.value : item;
-      problems.error(nameNode, 'name', `Duplicate queue name "${def.name}": already defined at ${first.position.file}:${first.position.line}:${first.position.column}; merge the two entries`);
-      continue;
-    }
-    seen.set(def.name, def);
-    queues.push(def);
+      problems.error(nameNode, 'name', `Duplicate queue name "${name}": already defined at ${first.file}:${first.line}:${first.column}; merge the two entries`);
+    } else if (name != null) seen.set(String(name), problems.at(item));
+    const def = validateQueueEntry(item, problems);
+    if (def && !first) queues.push(def);
   }
   return queues;
 }

@@ -55,6 +55,11 @@ describe('each App Engine rule reports its message at the right line and column'
     expect(() => loadQueueYaml(file)).toThrow(`${file}: 1 problem\n${file}:3:9: Rate "5/x" is invalid`);
   });
 
+  test('a duplicate with errors of its own is still a duplicate', () => {
+    const problems = problemsOf(invalid('duplicate-with-other-error.yaml'));
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.key}`)).toEqual(['4:9 name', '5:9 rate']);
+  });
+
   test('the duplicate names the first definition', () => {
     expect(problemsOf(invalid('duplicate-name.yaml'))[0].message).toContain(`${invalid('duplicate-name.yaml')}:2:3; merge the two entries`);
   });
