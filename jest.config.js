@@ -12,4 +12,5 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: { '^@/(.*)$': '<rootDir>/$1' },
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/helpers/global-setup.js',
 };

@@ -1,0 +1,125 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '../..');
+/** Tests build into their own folder, so a developer's running `next dev` keeps .next. */
+export const TEST_DIST_DIR = '.next-test';
+const NEXT_BIN = join(ROOT, 'node_modules/next/dist/bin/next');
+
+/** A free loopback port (the server must know its own URL before it starts: DEFERRED_SERVICE_URL). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * `next build` once per test run (jest's globalSetup sets NEXT_TEST_BUILD_ID), shared by every
+ * test file and worker: a lock folder keeps two workers from building at once.
+ */
+export async function buildNextApp(): Promise<void> {
+  const runId = process.env.NEXT_TEST_BUILD_ID ?? 'manual';
+  const stamp = join(ROOT, TEST_DIST_DIR, 'BUILT_FOR');
+  const lock = join(ROOT, `${TEST_DIST_DIR}.lock`);
+  for (;;) {
+    if (existsSync(stamp) && readFileSync(stamp, 'utf8') === runId) return;
+    try {
+      mkdirSync(lock);
+    } catch {
+      await sleep(500);
+      continue;
+    }
+    try {
+      if (existsSync(stamp) && readFileSync(stamp, 'utf8') === runId) return;
+      const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
+        cwd: ROOT,
+        env: { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', NEXT_SKIP_TYPECHECK: '1' },
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
+      if (result.status !== 0) throw new Error(`next build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+      writeFileSync(stamp, runId);
+      return;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything the server printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Waits until `url` answers at all (any status), or the process dies, or time runs out. */
+export async function waitForHttp(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before answering:\n${output()}`);
+    try {
+      await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(2000) });
+      return;
+    } catch {
+      await sleep(150);
+    }
+  }
+  throw new Error(`server did not answer at ${url} within ${timeoutMs} ms:\n${output()}`);
+}
+
+/** Starts a command as a server on loopback and returns once it answers HTTP. */
+export async function startServer(command: string[], options: { port: number; env: Record<string, string>; cwd?: string; readyPath?: string }): Promise<RunningServer> {
+  const child = spawn(command[0], command.slice(1), {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${options.port}`;
+  const server: RunningServer = {
+    url,
+    port: options.port,
+    process: child,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+  try {
+    await waitForHttp(url + (options.readyPath ?? '/'), child, () => output);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/** `next start` of the test build on a free loopback port, with the given environment. */
+export async function startNextServer(env: Record<string, string>, port?: number): Promise<RunningServer> {
+  await buildNextApp();
+  const listenPort = port ?? (await freePort());
+  return startServer([process.execPath, NEXT_BIN, 'start', '-p', String(listenPort), '-H', '127.0.0.1'], {
+    port: listenPort,
+    env: { NEXT_DIST_DIR: TEST_DIST_DIR, NODE_ENV: 'production', ...env },
+  });
+}
