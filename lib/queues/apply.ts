@@ -49,7 +49,7 @@ export async function applyPlan(plan: QueuePlan, admin: QueueAdmin): Promise<App
         actions.push({ name: item.name, action: 'updated', changes: item.changes.filter((c) => c.field !== 'state') });
       }
       if (item.changes.some((c) => c.field === 'state')) {
-        await setState(admin, item.name, item.desired.state, item.live);
+        await setState(admin, item.name, item.desired.state);
         actions.push({ name: item.name, action: item.desired.state === 'PAUSED' ? 'paused' : 'resumed' });
       }
     } else if (item.action === 'missing' && item.pause) {
@@ -60,7 +60,7 @@ export async function applyPlan(plan: QueuePlan, admin: QueueAdmin): Promise<App
   return { actions };
 }
 
-async function setState(admin: QueueAdmin, name: string, desired: CloudTasksQueueSettings['state'], _live: LiveQueue): Promise<void> {
+async function setState(admin: QueueAdmin, name: string, desired: CloudTasksQueueSettings['state']): Promise<void> {
   if (desired === 'PAUSED') await admin.pauseQueue(name);
   else await admin.resumeQueue(name); // resumes a PAUSED or a DISABLED queue alike
 }

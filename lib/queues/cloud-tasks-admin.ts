@@ -1,6 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
 import { isRateLimited, toQueuesApiError } from './api-errors';
 import type { QueueAdmin } from './apply';
+import { QueuesApiError } from './errors';
 import type { LiveQueue } from './plan';
 import { fromQueueResource, queuePath, type QueueResource, toQueueResource } from './queue-resource';
 
@@ -42,7 +43,28 @@ async function createClient(options: CloudTasksAdminOptions, emulatorHost: strin
       authClient: options.authClient ?? new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never),
     } as ConstructorParameters<typeof CloudTasksClient>[0]);
   }
-  return new CloudTasksClient({ fallback: true, ...(options.authClient && { authClient: options.authClient }) } as ConstructorParameters<typeof CloudTasksClient>[0]);
+  return new CloudTasksClient({ fallback: true, authClient: options.authClient ?? (await loadDefaultCredentials()) } as ConstructorParameters<typeof CloudTasksClient>[0]);
+}
+
+/**
+ * Resolves Application Default Credentials up front. Left to the client, a missing ADC fails the
+ * call and also rejects the client's other method stubs unhandled, which kills the process with
+ * exit code 1 (our "drift" code) before the real error is reported.
+ */
+async function loadDefaultCredentials(): Promise<AuthClient> {
+  const { GoogleAuth } = await import('google-auth-library');
+  try {
+    return (await new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] }).getClient()) as AuthClient;
+  } catch (err) {
+    throw new QueuesApiError(
+      'load Application Default Credentials',
+      16,
+      undefined,
+      'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see docs/queues-ci.md); or set CLOUD_TASKS_EMULATOR_HOST to use the emulator.',
+      String((err as Error).message ?? err).split('\n')[0],
+      { cause: err },
+    );
+  }
 }
 
 function splitHostPort(value: string): [string, number] {
@@ -62,7 +84,10 @@ export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdm
   const getClient = () => (client ??= createClient(options, emulatorHost));
 
   async function call<T>(operation: string, fn: (c: TasksClient) => Promise<T>): Promise<T> {
-    const c = await getClient();
+    const c = await getClient().catch((err: unknown) => {
+      client = undefined;
+      throw err instanceof QueuesApiError ? err : toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint });
+    });
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn(c);

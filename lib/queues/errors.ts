@@ -7,7 +7,10 @@ export function formatProblem(p: QueueYamlProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${tag}${p.message}`;
 }
 
-/** queue.yaml is missing, unreadable or invalid; `problems` holds every error found (all at once). */
+/**
+ * queue.yaml is missing, unreadable or invalid. `problems` holds every error found (all at once)
+ * and the warnings (severity 'warning'); the message lists the errors, one `file:line:col: message` each.
+ */
 export class QueueYamlError extends DeferredError {
   override name = 'QueueYamlError';
   constructor(

@@ -13,3 +13,7 @@ export { planQueues, diffQueue, MANAGED_FIELDS } from './plan';
 export type { FieldChange, LiveQueue, PlanOptions, QueueField, QueuePlan, QueuePlanItem } from './plan';
 export { applyPlan } from './apply';
 export type { AppliedAction, ApplyResult, QueueAdmin } from './apply';
+// The deployer's Cloud Tasks client (cloud-tasks-admin.ts) and the CLI (run-cli.ts) are not
+// exported here on purpose: the task handler imports this module, and must not reach code that
+// loads @google-cloud/tasks (import them from their own files).
+export type { CloudTasksAdminOptions } from './cloud-tasks-admin';

@@ -24,14 +24,3 @@ export function parseAgeLimit(text: string): number | undefined {
   if (!m) return undefined;
   return Math.trunc(Number(m[1]) * SECONDS_PER_UNIT[m[2] as Unit]);
 }
-
-/** Rate for display: `10/s`, or `0.1/s (6/m)` when the file said so. */
-export function formatRate(perSecond: number): string {
-  return `${round(perSecond)}/s`;
-}
-
-/** Avoid 0.1 + 0.2 noise in plans and comparisons (Cloud Tasks keeps doubles). */
-export function round(n: number, digits = 6): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}

@@ -259,3 +259,22 @@ describe('on GitHub Actions', () => {
     expect(r.stdout).toMatch(/^::warning file=.*warnings\.yaml,line=2,col=1::total_storage_limit cannot be set/m);
   });
 });
+
+describe('Application Default Credentials', () => {
+  test('unusable credentials exit 3 with how to get them, before any call to Cloud Tasks', async () => {
+    const { runQueuesCli } = await import('@/lib/queues/run-cli');
+    const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(fixtures, 'no-such-key.json');
+    const err: string[] = [];
+    try {
+      const code = await runQueuesCli(['plan', '--file', DEPLOY, ...TARGET], { env: {}, stdout: () => {}, stderr: (t) => err.push(t) });
+      expect(code).toBe(3);
+    } finally {
+      if (saved === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      else process.env.GOOGLE_APPLICATION_CREDENTIALS = saved;
+    }
+    expect(err.join('\n')).toContain('load Application Default Credentials failed');
+    expect(err.join('\n')).toContain('gcloud auth application-default login');
+    expect(fake.requests).toEqual([]);
+  });
+});
