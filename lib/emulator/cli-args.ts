@@ -24,7 +24,7 @@ export class CliUsageError extends Error {
 
 export type CliCommand = { help: true } | { help: false; options: Partial<EmulatorOptions>; quiet: boolean };
 
-export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CliCommand {
+export function parseCliArgs(argv: string[], env: Record<string, string | undefined> = process.env, cwd = process.cwd()): CliCommand {
   let values;
   try {
     ({ values } = parseArgs({
