@@ -24,6 +24,8 @@ export interface DashboardModel {
   notice?: { text: string; error: boolean };
   /** Where action forms come back to. */
   back: string;
+  /** host:port the page was reached at, for the app's CLOUD_TASKS_EMULATOR_HOST hint. */
+  hostPort?: string;
 }
 
 export const REFRESH_MS = 2000;
@@ -71,7 +73,7 @@ function taskRows(model: DashboardModel): SafeHtml {
       <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}<div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(new URL(task.url).pathname, 60)}</div></td>
       <td class="mono fn">${body.fn ?? '—'}</td>
       <td class="mono args">${body.args}</td>
-      <td title="${new Date(task.scheduleTimeMs).toISOString()}">${running ? html`<span class="badge running">running</span>` : formatRelative(task.scheduleTimeMs, model.nowMs)}</td>
+      <td title="${new Date(task.scheduleTimeMs).toISOString()}">${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}</td>
       <td class="counts">${task.dispatchCount}</td>
       <td>${lastResponse(task)}</td>
       <td class="mono error">${task.lastError ? truncate(task.lastError, 160) : ''}</td>
@@ -91,7 +93,9 @@ function deadRows(model: DashboardModel): SafeHtml {
       <td class="mono fn">${body.fn ?? '—'}</td>
       <td class="mono args">${body.args}</td>
       <td class="counts">${task.dispatchCount}</td>
-      <td class="error">${truncate(task.deadReason ?? '', 300)}<div class="muted">${task.deadTimeMs ? formatRelative(task.deadTimeMs, model.nowMs) : ''}</div></td>
+      <td class="error">${truncate(task.deadReason ?? '', 300)}
+        ${task.lastError && !(task.deadReason ?? '').includes(task.lastError) ? html`<div class="mono">${truncate(task.lastError, 300)}</div>` : ''}
+        <div class="muted">${task.deadTimeMs ? formatRelative(task.deadTimeMs, model.nowMs) : ''}</div></td>
       <td class="actions">
         ${action('dead-replay', task.name, 'Replay', model.back)}
         ${action('dead-delete', task.name, 'Delete', model.back, { kind: 'danger' })}
@@ -145,7 +149,7 @@ export function renderPage(model: DashboardModel): string {
     <noscript><meta http-equiv="refresh" content="${REFRESH_MS / 1000}"></noscript>
     <style>${new SafeHtml(STYLE)}</style></head>
     <body><header><h1>Cloud Tasks emulator</h1>
-      <span class="muted">projects/${model.project}/locations/${model.location} · refreshes every ${REFRESH_MS / 1000} s</span></header>
+      <span class="muted">projects/${model.project}/locations/${model.location}${model.hostPort ? html` · app env <code>CLOUD_TASKS_EMULATOR_HOST=${model.hostPort}</code>` : ''} · refreshes every ${REFRESH_MS / 1000} s</span></header>
     <main>${renderMain(model)}</main>
     <script>${new SafeHtml(SCRIPT)}</script></body></html>`}`;
 }

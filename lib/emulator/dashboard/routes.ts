@@ -65,7 +65,7 @@ export function createDashboard({ store, service, activity, options }: Dashboard
       url.searchParams.delete('notice');
       const error = url.searchParams.get('error') === '1';
       url.searchParams.delete('error');
-      const page = model(url, notice ? { text: notice, error } : undefined);
+      const page = { ...model(url, notice ? { text: notice, error } : undefined), hostPort: req.headers.host };
       const fragment = req.headers['x-dashboard-fragment'] === '1';
       const body = fragment ? renderMain(page).value : renderPage(page);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });

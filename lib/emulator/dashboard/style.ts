@@ -15,7 +15,7 @@ tr:last-child td { border-bottom: 0; }
 .muted { color: var(--muted); font-size: 12px; font-weight: normal; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; word-break: break-all; }
 .args { max-width: 360px; }
-.fn { color: #1d4ed8; }
+.fn { color: #1d4ed8; white-space: nowrap; word-break: normal; }
 .error { color: var(--bad); max-width: 320px; word-break: break-word; }
 .counts { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .counts.bad { color: var(--bad); font-weight: 600; }
