@@ -13,6 +13,10 @@ import { ConfigError } from './errors';
  * | DEFERRED_ALLOWED_EMAILS      | comma-separated token emails accepted; default: the service account| handler          |
  * | DEFERRED_QUEUE_YAML          | path of queue.yaml; default: `queue.yaml` in the working directory | defer, handler   |
  * | CLOUD_TASKS_EMULATOR_HOST    | `host:port` of the local emulator; never set on Cloud Run          | defer, handler   |
+ * | DEFERRED_STARTUP_CHECK       | `fail` / `warn` / `off`: what a bad config does at server start;   | instrumentation  |
+ * |                              | default `fail` when NODE_ENV=production, else `warn`               |                  |
+ * | DEFERRED_SHUTDOWN_GRACE_MS   | after SIGTERM, how long tasks in flight may finish before they are | instrumentation  |
+ * |                              | answered 503 (retried); default 8000 (Cloud Run allows 10 s)      |                  |
  *
  * The callback URL and the audience come from here, never from a request's Host header:
  * a forged Host would send tasks, and their OIDC tokens, elsewhere.
@@ -35,10 +39,12 @@ export interface HandlerConfig {
 
 type Env = Record<string, string | undefined>;
 
-interface Problem {
+/** One missing or malformed setting: the variable, and a message that says what to do. */
+export interface ConfigProblem {
   variable: string;
   message: string;
 }
+type Problem = ConfigProblem;
 
 function read(env: Env, variable: string): string | undefined {
   const value = env[variable]?.trim();
@@ -100,8 +106,7 @@ function fail(purpose: string, problems: Problem[]): never {
   );
 }
 
-export function readEnqueueConfig(env: Env = process.env): EnqueueConfig {
-  const problems: Problem[] = [];
+function enqueueSettings(env: Env, problems: Problem[]): EnqueueConfig {
   const project = required(env, 'GOOGLE_CLOUD_PROJECT', 'the Google Cloud project that owns the queues', problems);
   const location = required(env, 'CLOUD_TASKS_LOCATION', 'the region of the queues, e.g. us-central1', problems);
   const serviceUrl = checkUrl('DEFERRED_SERVICE_URL', required(env, 'DEFERRED_SERVICE_URL', "the app's public base URL that tasks call back", problems), problems);
@@ -109,12 +114,17 @@ export function readEnqueueConfig(env: Env = process.env): EnqueueConfig {
   checkEmail('DEFERRED_SERVICE_ACCOUNT', serviceAccountEmail, problems);
   const audience = checkUrl('DEFERRED_AUDIENCE', read(env, 'DEFERRED_AUDIENCE') ?? '', problems) || serviceUrl;
   const emulatorHost = readEmulatorHost(env, problems);
-  if (problems.length) fail('enqueue tasks', problems);
   return { project, location, serviceUrl, serviceAccountEmail, audience, emulatorHost };
 }
 
-export function readHandlerConfig(env: Env = process.env): HandlerConfig {
+export function readEnqueueConfig(env: Env = process.env): EnqueueConfig {
   const problems: Problem[] = [];
+  const config = enqueueSettings(env, problems);
+  if (problems.length) fail('enqueue tasks', problems);
+  return config;
+}
+
+function handlerSettings(env: Env, problems: Problem[]): HandlerConfig {
   const explicitAudience = read(env, 'DEFERRED_AUDIENCE');
   const audience = explicitAudience
     ? checkUrl('DEFERRED_AUDIENCE', explicitAudience, problems)
@@ -126,8 +136,14 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
   }
   for (const email of allowedEmails) checkEmail(emailsVariable, email, problems);
   const emulatorHost = readEmulatorHost(env, problems);
-  if (problems.length) fail('verify task requests', problems);
   return { audience, allowedEmails, emulatorHost };
+}
+
+export function readHandlerConfig(env: Env = process.env): HandlerConfig {
+  const problems: Problem[] = [];
+  const config = handlerSettings(env, problems);
+  if (problems.length) fail('verify task requests', problems);
+  return config;
 }
 
 /** Every problem at once, for start-up checks: [] when both enqueueing and handling can work. */
@@ -142,6 +158,19 @@ export function checkConfig(env: Env = process.env): ConfigError[] {
     }
   }
   return errors;
+}
+
+/**
+ * Every problem of the environment as data, for the start-up check and `npm run doctor`:
+ * [] when both enqueueing and handling can work. Enqueueing and handling read the same variables,
+ * so each variable is reported once (the first, enqueue-side message).
+ */
+export function listConfigProblems(env: Env = process.env): ConfigProblem[] {
+  const problems: Problem[] = [];
+  enqueueSettings(env, problems);
+  handlerSettings(env, problems);
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.variable) && seen.add(p.variable));
 }
 
 let enqueueConfig: EnqueueConfig | undefined;

@@ -1,0 +1,84 @@
+/**
+ * The start-up check: every setting the adapter needs, checked once when the server starts
+ * (instrumentation.ts) and by `npm run doctor`, so a bad deploy fails at once with one message
+ * listing every problem, instead of on its first task.
+ */
+import { existsSync } from 'node:fs';
+import { loadQueueYaml, QueueYamlError, formatProblem } from '../queues';
+import { listConfigProblems, type ConfigProblem } from './config';
+import { queueYamlPath } from './queue-catalog';
+
+type Env = Record<string, string | undefined>;
+
+/** What a failed check does at start: exit (the deploy fails), log a warning, or nothing. */
+export type StartupCheckMode = 'fail' | 'warn' | 'off';
+
+export interface StartupSetting {
+  variable: string;
+  /** As set in the environment; undefined when unset. */
+  value: string | undefined;
+  /** What the adapter uses when it is unset, or what it is for. */
+  note: string;
+}
+
+export interface StartupReport {
+  settings: StartupSetting[];
+  /** queue.yaml's path and queue names, when it loaded. */
+  queues?: { file: string; names: string[]; implicit: boolean };
+  problems: ConfigProblem[];
+}
+
+const read = (env: Env, name: string) => env[name]?.trim() || undefined;
+
+function describeSettings(env: Env): StartupSetting[] {
+  const serviceUrl = read(env, 'DEFERRED_SERVICE_URL');
+  const serviceAccount = read(env, 'DEFERRED_SERVICE_ACCOUNT');
+  return [
+    { variable: 'GOOGLE_CLOUD_PROJECT', value: read(env, 'GOOGLE_CLOUD_PROJECT'), note: 'project that owns the queues' },
+    { variable: 'CLOUD_TASKS_LOCATION', value: read(env, 'CLOUD_TASKS_LOCATION'), note: 'region of the queues' },
+    { variable: 'DEFERRED_SERVICE_URL', value: serviceUrl, note: 'base URL tasks call back (never the Host header)' },
+    { variable: 'DEFERRED_SERVICE_ACCOUNT', value: serviceAccount, note: "invoker account: the tasks' OIDC token carries its email" },
+    { variable: 'DEFERRED_AUDIENCE', value: read(env, 'DEFERRED_AUDIENCE'), note: `token audience; unset: DEFERRED_SERVICE_URL (${serviceUrl ?? 'unset'})` },
+    { variable: 'DEFERRED_ALLOWED_EMAILS', value: read(env, 'DEFERRED_ALLOWED_EMAILS'), note: `token emails accepted; unset: DEFERRED_SERVICE_ACCOUNT (${serviceAccount ?? 'unset'})` },
+    { variable: 'DEFERRED_QUEUE_YAML', value: read(env, 'DEFERRED_QUEUE_YAML'), note: `queue.yaml; unset: ${queueYamlPath({})}` },
+    { variable: 'CLOUD_TASKS_EMULATOR_HOST', value: read(env, 'CLOUD_TASKS_EMULATOR_HOST'), note: 'local emulator (trusts its tokens); must be unset on Cloud Run' },
+    { variable: 'K_SERVICE', value: read(env, 'K_SERVICE'), note: 'set by Cloud Run: the service name' },
+  ];
+}
+
+function checkQueues(env: Env, problems: ConfigProblem[]): StartupReport['queues'] {
+  const path = queueYamlPath(env);
+  const named = read(env, 'DEFERRED_QUEUE_YAML');
+  // Without a file App Engine had an implicit `default` queue; defer() does the same.
+  if (!existsSync(path) && !named) return { file: path, names: ['default'], implicit: true };
+  try {
+    return { file: path, names: loadQueueYaml(path).queues.map((q) => q.name), implicit: false };
+  } catch (error) {
+    const variable = named ? 'DEFERRED_QUEUE_YAML' : 'queue.yaml';
+    const detail = error instanceof QueueYamlError ? error.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ') : String(error);
+    problems.push({ variable, message: `queue.yaml at ${path} cannot be used: ${detail}` });
+    return undefined;
+  }
+}
+
+/** Reads the environment and queue.yaml as the adapter will, and lists every problem. Never throws. */
+export function inspectStartup(env: Env = process.env): StartupReport {
+  const problems = listConfigProblems(env);
+  const queues = checkQueues(env, problems);
+  return { settings: describeSettings(env), queues, problems };
+}
+
+export function startupCheckMode(env: Env = process.env): StartupCheckMode {
+  const mode = read(env, 'DEFERRED_STARTUP_CHECK');
+  if (mode === 'fail' || mode === 'warn' || mode === 'off') return mode;
+  return env.NODE_ENV === 'production' ? 'fail' : 'warn';
+}
+
+/** The one message a failed start prints: every problem, one per line, and where the variables are documented. */
+export function formatStartupProblems(problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.message}`).join('\n');
+  return (
+    `The Cloud Tasks adapter is misconfigured (${problems.length} problem${problems.length === 1 ? '' : 's'}); fix these settings and restart:\n${lines}\n` +
+    'Every variable is described in lib/deferred/config.ts and docs/deploy-cloud-run.md; `npm run doctor` prints what the app sees.'
+  );
+}
