@@ -1,0 +1,54 @@
+/**
+ * `npm run dev` (scripts/dev.ts): one command starts the emulator and `next dev` with the app's
+ * environment pointed at the emulator; Ctrl-C (SIGINT) stops both.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+test('starts the emulator, then next dev pointed at it; SIGINT stops both', async () => {
+  const [appPort, emulatorPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/dev.ts'), '--data', ':memory:', '--quiet'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(appPort), CLOUD_TASKS_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 40_000;
+    while (!(await accepts(appPort)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await accepts(appPort)).toBe(true);
+    expect(output).toContain(`[emulator] Cloud Tasks emulator listening on http://127.0.0.1:${emulatorPort}`);
+    expect(output).toContain(`CLOUD_TASKS_EMULATOR_HOST=127.0.0.1:${emulatorPort}`);
+    expect(output).toMatch(/\[next\] /);
+    const dashboard = await fetch(`http://127.0.0.1:${emulatorPort}/`);
+    expect(dashboard.status).toBe(200);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(await accepts(appPort)).toBe(false);
+    expect(await accepts(emulatorPort)).toBe(false);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}, 60_000);
