@@ -1,0 +1,73 @@
+/**
+ * The start-up check and `npm run doctor`: every problem at once, each variable once, queue.yaml
+ * included, and the doctor's exit code. (The real server exiting on a bad config is in
+ * test/integration/standalone-build.test.ts.)
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspectStartup, startupCheckMode } from '@/lib/deferred/startup-check';
+import { ROOT } from '../helpers/next-server';
+import { runToExit } from './support/processes';
+
+const GOOD = {
+  GOOGLE_CLOUD_PROJECT: 'my-project',
+  CLOUD_TASKS_LOCATION: 'us-central1',
+  DEFERRED_SERVICE_URL: 'https://app-abc123-uc.a.run.app',
+  DEFERRED_SERVICE_ACCOUNT: 'tasks-invoker@my-project.iam.gserviceaccount.com',
+  DEFERRED_QUEUE_YAML: join(ROOT, 'queue.yaml'),
+};
+
+test('a good production configuration has no problems and lists the queues of queue.yaml', () => {
+  const report = inspectStartup(GOOD);
+  expect(report.problems).toEqual([]);
+  expect(report.queues?.names).toEqual(expect.arrayContaining(['default', 'bench']));
+});
+
+test('every problem is listed at once, each variable once, queue.yaml errors included', () => {
+  const badYaml = join(mkdtempSync(join(tmpdir(), 'yaml-')), 'queue.yaml');
+  writeFileSync(badYaml, 'queue:\n- name: default\n  rate: fast\n');
+  const report = inspectStartup({
+    ...GOOD,
+    CLOUD_TASKS_LOCATION: ' ',
+    DEFERRED_SERVICE_URL: 'app.run.app',
+    DEFERRED_SERVICE_ACCOUNT: 'tasks',
+    CLOUD_TASKS_EMULATOR_HOST: '127.0.0.1:8123',
+    K_SERVICE: 'my-app',
+    DEFERRED_QUEUE_YAML: badYaml,
+  });
+  expect(report.problems.map((p) => p.variable)).toEqual(['CLOUD_TASKS_LOCATION', 'DEFERRED_SERVICE_URL', 'DEFERRED_SERVICE_ACCOUNT', 'CLOUD_TASKS_EMULATOR_HOST', 'DEFERRED_QUEUE_YAML']);
+  expect(report.problems[3].message).toMatch(/set on Cloud Run .*Remove it/);
+  expect(report.problems[4].message).toMatch(/queue\.yaml:3:\d+: /);
+});
+
+test('a named queue.yaml that is missing is a problem; no file and no name means the implicit default queue', () => {
+  expect(inspectStartup({ ...GOOD, DEFERRED_QUEUE_YAML: '/nonexistent/queue.yaml' }).problems.map((p) => p.variable)).toEqual(['DEFERRED_QUEUE_YAML']);
+});
+
+test('the check fails the start in production and warns in development unless DEFERRED_STARTUP_CHECK says otherwise', () => {
+  expect(startupCheckMode({ NODE_ENV: 'production' })).toBe('fail');
+  expect(startupCheckMode({ NODE_ENV: 'development' })).toBe('warn');
+  expect(startupCheckMode({ NODE_ENV: 'production', DEFERRED_STARTUP_CHECK: 'warn' })).toBe('warn');
+  expect(startupCheckMode({ NODE_ENV: 'production', DEFERRED_STARTUP_CHECK: 'bogus' })).toBe('fail');
+});
+
+describe('npm run doctor', () => {
+  const doctor = (env: Record<string, string>) =>
+    runToExit([process.execPath, '--import', 'tsx', join(ROOT, 'scripts/doctor.ts')], { cwd: ROOT, env: { GOOGLE_CLOUD_PROJECT: '', CLOUD_TASKS_LOCATION: '', DEFERRED_SERVICE_URL: '', DEFERRED_SERVICE_ACCOUNT: '', DEFERRED_AUDIENCE: '', DEFERRED_ALLOWED_EMAILS: '', CLOUD_TASKS_EMULATOR_HOST: '', K_SERVICE: '', ...env }, timeoutMs: 30_000 });
+
+  test('prints what it sees and exits 0 when the configuration works', async () => {
+    const { code, output } = await doctor(GOOD);
+    expect(output).toMatch(/DEFERRED_SERVICE_URL\s+https:\/\/app-abc123-uc\.a\.run\.app/);
+    expect(output).toMatch(/token audience; unset: DEFERRED_SERVICE_URL \(https:\/\/app-abc123-uc\.a\.run\.app\)/);
+    expect(output).toMatch(/^OK: /m);
+    expect(code).toBe(0);
+  });
+
+  test('names each problem and exits 1', async () => {
+    const { code, output } = await doctor({ ...GOOD, DEFERRED_SERVICE_ACCOUNT: 'nope' });
+    expect(output).toMatch(/misconfigured \(1 problem\)/);
+    expect(output).toMatch(/DEFERRED_SERVICE_ACCOUNT="nope" is not an email address/);
+    expect(code).toBe(1);
+  });
+});
