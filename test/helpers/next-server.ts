@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -81,22 +81,36 @@ export async function waitForHttp(url: string, child: ChildProcess, output: () =
   throw new Error(`server did not answer at ${url} within ${timeoutMs} ms:\n${output()}`);
 }
 
+export interface StartServerOptions {
+  port: number;
+  env: Record<string, string>;
+  cwd?: string;
+  readyPath?: string;
+  /**
+   * Send the server's output to this file instead of a pipe into this process: under load, a
+   * pipe makes the test process (often the load generator too) read every log line.
+   */
+  logFile?: string;
+}
+
 /** Starts a command as a server on loopback and returns once it answers HTTP. */
-export async function startServer(command: string[], options: { port: number; env: Record<string, string>; cwd?: string; readyPath?: string }): Promise<RunningServer> {
+export async function startServer(command: string[], options: StartServerOptions): Promise<RunningServer> {
+  const logFd = options.logFile ? openSync(options.logFile, 'a') : undefined;
   const child = spawn(command[0], command.slice(1), {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  let piped = '';
+  child.stdout?.on('data', (chunk) => (piped += chunk));
+  child.stderr?.on('data', (chunk) => (piped += chunk));
+  const output = () => (options.logFile ? readFileSync(options.logFile, 'utf8') : piped);
   const url = `http://127.0.0.1:${options.port}`;
   const server: RunningServer = {
     url,
     port: options.port,
     process: child,
-    output: () => output,
+    output,
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();
@@ -106,7 +120,7 @@ export async function startServer(command: string[], options: { port: number; en
       }),
   };
   try {
-    await waitForHttp(url + (options.readyPath ?? '/'), child, () => output);
+    await waitForHttp(url + (options.readyPath ?? '/'), child, output);
   } catch (error) {
     await server.stop();
     throw error;
@@ -115,11 +129,12 @@ export async function startServer(command: string[], options: { port: number; en
 }
 
 /** `next start` of the test build on a free loopback port, with the given environment. */
-export async function startNextServer(env: Record<string, string>, port?: number): Promise<RunningServer> {
+export async function startNextServer(env: Record<string, string>, port?: number, options: { logFile?: string } = {}): Promise<RunningServer> {
   await buildNextApp();
   const listenPort = port ?? (await freePort());
   return startServer([process.execPath, NEXT_BIN, 'start', '-p', String(listenPort), '-H', '127.0.0.1'], {
     port: listenPort,
     env: { NEXT_DIST_DIR: TEST_DIST_DIR, NODE_ENV: 'production', ...env },
+    logFile: options.logFile,
   });
 }

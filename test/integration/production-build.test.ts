@@ -3,13 +3,13 @@
  * route as Cloud Tasks would. Tokens are verified in emulator mode against a loopback certs
  * server (Google's certs URL is unreachable here); the code path is the same.
  */
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from '@/lib/deferred';
-import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from '@/lib/deferred/emulator-contract';
-import { createSigningKey, pemCerts, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
+import { EMULATOR_ISSUER } from '@/lib/deferred/emulator-contract';
+import { createSigningKey, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
+import { startCertsServer, type CertsServer } from '../helpers/certs-server';
 import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
 
 jest.setTimeout(240_000);
@@ -17,16 +17,11 @@ jest.setTimeout(240_000);
 const EMAIL = 'tasks@dev-project.iam.gserviceaccount.com';
 const key = createSigningKey('test-key');
 const probeFile = join(mkdtempSync(join(tmpdir(), 'probe-')), 'modules.txt');
-let certs: Server;
+let certs: CertsServer;
 let app: RunningServer;
 
 beforeAll(async () => {
-  certs = createServer((req, res) => {
-    if (req.url !== EMULATOR_PEM_CERTS_PATH) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' }).end(JSON.stringify(pemCerts([key])));
-  });
-  await new Promise<void>((r) => certs.listen(0, '127.0.0.1', r));
-  const certsPort = (certs.address() as { port: number }).port;
+  certs = await startCertsServer([key]);
   const port = await freePort();
   app = await startNextServer(
     {
@@ -34,7 +29,7 @@ beforeAll(async () => {
       CLOUD_TASKS_LOCATION: 'us-central1',
       DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
       DEFERRED_SERVICE_ACCOUNT: EMAIL,
-      CLOUD_TASKS_EMULATOR_HOST: `127.0.0.1:${certsPort}`,
+      CLOUD_TASKS_EMULATOR_HOST: certs.host,
       MODULE_PROBE_FILE: probeFile,
       NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}`,
     },
@@ -44,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
-  await new Promise((r) => certs?.close(r));
+  await certs?.close();
 });
 
 const token = () => signIdToken(key, { iss: EMULATOR_ISSUER, aud: app.url, email: EMAIL });
@@ -104,4 +99,8 @@ test("the handler's path never loads @google-cloud/tasks or gRPC; an enqueue doe
   // the "emulator" here serves only certs, so the enqueue fails after loading it.
   await fetch(`${app.url}/api/greetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Enqueue' }) });
   expect(loadedModules()).toEqual(expect.arrayContaining(['@google-cloud/tasks', 'google-gax']));
+});
+
+test('the server fetched the signing certs once for all those tasks (one cached client)', () => {
+  expect(certs.fetches()).toBe(1);
 });

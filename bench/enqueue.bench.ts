@@ -1,0 +1,95 @@
+/**
+ * defer() against a raw `client.createTask` loop, both through the same CloudTasksClient
+ * configuration (REST) to the same loopback endpoint, which answers at once: what remains is the
+ * adapter's own cost (options, queue check, superjson, size check). Goal: overhead <= 5%.
+ */
+import { createServer } from 'node:http';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { machine, median, round } from './support/stats';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+async function main() {
+  let created = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      created++;
+      const parent = decodeURIComponent(new URL(req.url!, 'http://x').pathname).replace(/^\/v2\//, '').replace(/\/tasks$/, '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: `${parent}/tasks/${created}`, dispatchCount: 0 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  Object.assign(process.env, {
+    GOOGLE_CLOUD_PROJECT: 'bench',
+    CLOUD_TASKS_LOCATION: 'us-central1',
+    DEFERRED_SERVICE_URL: 'https://bench.example.com',
+    DEFERRED_SERVICE_ACCOUNT: 'tasks@bench.iam.gserviceaccount.com',
+    CLOUD_TASKS_EMULATOR_HOST: host,
+  });
+
+  const { defer, encodeEnvelope } = await import('@/lib/deferred');
+  const { noop } = await import('@/app/_tasks/demo');
+  const { CloudTasksClient } = await import('@google-cloud/tasks');
+  const { PassThroughClient } = await import('google-auth-library');
+  const [apiEndpoint, port] = host.split(':');
+  const client = new CloudTasksClient({ fallback: true, apiEndpoint, port: Number(port), protocol: 'http', authClient: new PassThroughClient() } as never);
+  const parent = client.queuePath('bench', 'us-central1', 'bench');
+
+  const raw = async () => {
+    for (let i = 0; i < CALLS; i++) {
+      await client.createTask({
+        parent,
+        task: {
+          httpRequest: {
+            url: 'https://bench.example.com/_ah/queue/deferred/demo.noop',
+            httpMethod: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(encodeEnvelope('demo.noop', [])),
+            oidcToken: { serviceAccountEmail: 'tasks@bench.iam.gserviceaccount.com', audience: 'https://bench.example.com' },
+          },
+        },
+      });
+    }
+  };
+  const viaDefer = async () => {
+    for (let i = 0; i < CALLS; i++) await defer(noop, [], { queue: 'bench' });
+  };
+  const time = async (fn: () => Promise<void>) => {
+    const start = performance.now();
+    await fn();
+    return (performance.now() - start) / CALLS;
+  };
+
+  await raw();
+  await viaDefer(); // warm-up: imports, JIT, connections
+  const results = { raw: [] as number[], defer: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2) {
+      results.defer.push(await time(viaDefer));
+      results.raw.push(await time(raw));
+    } else {
+      results.raw.push(await time(raw));
+      results.defer.push(await time(viaDefer));
+    }
+    console.error(`round ${r + 1}: raw ${round(results.raw[r] * 1000)} µs/call, defer ${round(results.defer[r] * 1000)} µs/call`);
+  }
+  const summary = {
+    rawMsPerCall: round(median(results.raw), 3),
+    deferMsPerCall: round(median(results.defer), 3),
+    overhead: round(median(results.defer) / median(results.raw) - 1, 3),
+  };
+  const report = { benchmark: 'enqueue', ...machine(), callsPerRound: CALLS, rounds: ROUNDS, summary, raw: results };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/enqueue.json', JSON.stringify(report, null, 2));
+  console.log(JSON.stringify(summary, null, 2));
+  await client.close();
+  server.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
