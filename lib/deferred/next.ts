@@ -5,7 +5,7 @@
 import { after } from 'next/server';
 import { handleDeferredRequest, type HandlerOptions } from './handler';
 import type { Manifest } from './registry';
-import { runGuarded, warnOnceAboutCpuOnCloudRun } from './run-in-background';
+import { afterResponseScheduler, runGuarded, warnOnceAboutCpuOnCloudRun } from './run-in-background';
 
 type RouteHandler = (request: Request) => Promise<Response>;
 
@@ -26,6 +26,9 @@ export function createDeferredRoute(manifest: Manifest, options: Omit<HandlerOpt
  */
 export function runAfterResponse(work: () => unknown): void {
   warnOnceAboutCpuOnCloudRun();
+  // A test collects the work instead (lib/deferred/testing: collectAfterResponse).
+  const scheduler = afterResponseScheduler();
+  if (scheduler) return scheduler(work);
   try {
     after(() => runGuarded(work));
   } catch {

@@ -11,6 +11,20 @@ export async function runGuarded(work: () => unknown): Promise<void> {
   }
 }
 
+/** Takes over where runAfterResponse sends its work (the test kit's collector). */
+export type AfterResponseScheduler = (work: () => unknown) => void;
+
+let scheduler: AfterResponseScheduler | undefined;
+
+/** Replaces Next's `after()` for runAfterResponse; `undefined` restores it. For tests. */
+export function setAfterResponseScheduler(next: AfterResponseScheduler | undefined): void {
+  scheduler = next;
+}
+
+export function afterResponseScheduler(): AfterResponseScheduler | undefined {
+  return scheduler;
+}
+
 let warnedAboutCpu = false;
 
 /**

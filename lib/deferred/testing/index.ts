@@ -11,6 +11,8 @@ export type { StubQueues, TaskQueueStubOptions } from './stub-options';
 export type { StubTask, TaskAttempt, TaskFilter } from './stub-task';
 export type { DeadLetteredTask } from './run-attempt';
 export type { VirtualClock } from './virtual-clock';
+export { collectAfterResponse, useAfterResponseCollector } from './after-response';
+export type { AfterResponseCollector, AfterResponseRun } from './after-response';
 export { googleCertsHandler, GOOGLE_PEM_CERTS_URL } from './google-endpoints';
 export { createSigningKey, signIdToken, encodeJwt, rs256, pemCerts } from './oidc-tokens';
 export type { IdTokenClaims, SigningKey } from './oidc-tokens';
