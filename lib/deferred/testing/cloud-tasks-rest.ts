@@ -1,0 +1,120 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import type { CreateTaskRequest } from '../transport';
+import type { TaskQueueStub } from './task-queue-stub';
+import type { StubTask } from './stub-task';
+
+export interface CloudTasksRestOptions {
+  /** @default 'https://cloudtasks.googleapis.com' (what @google-cloud/tasks calls in REST mode) */
+  baseUrl?: string;
+}
+
+const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
+
+/** Google's JSON error envelope, as the REST client expects it. */
+function apiError(code: number, status: string, message: string) {
+  return HttpResponse.json({ error: { code, status, message } }, { status: code });
+}
+
+class BadRequest extends Error {}
+
+function timestamp(value: unknown): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && 'seconds' in value) {
+    const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
+    return new Date(Number(seconds ?? 0) * 1000 + Math.floor(Number(nanos ?? 0) / 1e6));
+  }
+  const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw new BadRequest(`scheduleTime must be an RFC 3339 timestamp, got ${JSON.stringify(value)}`);
+  return date;
+}
+
+function duration(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && 'seconds' in value) return Number((value as { seconds: unknown }).seconds);
+  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(value) : null;
+  if (!match) throw new BadRequest(`dispatchDeadline must be a duration like "600s", got ${JSON.stringify(value)}`);
+  return Number(match[1]);
+}
+
+/** A REST CreateTaskRequest body (`{ task: {...} }`) to what the stub's transport side takes. */
+function toCreateRequest(params: Record<string, string>, body: any): CreateTaskRequest {
+  const parent = `projects/${params.project}/locations/${params.location}/queues/${params.queue}`;
+  const task = body?.task ?? {};
+  const http = task.httpRequest;
+  if (!http || typeof http.url !== 'string') throw new BadRequest('task.httpRequest.url is required (only HTTP tasks are supported)');
+  let taskId: string | undefined;
+  if (task.name !== undefined && task.name !== '') {
+    taskId = String(task.name).startsWith(`${parent}/tasks/`) ? String(task.name).slice(parent.length + 7) : '';
+    if (!TASK_ID.test(taskId)) throw new BadRequest(`Task name "${task.name}" is invalid: it must be ${parent}/tasks/TASK_ID ([A-Za-z0-9_-], at most 500)`);
+  }
+  return {
+    project: params.project,
+    location: params.location,
+    queue: params.queue,
+    taskId,
+    url: http.url,
+    headers: { ...(http.headers ?? {}) },
+    body: Buffer.from(typeof http.body === 'string' ? http.body : '', 'base64'),
+    scheduleTime: timestamp(task.scheduleTime),
+    dispatchDeadlineSeconds: duration(task.dispatchDeadline),
+    oidcToken: http.oidcToken,
+  };
+}
+
+/** A stub task as the REST API's Task resource (BASIC view: no body). */
+function taskResource(task: StubTask) {
+  return {
+    name: task.name,
+    scheduleTime: task.eta.toISOString(),
+    createTime: task.createdAt.toISOString(),
+    dispatchDeadline: `${task.dispatchDeadlineSeconds}s`,
+    dispatchCount: task.retryCount,
+    responseCount: task.executionCount,
+    httpRequest: { url: task.url, httpMethod: 'POST', headers: task.headers, ...(task.oidcToken ? { oidcToken: task.oidcToken } : {}) },
+  };
+}
+
+function notFound(name: string) {
+  return apiError(404, 'NOT_FOUND', `Requested entity was not found: ${name}`);
+}
+
+/**
+ * msw handlers that answer Cloud Tasks' v2 REST task calls (create, get, list, delete) from the
+ * stub, so a test that drives the production transport (or its own `@google-cloud/tasks`
+ * client in REST mode) sees the same task list as `defer` through the stub. A duplicate name
+ * gets Google's 409 ALREADY_EXISTS; a queue missing from the stub's queue.yaml, 404 NOT_FOUND.
+ */
+export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksRestOptions = {}): HttpHandler[] {
+  const queueUrl = `${options.baseUrl ?? 'https://cloudtasks.googleapis.com'}/v2/projects/:project/locations/:location/queues/:queue`;
+  const queueName = (p: Record<string, string>) => `projects/${p.project}/locations/${p.location}/queues/${p.queue}`;
+  const find = (p: Record<string, string>) => stub.getFilteredTasks({ name: `${queueName(p)}/tasks/${p.task}` })[0];
+  return [
+    http.post(`${queueUrl}/tasks`, async ({ request, params }) => {
+      const p = params as Record<string, string>;
+      try {
+        const { name } = await stub.createTask(toCreateRequest(p, await request.json().catch(() => undefined)));
+        return HttpResponse.json(taskResource(stub.getFilteredTasks({ name })[0]));
+      } catch (error) {
+        if (error instanceof BadRequest) return apiError(400, 'INVALID_ARGUMENT', error.message);
+        const kind = error instanceof Error ? error.name : '';
+        if (kind === 'TaskAlreadyExistsError') return apiError(409, 'ALREADY_EXISTS', 'Requested entity already exists');
+        if (kind === 'UnknownQueueError') return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queueName(p)}`);
+        throw error;
+      }
+    }),
+    http.get(`${queueUrl}/tasks`, ({ params }) => {
+      const tasks = stub.getFilteredTasks({ queueNames: (params as Record<string, string>).queue }).map(taskResource);
+      return HttpResponse.json(tasks.length ? { tasks } : {});
+    }),
+    http.get(`${queueUrl}/tasks/:task`, ({ params }) => {
+      const task = find(params as Record<string, string>);
+      return task ? HttpResponse.json(taskResource(task)) : notFound(`${queueName(params as Record<string, string>)}/tasks/${params.task}`);
+    }),
+    http.delete(`${queueUrl}/tasks/:task`, ({ params }) => {
+      const task = find(params as Record<string, string>);
+      if (!task) return notFound(`${queueName(params as Record<string, string>)}/tasks/${params.task}`);
+      stub.deleteTask(task);
+      return HttpResponse.json({});
+    }),
+  ];
+}

@@ -1,0 +1,36 @@
+import { signIdToken, type IdTokenClaims, type SigningKey } from './oidc-tokens';
+import type { StubTask } from './stub-task';
+
+export interface TaskRequestOptions {
+  /** Signs the task's OIDC token; serve its certificate with `googleCertsHandler([key])`. */
+  signingKey: SigningKey;
+  /** Claims to change in the token (a wrong `aud`, an `exp` in the past, another `email`). */
+  claims?: Partial<IdTokenClaims>;
+  /** Where to send it. @default the task's URL (with TEST_ENQUEUE_CONFIG, https://app.example.test/...) */
+  url?: string;
+}
+
+/**
+ * The HTTP request Cloud Tasks would send for `task` now: its body and headers, the
+ * `X-CloudTasks-*` headers from its history, and `Authorization: Bearer <token>` signed as Google
+ * signs it for the task's service account and audience. For testing your own routes:
+ * `await POST(taskRequest(task, { signingKey }))`.
+ */
+export function taskRequest(task: StubTask, options: TaskRequestOptions): Request {
+  const headers = new Headers(task.headers);
+  headers.set('User-Agent', 'Google-Cloud-Tasks');
+  headers.set('X-CloudTasks-QueueName', task.queueName);
+  headers.set('X-CloudTasks-TaskName', task.id);
+  headers.set('X-CloudTasks-TaskRetryCount', String(task.retryCount));
+  headers.set('X-CloudTasks-TaskExecutionCount', String(task.executionCount));
+  headers.set('X-CloudTasks-TaskETA', (task.eta.getTime() / 1000).toFixed(6));
+  if (task.lastAttempt) {
+    headers.set('X-CloudTasks-TaskPreviousResponse', String(task.lastAttempt.status));
+    headers.set('X-CloudTasks-TaskRetryReason', `HTTP_${task.lastAttempt.status}`);
+  }
+  if (task.oidcToken) {
+    const token = signIdToken(options.signingKey, { aud: task.oidcToken.audience, email: task.oidcToken.serviceAccountEmail, ...options.claims });
+    headers.set('Authorization', `Bearer ${token}`);
+  }
+  return new Request(options.url ?? task.url, { method: 'POST', headers, body: task.payload.slice() });
+}
