@@ -68,6 +68,7 @@ export class TaskQueueStub implements TaskTransport {
 
   /** Makes `defer` use this stub with `config`, empty, with the clock at the real time. */
   install(): void {
+    void this.catalog; // an invalid queue.yaml fails here, before anything is changed
     this.clear();
     this.resettableClock.reset(new Date());
     install(this);
