@@ -7,12 +7,13 @@ import type { CloudTasksClient } from '@google-cloud/tasks';
 import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
 import { backoffSeconds } from '../../lib/queues';
 import { emulatorClient, PARENT, queuePath } from './support/client';
-import { nextEvent, sleep } from './support/events';
+import { recordEvents, sleep } from './support/events';
 import { startTargetServer, type ReceivedRequest, type Reply, type TargetServer } from './support/target-server';
 
 let emulator: EmulatorHandle;
 let client: CloudTasksClient;
 let target: TargetServer;
+let events: ReturnType<typeof recordEvents>;
 /** Per path, the replies the target gives in turn (the last one repeats). */
 const script = new Map<string, Reply[]>();
 
@@ -20,6 +21,8 @@ beforeAll(async () => {
   // A 0.5 s minimum dispatch deadline and 1 s tombstones keep those tests short.
   emulator = await startEmulator({ port: 0, data: ':memory:', limits: { minDispatchDeadlineSeconds: 0.5, tombstoneSeconds: 1 } });
   client = emulatorClient(emulator.port);
+  // Recorded from the start: a fast task can finish before the call that created it returns.
+  events = recordEvents(emulator);
   target = await startTargetServer((request) => {
     const replies = script.get(request.path) ?? [{}];
     const seen = target.received.filter((r) => r.path === request.path).length;
@@ -28,6 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  events.stop();
   await client.close();
   await emulator.stop();
   await target.close();
@@ -76,7 +80,7 @@ test('every attempt carries the X-CloudTasks-* headers, counted across retries a
   await makeQueue('headers', { maxAttempts: 5 });
   script.set('/headers', [{ status: 503 }, { status: 404 }, { status: 200 }]);
   const task = await enqueue('headers', '/headers');
-  const done = nextEvent(emulator, 'task:success', ({ task: t }) => t.name === task.name);
+  const done = events.waitFor('task:success', ({ task: t }) => t.name === task.name);
   const [first, second, third] = await waitForPath('/headers', 3);
   await done;
 
@@ -105,7 +109,7 @@ test('retries follow Cloud Tasks\' backoff (min, doublings, then linear, capped 
   await makeQueue('backoff', retry);
   script.set('/backoff', [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 200 }]);
   const task = await enqueue('backoff', '/backoff');
-  await nextEvent(emulator, 'task:success', ({ task: t }) => t.name === task.name, 20_000);
+  await events.waitFor('task:success', ({ task: t }) => t.name === task.name, 20_000);
   const times = requestsTo('/backoff').map((r) => r.atMs);
   expect(times).toHaveLength(8);
   const gaps = times.slice(1).map((t, i) => (t - times[i]) / 1000);
@@ -122,7 +126,7 @@ test('max attempts: with no max retry duration, the task gets exactly max attemp
   await makeQueue('attempts', { maxAttempts: 3, maxRetryDuration: 0 });
   script.set('/attempts', [{ status: 500 }]);
   const task = await enqueue('attempts', '/attempts');
-  const dead = await nextEvent(emulator, 'task:dead', ({ task: t }) => t.name === task.name);
+  const dead = await events.waitFor('task:dead', ({ task: t }) => t.name === task.name);
   expect(dead.reason).toMatch(/gave up after 3 attempt\(s\)/);
   await sleep(300);
   expect(requestsTo('/attempts')).toHaveLength(3);
@@ -133,7 +137,7 @@ test('max retry duration: past max attempts, retries go on until the duration ha
   await makeQueue('duration', { maxAttempts: 2, maxRetryDuration: 1, minBackoff: 0.1, maxBackoff: 0.1 });
   script.set('/duration', [{ status: 500 }]);
   const task = await enqueue('duration', '/duration');
-  await nextEvent(emulator, 'task:dead', ({ task: t }) => t.name === task.name);
+  await events.waitFor('task:dead', ({ task: t }) => t.name === task.name);
   const times = requestsTo('/duration').map((r) => r.atMs);
   expect(times.length).toBeGreaterThan(2);
   // The last attempt is the first one made at or after 1 s from the first.
@@ -145,7 +149,7 @@ test('dispatch deadline: an attempt that runs past it fails (no response recorde
   await makeQueue('deadline', { maxAttempts: 2, minBackoff: 0.05, maxBackoff: 0.05 });
   script.set('/deadline', [{ delayMs: 3000 }]);
   const task = await enqueue('deadline', '/deadline', { dispatchDeadline: seconds(0.5) });
-  const dead = await nextEvent(emulator, 'task:dead', ({ task: t }) => t.name === task.name);
+  const dead = await events.waitFor('task:dead', ({ task: t }) => t.name === task.name);
   const [first, second] = requestsTo('/deadline');
   expect(second.atMs - first.atMs).toBeGreaterThanOrEqual(500 + 50 - 10);
   expect(second.atMs - first.atMs).toBeLessThan(2000);
@@ -183,7 +187,7 @@ test('purge deletes the waiting tasks: none runs after resume', async () => {
 test('tombstones: the name of a task that ran stays taken for the tombstone time, then is free', async () => {
   await makeQueue('tomb', {});
   const name = `${queuePath('tomb')}/tasks/only-once`;
-  const ran = nextEvent(emulator, 'task:success', ({ task }) => task.name === name);
+  const ran = events.waitFor('task:success', ({ task }) => task.name === name);
   await enqueue('tomb', '/tomb', { name });
   await ran;
   await expect(enqueue('tomb', '/tomb', { name })).rejects.toMatchObject({ code: 6 });
@@ -196,7 +200,7 @@ test('schedule time: a task does not run before it', async () => {
   await makeQueue('later', {});
   const at = Date.now() + 800;
   const task = await enqueue('later', '/later', { scheduleTime: seconds(at / 1000) });
-  const ran = await nextEvent(emulator, 'task:success', ({ task: t }) => t.name === task.name);
+  const ran = await events.waitFor('task:success', ({ task: t }) => t.name === task.name);
   const [request] = requestsTo('/later');
   expect(request.atMs).toBeGreaterThanOrEqual(at - 5);
   expect(request.atMs).toBeLessThan(at + 500);
@@ -208,7 +212,7 @@ test('a 2xx answer with x-deferred-outcome: permanent-failure dead-letters the t
   await makeQueue('outcome', {});
   script.set('/permanent', [{ status: 200, headers: { 'x-deferred-outcome': 'permanent-failure' }, body: 'PermanentTaskFailure: bad input' }]);
   const task = await enqueue('outcome', '/permanent');
-  const dead = await nextEvent(emulator, 'task:dead', ({ task: t }) => t.name === task.name);
+  const dead = await events.waitFor('task:dead', ({ task: t }) => t.name === task.name);
   expect(dead.reason).toMatch(/permanent-failure/);
   expect(dead.task.lastError).toBe('PermanentTaskFailure: bad input');
   expect(requestsTo('/permanent')).toHaveLength(1);

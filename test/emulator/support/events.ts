@@ -23,3 +23,30 @@ export function nextEvent<K extends keyof DispatcherEvents>(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Records every lifecycle event from now on, so a test can wait for one that may already have
+ * happened (a fast task can finish before the call that created it returns).
+ */
+export function recordEvents(emulator: EmulatorHandle) {
+  const seen: { event: keyof DispatcherEvents; payload: any }[] = [];
+  const events: (keyof DispatcherEvents)[] = ['task:start', 'task:success', 'task:error', 'task:dead'];
+  const listeners = events.map((event) => {
+    const listener = (payload: unknown) => seen.push({ event, payload });
+    emulator.events.on(event, listener);
+    return () => emulator.events.off(event, listener);
+  });
+  return {
+    all: <K extends keyof DispatcherEvents>(event: K): DispatcherEvents[K][0][] => seen.filter((e) => e.event === event).map((e) => e.payload),
+    async waitFor<K extends keyof DispatcherEvents>(event: K, matches: (payload: DispatcherEvents[K][0]) => boolean, timeoutMs = 15_000): Promise<DispatcherEvents[K][0]> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = seen.find((e) => e.event === event && matches(e.payload));
+        if (found) return found.payload;
+        if (Date.now() > deadline) throw new Error(`no matching ${event} event within ${timeoutMs} ms`);
+        await sleep(20);
+      }
+    },
+    stop: () => listeners.forEach((off) => off()),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * End to end on a production build: `next start` + the emulator. A task deferred with the demo's
+ * functions goes through the emulator to the app's route, whose handler verifies the emulator's
+ * OIDC token; a failing function retries per queue.yaml and ends dead-lettered on the dashboard.
+ */
+import { join } from 'node:path';
+import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
+import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
+import { recordEvents } from './support/events';
+
+jest.setTimeout(300_000);
+
+const PROJECT = 'dev-project';
+const LOCATION = 'us-central1';
+const EMAIL = `deferred-tasks@${PROJECT}.iam.gserviceaccount.com`;
+let emulator: EmulatorHandle;
+let events: ReturnType<typeof recordEvents>;
+let app: RunningServer;
+let deferred: typeof import('../../lib/deferred');
+let demo: typeof import('../../app/_tasks/demo');
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: PROJECT, location: LOCATION });
+  events = recordEvents(emulator);
+  const port = await freePort();
+  const env = {
+    GOOGLE_CLOUD_PROJECT: PROJECT,
+    CLOUD_TASKS_LOCATION: LOCATION,
+    DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
+    DEFERRED_SERVICE_ACCOUNT: EMAIL,
+    CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
+  };
+  app = await startNextServer(env, port);
+  // defer() in this process, configured like the app: it enqueues into the emulator.
+  Object.assign(process.env, env);
+  deferred = await import('../../lib/deferred');
+  deferred.resetConfigCache();
+  demo = await import('../../app/_tasks/demo');
+});
+
+afterAll(async () => {
+  events?.stop();
+  await app?.stop();
+  await emulator?.stop();
+  process.env = savedEnv;
+});
+
+const greetingNames = async () => ((await (await fetch(`${app.url}/api/greetings`)).json()) as { name: string }[]).map((g) => g.name);
+
+test('a deferred task runs through the verified handler of next start', async () => {
+  const name = `e2e-${Date.now()}`;
+  const taskName = await deferred.defer(demo.greet, [name, new Date()]);
+  expect(taskName).toMatch(new RegExp(`^projects/${PROJECT}/locations/${LOCATION}/queues/default/tasks/`));
+  const success = await events.waitFor('task:success', ({ task }) => task.name === taskName, 60_000);
+  expect(success.status).toBe(200);
+  expect(success.task.dispatchCount).toBe(1);
+  expect(await greetingNames()).toContain(name);
+});
+
+test('a task without a token is refused by the handler (401) and retried: the check is real', async () => {
+  const response = await fetch(`${emulator.url}/v2/projects/${PROJECT}/locations/${LOCATION}/queues/default/tasks`, {
+    method: 'POST',
+    body: JSON.stringify({ task: { httpRequest: { url: `${app.url}/_ah/queue/deferred/demo.greet`, body: Buffer.from(deferred.encodeEnvelope('demo.greet', ['no-token', new Date()])).toString('base64'), headers: { 'Content-Type': 'application/json' } } } }),
+  });
+  const { name } = (await response.json()) as { name: string };
+  const error = await events.waitFor('task:error', ({ task }) => task.name === name, 60_000);
+  expect(error.result.status).toBe(401);
+  await fetch(`${emulator.url}/v2/${name}`, { method: 'DELETE' });
+  expect(await greetingNames()).not.toContain('no-token');
+});
+
+test('a failing function retries per queue.yaml, then is dead-lettered and shown on the dashboard', async () => {
+  const reason = `e2e-fail-${Date.now()}`;
+  const taskName = await deferred.defer(demo.alwaysFails, [reason], { queue: 'demo-failures' });
+  const dead = await events.waitFor('task:dead', ({ task }) => task.name === taskName, 60_000);
+  const retries = events.all('task:error').filter(({ task }) => task.name === taskName).map(({ task }) => task.dispatchCount);
+  // task_retry_limit 2: three attempts in all.
+  expect(dead.task.dispatchCount).toBe(3);
+  expect(retries).toEqual([1, 2]);
+
+  const html = await (await fetch(`${emulator.url}/`)).text();
+  const id = taskName.split('/').pop()!;
+  const row = html.slice(html.indexOf(`data-dead="${id}"`), html.indexOf('</tr>', html.indexOf(`data-dead="${id}"`)));
+  expect(row).toContain('demo.alwaysFails');
+  expect(row).toContain(reason);
+});
+
+test('PermanentTaskFailure: answered 2xx, dead-lettered at once, never retried', async () => {
+  const taskName = await deferred.defer(demo.rejectForever, ['e2e-permanent'], { queue: 'demo-failures' });
+  const dead = await events.waitFor('task:dead', ({ task }) => task.name === taskName, 60_000);
+  expect(dead.task.dispatchCount).toBe(1);
+  expect(dead.task.lastAttempt?.httpStatus).toBeGreaterThanOrEqual(200);
+  expect(dead.task.lastAttempt?.httpStatus).toBeLessThan(300);
+});
