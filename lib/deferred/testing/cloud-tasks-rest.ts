@@ -36,8 +36,18 @@ function duration(value: unknown): number | undefined {
   return Number(match[1]);
 }
 
+/** The fields of a REST CreateTaskRequest body that HTTP tasks use. */
+interface RestCreateTaskBody {
+  task?: {
+    name?: string;
+    scheduleTime?: unknown;
+    dispatchDeadline?: unknown;
+    httpRequest?: { url?: unknown; headers?: Record<string, string>; body?: unknown; oidcToken?: CreateTaskRequest['oidcToken'] };
+  };
+}
+
 /** A REST CreateTaskRequest body (`{ task: {...} }`) to what the stub's transport side takes. */
-function toCreateRequest(params: Record<string, string>, body: any): CreateTaskRequest {
+function toCreateRequest(params: Record<string, string>, body: RestCreateTaskBody | undefined): CreateTaskRequest {
   const parent = `projects/${params.project}/locations/${params.location}/queues/${params.queue}`;
   const task = body?.task ?? {};
   const http = task.httpRequest;
@@ -57,7 +67,8 @@ function toCreateRequest(params: Record<string, string>, body: any): CreateTaskR
     body: Buffer.from(typeof http.body === 'string' ? http.body : '', 'base64'),
     scheduleTime: timestamp(task.scheduleTime),
     dispatchDeadlineSeconds: duration(task.dispatchDeadline),
-    oidcToken: http.oidcToken,
+    // Over REST a task may carry no token at all; the stub keeps it undefined.
+    oidcToken: http.oidcToken as CreateTaskRequest['oidcToken'],
   };
 }
 
@@ -92,7 +103,8 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
     http.post(`${queueUrl}/tasks`, async ({ request, params }) => {
       const p = params as Record<string, string>;
       try {
-        const { name } = await stub.createTask(toCreateRequest(p, await request.json().catch(() => undefined)));
+        const body = (await request.json().catch(() => undefined)) as RestCreateTaskBody | undefined;
+        const { name } = await stub.createTask(toCreateRequest(p, body));
         return HttpResponse.json(taskResource(stub.getFilteredTasks({ name })[0]));
       } catch (error) {
         if (error instanceof BadRequest) return apiError(400, 'INVALID_ARGUMENT', error.message);
@@ -103,7 +115,9 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
       }
     }),
     http.get(`${queueUrl}/tasks`, ({ params }) => {
-      const tasks = stub.getFilteredTasks({ queueNames: (params as Record<string, string>).queue }).map(taskResource);
+      const p = params as Record<string, string>;
+      if (!stub.catalog.get(p.queue)) return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queueName(p)}`);
+      const tasks = stub.getFilteredTasks({ queueNames: p.queue }).map(taskResource);
       return HttpResponse.json(tasks.length ? { tasks } : {});
     }),
     http.get(`${queueUrl}/tasks/:task`, ({ params }) => {

@@ -162,5 +162,16 @@ describe('cloudTasksRestHandlers: the production transport, answered in memory b
       task: { httpRequest: { url: 'https://app.example.test/x', httpMethod: 'POST' as never } },
     });
     await expect(attempt).rejects.toMatchObject({ code: 5 });
+    await expect(client.listTasks({ parent: 'projects/p/locations/l/queues/nope' })).rejects.toMatchObject({ code: 5 });
+  });
+
+  test('a task without an OIDC token is kept as such, and its request carries no Authorization', async () => {
+    const { CloudTasksClient } = await import('@google-cloud/tasks');
+    const client = new CloudTasksClient({ fallback: true, authClient: authClient() } as never);
+    await client.createTask({ parent, task: { httpRequest: { url: 'https://app.example.test/hook', httpMethod: 'POST' as never, body: Buffer.from('{}') } } });
+    const [task] = queue.getFilteredTasks();
+    expect(task).toEqual(expect.objectContaining({ url: 'https://app.example.test/hook', oidcToken: undefined, functionId: undefined }));
+    expect(new TextDecoder().decode(task.payload)).toBe('{}');
+    expect(taskRequest(task, { signingKey: key }).headers.has('authorization')).toBe(false);
   });
 });
