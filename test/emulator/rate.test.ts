@@ -40,6 +40,11 @@ async function fillQueue(id: string, rateLimits: Record<string, number>, count: 
 
 test('a queue at 50/s dispatches 500 tasks in 10 s (+-10%)', async () => {
   const queue = await fillQueue('fifty', { maxDispatchesPerSecond: 50 }, 500, '/rate');
+  // Dispatch decisions, timed in the emulator: the target's receipt times can bunch up when this
+  // (shared) event loop stalls, the decisions cannot.
+  const starts: number[] = [];
+  const onStart = ({ task }: { task: { queue: string } }) => task.queue === queue && starts.push(Date.now());
+  emulator.events.on('task:start', onStart);
   const resumedAt = Date.now();
   await api('POST', `${queue}:resume`, {});
   const requests = await target.waitFor(500, 20_000);
@@ -49,10 +54,11 @@ test('a queue at 50/s dispatches 500 tasks in 10 s (+-10%)', async () => {
   console.log(`50/s queue: 500 tasks in ${seconds.toFixed(2)} s (first after ${times[0] - resumedAt} ms)`);
   expect(seconds).toBeGreaterThanOrEqual(9);
   expect(seconds).toBeLessThanOrEqual(11);
-  // The rate holds throughout, not only on average: no second sees much more than 50 (+ burst at the start).
-  const perSecond = new Map<number, number>();
-  for (const t of times) perSecond.set(Math.floor((t - resumedAt) / 1000), (perSecond.get(Math.floor((t - resumedAt) / 1000)) ?? 0) + 1);
-  for (const [second, count] of perSecond) expect(count).toBeLessThanOrEqual(second === 0 ? 60 + 5 : 50 + 5);
+  emulator.events.off('task:start', onStart);
+  // The rate holds throughout, not only on average: a token bucket lets at most rate + burst
+  // (50 + 10) through in any one second, however late its timers fire on a loaded machine.
+  expect(starts).toHaveLength(500);
+  for (let i = 0; i + 61 < starts.length; i++) expect(starts[i + 61] - starts[i]).toBeGreaterThanOrEqual(1000);
 }, 30_000);
 
 test('max concurrent dispatches 3: never a 4th in flight, and 3 are used', async () => {
