@@ -12,6 +12,7 @@ import { sendError, sendJson } from './http-util';
 import { OidcSigner } from './oidc-signer';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options';
 import { loadQueuesFromYaml } from './queue-yaml';
+import { refuseReason } from './request-guard';
 import { createRestApi } from './rest-api';
 import { Store } from './store';
 import { TasksService } from './tasks-service';
@@ -59,6 +60,11 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
 
     const server = createServer(async (req, res) => {
       try {
+        const refused = refuseReason(req, options.host);
+        if (refused) {
+          sendJson(res, 403, { error: { code: 403, message: refused, status: 'PERMISSION_DENIED' } });
+          return;
+        }
         const url = new URL(req.url ?? '/', 'http://emulator');
         if (await restApi(req, res, url)) return;
         if (certs(req, res, url.pathname)) return;

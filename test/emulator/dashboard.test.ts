@@ -122,9 +122,29 @@ test('a task that exhausts its retries is listed as dead-lettered with its error
 test('an action posted from another origin is refused; an error comes back as a notice', async () => {
   const foreign = await act('queue-pause', `${QUEUES}/emails`, { origin: 'http://evil.example' });
   expect(foreign.status).toBe(403);
+  expect(await foreign.json()).toMatchObject({ error: { status: 'PERMISSION_DENIED', message: expect.stringMatching(/may not change/) } });
   expect(await page()).toMatch(/data-queue="emails"[\s\S]*?RUNNING/);
   const missing = await act('task-run', `${QUEUES}/emails/tasks/nope`);
   const location = missing.headers.get('location')!;
   expect(location).toContain('error=1');
   expect(await page(location)).toMatch(/class="notice bad">Task does not exist/);
+});
+
+test('a web page cannot drive the API either: cross-origin writes and non-loopback Host names are refused', async () => {
+  const { request } = await import('node:http');
+  const send = (headers: Record<string, string>, method = 'POST') =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(`${emulator.url}/v2/${QUEUES}/emails:pause`, { method, headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(method === 'POST' ? '{}' : undefined);
+    });
+  expect(await send({ origin: 'http://evil.example' })).toBe(403);
+  // DNS rebinding: evil.example resolving to 127.0.0.1, Origin and Host agree.
+  expect(await send({ host: `evil.example:${emulator.port}`, origin: `http://evil.example:${emulator.port}` })).toBe(403);
+  expect(await send({ host: `evil.example:${emulator.port}` }, 'GET')).toBe(403);
+  expect(await send({ host: `localhost:${emulator.port}` }, 'GET')).not.toBe(403);
+  expect(await page()).toMatch(/data-queue="emails"[\s\S]*?RUNNING/);
 });
