@@ -7,4 +7,5 @@ export { startEmulator, type EmulatorHandle } from './server';
 export { DEFAULT_LIMITS, DEFAULT_OPTIONS, type CloudTasksLimits, type EmulatorOptions } from './options';
 export type { DispatcherEvents } from './dispatcher';
 export type { AttemptResult } from './attempt';
+export type { TaskOutcome } from './outcomes';
 export type { QueueRecord, TaskRecord, AttemptRecord, RetryConfig, RateLimits } from './model';

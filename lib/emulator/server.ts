@@ -10,6 +10,7 @@ import { createDashboard } from './dashboard/routes';
 import { Dispatcher } from './dispatcher';
 import { sendError, sendJson } from './http-util';
 import { OidcSigner } from './oidc-signer';
+import { OutcomeRecorder, type TaskOutcome } from './outcomes';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options';
 import { loadQueuesFromYaml } from './queue-yaml';
 import { refuseReason } from './request-guard';
@@ -27,6 +28,12 @@ export interface EmulatorHandle {
   options: ResolvedOptions;
   /** Task lifecycle events (task:start, task:success, task:error, task:dead). */
   events: Dispatcher;
+  /**
+   * Resolves when the task (full name) has run successfully or been dead-lettered, even if that
+   * happened before the call: the safe way for a test to wait for a task it just created.
+   * @default timeoutMs 30000
+   */
+  waitForTask(name: string, timeoutMs?: number): Promise<TaskOutcome>;
   /** Queues loaded from queue.yaml (full names) and its warnings. */
   queueYaml?: { names: string[]; warnings: string[] };
   /** Stops dispatching, closes the server (and its connections) and the database. */
@@ -46,6 +53,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     const dispatcher = new Dispatcher(store, signer, options);
     const service = new TasksService(store, options.limits, dispatcher);
     const activity = new ActivityLog(dispatcher);
+    const outcomes = new OutcomeRecorder(dispatcher);
     const restApi = createRestApi(service);
     const dashboard = createDashboard({ store, service, activity, options });
 
@@ -97,6 +105,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       hostPort,
       options,
       events: dispatcher,
+      waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),
       queueYaml,
       stop: () =>
         (stopping ??= (async () => {

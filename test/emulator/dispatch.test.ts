@@ -219,3 +219,15 @@ test('a 2xx answer with x-deferred-outcome: permanent-failure dead-letters the t
   expect(requestsTo('/permanent')).toHaveLength(1);
   await expect(client.getTask({ name: task.name! })).rejects.toMatchObject({ code: 5 });
 });
+
+test('waitForTask resolves for a task that already finished and for one still to come', async () => {
+  await makeQueue('waiting', { maxAttempts: 1 });
+  script.set('/wait-dead', [{ status: 500 }]);
+  const done = await enqueue('waiting', '/wait-ok');
+  await events.waitFor('task:success', ({ task }) => task.name === done.name);
+  await expect(emulator.waitForTask(done.name!)).resolves.toMatchObject({ kind: 'success', status: 200 });
+  const later = enqueue('waiting', '/wait-dead', { scheduleTime: seconds(Date.now() / 1000 + 0.3) });
+  const outcome = await emulator.waitForTask((await later).name!, 5000);
+  expect(outcome).toMatchObject({ kind: 'dead', status: 500, reason: expect.stringMatching(/gave up after 1 attempt/) });
+  await expect(emulator.waitForTask(`${queuePath('waiting')}/tasks/never`, 100)).rejects.toThrow(/neither ran nor was dead-lettered within 100 ms/);
+});
