@@ -59,7 +59,7 @@ test('a task deferred from the demo page shows with its function and arguments; 
   // Pause the queue from the dashboard, so the task waits there to be looked at.
   await page.goto(`${emulator.url}/`);
   await queueRow('default').getByRole('button', { name: 'Pause' }).click();
-  await page.waitForURL(/notice=Paused/);
+  await page.locator('.notice', { hasText: 'Paused default' }).waitFor();
   await expect(queueRow('default').textContent()).resolves.toContain('PAUSED');
 
   const name = `Grace-${Date.now()}`;
@@ -77,7 +77,7 @@ test('a task deferred from the demo page shows with its function and arguments; 
   await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-task.png'), fullPage: true });
 
   await row.getByRole('button', { name: 'Run now' }).click();
-  await page.waitForURL(/notice=Dispatching/);
+  await page.locator('.notice', { hasText: `Dispatching ${taskId} now` }).waitFor();
   // The page refreshes itself: the task leaves the list and the activity shows its success.
   await page.locator(`tr[data-task="${taskId}"]`).waitFor({ state: 'detached', timeout: 15_000 });
   await page.locator('.activity li.success', { hasText: taskId }).waitFor({ timeout: 15_000 });
@@ -87,5 +87,6 @@ test('a task deferred from the demo page shows with its function and arguments; 
   await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-after-run.png'), fullPage: true });
 
   await queueRow('default').getByRole('button', { name: 'Resume' }).click();
-  await page.waitForURL(/notice=Resumed/);
+  await page.locator('.notice', { hasText: 'Resumed default' }).waitFor();
+  await expect(queueRow('default').textContent()).resolves.toContain('RUNNING');
 });

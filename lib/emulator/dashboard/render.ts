@@ -116,7 +116,6 @@ function activityRows(model: DashboardModel): SafeHtml {
 export function renderMain(model: DashboardModel): SafeHtml {
   const filter = model.filterQueue;
   return html`
-    ${model.notice ? html`<p class="notice ${model.notice.error ? 'bad' : ''}">${model.notice.text}</p>` : ''}
     <section><h2>Queues <span class="muted">ready / scheduled / running</span></h2>
       <table class="queues"><thead><tr><th>Queue</th><th>State</th><th>Rate</th><th>Retries</th><th>Backoff</th><th>Tasks</th><th>Dead</th><th></th></tr></thead>
       <tbody>${queueRows(model)}</tbody></table></section>
@@ -130,6 +129,13 @@ export function renderMain(model: DashboardModel): SafeHtml {
 }
 
 const SCRIPT = `
+// The notice of an action is shown once: take it out of the URL, so refreshes and reloads drop it.
+const shown = new URL(location.href);
+if (shown.searchParams.has('notice')) {
+  shown.searchParams.delete('notice');
+  shown.searchParams.delete('error');
+  history.replaceState(null, '', shown.pathname + shown.search);
+}
 document.addEventListener('submit', (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
   if (message && !confirm(message)) event.preventDefault();
@@ -150,6 +156,7 @@ export function renderPage(model: DashboardModel): string {
     <style>${new SafeHtml(STYLE)}</style></head>
     <body><header><h1>Cloud Tasks emulator</h1>
       <span class="muted">projects/${model.project}/locations/${model.location}${model.hostPort ? html` · app env <code>CLOUD_TASKS_EMULATOR_HOST=${model.hostPort}</code>` : ''} · refreshes every ${REFRESH_MS / 1000} s</span></header>
+    ${model.notice ? html`<p class="notice ${model.notice.error ? 'bad' : ''}" role="status">${model.notice.text}</p>` : ''}
     <main>${renderMain(model)}</main>
     <script>${new SafeHtml(SCRIPT)}</script></body></html>`}`;
 }

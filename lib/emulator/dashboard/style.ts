@@ -29,7 +29,7 @@ button.danger { color: var(--bad); }
 .badge.running, .badge.success { background: #dcfae6; color: var(--ok); }
 .badge.paused, .badge.retry { background: #fef0c7; color: var(--warn); }
 .badge.dead { background: #fee4e2; color: var(--bad); }
-.notice { padding: 8px 12px; background: #eff8ff; border: 1px solid #b2ddff; border-radius: 6px; }
+.notice { margin: 16px 24px 0; max-width: 1352px; padding: 8px 12px; background: #eff8ff; border: 1px solid #b2ddff; border-radius: 6px; }
 .notice.bad { background: #fef3f2; border-color: #fecdca; color: var(--bad); }
 .activity { list-style: none; margin: 0; padding: 8px 12px; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
 .activity li { padding: 3px 0; }
