@@ -57,6 +57,7 @@ main().catch((error: unknown) => {
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') console.error(`The port is taken (${(error as Error).message}): stop the other emulator or pass --port <another>`);
+  else if (code === 'ERR_UNKNOWN_BUILTIN_MODULE') console.error(`This Node.js (${process.version}) has no node:sqlite without a flag: use Node 22.13 or newer`);
   else console.error((error as Error).message ?? error);
   process.exit(1);
 });
