@@ -1,0 +1,64 @@
+/**
+ * The demo page in a real browser, as a new user sees it under `npm run dev` (here with the
+ * production build): a server action defers a task, the emulator calls the verified handler, and
+ * the result shows on the page by itself; the analytics ping sent with runAfterResponse shows too;
+ * a flaky task appears after its retries. Run with `npm run test:e2e`.
+ */
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
+import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
+import { launchChromium } from './browser';
+
+jest.setTimeout(300_000);
+
+let emulator: EmulatorHandle;
+let app: RunningServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: 'demo', location: 'us-central1' });
+  const port = await freePort();
+  app = await startNextServer(
+    {
+      GOOGLE_CLOUD_PROJECT: 'demo',
+      CLOUD_TASKS_LOCATION: 'us-central1',
+      DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
+      DEFERRED_SERVICE_ACCOUNT: 'deferred-tasks@demo.iam.gserviceaccount.com',
+      CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
+    },
+    port,
+  );
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await emulator?.stop();
+});
+
+const greetingsRow = (text: string) => page.locator('#greetings tbody tr', { hasText: text });
+
+test('a deferred greeting shows on the page once its task ran, with the analytics ping', async () => {
+  await page.goto(`${app.url}/`);
+  await expect(page.locator('#greetings tbody tr').count()).resolves.toBe(0);
+  await page.getByLabel('name').fill('Katherine');
+  await page.getByRole('button', { name: 'Defer a greeting' }).click();
+  await expect(page.getByRole('status').textContent()).resolves.toMatch(/^Deferred \d+ \(greet\)$/);
+  // No reload: the page refreshes itself until the task has run through the emulator.
+  await greetingsRow('Hello, Katherine!').waitFor({ timeout: 30_000 });
+  await expect(greetingsRow('Hello, Katherine!').locator('td').nth(1).textContent()).resolves.toBe('1');
+  await page.locator('#pings li', { hasText: 'deferred:greet' }).waitFor({ timeout: 30_000 });
+});
+
+test('a flaky task shows up after two failed attempts, on its third', async () => {
+  await page.getByLabel('name').fill('Dorothy');
+  await page.getByRole('button', { name: 'Flaky (fails twice)' }).click();
+  await page.getByRole('status').filter({ hasText: /\(flaky\)$/ }).waitFor();
+  // queue.yaml's default queue backs off 1 s, then 2 s.
+  await greetingsRow('Hello after 2 failures, Dorothy!').waitFor({ timeout: 60_000 });
+  await expect(greetingsRow('Dorothy').locator('td').nth(1).textContent()).resolves.toBe('3');
+});
