@@ -21,4 +21,8 @@ export async function register(): Promise<void> {
     }
     if (problems.length) log('WARNING', formatStartupProblems(problems), { problems: problems.map((p) => p.variable) });
   }
+
+  // defer() in any route or action carries the calling request's trace onto its task.
+  const { propagateRequestTrace } = await import('./lib/deferred/next');
+  propagateRequestTrace();
 }

@@ -7,6 +7,7 @@ import { MAX_TASK_BYTES } from './limits';
 import { queueCatalog } from './queue-catalog';
 import type { DeferrableFunction } from './registry';
 import { resolveTaskOptions, type DeferOptions } from './task-options';
+import { traceparentForTask, type TraceOptions } from './trace';
 import type { TaskTransport } from './transport';
 
 let override: { transport: TaskTransport; config: EnqueueConfig } | undefined;
@@ -44,7 +45,7 @@ function sizeOf(body: Uint8Array, url: string, headers: Record<string, string>):
 export async function defer<Args extends unknown[]>(
   fn: DeferrableFunction<Args>,
   args: NoInfer<Args>,
-  options: DeferOptions = {},
+  options: DeferOptions & TraceOptions = {},
 ): Promise<string> {
   if (typeof fn !== 'function' || typeof fn.deferredId !== 'string') {
     throw new TypeError('defer() takes a function made with deferrable(id, fn) and listed in the manifest');
@@ -57,8 +58,12 @@ export async function defer<Args extends unknown[]>(
 
   const body = encodeEnvelope(fn.deferredId, args, { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime() });
   const url = config.serviceUrl + task.path;
+  // The caller's trace rides on the task (unless its own headers set one), so the handler's logs
+  // show under the request that deferred it.
+  const hasOwnTrace = Object.keys(task.headers).some((key) => key.toLowerCase() === 'traceparent');
+  const traceparent = hasOwnTrace ? undefined : await traceparentForTask(options);
   // The body is JSON: Cloud Tasks sets no Content-Type of its own.
-  const headers = { ...task.headers, 'Content-Type': 'application/json' };
+  const headers = { ...task.headers, ...(traceparent ? { traceparent } : {}), 'Content-Type': 'application/json' };
   const size = sizeOf(body, url, headers);
   if (size > MAX_TASK_BYTES) throw new PayloadTooLargeError(fn.deferredId, size, MAX_TASK_BYTES);
 

@@ -2,10 +2,13 @@
  * The Next.js adapter: everything that knows about Next lives in this file.
  * The core (handleDeferredRequest, defer) takes and returns Web standard objects.
  */
+import { headers } from 'next/headers';
+import { unstable_rethrow } from 'next/navigation';
 import { after } from 'next/server';
 import { handleDeferredRequest, type HandlerOptions } from './handler';
 import type { Manifest } from './registry';
 import { afterResponseScheduler, runGuarded, warnOnceAboutCpuOnCloudRun } from './run-in-background';
+import { setTraceProvider, traceparentFromHeaders } from './trace';
 
 type RouteHandler = (request: Request) => Promise<Response>;
 
@@ -36,3 +39,26 @@ export function runAfterResponse(work: () => unknown): void {
     void runGuarded(work);
   }
 }
+
+/** The incoming request's trace, read with `next/headers`; undefined outside a request. */
+async function requestTraceparent(): Promise<string | undefined> {
+  try {
+    return traceparentFromHeaders(await headers());
+  } catch (error) {
+    // Next's own signals (dynamic rendering bail-out during prerender) must reach Next;
+    // "called outside a request scope" (a script, a test, a timer) just means no trace.
+    unstable_rethrow(error);
+    return undefined;
+  }
+}
+
+/**
+ * Makes `defer()` carry the calling request's `traceparent` (or X-Cloud-Trace-Context) onto each
+ * task. instrumentation.ts calls it once at start; importing this file also does, for apps
+ * without instrumentation.
+ */
+export function propagateRequestTrace(): void {
+  setTraceProvider(requestTraceparent);
+}
+
+propagateRequestTrace();

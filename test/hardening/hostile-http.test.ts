@@ -79,8 +79,10 @@ function head(lines: string[]): string {
   return [`POST ${PATH} HTTP/1.1`, `Host: 127.0.0.1:${app.port}`, `Authorization: Bearer ${token()}`, 'Content-Type: application/json', ...lines, '', ''].join('\r\n');
 }
 
-test('a 64 KiB header: 431 from the HTTP server, before the handler', async () => {
-  const { statuses } = await rawHttp(app.port, [head([`X-Filler: ${'a'.repeat(64 * 1024)}`, 'Content-Length: 10', 'Connection: close']), '{"json":1}']);
+test("a 32 KiB header (twice Node's limit): 431 from the HTTP server, before the handler", async () => {
+  // Not much larger: bytes the server never reads make its kernel reset the connection, and a
+  // reset can discard the 431 before the client reads it.
+  const { statuses } = await rawHttp(app.port, [head([`X-Filler: ${'a'.repeat(32 * 1024)}`, 'Content-Length: 10', 'Connection: close']) + '{"json":1}']);
   expect(statuses).toEqual([431]);
 });
 

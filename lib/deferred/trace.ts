@@ -1,0 +1,72 @@
+/**
+ * Trace propagation: `defer()` puts the trace of the request that calls it on the task as a W3C
+ * `traceparent` header (Cloud Tasks forwards custom headers as given), and the handler's log lines
+ * carry that trace (logger.traceFields), so in Cloud Logging a task shows under its request.
+ *
+ * The core knows no framework: the trace comes from `defer`'s `traceparent` option, or from an
+ * ambient provider that a framework adapter installs (lib/deferred/next.ts reads the incoming
+ * request's headers with `next/headers`).
+ */
+
+/** Returns the current request's `traceparent`, or undefined outside a traced request. */
+export type TraceProvider = () => string | undefined | Promise<string | undefined>;
+
+export interface TraceOptions {
+  /**
+   * W3C `traceparent` to put on the task (`00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`);
+   * `false` puts none. A malformed value is ignored.
+   * @default the ambient provider's (the calling request's trace under Next.js)
+   */
+  traceparent?: string | false;
+}
+
+const W3C = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ALL_ZERO = /^0+$/;
+// `TRACE_ID/SPAN_ID;o=FLAG`, span id in decimal (Google's older header).
+const CLOUD_TRACE = /^([0-9a-fA-F]{32})(?:\/(\d{1,20}))?(?:;o=([01]))?$/;
+
+/** The value if it is a valid W3C traceparent (version 00, non-zero ids), else undefined. */
+export function validTraceparent(value: string | null | undefined): string | undefined {
+  const match = value ? W3C.exec(value.trim().toLowerCase()) : null;
+  if (!match || ALL_ZERO.test(match[1]) || ALL_ZERO.test(match[2])) return undefined;
+  return match[0];
+}
+
+/** A `traceparent` from a request's headers: `traceparent` first, else `X-Cloud-Trace-Context` translated. */
+export function traceparentFromHeaders(headers: Pick<Headers, 'get'>): string | undefined {
+  const w3c = validTraceparent(headers.get('traceparent'));
+  if (w3c) return w3c;
+  const cloud = CLOUD_TRACE.exec(headers.get('x-cloud-trace-context')?.trim() ?? '');
+  if (!cloud || ALL_ZERO.test(cloud[1])) return undefined;
+  let span = 1n;
+  try {
+    span = cloud[2] ? BigInt(cloud[2]) : 1n;
+  } catch {
+    // not reachable with the pattern above; keep span 1
+  }
+  // A span id is 64 bits; anything larger is not one Google sent.
+  if (span === 0n || span >= 1n << 64n) span = 1n;
+  return `00-${cloud[1].toLowerCase()}-${span.toString(16).padStart(16, '0')}-${cloud[3] === '0' ? '00' : '01'}`;
+}
+
+// On globalThis: Next.js bundles instrumentation, route handlers and server actions separately,
+// so this module can exist in several copies in one process; the provider must be shared.
+const PROVIDER = Symbol.for('next-cloud-tasks.trace-provider');
+type WithProvider = typeof globalThis & { [PROVIDER]?: TraceProvider };
+
+/** Installs where `defer()` finds the current trace when not given one; `undefined` removes it. */
+export function setTraceProvider(provider: TraceProvider | undefined): void {
+  (globalThis as WithProvider)[PROVIDER] = provider;
+}
+
+/**
+ * The traceparent for a task: the option if given, else the provider's. A provider should return
+ * undefined when it has no trace; what it throws propagates (a framework's control-flow signals,
+ * like Next's dynamic-rendering bail-out, must reach the framework).
+ */
+export async function traceparentForTask(options: TraceOptions): Promise<string | undefined> {
+  if (options.traceparent === false) return undefined;
+  if (options.traceparent !== undefined) return validTraceparent(options.traceparent);
+  const provider = (globalThis as WithProvider)[PROVIDER];
+  return provider ? validTraceparent(await provider()) : undefined;
+}
