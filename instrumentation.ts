@@ -22,6 +22,10 @@ export async function register(): Promise<void> {
     if (problems.length) log('WARNING', formatStartupProblems(problems), { problems: problems.map((p) => p.variable) });
   }
 
+  // On SIGTERM, tasks in flight get DEFERRED_SHUTDOWN_GRACE_MS to finish, then a retryable 503.
+  const { installGracefulShutdown } = await import('./lib/deferred/shutdown');
+  installGracefulShutdown();
+
   // defer() in any route or action carries the calling request's trace onto its task.
   const { propagateRequestTrace } = await import('./lib/deferred/next');
   propagateRequestTrace();

@@ -8,6 +8,7 @@ import type { Manifest } from './registry';
 import { readTaskHeaders } from './task-context';
 import { verifyTaskToken } from './verify-token';
 import { MAX_TASK_BYTES } from './limits';
+import { isDraining, trackTask } from './shutdown';
 
 export interface HandlerOptions {
   /** The app's deferrable functions. */
@@ -36,6 +37,15 @@ function respond(status: number, outcome: string, headers: Record<string, string
  */
 export async function handleDeferredRequest(request: Request, options: HandlerOptions): Promise<Response> {
   if (request.method !== 'POST') return respond(405, 'method-not-allowed', { allow: 'POST' });
+  // Shutting down (SIGTERM, see shutdown.ts): a retryable answer now beats being killed mid-task.
+  if (isDraining()) return shuttingDown();
+  return trackTask(request, () => serveTask(request, options), shuttingDown);
+}
+
+/** 503 with Retry-After: Cloud Tasks retries, and the connection closes so the next try lands elsewhere. */
+const shuttingDown = () => respond(503, 'shutting-down', { 'retry-after': '1', connection: 'close' });
+
+async function serveTask(request: Request, options: HandlerOptions): Promise<Response> {
   const url = new URL(request.url).pathname;
   const trace = traceFields(request.headers);
 
