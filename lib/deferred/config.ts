@@ -15,6 +15,8 @@ import { ConfigError } from './errors';
  * | CLOUD_TASKS_EMULATOR_HOST    | `host:port` of the local emulator; never set on Cloud Run          | defer, handler   |
  * | DEFERRED_STARTUP_CHECK       | `fail` / `warn` / `off`: what a bad config does at server start;   | instrumentation  |
  * |                              | default `fail` when NODE_ENV=production, else `warn`               |                  |
+ * | DEFERRED_ENQUEUE_ATTEMPTS    | tries of createTask on UNAVAILABLE / DEADLINE_EXCEEDED, 1-10; tasks | defer            |
+ * |                              | are named before the first try; 1 = unnamed, no retry; default 4   |                  |
  * | DEFERRED_SHUTDOWN_GRACE_MS   | after SIGTERM, how long tasks in flight may finish before they are | instrumentation  |
  * |                              | answered 503 (retried); default 8000 (Cloud Run allows 10 s)      |                  |
  *

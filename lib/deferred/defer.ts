@@ -1,5 +1,6 @@
 import { createCloudTasksTransport } from './cloud-tasks-transport';
 import { enqueueConfigFromEnv, type EnqueueConfig } from './config';
+import { enqueueAttemptsFromEnv, withEnqueueRetries } from './enqueue-retry';
 import { encodeEnvelope } from './envelope';
 import { PayloadTooLargeError, UnknownQueueError } from './errors';
 import { emitTaskEvent } from './events';
@@ -24,7 +25,8 @@ export function setTaskTransport(transport: TaskTransport | undefined, config?: 
 function runtime(): { transport: TaskTransport; config: EnqueueConfig } {
   if (override) return override;
   const config = enqueueConfigFromEnv();
-  cloudTransport ??= createCloudTasksTransport({ emulatorHost: config.emulatorHost });
+  // UNAVAILABLE / DEADLINE_EXCEEDED are retried under a name chosen before the first try (enqueue-retry.ts).
+  cloudTransport ??= withEnqueueRetries(createCloudTasksTransport({ emulatorHost: config.emulatorHost }), { attempts: enqueueAttemptsFromEnv() });
   return { transport: cloudTransport, config };
 }
 

@@ -41,5 +41,7 @@ export type { QueueCatalog } from './queue-catalog';
 export { setLogWriter } from './logger';
 export type { LogEntry, LogWriter, Severity } from './logger';
 export { MAX_TASK_BYTES, MAX_SCHEDULE_AHEAD_MS } from './limits';
+export { withEnqueueRetries, DEFAULT_ENQUEUE_RETRY } from './enqueue-retry';
+export type { EnqueueRetryOptions } from './enqueue-retry';
 export { setTraceProvider, traceparentFromHeaders, validTraceparent } from './trace';
 export type { TraceOptions, TraceProvider } from './trace';
