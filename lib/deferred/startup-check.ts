@@ -42,8 +42,21 @@ function describeSettings(env: Env): StartupSetting[] {
     { variable: 'DEFERRED_ALLOWED_EMAILS', value: read(env, 'DEFERRED_ALLOWED_EMAILS'), note: `token emails accepted; unset: DEFERRED_SERVICE_ACCOUNT (${serviceAccount ?? 'unset'})` },
     { variable: 'DEFERRED_QUEUE_YAML', value: read(env, 'DEFERRED_QUEUE_YAML'), note: `queue.yaml; unset: ${queueYamlPath({})}` },
     { variable: 'CLOUD_TASKS_EMULATOR_HOST', value: read(env, 'CLOUD_TASKS_EMULATOR_HOST'), note: 'local emulator (trusts its tokens); must be unset on Cloud Run' },
+    { variable: 'DEFERRED_STARTUP_CHECK', value: read(env, 'DEFERRED_STARTUP_CHECK'), note: 'fail / warn / off; unset: fail when NODE_ENV=production, else warn' },
+    { variable: 'DEFERRED_SHUTDOWN_GRACE_MS', value: read(env, 'DEFERRED_SHUTDOWN_GRACE_MS'), note: 'after SIGTERM, ms tasks in flight may finish; unset: 8000' },
+    { variable: 'DEFERRED_ENQUEUE_ATTEMPTS', value: read(env, 'DEFERRED_ENQUEUE_ATTEMPTS'), note: 'createTask tries on UNAVAILABLE / DEADLINE_EXCEEDED (named tasks); unset: 4' },
     { variable: 'K_SERVICE', value: read(env, 'K_SERVICE'), note: 'set by Cloud Run: the service name' },
   ];
+}
+
+/** The tuning variables have defaults, but a value that is set and malformed is a mistake worth stopping for. */
+function checkTuning(env: Env, problems: ConfigProblem[]): void {
+  const mode = read(env, 'DEFERRED_STARTUP_CHECK');
+  if (mode && !['fail', 'warn', 'off'].includes(mode)) problems.push({ variable: 'DEFERRED_STARTUP_CHECK', message: `DEFERRED_STARTUP_CHECK="${mode}" must be fail, warn or off` });
+  const grace = read(env, 'DEFERRED_SHUTDOWN_GRACE_MS');
+  if (grace && !/^\d{1,6}$/.test(grace)) problems.push({ variable: 'DEFERRED_SHUTDOWN_GRACE_MS', message: `DEFERRED_SHUTDOWN_GRACE_MS="${grace}" must be a whole number of milliseconds, like 8000 (Cloud Run kills the instance 10 s after SIGTERM)` });
+  const attempts = read(env, 'DEFERRED_ENQUEUE_ATTEMPTS');
+  if (attempts && !/^([1-9]|10)$/.test(attempts)) problems.push({ variable: 'DEFERRED_ENQUEUE_ATTEMPTS', message: `DEFERRED_ENQUEUE_ATTEMPTS="${attempts}" must be a whole number from 1 to 10` });
 }
 
 function checkQueues(env: Env, problems: ConfigProblem[]): StartupReport['queues'] {
@@ -64,6 +77,7 @@ function checkQueues(env: Env, problems: ConfigProblem[]): StartupReport['queues
 /** Reads the environment and queue.yaml as the adapter will, and lists every problem. Never throws. */
 export function inspectStartup(env: Env = process.env): StartupReport {
   const problems = listConfigProblems(env);
+  checkTuning(env, problems);
   const queues = checkQueues(env, problems);
   return { settings: describeSettings(env), queues, problems };
 }

@@ -41,6 +41,12 @@ test('every problem is listed at once, each variable once, queue.yaml errors inc
   expect(report.problems[4].message).toMatch(/queue\.yaml:3:\d+: /);
 });
 
+test('tuning variables have defaults, but a malformed value is a problem', () => {
+  const report = inspectStartup({ ...GOOD, DEFERRED_STARTUP_CHECK: 'yes', DEFERRED_SHUTDOWN_GRACE_MS: '8s', DEFERRED_ENQUEUE_ATTEMPTS: '0' });
+  expect(report.problems.map((p) => p.variable)).toEqual(['DEFERRED_STARTUP_CHECK', 'DEFERRED_SHUTDOWN_GRACE_MS', 'DEFERRED_ENQUEUE_ATTEMPTS']);
+  expect(inspectStartup({ ...GOOD, DEFERRED_SHUTDOWN_GRACE_MS: '5000', DEFERRED_ENQUEUE_ATTEMPTS: '10' }).problems).toEqual([]);
+});
+
 test('a named queue.yaml that is missing is a problem; no file and no name means the implicit default queue', () => {
   expect(inspectStartup({ ...GOOD, DEFERRED_QUEUE_YAML: '/nonexistent/queue.yaml' }).problems.map((p) => p.variable)).toEqual(['DEFERRED_QUEUE_YAML']);
 });
