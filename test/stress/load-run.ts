@@ -37,7 +37,10 @@ export interface LoadResult {
   enqueueMs: number;
   /** From resume to the last success. */
   runMs: number;
+  /** Tasks completed per second, from resume to the last success. */
   throughputPerSecond: number;
+  /** Attempts (first tries and retries) per second: what the queue's rate limit caps (bench: 500/s). */
+  attemptsPerSecond: number;
   /** Durations of successful attempts as the emulator measured them (dispatch to answer), ms. */
   p50Ms: number;
   p99Ms: number;
@@ -182,6 +185,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       enqueueMs: Math.round(enqueueMs),
       runMs: Math.round(runMs),
       throughputPerSecond: Math.round((names.size / runMs) * 1000),
+      attemptsPerSecond: Math.round(((durations.length + failedAttempts) / runMs) * 1000),
       p50Ms: Math.round(percentile(sorted, 50) * 10) / 10,
       p99Ms: Math.round(percentile(sorted, 99) * 10) / 10,
       attempts: durations.length + failedAttempts,
