@@ -38,13 +38,9 @@ export function traceparentFromHeaders(headers: Pick<Headers, 'get'>): string | 
   if (w3c) return w3c;
   const cloud = CLOUD_TRACE.exec(headers.get('x-cloud-trace-context')?.trim() ?? '');
   if (!cloud || ALL_ZERO.test(cloud[1])) return undefined;
-  let span = 1n;
-  try {
-    span = cloud[2] ? BigInt(cloud[2]) : 1n;
-  } catch {
-    // not reachable with the pattern above; keep span 1
-  }
-  // A span id is 64 bits; anything larger is not one Google sent.
+  // The pattern allows only digits, so BigInt cannot throw. A span id is 64 bits and non-zero;
+  // anything else is not one Google sent, and the trace id alone still links the logs.
+  let span = cloud[2] ? BigInt(cloud[2]) : 1n;
   if (span === 0n || span >= 1n << 64n) span = 1n;
   return `00-${cloud[1].toLowerCase()}-${span.toString(16).padStart(16, '0')}-${cloud[3] === '0' ? '00' : '01'}`;
 }
