@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { OAuth2Client } from 'google-auth-library';
 import type { HandlerConfig } from './config';
 import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from './emulator-contract';
@@ -53,6 +54,28 @@ function recall(key: string): string | undefined {
     return undefined;
   }
   return hit.email;
+}
+
+/**
+ * The certs as parsed keys, once per certs response: the library verifies with whatever the map
+ * holds, and a PEM string is parsed again on every verification (half the cost of an RS256 check).
+ */
+const parsedCerts = new WeakMap<object, Record<string, KeyObject | unknown>>();
+
+function withParsedKeys<T extends object>(certs: T): T {
+  let parsed = parsedCerts.get(certs);
+  if (!parsed) {
+    parsed = {};
+    for (const [kid, cert] of Object.entries(certs)) {
+      try {
+        parsed[kid] = typeof cert === 'string' ? createPublicKey(cert) : cert;
+      } catch {
+        parsed[kid] = cert; // not a key: the library's own check refuses it
+      }
+    }
+    parsedCerts.set(certs, parsed);
+  }
+  return parsed as T;
 }
 
 const deny = (status: 401 | 403 | 503, reason: string): TokenVerdict => ({ ok: false, status, reason });
@@ -132,7 +155,7 @@ async function verifySignature(
   let payload;
   try {
     // Audience is always passed: without it the library skips the audience check.
-    const ticket = await client.verifySignedJwtWithCertsAsync(token, certs, audience, issuers);
+    const ticket = await client.verifySignedJwtWithCertsAsync(token, withParsedKeys(certs), audience, issuers);
     payload = ticket.getPayload();
   } catch (error) {
     return deny(401, reasonFrom(error));
