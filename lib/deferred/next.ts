@@ -6,8 +6,11 @@ import { headers } from 'next/headers';
 import { unstable_rethrow } from 'next/navigation';
 import { after } from 'next/server';
 import { handleDeferredRequest, type HandlerOptions } from './handler';
+import { log } from './logger';
 import type { Manifest } from './registry';
 import { afterResponseScheduler, runGuarded, warnOnceAboutCpuOnCloudRun } from './run-in-background';
+import { installGracefulShutdown } from './shutdown';
+import { formatStartupProblems, inspectStartup, startupCheckMode } from './startup-check';
 import { setTraceProvider, traceparentFromHeaders } from './trace';
 
 type RouteHandler = (request: Request) => Promise<Response>;
@@ -62,3 +65,25 @@ export function propagateRequestTrace(): void {
 }
 
 propagateRequestTrace();
+
+/**
+ * What the app's instrumentation.ts runs once at start, in the Node.js runtime: check the
+ * configuration with every problem in one message (exit in production, warn in dev) instead of
+ * failing on the first task; answer tasks still running at SIGTERM with a retryable status.
+ */
+export function registerDeferred(): void {
+  const mode = startupCheckMode();
+  if (mode !== 'off') {
+    const { problems } = inspectStartup();
+    const fields = { problems: problems.map((p) => p.variable) };
+    if (problems.length && mode === 'fail') {
+      log('ERROR', formatStartupProblems(problems), fields);
+      // Exit before listening: Cloud Run keeps the previous revision serving and shows this line.
+      process.exit(1);
+    }
+    if (problems.length) log('WARNING', formatStartupProblems(problems), fields);
+  }
+  // On SIGTERM, tasks in flight get DEFERRED_SHUTDOWN_GRACE_MS to finish, then a retryable 503.
+  installGracefulShutdown();
+  propagateRequestTrace();
+}
