@@ -20,7 +20,9 @@ export function catalogFrom(file: QueueFile): QueueCatalog {
 
 /** Path of queue.yaml: DEFERRED_QUEUE_YAML, else queue.yaml in the working directory. */
 export function queueYamlPath(env: Record<string, string | undefined> = process.env): string {
-  return resolve(env.DEFERRED_QUEUE_YAML?.trim() || 'queue.yaml');
+  // The path is known only at run time: tell Turbopack not to trace it, or a standalone build
+  // copies the whole project next to server.js. next.config.js traces queue.yaml explicitly.
+  return resolve(/* turbopackIgnore: true */ process.cwd(), env.DEFERRED_QUEUE_YAML?.trim() || 'queue.yaml');
 }
 
 function loadCatalog(): QueueCatalog {

@@ -50,6 +50,10 @@ test("the standalone output holds the Cloud Tasks client's protos and queue.yaml
   expect(existsSync(join(appDir, 'queue.yaml'))).toBe(true);
 });
 
+test('the standalone output holds no sources, tests or docs: only what the server needs', () => {
+  for (const path of ['app', 'lib', 'test', 'bench', 'docs', 'scripts']) expect(existsSync(join(appDir, path))).toBe(false);
+});
+
 test('a task deferred through the standalone server is dispatched by the emulator and runs there', async () => {
   const succeeded = new Promise<string>((resolve) => emulator.events.on('task:success', ({ task }) => resolve(task.name)));
   const response = await fetch(`${app.url}/api/greetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Standalone' }) });
