@@ -1,4 +1,5 @@
 import superjson from 'superjson';
+import { DeferredError } from './errors';
 
 /**
  * The body of every deferred task: which function to run and its arguments.
@@ -18,14 +19,39 @@ export interface TaskEnvelope {
 
 export const ENVELOPE_VERSION = 1;
 
-export class EnvelopeDecodeError extends Error {
+/** A task body that can never run: the handler dead-letters it. */
+export class EnvelopeDecodeError extends DeferredError {
   override name = 'EnvelopeDecodeError';
+}
+
+/** Arguments that cannot travel in a task; thrown by `defer` before any network call. */
+export class EnvelopeEncodeError extends DeferredError {
+  override name = 'EnvelopeEncodeError';
+  constructor(
+    readonly fn: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 export function encodeEnvelope(fn: string, args: unknown[], times: { enqueuedAt?: number; scheduledAt?: number } = {}): Uint8Array<ArrayBuffer> {
   const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: times.enqueuedAt ?? Date.now() };
   if (times.scheduledAt !== undefined && times.scheduledAt > envelope.enqueuedAt) envelope.scheduledAt = times.scheduledAt;
-  return new TextEncoder().encode(superjson.stringify(envelope));
+  let text: string;
+  try {
+    text = superjson.stringify(envelope);
+  } catch (error) {
+    // superjson refuses keys named constructor, prototype or __proto__ (a prototype-pollution
+    // guard), and such an object could not be decoded safely by the handler either.
+    throw new EnvelopeEncodeError(
+      fn,
+      `the arguments of "${fn}" cannot be encoded: ${(error as Error).message} Rename the key, or pass such data as a Map or a JSON string.`,
+      { cause: error },
+    );
+  }
+  return new TextEncoder().encode(text);
 }
 
 /** Decodes a task body; throws `EnvelopeDecodeError` for anything that can never run. */

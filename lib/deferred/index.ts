@@ -31,7 +31,7 @@ export { onTaskEvent } from './events';
 export type { TaskEventMap, TaskEventName, DeadLetterReason } from './events';
 export { checkConfig, readEnqueueConfig, readHandlerConfig, resetConfigCache } from './config';
 export type { EnqueueConfig, HandlerConfig } from './config';
-export { encodeEnvelope, decodeEnvelope, EnvelopeDecodeError } from './envelope';
+export { encodeEnvelope, decodeEnvelope, EnvelopeDecodeError, EnvelopeEncodeError } from './envelope';
 export type { TaskEnvelope } from './envelope';
 export { createCloudTasksTransport } from './cloud-tasks-transport';
 export type { CloudTasksTransportOptions } from './cloud-tasks-transport';

@@ -1,4 +1,4 @@
-import { createManifest, defer, deferrable, InvalidTaskOptionsError, PayloadTooLargeError, UnknownQueueError } from '@/lib/deferred';
+import { createManifest, defer, deferrable, EnvelopeEncodeError, InvalidTaskOptionsError, PayloadTooLargeError, UnknownQueueError } from '@/lib/deferred';
 import { useTaskQueueStub } from '@/lib/deferred/testing';
 
 const work = deferrable('work', (n: number) => n);
@@ -62,6 +62,13 @@ test('a payload over 1 MiB is refused before any network call', async () => {
   expect(sent()).toEqual([]);
   await defer(big, ['x'.repeat(1000 * 1000)]);
   expect(sent()).toHaveLength(1);
+});
+
+test('arguments superjson cannot encode are refused before any network call, naming the function', async () => {
+  const withObject = deferrable('withObject', (value: object) => value);
+  await expect(defer(withObject, [{ constructor: 'Point' }])).rejects.toThrow(EnvelopeEncodeError);
+  await expect(defer(withObject, [{ constructor: 'Point' }])).rejects.toThrow(/arguments of "withObject" cannot be encoded/);
+  expect(sent()).toEqual([]);
 });
 
 test('a function not made with deferrable() is refused', async () => {

@@ -1,4 +1,4 @@
-import { decodeEnvelope, encodeEnvelope, EnvelopeDecodeError } from '@/lib/deferred';
+import { decodeEnvelope, encodeEnvelope, EnvelopeDecodeError, EnvelopeEncodeError } from '@/lib/deferred';
 
 test('Dates, Maps, Sets, BigInt, undefined and nested objects survive a round trip', () => {
   const args = [
@@ -47,3 +47,12 @@ test.each([
 test('bytes that are not UTF-8 are an EnvelopeDecodeError', () => {
   expect(() => decodeEnvelope(new Uint8Array([0xc3, 0x28]))).toThrow(/UTF-8/);
 });
+
+test.each([[{ constructor: 'x' }], [{ nested: { prototype: 1 } }], [JSON.parse('{"__proto__": {"polluted": true}}')]])(
+  'arguments with a key superjson refuses (%j) are an EnvelopeEncodeError naming the function and what to do',
+  (arg) => {
+    expect(() => encodeEnvelope('users.rename', [arg])).toThrow(EnvelopeEncodeError);
+    expect(() => encodeEnvelope('users.rename', [arg])).toThrow(/arguments of "users\.rename" cannot be encoded: .*Rename the key/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  },
+);
