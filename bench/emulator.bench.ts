@@ -10,17 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle } from '../lib/emulator';
+import { median } from './support/stats';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RATE_TASKS = 2500;
 const PARENT = 'projects/bench/locations/us-central1';
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** A target that answers 200 at once, in a child process; resolves with its URL. */
 async function startTarget(): Promise<{ url: string; stop: () => void }> {

@@ -11,10 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from '@/lib/deferred';
-import { EMULATOR_ISSUER } from '@/lib/deferred/emulator-contract';
-import { createSigningKey, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
-import { startCertsServer } from '../test/helpers/certs-server';
-import { freePort, startNextServer } from '../test/helpers/next-server';
+import { startSignedApp } from '../test/helpers/signed-app';
 import { machine, median, round } from './support/stats';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -22,7 +19,6 @@ const SECONDS_PER_RUN = Number(process.env.BENCH_SECONDS ?? 5);
 /** Fresh tokens must never repeat (a repeat hits the verdict cache): sized well above the rate seen here. */
 const MAX_EXPECTED_RATE = 3000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const EMAIL = 'tasks@bench.iam.gserviceaccount.com';
 
 type Variant = 'bare' | 'bare-catch-all' | 'handler-repeated-token' | 'handler-fresh-token';
 const VARIANTS: Variant[] = ['bare', 'bare-catch-all', 'handler-repeated-token', 'handler-fresh-token'];
@@ -35,19 +31,13 @@ const URLS: Record<Variant, string> = {
 
 async function main() {
   process.env.NEXT_TEST_BUILD_ID = `bench-${Date.now()}`;
-  const key = createSigningKey();
-  const certs = await startCertsServer([key]);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const app = await startNextServer(
-    { GOOGLE_CLOUD_PROJECT: 'bench', CLOUD_TASKS_LOCATION: 'us-central1', DEFERRED_SERVICE_URL: url, DEFERRED_SERVICE_ACCOUNT: EMAIL, CLOUD_TASKS_EMULATOR_HOST: certs.host },
-    port,
-    // The server's logs go to a file, as on Cloud Run: piped into this process, they would
-    // compete with the load generator for the CPU.
-    { logFile: `${mkdtempSync(join(tmpdir(), 'bench-'))}/next.log` },
-  );
+  // The server's logs go to a file, as on Cloud Run: piped into this process, they would
+  // compete with the load generator for the CPU.
+  const signed = await startSignedApp({ logFile: `${mkdtempSync(join(tmpdir(), 'bench-'))}/next.log` });
+  const { app } = signed;
+  const url = app.url;
   try {
-    const sign = (i: number) => signIdToken(key, { iss: EMULATOR_ISSUER, aud: url, email: EMAIL, jti: `bench-${i}` });
+    const sign = (i: number) => signed.token({ jti: `bench-${i}` });
     const poolSize = MAX_EXPECTED_RATE * SECONDS_PER_RUN * (ROUNDS + 1);
     console.error(`signing ${poolSize} fresh tokens...`);
     const fresh = Array.from({ length: poolSize }, (_, i) => `Bearer ${sign(i)}`);
@@ -112,8 +102,7 @@ async function main() {
     writeFileSync('bench/results/handler.json', JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report.summary, null, 2));
   } finally {
-    await app.stop();
-    await certs.close();
+    await signed.stop();
   }
 }
 

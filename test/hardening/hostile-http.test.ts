@@ -7,23 +7,19 @@
  * Tokens are verified in emulator mode against a loopback certs server, as in
  * test/integration/production-build.test.ts.
  */
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from '@/lib/deferred';
-import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from '@/lib/deferred/emulator-contract';
-import { createSigningKey, pemCerts, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
-import { freePort, startNextServer, type RunningServer } from '../helpers/next-server';
+import type { RunningServer } from '../helpers/next-server';
+import { startSignedApp, type SignedApp } from '../helpers/signed-app';
 import { rawHttp } from './support/raw-http';
 import { HOSTILE_ENVELOPES } from './support/hostile-envelopes';
 
 jest.setTimeout(240_000);
 
-const EMAIL = 'tasks@dev-project.iam.gserviceaccount.com';
-const key = createSigningKey('hostile-http-key');
 const probeFile = join(mkdtempSync(join(tmpdir(), 'proto-probe-')), 'probe.json');
-let certs: Server;
+let signed: SignedApp;
 let app: RunningServer;
 let baseline: string;
 
@@ -38,35 +34,23 @@ async function fingerprintAfter(since: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  certs = createServer((req, res) => {
-    if (req.url !== EMULATOR_PEM_CERTS_PATH) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' }).end(JSON.stringify(pemCerts([key])));
-  });
-  await new Promise<void>((r) => certs.listen(0, '127.0.0.1', r));
-  const port = await freePort();
-  app = await startNextServer(
-    {
-      GOOGLE_CLOUD_PROJECT: 'dev-project',
-      CLOUD_TASKS_LOCATION: 'us-central1',
-      DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-      DEFERRED_SERVICE_ACCOUNT: EMAIL,
-      CLOUD_TASKS_EMULATOR_HOST: `127.0.0.1:${(certs.address() as { port: number }).port}`,
+  signed = await startSignedApp({
+    env: {
       PROTOTYPE_PROBE_FILE: probeFile,
       NODE_OPTIONS: `--require ${join(__dirname, 'support/prototype-probe.cjs')}`,
     },
-    port,
-  );
+  });
+  app = signed.app;
   // Warm the route (first request compiles nothing in production, but loads the route's modules).
   await postGreeting('Warmup');
   baseline = await fingerprintAfter(Date.now());
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await new Promise((r) => certs?.close(r));
+  await signed?.stop();
 });
 
-const token = () => signIdToken(key, { iss: EMULATOR_ISSUER, aud: app.url, email: EMAIL });
+const token = () => signed.token();
 const PATH = '/_ah/queue/deferred/demo.greet';
 let hostileCount = 0;
 const hostileBody = () => Buffer.from(encodeEnvelope('demo.greet', [`Hostile-${++hostileCount}`, new Date()]));

@@ -5,50 +5,34 @@
  * 503 when the grace period ends (Cloud Tasks retries it); the server then exits on its own,
  * well inside Cloud Run's 10 s.
  */
-import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { encodeEnvelope } from '@/lib/deferred';
-import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from '@/lib/deferred/emulator-contract';
-import { createSigningKey, pemCerts, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
-import { freePort, startNextServer, type RunningServer } from '../helpers/next-server';
+import type { RunningServer } from '../helpers/next-server';
+import { startSignedApp, type SignedApp } from '../helpers/signed-app';
 
 jest.setTimeout(240_000);
 
-const EMAIL = 'tasks@dev-project.iam.gserviceaccount.com';
 const GRACE_MS = 2000;
-const key = createSigningKey('shutdown-key');
-let certs: Server;
+let signed: SignedApp;
 let app: RunningServer;
 
 beforeAll(async () => {
-  certs = createServer((req, res) => {
-    if (req.url !== EMULATOR_PEM_CERTS_PATH) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600' }).end(JSON.stringify(pemCerts([key])));
-  });
-  await new Promise<void>((r) => certs.listen(0, '127.0.0.1', r));
-  const port = await freePort();
-  app = await startNextServer(
-    {
-      GOOGLE_CLOUD_PROJECT: 'dev-project',
-      CLOUD_TASKS_LOCATION: 'us-central1',
-      DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-      DEFERRED_SERVICE_ACCOUNT: EMAIL,
-      CLOUD_TASKS_EMULATOR_HOST: `127.0.0.1:${(certs.address() as { port: number }).port}`,
+  signed = await startSignedApp({
+    env: {
       DEFERRED_SHUTDOWN_GRACE_MS: String(GRACE_MS),
     },
-    port,
-  );
+  });
+  app = signed.app;
 });
 
 afterAll(async () => {
-  await app?.stop();
-  await new Promise((r) => certs?.close(r));
+  await signed?.stop();
 });
 
 /** A task request on its own connection with only the first half of its body sent. */
 function halfSentTask(taskName: string, name: string): { socket: Socket; rest: Buffer; response: Promise<string> } {
   const body = Buffer.from(encodeEnvelope('demo.greet', [name, new Date()]));
-  const token = signIdToken(key, { iss: EMULATOR_ISSUER, aud: app.url, email: EMAIL });
+  const token = signed.token();
   const head = [
     'POST /_ah/queue/deferred/demo.greet HTTP/1.1',
     `Host: 127.0.0.1:${app.port}`,

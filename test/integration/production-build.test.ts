@@ -7,46 +7,27 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from '@/lib/deferred';
-import { EMULATOR_ISSUER } from '@/lib/deferred/emulator-contract';
-import { createSigningKey, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
-import { startCertsServer, type CertsServer } from '../helpers/certs-server';
-import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
+import { ROOT } from '../helpers/next-server';
+import { startSignedApp, type SignedApp } from '../helpers/signed-app';
 
 jest.setTimeout(240_000);
 
-const EMAIL = 'tasks@dev-project.iam.gserviceaccount.com';
-const key = createSigningKey('test-key');
 const probeFile = join(mkdtempSync(join(tmpdir(), 'probe-')), 'modules.txt');
-let certs: CertsServer;
-let app: RunningServer;
+let signed: SignedApp;
 
 beforeAll(async () => {
-  certs = await startCertsServer([key]);
-  const port = await freePort();
-  app = await startNextServer(
-    {
-      GOOGLE_CLOUD_PROJECT: 'dev-project',
-      CLOUD_TASKS_LOCATION: 'us-central1',
-      DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-      DEFERRED_SERVICE_ACCOUNT: EMAIL,
-      CLOUD_TASKS_EMULATOR_HOST: certs.host,
-      MODULE_PROBE_FILE: probeFile,
-      NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}`,
-    },
-    port,
-  );
+  signed = await startSignedApp({
+    env: { MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` },
+  });
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await certs?.close();
-});
+afterAll(() => signed?.stop());
 
-const token = () => signIdToken(key, { iss: EMULATOR_ISSUER, aud: app.url, email: EMAIL });
+const url = () => signed.app.url;
 const loadedModules = () => (existsSync(probeFile) ? readFileSync(probeFile, 'utf8').trim().split('\n').filter(Boolean) : []);
 
-function postTask(path: string, fn: string, args: unknown[], authorization = `Bearer ${token()}`) {
-  return fetch(app.url + path, {
+function postTask(path: string, fn: string, args: unknown[], authorization = `Bearer ${signed.token()}`) {
+  return fetch(url() + path, {
     method: 'POST',
     redirect: 'manual',
     headers: { authorization, 'content-type': 'application/json', 'x-cloudtasks-queuename': 'default', 'x-cloudtasks-taskname': `t-${fn}-${args[0]}` },
@@ -55,7 +36,7 @@ function postTask(path: string, fn: string, args: unknown[], authorization = `Be
 }
 
 async function greetingNames(): Promise<string[]> {
-  const greetings = (await (await fetch(`${app.url}/api/greetings`)).json()) as { name: string }[];
+  const greetings = (await (await fetch(`${url()}/api/greetings`)).json()) as { name: string }[];
   return greetings.map((g) => g.name);
 }
 
@@ -75,9 +56,9 @@ test('the bare /_ah/queue/deferred and the vanity /_ah/queue/deferred_<suffix> r
 
 test('refusals and failures keep the contract through Next: 401, 403, 405, 404, 500, permanent failure', async () => {
   expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', ['NoToken', new Date()], 'Bearer forged.token.here')).status).toBe(401);
-  const stranger = signIdToken(key, { iss: EMULATOR_ISSUER, aud: app.url, email: 'someone@else.iam.gserviceaccount.com' });
+  const stranger = signed.token({ email: 'someone@else.iam.gserviceaccount.com' });
   expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', ['Stranger', new Date()], `Bearer ${stranger}`)).status).toBe(403);
-  const get = await fetch(`${app.url}/_ah/queue/deferred/demo.greet`);
+  const get = await fetch(`${url()}/_ah/queue/deferred/demo.greet`);
   expect(get.status).toBe(405);
   expect(get.headers.get('allow')).toBe('POST');
   expect((await postTask('/_ah/queue/deferred/nope', 'nope', [])).status).toBe(404);
@@ -97,10 +78,10 @@ test("the handler's path never loads @google-cloud/tasks or gRPC; an enqueue doe
   expect(loadedModules()).toEqual([]);
   // An enqueue from the demo's route handler does load the client (the probe itself works);
   // the "emulator" here serves only certs, so the enqueue fails after loading it.
-  await fetch(`${app.url}/api/greetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Enqueue' }) });
+  await fetch(`${url()}/api/greetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Enqueue' }) });
   expect(loadedModules()).toEqual(expect.arrayContaining(['@google-cloud/tasks', 'google-gax']));
 });
 
 test('the server fetched the signing certs once for all those tasks (one cached client)', () => {
-  expect(certs.fetches()).toBe(1);
+  expect(signed.certs.fetches()).toBe(1);
 });
