@@ -66,8 +66,8 @@ test('a task deferred from the demo page shows with its function and arguments; 
   await page.goto(`${app.url}/`);
   await page.getByLabel('name').fill(name);
   await page.getByRole('button', { name: 'Defer a greeting' }).click();
-  await expect(page.getByRole('status').textContent()).resolves.toMatch(/^Deferred \d+ \(greet\)$/);
-  const taskId = (await page.getByRole('status').textContent())!.match(/Deferred (\d+)/)![1];
+  await expect(page.getByRole('status').textContent()).resolves.toMatch(/^Deferred [\w-]+ \(greet\)$/);
+  const taskId = (await page.getByRole('status').textContent())!.match(/Deferred ([\w-]+)/)![1];
 
   await page.goto(`${emulator.url}/?queue=default`);
   const row = page.locator(`tr[data-task="${taskId}"]`);
