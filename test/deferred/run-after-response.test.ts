@@ -1,0 +1,88 @@
+/**
+ * runAfterResponse on Next's after(): inside a request the work goes to after(); outside one
+ * (after() throws) it still runs, in the background; an error is logged, never thrown; on Cloud
+ * Run a warning about CPU after the response is logged once.
+ */
+import type { LogEntry } from '@/lib/deferred';
+
+const scheduled: (() => unknown)[] = [];
+let insideRequest = true;
+jest.mock('next/server', () => ({
+  after: (work: () => unknown) => {
+    if (!insideRequest) throw new Error('`after` was called outside a request scope');
+    scheduled.push(work);
+  },
+}));
+
+async function load(env: Record<string, string | undefined> = {}) {
+  const previous = process.env.K_SERVICE;
+  process.env.K_SERVICE = env.K_SERVICE;
+  if (env.K_SERVICE === undefined) delete process.env.K_SERVICE;
+  let modules!: { next: typeof import('@/lib/deferred/next'); core: typeof import('@/lib/deferred') };
+  jest.isolateModules(() => {
+    modules = { next: require('@/lib/deferred/next'), core: require('@/lib/deferred') };
+  });
+  const logs: LogEntry[] = [];
+  modules.core.setLogWriter((entry) => logs.push(entry));
+  return { runAfterResponse: modules.next.runAfterResponse, logs, restore: () => (previous === undefined ? delete process.env.K_SERVICE : (process.env.K_SERVICE = previous)) };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+beforeEach(() => {
+  scheduled.length = 0;
+  insideRequest = true;
+});
+
+test('inside a request, the work is handed to after() and runs only when Next runs it', async () => {
+  const { runAfterResponse, restore } = await load();
+  let ran = 0;
+  runAfterResponse(() => ran++);
+  await settle();
+  expect(ran).toBe(0);
+  expect(scheduled).toHaveLength(1);
+  await scheduled[0]();
+  expect(ran).toBe(1);
+  restore();
+});
+
+test('an error is logged at ERROR, never thrown, and not retried', async () => {
+  const { runAfterResponse, logs, restore } = await load();
+  let calls = 0;
+  runAfterResponse(() => {
+    calls++;
+    throw new Error('analytics down');
+  });
+  await expect(scheduled[0]()).resolves.toBeUndefined();
+  expect(calls).toBe(1);
+  expect(logs).toEqual([expect.objectContaining({ severity: 'ERROR', message: expect.stringContaining('analytics down') })]);
+  restore();
+});
+
+test('outside a request (after() throws), the work still runs in the background', async () => {
+  insideRequest = false;
+  const { runAfterResponse, logs, restore } = await load();
+  let ran = 0;
+  expect(() => runAfterResponse(async () => ran++)).not.toThrow();
+  await settle();
+  expect(ran).toBe(1);
+  expect(logs).toEqual([]);
+  restore();
+});
+
+test('on Cloud Run (K_SERVICE set), a warning about CPU after the response is logged once', async () => {
+  const { runAfterResponse, logs, restore } = await load({ K_SERVICE: 'my-app' });
+  runAfterResponse(() => {});
+  runAfterResponse(() => {});
+  const warnings = logs.filter((l) => l.severity === 'WARNING');
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0].message).toMatch(/instance-based billing.*--no-cpu-throttling/);
+  restore();
+});
+
+test('off Cloud Run, no warning', async () => {
+  const { runAfterResponse, logs, restore } = await load();
+  runAfterResponse(() => {});
+  expect(logs.filter((l) => l.severity === 'WARNING')).toEqual([]);
+  restore();
+});
