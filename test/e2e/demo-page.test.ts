@@ -4,40 +4,28 @@
  * the result shows on the page by itself; the analytics ping sent with runAfterResponse shows too;
  * a flaky task appears after its retries. Run with `npm run test:e2e`.
  */
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
-import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
+import { startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
+import type { RunningServer } from '../helpers/next-server';
 import { launchChromium } from './browser';
 
 jest.setTimeout(300_000);
 
-let emulator: EmulatorHandle;
+let loop: EmulatedApp;
 let app: RunningServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: 'demo', location: 'us-central1' });
-  const port = await freePort();
-  app = await startNextServer(
-    {
-      GOOGLE_CLOUD_PROJECT: 'demo',
-      CLOUD_TASKS_LOCATION: 'us-central1',
-      DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-      DEFERRED_SERVICE_ACCOUNT: 'deferred-tasks@demo.iam.gserviceaccount.com',
-      CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
-    },
-    port,
-  );
+  loop = await startEmulatedApp();
+  app = loop.app;
   browser = await launchChromium();
   page = await browser.newPage();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await emulator?.stop();
+  await loop?.stop();
 });
 
 const greetingsRow = (text: string) => page.locator('#greetings tbody tr', { hasText: text });

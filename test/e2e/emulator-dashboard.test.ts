@@ -7,33 +7,24 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
-import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
+import type { EmulatorHandle } from '../../lib/emulator';
+import { startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
+import type { RunningServer } from '../helpers/next-server';
 import { launchChromium } from './browser';
 
 jest.setTimeout(300_000);
 
-const PROJECT = 'dev-project';
 /** Screenshots to look at after a run (outside the repo, so nothing to ignore). */
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS ?? join(tmpdir(), 'emulator-e2e');
+let loop: EmulatedApp;
 let emulator: EmulatorHandle;
 let app: RunningServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: PROJECT, location: 'us-central1' });
-  const port = await freePort();
-  app = await startNextServer(
-    {
-      GOOGLE_CLOUD_PROJECT: PROJECT,
-      CLOUD_TASKS_LOCATION: 'us-central1',
-      DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-      DEFERRED_SERVICE_ACCOUNT: `deferred-tasks@${PROJECT}.iam.gserviceaccount.com`,
-      CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
-    },
-    port,
-  );
+  loop = await startEmulatedApp();
+  ({ emulator, app } = loop);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -41,8 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await emulator?.stop();
+  await loop?.stop();
 });
 
 const queueRow = (id: string) => page.locator(`tr[data-queue="${id}"]`);

@@ -3,16 +3,13 @@
  * functions goes through the emulator to the app's route, whose handler verifies the emulator's
  * OIDC token; a failing function retries per queue.yaml and ends dead-lettered on the dashboard.
  */
-import { join } from 'node:path';
-import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
-import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
+import type { EmulatorHandle } from '../../lib/emulator';
+import { emulatedAppEnv, LOCATION, PROJECT, startProjectEmulator } from '../helpers/emulated-app';
+import { freePort, startNextServer, type RunningServer } from '../helpers/next-server';
 import { recordEvents } from './support/events';
 
 jest.setTimeout(300_000);
 
-const PROJECT = 'dev-project';
-const LOCATION = 'us-central1';
-const EMAIL = `deferred-tasks@${PROJECT}.iam.gserviceaccount.com`;
 let emulator: EmulatorHandle;
 let events: ReturnType<typeof recordEvents>;
 let app: RunningServer;
@@ -21,16 +18,10 @@ let demo: typeof import('../../app/_tasks/demo');
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: PROJECT, location: LOCATION });
+  emulator = await startProjectEmulator();
   events = recordEvents(emulator);
   const port = await freePort();
-  const env = {
-    GOOGLE_CLOUD_PROJECT: PROJECT,
-    CLOUD_TASKS_LOCATION: LOCATION,
-    DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-    DEFERRED_SERVICE_ACCOUNT: EMAIL,
-    CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
-  };
+  const env = emulatedAppEnv(emulator, port);
   app = await startNextServer(env, port);
   // defer() in this process, configured like the app: it enqueues into the emulator.
   Object.assign(process.env, env);

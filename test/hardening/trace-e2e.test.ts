@@ -4,36 +4,23 @@
  * trace provider), the task carries `traceparent` through the emulator, and the handler's log line
  * for that task carries Cloud Logging's trace field, so the task shows under the request.
  */
-import { join } from 'node:path';
-import { startEmulator, type EmulatorHandle } from '@/lib/emulator';
-import type { TaskRecord } from '@/lib/emulator';
-import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
+import type { EmulatorHandle, TaskRecord } from '@/lib/emulator';
+import { startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
+import type { RunningServer } from '../helpers/next-server';
 
 jest.setTimeout(240_000); // the first test file to run builds the app (next build) in beforeAll
 
 let emulator: EmulatorHandle;
 let app: RunningServer;
+let loop: EmulatedApp;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: 'dev-project', location: 'us-central1' });
+  loop = await startEmulatedApp();
+  ({ emulator, app } = loop);
   emulator.events.on('task:success', ({ task }) => succeeded.set(task.name, task));
-  const port = await freePort();
-  app = await startNextServer(
-    {
-      GOOGLE_CLOUD_PROJECT: 'dev-project',
-      CLOUD_TASKS_LOCATION: 'us-central1',
-      DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-      DEFERRED_SERVICE_ACCOUNT: 'tasks@dev-project.iam.gserviceaccount.com',
-      CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
-    },
-    port,
-  );
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await emulator?.stop();
-});
+afterAll(() => loop?.stop());
 
 /** Tasks the emulator saw succeed, by full name (recorded from the start: dispatch can beat the 202). */
 const succeeded = new Map<string, TaskRecord>();

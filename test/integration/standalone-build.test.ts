@@ -7,14 +7,14 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type EmulatorHandle } from '@/lib/emulator';
+import type { EmulatorHandle } from '@/lib/emulator';
+import { emulatedAppEnv, startProjectEmulator } from '../helpers/emulated-app';
 import { freePort, ROOT, startServer, type RunningServer } from '../helpers/next-server';
 import { buildStandalone, copyLikeDockerfile } from '../hardening/support/standalone';
 import { runToExit } from '../hardening/support/processes';
 
 jest.setTimeout(300_000);
 
-const EMAIL = 'tasks@dev-project.iam.gserviceaccount.com';
 let appDir: string;
 let emulator: EmulatorHandle;
 let app: RunningServer;
@@ -23,18 +23,14 @@ function productionEnv(port: number): Record<string, string> {
   return {
     PORT: String(port),
     HOSTNAME: '127.0.0.1',
-    GOOGLE_CLOUD_PROJECT: 'dev-project',
-    CLOUD_TASKS_LOCATION: 'us-central1',
-    DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-    DEFERRED_SERVICE_ACCOUNT: EMAIL,
-    CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
+    ...emulatedAppEnv(emulator, port),
   };
 }
 
 beforeAll(async () => {
   buildStandalone();
   appDir = copyLikeDockerfile();
-  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: 'dev-project', location: 'us-central1' });
+  emulator = await startProjectEmulator();
   const port = await freePort();
   app = await startServer([process.execPath, 'server.js'], { port, cwd: appDir, env: productionEnv(port) });
 });

@@ -12,14 +12,12 @@
  * once (its side effect happened), no task ran more often than it was attempted, flaky tasks
  * failed first and were retried, and nothing was dead-lettered or lost.
  */
-import { join } from 'node:path';
 import { createCloudTasksTransport, defer, readEnqueueConfig, setTaskTransport, withEnqueueRetries } from '@/lib/deferred';
-import { startEmulator, type EmulatorHandle, type TaskRecord } from '@/lib/emulator';
+import type { EmulatorHandle, TaskRecord } from '@/lib/emulator';
+import { emulatedAppEnv, LOCATION, PROJECT, startProjectEmulator } from '../helpers/emulated-app';
 import { flakyGreet, greet } from '@/app/_tasks/demo';
-import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
+import { freePort, startNextServer, type RunningServer } from '../helpers/next-server';
 
-const PROJECT = 'dev-project';
-const LOCATION = 'us-central1';
 const QUEUE = 'bench';
 
 export interface LoadOptions {
@@ -107,15 +105,9 @@ async function enqueueAll(count: number, concurrency: number): Promise<{ names: 
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const say = options.log ?? (() => {});
-  const emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: PROJECT, location: LOCATION });
+  const emulator = await startProjectEmulator();
   const port = await freePort();
-  const env = {
-    GOOGLE_CLOUD_PROJECT: PROJECT,
-    CLOUD_TASKS_LOCATION: LOCATION,
-    DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
-    DEFERRED_SERVICE_ACCOUNT: `tasks@${PROJECT}.iam.gserviceaccount.com`,
-    CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
-  };
+  const env = emulatedAppEnv(emulator, port);
   // defer() in this process enqueues through the real client to this run's emulator (a transport
   // of its own: the default one is made once per process, for the first emulator).
   setTaskTransport(withEnqueueRetries(createCloudTasksTransport({ emulatorHost: emulator.hostPort })), readEnqueueConfig(env));
