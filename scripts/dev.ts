@@ -10,13 +10,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { splitHostPort } from '../lib/deferred/cloud-tasks-client';
 
 const ROOT = join(__dirname, '..');
 const STOP_GRACE_MS = 5000;
 
 const appPort = process.env.PORT ?? '3000';
 const emulatorHost = process.env.CLOUD_TASKS_EMULATOR_HOST ?? '127.0.0.1:8123';
-const [emulatorAddress, emulatorPort] = [emulatorHost.slice(0, emulatorHost.lastIndexOf(':')), emulatorHost.slice(emulatorHost.lastIndexOf(':') + 1)];
+const { host: emulatorAddress, port: emulatorPort } = splitHostPort(emulatorHost);
 const project = process.env.GOOGLE_CLOUD_PROJECT ?? 'dev-project';
 
 /** What the app reads (lib/deferred/config.ts), pointed at the emulator. */
@@ -77,7 +78,7 @@ function stopAll(code: number): void {
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
-const emulatorArgs = ['--import', 'tsx', join(ROOT, 'lib/emulator/cli.ts'), '--host', emulatorAddress, '--port', emulatorPort, '--project', appEnv.GOOGLE_CLOUD_PROJECT, '--location', appEnv.CLOUD_TASKS_LOCATION, ...process.argv.slice(2)];
+const emulatorArgs = ['--import', 'tsx', join(ROOT, 'lib/emulator/cli.ts'), '--host', emulatorAddress, '--port', String(emulatorPort), '--project', appEnv.GOOGLE_CLOUD_PROJECT, '--location', appEnv.CLOUD_TASKS_LOCATION, ...process.argv.slice(2)];
 let appStarted = false;
 start('[emulator]', emulatorArgs, process.env, (line) => {
   // Start the app only once the emulator listens: its first defer() must not hit a closed port.

@@ -1,42 +1,13 @@
 import type { CloudTasksClient } from '@google-cloud/tasks';
+import { createCloudTasksClient, type CloudTasksClientOptions } from './cloud-tasks-client';
 import { CloudTasksError, TaskAlreadyExistsError } from './errors';
 import { queuePath, type CreateTaskRequest, type CreatedTask, type TaskTransport } from './transport';
-
-type ClientOptions = NonNullable<ConstructorParameters<typeof CloudTasksClient>[0]>;
 
 export interface CloudTasksTransportOptions {
   /** `host:port` of the local emulator (CLOUD_TASKS_EMULATOR_HOST): REST over plain HTTP, no credentials. */
   emulatorHost?: string;
   /** Passed to `new CloudTasksClient()` as-is, after the emulator's settings (custom endpoints, tests). */
-  clientOptions?: ClientOptions;
-}
-
-// Look fetch up at call time: gaxios' default loads node-fetch through a dynamic import that
-// fails under jest, and a test's interceptor on globalThis.fetch must be seen.
-const fetchImplementation = (url: string | URL | Request, init?: RequestInit) => globalThis.fetch(url, init);
-
-function splitHostPort(hostPort: string): { host: string; port: number } {
-  const at = hostPort.lastIndexOf(':');
-  return { host: hostPort.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(hostPort.slice(at + 1)) };
-}
-
-/**
- * `@google-cloud/tasks` takes ~400 ms to import and loads gRPC, so it is imported on the first
- * enqueue, never at start-up or on the task handler's path.
- */
-async function createClient(options: CloudTasksTransportOptions): Promise<CloudTasksClient> {
-  const { CloudTasksClient } = await import('@google-cloud/tasks');
-  if (!options.emulatorHost) return new CloudTasksClient(options.clientOptions);
-  const { PassThroughClient } = await import('google-auth-library');
-  const { host, port } = splitHostPort(options.emulatorHost);
-  return new CloudTasksClient({
-    fallback: true,
-    apiEndpoint: host,
-    port,
-    protocol: 'http',
-    authClient: new PassThroughClient({ transporterOptions: { fetchImplementation } } as never),
-    ...options.clientOptions,
-  } as ConstructorParameters<typeof CloudTasksClient>[0]);
+  clientOptions?: CloudTasksClientOptions;
 }
 
 function toTimestamp(date: Date): { seconds: number; nanos: number } {
@@ -69,7 +40,7 @@ export function createCloudTasksTransport(options: CloudTasksTransportOptions = 
   let client: Promise<CloudTasksClient> | undefined;
   return {
     async createTask(request: CreateTaskRequest): Promise<CreatedTask> {
-      client ??= createClient(options).catch((error) => {
+      client ??= createCloudTasksClient(options.emulatorHost, options.clientOptions).catch((error) => {
         client = undefined;
         throw error;
       });

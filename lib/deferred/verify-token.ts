@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { OAuth2Client } from 'google-auth-library';
+import { lateFetch } from './cloud-tasks-client';
 import type { HandlerConfig } from './config';
 import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from './emulator-contract';
 
@@ -25,9 +26,7 @@ function clientFor(certsUrl: string, issuers: string[]): OAuth2Client {
     client = new OAuth2Client({
       issuers,
       endpoints: { oauth2FederatedSignonPemCertsUrl: certsUrl },
-      // Node's own fetch, looked up at call time: gaxios' default loads node-fetch through a
-      // dynamic import that fails under jest, and a test's fetch interceptor must be seen.
-      transporterOptions: { fetchImplementation: (url, init) => globalThis.fetch(url, init) },
+      transporterOptions: { fetchImplementation: lateFetch },
     } as ConstructorParameters<typeof OAuth2Client>[0]);
     clients.set(certsUrl, client);
   }

@@ -1,4 +1,5 @@
 import type { AuthClient } from 'google-auth-library';
+import { createCloudTasksClient, type CloudTasksClientOptions } from '../deferred/cloud-tasks-client';
 import { isRateLimited, toQueuesApiError } from './api-errors';
 import type { QueueAdmin } from './apply';
 import { QueuesApiError } from './errors';
@@ -26,24 +27,11 @@ export const DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS = [1000, 3000, 9000];
 
 type TasksClient = import('@google-cloud/tasks').CloudTasksClient;
 
-/** Under jest, gaxios' own fetch loading fails; looking fetch up per call also lets msw see it. */
-const lateFetch = (url: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(url, init);
-
+/** REST mode (works through proxies and with msw); Application Default Credentials unless the emulator or a test says otherwise. */
 async function createClient(options: CloudTasksAdminOptions, emulatorHost: string | undefined): Promise<TasksClient> {
   // ~400 ms and gRPC's load: only the CLI (and tests) pay it, never the task handler.
-  const { CloudTasksClient } = await import('@google-cloud/tasks');
-  if (emulatorHost) {
-    const { PassThroughClient } = await import('google-auth-library');
-    const [host, port] = splitHostPort(emulatorHost);
-    return new CloudTasksClient({
-      fallback: true,
-      apiEndpoint: host,
-      port,
-      protocol: 'http',
-      authClient: options.authClient ?? new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never),
-    } as ConstructorParameters<typeof CloudTasksClient>[0]);
-  }
-  return new CloudTasksClient({ fallback: true, authClient: options.authClient ?? (await loadDefaultCredentials()) } as ConstructorParameters<typeof CloudTasksClient>[0]);
+  if (emulatorHost) return createCloudTasksClient(emulatorHost, options.authClient ? { authClient: options.authClient } : {});
+  return createCloudTasksClient(undefined, { fallback: true, authClient: options.authClient ?? (await loadDefaultCredentials()) } as CloudTasksClientOptions);
 }
 
 /**
@@ -65,12 +53,6 @@ async function loadDefaultCredentials(): Promise<AuthClient> {
       { cause: err },
     );
   }
-}
-
-function splitHostPort(value: string): [string, number] {
-  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(value.replace(/^https?:\/\//, ''));
-  if (!m) throw new Error(`CLOUD_TASKS_EMULATOR_HOST must be host:port (e.g. 127.0.0.1:8123), got "${value}"`);
-  return [m[1], Number(m[2])];
 }
 
 /** A QueueAdmin over the real @google-cloud/tasks client, in REST mode (works through proxies and with msw). */
