@@ -39,12 +39,17 @@ export const DEFAULT_ENQUEUE_RETRY = {
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 } satisfies EnqueueRetryOptions;
 
+/** DEFERRED_ENQUEUE_ATTEMPTS's rule (shared with the start-up check): a whole number from 1 to 10. */
+export function parseEnqueueAttempts(raw: string): number | undefined {
+  return /^([1-9]|10)$/.test(raw) ? Number(raw) : undefined;
+}
+
 /** DEFERRED_ENQUEUE_ATTEMPTS, 1 to 10; anything else is the default (and logged). */
 export function enqueueAttemptsFromEnv(env: Record<string, string | undefined> = process.env): number {
   const raw = env.DEFERRED_ENQUEUE_ATTEMPTS?.trim();
   if (!raw) return DEFAULT_ENQUEUE_RETRY.attempts;
-  const attempts = Number(raw);
-  if (Number.isInteger(attempts) && attempts >= 1 && attempts <= 10) return attempts;
+  const attempts = parseEnqueueAttempts(raw);
+  if (attempts !== undefined) return attempts;
   log('WARNING', `DEFERRED_ENQUEUE_ATTEMPTS="${raw}" must be a whole number from 1 to 10; using ${DEFAULT_ENQUEUE_RETRY.attempts}`);
   return DEFAULT_ENQUEUE_RETRY.attempts;
 }

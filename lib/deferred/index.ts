@@ -36,7 +36,7 @@ export type { TaskEnvelope } from './envelope';
 export { createCloudTasksTransport } from './cloud-tasks-transport';
 export type { CloudTasksTransportOptions } from './cloud-tasks-transport';
 export type { TaskTransport, CreateTaskRequest, CreatedTask } from './transport';
-export { queueCatalog, setQueueCatalog, catalogFrom } from './queue-catalog';
+export { queueCatalog, loadQueueCatalog, setQueueCatalog, catalogFrom } from './queue-catalog';
 export type { QueueCatalog } from './queue-catalog';
 export { setLogWriter } from './logger';
 export type { LogEntry, LogWriter, Severity } from './logger';

@@ -8,6 +8,8 @@ export interface QueueCatalog {
   file: string;
   names: readonly string[];
   get(name: string): CloudTasksQueueSettings | undefined;
+  /** True when there is no queue.yaml and only App Engine's implicit `default` queue exists. */
+  implicit?: boolean;
 }
 
 /** App Engine's implicit queue: without a queue.yaml, only `default` exists, at 5 tasks/s. */
@@ -25,10 +27,14 @@ export function queueYamlPath(env: Record<string, string | undefined> = process.
   return resolve(/* turbopackIgnore: true */ process.cwd(), env.DEFERRED_QUEUE_YAML?.trim() || 'queue.yaml');
 }
 
-function loadCatalog(): QueueCatalog {
-  const path = queueYamlPath();
-  if (!existsSync(path) && !process.env.DEFERRED_QUEUE_YAML) {
-    return catalogFrom(parseQueueYaml(IMPLICIT_DEFAULT_QUEUE, `${path} (absent: only the default queue exists)`));
+/**
+ * Reads queue.yaml as `defer` and the handler use it (the start-up check too). Throws a
+ * QueueYamlError for a named file that is missing, or an invalid one.
+ */
+export function loadQueueCatalog(env: Record<string, string | undefined> = process.env): QueueCatalog {
+  const path = queueYamlPath(env);
+  if (!existsSync(path) && !env.DEFERRED_QUEUE_YAML?.trim()) {
+    return { ...catalogFrom(parseQueueYaml(IMPLICIT_DEFAULT_QUEUE, `${path} (absent: only the default queue exists)`)), implicit: true };
   }
   // A named file that is missing, or an invalid one, is an error naming the file and line.
   return catalogFrom(loadQueueYaml(path));
@@ -38,7 +44,7 @@ let catalog: QueueCatalog | undefined;
 
 /** Loaded once per process, on first use (never on the handler's success path). */
 export function queueCatalog(): QueueCatalog {
-  return (catalog ??= loadCatalog());
+  return (catalog ??= loadQueueCatalog());
 }
 
 /** Replaces the catalog (tests, the jest stub); `undefined` reloads queue.yaml on next use. */

@@ -70,12 +70,17 @@ export function trackTask(request: Request, work: () => Promise<Response>, onCut
   });
 }
 
+/** DEFERRED_SHUTDOWN_GRACE_MS's rule (shared with the start-up check): a whole number of ms, up to 6 digits. */
+export function parseShutdownGraceMs(raw: string): number | undefined {
+  return /^\d{1,6}$/.test(raw) ? Number(raw) : undefined;
+}
+
 /** Reads DEFERRED_SHUTDOWN_GRACE_MS; a malformed value falls back to the default (and says so). */
 export function shutdownGraceMs(env: Record<string, string | undefined> = process.env): number {
   const raw = env.DEFERRED_SHUTDOWN_GRACE_MS?.trim();
   if (!raw) return DEFAULT_SHUTDOWN_GRACE_MS;
-  const ms = Number(raw);
-  if (Number.isInteger(ms) && ms >= 0) return ms;
+  const ms = parseShutdownGraceMs(raw);
+  if (ms !== undefined) return ms;
   log('WARNING', `DEFERRED_SHUTDOWN_GRACE_MS="${raw}" is not a whole number of milliseconds; using ${DEFAULT_SHUTDOWN_GRACE_MS}`);
   return DEFAULT_SHUTDOWN_GRACE_MS;
 }

@@ -3,10 +3,11 @@
  * (instrumentation.ts) and by `npm run doctor`, so a bad deploy fails at once with one message
  * listing every problem, instead of on its first task.
  */
-import { existsSync } from 'node:fs';
-import { loadQueueYaml, QueueYamlError, formatProblem } from '../queues';
+import { QueueYamlError, formatProblem } from '../queues';
 import { listConfigProblems, type ConfigProblem } from './config';
-import { queueYamlPath } from './queue-catalog';
+import { parseEnqueueAttempts } from './enqueue-retry';
+import { loadQueueCatalog, queueYamlPath } from './queue-catalog';
+import { parseShutdownGraceMs } from './shutdown';
 
 type Env = Record<string, string | undefined>;
 
@@ -49,25 +50,32 @@ function describeSettings(env: Env): StartupSetting[] {
   ];
 }
 
-/** The tuning variables have defaults, but a value that is set and malformed is a mistake worth stopping for. */
+const parseStartupCheckMode = (raw: string): StartupCheckMode | undefined => (raw === 'fail' || raw === 'warn' || raw === 'off' ? raw : undefined);
+
+/**
+ * The tuning variables have defaults, but a value that is set and malformed is a mistake worth
+ * stopping for. Each is checked with the parser that reads it at run time, so the two cannot differ.
+ */
+const TUNING: [variable: string, parse: (raw: string) => unknown, rule: string][] = [
+  ['DEFERRED_STARTUP_CHECK', parseStartupCheckMode, 'must be fail, warn or off'],
+  ['DEFERRED_SHUTDOWN_GRACE_MS', parseShutdownGraceMs, 'must be a whole number of milliseconds, like 8000 (Cloud Run kills the instance 10 s after SIGTERM)'],
+  ['DEFERRED_ENQUEUE_ATTEMPTS', parseEnqueueAttempts, 'must be a whole number from 1 to 10'],
+];
+
 function checkTuning(env: Env, problems: ConfigProblem[]): void {
-  const mode = read(env, 'DEFERRED_STARTUP_CHECK');
-  if (mode && !['fail', 'warn', 'off'].includes(mode)) problems.push({ variable: 'DEFERRED_STARTUP_CHECK', message: `DEFERRED_STARTUP_CHECK="${mode}" must be fail, warn or off` });
-  const grace = read(env, 'DEFERRED_SHUTDOWN_GRACE_MS');
-  if (grace && !/^\d{1,6}$/.test(grace)) problems.push({ variable: 'DEFERRED_SHUTDOWN_GRACE_MS', message: `DEFERRED_SHUTDOWN_GRACE_MS="${grace}" must be a whole number of milliseconds, like 8000 (Cloud Run kills the instance 10 s after SIGTERM)` });
-  const attempts = read(env, 'DEFERRED_ENQUEUE_ATTEMPTS');
-  if (attempts && !/^([1-9]|10)$/.test(attempts)) problems.push({ variable: 'DEFERRED_ENQUEUE_ATTEMPTS', message: `DEFERRED_ENQUEUE_ATTEMPTS="${attempts}" must be a whole number from 1 to 10` });
+  for (const [variable, parse, rule] of TUNING) {
+    const raw = read(env, variable);
+    if (raw && parse(raw) === undefined) problems.push({ variable, message: `${variable}="${raw}" ${rule}` });
+  }
 }
 
 function checkQueues(env: Env, problems: ConfigProblem[]): StartupReport['queues'] {
   const path = queueYamlPath(env);
-  const named = read(env, 'DEFERRED_QUEUE_YAML');
-  // Without a file App Engine had an implicit `default` queue; defer() does the same.
-  if (!existsSync(path) && !named) return { file: path, names: ['default'], implicit: true };
   try {
-    return { file: path, names: loadQueueYaml(path).queues.map((q) => q.name), implicit: false };
+    const catalog = loadQueueCatalog(env);
+    return { file: path, names: [...catalog.names], implicit: catalog.implicit ?? false };
   } catch (error) {
-    const variable = named ? 'DEFERRED_QUEUE_YAML' : 'queue.yaml';
+    const variable = read(env, 'DEFERRED_QUEUE_YAML') ? 'DEFERRED_QUEUE_YAML' : 'queue.yaml';
     const detail = error instanceof QueueYamlError ? error.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ') : String(error);
     problems.push({ variable, message: `queue.yaml at ${path} cannot be used: ${detail}` });
     return undefined;
@@ -83,8 +91,8 @@ export function inspectStartup(env: Env = process.env): StartupReport {
 }
 
 export function startupCheckMode(env: Env = process.env): StartupCheckMode {
-  const mode = read(env, 'DEFERRED_STARTUP_CHECK');
-  if (mode === 'fail' || mode === 'warn' || mode === 'off') return mode;
+  const mode = parseStartupCheckMode(read(env, 'DEFERRED_STARTUP_CHECK') ?? '');
+  if (mode) return mode;
   return env.NODE_ENV === 'production' ? 'fail' : 'warn';
 }
 

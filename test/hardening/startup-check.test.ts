@@ -6,6 +6,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setLogWriter } from '@/lib/deferred';
+import { enqueueAttemptsFromEnv } from '@/lib/deferred/enqueue-retry';
+import { shutdownGraceMs } from '@/lib/deferred/shutdown';
 import { inspectStartup, startupCheckMode } from '@/lib/deferred/startup-check';
 import { ROOT } from '../helpers/next-server';
 import { runToExit } from './support/processes';
@@ -76,4 +79,17 @@ describe('npm run doctor', () => {
     expect(output).toMatch(/DEFERRED_SERVICE_ACCOUNT="nope" is not an email address/);
     expect(code).toBe(1);
   });
+});
+
+test('the start-up check flags exactly the tuning values that the run time would ignore', () => {
+  setLogWriter(() => {}); // the run time's fallback warnings
+  for (const value of ['0', '8000', '999999', '1e3', '1000000', '-1', '8s', '8000.5']) {
+    const flagged = inspectStartup({ ...GOOD, DEFERRED_SHUTDOWN_GRACE_MS: value }).problems.length > 0;
+    expect([value, flagged]).toEqual([value, shutdownGraceMs({ DEFERRED_SHUTDOWN_GRACE_MS: value }) !== Number(value)]);
+  }
+  for (const value of ['1', '4', '10', '0', '11', '05', '2.0', 'lots']) {
+    const flagged = inspectStartup({ ...GOOD, DEFERRED_ENQUEUE_ATTEMPTS: value }).problems.length > 0;
+    expect([value, flagged]).toEqual([value, enqueueAttemptsFromEnv({ DEFERRED_ENQUEUE_ATTEMPTS: value }) !== Number(value)]);
+  }
+  setLogWriter(undefined);
 });
