@@ -12,7 +12,7 @@ export { executeTask, isLastAttemptPerQueueYaml } from './execute-task';
 export type { AttemptInfo, ExecuteTaskOptions, TaskDelivery, TaskResult } from './execute-task';
 export { STATUS_BY_OUTCOME } from './task-outcome';
 export type { TaskOutcome } from './task-outcome';
-export { getTaskContext, readTaskHeaders } from './task-context';
+export { getTaskContext, readTaskHeaders, writeTaskHeaders } from './task-context';
 export type { TaskContext, TaskHeaders } from './task-context';
 export {
   DeferredError,

@@ -46,6 +46,25 @@ export function readTaskHeaders(headers: Headers): TaskHeaders {
   };
 }
 
+/**
+ * The headers Cloud Tasks sends with a delivery, the inverse of readTaskHeaders: the local
+ * emulator and the test kit send them, so both speak exactly what the handler reads.
+ */
+export function writeTaskHeaders(task: TaskHeaders): Record<string, string> {
+  const headers: Record<string, string> = {
+    'User-Agent': 'Google-Cloud-Tasks',
+    'X-CloudTasks-TaskRetryCount': String(task.retryCount),
+    'X-CloudTasks-TaskExecutionCount': String(task.executionCount),
+  };
+  if (task.queueName !== undefined) headers['X-CloudTasks-QueueName'] = task.queueName;
+  if (task.taskName !== undefined) headers['X-CloudTasks-TaskName'] = task.taskName;
+  // Seconds since the epoch, with microseconds, as Cloud Tasks writes it.
+  if (task.eta) headers['X-CloudTasks-TaskETA'] = (task.eta.getTime() / 1000).toFixed(6);
+  if (task.previousResponse !== undefined) headers['X-CloudTasks-TaskPreviousResponse'] = String(task.previousResponse);
+  if (task.retryReason !== undefined) headers['X-CloudTasks-TaskRetryReason'] = task.retryReason;
+  return headers;
+}
+
 const storage = new AsyncLocalStorage<TaskContext>();
 
 export function runWithTaskContext<T>(context: TaskContext, fn: () => T): T {

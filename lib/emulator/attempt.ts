@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { OUTCOME_HEADER } from '../deferred/emulator-contract';
+import { writeTaskHeaders } from '../deferred/task-context';
 import { shortId, type TaskRecord } from './model';
 import type { OidcSigner } from './oidc-signer';
 
@@ -27,20 +28,21 @@ const DETAIL_BYTES = 2048;
 export function buildHeaders(task: TaskRecord, previous: { status?: number; reason?: string }, signer: OidcSigner, body: Buffer | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(task.headers)) if (!RESERVED.test(key)) headers[key] = value;
-  Object.assign(headers, {
-    'User-Agent': 'Google-Cloud-Tasks',
-    'X-CloudTasks-QueueName': shortId(task.queue),
-    'X-CloudTasks-TaskName': shortId(task.name),
-    // dispatchCount already includes this attempt.
-    'X-CloudTasks-TaskRetryCount': String(task.dispatchCount - 1),
-    'X-CloudTasks-TaskExecutionCount': String(task.executionCount),
-    'X-CloudTasks-TaskETA': (task.scheduleTimeMs / 1000).toFixed(6),
-    'Content-Length': String(body?.length ?? 0),
-  });
-  if (task.dispatchCount > 1) {
-    if (previous.status !== undefined) headers['X-CloudTasks-TaskPreviousResponse'] = String(previous.status);
-    if (previous.reason) headers['X-CloudTasks-TaskRetryReason'] = previous.reason;
-  }
+  const retry = task.dispatchCount > 1;
+  Object.assign(
+    headers,
+    writeTaskHeaders({
+      queueName: shortId(task.queue),
+      taskName: shortId(task.name),
+      // dispatchCount already includes this attempt.
+      retryCount: task.dispatchCount - 1,
+      executionCount: task.executionCount,
+      eta: new Date(task.scheduleTimeMs),
+      previousResponse: retry ? previous.status : undefined,
+      retryReason: retry ? previous.reason || undefined : undefined,
+    }),
+    { 'Content-Length': String(body?.length ?? 0) },
+  );
   if (task.oidcToken) {
     // As Google does: the audience defaults to the task's full URL.
     const audience = task.oidcToken.audience ?? task.url;

@@ -6,6 +6,8 @@ import {
   getTaskContext,
   handleDeferredRequest,
   PermanentTaskFailure,
+  readTaskHeaders,
+  writeTaskHeaders,
   setLogWriter,
   SingularTaskFailure,
   type DeadLetterEntry,
@@ -233,6 +235,15 @@ describe('the status contract', () => {
 });
 
 describe('the task context', () => {
+  test('writeTaskHeaders (what the emulator and the test kit send) is what readTaskHeaders reads', () => {
+    const first = { queueName: 'emails', taskName: 't1', retryCount: 0, executionCount: 0, eta: new Date(1767323045123) };
+    const retry = { ...first, retryCount: 3, executionCount: 1, previousResponse: 503, retryReason: 'HTTP_503' };
+    for (const headers of [first, retry]) {
+      expect(readTaskHeaders(new Headers(writeTaskHeaders(headers)))).toEqual({ previousResponse: undefined, retryReason: undefined, ...headers });
+    }
+    expect(writeTaskHeaders(first)['User-Agent']).toBe('Google-Cloud-Tasks');
+  });
+
   test('comes from the X-CloudTasks-* headers', async () => {
     await deliver({
       headers: {

@@ -2,8 +2,7 @@ import { backoffSeconds, shouldRetry, type CloudTasksQueueSettings } from '../..
 import type { DeadLetterEntry } from '../dead-letter';
 import { executeTask, type TaskResult } from '../execute-task';
 import type { Manifest } from '../registry';
-import type { TaskHeaders } from '../task-context';
-import { pathOf, type TaskRecord } from './stub-task';
+import { pathOf, taskHeadersOf, type TaskRecord } from './stub-task';
 
 /** A dead-lettered task as the stub keeps it: the sink's entry, the task's full name and when. */
 export interface DeadLetteredTask extends DeadLetterEntry {
@@ -30,21 +29,6 @@ export interface AttemptResult {
   retryAtMs: number;
 }
 
-/** What Cloud Tasks tells the handler on this delivery, from the task's history. */
-function headersFor(record: TaskRecord): TaskHeaders {
-  const previous = record.lastAttempt;
-  return {
-    queueName: record.queueName,
-    taskName: record.id,
-    retryCount: record.retryCount,
-    executionCount: record.executionCount,
-    eta: new Date(record.etaMs),
-    previousResponse: previous?.status,
-    // The local emulator's spelling, so that both report a retry the same way.
-    retryReason: previous ? `HTTP_${previous.status}` : undefined,
-  };
-}
-
 /**
  * One delivery of a task through `executeTask`, the handler's own pipeline (decode, lookup,
  * context, status contract), minus HTTP and the token. Updates the task's counts the way
@@ -57,7 +41,7 @@ export async function deliverTask(record: TaskRecord, settings: AttemptSettings)
   // From the virtual clock, not executeTask's (real) `now` and envelope times.
   const final = !settings.retries || !shouldRetry(queue.retryConfig, { attempts, firstAttemptAt, now: nowMs });
   const result = await executeTask(
-    { body: record.body, headers: headersFor(record), url: pathOf(record.url) },
+    { body: record.body, headers: taskHeadersOf(record, new Date(record.etaMs)), url: pathOf(record.url) },
     {
       manifest: settings.manifest,
       isLastAttempt: () => final,

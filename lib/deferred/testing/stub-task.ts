@@ -1,4 +1,5 @@
 import { decodeEnvelope, type TaskEnvelope } from '../envelope';
+import type { TaskHeaders } from '../task-context';
 import type { TaskOutcome } from '../task-outcome';
 import type { CreateTaskRequest } from '../transport';
 
@@ -86,6 +87,27 @@ export function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * What Cloud Tasks tells the handler on the task's next delivery, from its history (a stored
+ * record or a snapshot of it). The retry reason uses the local emulator's spelling, so both
+ * report a retry the same way.
+ */
+export function taskHeadersOf(
+  task: Pick<TaskRecord, 'queueName' | 'id' | 'retryCount' | 'executionCount'> & { lastAttempt?: { status: number } },
+  eta: Date,
+): TaskHeaders {
+  const previous = task.lastAttempt;
+  return {
+    queueName: task.queueName,
+    taskName: task.id,
+    retryCount: task.retryCount,
+    executionCount: task.executionCount,
+    eta,
+    previousResponse: previous?.status,
+    retryReason: previous ? `HTTP_${previous.status}` : undefined,
+  };
 }
 
 export function snapshot(record: TaskRecord): StubTask {

@@ -1,5 +1,6 @@
 import { signIdToken, type IdTokenClaims, type SigningKey } from './oidc-tokens';
-import type { StubTask } from './stub-task';
+import { writeTaskHeaders } from '../task-context';
+import { taskHeadersOf, type StubTask } from './stub-task';
 
 export interface TaskRequestOptions {
   /** Signs the task's OIDC token; serve its certificate with `googleCertsHandler([key])`. */
@@ -18,16 +19,7 @@ export interface TaskRequestOptions {
  */
 export function taskRequest(task: StubTask, options: TaskRequestOptions): Request {
   const headers = new Headers(task.headers);
-  headers.set('User-Agent', 'Google-Cloud-Tasks');
-  headers.set('X-CloudTasks-QueueName', task.queueName);
-  headers.set('X-CloudTasks-TaskName', task.id);
-  headers.set('X-CloudTasks-TaskRetryCount', String(task.retryCount));
-  headers.set('X-CloudTasks-TaskExecutionCount', String(task.executionCount));
-  headers.set('X-CloudTasks-TaskETA', (task.eta.getTime() / 1000).toFixed(6));
-  if (task.lastAttempt) {
-    headers.set('X-CloudTasks-TaskPreviousResponse', String(task.lastAttempt.status));
-    headers.set('X-CloudTasks-TaskRetryReason', `HTTP_${task.lastAttempt.status}`);
-  }
+  for (const [key, value] of Object.entries(writeTaskHeaders(taskHeadersOf(task, task.eta)))) headers.set(key, value);
   if (task.oidcToken) {
     const token = signIdToken(options.signingKey, { aud: task.oidcToken.audience, email: task.oidcToken.serviceAccountEmail, ...options.claims });
     headers.set('Authorization', `Bearer ${token}`);
