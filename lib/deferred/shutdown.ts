@@ -17,8 +17,7 @@ import { log } from './logger';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 8000;
 
 interface Flight {
-  path: string;
-  taskName: string | null;
+  request: Request;
   /** Answers the request now with the shutdown response (the work goes on unobserved). */
   cut: () => void;
 }
@@ -52,11 +51,8 @@ export function tasksInFlight(): number {
  */
 export function trackTask(request: Request, work: () => Promise<Response>, onCut: () => Response): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
-    const flight: Flight = {
-      path: new URL(request.url).pathname,
-      taskName: request.headers.get('x-cloudtasks-taskname'),
-      cut: () => resolve(onCut()),
-    };
+    // The request is kept whole: its path and task name are needed only if the task is cut.
+    const flight: Flight = { request, cut: () => resolve(onCut()) };
     const { flights } = state();
     flights.add(flight);
     work()
@@ -93,7 +89,9 @@ export function startDraining(graceMs: number): void {
   log('INFO', `shutting down: ${current.flights.size} task(s) in flight get ${graceMs} ms to finish; new task requests are answered 503 (retried)`);
   current.timer = setTimeout(() => {
     for (const flight of current.flights) {
-      log('WARNING', `task cut short by shutdown after ${graceMs} ms, answered 503 so Cloud Tasks retries it: ${flight.taskName ?? '(no task name)'} at ${flight.path}`, { task: { name: flight.taskName, path: flight.path } });
+      const path = new URL(flight.request.url).pathname;
+      const name = flight.request.headers.get('x-cloudtasks-taskname');
+      log('WARNING', `task cut short by shutdown after ${graceMs} ms, answered 503 so Cloud Tasks retries it: ${name ?? '(no task name)'} at ${path}`, { task: { name, path } });
       flight.cut();
     }
     current.flights.clear();
