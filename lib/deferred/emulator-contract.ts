@@ -12,3 +12,5 @@ export const EMULATOR_JWKS_PATH = '/oauth2/v3/certs';
  * a permanent failure (2xx, but dead-lettered) from a success.
  */
 export const OUTCOME_HEADER = 'x-deferred-outcome';
+/** OUTCOME_HEADER's value when the handler dead-lettered the task (its status may still be 2xx). */
+export const DEAD_LETTERED_OUTCOME = 'dead-lettered';

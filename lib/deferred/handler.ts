@@ -1,6 +1,6 @@
 import { handlerConfigFromEnv, type HandlerConfig } from './config';
 import type { DeadLetterSink } from './dead-letter';
-import { OUTCOME_HEADER } from './emulator-contract';
+import { DEAD_LETTERED_OUTCOME, OUTCOME_HEADER } from './emulator-contract';
 import { describeError, log, traceFields } from './logger';
 import { executeTask, type AttemptInfo } from './execute-task';
 import { readBodyWithLimit } from './read-body';
@@ -74,5 +74,5 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
     { body, headers: readTaskHeaders(request.headers), url, trace },
     { manifest: options.manifest, deadLetter: options.deadLetter, isLastAttempt: options.isLastAttempt },
   );
-  return respond(result.status, result.deadLettered ? 'dead-lettered' : result.outcome);
+  return respond(result.status, result.deadLettered ? DEAD_LETTERED_OUTCOME : result.outcome);
 }

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
+import { DEAD_LETTERED_OUTCOME } from '../deferred/emulator-contract';
 import { backoffSeconds, shouldRetry } from '../queues';
 import { buildHeaders, sendAttempt, type AttemptHandle, type AttemptResult } from './attempt';
 import { rpcCodeForHttpStatus } from './http-status';
@@ -26,7 +27,7 @@ export interface DispatcherEvents {
 }
 
 /** The outcome header values with which the app says "2xx, but dead-letter it". */
-const DEAD_OUTCOMES = new Set(['permanent-failure', 'dead-lettered']);
+const DEAD_OUTCOMES = new Set([DEAD_LETTERED_OUTCOME, 'permanent-failure']);
 /** setTimeout's ceiling; a later wake-up just looks again. */
 const MAX_SLEEP_MS = 2 ** 31 - 1;
 
