@@ -1,7 +1,9 @@
 // Loaded with `node --require` into a server under test: writes a fingerprint of the built-in
 // prototypes to PROTOTYPE_PROBE_FILE at start and every 100 ms, so a test can tell whether a
 // request changed Object.prototype (or Array's, Function's, String's) inside the server process.
-const { writeFileSync } = require('node:fs');
+// Each write goes to a temporary file renamed over the probe file, so a reader never sees a
+// half-written one (a plain writeFileSync truncates first, and a read in between gets '').
+const { renameSync, writeFileSync } = require('node:fs');
 const file = process.env.PROTOTYPE_PROBE_FILE;
 const planted = ['polluted', 'isAdmin', 'hacked'];
 function fingerprint() {
@@ -11,7 +13,11 @@ function fingerprint() {
 }
 if (file) {
   const first = fingerprint();
-  const write = () => writeFileSync(file, JSON.stringify({ first, now: fingerprint(), at: Date.now() }));
+  const write = () => {
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify({ first, now: fingerprint(), at: Date.now() }));
+    renameSync(temporary, file);
+  };
   write();
   setInterval(write, 100).unref();
 }
