@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -24,31 +24,40 @@ function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+const BUILD_TIMEOUT_MS = 300_000;
+
 /**
- * `next build` once per test run (jest's globalSetup sets NEXT_TEST_BUILD_ID), shared by every
- * test file and worker: a lock folder keeps two workers from building at once.
+ * `next build` into `distDir` once per test run (jest's globalSetup sets NEXT_TEST_BUILD_ID),
+ * shared by every test file and worker: a lock folder keeps two workers from building at once.
+ * A lock older than a build can take was left by a run that was killed mid-build, and is removed.
  */
-export async function buildNextApp(): Promise<void> {
+export async function buildOncePerRun(distDir: string, env: Record<string, string> = {}): Promise<void> {
   const runId = process.env.NEXT_TEST_BUILD_ID ?? 'manual';
-  const stamp = join(ROOT, TEST_DIST_DIR, 'BUILT_FOR');
-  const lock = join(ROOT, `${TEST_DIST_DIR}.lock`);
+  const stamp = join(ROOT, distDir, 'BUILT_FOR');
+  const lock = join(ROOT, `${distDir}.lock`);
+  const built = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === runId;
   for (;;) {
-    if (existsSync(stamp) && readFileSync(stamp, 'utf8') === runId) return;
+    if (built()) return;
     try {
       mkdirSync(lock);
     } catch {
+      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - lockedAt > BUILD_TIMEOUT_MS) {
+        console.warn(`Removing ${lock}, left by a test run killed while building; building again.`);
+        rmSync(lock, { recursive: true, force: true });
+      }
       await sleep(500);
       continue;
     }
     try {
-      if (existsSync(stamp) && readFileSync(stamp, 'utf8') === runId) return;
+      if (built()) return;
       const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
         cwd: ROOT,
-        env: { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', NEXT_SKIP_TYPECHECK: '1' },
+        env: { ...process.env, ...env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', NEXT_SKIP_TYPECHECK: '1' },
         encoding: 'utf8',
-        timeout: 300_000,
+        timeout: BUILD_TIMEOUT_MS,
       });
-      if (result.status !== 0) throw new Error(`next build failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+      if (result.status !== 0) throw new Error(`next build into ${distDir} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
       writeFileSync(stamp, runId);
       return;
     } finally {
@@ -56,6 +65,9 @@ export async function buildNextApp(): Promise<void> {
     }
   }
 }
+
+/** The production build the `next start` tests share. */
+export const buildNextApp = () => buildOncePerRun(TEST_DIST_DIR);
 
 export interface RunningServer {
   url: string;

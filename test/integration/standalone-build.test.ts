@@ -28,7 +28,7 @@ function productionEnv(port: number): Record<string, string> {
 }
 
 beforeAll(async () => {
-  buildStandalone();
+  await buildStandalone();
   appDir = copyLikeDockerfile();
   emulator = await startProjectEmulator();
   const port = await freePort();
