@@ -36,20 +36,22 @@ function clientFor(certsUrl: string, issuers: string[]): OAuth2Client {
 /**
  * A verified token's verdict cannot change before it expires, so repeated deliveries of the
  * same token (Cloud Tasks reuses one for a while) skip the RSA check. Bounded; oldest evicted.
+ * Keyed by the token alone (hashing it plus the certs URL and audience, a new 1 KB string per
+ * request, cost more than the rest of the lookup); the trust it was verified under must match.
  */
 const VERDICT_CACHE_SIZE = 1000;
-const verdicts = new Map<string, { email: string; expiresAtMs: number }>();
+const verdicts = new Map<string, { trust: string; email: string; expiresAtMs: number }>();
 
-function remember(key: string, email: string, expSeconds: number): void {
+function remember(token: string, trust: string, email: string, expSeconds: number): void {
   if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.delete(verdicts.keys().next().value!);
-  verdicts.set(key, { email, expiresAtMs: expSeconds * 1000 });
+  verdicts.set(token, { trust, email, expiresAtMs: expSeconds * 1000 });
 }
 
-function recall(key: string): string | undefined {
-  const hit = verdicts.get(key);
-  if (!hit) return undefined;
+function recall(token: string, trust: string): string | undefined {
+  const hit = verdicts.get(token);
+  if (!hit || hit.trust !== trust) return undefined;
   if (hit.expiresAtMs <= Date.now()) {
-    verdicts.delete(key);
+    verdicts.delete(token);
     return undefined;
   }
   return hit.email;
@@ -128,8 +130,8 @@ export async function verifyTaskToken(authorization: string | null, config: Hand
   if (!match) return deny(401, 'Authorization is not a Bearer token');
   const token = match[1];
   const { certsUrl, issuers } = trustFor(config);
-  const cacheKey = `${certsUrl} ${config.audience} ${token}`;
-  const email = recall(cacheKey) ?? (await verifySignature(token, config.audience, certsUrl, issuers, cacheKey));
+  const trust = `${certsUrl} ${config.audience}`;
+  const email = recall(token, trust) ?? (await verifySignature(token, config.audience, certsUrl, issuers, trust));
   if (typeof email !== 'string') return email;
   if (!config.allowedEmails.includes(email)) return deny(403, 'token email is not in the allowed list');
   return { ok: true, email };
@@ -140,7 +142,7 @@ async function verifySignature(
   audience: string,
   certsUrl: string,
   issuers: string[],
-  cacheKey: string,
+  trust: string,
 ): Promise<string | TokenVerdict> {
   const problem = headerProblem(token);
   if (problem) return deny(401, problem);
@@ -163,6 +165,6 @@ async function verifySignature(
   // (anyone can mint one for our audience) must not run tasks.
   if (!payload || typeof payload.email !== 'string') return deny(403, 'token has no email');
   if (payload.email_verified !== true) return deny(403, 'token email is not verified');
-  remember(cacheKey, payload.email, payload.exp);
+  remember(token, trust, payload.email, payload.exp);
   return payload.email;
 }

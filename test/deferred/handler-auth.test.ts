@@ -129,6 +129,20 @@ test('a verified token stays valid when repeated, and an allowed email is still 
   expect(runs).toHaveLength(2);
 });
 
+test('a cached verdict counts only for the audience and certs it was verified against', async () => {
+  const token = signIdToken(googleKey, { ...validClaims(), jti: 'cached-once' });
+  expect((await post(bearer(token))).status).toBe(200);
+  const postWith = (other: HandlerConfig) =>
+    handleDeferredRequest(
+      new Request('http://localhost/_ah/queue/deferred/test.record', { method: 'POST', headers: { authorization: bearer(token) }, body: encodeEnvelope('test.record', []) }),
+      { manifest, config: other },
+    );
+  expect((await postWith({ ...config, audience: 'https://other-app.example.com' })).status).toBe(401);
+  // Emulator mode trusts the emulator's certs (unreachable here): never Google's verdict from the cache.
+  expect((await postWith({ ...config, emulatorHost: '127.0.0.1:9' })).status).toBe(503);
+  expect(runs).toHaveLength(1);
+});
+
 test('unreachable certs answer 503 (retry) and run nothing', async () => {
   const isolatedConfig: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL], emulatorHost: '127.0.0.1:9' };
   const response = await handleDeferredRequest(
