@@ -50,19 +50,26 @@ export function tasksInFlight(): number {
  * The handler wraps every task request in this.
  */
 export function trackTask(request: Request, work: () => Promise<Response>, onCut: () => Response): Promise<Response> {
+  const { flights } = state();
+  // One promise and one `then`: this wraps every task request, and each promise is a cost
+  // where async hooks are on (Next's AsyncLocalStorage); `.finally` would add two more.
   return new Promise<Response>((resolve, reject) => {
     // The request is kept whole: its path and task name are needed only if the task is cut.
     const flight: Flight = { request, cut: () => resolve(onCut()) };
-    const { flights } = state();
     flights.add(flight);
-    work()
-      .then((response) => {
+    work().then(
+      (response) => {
+        flights.delete(flight);
         // Draining: close the connection after this answer, or an idle keep-alive connection
         // holds Next's shutdown open until its keep-alive timeout.
         if (state().draining) response.headers.set('connection', 'close');
         resolve(response);
-      }, reject)
-      .finally(() => flights.delete(flight));
+      },
+      (error: unknown) => {
+        flights.delete(flight);
+        reject(error);
+      },
+    );
   });
 }
 
