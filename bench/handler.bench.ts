@@ -5,6 +5,8 @@
  * Two baselines: a bare static route, and a bare route of the task route's optional catch-all
  * shape (Next's routing cost of `[[...suffix]]`, which any handler at that path pays).
  * Rounds rotate the order; medians are reported. Goals: (b) >= 0.85 and (a) >= 0.95 of bare.
+ * Each run also records the server's CPU time per request (from /proc), which the load generator
+ * sharing the cores does not skew.
  */
 import autocannon from 'autocannon';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from '@/lib/deferred';
 import { startSignedApp } from '../test/helpers/signed-app';
+import { processCpuMs } from './support/process-cpu';
 import { machine, median, round } from './support/stats';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -47,7 +50,9 @@ async function main() {
 
     // Fixed-duration runs, counting completed requests: in `amount` mode autocannon ends a run
     // on its one-second tick, which quantizes the rate.
+    const serverCpuMs = () => processCpuMs(app.process.pid!);
     const run = async (variant: Variant, seconds: number) => {
+      const cpuBefore = serverCpuMs();
       const result = await autocannon({
         url: url + URLS[variant],
         method: 'POST',
@@ -66,23 +71,27 @@ async function main() {
           },
         ],
       });
-      return { result, reqPerSec: result.requests.total / seconds };
+      const cpuAfter = serverCpuMs();
+      const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests.total;
+      return { result, reqPerSec: result.requests.total / seconds, cpuUsPerRequest };
     };
 
     // Warm-up: JIT, route modules, the certs fetch.
     for (const variant of VARIANTS) await run(variant, 1);
 
-    const results = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: [] as number[], p99: [] as number[] }])) as Record<Variant, { rps: number[]; p99: number[] }>;
+    type Samples = { rps: number[]; p99: number[]; cpuUs: number[] };
+    const results = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: [], p99: [], cpuUs: [] }])) as unknown as Record<Variant, Samples>;
     const order = VARIANTS;
     for (let round = 0; round < ROUNDS; round++) {
       const rotated = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
       for (const variant of rotated) {
-        const { result, reqPerSec } = await run(variant, SECONDS_PER_RUN);
+        const { result, reqPerSec, cpuUsPerRequest } = await run(variant, SECONDS_PER_RUN);
         const failures = result.non2xx + result.errors + result.timeouts;
         if (failures) throw new Error(`${variant}: ${failures} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}); server output:\n${app.output().slice(-2000)}`);
         results[variant].rps.push(reqPerSec);
         results[variant].p99.push(result.latency.p99);
-        console.error(`round ${round + 1} ${variant}: ${Math.round(reqPerSec)} req/s, p99 ${result.latency.p99} ms`);
+        if (cpuUsPerRequest !== undefined) results[variant].cpuUs.push(cpuUsPerRequest);
+        console.error(`round ${round + 1} ${variant}: ${Math.round(reqPerSec)} req/s, p99 ${result.latency.p99} ms, server CPU ${Math.round(cpuUsPerRequest ?? NaN)} µs/request`);
       }
     }
     if (next > fresh.length) throw new Error(`the fresh-token pool (${fresh.length}) ran out: raise MAX_EXPECTED_RATE`);
@@ -94,6 +103,12 @@ async function main() {
           p99Ms: median(results[variant].p99),
           ratioToBare: round(median(results[variant].rps) / median(results.bare.rps)),
           ratioToBareCatchAll: round(median(results[variant].rps) / median(results['bare-catch-all'].rps)),
+          ...(results[variant].cpuUs.length && {
+            serverCpuUsPerRequest: Math.round(median(results[variant].cpuUs)),
+            // Inverted, so that like the throughput ratios, 1 is the baseline and lower is worse.
+            cpuRatioToBare: round(median(results.bare.cpuUs) / median(results[variant].cpuUs)),
+            cpuRatioToBareCatchAll: round(median(results['bare-catch-all'].cpuUs) / median(results[variant].cpuUs)),
+          }),
         },
       ]),
     );
