@@ -78,7 +78,7 @@ export function planQueues(file: QueueFile, live: LiveQueue[], options: PlanOpti
   return { file: file.file, items, hasChanges, counts };
 }
 
-/** Fields whose live value differs from the file's; durations compared to the millisecond. */
+/** Fields whose live value differs from the file's; durations compared to the millisecond, or to the whole second Cloud Tasks may truncate them to. */
 export function diffQueue(desired: CloudTasksQueueSettings, live: LiveQueue): FieldChange[] {
   const changes: FieldChange[] = [];
   // Durations travel as seconds + nanos: a millisecond is plenty. Rates can be tiny (6/m, 2000/d):
@@ -91,11 +91,17 @@ export function diffQueue(desired: CloudTasksQueueSettings, live: LiveQueue): Fi
   // A paused `rate: 0` queue keeps whatever rate it had: Cloud Tasks has no rate of 0, pausing is the equivalent.
   if (desired.state === 'RUNNING') cmp('rateLimits.maxDispatchesPerSecond', live.rateLimits.maxDispatchesPerSecond, desired.rateLimits.maxDispatchesPerSecond);
   cmp('rateLimits.maxConcurrentDispatches', live.rateLimits.maxConcurrentDispatches, desired.rateLimits.maxConcurrentDispatches);
+  // Cloud Tasks documents these three durations as "truncated to the nearest second". A live
+  // value equal to the file's whole seconds is what applying the file gave (queue.yaml's
+  // default 0.1 s min backoff read back as 0 s), not drift that every later check would report.
+  const cmpDuration = (field: QueueField, from: number, to: number) => {
+    if (Math.abs(from - Math.trunc(to)) > 1e-3) cmp(field, from, to, 's');
+  };
   const [l, d] = [live.retryConfig, desired.retryConfig];
   cmp('retryConfig.maxAttempts', l.maxAttempts, d.maxAttempts);
-  cmp('retryConfig.maxRetryDuration', l.maxRetryDurationSeconds, d.maxRetryDurationSeconds, 's');
-  cmp('retryConfig.minBackoff', l.minBackoffSeconds, d.minBackoffSeconds, 's');
-  cmp('retryConfig.maxBackoff', l.maxBackoffSeconds, d.maxBackoffSeconds, 's');
+  cmpDuration('retryConfig.maxRetryDuration', l.maxRetryDurationSeconds, d.maxRetryDurationSeconds);
+  cmpDuration('retryConfig.minBackoff', l.minBackoffSeconds, d.minBackoffSeconds);
+  cmpDuration('retryConfig.maxBackoff', l.maxBackoffSeconds, d.maxBackoffSeconds);
   cmp('retryConfig.maxDoublings', l.maxDoublings, d.maxDoublings);
   return changes;
 }

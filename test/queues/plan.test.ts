@@ -60,6 +60,16 @@ describe('planQueues', () => {
     expect(admin.calls).toEqual(['update mail rateLimits.maxDispatchesPerSecond,retryConfig.maxAttempts,retryConfig.minBackoff']);
   });
 
+  test('durations Cloud Tasks truncated to whole seconds are not drift; other sub-second changes are', () => {
+    const truncated = live(desired('mail'));
+    truncated.retryConfig.minBackoffSeconds = 0; // the file's 0.1 s, as Cloud Tasks documents storing it
+    expect(planQueues(FILE, [live(desired('default')), truncated, live(desired('frozen'))]).counts.update).toBe(0);
+    const changed = live(desired('mail'));
+    changed.retryConfig.minBackoffSeconds = 0.5;
+    const item = planQueues(FILE, [live(desired('default')), changed, live(desired('frozen'))]).items.find((i) => i.name === 'mail')!;
+    expect(item.action === 'update' && item.changes).toEqual([{ field: 'retryConfig.minBackoff', from: '0.5s', to: '0.1s' }]);
+  });
+
   test('state follows rate 0: pause a running queue, resume a paused or disabled one', async () => {
     const plan = planQueues(FILE, [live(desired('default'), { state: 'DISABLED' }), live(desired('mail'), { state: 'PAUSED' }), live(desired('frozen'), { state: 'RUNNING' })]);
     expect(plan.items.map((i) => i.action)).toEqual(['update', 'update', 'update']);
