@@ -91,7 +91,8 @@ async function main() {
         results[variant].rps.push(reqPerSec);
         results[variant].p99.push(result.latency.p99);
         if (cpuUsPerRequest !== undefined) results[variant].cpuUs.push(cpuUsPerRequest);
-        console.error(`round ${round + 1} ${variant}: ${Math.round(reqPerSec)} req/s, p99 ${result.latency.p99} ms, server CPU ${Math.round(cpuUsPerRequest ?? NaN)} µs/request`);
+        const cpu = cpuUsPerRequest === undefined ? '' : `, server CPU ${Math.round(cpuUsPerRequest)} µs/request`;
+        console.error(`round ${round + 1} ${variant}: ${Math.round(reqPerSec)} req/s, p99 ${result.latency.p99} ms${cpu}`);
       }
     }
     if (next > fresh.length) throw new Error(`the fresh-token pool (${fresh.length}) ran out: raise MAX_EXPECTED_RATE`);
