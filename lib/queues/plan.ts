@@ -78,31 +78,31 @@ export function planQueues(file: QueueFile, live: LiveQueue[], options: PlanOpti
   return { file: file.file, items, hasChanges, counts };
 }
 
-/** Fields whose live value differs from the file's; durations compared to the millisecond, or to the whole second Cloud Tasks may truncate them to. */
+/** Fields whose live value differs from the file's. */
 export function diffQueue(desired: CloudTasksQueueSettings, live: LiveQueue): FieldChange[] {
   const changes: FieldChange[] = [];
-  // Durations travel as seconds + nanos: a millisecond is plenty. Rates can be tiny (6/m, 2000/d):
-  // compare those relatively, or 0.0231/s and 0.0235/s would look equal.
-  const cmp = (field: QueueField, from: number, to: number, unit = '') => {
-    const tolerance = unit ? 1e-3 : Math.max(1e-9, Math.abs(to) * 1e-6);
-    if (Math.abs(from - to) > tolerance) changes.push({ field, from: unit ? `${fmt(from)}${unit}` : from, to: unit ? `${fmt(to)}${unit}` : to });
+  // Rates can be tiny (6/m, 2000/d): compare numbers relatively, or 0.0231/s and 0.0235/s would look equal.
+  const cmpNumber = (field: QueueField, from: number, to: number) => {
+    if (Math.abs(from - to) > Math.max(1e-9, Math.abs(to) * 1e-6)) changes.push({ field, from, to });
+  };
+  // Durations travel as seconds + nanos: a millisecond is plenty. Cloud Tasks documents these as
+  // "truncated to the nearest second", so a live value equal to the file's whole seconds is what
+  // applying the file gave (the default 0.1 s min backoff read back as 0 s), not drift that every
+  // later check would report.
+  const cmpDuration = (field: QueueField, from: number, to: number) => {
+    const differs = (target: number) => Math.abs(from - target) > 1e-3;
+    if (differs(to) && differs(Math.trunc(to))) changes.push({ field, from: `${fmt(from)}s`, to: `${fmt(to)}s` });
   };
   if (live.state !== desired.state) changes.push({ field: 'state', from: live.state, to: desired.state });
   // A paused `rate: 0` queue keeps whatever rate it had: Cloud Tasks has no rate of 0, pausing is the equivalent.
-  if (desired.state === 'RUNNING') cmp('rateLimits.maxDispatchesPerSecond', live.rateLimits.maxDispatchesPerSecond, desired.rateLimits.maxDispatchesPerSecond);
-  cmp('rateLimits.maxConcurrentDispatches', live.rateLimits.maxConcurrentDispatches, desired.rateLimits.maxConcurrentDispatches);
-  // Cloud Tasks documents these three durations as "truncated to the nearest second". A live
-  // value equal to the file's whole seconds is what applying the file gave (queue.yaml's
-  // default 0.1 s min backoff read back as 0 s), not drift that every later check would report.
-  const cmpDuration = (field: QueueField, from: number, to: number) => {
-    if (Math.abs(from - Math.trunc(to)) > 1e-3) cmp(field, from, to, 's');
-  };
+  if (desired.state === 'RUNNING') cmpNumber('rateLimits.maxDispatchesPerSecond', live.rateLimits.maxDispatchesPerSecond, desired.rateLimits.maxDispatchesPerSecond);
+  cmpNumber('rateLimits.maxConcurrentDispatches', live.rateLimits.maxConcurrentDispatches, desired.rateLimits.maxConcurrentDispatches);
   const [l, d] = [live.retryConfig, desired.retryConfig];
-  cmp('retryConfig.maxAttempts', l.maxAttempts, d.maxAttempts);
+  cmpNumber('retryConfig.maxAttempts', l.maxAttempts, d.maxAttempts);
   cmpDuration('retryConfig.maxRetryDuration', l.maxRetryDurationSeconds, d.maxRetryDurationSeconds);
   cmpDuration('retryConfig.minBackoff', l.minBackoffSeconds, d.minBackoffSeconds);
   cmpDuration('retryConfig.maxBackoff', l.maxBackoffSeconds, d.maxBackoffSeconds);
-  cmp('retryConfig.maxDoublings', l.maxDoublings, d.maxDoublings);
+  cmpNumber('retryConfig.maxDoublings', l.maxDoublings, d.maxDoublings);
   return changes;
 }
 
