@@ -148,20 +148,6 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
   return config;
 }
 
-/** Every problem at once, for start-up checks: [] when both enqueueing and handling can work. */
-export function checkConfig(env: Env = process.env): ConfigError[] {
-  const errors: ConfigError[] = [];
-  for (const readConfig of [readEnqueueConfig, readHandlerConfig]) {
-    try {
-      readConfig(env);
-    } catch (error) {
-      if (error instanceof ConfigError) errors.push(error);
-      else throw error;
-    }
-  }
-  return errors;
-}
-
 /**
  * Every problem of the environment as data, for the start-up check and `npm run doctor`:
  * [] when both enqueueing and handling can work. Enqueueing and handling read the same variables,

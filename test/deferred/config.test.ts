@@ -1,4 +1,4 @@
-import { checkConfig, ConfigError, readEnqueueConfig, readHandlerConfig } from '@/lib/deferred';
+import { ConfigError, listConfigProblems, readEnqueueConfig, readHandlerConfig } from '@/lib/deferred';
 
 const complete = {
   GOOGLE_CLOUD_PROJECT: 'p',
@@ -17,7 +17,7 @@ test('a complete environment gives both configurations; the audience defaults to
     emulatorHost: undefined,
   });
   expect(readHandlerConfig(complete)).toEqual({ audience: 'https://app-abc-uc.a.run.app', allowedEmails: ['tasks@p.iam.gserviceaccount.com'], emulatorHost: undefined });
-  expect(checkConfig(complete)).toEqual([]);
+  expect(listConfigProblems(complete)).toEqual([]);
 });
 
 test('every missing variable is named at once, with what it is for', () => {
