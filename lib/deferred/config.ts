@@ -48,13 +48,14 @@ export interface ConfigProblem {
 }
 type Problem = ConfigProblem;
 
-function read(env: Env, variable: string): string | undefined {
+/** A variable's value, trimmed; undefined when unset or blank. */
+export function readVariable(env: Env, variable: string): string | undefined {
   const value = env[variable]?.trim();
   return value ? value : undefined;
 }
 
 function required(env: Env, variable: string, what: string, problems: Problem[]): string {
-  const value = read(env, variable);
+  const value = readVariable(env, variable);
   if (!value) problems.push({ variable, message: `${variable} is not set: ${what}` });
   return value ?? '';
 }
@@ -87,9 +88,9 @@ function checkEmail(variable: string, value: string, problems: Problem[]): void 
  * must never be set in production: on Cloud Run (K_SERVICE is set there) that is an error.
  */
 function readEmulatorHost(env: Env, problems: Problem[]): string | undefined {
-  const host = read(env, 'CLOUD_TASKS_EMULATOR_HOST');
+  const host = readVariable(env, 'CLOUD_TASKS_EMULATOR_HOST');
   if (!host) return undefined;
-  if (read(env, 'K_SERVICE')) {
+  if (readVariable(env, 'K_SERVICE')) {
     problems.push({
       variable: 'CLOUD_TASKS_EMULATOR_HOST',
       message: `CLOUD_TASKS_EMULATOR_HOST is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): it would make the app trust the local emulator's tokens. Remove it from the service's environment`,
@@ -114,7 +115,7 @@ function enqueueSettings(env: Env, problems: Problem[]): EnqueueConfig {
   const serviceUrl = checkUrl('DEFERRED_SERVICE_URL', required(env, 'DEFERRED_SERVICE_URL', "the app's public base URL that tasks call back", problems), problems);
   const serviceAccountEmail = required(env, 'DEFERRED_SERVICE_ACCOUNT', 'the service account whose OIDC token tasks carry', problems);
   checkEmail('DEFERRED_SERVICE_ACCOUNT', serviceAccountEmail, problems);
-  const audience = checkUrl('DEFERRED_AUDIENCE', read(env, 'DEFERRED_AUDIENCE') ?? '', problems) || serviceUrl;
+  const audience = checkUrl('DEFERRED_AUDIENCE', readVariable(env, 'DEFERRED_AUDIENCE') ?? '', problems) || serviceUrl;
   const emulatorHost = readEmulatorHost(env, problems);
   return { project, location, serviceUrl, serviceAccountEmail, audience, emulatorHost };
 }
@@ -127,12 +128,12 @@ export function readEnqueueConfig(env: Env = process.env): EnqueueConfig {
 }
 
 function handlerSettings(env: Env, problems: Problem[]): HandlerConfig {
-  const explicitAudience = read(env, 'DEFERRED_AUDIENCE');
+  const explicitAudience = readVariable(env, 'DEFERRED_AUDIENCE');
   const audience = explicitAudience
     ? checkUrl('DEFERRED_AUDIENCE', explicitAudience, problems)
     : checkUrl('DEFERRED_SERVICE_URL', required(env, 'DEFERRED_SERVICE_URL', "the app's public base URL, the audience of task tokens (or set DEFERRED_AUDIENCE)", problems), problems);
-  const emailsVariable = read(env, 'DEFERRED_ALLOWED_EMAILS') ? 'DEFERRED_ALLOWED_EMAILS' : 'DEFERRED_SERVICE_ACCOUNT';
-  const allowedEmails = (read(env, emailsVariable) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const emailsVariable = readVariable(env, 'DEFERRED_ALLOWED_EMAILS') ? 'DEFERRED_ALLOWED_EMAILS' : 'DEFERRED_SERVICE_ACCOUNT';
+  const allowedEmails = (readVariable(env, emailsVariable) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
   if (!allowedEmails.length) {
     problems.push({ variable: 'DEFERRED_ALLOWED_EMAILS', message: 'DEFERRED_ALLOWED_EMAILS (or DEFERRED_SERVICE_ACCOUNT) is not set: the service account emails whose task tokens are accepted' });
   }

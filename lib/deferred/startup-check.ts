@@ -4,7 +4,7 @@
  * listing every problem, instead of on its first task.
  */
 import { QueueYamlError, formatProblem } from '../queues';
-import { listConfigProblems, type ConfigProblem } from './config';
+import { listConfigProblems, readVariable as read, type ConfigProblem } from './config';
 import { parseEnqueueAttempts } from './enqueue-retry';
 import { loadQueueCatalog, queueYamlPath } from './queue-catalog';
 import { parseShutdownGraceMs } from './shutdown';
@@ -28,8 +28,6 @@ export interface StartupReport {
   queues?: { file: string; names: string[]; implicit: boolean };
   problems: ConfigProblem[];
 }
-
-const read = (env: Env, name: string) => env[name]?.trim() || undefined;
 
 function describeSettings(env: Env): StartupSetting[] {
   const serviceUrl = read(env, 'DEFERRED_SERVICE_URL');
