@@ -3,10 +3,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { lateFetch } from './cloud-tasks-client';
 import type { HandlerConfig } from './config';
 import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from './emulator-contract';
-
-/** Cloud Tasks' OIDC tokens come from Google's account issuer; nothing else is accepted. */
-const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
-const GOOGLE_PEM_CERTS_URL = 'https://www.googleapis.com/oauth2/v1/certs';
+import { GOOGLE_ISSUERS, GOOGLE_PEM_CERTS_URL } from './google-contract';
 
 export type TokenVerdict =
   | { ok: true; email: string }

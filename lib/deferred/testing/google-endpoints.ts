@@ -1,7 +1,8 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { GOOGLE_PEM_CERTS_URL } from '../google-contract';
 import { pemCerts, type SigningKey } from './oidc-tokens';
 
-export const GOOGLE_PEM_CERTS_URL = 'https://www.googleapis.com/oauth2/v1/certs';
+export { GOOGLE_PEM_CERTS_URL };
 
 /**
  * An msw handler that serves `keys` at Google's certs URL, with a max-age as Google sends, so

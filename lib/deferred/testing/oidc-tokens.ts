@@ -1,4 +1,5 @@
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { GOOGLE_ISSUERS } from '../google-contract';
 
 /** An RSA key that signs OIDC tokens the way Google signs Cloud Tasks' tokens (RS256). */
 export interface SigningKey {
@@ -44,7 +45,7 @@ export function rs256(privateKey: KeyObject): (input: string) => Buffer {
 export function signIdToken(key: SigningKey, claims: Partial<IdTokenClaims> & Pick<IdTokenClaims, 'aud' | 'email'>): string {
   const now = Math.floor(Date.now() / 1000);
   const payload: IdTokenClaims = {
-    iss: 'https://accounts.google.com',
+    iss: GOOGLE_ISSUERS[0],
     email_verified: true,
     sub: '100000000000000000000',
     iat: now,
