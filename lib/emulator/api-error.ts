@@ -7,6 +7,7 @@
 export type ApiStatus =
   | 'INVALID_ARGUMENT'
   | 'FAILED_PRECONDITION'
+  | 'PERMISSION_DENIED'
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
   | 'RESOURCE_EXHAUSTED'
@@ -16,6 +17,7 @@ export type ApiStatus =
 const HTTP_STATUS: Record<ApiStatus, number> = {
   INVALID_ARGUMENT: 400,
   FAILED_PRECONDITION: 400,
+  PERMISSION_DENIED: 403,
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   RESOURCE_EXHAUSTED: 429,
@@ -43,3 +45,4 @@ export const invalidArgument = (message: string) => new ApiError('INVALID_ARGUME
 export const notFound = (message: string) => new ApiError('NOT_FOUND', message);
 export const alreadyExists = (message: string) => new ApiError('ALREADY_EXISTS', message);
 export const failedPrecondition = (message: string) => new ApiError('FAILED_PRECONDITION', message);
+export const permissionDenied = (message: string) => new ApiError('PERMISSION_DENIED', message);

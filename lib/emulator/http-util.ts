@@ -8,7 +8,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new ApiError('INVALID_ARGUMENT', `Request body is over ${limit} bytes`);
+    if (size > limit) throw invalidArgument(`Request body is over ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

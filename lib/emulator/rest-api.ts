@@ -4,7 +4,7 @@
  * `$alt=json;enum-encoding=int`, so enums are answered as numbers when asked for.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError } from './api-error';
+import { ApiError, invalidArgument } from './api-error';
 import { readJson, sendError, sendJson } from './http-util';
 import { queueToJson } from './queue-resource';
 import { parseView, taskToJson } from './task-resource';
@@ -83,7 +83,7 @@ export function createRestApi(service: TasksService) {
       try {
         path = url.pathname.split('/').map(decodeURIComponent).join('/');
       } catch {
-        throw new ApiError('INVALID_ARGUMENT', `The URL path ${url.pathname} has a malformed %-escape`);
+        throw invalidArgument(`The URL path ${url.pathname} has a malformed %-escape`);
       }
       for (const [route, pattern] of Object.entries(ROUTES) as [keyof typeof ROUTES, RegExp][]) {
         const match = pattern.exec(path);

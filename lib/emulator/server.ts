@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '../deferred/emulator-contract';
 import { ActivityLog } from './activity';
+import { notFound, permissionDenied } from './api-error';
 import { createDashboard } from './dashboard/routes';
 import { Dispatcher } from './dispatcher';
 import { sendError, sendJson } from './http-util';
@@ -70,14 +71,14 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       try {
         const refused = refuseReason(req, options.host);
         if (refused) {
-          sendJson(res, 403, { error: { code: 403, message: refused, status: 'PERMISSION_DENIED' } });
+          sendError(res, permissionDenied(refused));
           return;
         }
         const url = new URL(req.url ?? '/', 'http://emulator');
         if (await restApi(req, res, url)) return;
         if (certs(req, res, url.pathname)) return;
         if (await dashboard(req, res, url)) return;
-        sendJson(res, 404, { error: { code: 404, message: `Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH} and the dashboard at /`, status: 'NOT_FOUND' } });
+        sendError(res, notFound(`Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH} and the dashboard at /`));
       } catch (error) {
         if (!res.headersSent) sendError(res, error);
         else res.destroy();

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityLog } from '../activity';
-import { ApiError } from '../api-error';
+import { notFound } from '../api-error';
 import { readForm } from '../http-util';
 import { shortId } from '../model';
 import type { ResolvedOptions } from '../options';
@@ -79,7 +79,7 @@ export function createDashboard({ store, service, activity, options }: Dashboard
     const back = new URL(safeBack(form.get('back')), 'http://emulator');
     const act = ACTIONS[match[1]];
     try {
-      if (!act) throw new ApiError('NOT_FOUND', `Unknown action ${match[1]}`);
+      if (!act) throw notFound(`Unknown action ${match[1]}`);
       back.searchParams.set('notice', act(service, form.get('name') ?? ''));
     } catch (error) {
       back.searchParams.set('notice', (error as Error).message);
