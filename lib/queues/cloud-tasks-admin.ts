@@ -4,7 +4,8 @@ import { isRateLimited, toQueuesApiError } from './api-errors';
 import type { QueueAdmin } from './apply';
 import { QueuesApiError } from './errors';
 import type { LiveQueue } from './plan';
-import { fromQueueResource, queuePath, type QueueResource, toQueueResource } from './queue-resource';
+import { queuePath } from '../deferred/transport';
+import { fromQueueResource, type QueueResource, toQueueResource } from './queue-resource';
 
 export interface CloudTasksAdminOptions {
   project: string;
@@ -61,7 +62,7 @@ export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdm
   const endpoint = emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com';
   const delays = options.rateLimitRetryDelaysMs ?? DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS;
   const parent = `projects/${options.project}/locations/${options.location}`;
-  const path = (name: string) => queuePath(options.project, options.location, name);
+  const path = (queue: string) => queuePath({ project: options.project, location: options.location, queue });
   let client: Promise<TasksClient> | undefined;
   const getClient = () => (client ??= createClient(options, emulatorHost));
 

@@ -25,10 +25,6 @@ export interface QueueResource {
 
 const STATES = ['STATE_UNSPECIFIED', 'RUNNING', 'PAUSED', 'DISABLED'] as const;
 
-export function queuePath(project: string, location: string, name: string): string {
-  return `projects/${project}/locations/${location}/queues/${name}`;
-}
-
 export function durationSeconds(d: DurationLike): number {
   if (d == null) return 0;
   if (typeof d === 'number') return d;

@@ -1,5 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { CreateTaskRequest } from '../transport';
+import { queuePath, type CreateTaskRequest } from '../transport';
 import type { TaskQueueStub } from './task-queue-stub';
 import type { StubTask } from './stub-task';
 
@@ -46,9 +46,12 @@ interface RestCreateTaskBody {
   };
 }
 
+/** The path parameters of the routes below (`task` only on a task's own URL). */
+type RouteParams = { project: string; location: string; queue: string; task?: string };
+
 /** A REST CreateTaskRequest body (`{ task: {...} }`) to what the stub's transport side takes. */
-function toCreateRequest(params: Record<string, string>, body: RestCreateTaskBody | undefined): CreateTaskRequest {
-  const parent = `projects/${params.project}/locations/${params.location}/queues/${params.queue}`;
+function toCreateRequest(params: RouteParams, body: RestCreateTaskBody | undefined): CreateTaskRequest {
+  const parent = queuePath(params);
   const task = body?.task ?? {};
   const http = task.httpRequest;
   if (!http || typeof http.url !== 'string') throw new BadRequest('task.httpRequest.url is required (only HTTP tasks are supported)');
@@ -97,11 +100,10 @@ function notFound(name: string) {
  */
 export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksRestOptions = {}): HttpHandler[] {
   const queueUrl = `${options.baseUrl ?? 'https://cloudtasks.googleapis.com'}/v2/projects/:project/locations/:location/queues/:queue`;
-  const queueName = (p: Record<string, string>) => `projects/${p.project}/locations/${p.location}/queues/${p.queue}`;
-  const find = (p: Record<string, string>) => stub.getFilteredTasks({ name: `${queueName(p)}/tasks/${p.task}` })[0];
+  const find = (p: RouteParams) => stub.getFilteredTasks({ name: `${queuePath(p)}/tasks/${p.task}` })[0];
   return [
     http.post(`${queueUrl}/tasks`, async ({ request, params }) => {
-      const p = params as Record<string, string>;
+      const p = params as RouteParams;
       try {
         const body = (await request.json().catch(() => undefined)) as RestCreateTaskBody | undefined;
         const { name } = await stub.createTask(toCreateRequest(p, body));
@@ -110,23 +112,23 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
         if (error instanceof BadRequest) return apiError(400, 'INVALID_ARGUMENT', error.message);
         const kind = error instanceof Error ? error.name : '';
         if (kind === 'TaskAlreadyExistsError') return apiError(409, 'ALREADY_EXISTS', 'Requested entity already exists');
-        if (kind === 'UnknownQueueError') return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queueName(p)}`);
+        if (kind === 'UnknownQueueError') return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
         throw error;
       }
     }),
     http.get(`${queueUrl}/tasks`, ({ params }) => {
-      const p = params as Record<string, string>;
-      if (!stub.catalog.get(p.queue)) return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queueName(p)}`);
+      const p = params as RouteParams;
+      if (!stub.catalog.get(p.queue)) return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
       const tasks = stub.getFilteredTasks({ queueNames: p.queue }).map(taskResource);
       return HttpResponse.json(tasks.length ? { tasks } : {});
     }),
     http.get(`${queueUrl}/tasks/:task`, ({ params }) => {
-      const task = find(params as Record<string, string>);
-      return task ? HttpResponse.json(taskResource(task)) : notFound(`${queueName(params as Record<string, string>)}/tasks/${params.task}`);
+      const task = find(params as RouteParams);
+      return task ? HttpResponse.json(taskResource(task)) : notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
     }),
     http.delete(`${queueUrl}/tasks/:task`, ({ params }) => {
-      const task = find(params as Record<string, string>);
-      if (!task) return notFound(`${queueName(params as Record<string, string>)}/tasks/${params.task}`);
+      const task = find(params as RouteParams);
+      if (!task) return notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
       stub.deleteTask(task);
       return HttpResponse.json({});
     }),
