@@ -11,8 +11,8 @@ export interface CloudTasksAdminOptions {
   project: string;
   location: string;
   /**
-   * `host:port` of the local emulator: plain HTTP, no credentials.
-   * @default process.env.CLOUD_TASKS_EMULATOR_HOST (unset = Google, with Application Default Credentials)
+   * `host:port` of the local emulator: plain HTTP, no credentials. The CLI passes
+   * CLOUD_TASKS_EMULATOR_HOST. @default unset: Google, with Application Default Credentials
    */
   emulatorHost?: string;
   /** Auth client to use instead of ADC (tests pass a PassThroughClient). @default undefined (ADC) */
@@ -58,7 +58,7 @@ async function loadDefaultCredentials(): Promise<AuthClient> {
 
 /** A QueueAdmin over the real @google-cloud/tasks client, in REST mode (works through proxies and with msw). */
 export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdmin & { close(): Promise<void> } {
-  const emulatorHost = options.emulatorHost ?? (process.env.CLOUD_TASKS_EMULATOR_HOST || undefined);
+  const { emulatorHost } = options;
   const endpoint = emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com';
   const delays = options.rateLimitRetryDelaysMs ?? DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS;
   const parent = `projects/${options.project}/locations/${options.location}`;
