@@ -43,10 +43,10 @@ export async function applyPlan(plan: QueuePlan, admin: QueueAdmin): Promise<App
         actions.push({ name: item.name, action: 'paused' });
       }
     } else if (item.action === 'update') {
-      const fields = item.changes.map((c) => c.field).filter((f): f is Exclude<QueueField, 'state'> => f !== 'state');
-      if (fields.length > 0) {
-        await admin.updateQueue(item.desired, fields);
-        actions.push({ name: item.name, action: 'updated', changes: item.changes.filter((c) => c.field !== 'state') });
+      const fieldChanges = item.changes.filter((c) => c.field !== 'state');
+      if (fieldChanges.length > 0) {
+        await admin.updateQueue(item.desired, fieldChanges.map((c) => c.field as Exclude<QueueField, 'state'>));
+        actions.push({ name: item.name, action: 'updated', changes: fieldChanges });
       }
       if (item.changes.some((c) => c.field === 'state')) {
         await setState(admin, item.name, item.desired.state);

@@ -27,8 +27,9 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
   const valueNode = (k: QueueKey) => fields.get(k)?.value ?? null;
   const at = (k: QueueKey) => fields.get(k)?.value ?? fields.get(k)?.key ?? node;
 
-  const name = validateName(fields.has('name') ? scalarValue(valueNode('name')) : undefined, at('name'), problems);
-  const label = name ?? String(scalarValue(valueNode('name')) ?? '(unnamed)');
+  const rawName = scalarValue(valueNode('name'));
+  const name = validateName(rawName, at('name'), problems);
+  const label = name ?? String(rawName ?? '(unnamed)');
 
   const mode = scalarValue(valueNode('mode')) ?? 'push';
   if (mode === 'pull') {
@@ -37,13 +38,14 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
   }
   if (mode !== 'push') problems.error(at('mode'), 'mode', `Value ${describe(mode)} for mode does not match expression "(pull)|(push)"; Cloud Tasks supports push only: remove mode or write "mode: push"`);
 
-  const rate = validateRate(fields.has('rate') ? scalarValue(valueNode('rate')) : undefined, fields.has('rate') ? at('rate') : node, label, problems);
+  const rate = validateRate(scalarValue(valueNode('rate')), at('rate'), label, problems);
 
   let bucketSize: number | undefined;
   if (fields.has('bucket_size')) {
-    const n = asNumber(scalarValue(valueNode('bucket_size')));
+    const raw = scalarValue(valueNode('bucket_size'));
+    const n = asNumber(raw);
     if (n === undefined || !Number.isInteger(n) || n < 0 || n > APP_ENGINE_LIMITS.maxBucketSize) {
-      problems.error(at('bucket_size'), 'bucket_size', `bucket_size must be a whole number from 0 to ${APP_ENGINE_LIMITS.maxBucketSize}, got ${describe(scalarValue(valueNode('bucket_size')))}`);
+      problems.error(at('bucket_size'), 'bucket_size', `bucket_size must be a whole number from 0 to ${APP_ENGINE_LIMITS.maxBucketSize}, got ${describe(raw)}`);
     } else {
       bucketSize = n;
       problems.warning(at('bucket_size'), 'bucket_size', `bucket_size cannot be set through the Cloud Tasks API (max_burst_size is output-only; Cloud Tasks derives it from the rate): ${n} is ignored`);
