@@ -36,7 +36,8 @@ export interface ResolvedTaskOptions {
   dispatchDeadlineSeconds?: number;
 }
 
-const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
+/** Cloud Tasks' rule for a task id (the last part of its name). */
+export const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
 const QUEUE_ID = /^[A-Za-z0-9-]{1,100}$/;
 /** Headers Cloud Tasks sets itself or refuses; the adapter sets Content-Type and Authorization. */
 const RESERVED_HEADER = /^(host|content-length|content-type|authorization|user-agent|x-google-.*|x-appengine-.*|x-cloudtasks-.*)$/i;

@@ -1,4 +1,6 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { TaskAlreadyExistsError, UnknownQueueError } from '../errors';
+import { TASK_ID } from '../task-options';
 import { queuePath, type CreateTaskRequest } from '../transport';
 import type { TaskQueueStub } from './task-queue-stub';
 import type { StubTask } from './stub-task';
@@ -7,8 +9,6 @@ export interface CloudTasksRestOptions {
   /** @default 'https://cloudtasks.googleapis.com' (what @google-cloud/tasks calls in REST mode) */
   baseUrl?: string;
 }
-
-const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
 
 /** Google's JSON error envelope, as the REST client expects it. */
 function apiError(code: number, status: string, message: string) {
@@ -110,9 +110,8 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
         return HttpResponse.json(taskResource(stub.getFilteredTasks({ name })[0]));
       } catch (error) {
         if (error instanceof BadRequest) return apiError(400, 'INVALID_ARGUMENT', error.message);
-        const kind = error instanceof Error ? error.name : '';
-        if (kind === 'TaskAlreadyExistsError') return apiError(409, 'ALREADY_EXISTS', 'Requested entity already exists');
-        if (kind === 'UnknownQueueError') return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
+        if (error instanceof TaskAlreadyExistsError) return apiError(409, 'ALREADY_EXISTS', 'Requested entity already exists');
+        if (error instanceof UnknownQueueError) return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
         throw error;
       }
     }),
