@@ -83,12 +83,11 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     });
   }
 
-  runNow(task: StoredTask): void {
+  runNow(task: StoredTask): StoredTask | undefined {
     const queue = this.store.getQueue(task.queue);
-    if (!queue) return;
-    const running: TaskRecord = { ...task, state: 'running' };
-    this.store.updateTask(running);
-    this.startAttempt(this.runtime(queue), running);
+    if (!queue) return undefined;
+    // startAttempt writes it (state included) before the request goes out.
+    return this.startAttempt(this.runtime(queue), { ...task, state: 'running' });
   }
 
   private runtime(queue: QueueRecord): QueueRuntime {
@@ -140,11 +139,12 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     runtime.timer = setTimeout(() => this.pump(queue.name), Math.min(delay, MAX_SLEEP_MS));
   }
 
-  private startAttempt(runtime: QueueRuntime, claimed: TaskRecord): void {
+  /** Returns the task as written: running, its attempt counted. */
+  private startAttempt<T extends TaskRecord>(runtime: QueueRuntime, claimed: T): T {
     const nowMs = this.now();
     const previous = { status: claimed.lastAttempt?.httpStatus, reason: claimed.retryReason };
     const attemptRecord = { scheduleTimeMs: claimed.scheduleTimeMs, dispatchTimeMs: nowMs };
-    const task: TaskRecord = {
+    const task: T = {
       ...claimed,
       dispatchCount: claimed.dispatchCount + 1,
       firstAttempt: claimed.firstAttempt ?? attemptRecord,
@@ -168,6 +168,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       }
       this.wake(task.queue);
     });
+    return task;
   }
 
   private finishAttempt(sent: TaskRecord, result: AttemptResult): void {

@@ -14,8 +14,11 @@ import { taskFromInput } from './task-resource';
 export interface DispatchControl {
   /** Something changed in this queue (a task, its state, its settings): look again. */
   wake(queueName: string): void;
-  /** Dispatches the task now, whatever its schedule, the queue's state or rate (RunTask). */
-  runNow(task: StoredTask): void;
+  /**
+   * Dispatches the task now, whatever its schedule, the queue's state or rate (RunTask), and
+   * returns it as stored; undefined (nothing dispatched) if its queue is gone.
+   */
+  runNow(task: StoredTask): StoredTask | undefined;
   isRunning(taskName: string): boolean;
 }
 
@@ -141,8 +144,7 @@ export class TasksService {
   runTask(name: string): StoredTask {
     const task = this.getTask(name);
     if (this.dispatch.isRunning(name)) throw failedPrecondition(`Task ${name} is being dispatched right now; wait for the attempt to finish`);
-    this.dispatch.runNow(task);
-    return this.store.getTask(name) ?? task;
+    return this.dispatch.runNow(task) ?? task;
   }
 
   // --- dead letters (emulator only) ---
