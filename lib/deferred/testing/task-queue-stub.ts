@@ -35,7 +35,6 @@ const GENERATED_ID_BASE = 1_000_000_000_000_000_000n;
  * seconds after the clock's time at that `defer`, however far the clock has been moved.
  */
 export class TaskQueueStub implements TaskTransport {
-  readonly clock: VirtualClock;
   readonly config: EnqueueConfig;
   private readonly resettableClock = createVirtualClock();
   private readonly settings: Required<Pick<TaskQueueStubOptions, 'manifest' | 'retries' | 'nameReuseSeconds' | 'maxDrainRuns'>>;
@@ -47,7 +46,6 @@ export class TaskQueueStub implements TaskTransport {
 
   constructor(private readonly options: TaskQueueStubOptions) {
     if (!options?.manifest) throw new TypeError('createTaskQueueStub() needs { manifest }: the manifest of deferrable functions that your task route serves');
-    this.clock = this.resettableClock;
     this.config = { ...TEST_ENQUEUE_CONFIG, ...options.config };
     this.settings = {
       manifest: options.manifest,
@@ -55,6 +53,11 @@ export class TaskQueueStub implements TaskTransport {
       nameReuseSeconds: options.nameReuseSeconds ?? STUB_DEFAULTS.nameReuseSeconds,
       maxDrainRuns: options.maxDrainRuns ?? STUB_DEFAULTS.maxDrainRuns,
     };
+  }
+
+  /** The stub's virtual clock: tests move it; only `install()` resets it. */
+  get clock(): VirtualClock {
+    return this.resettableClock;
   }
 
   /** The stub's queues (loaded on first use). */
