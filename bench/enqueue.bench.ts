@@ -34,15 +34,12 @@ async function main() {
 
   const { defer, encodeEnvelope, setTaskTransport } = await import('@/lib/deferred');
   const { noop } = await import('@/app/_tasks/demo');
-  const { CloudTasksClient } = await import('@google-cloud/tasks');
+  const { createCloudTasksClient } = await import('@/lib/deferred/cloud-tasks-client');
   const { PassThroughClient } = await import('google-auth-library');
-  const [apiEndpoint, port] = host.split(':');
-  const clientWith = (authClient: InstanceType<typeof PassThroughClient>) =>
-    new CloudTasksClient({ fallback: true, apiEndpoint, port: Number(port), protocol: 'http', authClient } as never);
-  // The same client configuration as the adapter's (Node's fetch), so the ratio is the adapter's own cost...
-  const client = clientWith(new PassThroughClient({ transporterOptions: { fetchImplementation: (u: any, i: any) => globalThis.fetch(u, i) } } as never));
+  // The adapter's own client (Node's fetch), so the ratio is the adapter's own cost...
+  const client = await createCloudTasksClient(host);
   // ...and, for information, a client as a hand-rolled wrapper would make it (gaxios' default fetch).
-  const defaultClient = clientWith(new PassThroughClient());
+  const defaultClient = await createCloudTasksClient(host, { authClient: new PassThroughClient() });
   const parent = client.queuePath('bench', 'us-central1', 'bench');
 
   const rawWith = (c: typeof client) => async () => {

@@ -20,7 +20,7 @@ const script = new Map<string, Reply[]>();
 beforeAll(async () => {
   // A 0.5 s minimum dispatch deadline and 1 s tombstones keep those tests short.
   emulator = await startEmulator({ port: 0, data: ':memory:', limits: { minDispatchDeadlineSeconds: 0.5, tombstoneSeconds: 1 } });
-  client = emulatorClient(emulator.port);
+  client = await emulatorClient(emulator.hostPort);
   // Recorded from the start: a fast task can finish before the call that created it returns.
   events = recordEvents(emulator);
   target = await startTargetServer((request) => {

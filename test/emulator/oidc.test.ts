@@ -21,7 +21,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'emulator-oidc-'));
   emulator = await startEmulator({ port: 0, data: join(dir, 'state.sqlite') });
-  client = emulatorClient(emulator.port);
+  client = await emulatorClient(emulator.hostPort);
   target = await startTargetServer();
   await client.createQueue({ parent: PARENT, queue: { name: queuePath('oidc') } });
 });
@@ -95,5 +95,5 @@ test('the signing key survives a restart on the same data file, so cached certs 
   expect(kidAfter).toEqual(kidBefore);
   await expect(verifier(emulator.url).verifyIdToken({ idToken: token, audience: 'aud-1' })).resolves.toBeDefined();
   await client.close();
-  client = emulatorClient(emulator.port);
+  client = await emulatorClient(emulator.hostPort);
 });

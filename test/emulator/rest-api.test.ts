@@ -13,7 +13,7 @@ let target: TargetServer;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, data: ':memory:' });
-  client = emulatorClient(emulator.port);
+  client = await emulatorClient(emulator.hostPort);
   // Slow enough that a task can be seen "in flight".
   target = await startTargetServer((request) => ({ delayMs: request.path.includes('slow') ? 1500 : 0 }));
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { CloudTasksClient } from '@google-cloud/tasks';
-import { PassThroughClient } from 'google-auth-library';
+import type { CloudTasksClient } from '@google-cloud/tasks';
 import path from 'node:path';
+import { createCloudTasksClient } from '@/lib/deferred/cloud-tasks-client';
 import { type EmulatorHandle, startEmulator } from '@/lib/emulator';
 import { runCli } from './support/cli-runner';
 
@@ -24,13 +24,7 @@ describe('plan / apply / check against the emulator', () => {
     emulator = await startEmulator({ port: 0, data: ':memory:', project: PROJECT, location: LOCATION });
     env = { CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort, GOOGLE_CLOUD_PROJECT: PROJECT, CLOUD_TASKS_LOCATION: LOCATION };
     // A second client, standing for a person who edits queues by hand in the console.
-    client = new CloudTasksClient({
-      fallback: true,
-      apiEndpoint: '127.0.0.1',
-      port: emulator.port,
-      protocol: 'http',
-      authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: (u: RequestInfo | URL, i?: RequestInit) => globalThis.fetch(u, i) } } as never),
-    } as ConstructorParameters<typeof CloudTasksClient>[0]);
+    client = await createCloudTasksClient(emulator.hostPort);
   });
 
   afterAll(async () => {

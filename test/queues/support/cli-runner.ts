@@ -1,4 +1,5 @@
 import { PassThroughClient } from 'google-auth-library';
+import { lateFetch } from '@/lib/deferred/cloud-tasks-client';
 import { runQueuesCli } from '@/lib/queues/run-cli';
 
 /** Runs the CLI in-process and captures what it prints. */
@@ -11,7 +12,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     stderr: (t) => err.push(t),
     adminOptions: {
       // No credentials, and fetch looked up per call so msw sees the requests (see PLATFORM-NOTES).
-      ...(env.CLOUD_TASKS_EMULATOR_HOST ? {} : { authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: (u: RequestInfo | URL, i?: RequestInit) => globalThis.fetch(u, i) } } as never) }),
+      ...(env.CLOUD_TASKS_EMULATOR_HOST ? {} : { authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never) }),
       rateLimitRetryDelaysMs: [5, 5],
     },
   });
