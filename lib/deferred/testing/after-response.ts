@@ -1,4 +1,5 @@
 import { runGuarded, setAfterResponseScheduler } from '../run-in-background';
+import { aroundEachTest } from './jest-hooks';
 
 export interface AfterResponseRun {
   /** How many callbacks ran (work scheduled while running included). */
@@ -63,11 +64,7 @@ export function collectAfterResponse(): AfterResponseCollector {
 
 /** The jest form: a fresh collector before each test of the file or describe block, restored after it. */
 export function useAfterResponseCollector(): AfterResponseCollector {
-  if (typeof beforeEach !== 'function' || typeof afterEach !== 'function') {
-    throw new Error('useAfterResponseCollector() registers jest hooks: call it at the top of a test file or in a describe block; elsewhere use collectAfterResponse()');
-  }
   const collector = new Collector();
-  beforeEach(() => collector.start());
-  afterEach(() => collector.restore());
+  aroundEachTest('useAfterResponseCollector()', 'collectAfterResponse()', () => collector.start(), () => collector.restore());
   return collector;
 }

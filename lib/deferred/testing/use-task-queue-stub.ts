@@ -1,14 +1,6 @@
+import { aroundEachTest } from './jest-hooks';
 import { createTaskQueueStub, type TaskQueueStub } from './task-queue-stub';
 import type { TaskQueueStubOptions } from './stub-options';
-
-function jestHooks(): { beforeEach: jest.Lifecycle; afterEach: jest.Lifecycle } {
-  if (typeof beforeEach !== 'function' || typeof afterEach !== 'function') {
-    throw new Error(
-      'useTaskQueueStub() registers jest hooks: call it at the top of a test file or in a describe block. Elsewhere, use createTaskQueueStub() with install() and uninstall().',
-    );
-  }
-  return { beforeEach, afterEach };
-}
 
 /**
  * The jest form of App Engine's taskqueue_stub fixture: a stub installed before each test of
@@ -23,9 +15,7 @@ function jestHooks(): { beforeEach: jest.Lifecycle; afterEach: jest.Lifecycle } 
  * });
  */
 export function useTaskQueueStub(options: TaskQueueStubOptions): TaskQueueStub {
-  const hooks = jestHooks();
   const stub = createTaskQueueStub(options);
-  hooks.beforeEach(() => stub.install());
-  hooks.afterEach(() => stub.uninstall());
+  aroundEachTest('useTaskQueueStub()', 'createTaskQueueStub() with install() and uninstall()', () => stub.install(), () => stub.uninstall());
   return stub;
 }

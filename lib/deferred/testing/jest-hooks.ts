@@ -1,0 +1,11 @@
+/**
+ * Runs `setUp` before and `tearDown` after each test of the file or describe block it is called
+ * in. Outside jest (no hooks), the error names the caller and what to use instead.
+ */
+export function aroundEachTest(caller: string, alternative: string, setUp: () => void, tearDown: () => void): void {
+  if (typeof beforeEach !== 'function' || typeof afterEach !== 'function') {
+    throw new Error(`${caller} registers jest hooks: call it at the top of a test file or in a describe block. Elsewhere, use ${alternative}.`);
+  }
+  beforeEach(() => setUp());
+  afterEach(() => tearDown());
+}
