@@ -4,12 +4,13 @@
  * OIDC token; a failing function retries per queue.yaml and ends dead-lettered on the dashboard.
  */
 import type { EmulatorHandle } from '../../lib/emulator';
-import { emulatedAppEnv, LOCATION, PROJECT, startProjectEmulator } from '../helpers/emulated-app';
-import { freePort, startNextServer, type RunningServer } from '../helpers/next-server';
+import { LOCATION, PROJECT, startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
+import type { RunningServer } from '../helpers/next-server';
 import { recordEvents } from './support/events';
 
 jest.setTimeout(300_000);
 
+let loop: EmulatedApp;
 let emulator: EmulatorHandle;
 let events: ReturnType<typeof recordEvents>;
 let app: RunningServer;
@@ -18,13 +19,11 @@ let demo: typeof import('../../app/_tasks/demo');
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await startProjectEmulator();
+  loop = await startEmulatedApp();
+  ({ emulator, app } = loop);
   events = recordEvents(emulator);
-  const port = await freePort();
-  const env = emulatedAppEnv(emulator, port);
-  app = await startNextServer(env, port);
   // defer() in this process, configured like the app: it enqueues into the emulator.
-  Object.assign(process.env, env);
+  Object.assign(process.env, loop.env);
   deferred = await import('../../lib/deferred');
   deferred.resetConfigCache();
   demo = await import('../../app/_tasks/demo');
@@ -32,8 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   events?.stop();
-  await app?.stop();
-  await emulator?.stop();
+  await loop?.stop();
   process.env = savedEnv;
 });
 

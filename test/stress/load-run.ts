@@ -14,9 +14,9 @@
  */
 import { createCloudTasksTransport, defer, readEnqueueConfig, setTaskTransport, withEnqueueRetries } from '@/lib/deferred';
 import type { EmulatorHandle, TaskRecord } from '@/lib/emulator';
-import { emulatedAppEnv, LOCATION, PROJECT, startProjectEmulator } from '../helpers/emulated-app';
+import { LOCATION, PROJECT, startEmulatedApp } from '../helpers/emulated-app';
 import { flakyGreet, greet } from '@/app/_tasks/demo';
-import { freePort, startNextServer, type RunningServer } from '../helpers/next-server';
+import { startNextServer } from '../helpers/next-server';
 
 const QUEUE = 'bench';
 
@@ -105,16 +105,15 @@ async function enqueueAll(count: number, concurrency: number): Promise<{ names: 
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const say = options.log ?? (() => {});
-  const emulator = await startProjectEmulator();
-  const port = await freePort();
-  const env = emulatedAppEnv(emulator, port);
+  const loop = await startEmulatedApp();
+  const { emulator, env } = loop;
+  // The running app: the first one, or after the SIGKILL its restart (same port, same environment).
+  let app = loop.app;
   // defer() in this process enqueues through the real client to this run's emulator (a transport
   // of its own: the default one is made once per process, for the first emulator).
   setTaskTransport(withEnqueueRetries(createCloudTasksTransport({ emulatorHost: emulator.hostPort })), readEnqueueConfig(env));
   const outputs: string[] = [];
-  let app: RunningServer | undefined;
   try {
-    app = await startNextServer(env, port);
     const succeeded = new Map<string, TaskRecord>();
     const durations: number[] = [];
     let failedAttempts = 0;
@@ -145,12 +144,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       if (options.killAt !== undefined && killedAfter === undefined && succeeded.size >= options.killAt * names.size) {
         killedAfter = succeeded.size;
         say(`SIGKILL the app after ${killedAfter} successes`);
-        const exited = new Promise((r) => app!.process.once('exit', r));
+        const exited = new Promise((r) => app.process.once('exit', r));
         app.process.kill('SIGKILL');
         await exited;
         outputs.push(app.output());
         await new Promise((r) => setTimeout(r, 1000));
-        app = await startNextServer(env, port);
+        app = await startNextServer(env, app.port);
         say('app restarted');
       }
     }
@@ -187,8 +186,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       problems,
     };
   } finally {
-    await app?.stop();
-    await emulator.stop();
+    await app.stop(); // the restarted app; stopping the first one again is a no-op
+    await loop.stop();
     setTaskTransport(undefined);
   }
 }
