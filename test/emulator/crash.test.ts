@@ -56,7 +56,7 @@ test('SIGKILL mid-dispatch, restart: every one of 1,000 tasks runs at least once
   }
   await api(base, 'POST', `${QUEUE}:resume`, {});
 
-  while (target.received.length < 300) await sleep(5);
+  await target.waitFor(300);
   expect(await (await fetch(`${base}/`)).text()).toContain('data-dead="dead"');
   emulator.child.kill('SIGKILL');
   await new Promise((resolve) => emulator!.child.once('exit', resolve));
