@@ -3,18 +3,9 @@
  * environment pointed at the emulator; Ctrl-C (SIGINT) stops both.
  */
 import { spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, ROOT } from '../helpers/next-server';
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
