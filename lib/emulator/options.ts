@@ -3,6 +3,8 @@
  * The CLI (cli.ts), the dev launcher (scripts/dev.ts) and tests all start it through
  * `startEmulator(options)`, so a default changes here and nowhere else.
  */
+import { MAX_SCHEDULE_AHEAD_MS, MAX_TASK_BYTES } from '../deferred/limits';
+import { APP_ENGINE_LIMITS } from '../queues/defaults';
 
 /** Cloud Tasks' own limits. Tests may loosen one (a 1 s dispatch deadline) to stay fast. */
 export interface CloudTasksLimits {
@@ -62,17 +64,18 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_LIMITS = {
-  maxScheduleAheadSeconds: 30 * 24 * 3600,
+// Annotated, not `satisfies`: the constants below are literal types, the limits are numbers.
+export const DEFAULT_LIMITS: CloudTasksLimits = {
+  maxScheduleAheadSeconds: MAX_SCHEDULE_AHEAD_MS / 1000,
   minDispatchDeadlineSeconds: 15,
   maxDispatchDeadlineSeconds: 30 * 60,
   defaultDispatchDeadlineSeconds: 10 * 60,
-  maxTaskBytes: 1024 * 1024,
+  maxTaskBytes: MAX_TASK_BYTES,
   maxHeaderBytes: 80 * 1024,
-  maxDispatchesPerSecond: 500,
-  maxConcurrentDispatches: 5000,
+  maxDispatchesPerSecond: APP_ENGINE_LIMITS.maxRatePerSecond,
+  maxConcurrentDispatches: APP_ENGINE_LIMITS.maxConcurrentRequests,
   tombstoneSeconds: 3600,
-} satisfies CloudTasksLimits;
+};
 
 export const DEFAULT_OPTIONS = {
   port: 8123,
