@@ -4,6 +4,7 @@
  * re-dispatches whatever was in flight.
  */
 import { CliUsageError, parseCliArgs, USAGE } from './cli-args';
+import { isLoopbackBind } from './request-guard';
 
 // node:sqlite prints an ExperimentalWarning on load; it is expected here and only noise.
 const defaultWarningListeners = process.listeners('warning');
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     for (const warning of emulator.queueYaml.warnings) console.log(`    warning: ${warning}`);
   }
   console.log(`  app env:    CLOUD_TASKS_EMULATOR_HOST=${emulator.hostPort} GOOGLE_CLOUD_PROJECT=${emulator.options.project} CLOUD_TASKS_LOCATION=${emulator.options.location}`);
-  if (!['127.0.0.1', '::1', 'localhost'].includes(emulator.host)) {
+  if (!isLoopbackBind(emulator.host)) {
     console.warn(`warning: bound to ${emulator.host}: anyone who can reach it can create, run and delete tasks (the emulator has no authentication)`);
   }
   let stopping = false;

@@ -10,10 +10,15 @@ import type { IncomingMessage } from 'node:http';
 const LOOPBACK_BINDS = new Set(['127.0.0.1', '::1', 'localhost']);
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 
+/** Whether binding to `host` keeps the emulator on loopback (the CLI warns when it does not). */
+export function isLoopbackBind(host: string): boolean {
+  return LOOPBACK_BINDS.has(host);
+}
+
 /** Why the request is refused, or undefined if it may go on. */
 export function refuseReason(req: IncomingMessage, boundHost: string): string | undefined {
   const host = req.headers.host ?? '';
-  if (LOOPBACK_BINDS.has(boundHost) && !LOOPBACK_HOST.test(host)) {
+  if (isLoopbackBind(boundHost) && !LOOPBACK_HOST.test(host)) {
     return `Host "${host}" is not a loopback address; reach the emulator at 127.0.0.1 or localhost`;
   }
   const origin = req.headers.origin;
