@@ -7,10 +7,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle } from '../lib/emulator';
-import { median } from './support/stats';
+import { emulatorApi, fillPausedQueue } from '../test/emulator/support/emulator-api';
+import { machine, median } from './support/stats';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 3000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -27,22 +27,9 @@ async function startTarget(): Promise<{ url: string; stop: () => void }> {
   return { url: `http://127.0.0.1:${port}/task`, stop: () => child.kill() };
 }
 
-async function api(emulator: EmulatorHandle, method: string, path: string, body?: unknown): Promise<void> {
-  const response = await fetch(`${emulator.url}/v2/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${method} ${path}: ${await response.text()}`);
-  await response.arrayBuffer();
-}
-
 /** Creates a paused queue holding `count` tasks; returns its name. */
-async function fill(emulator: EmulatorHandle, id: string, rateLimits: object, count: number, url: string): Promise<string> {
-  const queue = `${PARENT}/queues/${id}`;
-  await api(emulator, 'POST', `${PARENT}/queues`, { name: queue, rateLimits });
-  await api(emulator, 'POST', `${queue}:pause`, {});
-  for (let start = 0; start < count; start += 100) {
-    await Promise.all(Array.from({ length: Math.min(100, count - start) }, () => api(emulator, 'POST', `${queue}/tasks`, { task: { httpRequest: { url } } })));
-  }
-  return queue;
-}
+const fill = (emulator: EmulatorHandle, id: string, rateLimits: object, count: number, url: string): Promise<string> =>
+  fillPausedQueue(emulatorApi(emulator.url), { parent: PARENT, id, rateLimits, count, url, batch: 100 });
 
 /** Resumes the queue and records when each task started and when the last one succeeded. */
 async function drain(emulator: EmulatorHandle, queue: string, count: number): Promise<{ starts: number[]; elapsedMs: number }> {
@@ -60,7 +47,7 @@ async function drain(emulator: EmulatorHandle, queue: string, count: number): Pr
     emulator.events.on('task:success', onSuccess);
   });
   const begin = performance.now();
-  await api(emulator, 'POST', `${queue}:resume`, {});
+  await emulatorApi(emulator.url)('POST', `${queue}:resume`, {});
   await finished;
   emulator.events.off('task:start', onStart);
   return { starts, elapsedMs: performance.now() - begin };
@@ -68,7 +55,7 @@ async function drain(emulator: EmulatorHandle, queue: string, count: number): Pr
 
 async function main(): Promise<void> {
   const target = await startTarget();
-  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model };
+  const results: Record<string, unknown> = machine();
   try {
     // 1. Throughput, no rate limit (max concurrent 1000, Cloud Tasks' default).
     const unlimited = await startEmulator({ port: 0, data: ':memory:', rateLimits: 'ignore' });

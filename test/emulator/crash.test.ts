@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { emulatorApi } from './support/emulator-api';
 import { sleep } from './support/events';
 import { spawnEmulator, type SpawnedEmulator } from './support/spawn-emulator';
 import { startTargetServer, type TargetServer } from './support/target-server';
@@ -28,33 +29,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${base}/v2/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json)}`);
-  return json;
-}
-
 test('SIGKILL mid-dispatch, restart: every one of 1,000 tasks runs at least once', async () => {
   const data = join(dir, 'state.sqlite');
   emulator = await spawnEmulator(['--port', '0', '--data', data, '--quiet']);
   const base = emulator.url;
-  await api(base, 'POST', 'projects/dev-project/locations/us-central1/queues', {
+  const api = emulatorApi(base);
+  await api('POST', 'projects/dev-project/locations/us-central1/queues', {
     name: QUEUE,
     rateLimits: { maxDispatchesPerSecond: 500, maxConcurrentDispatches: 50 },
     retryConfig: { maxAttempts: 1, minBackoff: '0.1s', maxBackoff: '0.1s' },
   });
-  await api(base, 'POST', `${QUEUE}:pause`, {});
+  await api('POST', `${QUEUE}:pause`, {});
   // A task due in an hour and one dead-lettered first thing must survive the crash too.
-  await api(base, 'POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/dead`, httpRequest: { url: `${target.url}/dead` } } });
-  await api(base, 'POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/later`, scheduleTime: new Date(Date.now() + 3600_000).toISOString(), httpRequest: { url: `${target.url}/later` } } });
+  await api('POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/dead`, httpRequest: { url: `${target.url}/dead` } } });
+  await api('POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/later`, scheduleTime: new Date(Date.now() + 3600_000).toISOString(), httpRequest: { url: `${target.url}/later` } } });
   const names: string[] = [];
   for (let start = 0; start < TASKS; start += 50) {
     const batch = Array.from({ length: 50 }, (_, i) => `t-${start + i}`);
-    await Promise.all(batch.map((id) => api(base, 'POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/${id}`, httpRequest: { url: `${target.url}/work`, httpMethod: 'POST' } } })));
+    await Promise.all(batch.map((id) => api('POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/${id}`, httpRequest: { url: `${target.url}/work`, httpMethod: 'POST' } } })));
     names.push(...batch);
   }
-  await api(base, 'POST', `${QUEUE}:resume`, {});
+  await api('POST', `${QUEUE}:resume`, {});
 
   await target.waitFor(300);
   expect(await (await fetch(`${base}/`)).text()).toContain('data-dead="dead"');
@@ -74,7 +69,7 @@ test('SIGKILL mid-dispatch, restart: every one of 1,000 tasks runs at least once
 
   // Nothing left queued but the scheduled task; the dead letter is on the dashboard.
   await sleep(300);
-  const left = await api(emulator.url, 'GET', `${QUEUE}/tasks`);
+  const left = await emulatorApi(emulator.url)('GET', `${QUEUE}/tasks`);
   expect(left.tasks.map((t: { name: string }) => t.name)).toEqual([`${QUEUE}/tasks/later`]);
   const dashboard = await (await fetch(`${emulator.url}/`)).text();
   expect(dashboard).toContain('data-dead="dead"');

@@ -3,14 +3,17 @@
  * concurrent dispatches never lets a 4th in.
  */
 import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
+import { emulatorApi, fillPausedQueue, type EmulatorApi } from './support/emulator-api';
 import { startTargetServer, type TargetServer } from './support/target-server';
 
 const PARENT = 'projects/dev-project/locations/us-central1';
 let emulator: EmulatorHandle;
+let api: EmulatorApi;
 let target: TargetServer;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, data: ':memory:' });
+  api = emulatorApi(emulator.url);
   target = await startTargetServer();
 });
 
@@ -19,27 +22,8 @@ afterAll(async () => {
   await target.close();
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${emulator.url}/v2/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok) throw new Error(`${method} ${path}: ${await response.text()}`);
-  return response.json();
-}
-
-/** Makes a paused queue holding `count` tasks for `path`, so that creating them takes no dispatch time. */
-async function fillQueue(id: string, rateLimits: Record<string, number>, count: number, path: string, base = target.url): Promise<string> {
-  const queue = `${PARENT}/queues/${id}`;
-  await api('POST', `${PARENT}/queues`, { name: queue, rateLimits });
-  await api('POST', `${queue}:pause`, {});
-  for (let start = 0; start < count; start += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, count - start) }, () => api('POST', `${queue}/tasks`, { task: { httpRequest: { url: `${base}${path}` } } })),
-    );
-  }
-  return queue;
-}
-
 test('a queue at 50/s dispatches 500 tasks in 10 s (+-10%)', async () => {
-  const queue = await fillQueue('fifty', { maxDispatchesPerSecond: 50 }, 500, '/rate');
+  const queue = await fillPausedQueue(api, { parent: PARENT, id: 'fifty', rateLimits: { maxDispatchesPerSecond: 50 }, count: 500, url: `${target.url}/rate` });
   // Dispatch decisions, timed in the emulator: the target's receipt times can bunch up when this
   // (shared) event loop stalls, the decisions cannot.
   const starts: number[] = [];
@@ -65,7 +49,7 @@ test('max concurrent dispatches 3: never a 4th in flight, and 3 are used', async
   // Its own target, so that its count of requests in flight is this queue's alone.
   const slow = await startTargetServer(() => ({ delayMs: 100 }));
   try {
-    const queue = await fillQueue('three', { maxDispatchesPerSecond: 500, maxConcurrentDispatches: 3 }, 30, '/slow', slow.url);
+    const queue = await fillPausedQueue(api, { parent: PARENT, id: 'three', rateLimits: { maxDispatchesPerSecond: 500, maxConcurrentDispatches: 3 }, count: 30, url: `${slow.url}/slow` });
     await api('POST', `${queue}:resume`, {});
     await slow.waitFor(30, 15_000);
     // Every request got its answer (so nothing still in flight would be missed).
