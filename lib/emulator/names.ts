@@ -2,12 +2,13 @@
  * Resource names as Cloud Tasks spells and validates them. Messages quote the pattern so a
  * caller sees at once what a valid id looks like.
  */
+import { APP_ENGINE_LIMITS } from '../queues/defaults';
 import { invalidArgument } from './api-error';
 
 const PROJECT = '[A-Za-z0-9:.-]+';
 const LOCATION = '[A-Za-z0-9-]+';
-/** Cloud Tasks: letters, digits, hyphens; at most 100 characters. */
-export const QUEUE_ID = /^[A-Za-z0-9-]{1,100}$/;
+/** Cloud Tasks: letters, digits, hyphens; at most 100 characters (the queue.yaml check's own pattern). */
+const QUEUE_ID = APP_ENGINE_LIMITS.namePattern;
 /** Cloud Tasks: letters, digits, hyphens, underscores; at most 500 characters. */
 export const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
 
@@ -47,8 +48,4 @@ export function checkTaskName(name: unknown, queueName: string): string {
 
 export function parentOf(queueName: string): string {
   return queueName.slice(0, queueName.lastIndexOf('/queues/'));
-}
-
-export function queueOfTask(taskName: string): string {
-  return taskName.slice(0, taskName.lastIndexOf('/tasks/'));
 }
