@@ -2,6 +2,7 @@
  * Queues from App Engine's queue.yaml, through lib/queues (the same parser and mapping the
  * queue CLI deploys with), so the emulator runs exactly the settings production will get.
  */
+import { queuePath } from '../deferred/transport';
 import { loadQueueYaml, toCloudTasksQueue } from '../queues';
 import type { QueueRecord } from './model';
 import type { Store } from './store';
@@ -17,7 +18,7 @@ export function loadQueuesFromYaml(store: Store, file: string, project: string, 
   const names: string[] = [];
   for (const definition of parsed.queues) {
     const settings = toCloudTasksQueue(definition);
-    const name = `projects/${project}/locations/${location}/queues/${settings.name}`;
+    const name = queuePath({ project, location, queue: settings.name });
     const existing = store.getQueue(name);
     const queue: QueueRecord = {
       name,
