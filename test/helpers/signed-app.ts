@@ -1,5 +1,5 @@
 import { EMULATOR_ISSUER } from '@/lib/deferred/emulator-contract';
-import { createSigningKey, signIdToken, type IdTokenClaims, type SigningKey } from '@/lib/deferred/testing/oidc-tokens';
+import { createSigningKey, signIdToken, type IdTokenClaims } from '@/lib/deferred/testing/oidc-tokens';
 import { startCertsServer, type CertsServer } from './certs-server';
 import { freePort, startNextServer, type RunningServer } from './next-server';
 
@@ -9,7 +9,6 @@ export const TASKS_EMAIL = 'tasks@dev-project.iam.gserviceaccount.com';
 export interface SignedApp {
   app: RunningServer;
   certs: CertsServer;
-  key: SigningKey;
   /** A valid task token for the app, as the emulator signs them; `claims` override the defaults. */
   token(claims?: Partial<IdTokenClaims>): string;
   stop(): Promise<void>;
@@ -52,7 +51,6 @@ export async function startSignedApp(options: SignedAppOptions = {}): Promise<Si
   return {
     app,
     certs,
-    key,
     token: (claims = {}) => signIdToken(key, { iss: EMULATOR_ISSUER, aud: app.url, email: TASKS_EMAIL, ...claims }),
     async stop() {
       await app.stop();

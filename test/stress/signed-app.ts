@@ -12,10 +12,10 @@ export interface SignedApp extends App {
   heapAfter(since: number): Promise<{ heapUsed: number; rss: number }>;
 }
 
-export async function startSignedApp(extraEnv: Record<string, string> = {}): Promise<SignedApp> {
+export async function startSignedApp(): Promise<SignedApp> {
   const probeFile = join(mkdtempSync(join(tmpdir(), 'memory-probe-')), 'memory.json');
   const signed = await startApp({
-    env: { MEMORY_PROBE_FILE: probeFile, NODE_OPTIONS: `--expose-gc --require ${join(__dirname, 'memory-probe.cjs')}`, ...extraEnv },
+    env: { MEMORY_PROBE_FILE: probeFile, NODE_OPTIONS: `--expose-gc --require ${join(__dirname, 'memory-probe.cjs')}` },
   });
   return {
     ...signed,
