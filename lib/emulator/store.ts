@@ -38,6 +38,10 @@ export interface StoredTask extends TaskRecord {
   seq: number;
 }
 
+type TaskRow = { seq: number; data: string };
+
+const rowToTask = (row: TaskRow): StoredTask => ({ ...(JSON.parse(row.data) as TaskRecord), seq: row.seq });
+
 export class Store {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
@@ -134,8 +138,8 @@ export class Store {
   }
 
   getTask(name: string): StoredTask | undefined {
-    const row = this.sql('SELECT seq, data FROM tasks WHERE name = ?').get(name) as { seq: number; data: string } | undefined;
-    return row && { ...(JSON.parse(row.data) as TaskRecord), seq: row.seq };
+    const row = this.sql('SELECT seq, data FROM tasks WHERE name = ?').get(name) as TaskRow | undefined;
+    return row && rowToTask(row);
   }
 
   /** Writes the task back; false if it is gone (deleted or purged while its attempt ran). */
@@ -154,20 +158,22 @@ export class Store {
   deleteTask(name: string, tombstoneUntilMs: number): boolean {
     return this.transaction(() => {
       const result = this.sql('DELETE FROM tasks WHERE name = ?').run(name);
-      this.sql('INSERT INTO tombstones (name, expires_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET expires_ms = excluded.expires_ms').run(
-        name,
-        tombstoneUntilMs,
-      );
+      this.tombstone(name, tombstoneUntilMs);
       return Number(result.changes) > 0;
     });
+  }
+
+  /** Keeps the name taken until `untilMs` (a later call moves the date). Call inside a transaction. */
+  private tombstone(name: string, untilMs: number): void {
+    this.sql('INSERT INTO tombstones (name, expires_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET expires_ms = excluded.expires_ms').run(name, untilMs);
   }
 
   listTasks(queue: string, states: TaskState[], options: { afterSeq?: number; limit?: number } = {}): StoredTask[] {
     const placeholders = states.map(() => '?').join(', ');
     const rows = this.sql(
       `SELECT seq, data FROM tasks WHERE queue = ? AND state IN (${placeholders}) AND seq > ? ORDER BY seq LIMIT ?`,
-    ).all(queue, ...states, options.afterSeq ?? 0, options.limit ?? -1) as { seq: number; data: string }[];
-    return rows.map((row) => ({ ...(JSON.parse(row.data) as TaskRecord), seq: row.seq }));
+    ).all(queue, ...states, options.afterSeq ?? 0, options.limit ?? -1) as TaskRow[];
+    return rows.map(rowToTask);
   }
 
   /** Tasks in dispatch order (running first, then by schedule time), for the dashboard. */
@@ -177,8 +183,8 @@ export class Store {
     const params = queue === undefined ? [...states, limit] : [queue, ...states, limit];
     const rows = this.sql(
       `SELECT seq, data FROM tasks WHERE ${where} state IN (${placeholders}) ORDER BY state = 'running' DESC, schedule_ms, seq LIMIT ?`,
-    ).all(...params) as { seq: number; data: string }[];
-    return rows.map((row) => ({ ...(JSON.parse(row.data) as TaskRecord), seq: row.seq }));
+    ).all(...params) as TaskRow[];
+    return rows.map(rowToTask);
   }
 
   /**
@@ -190,11 +196,11 @@ export class Store {
     return this.transaction(() => {
       const rows = this.sql(
         "SELECT seq, data FROM tasks WHERE queue = ? AND state = 'queued' AND schedule_ms <= ? ORDER BY schedule_ms, seq LIMIT ?",
-      ).all(queue, nowMs, limit) as { seq: number; data: string }[];
+      ).all(queue, nowMs, limit) as TaskRow[];
       const mark = this.sql("UPDATE tasks SET state = 'running' WHERE seq = ?");
       return rows.map((row) => {
         mark.run(row.seq);
-        return { ...(JSON.parse(row.data) as TaskRecord), state: 'running' as const, seq: row.seq };
+        return { ...rowToTask(row), state: 'running' as const };
       });
     });
   }
@@ -211,7 +217,7 @@ export class Store {
    * tasks go back to queued and are dispatched again (at-least-once, as Cloud Tasks promises).
    */
   recoverRunning(): number {
-    const rows = this.sql("SELECT seq, data FROM tasks WHERE state = 'running'").all() as { seq: number; data: string }[];
+    const rows = this.sql("SELECT seq, data FROM tasks WHERE state = 'running'").all() as TaskRow[];
     this.transaction(() => {
       for (const row of rows) {
         const task = { ...(JSON.parse(row.data) as TaskRecord), state: 'queued' as const };
@@ -232,10 +238,7 @@ export class Store {
       for (const row of rows) {
         if ((JSON.parse(row.data) as TaskRecord).createTimeMs > beforeMs) continue;
         this.sql('DELETE FROM tasks WHERE name = ?').run(row.name);
-        this.sql('INSERT INTO tombstones (name, expires_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET expires_ms = excluded.expires_ms').run(
-          row.name,
-          tombstoneUntilMs,
-        );
+        this.tombstone(row.name, tombstoneUntilMs);
         purged += 1;
       }
       return purged;
