@@ -64,8 +64,16 @@ const statusOf = (raw: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1] ??
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('SIGTERM: a task that can finish does (200), one that cannot is answered 503 at the grace deadline, then the server exits', async () => {
-  // Warm the route so both requests are inside the handler, waiting for their bodies.
-  await fetch(`${app.url}/_ah/queue/deferred/demo.greet`, { method: 'POST' });
+  // A whole signed task first: the route's modules, the certs fetch and the RS256 path are warm,
+  // so both half-sent requests are inside the handler, waiting for their bodies, well before the
+  // signal even on a loaded machine (an unsigned warm-up stopped at the 401 and left the certs
+  // fetch to the first held request).
+  const warm = await fetch(`${app.url}/_ah/queue/deferred/demo.greet`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${signed.token()}`, 'content-type': 'application/json' },
+    body: encodeEnvelope('demo.greet', ['DrainWarmup', new Date()]),
+  });
+  expect(warm.status).toBe(200);
   const finishing = halfSentTask('drain-finishes', 'DrainFinishes');
   const stuck = halfSentTask('drain-stuck', 'DrainStuck');
   await sleep(500);
