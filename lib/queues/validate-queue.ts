@@ -40,26 +40,21 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
 
   const rate = validateRate(scalarValue(valueNode('rate')), at('rate'), label, problems);
 
-  let bucketSize: number | undefined;
-  if (fields.has('bucket_size')) {
-    const raw = scalarValue(valueNode('bucket_size'));
+  /** The field as a whole number from `min` to `max`; undefined when absent, or after an error naming it. */
+  const wholeNumber = (k: 'bucket_size' | 'max_concurrent_requests', min: number, max: number): number | undefined => {
+    if (!fields.has(k)) return undefined;
+    const raw = scalarValue(valueNode(k));
     const n = asNumber(raw);
-    if (n === undefined || !Number.isInteger(n) || n < 0 || n > APP_ENGINE_LIMITS.maxBucketSize) {
-      problems.error(at('bucket_size'), 'bucket_size', `bucket_size must be a whole number from 0 to ${APP_ENGINE_LIMITS.maxBucketSize}, got ${describe(raw)}`);
-    } else {
-      bucketSize = n;
-      problems.warning(at('bucket_size'), 'bucket_size', `bucket_size cannot be set through the Cloud Tasks API (max_burst_size is output-only; Cloud Tasks derives it from the rate): ${n} is ignored`);
-    }
-  }
+    if (n !== undefined && Number.isInteger(n) && n >= min && n <= max) return n;
+    problems.error(at(k), k, `${k} must be a whole number from ${min} to ${max}, got ${describe(raw)}`);
+    return undefined;
+  };
 
-  let maxConcurrentRequests: number | undefined;
-  if (fields.has('max_concurrent_requests')) {
-    const raw = scalarValue(valueNode('max_concurrent_requests'));
-    const n = asNumber(raw);
-    if (n === undefined || !Number.isInteger(n) || n < 1 || n > APP_ENGINE_LIMITS.maxConcurrentRequests) {
-      problems.error(at('max_concurrent_requests'), 'max_concurrent_requests', `max_concurrent_requests must be a whole number from 1 to ${APP_ENGINE_LIMITS.maxConcurrentRequests}, got ${describe(raw)}`);
-    } else maxConcurrentRequests = n;
+  const bucketSize = wholeNumber('bucket_size', 0, APP_ENGINE_LIMITS.maxBucketSize);
+  if (bucketSize !== undefined) {
+    problems.warning(at('bucket_size'), 'bucket_size', `bucket_size cannot be set through the Cloud Tasks API (max_burst_size is output-only; Cloud Tasks derives it from the rate): ${bucketSize} is ignored`);
   }
+  const maxConcurrentRequests = wholeNumber('max_concurrent_requests', 1, APP_ENGINE_LIMITS.maxConcurrentRequests);
 
   const retryParameters = fields.has('retry_parameters') ? validateRetryParameters(valueNode('retry_parameters'), label, problems) : undefined;
 
