@@ -7,7 +7,7 @@ export async function register(): Promise<void> {
   // Only in Node.js, which serves the tasks; importing inside the check keeps Node-only code
   // (process signals, process.exit) out of the Edge bundle that Next also compiles.
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { registerDeferred } = await import('./lib/deferred/next');
+    const { registerDeferred } = await import('next-cloud-tasks/next');
     registerDeferred();
   }
 }

@@ -2,6 +2,15 @@
 // (see shared/PLATFORM-NOTES.md, "jest and msw").
 const esmPackages = ['msw', '@mswjs', '@msw', '@open-draft', 'rettime', 'until-async', 'cookie', 'superjson', 'copy-anything', 'is-what'];
 
+// The package's entries resolve to its sources (lib/src), so unit tests need no build; the Next
+// servers the integration tests start use the built package (lib/dist), as a user's app does.
+const { exports: entries } = require('./lib/package.json');
+const packageEntries = Object.fromEntries(
+  Object.entries(entries)
+    .filter(([, target]) => typeof target === 'object')
+    .map(([entry, target]) => [`^next-cloud-tasks${entry.slice(1).replace(/\//g, '\\/')}$`, `<rootDir>/lib/src/${target.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')}`]),
+);
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -10,7 +19,12 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
-  moduleNameMapper: { '^@/(.*)$': '<rootDir>/$1' },
+  moduleNameMapper: {
+    ...packageEntries,
+    '^@/(.*)$': '<rootDir>/$1',
+    // The package's sources import each other as './x.js' (Node ESM); jest resolves the .ts.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/helpers/global-setup.js',
 };

@@ -1,8 +1,8 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { defer } from '@/lib/deferred';
-import { runAfterResponse } from '@/lib/deferred/next';
+import { defer } from 'next-cloud-tasks';
+import { runAfterResponse } from 'next-cloud-tasks/next';
 import { alwaysFails, flakyGreet, greet, rejectForever } from './_tasks/demo';
 
 export interface ActionState {

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type EmulatorHandle } from '../lib/emulator';
+import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorApi, fillPausedQueue } from '../test/emulator/support/emulator-api';
 import { machine, median } from './support/stats';
 

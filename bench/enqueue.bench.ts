@@ -32,9 +32,10 @@ async function main() {
     CLOUD_TASKS_EMULATOR_HOST: host,
   });
 
-  const { defer, encodeEnvelope, setTaskTransport } = await import('@/lib/deferred');
+  const { defer, setTaskTransport } = await import('next-cloud-tasks');
+  const { encodeEnvelope } = await import('next-cloud-tasks/internals');
   const { noop } = await import('@/app/_tasks/demo');
-  const { createCloudTasksClient } = await import('@/lib/deferred/cloud-tasks-client');
+  const { createCloudTasksClient } = await import('@/lib/src/contract/cloud-tasks-client');
   const { PassThroughClient } = await import('google-auth-library');
   // The adapter's own client (Node's fetch), so the ratio is the adapter's own cost...
   const client = await createCloudTasksClient(host);

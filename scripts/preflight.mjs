@@ -19,3 +19,7 @@ if (stale) {
   console.error('Installing the project\'s packages (npm ci)...');
   execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
 }
+
+// The demo consumes the package as a user's app does: from its build (lib/dist), which this
+// rebuilds every time (a second or two), so dist is never stale.
+execSync('npm run build --workspace next-cloud-tasks --silent', { stdio: 'inherit' });

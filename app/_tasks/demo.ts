@@ -1,4 +1,4 @@
-import { deferrable, getTaskContext, PermanentTaskFailure } from '@/lib/deferred';
+import { deferrable, getTaskContext, PermanentTaskFailure } from 'next-cloud-tasks';
 import { demoStore } from './demo-store';
 
 /** Builds a greeting later and records it: what the demo page shows. */

@@ -1,4 +1,4 @@
-import { createManifest } from '@/lib/deferred';
+import { createManifest } from 'next-cloud-tasks';
 import { alwaysFails, flakyGreet, greet, noop, rejectForever } from './demo';
 
 /**

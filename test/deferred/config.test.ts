@@ -1,4 +1,5 @@
-import { ConfigError, listConfigProblems, readEnqueueConfig, readHandlerConfig } from '@/lib/deferred';
+import { ConfigError, listConfigProblems } from 'next-cloud-tasks';
+import { readEnqueueConfig, readHandlerConfig } from 'next-cloud-tasks/internals';
 
 const complete = {
   GOOGLE_CLOUD_PROJECT: 'p',

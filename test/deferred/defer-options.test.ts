@@ -1,9 +1,9 @@
-import { createManifest, defer, deferrable, EnvelopeEncodeError, InvalidTaskOptionsError, PayloadTooLargeError, UnknownQueueError } from '@/lib/deferred';
-import { useTaskQueueStub } from '@/lib/deferred/testing';
+import { createManifest, defer, deferrable, EnvelopeEncodeError, InvalidTaskOptionsError, PayloadTooLargeError, UnknownQueueError } from 'next-cloud-tasks';
+import { setupTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const work = deferrable('work', (n: number) => n);
 const big = deferrable('big', (s: string) => s);
-const queue = useTaskQueueStub({
+const queue = setupTaskQueueStub({
   manifest: createManifest([work, big]),
   config: { project: 'p', serviceUrl: 'https://app.example.com', serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com', audience: 'https://app.example.com' },
 });
@@ -76,7 +76,7 @@ test('a function not made with deferrable() is refused', async () => {
 });
 
 test('deferrable ids must be URL-safe, and a manifest refuses duplicates', async () => {
-  const { createManifest } = await import('@/lib/deferred');
+  const { createManifest } = await import('next-cloud-tasks');
   expect(() => deferrable('has space', () => {})).toThrow(/not valid/);
   expect(() => deferrable('../etc', () => {})).toThrow(/not valid/);
   expect(() => createManifest([deferrable('dup', () => {}), deferrable('dup', () => {})])).toThrow(/share the id "dup"/);

@@ -1,4 +1,5 @@
-import { decodeEnvelope, encodeEnvelope, EnvelopeDecodeError, EnvelopeEncodeError } from '@/lib/deferred';
+import { EnvelopeDecodeError, EnvelopeEncodeError } from 'next-cloud-tasks';
+import { decodeEnvelope, encodeEnvelope } from 'next-cloud-tasks/internals';
 
 test('Dates, Maps, Sets, BigInt, undefined and nested objects survive a round trip', () => {
   const args = [

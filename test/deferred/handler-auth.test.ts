@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { setupServer } from 'msw/node';
-import { createManifest, deferrable, encodeEnvelope, handleDeferredRequest, setLogWriter, type HandlerConfig, type LogEntry } from '@/lib/deferred';
-import { googleCertsHandler } from '@/lib/deferred/testing/google-endpoints';
-import { createSigningKey, encodeJwt, rs256, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
+import { createManifest, deferrable, handleDeferredRequest, setLogWriter, type LogEntry } from 'next-cloud-tasks';
+import { encodeEnvelope, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
+import { createSigningKey, encodeJwt, rs256, signIdToken } from '@/lib/src/testing/oidc-tokens';
 
 const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';

@@ -1,23 +1,8 @@
 import { setupServer } from 'msw/node';
-import {
-  createManifest,
-  deferrable,
-  encodeEnvelope,
-  getTaskContext,
-  handleDeferredRequest,
-  PermanentTaskFailure,
-  readTaskHeaders,
-  writeTaskHeaders,
-  setLogWriter,
-  SingularTaskFailure,
-  type DeadLetterEntry,
-  type HandlerConfig,
-  type HandlerOptions,
-  type LogEntry,
-  type TaskContext,
-} from '@/lib/deferred';
-import { googleCertsHandler } from '@/lib/deferred/testing/google-endpoints';
-import { createSigningKey, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
+import { createManifest, deferrable, getTaskContext, handleDeferredRequest, PermanentTaskFailure, setLogWriter, SingularTaskFailure, type DeadLetterEntry, type HandlerOptions, type LogEntry, type TaskContext } from 'next-cloud-tasks';
+import { encodeEnvelope, readTaskHeaders, writeTaskHeaders, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
+import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
 
 const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';

@@ -3,7 +3,7 @@
  * (after() throws) it still runs, in the background; an error is logged, never thrown; on Cloud
  * Run a warning about CPU after the response is logged once.
  */
-import type { LogEntry } from '@/lib/deferred';
+import type { LogEntry } from 'next-cloud-tasks';
 
 const scheduled: (() => unknown)[] = [];
 let insideRequest = true;
@@ -18,9 +18,9 @@ async function load(env: Record<string, string | undefined> = {}) {
   const previous = process.env.K_SERVICE;
   process.env.K_SERVICE = env.K_SERVICE;
   if (env.K_SERVICE === undefined) delete process.env.K_SERVICE;
-  let modules!: { next: typeof import('@/lib/deferred/next'); core: typeof import('@/lib/deferred') };
+  let modules!: { next: typeof import('next-cloud-tasks/next'); core: typeof import('next-cloud-tasks') };
   jest.isolateModules(() => {
-    modules = { next: require('@/lib/deferred/next'), core: require('@/lib/deferred') };
+    modules = { next: require('next-cloud-tasks/next'), core: require('next-cloud-tasks') };
   });
   const logs: LogEntry[] = [];
   modules.core.setLogWriter((entry) => logs.push(entry));

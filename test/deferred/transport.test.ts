@@ -1,16 +1,8 @@
 import { PassThroughClient } from 'google-auth-library';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import {
-  CloudTasksError,
-  createCloudTasksTransport,
-  decodeEnvelope,
-  defer,
-  deferrable,
-  setTaskTransport,
-  TaskAlreadyExistsError,
-  type EnqueueConfig,
-} from '@/lib/deferred';
+import { CloudTasksError, defer, deferrable, setTaskTransport, TaskAlreadyExistsError } from 'next-cloud-tasks';
+import { createCloudTasksTransport, decodeEnvelope, type EnqueueConfig } from 'next-cloud-tasks/internals';
 
 const config: EnqueueConfig = {
   project: 'my-project',

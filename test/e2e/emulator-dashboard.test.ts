@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { EmulatorHandle } from '../../lib/emulator';
+import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
 import type { RunningServer } from '../helpers/next-server';
 import { launchChromium } from './browser';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliUsageError, parseCliArgs } from '../../lib/emulator/cli-args';
+import { CliUsageError, parseCliArgs } from '@/lib/src/cli/emulator-options';
 
 test('defaults: port 8123 on loopback, state in the gitignored folder, ./queue.yaml when present', () => {
   const dir = mkdtempSync(join(tmpdir(), 'emulator-cli-'));

@@ -3,8 +3,8 @@
  * queues of queue.yaml, decoded tasks (escaped), and every action.
  */
 import { join } from 'node:path';
-import { encodeEnvelope } from '../../lib/deferred/envelope';
-import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
+import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { nextEvent } from './support/events';
 import { startTargetServer, type TargetServer } from './support/target-server';
 

@@ -4,8 +4,8 @@
  * suite is quick; tolerances allow for a loaded 2-core machine.
  */
 import type { CloudTasksClient } from '@google-cloud/tasks';
-import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
-import { backoffSeconds } from '../../lib/queues';
+import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
+import { backoffSeconds } from 'next-cloud-tasks/queues';
 import { emulatorClient, PARENT, queuePath } from './support/client';
 import { recordEvents, sleep } from './support/events';
 import { startTargetServer, type ReceivedRequest, type Reply, type TargetServer } from './support/target-server';

@@ -3,7 +3,7 @@
  * functions goes through the emulator to the app's route, whose handler verifies the emulator's
  * OIDC token; a failing function retries per queue.yaml and ends dead-lettered on the dashboard.
  */
-import type { EmulatorHandle } from '../../lib/emulator';
+import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { LOCATION, PROJECT, startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
 import type { RunningServer } from '../helpers/next-server';
 import { recordEvents } from './support/events';
@@ -14,7 +14,7 @@ let loop: EmulatedApp;
 let emulator: EmulatorHandle;
 let events: ReturnType<typeof recordEvents>;
 let app: RunningServer;
-let deferred: typeof import('../../lib/deferred');
+let deferred: typeof import('next-cloud-tasks') & typeof import('next-cloud-tasks/internals');
 let demo: typeof import('../../app/_tasks/demo');
 const savedEnv = { ...process.env };
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   events = recordEvents(emulator);
   // defer() in this process, configured like the app: it enqueues into the emulator.
   Object.assign(process.env, loop.env);
-  deferred = await import('../../lib/deferred');
+  deferred = { ...(await import('next-cloud-tasks')), ...(await import('next-cloud-tasks/internals')) };
   deferred.resetConfigCache();
   demo = await import('../../app/_tasks/demo');
 });

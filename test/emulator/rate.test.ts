@@ -2,7 +2,7 @@
  * Rate and concurrency limits, measured at the target: 50/s really is 50/s, and a max of 3
  * concurrent dispatches never lets a 4th in.
  */
-import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
+import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorApi, fillPausedQueue, type EmulatorApi } from './support/emulator-api';
 import { startTargetServer, type TargetServer } from './support/target-server';
 

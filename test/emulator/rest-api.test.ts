@@ -3,7 +3,7 @@
  * the adapter and the queue CLI use, Google's resource shapes, and each error with its code.
  */
 import type { CloudTasksClient } from '@google-cloud/tasks';
-import { startEmulator, type EmulatorHandle } from '../../lib/emulator';
+import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorClient, PARENT, queuePath } from './support/client';
 import { startTargetServer, type TargetServer } from './support/target-server';
 

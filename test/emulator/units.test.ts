@@ -1,6 +1,6 @@
 /** The small pure pieces: Google's JSON forms and the token bucket. */
-import { formatDuration, parseDuration, parseTimestamp } from '../../lib/emulator/proto-json';
-import { TokenBucket } from '../../lib/emulator/token-bucket';
+import { formatDuration, parseDuration, parseTimestamp } from '@/lib/src/emulator/proto-json';
+import { TokenBucket } from '@/lib/src/emulator/token-bucket';
 
 test('durations as Google writes them: whole seconds bare, else 3, 6 or 9 decimals', () => {
   expect([600, 0.1, 1.5, 0.000001, 0.0000005].map(formatDuration)).toEqual(['600s', '0.100s', '1.500s', '0.000001s', '0.000000500s']);

@@ -6,9 +6,10 @@
  * surface with a message that says what happened and what to do.
  */
 import { join } from 'node:path';
-import { CloudTasksError, defer, deferrable, resetConfigCache, TaskAlreadyExistsError } from '@/lib/deferred';
-import { enqueueAttemptsFromEnv, withEnqueueRetries } from '@/lib/deferred/enqueue-retry';
-import { startEmulator, type EmulatorHandle } from '@/lib/emulator';
+import { CloudTasksError, defer, deferrable, TaskAlreadyExistsError } from 'next-cloud-tasks';
+import { resetConfigCache } from 'next-cloud-tasks/internals';
+import { enqueueAttemptsFromEnv, withEnqueueRetries } from '@/lib/src/enqueue/enqueue-retry';
+import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { ROOT } from '../helpers/next-server';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 

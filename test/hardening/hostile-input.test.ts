@@ -8,10 +8,11 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setupServer } from 'msw/node';
-import { createCloudTasksTransport, createManifest, deferrable, encodeEnvelope, handleDeferredRequest, setLogWriter, type HandlerConfig } from '@/lib/deferred';
-import { startEmulator } from '@/lib/emulator';
-import { googleCertsHandler } from '@/lib/deferred/testing/google-endpoints';
-import { createSigningKey, encodeJwt, rs256, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
+import { createManifest, deferrable, handleDeferredRequest, setLogWriter } from 'next-cloud-tasks';
+import { createCloudTasksTransport, encodeEnvelope, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { startEmulator } from 'next-cloud-tasks/emulator';
+import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
+import { createSigningKey, encodeJwt, rs256, signIdToken } from '@/lib/src/testing/oidc-tokens';
 import { ROOT } from '../helpers/next-server';
 import { prototypeFingerprint } from './support/prototypes';
 import { HOSTILE_ENVELOPES } from './support/hostile-envelopes';

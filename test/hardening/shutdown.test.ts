@@ -3,10 +3,11 @@
  * anything; tasks in flight may finish within the grace period; those still running after it are
  * answered 503 (never 2xx) and logged. The real SIGTERM through `next start`: shutdown-e2e.test.ts.
  */
-import { createManifest, deferrable, encodeEnvelope, handleDeferredRequest, setLogWriter, type HandlerConfig, type LogEntry } from '@/lib/deferred';
-import { resetShutdownState, startDraining, tasksInFlight } from '@/lib/deferred/shutdown';
-import { createSigningKey, signIdToken } from '@/lib/deferred/testing/oidc-tokens';
-import { googleCertsHandler } from '@/lib/deferred/testing/google-endpoints';
+import { createManifest, deferrable, handleDeferredRequest, setLogWriter, type LogEntry } from 'next-cloud-tasks';
+import { encodeEnvelope, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { resetShutdownState, startDraining, tasksInFlight } from '@/lib/src/runtime/shutdown';
+import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
+import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { setupServer } from 'msw/node';
 
 const AUDIENCE = 'https://app.example.com';

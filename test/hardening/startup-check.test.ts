@@ -6,10 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setLogWriter } from '@/lib/deferred';
-import { enqueueAttemptsFromEnv } from '@/lib/deferred/enqueue-retry';
-import { shutdownGraceMs } from '@/lib/deferred/shutdown';
-import { inspectStartup, startupCheckMode } from '@/lib/deferred/startup-check';
+import { setLogWriter } from 'next-cloud-tasks';
+import { enqueueAttemptsFromEnv } from '@/lib/src/enqueue/enqueue-retry';
+import { shutdownGraceMs } from '@/lib/src/runtime/shutdown';
+import { inspectStartup, startupCheckMode } from '@/lib/src/runtime/startup-check';
 import { ROOT } from '../helpers/next-server';
 import { runToExit } from './support/processes';
 
@@ -63,7 +63,7 @@ test('the check fails the start in production and warns in development unless DE
 
 describe('npm run doctor', () => {
   const doctor = (env: Record<string, string>) =>
-    runToExit([process.execPath, '--import', 'tsx', join(ROOT, 'scripts/doctor.ts')], { cwd: ROOT, env: { GOOGLE_CLOUD_PROJECT: '', CLOUD_TASKS_LOCATION: '', DEFERRED_SERVICE_URL: '', DEFERRED_SERVICE_ACCOUNT: '', DEFERRED_AUDIENCE: '', DEFERRED_ALLOWED_EMAILS: '', CLOUD_TASKS_EMULATOR_HOST: '', K_SERVICE: '', ...env }, timeoutMs: 30_000 });
+    runToExit([process.execPath, join(ROOT, 'lib/dist/cli/bin.js'), 'doctor'], { cwd: ROOT, env: { GOOGLE_CLOUD_PROJECT: '', CLOUD_TASKS_LOCATION: '', DEFERRED_SERVICE_URL: '', DEFERRED_SERVICE_ACCOUNT: '', DEFERRED_AUDIENCE: '', DEFERRED_ALLOWED_EMAILS: '', CLOUD_TASKS_EMULATOR_HOST: '', K_SERVICE: '', ...env }, timeoutMs: 30_000 });
 
   test('prints what it sees and exits 0 when the configuration works', async () => {
     const { code, output } = await doctor(GOOD);

@@ -4,7 +4,7 @@
  * trace provider), the task carries `traceparent` through the emulator, and the handler's log line
  * for that task carries Cloud Logging's trace field, so the task shows under the request.
  */
-import type { EmulatorHandle, TaskRecord } from '@/lib/emulator';
+import type { EmulatorHandle, TaskRecord } from 'next-cloud-tasks/emulator';
 import { startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
 import type { RunningServer } from '../helpers/next-server';
 

@@ -3,7 +3,8 @@
  * ambient provider a framework adapter installs. (The whole trip through Next and the emulator,
  * with the handler's log line, is in trace-e2e.test.ts.)
  */
-import { defer, deferrable, setTaskTransport, setTraceProvider, traceparentFromHeaders, type CreateTaskRequest, type EnqueueConfig } from '@/lib/deferred';
+import { defer, deferrable, setTaskTransport, setTraceProvider, type CreateTaskRequest } from 'next-cloud-tasks';
+import { traceparentFromHeaders, type EnqueueConfig } from 'next-cloud-tasks/internals';
 
 const config: EnqueueConfig = { project: 'p', location: 'l', serviceUrl: 'https://app.example.com', serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com', audience: 'https://app.example.com' };
 const sent: CreateTaskRequest[] = [];

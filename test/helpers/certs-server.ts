@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { EMULATOR_PEM_CERTS_PATH } from '@/lib/deferred/emulator-contract';
-import { pemCerts, type SigningKey } from '@/lib/deferred/testing/oidc-tokens';
+import { EMULATOR_PEM_CERTS_PATH } from '@/lib/src/contract/emulator';
+import { pemCerts, type SigningKey } from '@/lib/src/testing/oidc-tokens';
 
 export interface CertsServer {
   /** `host:port`, for CLOUD_TASKS_EMULATOR_HOST. */

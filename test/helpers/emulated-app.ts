@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startEmulator, type EmulatorHandle } from '@/lib/emulator';
+import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { freePort, ROOT, startNextServer, type RunningServer } from './next-server';
 
 export const PROJECT = 'dev-project';

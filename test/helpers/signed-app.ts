@@ -1,5 +1,5 @@
-import { EMULATOR_ISSUER } from '@/lib/deferred/emulator-contract';
-import { createSigningKey, signIdToken, type IdTokenClaims } from '@/lib/deferred/testing/oidc-tokens';
+import { EMULATOR_ISSUER } from '@/lib/src/contract/emulator';
+import { createSigningKey, signIdToken, type IdTokenClaims } from '@/lib/src/testing/oidc-tokens';
 import { startCertsServer, type CertsServer } from './certs-server';
 import { freePort, startNextServer, type RunningServer } from './next-server';
 

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EmulatorHandle } from '@/lib/emulator';
+import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatedAppEnv, startProjectEmulator } from '../helpers/emulated-app';
 import { freePort, ROOT, startServer, type RunningServer } from '../helpers/next-server';
 import { buildStandalone, copyLikeDockerfile } from '../hardening/support/standalone';

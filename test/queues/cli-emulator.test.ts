@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import path from 'node:path';
-import { createCloudTasksClient } from '@/lib/deferred/cloud-tasks-client';
-import { type EmulatorHandle, startEmulator } from '@/lib/emulator';
+import { createCloudTasksClient } from '@/lib/src/contract/cloud-tasks-client';
+import { type EmulatorHandle, startEmulator } from 'next-cloud-tasks/emulator';
 import { runCli } from './support/cli-runner';
 
 /**

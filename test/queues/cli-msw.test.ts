@@ -262,7 +262,7 @@ describe('on GitHub Actions', () => {
 
 describe('Application Default Credentials', () => {
   test('unusable credentials exit 3 with how to get them, before any call to Cloud Tasks', async () => {
-    const { runQueuesCli } = await import('@/lib/queues/run-cli');
+    const { runQueuesCli } = await import('@/lib/src/cli/queues');
     const saved = process.env.GOOGLE_APPLICATION_CREDENTIALS;
     process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(fixtures, 'no-such-key.json');
     const err: string[] = [];

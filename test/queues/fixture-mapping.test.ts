@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { loadQueueYaml, toCloudTasksQueue } from '@/lib/queues';
+import { loadQueueYaml, toCloudTasksQueue } from 'next-cloud-tasks/queues';
 
 const FIXTURE = path.join(__dirname, '../fixtures/queues/tba-queue.yaml');
 

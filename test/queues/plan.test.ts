@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyPlan, parseQueueYaml, planQueues, toCloudTasksQueue, type CloudTasksQueueSettings, type LiveQueue, type QueueAdmin } from '@/lib/queues';
+import { applyPlan, parseQueueYaml, planQueues, toCloudTasksQueue, type CloudTasksQueueSettings, type LiveQueue, type QueueAdmin } from 'next-cloud-tasks/queues';
 
 const FILE = parseQueueYaml(
   ['queue:', '- name: default', '  rate: 5/s', '- name: mail', '  rate: 1/s', '  retry_parameters:', '    task_retry_limit: 2', '- name: frozen', '  rate: 0', ''].join('\n'),

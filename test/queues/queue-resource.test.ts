@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { fromQueueResource, toQueueResource } from '@/lib/queues/queue-resource';
-import { parseQueueYaml, toCloudTasksQueue } from '@/lib/queues';
+import { fromQueueResource, toQueueResource } from '@/lib/src/queues/live-queue';
+import { parseQueueYaml, toCloudTasksQueue } from 'next-cloud-tasks/queues';
 
 describe('reading a Queue resource', () => {
   test('as the REST client returns it: enum names, { seconds, nanos } durations with string seconds', () => {

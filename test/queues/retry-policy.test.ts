@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { backoffSeconds, shouldRetry, type RetryConfig } from '@/lib/queues';
+import { backoffSeconds, shouldRetry, type RetryConfig } from 'next-cloud-tasks/queues';
 
 const retry = (over: Partial<RetryConfig>): RetryConfig => ({
   maxAttempts: -1,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { loadQueueYaml, parseQueueYaml, QueueYamlError, toCloudTasksQueue, type QueueYamlProblem } from '@/lib/queues';
+import { loadQueueYaml, parseQueueYaml, QueueYamlError, toCloudTasksQueue, type QueueYamlProblem } from 'next-cloud-tasks/queues';
 
 const dir = path.join(__dirname, '../fixtures/queues');
 const invalid = (name: string) => path.join(dir, 'invalid', name);

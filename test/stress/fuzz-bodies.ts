@@ -3,7 +3,7 @@
  * random bytes, random text and JSON, mutations of a valid envelope, superjson envelopes with
  * random `meta` (paths through __proto__/constructor, unknown types), and sizes around the cap.
  */
-import { MAX_TASK_BYTES } from '@/lib/deferred';
+import { MAX_TASK_BYTES } from 'next-cloud-tasks';
 
 /** mulberry32: small, fast, good enough to spread inputs; same seed, same bodies. */
 export function seededRandom(seed: number): () => number {

@@ -12,8 +12,9 @@
  * once (its side effect happened), no task ran more often than it was attempted, flaky tasks
  * failed first and were retried, and nothing was dead-lettered or lost.
  */
-import { createCloudTasksTransport, defer, readEnqueueConfig, setTaskTransport, withEnqueueRetries } from '@/lib/deferred';
-import type { EmulatorHandle, TaskRecord } from '@/lib/emulator';
+import { defer, setTaskTransport } from 'next-cloud-tasks';
+import { createCloudTasksTransport, readEnqueueConfig, withEnqueueRetries } from 'next-cloud-tasks/internals';
+import type { EmulatorHandle, TaskRecord } from 'next-cloud-tasks/emulator';
 import { LOCATION, PROJECT, startEmulatedApp } from '../helpers/emulated-app';
 import { flakyGreet, greet } from '@/app/_tasks/demo';
 import { startNextServer } from '../helpers/next-server';

@@ -2,7 +2,7 @@
  * Type-level tests, checked by `tsc --noEmit` (part of `npm test`): each @ts-expect-error
  * line must be a compile error, or the type check fails.
  */
-import { defer, deferrable } from '@/lib/deferred';
+import { defer, deferrable } from 'next-cloud-tasks';
 
 const sendEmail = deferrable('types.sendEmail', async (to: string, attempts: number, when?: Date) => ({ to, attempts, when }));
 const noArgs = deferrable('types.noArgs', () => {});

@@ -1,4 +1,4 @@
-import { defer } from '@/lib/deferred';
+import { defer } from 'next-cloud-tasks';
 import { greet } from '@/app/_tasks/demo';
 import { demoStore } from '@/app/_tasks/demo-store';
 

@@ -1,6 +1,6 @@
-import { setLogWriter, type LogEntry } from '@/lib/deferred';
-import { runAfterResponse } from '@/lib/deferred/next';
-import { collectAfterResponse, useAfterResponseCollector } from '@/lib/deferred/testing';
+import { setLogWriter, type LogEntry } from 'next-cloud-tasks';
+import { runAfterResponse } from 'next-cloud-tasks/next';
+import { collectAfterResponse, setupAfterResponseCollector } from 'next-cloud-tasks/testing';
 
 const done: string[] = [];
 const logs: LogEntry[] = [];
@@ -11,8 +11,8 @@ beforeEach(() => {
 });
 afterEach(() => setLogWriter(undefined));
 
-describe('useAfterResponseCollector', () => {
-  const afterResponse = useAfterResponseCollector();
+describe('setupAfterResponseCollector', () => {
+  const afterResponse = setupAfterResponseCollector();
 
   test('holds the work until runAll, then runs it in order', async () => {
     runAfterResponse(() => done.push('ping'));

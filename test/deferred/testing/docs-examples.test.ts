@@ -1,7 +1,7 @@
 // The examples of docs/testing.md, as they are written there: if one breaks, the docs lie.
 import { join } from 'node:path';
-import { createManifest, defer, deferrable, setLogWriter, TaskAlreadyExistsError, type LogEntry } from '@/lib/deferred';
-import { useTaskQueueStub } from '@/lib/deferred/testing';
+import { createManifest, defer, deferrable, setLogWriter, TaskAlreadyExistsError, type LogEntry } from 'next-cloud-tasks';
+import { setupTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const sent: string[] = [];
 const sendWelcome = deferrable('users.sendWelcome', async (email: string) => {
@@ -27,7 +27,7 @@ beforeEach(() => {
 afterEach(() => setLogWriter(undefined));
 
 describe('the first test', () => {
-  const queue = useTaskQueueStub({ manifest });
+  const queue = setupTaskQueueStub({ manifest });
 
   test('signing up defers the welcome mail to the testing queue', async () => {
     expect(queue.getFilteredTasks({ queueNames: 'testing' })).toEqual([]);
@@ -46,7 +46,7 @@ describe('the first test', () => {
 });
 
 describe('invoices (the describe-block form)', () => {
-  const queue = useTaskQueueStub({ manifest, queues: retryQueues });
+  const queue = setupTaskQueueStub({ manifest, queues: retryQueues });
 
   test('a paid order defers one invoice, named after the order', async () => {
     await placeOrder('order-42');
@@ -60,7 +60,7 @@ describe('invoices (the describe-block form)', () => {
 });
 
 describe('the clock and retries', () => {
-  const queue = useTaskQueueStub({ manifest, queues: retryQueues });
+  const queue = setupTaskQueueStub({ manifest, queues: retryQueues });
 
   test('a failing sync is retried with the queue backoff, then dead-lettered', async () => {
     await defer(syncToCrm, ['cus_1'], { queue: 'backoff' });

@@ -1,26 +1,10 @@
 import { PassThroughClient } from 'google-auth-library';
 import { setupServer } from 'msw/node';
-import {
-  createCloudTasksTransport,
-  createManifest,
-  defer,
-  deferrable,
-  getTaskContext,
-  setLogWriter,
-  setTaskTransport,
-  TaskAlreadyExistsError,
-  type TaskContext,
-} from '@/lib/deferred';
-import { createDeferredRoute } from '@/lib/deferred/next';
-import {
-  cloudTasksRestHandlers,
-  createSigningKey,
-  googleCertsHandler,
-  taskRequest,
-  TEST_ENQUEUE_CONFIG,
-  TEST_HANDLER_CONFIG,
-  useTaskQueueStub,
-} from '@/lib/deferred/testing';
+import { createManifest, defer, deferrable, getTaskContext, setLogWriter, setTaskTransport, TaskAlreadyExistsError, type TaskContext } from 'next-cloud-tasks';
+import { createCloudTasksTransport } from 'next-cloud-tasks/internals';
+import { createDeferredRoute } from 'next-cloud-tasks/next';
+import { createSigningKey, setupTaskQueueStub, taskRequest, TEST_ENQUEUE_CONFIG, TEST_HANDLER_CONFIG } from 'next-cloud-tasks/testing';
+import { cloudTasksRestHandlers, googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 
 const runs: { args: unknown[]; context: TaskContext }[] = [];
 const invoice = deferrable('billing.invoice', (customer: string, cents: bigint) => {
@@ -29,7 +13,7 @@ const invoice = deferrable('billing.invoice', (customer: string, cents: bigint) 
 const manifest = createManifest([invoice]);
 const key = createSigningKey();
 const server = setupServer(googleCertsHandler([key]));
-const queue = useTaskQueueStub({ manifest });
+const queue = setupTaskQueueStub({ manifest });
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());

@@ -1,5 +1,6 @@
-import { ConfigError, createManifest, defer, deferrable, queueCatalog, resetConfigCache, UnknownQueueError } from '@/lib/deferred';
-import { createTaskQueueStub } from '@/lib/deferred/testing';
+import { ConfigError, createManifest, defer, deferrable, UnknownQueueError } from 'next-cloud-tasks';
+import { queueCatalog, resetConfigCache } from 'next-cloud-tasks/internals';
+import { createTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const ping = deferrable('ping', () => {});
 const manifest = createManifest([ping]);

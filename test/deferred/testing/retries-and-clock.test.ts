@@ -1,17 +1,7 @@
 import { join } from 'node:path';
-import {
-  createManifest,
-  defer,
-  deferrable,
-  encodeEnvelope,
-  getTaskContext,
-  onTaskEvent,
-  PermanentTaskFailure,
-  setLogWriter,
-  SingularTaskFailure,
-  type TaskContext,
-} from '@/lib/deferred';
-import { createTaskQueueStub, useTaskQueueStub } from '@/lib/deferred/testing';
+import { createManifest, defer, deferrable, getTaskContext, onTaskEvent, PermanentTaskFailure, setLogWriter, SingularTaskFailure, type TaskContext } from 'next-cloud-tasks';
+import { encodeEnvelope } from 'next-cloud-tasks/internals';
+import { createTaskQueueStub, setupTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const queues = { path: join(__dirname, 'fixtures/retry-queues.yaml') };
 const contexts: TaskContext[] = [];
@@ -41,7 +31,7 @@ const loops = deferrable('loops', async () => {
 });
 const manifest = createManifest([ok, fails, hopeless, scripted, loops]);
 
-const queue = useTaskQueueStub({ manifest, queues });
+const queue = setupTaskQueueStub({ manifest, queues });
 beforeEach(() => {
   contexts.length = 0;
   ran.length = 0;
@@ -204,7 +194,7 @@ describe('retries as Cloud Tasks makes them', () => {
 });
 
 describe('retries: false', () => {
-  const noRetries = useTaskQueueStub({ manifest, queues, retries: false });
+  const noRetries = setupTaskQueueStub({ manifest, queues, retries: false });
 
   test('every task gets one attempt: a failure is dead-lettered at once, even on a queue that retries', async () => {
     await defer(fails, [], { queue: 'backoff' });

@@ -1,5 +1,5 @@
-import { createManifest, defer, deferrable, getTaskContext, PermanentTaskFailure, setLogWriter, TaskAlreadyExistsError, UnknownQueueError, type TaskContext } from '@/lib/deferred';
-import { TEST_ENQUEUE_CONFIG, useTaskQueueStub } from '@/lib/deferred/testing';
+import { createManifest, defer, deferrable, getTaskContext, PermanentTaskFailure, setLogWriter, TaskAlreadyExistsError, UnknownQueueError, type TaskContext } from 'next-cloud-tasks';
+import { TEST_ENQUEUE_CONFIG, setupTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const sent: { to: string; subject: string }[] = [];
 const contexts: TaskContext[] = [];
@@ -19,7 +19,7 @@ const chain = deferrable('chain', async (n: number) => {
 });
 const manifest = createManifest([sendMail, fails, hopeless, chain]);
 
-const queue = useTaskQueueStub({ manifest });
+const queue = setupTaskQueueStub({ manifest });
 beforeEach(() => {
   sent.length = 0;
   contexts.length = 0;

@@ -1,6 +1,6 @@
 /** The real @google-cloud/tasks client in REST mode, pointed at an emulator (PLATFORM-NOTES). */
 import type { CloudTasksClient } from '@google-cloud/tasks';
-import { createCloudTasksClient } from '../../../lib/deferred/cloud-tasks-client';
+import { createCloudTasksClient } from '@/lib/src/contract/cloud-tasks-client';
 
 /** Made as the adapter makes it for CLOUD_TASKS_EMULATOR_HOST (`emulator.hostPort`). */
 export const emulatorClient = (hostPort: string): Promise<CloudTasksClient> => createCloudTasksClient(hostPort);

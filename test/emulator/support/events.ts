@@ -1,5 +1,5 @@
 /** Waits for one task lifecycle event of the emulator, with a timeout that names what was awaited. */
-import type { DispatcherEvents, EmulatorHandle } from '../../../lib/emulator';
+import type { DispatcherEvents, EmulatorHandle } from 'next-cloud-tasks/emulator';
 
 export function nextEvent<K extends keyof DispatcherEvents>(
   emulator: EmulatorHandle,

@@ -1,5 +1,5 @@
 /**
- * Runs `lib/emulator/cli.ts` as a child process (node --import tsx, so the pid is the emulator
+ * Runs the built `next-cloud-tasks emulator` as a child process (plain node, so the pid is the emulator
  * itself and a SIGKILL really kills it) and resolves with its URL once it listens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,7 +17,7 @@ export interface SpawnedEmulator {
 const ROOT = join(__dirname, '../../..');
 
 export function spawnEmulator(args: string[], timeoutMs = 20_000): Promise<SpawnedEmulator> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'lib/emulator/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'lib/dist/cli/bin.js'), 'emulator', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {

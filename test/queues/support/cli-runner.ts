@@ -1,6 +1,6 @@
 import { PassThroughClient } from 'google-auth-library';
-import { lateFetch } from '@/lib/deferred/cloud-tasks-client';
-import { runQueuesCli } from '@/lib/queues/run-cli';
+import { lateFetch } from '@/lib/src/contract/cloud-tasks-client';
+import { runQueuesCli } from '@/lib/src/cli/queues';
 
 /** Runs the CLI in-process and captures what it prints. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = {}) {

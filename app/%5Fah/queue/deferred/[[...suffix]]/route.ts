@@ -2,6 +2,6 @@
 // starting with "_" would be private in the App Router). /_ah/queue/deferred_<suffix> arrives
 // here through the rewrites in next.config.js.
 import { manifest } from '@/app/_tasks/manifest';
-import { createDeferredRoute } from '@/lib/deferred/next';
+import { createDeferredRoute } from 'next-cloud-tasks/next';
 
 export const { GET, POST, PUT, PATCH, DELETE } = createDeferredRoute(manifest);

@@ -1,0 +1,18 @@
+import { DEFAULT_OPTIONS } from '../emulator/options.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Every variable the app reads (runtime/config.ts) for the local emulator: what `dev` injects and
+ * `emulator` prints. A value already set in `env` wins.
+ */
+export function emulatedAppEnv(env: Env, { emulatorHost, appUrl }: { emulatorHost: string; appUrl: string }): Record<string, string> {
+  const project = env.GOOGLE_CLOUD_PROJECT ?? DEFAULT_OPTIONS.project;
+  return {
+    CLOUD_TASKS_EMULATOR_HOST: emulatorHost,
+    GOOGLE_CLOUD_PROJECT: project,
+    CLOUD_TASKS_LOCATION: env.CLOUD_TASKS_LOCATION ?? DEFAULT_OPTIONS.location,
+    DEFERRED_SERVICE_URL: env.DEFERRED_SERVICE_URL ?? appUrl,
+    DEFERRED_SERVICE_ACCOUNT: env.DEFERRED_SERVICE_ACCOUNT ?? `deferred-tasks@${project}.iam.gserviceaccount.com`,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * `npm run emulator -- [--port 8123] [--host 127.0.0.1] [--data FILE | --data :memory:]
+ * [--queue-yaml queue.yaml] [--project ID] [--location ID]` to EmulatorOptions.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULT_OPTIONS, type EmulatorOptions } from '../emulator/options.js';
+
+export const USAGE = `Usage: npm run emulator -- [options]
+
+  --port <n>            port to listen on (default ${DEFAULT_OPTIONS.port}; 0 = any free port)
+  --host <addr>         interface to bind (default ${DEFAULT_OPTIONS.host}; the emulator has no auth)
+  --data <file>         SQLite file for queues, tasks and the signing key
+                        (default ${DEFAULT_OPTIONS.data}), or :memory: to keep nothing
+  --queue-yaml <file>   App Engine queue.yaml to load at start (default ./queue.yaml if present)
+  --project <id>        project of queue.yaml's queues (default $GOOGLE_CLOUD_PROJECT or ${DEFAULT_OPTIONS.project})
+  --location <id>       location of queue.yaml's queues (default $CLOUD_TASKS_LOCATION or ${DEFAULT_OPTIONS.location})
+  --quiet               do not print a line per task outcome
+  --help                show this help`;
+
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+export type CliCommand = { help: true } | { help: false; options: Partial<EmulatorOptions>; quiet: boolean };
+
+export function parseCliArgs(argv: string[], env: Record<string, string | undefined> = process.env, cwd = process.cwd()): CliCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        'queue-yaml': { type: 'string' },
+        project: { type: 'string' },
+        location: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new CliUsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return { help: true };
+  const port = values.port === undefined ? DEFAULT_OPTIONS.port : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--port must be a port number (0-65535), got "${values.port}"`);
+  const defaultYaml = `${cwd}/queue.yaml`;
+  const queueYaml = values['queue-yaml'] ?? (existsSync(defaultYaml) ? defaultYaml : undefined);
+  return {
+    help: false,
+    quiet: values.quiet ?? false,
+    options: {
+      port,
+      host: values.host ?? DEFAULT_OPTIONS.host,
+      data: values.data ?? DEFAULT_OPTIONS.data,
+      queueYaml,
+      project: values.project ?? env.GOOGLE_CLOUD_PROJECT ?? DEFAULT_OPTIONS.project,
+      location: values.location ?? env.CLOUD_TASKS_LOCATION ?? DEFAULT_OPTIONS.location,
+    },
+  };
+}

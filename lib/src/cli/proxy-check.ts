@@ -1,0 +1,58 @@
+/**
+ * Does the app's proxy (Next 16's `proxy.ts`, formerly `middleware.ts`) run on the task URLs?
+ * A typical auth proxy answers Cloud Tasks' POST with a redirect to /login: the handler never
+ * runs, the app logs nothing, and the task dead-letters after its attempts. `init` and `doctor`
+ * say so, with the matcher to use.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+/** A path a task is delivered to, for testing the proxy's matcher. */
+const TASK_PATH = '/_ah/queue/deferred/demo.task';
+const PROXY_FILES = ['proxy', 'middleware'].flatMap((name) => ['', 'src/'].flatMap((dir) => ['ts', 'js', 'mjs', 'tsx'].map((ext) => `${dir}${name}.${ext}`)));
+
+/** The matcher strings of `export const config = { matcher: ... }`, or undefined when there is none. */
+export function readMatchers(source: string): string[] | undefined {
+  const match = /matcher\s*:\s*(\[[\s\S]*?\]|'[^']*'|"[^"]*"|`[^`]*`)/.exec(source);
+  if (!match) return undefined;
+  return [...match[1].matchAll(/'([^']*)'|"([^"]*)"|`([^`]*)`/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+/** Next's matchers are path-to-regexp patterns; `:name*`, `:name+` and `:name` are what apps use. */
+export function matcherCatches(matcher: string, path = TASK_PATH): boolean {
+  const pattern = matcher
+    .replace(/:[A-Za-z_]\w*\*/g, '.*')
+    .replace(/:[A-Za-z_]\w*\+/g, '.+')
+    .replace(/:[A-Za-z_]\w*(?![\w(])/g, '[^/]+');
+  try {
+    return new RegExp(`^${pattern}$`).test(path);
+  } catch {
+    return false;
+  }
+}
+
+/** The same matcher with `_ah/queue/` added to its exclusions, when it has a `(?!...)` list. */
+export function excludeTaskPaths(matcher: string): string {
+  return matcher.includes('(?!') ? matcher.replace('(?!', '(?!_ah/queue/|') : '/((?!_ah/queue/).*)';
+}
+
+/** A message naming the proxy file and the matcher to merge, or undefined when tasks get through. */
+export function findProxyMatcherProblem(appDir: string): string | undefined {
+  const file = PROXY_FILES.map((name) => join(appDir, name)).find((path) => existsSync(path));
+  if (!file) return undefined;
+  const name = relative(appDir, file);
+  const matchers = readMatchers(readFileSync(file, 'utf8'));
+  if (!matchers) {
+    return (
+      `${name} has no matcher, so it runs on every request, task deliveries to /_ah/queue/deferred/... included. ` +
+      `Unless it lets them through untouched, add:\n  export const config = { matcher: ['/((?!_ah/queue/|_next/static|_next/image|favicon.ico).*)'] };`
+    );
+  }
+  const catching = matchers.filter((m) => matcherCatches(m));
+  if (!catching.length) return undefined;
+  const fixed = matchers.map((m) => (catching.includes(m) ? excludeTaskPaths(m) : m));
+  return (
+    `${name}'s matcher ${JSON.stringify(catching)} catches task deliveries (${TASK_PATH}): a redirect or 401 there means the task ` +
+    `never reaches its handler and dead-letters. Merge this matcher:\n  matcher: ${JSON.stringify(fixed.length === 1 ? fixed[0] : fixed)}`
+  );
+}

@@ -1,0 +1,103 @@
+import { applyPlan, type ApplyResult, type QueueAdmin } from '../queues/apply.js';
+import { type CloudTasksAdminOptions, createCloudTasksAdmin } from '../queues/cloud-tasks-admin.js';
+import { EXIT, parseCliOptions, type QueuesCliOptions, requireTarget, USAGE } from './queues-options.js';
+import { formatProblem, QueuesApiError, QueuesUsageError, QueueYamlError } from '../queues/errors.js';
+import { describeSettings, formatApplyText, formatPlanMarkdown, formatPlanText } from '../queues/format-plan.js';
+import { toCloudTasksQueue } from '../queues/map.js';
+import { loadQueueYaml } from '../queues/parse.js';
+import { planQueues, type QueuePlan } from '../queues/plan.js';
+import type { QueueFile, QueueYamlProblem } from '../queues/types.js';
+
+export interface RunCliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** How to reach Cloud Tasks; tests inject an auth client or short 429 delays. @default createCloudTasksAdmin */
+  createAdmin?: (options: CloudTasksAdminOptions) => QueueAdmin & { close?(): Promise<void> };
+  /** Extra admin options (e.g. `rateLimitRetryDelaysMs`, `authClient`), merged into what the CLI passes. */
+  adminOptions?: Partial<CloudTasksAdminOptions>;
+}
+
+/** Runs `npm run queues -- ...` and returns its exit code (see EXIT); never calls process.exit. */
+export async function runQueuesCli(argv: string[], io: RunCliIo): Promise<number> {
+  let options: QueuesCliOptions;
+  try {
+    options = parseCliOptions(argv, io.env);
+  } catch (err) {
+    return fail(err, io);
+  }
+  if (options.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  try {
+    const file = loadQueueYaml(options.file);
+    if (!options.json) for (const w of file.warnings) io.stderr(formatProblem(w));
+    annotate(file.warnings, io);
+    if (options.command === 'validate') return validateReport(file, options, io);
+    return await runAgainstCloudTasks(file, options, io);
+  } catch (err) {
+    return fail(err, io, options.json);
+  }
+}
+
+function validateReport(file: QueueFile, options: QueuesCliOptions, io: RunCliIo): number {
+  const queues = file.queues.map(toCloudTasksQueue);
+  if (options.json) {
+    io.stdout(JSON.stringify({ command: 'validate', ok: true, file: file.file, queues, warnings: file.warnings }, null, 2));
+  } else {
+    io.stdout([`${file.file}: ${queues.length} queue${queues.length === 1 ? '' : 's'}, valid.`, ...queues.map((q) => `  ${q.name}: ${describeSettings(q)}`)].join('\n'));
+  }
+  return EXIT.ok;
+}
+
+async function runAgainstCloudTasks(file: QueueFile, options: QueuesCliOptions, io: RunCliIo): Promise<number> {
+  const { project, location } = requireTarget(options);
+  const target = `projects/${project}/locations/${location}${options.emulatorHost ? ` (emulator at ${options.emulatorHost})` : ''}`;
+  const admin = (io.createAdmin ?? createCloudTasksAdmin)({ project, location, emulatorHost: options.emulatorHost, ...io.adminOptions });
+  try {
+    const plan = planQueues(file, await admin.listQueues(), { pauseMissing: options.pauseMissing });
+    let result: ApplyResult | undefined;
+    if (options.command === 'apply') result = await applyPlan(plan, admin);
+    const drift = options.command === 'check' && plan.hasChanges;
+    report(plan, result, drift, target, options, io);
+    return drift ? EXIT.invalidOrDrift : EXIT.ok;
+  } finally {
+    await admin.close?.();
+  }
+}
+
+function report(plan: QueuePlan, result: ApplyResult | undefined, drift: boolean, target: string, options: QueuesCliOptions, io: RunCliIo): void {
+  if (options.json) {
+    io.stdout(JSON.stringify({ command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) }, null, 2));
+    return;
+  }
+  io.stdout(options.markdown ? formatPlanMarkdown(plan, target) : formatPlanText(plan, target));
+  if (result) io.stdout(formatApplyText(result, options.markdown));
+  if (drift) io.stderr(`Drift: the live queues differ from ${plan.file}. Review the plan above, then run: npm run queues -- apply`);
+}
+
+/**
+ * On GitHub Actions, also print workflow commands so each problem shows on the line of queue.yaml
+ * in the pull request's diff (https://docs.github.com/actions/reference/workflow-commands).
+ */
+function annotate(problems: readonly QueueYamlProblem[], io: RunCliIo): void {
+  if (io.env.GITHUB_ACTIONS !== 'true') return;
+  const escape = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  for (const p of problems) {
+    const props = `file=${escape(p.file).replace(/[:,]/g, (c) => (c === ':' ? '%3A' : '%2C'))},line=${p.line},col=${p.column}`;
+    io.stdout(`::${p.severity} ${props}::${escape(p.message)}`);
+  }
+}
+
+function fail(err: unknown, io: RunCliIo, json = false): number {
+  if (err instanceof QueueYamlError && !json) annotate(err.problems, io);
+  const code = err instanceof QueueYamlError ? EXIT.invalidOrDrift : err instanceof QueuesUsageError ? EXIT.usage : err instanceof QueuesApiError ? EXIT.api : undefined;
+  if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
+  if (json) {
+    const detail = err instanceof QueueYamlError ? { problems: err.problems } : err instanceof QueuesApiError ? { code: err.code, status: err.status, hint: err.hint } : {};
+    io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message, ...detail }, null, 2));
+  }
+  io.stderr(`${(err as Error).name}: ${(err as Error).message}${code === EXIT.usage ? '\nRun with --help for usage.' : ''}`);
+  return code;
+}

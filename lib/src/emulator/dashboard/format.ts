@@ -1,0 +1,60 @@
+/**
+ * How the dashboard shows a task: its body decoded with the app's own envelope decoder (function
+ * id and arguments, superjson types intact), or the raw bytes when it is not an envelope.
+ */
+import { decodeEnvelope } from '../../contract/envelope.js';
+
+export interface DecodedBody {
+  fn?: string;
+  args: string;
+}
+
+const MAX_TEXT = 300;
+
+export function truncate(text: string, max = MAX_TEXT): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A readable one-line form of a value, keeping what superjson keeps (Date, Map, Set, BigInt, undefined). */
+export function formatValue(value: unknown, depth = 0): string {
+  if (depth > 4) return '…';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
+  if (value instanceof Map) return `Map{${[...value].map(([k, v]) => `${formatValue(k, depth + 1)} => ${formatValue(v, depth + 1)}`).join(', ')}}`;
+  if (value instanceof Set) return `Set{${[...value].map((v) => formatValue(v, depth + 1)).join(', ')}}`;
+  if (Array.isArray(value)) return `[${value.map((v) => formatValue(v, depth + 1)).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${formatValue(v, depth + 1)}`).join(', ')}}`;
+  }
+  return String(value);
+}
+
+export function decodeTaskBody(base64: string | undefined): DecodedBody {
+  if (!base64) return { args: '(no body)' };
+  const bytes = Buffer.from(base64, 'base64');
+  try {
+    const envelope = decodeEnvelope(bytes);
+    return { fn: envelope.fn, args: truncate(envelope.args.map((arg) => formatValue(arg)).join(', ')) };
+  } catch {
+    const text = bytes.toString('utf8');
+    // Not an envelope (a task made by hand): show the bytes, as text when they are text.
+    return { args: truncate(/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text) ? `${bytes.length} bytes: ${bytes.subarray(0, 64).toString('hex')}` : text) };
+  }
+}
+
+export function formatRelative(ms: number, nowMs: number): string {
+  const delta = Math.round((ms - nowMs) / 1000);
+  const abs = Math.abs(delta);
+  const text = abs < 1 ? 'now' : abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 129600 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  if (text === 'now') return text;
+  return delta > 0 ? `in ${text}` : `${text} ago`;
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds === 0) return '0';
+  if (seconds < 60) return `${Number(seconds.toFixed(3))} s`;
+  if (seconds < 3600) return `${Number((seconds / 60).toFixed(2))} min`;
+  return `${Number((seconds / 3600).toFixed(2))} h`;
+}

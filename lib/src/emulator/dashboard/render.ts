@@ -1,0 +1,162 @@
+/**
+ * The dashboard page, server-rendered: queues, tasks, dead letters, recent activity. Every value
+ * goes through the `html` tag (escaped); actions are POST forms; a small script re-fetches the
+ * page body every 2 s (and a <noscript> meta refresh does without it).
+ */
+import type { ActivityEntry } from '../activity.js';
+import { shortId, type QueueRecord, type TaskRecord } from '../model.js';
+import type { TaskCounts } from '../store.js';
+import { decodeTaskBody, formatRelative, formatSeconds, truncate } from './format.js';
+import { html, SafeHtml } from './html.js';
+import { STYLE } from './style.js';
+
+export interface DashboardModel {
+  nowMs: number;
+  project: string;
+  location: string;
+  /** Short id of the queue the task lists are filtered to. */
+  filterQueue?: string;
+  queues: { queue: QueueRecord; counts: TaskCounts }[];
+  tasks: TaskRecord[];
+  dead: TaskRecord[];
+  activity: readonly ActivityEntry[];
+  /** Shown once after an action (its outcome or error). */
+  notice?: { text: string; error: boolean };
+  /** Where action forms come back to. */
+  back: string;
+  /** host:port the page was reached at, for the app's CLOUD_TASKS_EMULATOR_HOST hint. */
+  hostPort?: string;
+}
+
+export const REFRESH_MS = 2000;
+
+const action = (path: string, name: string, label: string, back: string, extra: { confirm?: string; kind?: string } = {}) => html`
+  <form method="post" action="/_emulator/actions/${path}" ${extra.confirm ? html`data-confirm="${extra.confirm}"` : ''}>
+    <input type="hidden" name="name" value="${name}"><input type="hidden" name="back" value="${back}">
+    <button type="submit" class="${extra.kind ?? ''}">${label}</button>
+  </form>`;
+
+function queueRows(model: DashboardModel): SafeHtml {
+  if (model.queues.length === 0) return html`<tr><td colspan="8" class="empty">No queues yet. Add them to queue.yaml and restart, or create one with the API.</td></tr>`;
+  return html`${model.queues.map(({ queue, counts }) => {
+    const id = shortId(queue.name);
+    const { rateLimits: rate, retryConfig: retry } = queue;
+    const paused = queue.state === 'PAUSED';
+    return html`<tr data-queue="${id}">
+      <td><a href="/?queue=${encodeURIComponent(id)}"><strong>${id}</strong></a><div class="muted">${queue.source}</div></td>
+      <td><span class="badge ${paused ? 'paused' : 'running'}">${queue.state}</span></td>
+      <td>${rate.maxDispatchesPerSecond}/s<div class="muted">burst ${rate.maxBurstSize}, ≤ ${rate.maxConcurrentDispatches} at once</div></td>
+      <td>${retry.maxAttempts === -1 ? 'unlimited' : retry.maxAttempts} attempts<div class="muted">${retry.maxRetryDurationSeconds ? `for ≥ ${formatSeconds(retry.maxRetryDurationSeconds)}` : 'no time limit'}</div></td>
+      <td>${formatSeconds(retry.minBackoffSeconds)} → ${formatSeconds(retry.maxBackoffSeconds)}<div class="muted">${retry.maxDoublings} doublings</div></td>
+      <td class="counts"><span title="due now">${counts.ready}</span> / <span title="scheduled later">${counts.scheduled}</span> / <span title="in flight">${counts.running}</span></td>
+      <td class="counts ${counts.dead ? 'bad' : ''}">${counts.dead}</td>
+      <td class="actions">
+        ${paused ? action('queue-resume', queue.name, 'Resume', model.back) : action('queue-pause', queue.name, 'Pause', model.back)}
+        ${action('queue-purge', queue.name, 'Purge', model.back, { confirm: `Delete every task in ${id}?`, kind: 'danger' })}
+      </td></tr>`;
+  })}`;
+}
+
+function lastResponse(task: TaskRecord): string {
+  const attempt = task.lastAttempt;
+  if (!attempt) return '—';
+  if (attempt.responseTimeMs === undefined) return 'in flight';
+  return attempt.httpStatus !== undefined ? `HTTP ${attempt.httpStatus}` : (task.retryReason ?? 'no answer');
+}
+
+function taskRows(model: DashboardModel): SafeHtml {
+  if (model.tasks.length === 0) return html`<tr><td colspan="8" class="empty">No tasks waiting${model.filterQueue ? ` in ${model.filterQueue}` : ''}.</td></tr>`;
+  return html`${model.tasks.map((task) => {
+    const body = decodeTaskBody(task.body);
+    const running = task.state === 'running';
+    return html`<tr data-task="${shortId(task.name)}">
+      <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}<div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(new URL(task.url).pathname, 60)}</div></td>
+      <td class="mono fn">${body.fn ?? '—'}</td>
+      <td class="mono args">${body.args}</td>
+      <td title="${new Date(task.scheduleTimeMs).toISOString()}">${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}</td>
+      <td class="counts">${task.dispatchCount}</td>
+      <td>${lastResponse(task)}</td>
+      <td class="mono error">${task.lastError ? truncate(task.lastError, 160) : ''}</td>
+      <td class="actions">
+        ${running ? '' : action('task-run', task.name, 'Run now', model.back)}
+        ${action('task-delete', task.name, 'Delete', model.back, { kind: 'danger' })}
+      </td></tr>`;
+  })}`;
+}
+
+function deadRows(model: DashboardModel): SafeHtml {
+  if (model.dead.length === 0) return html`<tr><td colspan="6" class="empty">Nothing dead-lettered.</td></tr>`;
+  return html`${model.dead.map((task) => {
+    const body = decodeTaskBody(task.body);
+    return html`<tr data-dead="${shortId(task.name)}">
+      <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}<div class="muted">${shortId(task.queue)}</div></td>
+      <td class="mono fn">${body.fn ?? '—'}</td>
+      <td class="mono args">${body.args}</td>
+      <td class="counts">${task.dispatchCount}</td>
+      <td class="error">${truncate(task.deadReason ?? '', 300)}
+        ${task.lastError && !(task.deadReason ?? '').includes(task.lastError) ? html`<div class="mono">${truncate(task.lastError, 300)}</div>` : ''}
+        <div class="muted">${task.deadTimeMs ? formatRelative(task.deadTimeMs, model.nowMs) : ''}</div></td>
+      <td class="actions">
+        ${action('dead-replay', task.name, 'Replay', model.back)}
+        ${action('dead-delete', task.name, 'Delete', model.back, { kind: 'danger' })}
+      </td></tr>`;
+  })}`;
+}
+
+function activityRows(model: DashboardModel): SafeHtml {
+  if (model.activity.length === 0) return html`<li class="empty">No task has run since the emulator started.</li>`;
+  return html`${model.activity.slice(0, 15).map(
+    (entry) => html`<li class="${entry.kind}"><span class="muted">${new Date(entry.atMs).toISOString().slice(11, 19)}</span>
+      <span class="badge ${entry.kind}">${entry.kind}</span> <span class="mono">${entry.queue}/${truncate(shortId(entry.task), 40)}</span>
+      attempt ${entry.attempt}: ${truncate(entry.detail, 200)}</li>`,
+  )}`;
+}
+
+/** The part of the page the refresh script replaces. */
+export function renderMain(model: DashboardModel): SafeHtml {
+  const filter = model.filterQueue;
+  return html`
+    <section><h2>Queues <span class="muted">ready / scheduled / running</span></h2>
+      <table class="queues"><thead><tr><th>Queue</th><th>State</th><th>Rate</th><th>Retries</th><th>Backoff</th><th>Tasks</th><th>Dead</th><th></th></tr></thead>
+      <tbody>${queueRows(model)}</tbody></table></section>
+    <section><h2>Tasks ${filter ? html`in <span class="mono">${filter}</span> <a href="/" class="small">show all</a>` : ''}</h2>
+      <table class="tasks"><thead><tr><th>Task</th><th>Function</th><th>Arguments</th><th>ETA</th><th>Attempts</th><th>Last response</th><th>Last error</th><th></th></tr></thead>
+      <tbody>${taskRows(model)}</tbody></table></section>
+    <section><h2>Dead-lettered</h2>
+      <table class="dead"><thead><tr><th>Task</th><th>Function</th><th>Arguments</th><th>Attempts</th><th>Why</th><th></th></tr></thead>
+      <tbody>${deadRows(model)}</tbody></table></section>
+    <section><h2>Recent activity</h2><ul class="activity">${activityRows(model)}</ul></section>`;
+}
+
+const SCRIPT = `
+// The notice of an action is shown once: take it out of the URL, so refreshes and reloads drop it.
+const shown = new URL(location.href);
+if (shown.searchParams.has('notice')) {
+  shown.searchParams.delete('notice');
+  shown.searchParams.delete('error');
+  history.replaceState(null, '', shown.pathname + shown.search);
+}
+document.addEventListener('submit', (event) => {
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !confirm(message)) event.preventDefault();
+});
+setInterval(async () => {
+  if (document.hidden || String(window.getSelection() || '') !== '') return;
+  try {
+    const response = await fetch(location.href, { headers: { 'x-dashboard-fragment': '1' } });
+    if (response.ok) document.querySelector('main').innerHTML = await response.text();
+  } catch {}
+}, ${REFRESH_MS});`;
+
+export function renderPage(model: DashboardModel): string {
+  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Cloud Tasks emulator</title>
+    <noscript><meta http-equiv="refresh" content="${REFRESH_MS / 1000}"></noscript>
+    <style>${new SafeHtml(STYLE)}</style></head>
+    <body><header><h1>Cloud Tasks emulator</h1>
+      <span class="muted">projects/${model.project}/locations/${model.location}${model.hostPort ? html` · app env <code>CLOUD_TASKS_EMULATOR_HOST=${model.hostPort}</code>` : ''} · refreshes every ${REFRESH_MS / 1000} s</span></header>
+    ${model.notice ? html`<p class="notice ${model.notice.error ? 'bad' : ''}" role="status">${model.notice.text}</p>` : ''}
+    <main>${renderMain(model)}</main>
+    <script>${new SafeHtml(SCRIPT)}</script></body></html>`}`;
+}

@@ -1,0 +1,91 @@
+/**
+ * The dashboard's HTTP side: GET / renders the page (or only its <main> for the refresh script),
+ * POST /_emulator/actions/<action> runs an action and redirects back (POST-redirect-GET, so a
+ * reload never repeats it).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ActivityLog } from '../activity.js';
+import { notFound } from '../api-error.js';
+import { readForm } from '../http-util.js';
+import { shortId } from '../model.js';
+import type { ResolvedOptions } from '../options.js';
+import type { Store } from '../store.js';
+import type { TasksService } from '../tasks-service.js';
+import { renderMain, renderPage, type DashboardModel } from './render.js';
+
+const TASKS_SHOWN = 100;
+
+export interface DashboardDeps {
+  store: Store;
+  service: TasksService;
+  activity: ActivityLog;
+  options: Pick<ResolvedOptions, 'project' | 'location'>;
+}
+
+type Action = (service: TasksService, name: string) => string;
+
+const ACTIONS: Record<string, Action> = {
+  'queue-pause': (service, name) => (service.setQueueState(name, 'PAUSED'), `Paused ${shortId(name)}: its tasks wait until you resume it.`),
+  'queue-resume': (service, name) => (service.setQueueState(name, 'RUNNING'), `Resumed ${shortId(name)}.`),
+  'queue-purge': (service, name) => (service.purgeQueue(name), `Purged ${shortId(name)}.`),
+  'task-run': (service, name) => (service.runTask(name), `Dispatching ${shortId(name)} now.`),
+  'task-delete': (service, name) => (service.deleteTask(name), `Deleted ${shortId(name)}.`),
+  'dead-replay': (service, name) => (service.replayDeadTask(name), `Replaying ${shortId(name)}: it is queued again, attempts reset.`),
+  'dead-delete': (service, name) => (service.deleteDeadTask(name), `Deleted dead-lettered ${shortId(name)}.`),
+};
+
+/** Only paths of this page: `back` must not turn the form into an open redirect. */
+const safeBack = (back: string | null) => (back && /^\/(?!\/)/.test(back) ? back : '/');
+
+export function createDashboard({ store, service, activity, options }: DashboardDeps) {
+  const model = (url: URL, notice?: DashboardModel['notice']): DashboardModel => {
+    const nowMs = Date.now();
+    const filterQueue = url.searchParams.get('queue') ?? undefined;
+    const queues = store.listQueues().filter((queue) => queue.name.startsWith(`projects/`));
+    const shown = filterQueue ? queues.filter((queue) => shortId(queue.name) === filterQueue) : queues;
+    const collect = (states: ('queued' | 'running' | 'dead')[]) =>
+      shown.flatMap((queue) => store.listTasksByEta(queue.name, states, TASKS_SHOWN)).slice(0, TASKS_SHOWN);
+    return {
+      nowMs,
+      project: options.project,
+      location: options.location,
+      filterQueue,
+      queues: queues.map((queue) => ({ queue, counts: store.countTasks(queue.name, nowMs) })),
+      tasks: collect(['queued', 'running']).sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.scheduleTimeMs - b.scheduleTimeMs),
+      dead: collect(['dead']).sort((a, b) => (b.deadTimeMs ?? 0) - (a.deadTimeMs ?? 0)),
+      activity: activity.recent(),
+      notice,
+      back: `${url.pathname}${url.search}`,
+    };
+  };
+
+  return async function handleDashboard(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    if (req.method === 'GET' && url.pathname === '/') {
+      const notice = url.searchParams.get('notice');
+      url.searchParams.delete('notice');
+      const error = url.searchParams.get('error') === '1';
+      url.searchParams.delete('error');
+      const page = { ...model(url, notice ? { text: notice, error } : undefined), hostPort: req.headers.host };
+      const fragment = req.headers['x-dashboard-fragment'] === '1';
+      const body = fragment ? renderMain(page).value : renderPage(page);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(body);
+      return true;
+    }
+    const match = /^\/_emulator\/actions\/([a-z-]+)$/.exec(url.pathname);
+    if (req.method !== 'POST' || !match) return false;
+    // Cross-origin posts were refused before this point (request-guard.ts).
+    const form = await readForm(req);
+    const back = new URL(safeBack(form.get('back')), 'http://emulator');
+    const act = ACTIONS[match[1]];
+    try {
+      if (!act) throw notFound(`Unknown action ${match[1]}`);
+      back.searchParams.set('notice', act(service, form.get('name') ?? ''));
+    } catch (error) {
+      back.searchParams.set('notice', (error as Error).message);
+      back.searchParams.set('error', '1');
+    }
+    res.writeHead(303, { location: `${back.pathname}${back.search}` }).end();
+    return true;
+  };
+}

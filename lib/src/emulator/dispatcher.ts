@@ -1,0 +1,229 @@
+/**
+ * Runs the queues: per queue a token bucket and a count of attempts in flight decide how many
+ * due tasks to claim; each claimed task gets one HTTP attempt, and its outcome decides between
+ * done (deleted, name tombstoned), retry (Cloud Tasks' backoff, lib/queues' policy) and dead
+ * letter. The store is written before each step is acted on, so a crash replays, never loses.
+ */
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import { DEAD_LETTERED_OUTCOME } from '../contract/emulator.js';
+import { backoffSeconds, shouldRetry } from '../queues/index.js';
+import { buildHeaders, sendAttempt, type AttemptHandle, type AttemptResult } from './attempt.js';
+import { rpcCodeForHttpStatus } from './http-status.js';
+import type { QueueRecord, TaskRecord } from './model.js';
+import type { OidcSigner } from './oidc-signer.js';
+import type { ResolvedOptions } from './options.js';
+import type { StoredTask, Store } from './store.js';
+import type { DispatchControl } from './tasks-service.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** The lifecycle of a task, as the handler and the jest stub also report it. */
+export interface DispatcherEvents {
+  'task:start': [{ task: TaskRecord; attempt: number }];
+  'task:success': [{ task: TaskRecord; status: number; durationMs: number }];
+  'task:error': [{ task: TaskRecord; result: AttemptResult; retryAtMs: number }];
+  'task:dead': [{ task: TaskRecord; reason: string }];
+}
+
+/** The outcome header values with which the app says "2xx, but dead-letter it". */
+const DEAD_OUTCOMES = new Set([DEAD_LETTERED_OUTCOME, 'permanent-failure']);
+/** setTimeout's ceiling; a later wake-up just looks again. */
+const MAX_SLEEP_MS = 2 ** 31 - 1;
+
+interface QueueRuntime {
+  bucket: TokenBucket;
+  inFlight: Set<string>;
+  timer?: NodeJS.Timeout;
+}
+
+export class Dispatcher extends EventEmitter<DispatcherEvents> implements DispatchControl {
+  private readonly runtimes = new Map<string, QueueRuntime>();
+  private readonly attempts = new Map<string, AttemptHandle>();
+  private readonly pending = new Set<string>();
+  private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly signer: OidcSigner,
+    private readonly options: Pick<ResolvedOptions, 'rateLimits' | 'limits' | 'log'>,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  /** Re-queues attempts a crash interrupted, then looks at every queue. */
+  start(): void {
+    const recovered = this.store.recoverRunning();
+    if (recovered > 0) this.options.log?.(`re-dispatching ${recovered} task(s) whose attempt was cut short by the last stop`);
+    for (const queue of this.store.listQueues()) this.wake(queue.name);
+  }
+
+  /** Stops dispatching; attempts in flight are cut and their tasks stay due (see Store.recoverRunning). */
+  stop(): void {
+    this.stopped = true;
+    for (const runtime of this.runtimes.values()) clearTimeout(runtime.timer);
+    for (const attempt of this.attempts.values()) attempt.abort();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  isRunning(taskName: string): boolean {
+    return this.attempts.has(taskName);
+  }
+
+  wake(queueName: string): void {
+    if (this.stopped || this.pending.has(queueName)) return;
+    // Coalesce: many createTask calls in one tick cost one look at the queue.
+    this.pending.add(queueName);
+    setImmediate(() => {
+      this.pending.delete(queueName);
+      this.pump(queueName);
+    });
+  }
+
+  runNow(task: StoredTask): StoredTask | undefined {
+    const queue = this.store.getQueue(task.queue);
+    if (!queue) return undefined;
+    // startAttempt writes it (state included) before the request goes out.
+    return this.startAttempt(this.runtime(queue), { ...task, state: 'running' });
+  }
+
+  private runtime(queue: QueueRecord): QueueRuntime {
+    let runtime = this.runtimes.get(queue.name);
+    const { maxDispatchesPerSecond: rate, maxBurstSize: burst } = queue.rateLimits;
+    if (!runtime) {
+      runtime = { bucket: new TokenBucket(rate, burst, this.now()), inFlight: new Set() };
+      this.runtimes.set(queue.name, runtime);
+    } else {
+      runtime.bucket.configure(rate, burst, this.now());
+    }
+    return runtime;
+  }
+
+  private pump(queueName: string): void {
+    if (this.stopped) return;
+    const queue = this.store.getQueue(queueName);
+    const existing = this.runtimes.get(queueName);
+    if (existing) clearTimeout(existing.timer);
+    if (!queue) {
+      if (existing && existing.inFlight.size === 0) this.runtimes.delete(queueName);
+      return;
+    }
+    const runtime = this.runtime(queue);
+    if (queue.state !== 'RUNNING') return; // paused: tasks wait; resume wakes the queue
+    const nowMs = this.now();
+    const capacity = queue.rateLimits.maxConcurrentDispatches - runtime.inFlight.size;
+    if (capacity <= 0) return; // a finishing attempt wakes the queue
+    const unlimited = this.options.rateLimits === 'ignore';
+    const wanted = Math.min(capacity, unlimited ? capacity : runtime.bucket.available(nowMs));
+    const claimed = this.store.claimDueTasks(queueName, nowMs, wanted);
+    if (!unlimited) runtime.bucket.take(claimed.length, nowMs);
+    for (const task of claimed) this.startAttempt(runtime, task);
+    this.sleep(queue, runtime, nowMs, claimed.length === wanted);
+  }
+
+  /** Sets the queue's next look: when a token comes back (more may be due) or the next task is due. */
+  private sleep(queue: QueueRecord, runtime: QueueRuntime, nowMs: number, moreMayBeDue: boolean): void {
+    if (runtime.inFlight.size >= queue.rateLimits.maxConcurrentDispatches) return;
+    const unlimited = this.options.rateLimits === 'ignore';
+    const tokenMs = unlimited ? 0 : runtime.bucket.msUntilToken(nowMs);
+    let delay: number;
+    if (moreMayBeDue) delay = Math.max(tokenMs, 1);
+    else {
+      const next = this.store.nextScheduleMs(queue.name);
+      if (next === undefined) return; // nothing queued: createTask wakes the queue
+      delay = Math.max(next - nowMs, tokenMs, 1);
+    }
+    runtime.timer = setTimeout(() => this.pump(queue.name), Math.min(delay, MAX_SLEEP_MS));
+  }
+
+  /** Returns the task as written: running, its attempt counted. */
+  private startAttempt<T extends TaskRecord>(runtime: QueueRuntime, claimed: T): T {
+    const nowMs = this.now();
+    const previous = { status: claimed.lastAttempt?.httpStatus, reason: claimed.retryReason };
+    const attemptRecord = { scheduleTimeMs: claimed.scheduleTimeMs, dispatchTimeMs: nowMs };
+    const task: T = {
+      ...claimed,
+      dispatchCount: claimed.dispatchCount + 1,
+      firstAttempt: claimed.firstAttempt ?? attemptRecord,
+      lastAttempt: attemptRecord,
+    };
+    // Written before the request goes out: a crash now still counts this attempt.
+    this.store.updateTask(task);
+    const body = task.body ? Buffer.from(task.body, 'base64') : undefined;
+    const handle = sendAttempt(task, buildHeaders(task, previous, this.signer, body), body, this.agents);
+    runtime.inFlight.add(task.name);
+    this.attempts.set(task.name, handle);
+    this.emit('task:start', { task, attempt: task.dispatchCount });
+    void handle.done.then((result) => {
+      runtime.inFlight.delete(task.name);
+      this.attempts.delete(task.name);
+      if (this.stopped) return;
+      try {
+        this.finishAttempt(task, result);
+      } catch (error) {
+        this.options.log?.(`could not record the attempt of ${task.name}: ${(error as Error).message}`);
+      }
+      this.wake(task.queue);
+    });
+    return task;
+  }
+
+  private finishAttempt(sent: TaskRecord, result: AttemptResult): void {
+    const current = this.store.getTask(sent.name);
+    // Deleted, purged or replayed while the attempt ran: its result belongs to no task now.
+    if (!current || current.state !== 'running' || current.dispatchCount !== sent.dispatchCount) return;
+    const nowMs = this.now();
+    const answered = result.status !== undefined;
+    const task: TaskRecord = {
+      ...current,
+      responseCount: current.responseCount + (answered ? 1 : 0),
+      executionCount: current.executionCount + (answered && result.status! < 500 ? 1 : 0),
+      lastAttempt: {
+        ...current.lastAttempt!,
+        responseTimeMs: nowMs,
+        httpStatus: result.status,
+        responseStatus: { code: rpcCodeForHttpStatus(result.status), message: answered ? `HTTP ${result.status}` : result.detail },
+      },
+    };
+    const durationMs = nowMs - task.lastAttempt!.dispatchTimeMs;
+    if (answered && result.status! >= 200 && result.status! < 300) {
+      if (result.outcome && DEAD_OUTCOMES.has(result.outcome)) {
+        this.deadLetter(task, `the app answered ${result.status} with ${result.outcome}: ${result.detail}`.trim(), result.detail);
+        return;
+      }
+      this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
+      this.options.log?.(`ok ${task.name} attempt ${task.dispatchCount}: HTTP ${result.status} in ${durationMs} ms`);
+      this.emit('task:success', { task, status: result.status!, durationMs });
+      return;
+    }
+    this.retryOrDeadLetter(task, result, nowMs);
+  }
+
+  private retryOrDeadLetter(task: TaskRecord, result: AttemptResult, nowMs: number): void {
+    const queue = this.store.getQueue(task.queue);
+    const failure = result.status !== undefined ? `HTTP ${result.status}` : result.reason;
+    const detail = result.detail.slice(0, 2048);
+    const retry = queue?.retryConfig;
+    const attempts = task.dispatchCount;
+    if (retry && shouldRetry(retry, { attempts, firstAttemptAt: task.firstAttempt!.dispatchTimeMs, now: nowMs })) {
+      const retryAtMs = nowMs + Math.round(backoffSeconds(retry, attempts) * 1000);
+      const next: TaskRecord = { ...task, state: 'queued', scheduleTimeMs: retryAtMs, retryReason: result.reason, lastError: detail || failure };
+      this.store.updateTask(next);
+      this.options.log?.(`retry ${task.name} attempt ${attempts} failed (${failure}); next at ${new Date(retryAtMs).toISOString()}`);
+      this.emit('task:error', { task: next, result, retryAtMs });
+      return;
+    }
+    const limits = retry ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s` : 'its queue is gone';
+    this.deadLetter({ ...task, retryReason: result.reason }, `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`, detail || failure);
+  }
+
+  private deadLetter(task: TaskRecord, reason: string, lastError: string): void {
+    const dead: TaskRecord = { ...task, state: 'dead', deadReason: reason, deadTimeMs: this.now(), lastError };
+    this.store.updateTask(dead);
+    this.options.log?.(`dead ${task.name}: ${reason}`);
+    this.emit('task:dead', { task: dead, reason });
+  }
+}

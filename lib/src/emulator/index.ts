@@ -1,0 +1,11 @@
+/**
+ * The local Cloud Tasks emulator: Cloud Tasks v2 REST, a dispatcher with Cloud Tasks' rate,
+ * retry and OIDC behaviour, SQLite state, queue.yaml, and a dashboard. `npm run emulator`
+ * (cli.ts) and `npm run dev` (scripts/dev.ts) start it; tests start it in-process.
+ */
+export { startEmulator, type EmulatorHandle } from './server.js';
+export { DEFAULT_LIMITS, DEFAULT_OPTIONS, type CloudTasksLimits, type EmulatorOptions } from './options.js';
+export type { DispatcherEvents } from './dispatcher.js';
+export type { AttemptResult } from './attempt.js';
+export type { TaskOutcome } from './outcomes.js';
+export type { QueueRecord, TaskRecord, AttemptRecord, RetryConfig, RateLimits } from './model.js';

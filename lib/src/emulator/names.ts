@@ -1,0 +1,51 @@
+/**
+ * Resource names as Cloud Tasks spells and validates them. Messages quote the pattern so a
+ * caller sees at once what a valid id looks like.
+ */
+import { APP_ENGINE_LIMITS } from '../queues/defaults.js';
+import { invalidArgument } from './api-error.js';
+
+const PROJECT = '[A-Za-z0-9:.-]+';
+const LOCATION = '[A-Za-z0-9-]+';
+/** Cloud Tasks: letters, digits, hyphens; at most 100 characters (the queue.yaml check's own pattern). */
+const QUEUE_ID = APP_ENGINE_LIMITS.namePattern;
+/** Cloud Tasks: letters, digits, hyphens, underscores; at most 500 characters. */
+export const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
+
+const PARENT = new RegExp(`^projects/${PROJECT}/locations/${LOCATION}$`);
+
+export function checkParent(parent: string): string {
+  if (!PARENT.test(parent)) {
+    throw invalidArgument(`Invalid resource field value in the request: parent "${parent}" must look like projects/PROJECT_ID/locations/LOCATION_ID`);
+  }
+  return parent;
+}
+
+export function checkQueueName(name: unknown, field = 'queue.name'): string {
+  const text = typeof name === 'string' ? name : '';
+  const slash = text.lastIndexOf('/queues/');
+  const parent = slash > 0 ? text.slice(0, slash) : '';
+  const id = slash > 0 ? text.slice(slash + '/queues/'.length) : '';
+  if (!PARENT.test(parent) || !QUEUE_ID.test(id)) {
+    throw invalidArgument(
+      `${field} "${text}" is invalid: it must be projects/PROJECT_ID/locations/LOCATION_ID/queues/QUEUE_ID, where QUEUE_ID has 1 to 100 letters, digits or hyphens ([A-Za-z0-9-])`,
+    );
+  }
+  return text;
+}
+
+export function checkTaskName(name: unknown, queueName: string): string {
+  const text = typeof name === 'string' ? name : '';
+  const prefix = `${queueName}/tasks/`;
+  const id = text.startsWith(prefix) ? text.slice(prefix.length) : '';
+  if (!TASK_ID.test(id)) {
+    throw invalidArgument(
+      `Task name "${text}" is invalid: it must be ${prefix}TASK_ID, where TASK_ID has 1 to 500 letters, digits, hyphens or underscores ([A-Za-z0-9_-])`,
+    );
+  }
+  return text;
+}
+
+export function parentOf(queueName: string): string {
+  return queueName.slice(0, queueName.lastIndexOf('/queues/'));
+}

@@ -1,0 +1,72 @@
+/**
+ * The emulator's stand-in for Google's token service: RS256 ID tokens signed with its own RSA
+ * key, and the public key served as Google serves its certs (PEM map and JWKS). The key lives in
+ * the SQLite file, so tokens stay verifiable across restarts (the app caches certs).
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { EMULATOR_ISSUER } from '../contract/emulator.js';
+import type { Store } from './store.js';
+
+const KEY_META = 'oidc.privateKeyPem';
+const TOKEN_LIFETIME_SECONDS = 3600;
+/** Tokens are reused until this close to expiry: signing is ~1 ms, dispatch should not pay it each time. */
+const REUSE_MARGIN_SECONDS = 600;
+
+export interface IdTokenClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  email: string;
+  email_verified: true;
+  iat: number;
+  exp: number;
+}
+
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
+export class OidcSigner {
+  readonly kid: string;
+  private readonly publicKey: KeyObject;
+  private readonly cache = new Map<string, { token: string; exp: number }>();
+
+  private constructor(private readonly privateKey: KeyObject) {
+    this.publicKey = createPublicKey(privateKey);
+    const spki = this.publicKey.export({ format: 'der', type: 'spki' });
+    this.kid = createHash('sha256').update(spki).digest('hex').slice(0, 40);
+  }
+
+  /** Loads the key from the store, or makes one and keeps it there. */
+  static load(store: Store): OidcSigner {
+    let pem = store.getMeta(KEY_META);
+    if (!pem) {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      store.setMeta(KEY_META, pem);
+    }
+    return new OidcSigner(createPrivateKey(pem));
+  }
+
+  /** A token for `email` with audience `audience`, as Cloud Tasks attaches to a dispatch. */
+  sign(audience: string, email: string, nowMs = Date.now()): string {
+    const now = Math.floor(nowMs / 1000);
+    const key = `${audience}\n${email}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.exp - now > REUSE_MARGIN_SECONDS) return cached.token;
+    const claims: IdTokenClaims = { iss: EMULATOR_ISSUER, aud: audience, sub: email, email, email_verified: true, iat: now, exp: now + TOKEN_LIFETIME_SECONDS };
+    const header = { alg: 'RS256', kid: this.kid, typ: 'JWT' };
+    const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+    const token = `${unsigned}.${base64url(sign('RSA-SHA256', Buffer.from(unsigned), this.privateKey))}`;
+    this.cache.set(key, { token, exp: claims.exp });
+    return token;
+  }
+
+  /** `{ kid: PEM }`, the format of https://www.googleapis.com/oauth2/v1/certs. */
+  pemCerts(): Record<string, string> {
+    return { [this.kid]: this.publicKey.export({ format: 'pem', type: 'spki' }).toString() };
+  }
+
+  /** The format of https://www.googleapis.com/oauth2/v3/certs. */
+  jwks(): { keys: Record<string, unknown>[] } {
+    return { keys: [{ ...this.publicKey.export({ format: 'jwk' }), kid: this.kid, alg: 'RS256', use: 'sig' }] };
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Every setting of the emulator, documented once, with its defaults in one object.
+ * The CLI (cli.ts), the dev launcher (scripts/dev.ts) and tests all start it through
+ * `startEmulator(options)`, so a default changes here and nowhere else.
+ */
+import { MAX_SCHEDULE_AHEAD_MS, MAX_TASK_BYTES } from '../contract/limits.js';
+import { APP_ENGINE_LIMITS } from '../queues/defaults.js';
+
+/** Cloud Tasks' own limits. Tests may loosen one (a 1 s dispatch deadline) to stay fast. */
+export interface CloudTasksLimits {
+  /** A task's scheduleTime may be at most this far ahead. @default 30 days */
+  maxScheduleAheadSeconds: number;
+  /** @default 15 */
+  minDispatchDeadlineSeconds: number;
+  /** @default 1800 (30 min) */
+  maxDispatchDeadlineSeconds: number;
+  /** Dispatch deadline of a task that sets none. @default 600 (10 min) */
+  defaultDispatchDeadlineSeconds: number;
+  /**
+   * Size of a task (body + URL + headers). Google's quotas page says 1 MiB, the API reference
+   * says 100 KB: the emulator enforces the hard 1 MiB. @default 1048576
+   */
+  maxTaskBytes: number;
+  /** Total size of a task's headers. @default 80 KiB */
+  maxHeaderBytes: number;
+  /** @default 500 (per queue) */
+  maxDispatchesPerSecond: number;
+  /** @default 5000 */
+  maxConcurrentDispatches: number;
+  /**
+   * How long a task's name stays taken after the task ends (deleted, succeeded, dead-lettered,
+   * purged). Cloud Tasks keeps it ~1 h for queues made with the API. @default 3600
+   */
+  tombstoneSeconds: number;
+}
+
+export interface EmulatorOptions {
+  /** Port to listen on; 0 picks a free one (tests). @default 8123 */
+  port: number;
+  /**
+   * Interface to bind. The emulator has no authentication: its dashboard deletes and replays
+   * tasks, so anything but loopback exposes that to the network. @default '127.0.0.1'
+   */
+  host: string;
+  /**
+   * SQLite file holding queues, tasks, dead letters and the signing key, or ':memory:'.
+   * @default '.cloud-tasks-emulator/state.sqlite' (gitignored), relative to the working directory
+   */
+  data: string;
+  /** App Engine queue.yaml loaded at start (its queues are created or updated). @default undefined (none) */
+  queueYaml?: string;
+  /** Project of the queues in queue.yaml (the app's GOOGLE_CLOUD_PROJECT). @default 'dev-project' */
+  project: string;
+  /** Location of the queues in queue.yaml (the app's CLOUD_TASKS_LOCATION). @default 'us-central1' */
+  location: string;
+  /**
+   * 'ignore' dispatches as fast as targets answer, whatever a queue's rate (benchmarks only;
+   * max concurrent dispatches still holds). @default 'enforce'
+   */
+  rateLimits: 'enforce' | 'ignore';
+  /** Cloud Tasks' limits; override one only to make a test fast. */
+  limits: Partial<CloudTasksLimits>;
+  /** Where the emulator writes a line per task outcome; `undefined` = silent. @default undefined */
+  log?: (line: string) => void;
+}
+
+// Annotated, not `satisfies`: the constants below are literal types, the limits are numbers.
+export const DEFAULT_LIMITS: CloudTasksLimits = {
+  maxScheduleAheadSeconds: MAX_SCHEDULE_AHEAD_MS / 1000,
+  minDispatchDeadlineSeconds: 15,
+  maxDispatchDeadlineSeconds: 30 * 60,
+  defaultDispatchDeadlineSeconds: 10 * 60,
+  maxTaskBytes: MAX_TASK_BYTES,
+  maxHeaderBytes: 80 * 1024,
+  maxDispatchesPerSecond: APP_ENGINE_LIMITS.maxRatePerSecond,
+  maxConcurrentDispatches: APP_ENGINE_LIMITS.maxConcurrentRequests,
+  tombstoneSeconds: 3600,
+};
+
+export const DEFAULT_OPTIONS = {
+  port: 8123,
+  host: '127.0.0.1',
+  data: '.cloud-tasks-emulator/state.sqlite',
+  queueYaml: undefined,
+  project: 'dev-project',
+  location: 'us-central1',
+  rateLimits: 'enforce',
+  limits: {},
+  log: undefined,
+} satisfies EmulatorOptions;
+
+export interface ResolvedOptions extends Omit<EmulatorOptions, 'limits'> {
+  limits: CloudTasksLimits;
+}
+
+export function resolveOptions(options: Partial<EmulatorOptions> = {}): ResolvedOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const merged = { ...DEFAULT_OPTIONS, ...defined } as EmulatorOptions;
+  return { ...merged, limits: { ...DEFAULT_LIMITS, ...merged.limits } };
+}

@@ -1,0 +1,55 @@
+/**
+ * The final outcome of recent tasks (ran, or dead-lettered), so that a test or a script can wait
+ * for a task without racing it: a fast task often finishes before the createTask call that made
+ * it has returned, and an event listener added afterwards would wait forever.
+ */
+import type { Dispatcher } from './dispatcher.js';
+import type { TaskRecord } from './model.js';
+
+export interface TaskOutcome {
+  kind: 'success' | 'dead';
+  task: TaskRecord;
+  /** HTTP status of the last attempt (undefined if it got no answer). */
+  status?: number;
+  /** Why it was dead-lettered. */
+  reason?: string;
+}
+
+/** Enough for any test; the oldest are forgotten first. */
+const KEEP = 10_000;
+
+export class OutcomeRecorder {
+  private readonly outcomes = new Map<string, TaskOutcome>();
+  private readonly waiters = new Map<string, ((outcome: TaskOutcome) => void)[]>();
+
+  constructor(dispatcher: Dispatcher) {
+    dispatcher.on('task:success', ({ task, status }) => this.record({ kind: 'success', task, status }));
+    dispatcher.on('task:dead', ({ task, reason }) => this.record({ kind: 'dead', task, status: task.lastAttempt?.httpStatus, reason }));
+  }
+
+  private record(outcome: TaskOutcome): void {
+    const { name } = outcome.task;
+    this.outcomes.delete(name); // a replayed task's newest outcome counts
+    this.outcomes.set(name, outcome);
+    if (this.outcomes.size > KEEP) this.outcomes.delete(this.outcomes.keys().next().value!);
+    for (const resolve of this.waiters.get(name) ?? []) resolve(outcome);
+    this.waiters.delete(name);
+  }
+
+  /** Resolves with the task's outcome, whether it came already or comes later. */
+  waitFor(name: string, timeoutMs: number): Promise<TaskOutcome> {
+    const known = this.outcomes.get(name);
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.set(name, (this.waiters.get(name) ?? []).filter((w) => w !== done));
+        reject(new Error(`task ${name} neither ran nor was dead-lettered within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = (outcome: TaskOutcome) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      this.waiters.set(name, [...(this.waiters.get(name) ?? []), done]);
+    });
+  }
+}

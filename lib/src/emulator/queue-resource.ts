@@ -1,0 +1,163 @@
+/**
+ * The Queue resource: defaults, validation and updateMask as Cloud Tasks applies them, and its
+ * JSON form. Only the fields the emulator honours are accepted; an unknown mask path is an error
+ * rather than a silent no-op.
+ */
+import { invalidArgument } from './api-error.js';
+import type { CloudTasksLimits } from './options.js';
+import { QUEUE_STATES, type QueueRecord, type RateLimits, type RetryConfig } from './model.js';
+import { formatDuration, formatTimestamp, parseDuration } from './proto-json.js';
+
+/** What Cloud Tasks picks for a queue created through the API without settings. */
+export const API_QUEUE_DEFAULTS = {
+  rateLimits: { maxDispatchesPerSecond: 500, maxBurstSize: 100, maxConcurrentDispatches: 1000 },
+  retryConfig: { maxAttempts: 100, maxRetryDurationSeconds: 0, minBackoffSeconds: 0.1, maxBackoffSeconds: 3600, maxDoublings: 16 },
+} satisfies { rateLimits: RateLimits; retryConfig: RetryConfig };
+
+/**
+ * max_burst_size is output only: Cloud Tasks derives it from the rate (100 at 500/s). The
+ * emulator uses rate / 5, between 1 and 100, unless queue.yaml's bucket_size set it.
+ */
+export function derivedBurstSize(maxDispatchesPerSecond: number): number {
+  return Math.min(100, Math.max(1, Math.ceil(maxDispatchesPerSecond / 5)));
+}
+
+type Setter = (queue: QueueRecord, input: Record<string, any>, limits: CloudTasksLimits) => void;
+
+const positiveNumber = (value: unknown, field: string): number | undefined => {
+  if (value === undefined || value === null || value === 0) return undefined; // proto3: 0 is "unset"
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw invalidArgument(`${field} must be a positive number, got ${JSON.stringify(value)}`);
+  return number;
+};
+
+const integer = (value: unknown, field: string, min: number): number | undefined => {
+  if (value === undefined || value === null || value === 0) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) throw invalidArgument(`${field} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return number;
+};
+
+const duration = (value: unknown, field: string): number | undefined =>
+  value === undefined || value === null ? undefined : parseDuration(value, field);
+
+/** One setter per updateMask path (camelCase, as google-gax sends it). */
+const SETTERS: Record<string, Setter> = {
+  'rateLimits.maxDispatchesPerSecond': (queue, input, limits) => {
+    const rate = positiveNumber(input.rateLimits?.maxDispatchesPerSecond, 'rateLimits.maxDispatchesPerSecond') ?? API_QUEUE_DEFAULTS.rateLimits.maxDispatchesPerSecond;
+    if (rate > limits.maxDispatchesPerSecond) {
+      throw invalidArgument(`rateLimits.maxDispatchesPerSecond is ${rate}, over Cloud Tasks' maximum of ${limits.maxDispatchesPerSecond} per queue; lower it or spread the work over several queues`);
+    }
+    queue.rateLimits.maxDispatchesPerSecond = rate;
+    queue.rateLimits.maxBurstSize = derivedBurstSize(rate);
+  },
+  'rateLimits.maxConcurrentDispatches': (queue, input, limits) => {
+    const max = integer(input.rateLimits?.maxConcurrentDispatches, 'rateLimits.maxConcurrentDispatches', 1) ?? API_QUEUE_DEFAULTS.rateLimits.maxConcurrentDispatches;
+    if (max > limits.maxConcurrentDispatches) {
+      throw invalidArgument(`rateLimits.maxConcurrentDispatches is ${max}, over Cloud Tasks' maximum of ${limits.maxConcurrentDispatches}`);
+    }
+    queue.rateLimits.maxConcurrentDispatches = max;
+  },
+  'retryConfig.maxAttempts': (queue, input) => {
+    queue.retryConfig.maxAttempts = integer(input.retryConfig?.maxAttempts, 'retryConfig.maxAttempts', -1) ?? API_QUEUE_DEFAULTS.retryConfig.maxAttempts;
+  },
+  'retryConfig.maxRetryDuration': (queue, input) => {
+    const seconds = duration(input.retryConfig?.maxRetryDuration, 'retryConfig.maxRetryDuration') ?? 0;
+    if (seconds < 0) throw invalidArgument('retryConfig.maxRetryDuration must not be negative (0 means unlimited)');
+    queue.retryConfig.maxRetryDurationSeconds = Math.trunc(seconds); // Cloud Tasks truncates to the second
+  },
+  'retryConfig.minBackoff': (queue, input) => {
+    const seconds = duration(input.retryConfig?.minBackoff, 'retryConfig.minBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.minBackoffSeconds;
+    if (seconds < 0) throw invalidArgument('retryConfig.minBackoff must not be negative');
+    queue.retryConfig.minBackoffSeconds = seconds;
+  },
+  'retryConfig.maxBackoff': (queue, input) => {
+    const seconds = duration(input.retryConfig?.maxBackoff, 'retryConfig.maxBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.maxBackoffSeconds;
+    if (seconds < 0) throw invalidArgument('retryConfig.maxBackoff must not be negative');
+    queue.retryConfig.maxBackoffSeconds = seconds;
+  },
+  'retryConfig.maxDoublings': (queue, input) => {
+    const value = input.retryConfig?.maxDoublings;
+    queue.retryConfig.maxDoublings = value === undefined ? API_QUEUE_DEFAULTS.retryConfig.maxDoublings : (integer(value, 'retryConfig.maxDoublings', 0) ?? 0);
+  },
+  'stackdriverLoggingConfig.samplingRatio': (queue, input) => {
+    const ratio = Number(input.stackdriverLoggingConfig?.samplingRatio ?? 0);
+    if (!(ratio >= 0 && ratio <= 1)) throw invalidArgument('stackdriverLoggingConfig.samplingRatio must be between 0 and 1');
+    queue.stackdriverLoggingConfig = { samplingRatio: ratio };
+  },
+};
+
+const GROUPS: Record<string, string[]> = {
+  rateLimits: Object.keys(SETTERS).filter((path) => path.startsWith('rateLimits.')),
+  retryConfig: Object.keys(SETTERS).filter((path) => path.startsWith('retryConfig.')),
+  stackdriverLoggingConfig: ['stackdriverLoggingConfig.samplingRatio'],
+};
+
+const snakeToCamel = (path: string) => path.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** Mask paths to setters; whole messages ("retryConfig") expand to their fields. */
+function expandMask(paths: string[]): string[] {
+  return paths.flatMap((raw) => {
+    const path = snakeToCamel(raw.trim());
+    if (path in SETTERS) return [path];
+    if (path in GROUPS) return GROUPS[path];
+    if (path === 'rateLimits.maxBurstSize') return []; // output only: ignored, as Cloud Tasks does
+    throw invalidArgument(
+      `updateMask path "${raw}" is not supported; use one of: ${[...Object.keys(GROUPS), ...Object.keys(SETTERS)].join(', ')} (state changes through :pause and :resume)`,
+    );
+  });
+}
+
+/** Fields the request body actually carries, when it comes without an updateMask. */
+function presentPaths(input: Record<string, any>): string[] {
+  return Object.keys(SETTERS).filter((path) => {
+    const [group, field] = path.split('.');
+    return input[group] !== undefined && input[group] !== null && input[group][field] !== undefined;
+  });
+}
+
+function checkBackoffs(queue: QueueRecord): void {
+  const { minBackoffSeconds, maxBackoffSeconds } = queue.retryConfig;
+  if (minBackoffSeconds > maxBackoffSeconds) {
+    throw invalidArgument(`retryConfig.minBackoff (${formatDuration(minBackoffSeconds)}) must not exceed retryConfig.maxBackoff (${formatDuration(maxBackoffSeconds)})`);
+  }
+}
+
+export function newQueue(name: string): QueueRecord {
+  return {
+    name,
+    state: 'RUNNING',
+    rateLimits: { ...API_QUEUE_DEFAULTS.rateLimits },
+    retryConfig: { ...API_QUEUE_DEFAULTS.retryConfig },
+    source: 'api',
+  };
+}
+
+/**
+ * Applies a request body to a queue. Without `mask`, every field present in the body is set
+ * (CreateQueue, or UpdateQueue without updateMask); with one, exactly the masked fields are.
+ */
+export function applyQueueInput(queue: QueueRecord, input: Record<string, any>, limits: CloudTasksLimits, mask?: string[]): QueueRecord {
+  const next: QueueRecord = structuredClone(queue);
+  for (const path of mask ? expandMask(mask) : presentPaths(input)) SETTERS[path](next, input, limits);
+  checkBackoffs(next);
+  return next;
+}
+
+export function queueToJson(queue: QueueRecord, enumsAsInt: boolean): Record<string, unknown> {
+  const { rateLimits, retryConfig } = queue;
+  return {
+    name: queue.name,
+    rateLimits: { ...rateLimits },
+    retryConfig: {
+      maxAttempts: retryConfig.maxAttempts,
+      maxRetryDuration: formatDuration(retryConfig.maxRetryDurationSeconds),
+      minBackoff: formatDuration(retryConfig.minBackoffSeconds),
+      maxBackoff: formatDuration(retryConfig.maxBackoffSeconds),
+      maxDoublings: retryConfig.maxDoublings,
+    },
+    state: enumsAsInt ? QUEUE_STATES.indexOf(queue.state) : queue.state,
+    ...(queue.purgeTimeMs === undefined ? {} : { purgeTime: formatTimestamp(queue.purgeTimeMs) }),
+    ...(queue.stackdriverLoggingConfig ? { stackdriverLoggingConfig: queue.stackdriverLoggingConfig } : {}),
+  };
+}

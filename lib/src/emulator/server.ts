@@ -1,0 +1,128 @@
+/**
+ * Starts the emulator: the store, the signing key, queue.yaml's queues, the dispatcher, and one
+ * node:http server for the REST API, the certs and the dashboard.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/emulator.js';
+import { ActivityLog } from './activity.js';
+import { notFound, permissionDenied } from './api-error.js';
+import { createDashboard } from './dashboard/routes.js';
+import { Dispatcher } from './dispatcher.js';
+import { sendError, sendJson } from './http-util.js';
+import { OidcSigner } from './oidc-signer.js';
+import { OutcomeRecorder, type TaskOutcome } from './outcomes.js';
+import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
+import { loadQueuesFromYaml } from './queue-yaml.js';
+import { refuseReason } from './request-guard.js';
+import { createRestApi } from './rest-api.js';
+import { Store } from './store.js';
+import { TasksService } from './tasks-service.js';
+
+export interface EmulatorHandle {
+  /** http://host:port, no trailing slash. */
+  url: string;
+  port: number;
+  host: string;
+  /** `host:port`, the value for the app's CLOUD_TASKS_EMULATOR_HOST. */
+  hostPort: string;
+  options: ResolvedOptions;
+  /** Task lifecycle events (task:start, task:success, task:error, task:dead). */
+  events: Dispatcher;
+  /**
+   * Resolves when the task (full name) has run successfully or been dead-lettered, even if that
+   * happened before the call: the safe way for a test to wait for a task it just created.
+   * @default timeoutMs 30000
+   */
+  waitForTask(name: string, timeoutMs?: number): Promise<TaskOutcome>;
+  /** Queues loaded from queue.yaml (full names) and its warnings. */
+  queueYaml?: { names: string[]; warnings: string[] };
+  /** Stops dispatching, closes the server (and its connections) and the database. */
+  stop(): Promise<void>;
+}
+
+/** Clients cache certs for this long; short, so a `--data :memory:` restart is picked up soon. */
+const CERTS_MAX_AGE_SECONDS = 60;
+const TOMBSTONE_SWEEP_MS = 60_000;
+
+export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promise<EmulatorHandle> {
+  const options = resolveOptions(input);
+  const store = new Store(options.data);
+  try {
+    const signer = OidcSigner.load(store);
+    const queueYaml = options.queueYaml ? loadQueuesFromYaml(store, options.queueYaml, options.project, options.location) : undefined;
+    const dispatcher = new Dispatcher(store, signer, options);
+    const service = new TasksService(store, options.limits, dispatcher);
+    const activity = new ActivityLog(dispatcher);
+    const outcomes = new OutcomeRecorder(dispatcher);
+    const restApi = createRestApi(service);
+    const dashboard = createDashboard({ store, service, activity, options });
+
+    const certs = (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
+      if (req.method !== 'GET') return false;
+      const cache = { 'cache-control': `public, max-age=${CERTS_MAX_AGE_SECONDS}` };
+      if (pathname === EMULATOR_PEM_CERTS_PATH) sendJson(res, 200, signer.pemCerts(), cache);
+      else if (pathname === EMULATOR_JWKS_PATH) sendJson(res, 200, signer.jwks(), cache);
+      else return false;
+      return true;
+    };
+
+    const server = createServer(async (req, res) => {
+      try {
+        const refused = refuseReason(req, options.host);
+        if (refused) {
+          sendError(res, permissionDenied(refused));
+          return;
+        }
+        const url = new URL(req.url ?? '/', 'http://emulator');
+        if (await restApi(req, res, url)) return;
+        if (certs(req, res, url.pathname)) return;
+        if (await dashboard(req, res, url)) return;
+        sendError(res, notFound(`Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH} and the dashboard at /`));
+      } catch (error) {
+        if (!res.headersSent) sendError(res, error);
+        else res.destroy();
+      }
+    });
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    dispatcher.start();
+    const sweep = setInterval(() => store.expireTombstones(Date.now()), TOMBSTONE_SWEEP_MS);
+    sweep.unref();
+
+    const { port } = server.address() as AddressInfo;
+    const hostPort = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${hostPort}`,
+      port,
+      host: options.host,
+      hostPort,
+      options,
+      events: dispatcher,
+      waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),
+      queueYaml,
+      stop: () =>
+        (stopping ??= (async () => {
+          clearInterval(sweep);
+          dispatcher.stop();
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          });
+          // Attempts cut short by the stop are due again at the next start.
+          store.recoverRunning();
+          store.close();
+        })()),
+    };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * State on node:sqlite. Every change of a task is one statement (or one transaction) written
+ * before the emulator acts on it, in WAL mode: a `kill -9` loses nothing that was acknowledged.
+ * synchronous=NORMAL is enough for that (it only risks the last commits on a power loss).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { alreadyExists } from './api-error.js';
+import type { QueueRecord, TaskRecord, TaskState } from './model.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS queues (name TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  queue TEXT NOT NULL,
+  state TEXT NOT NULL,
+  schedule_ms INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tasks_by_queue ON tasks (queue, state, schedule_ms, seq);
+CREATE TABLE IF NOT EXISTS tombstones (name TEXT PRIMARY KEY, expires_ms INTEGER NOT NULL);
+`;
+
+export interface TaskCounts {
+  /** Queued and due now. */
+  ready: number;
+  /** Queued with a schedule time in the future (first attempt or a retry's backoff). */
+  scheduled: number;
+  running: number;
+  dead: number;
+}
+
+export interface StoredTask extends TaskRecord {
+  /** Insertion order: ties between equal schedule times and list pagination. */
+  seq: number;
+}
+
+type TaskRow = { seq: number; data: string };
+
+const rowToTask = (row: TaskRow): StoredTask => ({ ...(JSON.parse(row.data) as TaskRecord), seq: row.seq });
+
+export class Store {
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new DatabaseSync(file);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
+  transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  // --- queues ---
+
+  getQueue(name: string): QueueRecord | undefined {
+    const row = this.sql('SELECT data FROM queues WHERE name = ?').get(name) as { data: string } | undefined;
+    return row && (JSON.parse(row.data) as QueueRecord);
+  }
+
+  putQueue(queue: QueueRecord): void {
+    this.sql('INSERT INTO queues (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data').run(
+      queue.name,
+      JSON.stringify(queue),
+    );
+  }
+
+  /** Queues under `parent` (projects/P/locations/L), by name; all queues without a parent. */
+  listQueues(parent?: string): QueueRecord[] {
+    const rows = (
+      parent === undefined
+        ? this.sql('SELECT data FROM queues ORDER BY name').all()
+        : this.sql('SELECT data FROM queues WHERE name > ? AND name < ? ORDER BY name').all(`${parent}/queues/`, `${parent}/queues0`)
+    ) as { data: string }[];
+    return rows.map((row) => JSON.parse(row.data) as QueueRecord);
+  }
+
+  /** Deletes the queue and every task in it (dead letters included). */
+  deleteQueue(name: string): void {
+    this.transaction(() => {
+      this.sql('DELETE FROM tasks WHERE queue = ?').run(name);
+      this.sql('DELETE FROM queues WHERE name = ?').run(name);
+    });
+  }
+
+  // --- tasks ---
+
+  /** Throws ALREADY_EXISTS if the name is taken by a task or by a recent one's tombstone. */
+  insertTask(task: TaskRecord, nowMs: number): void {
+    this.transaction(() => {
+      const tomb = this.sql('SELECT expires_ms FROM tombstones WHERE name = ?').get(task.name) as { expires_ms: number } | undefined;
+      if (tomb && tomb.expires_ms > nowMs) {
+        throw alreadyExists(`The task cannot be created because a task with this name existed too recently: ${task.name}. Task names stay taken for a while after the task ends; use another name.`);
+      }
+      const exists = this.sql('SELECT 1 AS one FROM tasks WHERE name = ?').get(task.name);
+      if (exists) throw alreadyExists(`Requested entity already exists: task ${task.name}`);
+      this.sql('INSERT INTO tasks (name, queue, state, schedule_ms, data) VALUES (?, ?, ?, ?, ?)').run(
+        task.name,
+        task.queue,
+        task.state,
+        task.scheduleTimeMs,
+        JSON.stringify(task),
+      );
+    });
+  }
+
+  getTask(name: string): StoredTask | undefined {
+    const row = this.sql('SELECT seq, data FROM tasks WHERE name = ?').get(name) as TaskRow | undefined;
+    return row && rowToTask(row);
+  }
+
+  /** Writes the task back; false if it is gone (deleted or purged while its attempt ran). */
+  updateTask(task: TaskRecord): boolean {
+    const { seq: _seq, ...record } = task as StoredTask;
+    const result = this.sql('UPDATE tasks SET state = ?, schedule_ms = ?, data = ? WHERE name = ?').run(
+      task.state,
+      task.scheduleTimeMs,
+      JSON.stringify(record),
+      task.name,
+    );
+    return Number(result.changes) > 0;
+  }
+
+  /** Removes the task and keeps its name taken for `tombstoneMs`. */
+  deleteTask(name: string, tombstoneUntilMs: number): boolean {
+    return this.transaction(() => {
+      const result = this.sql('DELETE FROM tasks WHERE name = ?').run(name);
+      this.tombstone(name, tombstoneUntilMs);
+      return Number(result.changes) > 0;
+    });
+  }
+
+  /** Keeps the name taken until `untilMs` (a later call moves the date). Call inside a transaction. */
+  private tombstone(name: string, untilMs: number): void {
+    this.sql('INSERT INTO tombstones (name, expires_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET expires_ms = excluded.expires_ms').run(name, untilMs);
+  }
+
+  listTasks(queue: string, states: TaskState[], options: { afterSeq?: number; limit?: number } = {}): StoredTask[] {
+    const placeholders = states.map(() => '?').join(', ');
+    const rows = this.sql(
+      `SELECT seq, data FROM tasks WHERE queue = ? AND state IN (${placeholders}) AND seq > ? ORDER BY seq LIMIT ?`,
+    ).all(queue, ...states, options.afterSeq ?? 0, options.limit ?? -1) as TaskRow[];
+    return rows.map(rowToTask);
+  }
+
+  /** Tasks in dispatch order (running first, then by schedule time), for the dashboard. */
+  listTasksByEta(queue: string | undefined, states: TaskState[], limit: number): StoredTask[] {
+    const placeholders = states.map(() => '?').join(', ');
+    const where = queue === undefined ? '' : 'queue = ? AND';
+    const params = queue === undefined ? [...states, limit] : [queue, ...states, limit];
+    const rows = this.sql(
+      `SELECT seq, data FROM tasks WHERE ${where} state IN (${placeholders}) ORDER BY state = 'running' DESC, schedule_ms, seq LIMIT ?`,
+    ).all(...params) as TaskRow[];
+    return rows.map(rowToTask);
+  }
+
+  /**
+   * Takes up to `limit` due tasks of a queue and marks them running, in one transaction, so
+   * that a task is never handed out twice, and a crash leaves it 'running' for `recoverRunning`.
+   */
+  claimDueTasks(queue: string, nowMs: number, limit: number): StoredTask[] {
+    if (limit <= 0) return [];
+    return this.transaction(() => {
+      const rows = this.sql(
+        "SELECT seq, data FROM tasks WHERE queue = ? AND state = 'queued' AND schedule_ms <= ? ORDER BY schedule_ms, seq LIMIT ?",
+      ).all(queue, nowMs, limit) as TaskRow[];
+      const mark = this.sql("UPDATE tasks SET state = 'running' WHERE seq = ?");
+      return rows.map((row) => {
+        mark.run(row.seq);
+        return { ...rowToTask(row), state: 'running' as const };
+      });
+    });
+  }
+
+  nextScheduleMs(queue: string): number | undefined {
+    const row = this.sql("SELECT MIN(schedule_ms) AS next FROM tasks WHERE queue = ? AND state = 'queued'").get(queue) as
+      | { next: number | null }
+      | undefined;
+    return row?.next ?? undefined;
+  }
+
+  /**
+   * At start: attempts that were in flight when the process died never reported back, so their
+   * tasks go back to queued and are dispatched again (at-least-once, as Cloud Tasks promises).
+   */
+  recoverRunning(): number {
+    const rows = this.sql("SELECT seq, data FROM tasks WHERE state = 'running'").all() as TaskRow[];
+    this.transaction(() => {
+      for (const row of rows) {
+        const task = { ...(JSON.parse(row.data) as TaskRecord), state: 'queued' as const };
+        this.sql('UPDATE tasks SET state = ?, data = ? WHERE seq = ?').run('queued', JSON.stringify(task), row.seq);
+      }
+    });
+    return rows.length;
+  }
+
+  /** Deletes (and tombstones) the queue's queued and running tasks created at or before `beforeMs`. */
+  purgeTasks(queue: string, beforeMs: number, tombstoneUntilMs: number): number {
+    return this.transaction(() => {
+      const rows = this.sql("SELECT name, data FROM tasks WHERE queue = ? AND state IN ('queued', 'running')").all(queue) as {
+        name: string;
+        data: string;
+      }[];
+      let purged = 0;
+      for (const row of rows) {
+        if ((JSON.parse(row.data) as TaskRecord).createTimeMs > beforeMs) continue;
+        this.sql('DELETE FROM tasks WHERE name = ?').run(row.name);
+        this.tombstone(row.name, tombstoneUntilMs);
+        purged += 1;
+      }
+      return purged;
+    });
+  }
+
+  countTasks(queue: string, nowMs: number): TaskCounts {
+    const rows = this.sql(
+      "SELECT state, schedule_ms <= ? AS due, COUNT(*) AS n FROM tasks WHERE queue = ? GROUP BY state, due",
+    ).all(nowMs, queue) as { state: TaskState; due: number; n: number }[];
+    const counts: TaskCounts = { ready: 0, scheduled: 0, running: 0, dead: 0 };
+    for (const { state, due, n } of rows) {
+      if (state === 'queued') counts[due ? 'ready' : 'scheduled'] += n;
+      else counts[state] += n;
+    }
+    return counts;
+  }
+
+  /** Forgets tombstones past their time, so the table does not grow forever. */
+  expireTombstones(nowMs: number): void {
+    this.sql('DELETE FROM tombstones WHERE expires_ms <= ?').run(nowMs);
+  }
+}

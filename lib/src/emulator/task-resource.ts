@@ -1,0 +1,148 @@
+/**
+ * The Task resource: CreateTask's validation (Cloud Tasks' limits, from options) and the JSON
+ * form of a task in BASIC or FULL view.
+ */
+import { randomInt } from 'node:crypto';
+import { invalidArgument } from './api-error.js';
+import { checkTaskName } from './names.js';
+import type { CloudTasksLimits } from './options.js';
+import { HTTP_METHODS, TASK_VIEWS, type AttemptRecord, type TaskRecord, type TaskView } from './model.js';
+import { enumValue, formatDuration, formatTimestamp, parseBytes, parseDuration, parseTimestamp } from './proto-json.js';
+
+/** Cloud Tasks generates numeric ids (19 or 20 digits); so does the emulator. */
+export function generateTaskId(): string {
+  return `${randomInt(1, 2 ** 47)}${String(randomInt(0, 1e6)).padStart(6, '0')}`;
+}
+
+function checkUrl(url: unknown): string {
+  if (typeof url !== 'string' || url === '') throw invalidArgument('task.httpRequest.url is required');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalidArgument(`task.httpRequest.url "${url}" is not an absolute URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw invalidArgument(`task.httpRequest.url must use http or https, got ${parsed.protocol}`);
+  }
+  return url;
+}
+
+function checkHeaders(headers: unknown, limits: CloudTasksLimits): Record<string, string> {
+  if (headers === undefined || headers === null) return {};
+  if (typeof headers !== 'object') throw invalidArgument('task.httpRequest.headers must be a map of strings');
+  const result: Record<string, string> = {};
+  let bytes = 0;
+  for (const [key, value] of Object.entries(headers)) {
+    if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+      throw invalidArgument(`task.httpRequest.headers["${key}"] is not a valid header`);
+    }
+    result[key] = value;
+    bytes += key.length + value.length;
+  }
+  if (bytes > limits.maxHeaderBytes) throw invalidArgument(`task.httpRequest.headers total ${bytes} bytes, over the ${limits.maxHeaderBytes}-byte limit`);
+  return result;
+}
+
+function resolveSchedule(input: Record<string, any>, nowMs: number, limits: CloudTasksLimits): number {
+  if (input.scheduleTime === undefined || input.scheduleTime === null) return nowMs;
+  const scheduleMs = parseTimestamp(input.scheduleTime, 'task.scheduleTime');
+  if (scheduleMs > nowMs + limits.maxScheduleAheadSeconds * 1000) {
+    throw invalidArgument(
+      `task.scheduleTime ${formatTimestamp(scheduleMs)} is more than ${limits.maxScheduleAheadSeconds / 86400} days ahead; Cloud Tasks refuses it. Schedule it nearer, or store it and enqueue it later`,
+    );
+  }
+  return Math.max(scheduleMs, 0);
+}
+
+function resolveDeadline(input: Record<string, any>, limits: CloudTasksLimits): number {
+  if (input.dispatchDeadline === undefined || input.dispatchDeadline === null) return limits.defaultDispatchDeadlineSeconds;
+  const seconds = parseDuration(input.dispatchDeadline, 'task.dispatchDeadline');
+  if (seconds < limits.minDispatchDeadlineSeconds || seconds > limits.maxDispatchDeadlineSeconds) {
+    throw invalidArgument(
+      `task.dispatchDeadline ${formatDuration(seconds)} is out of range: it must be between ${formatDuration(limits.minDispatchDeadlineSeconds)} and ${formatDuration(limits.maxDispatchDeadlineSeconds)}`,
+    );
+  }
+  return seconds;
+}
+
+/** CreateTask's `task` to a record, or INVALID_ARGUMENT naming the field and the rule. */
+export function taskFromInput(queueName: string, input: unknown, nowMs: number, limits: CloudTasksLimits): TaskRecord {
+  if (typeof input !== 'object' || input === null) throw invalidArgument('task is required');
+  const task = input as Record<string, any>;
+  if (task.appEngineHttpRequest) {
+    throw invalidArgument('The emulator dispatches HTTP targets only: use task.httpRequest instead of appEngineHttpRequest');
+  }
+  const http = task.httpRequest as Record<string, any> | undefined;
+  if (!http) throw invalidArgument('task.httpRequest is required (the emulator dispatches HTTP targets)');
+  if (http.oauthToken) throw invalidArgument('task.httpRequest.oauthToken is not supported by the emulator; use oidcToken');
+  const name = task.name ? checkTaskName(task.name, queueName) : `${queueName}/tasks/${generateTaskId()}`;
+  const url = checkUrl(http.url);
+  const headers = checkHeaders(http.headers, limits);
+  const body = http.body === undefined || http.body === null || http.body === '' ? undefined : parseBytes(http.body, 'task.httpRequest.body');
+  const httpMethod = http.httpMethod === undefined || http.httpMethod === 0 ? 'POST' : enumValue(HTTP_METHODS, http.httpMethod, 'task.httpRequest.httpMethod');
+  if (httpMethod === 'HTTP_METHOD_UNSPECIFIED') throw invalidArgument('task.httpRequest.httpMethod is unspecified');
+  const oidc = http.oidcToken as Record<string, unknown> | undefined;
+  if (oidc && (typeof oidc.serviceAccountEmail !== 'string' || !oidc.serviceAccountEmail.includes('@'))) {
+    throw invalidArgument('task.httpRequest.oidcToken.serviceAccountEmail must be a service account email');
+  }
+  const size = (body?.length ?? 0) + url.length + Object.entries(headers).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+  if (size > limits.maxTaskBytes) {
+    throw invalidArgument(`Task size ${size} bytes is over the ${limits.maxTaskBytes}-byte limit of a Cloud Task; store large data elsewhere and pass its key`);
+  }
+  return {
+    name,
+    queue: queueName,
+    state: 'queued',
+    url,
+    httpMethod,
+    headers,
+    ...(body ? { body: body.toString('base64') } : {}),
+    ...(oidc
+      ? { oidcToken: { serviceAccountEmail: oidc.serviceAccountEmail as string, ...(oidc.audience ? { audience: String(oidc.audience) } : {}) } }
+      : {}),
+    scheduleTimeMs: resolveSchedule(task, nowMs, limits),
+    createTimeMs: nowMs,
+    dispatchDeadlineSeconds: resolveDeadline(task, limits),
+    dispatchCount: 0,
+    responseCount: 0,
+    executionCount: 0,
+  };
+}
+
+export function parseView(value: unknown): TaskView {
+  if (value === undefined || value === null || value === '') return 'BASIC';
+  const view = enumValue(TASK_VIEWS, typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value, 'responseView');
+  return view === 'VIEW_UNSPECIFIED' ? 'BASIC' : view;
+}
+
+function attemptToJson(attempt: AttemptRecord): Record<string, unknown> {
+  return {
+    scheduleTime: formatTimestamp(attempt.scheduleTimeMs),
+    dispatchTime: formatTimestamp(attempt.dispatchTimeMs),
+    ...(attempt.responseTimeMs === undefined ? {} : { responseTime: formatTimestamp(attempt.responseTimeMs) }),
+    ...(attempt.responseStatus ? { responseStatus: attempt.responseStatus } : {}),
+  };
+}
+
+/** Google's JSON for a task; BASIC leaves out the body, as Cloud Tasks does. */
+export function taskToJson(task: TaskRecord, view: TaskView, enumsAsInt: boolean): Record<string, unknown> {
+  return {
+    name: task.name,
+    httpRequest: {
+      url: task.url,
+      httpMethod: enumsAsInt ? HTTP_METHODS.indexOf(task.httpMethod) : task.httpMethod,
+      headers: task.headers,
+      ...(view === 'FULL' && task.body ? { body: task.body } : {}),
+      ...(task.oidcToken ? { oidcToken: task.oidcToken } : {}),
+    },
+    scheduleTime: formatTimestamp(task.scheduleTimeMs),
+    createTime: formatTimestamp(task.createTimeMs),
+    dispatchDeadline: formatDuration(task.dispatchDeadlineSeconds),
+    dispatchCount: task.dispatchCount,
+    responseCount: task.responseCount,
+    ...(task.firstAttempt ? { firstAttempt: attemptToJson(task.firstAttempt) } : {}),
+    ...(task.lastAttempt ? { lastAttempt: attemptToJson(task.lastAttempt) } : {}),
+    view: enumsAsInt ? TASK_VIEWS.indexOf(view) : view,
+  };
+}

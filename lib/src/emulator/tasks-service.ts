@@ -1,0 +1,174 @@
+/**
+ * The Cloud Tasks operations, independent of HTTP: the REST API and the dashboard both call
+ * these, so a "run now" on the page and a RunTask from the client behave the same.
+ */
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from './api-error.js';
+import type { QueueRecord, TaskRecord } from './model.js';
+import { checkParent, checkQueueName, parentOf } from './names.js';
+import type { CloudTasksLimits } from './options.js';
+import { applyQueueInput, newQueue } from './queue-resource.js';
+import type { StoredTask, Store } from './store.js';
+import { taskFromInput } from './task-resource.js';
+
+/** What the service needs from the dispatcher. */
+export interface DispatchControl {
+  /** Something changed in this queue (a task, its state, its settings): look again. */
+  wake(queueName: string): void;
+  /**
+   * Dispatches the task now, whatever its schedule, the queue's state or rate (RunTask), and
+   * returns it as stored; undefined (nothing dispatched) if its queue is gone.
+   */
+  runNow(task: StoredTask): StoredTask | undefined;
+  isRunning(taskName: string): boolean;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  nextPageToken?: string;
+}
+
+const pageSizeOf = (value: string | null, max: number) => {
+  const size = value ? Number(value) : max;
+  if (!Number.isInteger(size) || size < 0) throw invalidArgument(`pageSize must be a non-negative integer, got ${value}`);
+  return size === 0 ? max : Math.min(size, max);
+};
+
+export class TasksService {
+  constructor(
+    private readonly store: Store,
+    private readonly limits: CloudTasksLimits,
+    private readonly dispatch: DispatchControl,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  // --- queues ---
+
+  getQueue(name: string): QueueRecord {
+    const queue = this.store.getQueue(checkQueueName(name, 'name'));
+    if (!queue) throw notFound(`Queue does not exist: ${name}. Create it with createQueue, or add it to queue.yaml and restart the emulator`);
+    return queue;
+  }
+
+  listQueues(parent: string, filter: string | null, pageSize: string | null, pageToken: string | null): ListPage<QueueRecord> {
+    checkParent(parent);
+    let queues = this.store.listQueues(parent);
+    if (filter) {
+      const match = /^\s*state\s*[:=]\s*(RUNNING|PAUSED)\s*$/.exec(filter);
+      if (!match) throw invalidArgument(`filter "${filter}" is not supported by the emulator; it understands "state: RUNNING" or "state: PAUSED"`);
+      queues = queues.filter((queue) => queue.state === match[1]);
+    }
+    const after = pageToken ? Buffer.from(pageToken, 'base64url').toString('utf8') : '';
+    const size = pageSizeOf(pageSize, 9800);
+    const rest = queues.filter((queue) => queue.name > after);
+    const items = rest.slice(0, size);
+    return { items, ...(rest.length > size ? { nextPageToken: Buffer.from(items[items.length - 1].name).toString('base64url') } : {}) };
+  }
+
+  createQueue(parent: string, input: Record<string, any>): QueueRecord {
+    checkParent(parent);
+    const name = checkQueueName(input.name);
+    if (parentOf(name) !== parent) throw invalidArgument(`queue.name ${name} is not under the parent ${parent}`);
+    if (this.store.getQueue(name)) throw alreadyExists(`Queue already exists: ${name}`);
+    const queue = applyQueueInput(newQueue(name), input, this.limits);
+    this.store.putQueue(queue);
+    return queue;
+  }
+
+  /** Cloud Tasks' UpdateQueue creates the queue when it does not exist; so does this. */
+  updateQueue(name: string, input: Record<string, any>, updateMask: string | null): QueueRecord {
+    checkQueueName(name);
+    if (input.name !== undefined && input.name !== name) throw invalidArgument(`queue.name ${input.name} does not match the URL's ${name}`);
+    const existing = this.store.getQueue(name) ?? newQueue(name);
+    const mask = updateMask ? updateMask.split(',').filter(Boolean) : undefined;
+    const queue = applyQueueInput(existing, input, this.limits, mask);
+    this.store.putQueue(queue);
+    this.dispatch.wake(name);
+    return queue;
+  }
+
+  deleteQueue(name: string): void {
+    this.getQueue(name);
+    this.store.deleteQueue(name);
+    this.dispatch.wake(name);
+  }
+
+  setQueueState(name: string, state: QueueRecord['state']): QueueRecord {
+    const queue = { ...this.getQueue(name), state };
+    this.store.putQueue(queue);
+    this.dispatch.wake(name);
+    return queue;
+  }
+
+  /** Deletes every task created before now; attempts in flight finish but are not recorded. */
+  purgeQueue(name: string): QueueRecord {
+    const nowMs = this.now();
+    const queue = { ...this.getQueue(name), purgeTimeMs: nowMs };
+    this.store.purgeTasks(name, nowMs, nowMs + this.limits.tombstoneSeconds * 1000);
+    this.store.putQueue(queue);
+    return queue;
+  }
+
+  // --- tasks ---
+
+  createTask(queueName: string, input: unknown): TaskRecord {
+    this.getQueue(queueName);
+    const nowMs = this.now();
+    const task = taskFromInput(queueName, input, nowMs, this.limits);
+    this.store.insertTask(task, nowMs);
+    this.dispatch.wake(queueName);
+    return task;
+  }
+
+  /** Dead-lettered tasks are gone for the API, as in Cloud Tasks; the dashboard still shows them. */
+  getTask(name: string): StoredTask {
+    const task = this.store.getTask(name);
+    if (!task || task.state === 'dead') throw notFound(`Task does not exist (it ran, was deleted, or never existed): ${name}`);
+    return task;
+  }
+
+  listTasks(queueName: string, pageSize: string | null, pageToken: string | null): ListPage<StoredTask> {
+    this.getQueue(queueName);
+    const size = pageSizeOf(pageSize, 1000);
+    const afterSeq = pageToken ? Number(Buffer.from(pageToken, 'base64url').toString('utf8')) : 0;
+    if (!Number.isInteger(afterSeq)) throw invalidArgument('pageToken is not one this emulator returned');
+    const items = this.store.listTasks(queueName, ['queued', 'running'], { afterSeq, limit: size + 1 });
+    const page = items.slice(0, size);
+    return { items: page, ...(items.length > size ? { nextPageToken: Buffer.from(String(page[page.length - 1].seq)).toString('base64url') } : {}) };
+  }
+
+  deleteTask(name: string): void {
+    const task = this.getTask(name);
+    this.store.deleteTask(task.name, this.now() + this.limits.tombstoneSeconds * 1000);
+  }
+
+  runTask(name: string): StoredTask {
+    const task = this.getTask(name);
+    if (this.dispatch.isRunning(name)) throw failedPrecondition(`Task ${name} is being dispatched right now; wait for the attempt to finish`);
+    return this.dispatch.runNow(task) ?? task;
+  }
+
+  // --- dead letters (emulator only) ---
+
+  getDeadTask(name: string): StoredTask {
+    const task = this.store.getTask(name);
+    if (!task || task.state !== 'dead') throw notFound(`No dead-lettered task named ${name}`);
+    return task;
+  }
+
+  /** Puts a dead-lettered task back in its queue as new: counts reset, due now. */
+  replayDeadTask(name: string): TaskRecord {
+    const dead = this.getDeadTask(name);
+    this.getQueue(dead.queue);
+    const nowMs = this.now();
+    const { deadReason: _r, deadTimeMs: _t, firstAttempt: _f, lastAttempt: _l, retryReason: _rr, lastError: _e, ...rest } = dead;
+    const task: TaskRecord = { ...rest, state: 'queued', scheduleTimeMs: nowMs, dispatchCount: 0, responseCount: 0, executionCount: 0 };
+    this.store.updateTask(task);
+    this.dispatch.wake(task.queue);
+    return task;
+  }
+
+  deleteDeadTask(name: string): void {
+    this.getDeadTask(name);
+    this.store.deleteTask(name, this.now() + this.limits.tombstoneSeconds * 1000);
+  }
+}

@@ -1,0 +1,87 @@
+import { createCloudTasksTransport } from './cloud-tasks-transport.js';
+import { enqueueConfigFromEnv, type EnqueueConfig } from '../runtime/config.js';
+import { enqueueAttemptsFromEnv, withEnqueueRetries } from './enqueue-retry.js';
+import { encodeEnvelope } from '../contract/envelope.js';
+import { PayloadTooLargeError, UnknownQueueError } from '../contract/errors.js';
+import { emitTaskEvent } from '../runtime/events.js';
+import { MAX_TASK_BYTES } from '../contract/limits.js';
+import { queueCatalog } from '../runtime/queue-catalog.js';
+import type { DeferrableFunction } from '../runtime/registry.js';
+import { resolveTaskOptions, type DeferOptions } from './task-options.js';
+import { traceparentForTask, type TraceOptions } from '../runtime/trace.js';
+import type { TaskTransport } from '../contract/transport.js';
+
+let override: { transport: TaskTransport; config: EnqueueConfig } | undefined;
+let cloudTransport: TaskTransport | undefined;
+
+/**
+ * Sends tasks somewhere else than Cloud Tasks (the test kit's stub); `undefined` restores the
+ * default. With an override, `config` replaces the environment's settings.
+ */
+export function setTaskTransport(transport: TaskTransport | undefined, config?: EnqueueConfig): void {
+  override = transport ? { transport, config: config ?? enqueueConfigFromEnv() } : undefined;
+}
+
+function runtime(): { transport: TaskTransport; config: EnqueueConfig } {
+  if (override) return override;
+  const config = enqueueConfigFromEnv();
+  // UNAVAILABLE / DEADLINE_EXCEEDED are retried under a name chosen before the first try (enqueue-retry.ts).
+  cloudTransport ??= withEnqueueRetries(createCloudTasksTransport({ emulatorHost: config.emulatorHost }), { attempts: enqueueAttemptsFromEnv() });
+  return { transport: cloudTransport, config };
+}
+
+function sizeOf(body: Uint8Array, url: string, headers: Record<string, string>): number {
+  let size = body.byteLength + Buffer.byteLength(url);
+  for (const [key, value] of Object.entries(headers)) size += Buffer.byteLength(key) + Buffer.byteLength(value);
+  return size;
+}
+
+/**
+ * Runs `fn(...args)` later, in a Cloud Task that calls this app back (App Engine's
+ * `deferred.defer`). The arguments travel as superjson (Dates, Maps, Sets, BigInt survive);
+ * their types come from `fn`, so a wrong argument is a compile error here.
+ *
+ * Checks everything it can before the network call: options, the queue (it must be in
+ * queue.yaml), the configuration and the payload size. Returns the task's full resource name.
+ */
+export async function defer<Args extends unknown[]>(
+  fn: DeferrableFunction<Args>,
+  args: NoInfer<Args>,
+  options: DeferOptions & TraceOptions = {},
+): Promise<string> {
+  if (typeof fn !== 'function' || typeof fn.deferredId !== 'string') {
+    throw new TypeError('defer() takes a function made with deferrable(id, fn) and listed in the manifest');
+  }
+  const now = Date.now();
+  const task = resolveTaskOptions(options, fn.deferredId, now);
+  const queues = queueCatalog();
+  if (!queues.get(task.queue)) throw new UnknownQueueError(task.queue, [...queues.names], queues.file);
+  const { transport, config } = runtime();
+
+  const body = encodeEnvelope(fn.deferredId, args, { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime() });
+  const url = config.serviceUrl + task.path;
+  // The caller's trace rides on the task (unless its own headers set one), so the handler's logs
+  // show under the request that deferred it.
+  const hasOwnTrace = Object.keys(task.headers).some((key) => key.toLowerCase() === 'traceparent');
+  const traceparent = hasOwnTrace ? undefined : await traceparentForTask(options);
+  // The body is JSON: Cloud Tasks sets no Content-Type of its own.
+  const headers = { ...task.headers, ...(traceparent ? { traceparent } : {}), 'Content-Type': 'application/json' };
+  const size = sizeOf(body, url, headers);
+  if (size > MAX_TASK_BYTES) throw new PayloadTooLargeError(fn.deferredId, size, MAX_TASK_BYTES);
+
+  const created = await transport.createTask({
+    project: config.project,
+    location: config.location,
+    queue: task.queue,
+    taskId: task.taskId,
+    url,
+    headers,
+    body,
+    scheduleTime: task.scheduleTime,
+    dispatchDeadlineSeconds: task.dispatchDeadlineSeconds,
+    // The audience is explicit: Cloud Tasks' default (the full URL) breaks on query strings.
+    oidcToken: { serviceAccountEmail: config.serviceAccountEmail, audience: config.audience },
+  });
+  emitTaskEvent('task:enqueued', { functionId: fn.deferredId, queue: task.queue, taskName: created.name, scheduleTime: task.scheduleTime });
+  return created.name;
+}

@@ -1,0 +1,101 @@
+/**
+ * Retries of `createTask` when Cloud Tasks' API is briefly unavailable (UNAVAILABLE) or slow
+ * (DEADLINE_EXCEEDED). The client library never retries CreateTask: it is not idempotent, since a
+ * try that timed out may still have created the task. Naming the task before the first try makes
+ * it idempotent: a retry of a task that was in fact created gets ALREADY_EXISTS, which here means
+ * "done", so no duplicate is ever made.
+ *
+ * The price (Google's note on task names): Cloud Tasks looks every named task up for
+ * de-duplication, which adds latency to CreateTask, and sequential names (timestamps, counters)
+ * add errors too. The names made here are random hex, which Google recommends; set
+ * DEFERRED_ENQUEUE_ATTEMPTS=1 to send unnamed tasks and never retry instead.
+ */
+import { randomBytes } from 'node:crypto';
+import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
+import { log } from '../runtime/logger.js';
+import { queuePath, type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+
+/** gRPC codes worth another try: the call failed before, or without telling whether, it took effect. */
+const RETRYABLE = new Map([
+  [14, 'UNAVAILABLE'],
+  [4, 'DEADLINE_EXCEEDED'],
+]);
+
+export interface EnqueueRetryOptions {
+  /** Tries in all, the first included; 1 = no retries and unnamed tasks. @default 4 (DEFERRED_ENQUEUE_ATTEMPTS) */
+  attempts: number;
+  /** Wait before the second try; doubled for each later one, with full jitter. @default 100 */
+  initialDelayMs: number;
+  /** Cap of one wait. @default 2000 */
+  maxDelayMs: number;
+  /** How to wait (tests pass a fake). @default setTimeout */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_ENQUEUE_RETRY = {
+  attempts: 4,
+  initialDelayMs: 100,
+  maxDelayMs: 2000,
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+} satisfies EnqueueRetryOptions;
+
+/** DEFERRED_ENQUEUE_ATTEMPTS's rule (shared with the start-up check): a whole number from 1 to 10. */
+export function parseEnqueueAttempts(raw: string): number | undefined {
+  return /^([1-9]|10)$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** DEFERRED_ENQUEUE_ATTEMPTS, 1 to 10; anything else is the default (and logged). */
+export function enqueueAttemptsFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.DEFERRED_ENQUEUE_ATTEMPTS?.trim();
+  if (!raw) return DEFAULT_ENQUEUE_RETRY.attempts;
+  const attempts = parseEnqueueAttempts(raw);
+  if (attempts !== undefined) return attempts;
+  log('WARNING', `DEFERRED_ENQUEUE_ATTEMPTS="${raw}" must be a whole number from 1 to 10; using ${DEFAULT_ENQUEUE_RETRY.attempts}`);
+  return DEFAULT_ENQUEUE_RETRY.attempts;
+}
+
+/** A random task id: 32 hex digits, no sequential prefix (what Google advises for named tasks). */
+export function randomTaskId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+const retryableCode = (error: unknown) => (error instanceof CloudTasksError && error.code !== undefined && RETRYABLE.has(error.code) ? error.code : undefined);
+
+function exhausted(request: CreateTaskRequest, tries: number, startedAt: number, last: CloudTasksError): CloudTasksError {
+  const name = `${queuePath(request)}/tasks/${request.taskId}`;
+  return new CloudTasksError(
+    last.code,
+    `Cloud Tasks answered ${RETRYABLE.get(last.code!)} to all ${tries} tries over ${Date.now() - startedAt} ms to create ${name}. ` +
+      `The task was probably not created; a try that timed out may have created it. Every try used that name, so deferring again with ` +
+      `{ name: '${request.taskId}' } cannot make a duplicate (or check: gcloud tasks describe ${request.taskId} --queue ${request.queue} --location ${request.location}). ` +
+      `If this persists, check https://status.cloud.google.com and the app's network egress. Last error: ${last.message}`,
+    { cause: last },
+  );
+}
+
+/** Wraps a transport so that UNAVAILABLE and DEADLINE_EXCEEDED are retried without duplicates. */
+export function withEnqueueRetries(transport: TaskTransport, options: Partial<EnqueueRetryOptions> = {}): TaskTransport {
+  const { attempts, initialDelayMs, maxDelayMs, sleep } = { ...DEFAULT_ENQUEUE_RETRY, ...options };
+  if (attempts <= 1) return transport;
+  return {
+    async createTask(input: CreateTaskRequest): Promise<CreatedTask> {
+      // The name is chosen once, before the first try: it is what makes a retry safe.
+      const request = { ...input, taskId: input.taskId ?? randomTaskId() };
+      const startedAt = Date.now();
+      for (let tryNumber = 1; ; tryNumber++) {
+        try {
+          return await transport.createTask(request);
+        } catch (error) {
+          // A retry that finds the task: an earlier try created it after all.
+          if (error instanceof TaskAlreadyExistsError && tryNumber > 1) return { name: `${queuePath(request)}/tasks/${request.taskId}` };
+          const code = retryableCode(error);
+          if (code === undefined) throw error;
+          if (tryNumber >= attempts) throw exhausted(request, tryNumber, startedAt, error as CloudTasksError);
+          const delay = Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** (tryNumber - 1));
+          log('WARNING', `Cloud Tasks answered ${RETRYABLE.get(code)} creating ${request.taskId} in ${request.queue}; try ${tryNumber + 1} of ${attempts} in ${Math.round(delay)} ms`);
+          await sleep(delay);
+        }
+      }
+    },
+  };
+}

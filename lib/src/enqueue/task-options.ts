@@ -1,0 +1,104 @@
+import { InvalidTaskOptionsError } from '../contract/errors.js';
+import { MAX_SCHEDULE_AHEAD_MS } from '../contract/limits.js';
+
+/** App Engine's `defer` options that Cloud Tasks can honour. */
+export interface DeferOptions {
+  /** Queue from queue.yaml (App Engine's `_queue`). @default 'default' */
+  queue?: string;
+  /** Seconds from now before the first attempt (App Engine's `_countdown`). Not with `eta`. @default 0 */
+  countdown?: number;
+  /** Earliest time of the first attempt (App Engine's `_eta`). Not with `countdown`. At most 30 days ahead. */
+  eta?: Date;
+  /**
+   * Task id (App Engine's `_name`), for deduplication: a second task of the same name raises
+   * TaskAlreadyExistsError, even for a while after the first ended. Letters, digits, `-`, `_`.
+   * @default a name Cloud Tasks picks
+   */
+  name?: string;
+  /**
+   * Path the task calls (App Engine's `_url`), in this app.
+   * @default `/_ah/queue/deferred/<function id>`; `/_ah/queue/deferred_<suffix>` works too
+   */
+  url?: string;
+  /** Extra HTTP headers for the task request (App Engine's `_headers`). */
+  headers?: Record<string, string>;
+  /** Seconds Cloud Tasks waits for the handler's answer, 15 to 1800. @default 600 (Cloud Tasks' default) */
+  dispatchDeadline?: number;
+}
+
+/** Options checked and resolved, ready for a transport. */
+export interface ResolvedTaskOptions {
+  queue: string;
+  scheduleTime?: Date;
+  taskId?: string;
+  path: string;
+  headers: Record<string, string>;
+  dispatchDeadlineSeconds?: number;
+}
+
+/** Cloud Tasks' rule for a task id (the last part of its name). */
+export const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
+const QUEUE_ID = /^[A-Za-z0-9-]{1,100}$/;
+/** Headers Cloud Tasks sets itself or refuses; the adapter sets Content-Type and Authorization. */
+const RESERVED_HEADER = /^(host|content-length|content-type|authorization|user-agent|x-google-.*|x-appengine-.*|x-cloudtasks-.*)$/i;
+
+function invalid(option: string, message: string): never {
+  throw new InvalidTaskOptionsError(option, `defer(): ${message}`);
+}
+
+function resolveSchedule(options: DeferOptions, now: number): Date | undefined {
+  const { countdown, eta } = options;
+  if (countdown !== undefined && eta !== undefined) invalid('countdown', 'give countdown or eta, not both');
+  let at: number | undefined;
+  if (countdown !== undefined) {
+    if (typeof countdown !== 'number' || !Number.isFinite(countdown) || countdown < 0) invalid('countdown', `countdown must be a number of seconds >= 0, got ${String(countdown)}`);
+    at = now + countdown * 1000;
+  } else if (eta !== undefined) {
+    if (!(eta instanceof Date) || Number.isNaN(eta.getTime())) invalid('eta', 'eta must be a valid Date');
+    at = eta.getTime();
+  }
+  if (at !== undefined && at - now > MAX_SCHEDULE_AHEAD_MS) {
+    invalid(countdown !== undefined ? 'countdown' : 'eta', `a task can be scheduled at most 30 days ahead (Cloud Tasks' limit); got ${new Date(at).toISOString()}`);
+  }
+  return at === undefined ? undefined : new Date(at);
+}
+
+function resolvePath(url: string | undefined, functionId: string): string {
+  if (url === undefined) return `/_ah/queue/deferred/${functionId}`;
+  if (typeof url !== 'string' || !url.startsWith('/') || url.startsWith('//')) {
+    invalid('url', `url must be a path in this app starting with "/", got ${JSON.stringify(url)} (tasks always call the app's own DEFERRED_SERVICE_URL)`);
+  }
+  // Next.js answers a trailing slash with 308, and Cloud Tasks counts any non-2xx as a failure.
+  if (url.length > 1 && url.split('?')[0].endsWith('/')) invalid('url', `url must not end with "/" (Next.js would answer 308, a failure to Cloud Tasks): ${url}`);
+  return url;
+}
+
+function resolveHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (RESERVED_HEADER.test(key)) invalid('headers', `header "${key}" is set by Cloud Tasks or the adapter and cannot be overridden`);
+    if (typeof value !== 'string') invalid('headers', `header "${key}" must be a string`);
+    resolved[key] = value;
+  }
+  return resolved;
+}
+
+export function resolveTaskOptions(options: DeferOptions, functionId: string, now = Date.now()): ResolvedTaskOptions {
+  const queue = options.queue ?? 'default';
+  if (!QUEUE_ID.test(queue)) invalid('queue', `queue "${queue}" is not a valid queue id (letters, digits and "-", at most 100)`);
+  if (options.name !== undefined && !TASK_ID.test(options.name)) {
+    invalid('name', `task name "${options.name}" is not valid: use 1-500 letters, digits, "-" or "_"`);
+  }
+  const deadline = options.dispatchDeadline;
+  if (deadline !== undefined && !(typeof deadline === 'number' && deadline >= 15 && deadline <= 1800)) {
+    invalid('dispatchDeadline', `dispatchDeadline must be 15 to 1800 seconds (Cloud Tasks' range), got ${String(deadline)}`);
+  }
+  return {
+    queue,
+    scheduleTime: resolveSchedule(options, now),
+    taskId: options.name,
+    path: resolvePath(options.url, functionId),
+    headers: resolveHeaders(options.headers),
+    dispatchDeadlineSeconds: deadline,
+  };
+}

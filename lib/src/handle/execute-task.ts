@@ -1,0 +1,178 @@
+import { shouldRetry } from '../queues/index.js';
+import { bodyForDeadLetter, logDeadLetter, type DeadLetterSink } from './dead-letter.js';
+import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
+import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';
+import { describeError, log, type Severity } from '../runtime/logger.js';
+import { queueCatalog } from '../runtime/queue-catalog.js';
+import type { Manifest } from '../runtime/registry.js';
+import type { TaskHeaders } from '../contract/task-headers.js';
+import { runWithTaskContext, type TaskContext } from '../runtime/task-context.js';
+import { DEAD_ON_ARRIVAL, STATUS_BY_OUTCOME, type TaskOutcome } from '../contract/outcomes.js';
+
+/** One delivery of a task, however it arrived (HTTP from Cloud Tasks, or the jest stub). */
+export interface TaskDelivery {
+  body: Uint8Array;
+  headers: TaskHeaders;
+  /** Path the task was delivered to, for logs and dead letters. */
+  url: string;
+  /** Cloud Logging fields for the trace of the request that deferred the task. */
+  trace?: Record<string, string>;
+}
+
+/** What is known of an attempt when deciding whether it was the task's last. */
+export interface AttemptInfo {
+  queueName?: string;
+  /** 1 on the first attempt. */
+  attempt: number;
+  /** ms since epoch: when the first attempt was due. */
+  firstAttemptAt: number;
+  now: number;
+}
+
+export interface ExecuteTaskOptions {
+  manifest: Manifest;
+  /** Where dead-lettered tasks go. @default logDeadLetter (one structured ERROR log entry) */
+  deadLetter?: DeadLetterSink;
+  /** Whether a failed attempt was the last one. @default the queue's retry config in queue.yaml */
+  isLastAttempt?: (attempt: AttemptInfo) => boolean;
+}
+
+export interface TaskResult {
+  outcome: TaskOutcome;
+  status: number;
+  deadLettered: boolean;
+  functionId?: string;
+  error?: unknown;
+  durationMs: number;
+}
+
+/** Cloud Tasks retries a failed attempt unless the queue's limits are reached; queues not in queue.yaml are never judged final. */
+export function isLastAttemptPerQueueYaml({ queueName, attempt, firstAttemptAt, now }: AttemptInfo): boolean {
+  if (!queueName) return false;
+  let queue;
+  try {
+    queue = queueCatalog().get(queueName);
+  } catch (error) {
+    log('WARNING', `cannot tell whether attempt ${attempt} was the last: ${describeError(error)}`);
+    return false;
+  }
+  return queue ? !shouldRetry(queue.retryConfig, { attempts: attempt, firstAttemptAt, now }) : false;
+}
+
+// By name as well as class: a function may throw the class from another copy of this module.
+const isNamed = (error: unknown, name: string) => error instanceof Error && error.name === name;
+
+function outcomeOf(error: unknown): TaskOutcome {
+  if (isNamed(error, 'PermanentTaskFailure')) return 'permanent-failure';
+  if (isNamed(error, 'SingularTaskFailure')) return 'retry-requested';
+  return 'failed';
+}
+
+async function runFunction(envelope: TaskEnvelope, context: TaskContext, manifest: Manifest): Promise<{ outcome: TaskOutcome; error?: unknown }> {
+  const fn = manifest.get(envelope.fn);
+  if (!fn) return { outcome: 'unknown-function', error: new Error(`no deferrable function "${envelope.fn}" in this deploy's manifest`) };
+  emitTaskEvent('task:start', { context });
+  try {
+    await runWithTaskContext(context, () => fn(...envelope.args));
+    return { outcome: 'success' };
+  } catch (error) {
+    return { outcome: outcomeOf(error), error };
+  }
+}
+
+const SEVERITY: Record<TaskOutcome, Severity> = {
+  success: 'INFO',
+  failed: 'ERROR',
+  'permanent-failure': 'ERROR',
+  'retry-requested': 'DEBUG',
+  'unknown-function': 'WARNING',
+  undecodable: 'ERROR',
+};
+
+/** Hands a task that will not run again to the sink; false when the sink failed. */
+async function deadLetter(
+  delivery: TaskDelivery,
+  envelope: TaskEnvelope | undefined,
+  context: TaskContext | undefined,
+  outcome: TaskOutcome,
+  error: unknown,
+  sink: DeadLetterSink = logDeadLetter,
+): Promise<boolean> {
+  const reason: DeadLetterReason = DEAD_ON_ARRIVAL.has(outcome) ? (outcome as DeadLetterReason) : 'final-attempt';
+  try {
+    await sink({
+      reason,
+      error: describeError(error),
+      functionId: envelope?.fn,
+      queue: delivery.headers.queueName,
+      taskName: delivery.headers.taskName,
+      attempt: delivery.headers.retryCount + 1,
+      url: delivery.url,
+      ...bodyForDeadLetter(delivery.body),
+    });
+  } catch (sinkError) {
+    log('ERROR', `dead-letter sink failed, asking Cloud Tasks to retry: ${describeError(sinkError)}`, delivery.trace);
+    return false;
+  }
+  emitTaskEvent('task:dead', { context, reason, error });
+  return true;
+}
+
+/**
+ * Decodes a task, runs its function and decides the status Cloud Tasks gets, dead-lettering
+ * what will not run again. The status contract lives here, shared by every way a task arrives.
+ */
+export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOptions): Promise<TaskResult> {
+  const started = performance.now();
+  const { headers } = delivery;
+  let envelope: TaskEnvelope | undefined;
+  let context: TaskContext | undefined;
+  let run: { outcome: TaskOutcome; error?: unknown };
+  try {
+    envelope = decodeEnvelope(delivery.body);
+  } catch (error) {
+    run = { outcome: 'undecodable', error };
+  }
+  if (envelope) {
+    context = {
+      ...headers,
+      functionId: envelope.fn,
+      attempt: headers.retryCount + 1,
+      enqueuedAt: new Date(envelope.enqueuedAt),
+      traceId: delivery.trace?.['logging.googleapis.com/trace']?.split('/').pop(),
+    };
+    run = await runFunction(envelope, context, options.manifest);
+  }
+  const { outcome, error } = run!;
+  const now = Date.now();
+  const durationMs = performance.now() - started;
+  const lastAttempt =
+    outcome !== 'success' &&
+    (DEAD_ON_ARRIVAL.has(outcome) ||
+      (options.isLastAttempt ?? isLastAttemptPerQueueYaml)({
+        queueName: headers.queueName,
+        attempt: headers.retryCount + 1,
+        firstAttemptAt: envelope?.scheduledAt ?? envelope?.enqueuedAt ?? now,
+        now,
+      }));
+  const deadLettered = lastAttempt && (await deadLetter(delivery, envelope, context, outcome, error, options.deadLetter));
+  // When the sink could not keep a dead task, a 500 makes Cloud Tasks keep it instead.
+  const status = lastAttempt && !deadLettered ? 500 : STATUS_BY_OUTCOME[outcome];
+  if (context && outcome === 'success') emitTaskEvent('task:success', { context, durationMs });
+  else if (context && outcome !== 'unknown-function') emitTaskEvent('task:error', { context, error, durationMs, willRetry: !lastAttempt });
+  log(SEVERITY[outcome], `task ${outcome}: ${envelope?.fn ?? '(undecodable)'}${error ? `: ${describeError(error)}` : ''}`, {
+    ...delivery.trace,
+    task: {
+      queue: headers.queueName,
+      name: headers.taskName,
+      functionId: envelope?.fn,
+      attempt: headers.retryCount + 1,
+      outcome,
+      status,
+      deadLettered,
+      durationMs: Math.round(durationMs * 10) / 10,
+    },
+    ...(error instanceof Error && outcome === 'failed' ? { stack_trace: error.stack } : {}),
+  });
+  return { outcome, status, deadLettered, functionId: envelope?.fn, error, durationMs };
+}

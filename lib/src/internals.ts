@@ -1,0 +1,23 @@
+/**
+ * `next-cloud-tasks/internals`: building blocks the demo's own tests and benches reach for.
+ * Not part of the public API: names here may change in any release.
+ */
+export { executeTask, isLastAttemptPerQueueYaml } from './handle/execute-task.js';
+export type { AttemptInfo, ExecuteTaskOptions, TaskDelivery, TaskResult } from './handle/execute-task.js';
+export { STATUS_BY_OUTCOME } from './contract/outcomes.js';
+export type { TaskOutcome } from './contract/outcomes.js';
+export { readTaskHeaders, writeTaskHeaders } from './contract/task-headers.js';
+export { encodeEnvelope, decodeEnvelope } from './contract/envelope.js';
+export type { TaskEnvelope } from './contract/envelope.js';
+export { readEnqueueConfig, readHandlerConfig, resetConfigCache } from './runtime/config.js';
+export type { EnqueueConfig, HandlerConfig } from './runtime/config.js';
+export { createCloudTasksTransport } from './enqueue/cloud-tasks-transport.js';
+export type { CloudTasksTransportOptions } from './enqueue/cloud-tasks-transport.js';
+export { queueCatalog, loadQueueCatalog, setQueueCatalog, catalogFrom } from './runtime/queue-catalog.js';
+export type { QueueCatalog } from './runtime/queue-catalog.js';
+export { withEnqueueRetries, DEFAULT_ENQUEUE_RETRY } from './enqueue/enqueue-retry.js';
+export type { EnqueueRetryOptions } from './enqueue/enqueue-retry.js';
+export { traceparentFromHeaders, validTraceparent } from './runtime/trace.js';
+export { MAX_SCHEDULE_AHEAD_MS } from './contract/limits.js';
+export { logDeadLetter } from './handle/dead-letter.js';
+export { createCloudTasksClient, lateFetch, splitHostPort } from './contract/cloud-tasks-client.js';

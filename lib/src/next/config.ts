@@ -1,0 +1,109 @@
+/**
+ * `next-cloud-tasks/config`: `withCloudTasks(nextConfig)` adds what the adapter needs to a Next.js
+ * config, so the app's next.config gains one call and nothing else:
+ *
+ * - the rewrites of App Engine's vanity task URLs (`/_ah/queue/deferred_<suffix>`) to the task route;
+ * - `@google-cloud/tasks` in `serverExternalPackages` (it loads its protos at run time, which
+ *   Turbopack cannot bundle);
+ * - the files a standalone build must trace: the client's JSON protos and the app's queue.yaml,
+ *   both read at run time, so `output: 'standalone'` works with no other edit.
+ *
+ * It runs inside `next build` / `next dev` (Node.js), never in the app's bundles.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { NextConfig } from 'next';
+import { BUILT_QUEUE_YAML_VARIABLE, TASK_CLIENT_PACKAGE } from '../runtime/build-facts.js';
+
+export interface CloudTasksConfigOptions {
+  /**
+   * queue.yaml, relative to the app's folder; traced into a standalone build.
+   * @default process.env.DEFERRED_QUEUE_YAML, else 'queue.yaml'
+   */
+  queueYaml?: string;
+  /**
+   * The app's folder (where next.config is).
+   * @default process.cwd(), which is where `next build` and `next dev` run
+   */
+  dir?: string;
+}
+
+type Rewrite = { source: string; destination: string };
+type Rewrites = NonNullable<NextConfig['rewrites']>;
+type RewritesResult = Awaited<ReturnType<Rewrites>>;
+type ConfigFunction = (phase: string, context: { defaultConfig: NextConfig }) => NextConfig | Promise<NextConfig>;
+
+/** App Engine's vanity task URLs: /_ah/queue/deferred_<suffix>[/more] reach the same handler. */
+export const DEFERRED_REWRITES: readonly Rewrite[] = [
+  { source: '/_ah/queue/deferred_:suffix', destination: '/_ah/queue/deferred/:suffix' },
+  { source: '/_ah/queue/deferred_:suffix/:rest*', destination: '/_ah/queue/deferred/:suffix/:rest*' },
+];
+
+/** Ours first, then the app's, whatever form the app's rewrites take (an array, or the three phases). */
+export function mergeRewrites(theirs: RewritesResult | undefined): RewritesResult {
+  if (!theirs) return [...DEFERRED_REWRITES];
+  if (Array.isArray(theirs)) return [...DEFERRED_REWRITES, ...theirs];
+  return { ...theirs, afterFiles: [...DEFERRED_REWRITES, ...(theirs.afterFiles ?? [])] };
+}
+
+/** The installed @google-cloud/tasks' folder, as this package resolves it (hoisted or nested). */
+function taskClientDir(): string | undefined {
+  try {
+    let dir = dirname(createRequire(import.meta.url).resolve(TASK_CLIENT_PACKAGE));
+    while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== TASK_CLIENT_PACKAGE) {
+      const parent = dirname(dir);
+      if (parent === dir) return undefined;
+      dir = parent;
+    }
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A path for outputFileTracingIncludes: relative to the app's folder, with forward slashes. */
+const traceGlob = (appDir: string, path: string) => {
+  const rel = relative(appDir, path).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+};
+
+function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): NextConfig {
+  const appDir = resolve(options.dir ?? process.cwd());
+  const queueYaml = options.queueYaml ?? process.env.DEFERRED_QUEUE_YAML?.trim() ?? 'queue.yaml';
+  const queueYamlFile = resolve(appDir, queueYaml);
+  const clientDir = taskClientDir();
+  const traced = [
+    ...(clientDir ? [traceGlob(appDir, join(clientDir, 'build')) + '/**/*.json', traceGlob(appDir, join(clientDir, 'package.json'))] : []),
+    ...(existsSync(queueYamlFile) ? [traceGlob(appDir, queueYamlFile)] : []),
+  ];
+  const includes = config.outputFileTracingIncludes ?? {};
+  const userRewrites = config.rewrites;
+  return {
+    ...config,
+    serverExternalPackages: [...new Set([...(config.serverExternalPackages ?? []), TASK_CLIENT_PACKAGE])],
+    outputFileTracingIncludes: { ...includes, '/**': [...new Set([...(includes['/**'] ?? []), ...traced])] },
+    // Built into the server: the start-up check then fails, naming the fix, when a production
+    // server cannot find the queue.yaml it was built with (a standalone copy that lost it).
+    env: { ...config.env, [BUILT_QUEUE_YAML_VARIABLE]: existsSync(queueYamlFile) ? traceGlob(appDir, queueYamlFile) : '' },
+    async rewrites() {
+      return mergeRewrites(await userRewrites?.call(config));
+    },
+  };
+}
+
+/**
+ * Wraps the app's Next.js config with what the adapter needs. Works with next.config.js, .mjs and
+ * .ts, and with a config object or a config function.
+ *
+ * @example
+ * // next.config.ts
+ * import { withCloudTasks } from 'next-cloud-tasks/config';
+ * export default withCloudTasks({ reactStrictMode: true });
+ */
+export function withCloudTasks(config?: NextConfig, options?: CloudTasksConfigOptions): NextConfig;
+export function withCloudTasks(config: ConfigFunction, options?: CloudTasksConfigOptions): ConfigFunction;
+export function withCloudTasks(config: NextConfig | ConfigFunction = {}, options: CloudTasksConfigOptions = {}): NextConfig | ConfigFunction {
+  if (typeof config === 'function') return async (phase, context) => applyCloudTasks(await config(phase, context), options);
+  return applyCloudTasks(config, options);
+}

@@ -1,0 +1,110 @@
+import type { AuthClient } from 'google-auth-library';
+import { createCloudTasksClient, type CloudTasksClientOptions } from '../contract/cloud-tasks-client.js';
+import { isRateLimited, toQueuesApiError } from './admin-errors.js';
+import type { QueueAdmin } from './apply.js';
+import { QueuesApiError } from './errors.js';
+import type { LiveQueue } from './plan.js';
+import { queuePath } from '../contract/transport.js';
+import { fromQueueResource, type QueueResource, toQueueResource } from './live-queue.js';
+
+export interface CloudTasksAdminOptions {
+  project: string;
+  location: string;
+  /**
+   * `host:port` of the local emulator: plain HTTP, no credentials. The CLI passes
+   * CLOUD_TASKS_EMULATOR_HOST. @default unset: Google, with Application Default Credentials
+   */
+  emulatorHost?: string;
+  /** Auth client to use instead of ADC (tests pass a PassThroughClient). @default undefined (ADC) */
+  authClient?: AuthClient;
+  /**
+   * Waits before each retry of a call Cloud Tasks answered 429 (the client itself does not retry
+   * those). Their count is the number of retries. @default [1000, 3000, 9000]
+   */
+  rateLimitRetryDelaysMs?: number[];
+}
+
+export const DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS = [1000, 3000, 9000];
+
+type TasksClient = import('@google-cloud/tasks').CloudTasksClient;
+
+/** REST mode (works through proxies and with msw); Application Default Credentials unless the emulator or a test says otherwise. */
+async function createClient(options: CloudTasksAdminOptions, emulatorHost: string | undefined): Promise<TasksClient> {
+  // ~400 ms and gRPC's load: only the CLI (and tests) pay it, never the task handler.
+  if (emulatorHost) return createCloudTasksClient(emulatorHost, options.authClient ? { authClient: options.authClient } : {});
+  return createCloudTasksClient(undefined, { fallback: true, authClient: options.authClient ?? (await loadDefaultCredentials()) } as CloudTasksClientOptions);
+}
+
+/**
+ * Resolves Application Default Credentials up front. Left to the client, a missing ADC fails the
+ * call and also rejects the client's other method stubs unhandled, which kills the process with
+ * exit code 1 (our "drift" code) before the real error is reported.
+ */
+async function loadDefaultCredentials(): Promise<AuthClient> {
+  const { GoogleAuth } = await import('google-auth-library');
+  try {
+    return (await new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] }).getClient()) as AuthClient;
+  } catch (err) {
+    throw new QueuesApiError(
+      'load Application Default Credentials',
+      16,
+      undefined,
+      'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see docs/queues-ci.md); or set CLOUD_TASKS_EMULATOR_HOST to use the emulator.',
+      String((err as Error).message ?? err).split('\n')[0],
+      { cause: err },
+    );
+  }
+}
+
+/** A QueueAdmin over the real @google-cloud/tasks client, in REST mode (works through proxies and with msw). */
+export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdmin & { close(): Promise<void> } {
+  const { emulatorHost } = options;
+  const endpoint = emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com';
+  const delays = options.rateLimitRetryDelaysMs ?? DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS;
+  const parent = `projects/${options.project}/locations/${options.location}`;
+  const path = (queue: string) => queuePath({ project: options.project, location: options.location, queue });
+  let client: Promise<TasksClient> | undefined;
+  const getClient = () => (client ??= createClient(options, emulatorHost));
+
+  async function call<T>(operation: string, fn: (c: TasksClient) => Promise<T>): Promise<T> {
+    const c = await getClient().catch((err: unknown) => {
+      client = undefined;
+      throw err instanceof QueuesApiError ? err : toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint });
+    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn(c);
+      } catch (err) {
+        if (isRateLimited(err) && attempt < delays.length) {
+          await new Promise((r) => setTimeout(r, delays[attempt]));
+          continue;
+        }
+        throw toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint });
+      }
+    }
+  }
+
+  return {
+    async listQueues(): Promise<LiveQueue[]> {
+      const [queues] = await call(`list queues in ${parent}`, (c) => c.listQueues({ parent }));
+      return (queues as QueueResource[]).map(fromQueueResource);
+    },
+    async createQueue(settings) {
+      await call(`create queue ${settings.name}`, (c) => c.createQueue({ parent, queue: toQueueResource(settings, path(settings.name)) }));
+    },
+    async updateQueue(settings, fields) {
+      await call(`update queue ${settings.name} (${fields.join(', ')})`, (c) =>
+        c.updateQueue({ queue: toQueueResource(settings, path(settings.name), fields), updateMask: { paths: [...fields] } }),
+      );
+    },
+    async pauseQueue(name) {
+      await call(`pause queue ${name}`, (c) => c.pauseQueue({ name: path(name) }));
+    },
+    async resumeQueue(name) {
+      await call(`resume queue ${name}`, (c) => c.resumeQueue({ name: path(name) }));
+    },
+    async close() {
+      if (client) await (await client).close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { LiveQueue, QueueField } from './plan.js';
+import type { CloudTasksQueueSettings } from './types.js';
+
+/**
+ * Conversions between our settings (seconds as numbers, short names) and the Queue resource the
+ * client takes and returns. In REST mode the client hands back protobuf-style objects: durations
+ * as `{ seconds: "3600", nanos: 0 }`, enums as names; the emulator or another client version may
+ * give "3600s" strings or enum numbers, so reading accepts every form.
+ */
+
+type DurationLike = string | number | { seconds?: unknown; nanos?: unknown } | null | undefined;
+
+export interface QueueResource {
+  name?: string | null;
+  state?: unknown;
+  rateLimits?: { maxDispatchesPerSecond?: number | null; maxConcurrentDispatches?: number | null; maxBurstSize?: number | null } | null;
+  retryConfig?: {
+    maxAttempts?: number | null;
+    maxRetryDuration?: DurationLike;
+    minBackoff?: DurationLike;
+    maxBackoff?: DurationLike;
+    maxDoublings?: number | null;
+  } | null;
+}
+
+const STATES = ['STATE_UNSPECIFIED', 'RUNNING', 'PAUSED', 'DISABLED'] as const;
+
+export function durationSeconds(d: DurationLike): number {
+  if (d == null) return 0;
+  if (typeof d === 'number') return d;
+  if (typeof d === 'string') return Number.parseFloat(d.replace(/s$/, '')) || 0;
+  return Number(d.seconds ?? 0) + Number(d.nanos ?? 0) / 1e9;
+}
+
+function toDuration(seconds: number): { seconds: number; nanos: number } {
+  const whole = Math.floor(seconds);
+  return { seconds: whole, nanos: Math.round((seconds - whole) * 1e9) };
+}
+
+/** A queue as Cloud Tasks returned it, in our terms. Unset numbers read as 0, as proto3 does. */
+export function fromQueueResource(q: QueueResource): LiveQueue {
+  const state = typeof q.state === 'number' ? (STATES[q.state] ?? 'STATE_UNSPECIFIED') : ((q.state as LiveQueue['state']) ?? 'STATE_UNSPECIFIED');
+  const r = q.retryConfig ?? {};
+  return {
+    name: String(q.name ?? '').split('/').pop() ?? '',
+    state,
+    rateLimits: {
+      maxDispatchesPerSecond: q.rateLimits?.maxDispatchesPerSecond ?? 0,
+      maxConcurrentDispatches: q.rateLimits?.maxConcurrentDispatches ?? 0,
+      maxBurstSize: q.rateLimits?.maxBurstSize ?? 0,
+    },
+    retryConfig: {
+      maxAttempts: r.maxAttempts ?? 0,
+      maxRetryDurationSeconds: durationSeconds(r.maxRetryDuration),
+      minBackoffSeconds: durationSeconds(r.minBackoff),
+      maxBackoffSeconds: durationSeconds(r.maxBackoff),
+      maxDoublings: r.maxDoublings ?? 0,
+    },
+  };
+}
+
+/**
+ * The Queue resource to send. maxBurstSize is output-only, so it is never sent; a paused
+ * `rate: 0` queue sends no rate (Cloud Tasks has no zero rate: the pause is what stops it).
+ * With `fields`, only those fields are included (they must match the updateMask).
+ */
+export function toQueueResource(settings: CloudTasksQueueSettings, path: string, fields?: readonly QueueField[]) {
+  const want = (f: QueueField) => !fields || fields.includes(f);
+  const r = settings.retryConfig;
+  const rateLimits: Record<string, number> = {};
+  if (want('rateLimits.maxDispatchesPerSecond') && settings.rateLimits.maxDispatchesPerSecond > 0) rateLimits.maxDispatchesPerSecond = settings.rateLimits.maxDispatchesPerSecond;
+  if (want('rateLimits.maxConcurrentDispatches')) rateLimits.maxConcurrentDispatches = settings.rateLimits.maxConcurrentDispatches;
+  const retryConfig: Record<string, unknown> = {};
+  if (want('retryConfig.maxAttempts')) retryConfig.maxAttempts = r.maxAttempts;
+  if (want('retryConfig.maxRetryDuration')) retryConfig.maxRetryDuration = toDuration(r.maxRetryDurationSeconds);
+  if (want('retryConfig.minBackoff')) retryConfig.minBackoff = toDuration(r.minBackoffSeconds);
+  if (want('retryConfig.maxBackoff')) retryConfig.maxBackoff = toDuration(r.maxBackoffSeconds);
+  if (want('retryConfig.maxDoublings')) retryConfig.maxDoublings = r.maxDoublings;
+  return {
+    name: path,
+    ...(Object.keys(rateLimits).length > 0 && { rateLimits }),
+    ...(Object.keys(retryConfig).length > 0 && { retryConfig }),
+  };
+}

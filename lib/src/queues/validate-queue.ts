@@ -1,0 +1,113 @@
+import { isMap, type Node, type Pair } from 'yaml';
+import { APP_ENGINE_LIMITS } from './defaults.js';
+import { asNumber, describe, type ProblemCollector, scalarValue } from './problems.js';
+import type { QueueDefinition } from './types.js';
+import { parseRate } from './units.js';
+import { validateRetryParameters } from './validate-retry.js';
+
+export const QUEUE_KEYS = ['name', 'mode', 'rate', 'bucket_size', 'max_concurrent_requests', 'retry_parameters', 'target', 'acl'] as const;
+type QueueKey = (typeof QUEUE_KEYS)[number];
+
+/**
+ * Validates one entry of the `queue:` list. Reports every problem it finds and returns the
+ * definition only when the entry is usable (a name, a rate, push mode, no errors).
+ */
+export function validateQueueEntry(node: Node, problems: ProblemCollector): QueueDefinition | undefined {
+  if (!isMap(node)) {
+    problems.error(node, undefined, `each entry under "queue:" must be a mapping with at least name and rate (e.g. "- name: default" then "  rate: 5/s"), got ${describe(scalarValue(node) ?? node.toString())}`);
+    return undefined;
+  }
+  const errorsBefore = problems.errorCount;
+  const fields = new Map<QueueKey, Pair<Node, Node>>();
+  for (const pair of node.items as Pair<Node, Node>[]) {
+    const key = String(scalarValue(pair.key));
+    if ((QUEUE_KEYS as readonly string[]).includes(key)) fields.set(key as QueueKey, pair);
+    else problems.error(pair.key, key, `Unknown key "${key}" in a queue entry; allowed keys: ${QUEUE_KEYS.join(', ')}`);
+  }
+  const valueNode = (k: QueueKey) => fields.get(k)?.value ?? null;
+  const at = (k: QueueKey) => fields.get(k)?.value ?? fields.get(k)?.key ?? node;
+
+  const rawName = scalarValue(valueNode('name'));
+  const name = validateName(rawName, at('name'), problems);
+  const label = name ?? String(rawName ?? '(unnamed)');
+
+  const mode = scalarValue(valueNode('mode')) ?? 'push';
+  if (mode === 'pull') {
+    problems.error(at('mode'), 'mode', `queue "${label}" is a pull queue: Cloud Tasks has no pull queues (only App Engine did). Remove it, or use Pub/Sub for pull-style work.`);
+    return undefined;
+  }
+  if (mode !== 'push') problems.error(at('mode'), 'mode', `Value ${describe(mode)} for mode does not match expression "(pull)|(push)"; Cloud Tasks supports push only: remove mode or write "mode: push"`);
+
+  const rate = validateRate(scalarValue(valueNode('rate')), at('rate'), label, problems);
+
+  /** The field as a whole number from `min` to `max`; undefined when absent, or after an error naming it. */
+  const wholeNumber = (k: 'bucket_size' | 'max_concurrent_requests', min: number, max: number): number | undefined => {
+    if (!fields.has(k)) return undefined;
+    const raw = scalarValue(valueNode(k));
+    const n = asNumber(raw);
+    if (n !== undefined && Number.isInteger(n) && n >= min && n <= max) return n;
+    problems.error(at(k), k, `${k} must be a whole number from ${min} to ${max}, got ${describe(raw)}`);
+    return undefined;
+  };
+
+  const bucketSize = wholeNumber('bucket_size', 0, APP_ENGINE_LIMITS.maxBucketSize);
+  if (bucketSize !== undefined) {
+    problems.warning(at('bucket_size'), 'bucket_size', `bucket_size cannot be set through the Cloud Tasks API (max_burst_size is output-only; Cloud Tasks derives it from the rate): ${bucketSize} is ignored`);
+  }
+  const maxConcurrentRequests = wholeNumber('max_concurrent_requests', 1, APP_ENGINE_LIMITS.maxConcurrentRequests);
+
+  const retryParameters = fields.has('retry_parameters') ? validateRetryParameters(valueNode('retry_parameters'), label, problems) : undefined;
+
+  let target: string | undefined;
+  if (fields.has('target')) {
+    target = String(scalarValue(valueNode('target')) ?? '');
+    problems.warning(at('target'), 'target', `target cannot be set through the Cloud Tasks API for HTTP tasks: "${target}" is ignored (each task's URL comes from defer())`);
+  }
+  if (fields.has('acl')) {
+    problems.warning(at('acl'), 'acl', 'acl is ignored by Cloud Tasks: grant roles/cloudtasks.enqueuer on the queue with IAM instead');
+  }
+
+  if (name === undefined || rate === undefined || problems.errorCount > errorsBefore) return undefined;
+  return {
+    name,
+    mode: 'push',
+    rate,
+    ...(bucketSize !== undefined && { bucketSize }),
+    ...(maxConcurrentRequests !== undefined && { maxConcurrentRequests }),
+    ...(retryParameters && Object.keys(retryParameters).length > 0 && { retryParameters }),
+    ...(target !== undefined && { target }),
+    position: problems.at(node),
+  };
+}
+
+function validateName(value: unknown, at: Node, problems: ProblemCollector): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    problems.error(at, 'name', 'Missing required value "name": every queue needs a name (letters, digits and hyphens, up to 100)');
+    return undefined;
+  }
+  const name = String(value);
+  if (!APP_ENGINE_LIMITS.namePattern.test(name)) {
+    const why = name.length > 100 ? `it is ${name.length} characters long, the maximum is 100` : 'only letters, digits and hyphens are allowed';
+    problems.error(at, 'name', `Value "${name}" for name does not match expression "^[A-Za-z0-9-]{1,100}$": ${why}`);
+    return undefined;
+  }
+  return name;
+}
+
+function validateRate(value: unknown, at: Node, queue: string, problems: ProblemCollector): QueueDefinition['rate'] | undefined {
+  if (value === undefined || value === null) {
+    problems.error(at, 'rate', `Missing required value "rate" for push queue "${queue}": write e.g. "rate: 5/s" (or "rate: 0" to keep the queue paused)`);
+    return undefined;
+  }
+  const text = String(value).trim();
+  const perSecond = parseRate(text);
+  if (perSecond === undefined) {
+    problems.error(at, 'rate', `Rate "${text}" is invalid: write a number per s, m, h or d (e.g. 5/s, 6/m, 100/h) or 0 to pause`);
+    return undefined;
+  }
+  if (perSecond > APP_ENGINE_LIMITS.maxRatePerSecond) {
+    problems.error(at, 'rate', `Rate "${text}" is invalid: the maximum is ${APP_ENGINE_LIMITS.maxRatePerSecond}/s per queue; split the work over several queues`);
+    return undefined;
+  }
+  return { perSecond, text };
+}

@@ -1,0 +1,181 @@
+import { ConfigError } from '../contract/errors.js';
+
+/**
+ * Everything the adapter reads from the environment, in one place.
+ *
+ * | variable                     | what it is                                                         | needed by        |
+ * |------------------------------|--------------------------------------------------------------------|------------------|
+ * | GOOGLE_CLOUD_PROJECT         | project that owns the queues                                       | defer            |
+ * | CLOUD_TASKS_LOCATION         | region of the queues, e.g. `us-central1`                           | defer            |
+ * | DEFERRED_SERVICE_URL         | public base URL of this app that tasks call (`https://…run.app`)   | defer, handler   |
+ * | DEFERRED_SERVICE_ACCOUNT     | service account whose OIDC token each task carries                 | defer, handler   |
+ * | DEFERRED_AUDIENCE            | OIDC audience; default: DEFERRED_SERVICE_URL                       | defer, handler   |
+ * | DEFERRED_ALLOWED_EMAILS      | comma-separated token emails accepted; default: the service account| handler          |
+ * | DEFERRED_QUEUE_YAML          | path of queue.yaml; default: `queue.yaml` in the working directory | defer, handler   |
+ * | CLOUD_TASKS_EMULATOR_HOST    | `host:port` of the local emulator; never set on Cloud Run          | defer, handler   |
+ * | DEFERRED_STARTUP_CHECK       | `fail` / `warn` / `off`: what a bad config does at server start;   | instrumentation  |
+ * |                              | default `fail` when NODE_ENV=production, else `warn`               |                  |
+ * | DEFERRED_ENQUEUE_ATTEMPTS    | tries of createTask on UNAVAILABLE / DEADLINE_EXCEEDED, 1-10; tasks | defer            |
+ * |                              | are named before the first try; 1 = unnamed, no retry; default 4   |                  |
+ * | DEFERRED_SHUTDOWN_GRACE_MS   | after SIGTERM, how long tasks in flight may finish before they are | instrumentation  |
+ * |                              | answered 503 (retried); default 8000 (Cloud Run allows 10 s)      |                  |
+ *
+ * The callback URL and the audience come from here, never from a request's Host header:
+ * a forged Host would send tasks, and their OIDC tokens, elsewhere.
+ */
+export interface EnqueueConfig {
+  project: string;
+  location: string;
+  /** Base URL without a trailing slash. */
+  serviceUrl: string;
+  serviceAccountEmail: string;
+  audience: string;
+  emulatorHost?: string;
+}
+
+export interface HandlerConfig {
+  audience: string;
+  allowedEmails: readonly string[];
+  emulatorHost?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** One missing or malformed setting: the variable, and a message that says what to do. */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+type Problem = ConfigProblem;
+
+/** A variable's value, trimmed; undefined when unset or blank. */
+export function readVariable(env: Env, variable: string): string | undefined {
+  const value = env[variable]?.trim();
+  return value ? value : undefined;
+}
+
+function required(env: Env, variable: string, what: string, problems: Problem[]): string {
+  const value = readVariable(env, variable);
+  if (!value) problems.push({ variable, message: `${variable} is not set: ${what}` });
+  return value ?? '';
+}
+
+function checkUrl(variable: string, value: string, problems: Problem[]): string {
+  if (!value) return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push({ variable, message: `${variable}="${value}" is not a URL: give the app's base URL, like https://my-app-abc123-uc.a.run.app` });
+    return value;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push({ variable, message: `${variable}="${value}" must be an http(s) URL` });
+  } else if (url.search || url.hash) {
+    problems.push({ variable, message: `${variable}="${value}" must not carry a query string or fragment` });
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function checkEmail(variable: string, value: string, problems: Problem[]): void {
+  if (value && !/^[^@\s,]+@[^@\s,]+$/.test(value)) {
+    problems.push({ variable, message: `${variable}="${value}" is not an email address (expected like tasks@my-project.iam.gserviceaccount.com)` });
+  }
+}
+
+/**
+ * The emulator's certs and issuer are trusted only when CLOUD_TASKS_EMULATOR_HOST is set, so it
+ * must never be set in production: on Cloud Run (K_SERVICE is set there) that is an error.
+ */
+function readEmulatorHost(env: Env, problems: Problem[]): string | undefined {
+  const host = readVariable(env, 'CLOUD_TASKS_EMULATOR_HOST');
+  if (!host) return undefined;
+  if (readVariable(env, 'K_SERVICE')) {
+    problems.push({
+      variable: 'CLOUD_TASKS_EMULATOR_HOST',
+      message: `CLOUD_TASKS_EMULATOR_HOST is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): it would make the app trust the local emulator's tokens. Remove it from the service's environment`,
+    });
+  } else if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(host)) {
+    problems.push({ variable: 'CLOUD_TASKS_EMULATOR_HOST', message: `CLOUD_TASKS_EMULATOR_HOST="${host}" must be host:port, like 127.0.0.1:8123` });
+  }
+  return host;
+}
+
+function fail(purpose: string, problems: Problem[]): never {
+  const lines = problems.map((p) => `  - ${p.message}`).join('\n');
+  throw new ConfigError(
+    problems.map((p) => p.variable),
+    `The Cloud Tasks adapter cannot ${purpose}; fix these environment variables:\n${lines}`,
+  );
+}
+
+function enqueueSettings(env: Env, problems: Problem[]): EnqueueConfig {
+  const project = required(env, 'GOOGLE_CLOUD_PROJECT', 'the Google Cloud project that owns the queues', problems);
+  const location = required(env, 'CLOUD_TASKS_LOCATION', 'the region of the queues, e.g. us-central1', problems);
+  const serviceUrl = checkUrl('DEFERRED_SERVICE_URL', required(env, 'DEFERRED_SERVICE_URL', "the app's public base URL that tasks call back", problems), problems);
+  const serviceAccountEmail = required(env, 'DEFERRED_SERVICE_ACCOUNT', 'the service account whose OIDC token tasks carry', problems);
+  checkEmail('DEFERRED_SERVICE_ACCOUNT', serviceAccountEmail, problems);
+  const audience = checkUrl('DEFERRED_AUDIENCE', readVariable(env, 'DEFERRED_AUDIENCE') ?? '', problems) || serviceUrl;
+  const emulatorHost = readEmulatorHost(env, problems);
+  return { project, location, serviceUrl, serviceAccountEmail, audience, emulatorHost };
+}
+
+export function readEnqueueConfig(env: Env = process.env): EnqueueConfig {
+  const problems: Problem[] = [];
+  const config = enqueueSettings(env, problems);
+  if (problems.length) fail('enqueue tasks', problems);
+  return config;
+}
+
+function handlerSettings(env: Env, problems: Problem[]): HandlerConfig {
+  const explicitAudience = readVariable(env, 'DEFERRED_AUDIENCE');
+  const audience = explicitAudience
+    ? checkUrl('DEFERRED_AUDIENCE', explicitAudience, problems)
+    : checkUrl('DEFERRED_SERVICE_URL', required(env, 'DEFERRED_SERVICE_URL', "the app's public base URL, the audience of task tokens (or set DEFERRED_AUDIENCE)", problems), problems);
+  const emailsVariable = readVariable(env, 'DEFERRED_ALLOWED_EMAILS') ? 'DEFERRED_ALLOWED_EMAILS' : 'DEFERRED_SERVICE_ACCOUNT';
+  const allowedEmails = (readVariable(env, emailsVariable) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  if (!allowedEmails.length) {
+    problems.push({ variable: 'DEFERRED_ALLOWED_EMAILS', message: 'DEFERRED_ALLOWED_EMAILS (or DEFERRED_SERVICE_ACCOUNT) is not set: the service account emails whose task tokens are accepted' });
+  }
+  for (const email of allowedEmails) checkEmail(emailsVariable, email, problems);
+  const emulatorHost = readEmulatorHost(env, problems);
+  return { audience, allowedEmails, emulatorHost };
+}
+
+export function readHandlerConfig(env: Env = process.env): HandlerConfig {
+  const problems: Problem[] = [];
+  const config = handlerSettings(env, problems);
+  if (problems.length) fail('verify task requests', problems);
+  return config;
+}
+
+/**
+ * Every problem of the environment as data, for the start-up check and `npm run doctor`:
+ * [] when both enqueueing and handling can work. Enqueueing and handling read the same variables,
+ * so each variable is reported once (the first, enqueue-side message).
+ */
+export function listConfigProblems(env: Env = process.env): ConfigProblem[] {
+  const problems: Problem[] = [];
+  enqueueSettings(env, problems);
+  handlerSettings(env, problems);
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.variable) && seen.add(p.variable));
+}
+
+let enqueueConfig: EnqueueConfig | undefined;
+let handlerConfig: HandlerConfig | undefined;
+
+/** Read and validated once per process; a ConfigError is thrown again on each call until fixed. */
+export function enqueueConfigFromEnv(): EnqueueConfig {
+  return (enqueueConfig ??= readEnqueueConfig());
+}
+
+export function handlerConfigFromEnv(): HandlerConfig {
+  return (handlerConfig ??= readHandlerConfig());
+}
+
+/** Forget the cached configuration (tests that change the environment). */
+export function resetConfigCache(): void {
+  enqueueConfig = undefined;
+  handlerConfig = undefined;
+}

@@ -1,0 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TaskHeaders } from '../contract/task-headers.js';
+
+/** Available inside a deferred function through `getTaskContext()`. */
+export interface TaskContext extends TaskHeaders {
+  functionId: string;
+  /** 1 on the first attempt. */
+  attempt: number;
+  /** When `defer` created the task. */
+  enqueuedAt: Date;
+  /** Cloud Trace id of the request that deferred the task, when known. */
+  traceId?: string;
+}
+
+const storage = new AsyncLocalStorage<TaskContext>();
+
+export function runWithTaskContext<T>(context: TaskContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The running task's context; throws when called outside a deferred function. */
+export function getTaskContext(): TaskContext {
+  const context = storage.getStore();
+  if (!context) throw new Error('getTaskContext() was called outside a deferred task');
+  return context;
+}

@@ -1,0 +1,135 @@
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
+import { TASK_ID } from '../enqueue/task-options.js';
+import { queuePath, type CreateTaskRequest } from '../contract/transport.js';
+import type { TaskQueueStub } from './task-queue-stub.js';
+import type { StubTask } from './stub-task.js';
+
+export interface CloudTasksRestOptions {
+  /** @default 'https://cloudtasks.googleapis.com' (what @google-cloud/tasks calls in REST mode) */
+  baseUrl?: string;
+}
+
+/** Google's JSON error envelope, as the REST client expects it. */
+function apiError(code: number, status: string, message: string) {
+  return HttpResponse.json({ error: { code, status, message } }, { status: code });
+}
+
+class BadRequest extends Error {}
+
+function timestamp(value: unknown): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && 'seconds' in value) {
+    const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
+    return new Date(Number(seconds ?? 0) * 1000 + Math.floor(Number(nanos ?? 0) / 1e6));
+  }
+  const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(date.getTime())) throw new BadRequest(`scheduleTime must be an RFC 3339 timestamp, got ${JSON.stringify(value)}`);
+  return date;
+}
+
+function duration(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && 'seconds' in value) return Number((value as { seconds: unknown }).seconds);
+  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(value) : null;
+  if (!match) throw new BadRequest(`dispatchDeadline must be a duration like "600s", got ${JSON.stringify(value)}`);
+  return Number(match[1]);
+}
+
+/** The fields of a REST CreateTaskRequest body that HTTP tasks use. */
+interface RestCreateTaskBody {
+  task?: {
+    name?: string;
+    scheduleTime?: unknown;
+    dispatchDeadline?: unknown;
+    httpRequest?: { url?: unknown; headers?: Record<string, string>; body?: unknown; oidcToken?: CreateTaskRequest['oidcToken'] };
+  };
+}
+
+/** The path parameters of the routes below (`task` only on a task's own URL). */
+type RouteParams = { project: string; location: string; queue: string; task?: string };
+
+/** A REST CreateTaskRequest body (`{ task: {...} }`) to what the stub's transport side takes. */
+function toCreateRequest(params: RouteParams, body: RestCreateTaskBody | undefined): CreateTaskRequest {
+  const parent = queuePath(params);
+  const task = body?.task ?? {};
+  const http = task.httpRequest;
+  if (!http || typeof http.url !== 'string') throw new BadRequest('task.httpRequest.url is required (only HTTP tasks are supported)');
+  let taskId: string | undefined;
+  if (task.name !== undefined && task.name !== '') {
+    taskId = String(task.name).startsWith(`${parent}/tasks/`) ? String(task.name).slice(parent.length + 7) : '';
+    if (!TASK_ID.test(taskId)) throw new BadRequest(`Task name "${task.name}" is invalid: it must be ${parent}/tasks/TASK_ID ([A-Za-z0-9_-], at most 500)`);
+  }
+  return {
+    project: params.project,
+    location: params.location,
+    queue: params.queue,
+    taskId,
+    url: http.url,
+    headers: { ...(http.headers ?? {}) },
+    body: Buffer.from(typeof http.body === 'string' ? http.body : '', 'base64'),
+    scheduleTime: timestamp(task.scheduleTime),
+    dispatchDeadlineSeconds: duration(task.dispatchDeadline),
+    // Over REST a task may carry no token at all; the stub keeps it undefined.
+    oidcToken: http.oidcToken as CreateTaskRequest['oidcToken'],
+  };
+}
+
+/** A stub task as the REST API's Task resource (BASIC view: no body). */
+function taskResource(task: StubTask) {
+  return {
+    name: task.name,
+    scheduleTime: task.eta.toISOString(),
+    createTime: task.createdAt.toISOString(),
+    dispatchDeadline: `${task.dispatchDeadlineSeconds}s`,
+    dispatchCount: task.retryCount,
+    responseCount: task.executionCount,
+    httpRequest: { url: task.url, httpMethod: 'POST', headers: task.headers, ...(task.oidcToken ? { oidcToken: task.oidcToken } : {}) },
+  };
+}
+
+function notFound(name: string) {
+  return apiError(404, 'NOT_FOUND', `Requested entity was not found: ${name}`);
+}
+
+/**
+ * msw handlers that answer Cloud Tasks' v2 REST task calls (create, get, list, delete) from the
+ * stub, so a test that drives the production transport (or its own `@google-cloud/tasks`
+ * client in REST mode) sees the same task list as `defer` through the stub. A duplicate name
+ * gets Google's 409 ALREADY_EXISTS; a queue missing from the stub's queue.yaml, 404 NOT_FOUND.
+ */
+export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksRestOptions = {}): HttpHandler[] {
+  const queueUrl = `${options.baseUrl ?? 'https://cloudtasks.googleapis.com'}/v2/projects/:project/locations/:location/queues/:queue`;
+  const find = (p: RouteParams) => stub.getFilteredTasks({ name: `${queuePath(p)}/tasks/${p.task}` })[0];
+  return [
+    http.post(`${queueUrl}/tasks`, async ({ request, params }) => {
+      const p = params as RouteParams;
+      try {
+        const body = (await request.json().catch(() => undefined)) as RestCreateTaskBody | undefined;
+        const { name } = await stub.createTask(toCreateRequest(p, body));
+        return HttpResponse.json(taskResource(stub.getFilteredTasks({ name })[0]));
+      } catch (error) {
+        if (error instanceof BadRequest) return apiError(400, 'INVALID_ARGUMENT', error.message);
+        if (error instanceof TaskAlreadyExistsError) return apiError(409, 'ALREADY_EXISTS', 'Requested entity already exists');
+        if (error instanceof UnknownQueueError) return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
+        throw error;
+      }
+    }),
+    http.get(`${queueUrl}/tasks`, ({ params }) => {
+      const p = params as RouteParams;
+      if (!stub.catalog.get(p.queue)) return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
+      const tasks = stub.getFilteredTasks({ queueNames: p.queue }).map(taskResource);
+      return HttpResponse.json(tasks.length ? { tasks } : {});
+    }),
+    http.get(`${queueUrl}/tasks/:task`, ({ params }) => {
+      const task = find(params as RouteParams);
+      return task ? HttpResponse.json(taskResource(task)) : notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
+    }),
+    http.delete(`${queueUrl}/tasks/:task`, ({ params }) => {
+      const task = find(params as RouteParams);
+      if (!task) return notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
+      stub.deleteTask(task);
+      return HttpResponse.json({});
+    }),
+  ];
+}

@@ -1,0 +1,57 @@
+import { backoffSeconds, shouldRetry, type CloudTasksQueueSettings } from '../queues/index.js';
+import type { DeadLetterEntry } from '../handle/dead-letter.js';
+import { executeTask, type TaskResult } from '../handle/execute-task.js';
+import type { Manifest } from '../runtime/registry.js';
+import { pathOf, taskHeadersOf, type TaskRecord } from './stub-task.js';
+
+/** A dead-lettered task as the stub keeps it: the sink's entry, the task's full name and when. */
+export interface DeadLetteredTask extends DeadLetterEntry {
+  /** Full resource name of the task. */
+  name: string;
+  /** Virtual time of the delivery that dead-lettered it. */
+  at: Date;
+}
+
+export interface AttemptSettings {
+  manifest: Manifest;
+  queue: CloudTasksQueueSettings;
+  /** Virtual time of this delivery (ms). */
+  nowMs: number;
+  retries: boolean;
+  onDeadLetter: (task: DeadLetteredTask) => void;
+}
+
+export interface AttemptResult {
+  result: TaskResult;
+  /** The queue's limits are reached (or retries are off): Cloud Tasks would not deliver it again. */
+  final: boolean;
+  /** When Cloud Tasks would deliver it again after a failure (ms, virtual). */
+  retryAtMs: number;
+}
+
+/**
+ * One delivery of a task through `executeTask`, the handler's own pipeline (decode, lookup,
+ * context, status contract), minus HTTP and the token. Updates the task's counts the way
+ * Cloud Tasks does: every delivery raises the retry count, a non-5xx answer the execution count.
+ */
+export async function deliverTask(record: TaskRecord, settings: AttemptSettings): Promise<AttemptResult> {
+  const { nowMs, queue } = settings;
+  const firstAttemptAt = record.firstAttemptAtMs ?? nowMs;
+  const attempts = record.retryCount + 1;
+  // From the virtual clock, not executeTask's (real) `now` and envelope times.
+  const final = !settings.retries || !shouldRetry(queue.retryConfig, { attempts, firstAttemptAt, now: nowMs });
+  const result = await executeTask(
+    { body: record.body, headers: taskHeadersOf(record, new Date(record.etaMs)), url: pathOf(record.url) },
+    {
+      manifest: settings.manifest,
+      isLastAttempt: () => final,
+      deadLetter: (entry) => settings.onDeadLetter({ ...entry, name: record.name, at: new Date(nowMs) }),
+    },
+  );
+  record.firstAttemptAtMs = firstAttemptAt;
+  record.retryCount = attempts;
+  // X-CloudTasks-TaskExecutionCount counts the answers received, 5xx excluded.
+  if (result.status < 500) record.executionCount += 1;
+  record.lastAttempt = { at: new Date(nowMs), status: result.status, outcome: result.outcome, deadLettered: result.deadLettered, error: result.error };
+  return { result, final, retryAtMs: nowMs + backoffSeconds(queue.retryConfig, attempts) * 1000 };
+}

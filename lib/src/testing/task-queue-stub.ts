@@ -1,0 +1,231 @@
+import type { CloudTasksQueueSettings } from '../queues/index.js';
+import type { EnqueueConfig } from '../runtime/config.js';
+import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
+import type { TaskResult } from '../handle/execute-task.js';
+import type { QueueCatalog } from '../runtime/queue-catalog.js';
+import { queuePath, type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+import { install, uninstall } from './install.js';
+import { deliverTask, type DeadLetteredTask } from './run-attempt.js';
+import { resolveQueues, STUB_DEFAULTS, TEST_ENQUEUE_CONFIG, type TaskQueueStubOptions } from './stub-options.js';
+import { byEta, DEFAULT_DISPATCH_DEADLINE_SECONDS, matchesFilter, snapshot, tryDecode, type StubTask, type TaskFilter, type TaskRecord } from './stub-task.js';
+import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
+
+/** One delivery made by `runTask` or `drain`: the handler's result, and what became of the task. */
+export interface TaskRunResult extends TaskResult {
+  /** The task after this delivery (its counts include it). */
+  task: StubTask;
+  /**
+   * `kept`: runTask leaves tasks in place; `deleted`: 2xx, or a failure on the last attempt;
+   * `retry-scheduled`: failed, due again at `task.eta` (the queue's backoff later).
+   */
+  disposition: 'kept' | 'deleted' | 'retry-scheduled';
+}
+
+/** Cloud Tasks' generated task ids are 19 digits; these count up, so a test's names are repeatable. */
+const GENERATED_ID_BASE = 1_000_000_000_000_000_000n;
+
+/**
+ * An in-memory Cloud Tasks for jest, with App Engine's taskqueue_stub habits: nothing runs
+ * behind the test's back. `defer` adds tasks (once `install()`ed); the test lists them, runs
+ * them through the handler's own pipeline, and moves the virtual clock to make later tasks due.
+ *
+ * Time: the clock starts at the real time of `install()` and stands still until moved.
+ * `defer` computes schedules from the real `Date.now()`, so the stub keeps a schedule's distance
+ * from the moment `defer` was called, on its own clock: `countdown: 60` is due 60 virtual
+ * seconds after the clock's time at that `defer`, however far the clock has been moved.
+ */
+export class TaskQueueStub implements TaskTransport {
+  readonly config: EnqueueConfig;
+  private readonly resettableClock = createVirtualClock();
+  private readonly settings: Required<Pick<TaskQueueStubOptions, 'manifest' | 'retries' | 'nameReuseSeconds' | 'maxDrainRuns'>>;
+  private catalogCache: QueueCatalog | undefined;
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly tombstones = new Map<string, number>();
+  private deadLetters: DeadLetteredTask[] = [];
+  private seq = 0;
+
+  constructor(private readonly options: TaskQueueStubOptions) {
+    if (!options?.manifest) throw new TypeError('createTaskQueueStub() needs { manifest }: the manifest of deferrable functions that your task route serves');
+    this.config = { ...TEST_ENQUEUE_CONFIG, ...options.config };
+    this.settings = {
+      manifest: options.manifest,
+      retries: options.retries ?? STUB_DEFAULTS.retries,
+      nameReuseSeconds: options.nameReuseSeconds ?? STUB_DEFAULTS.nameReuseSeconds,
+      maxDrainRuns: options.maxDrainRuns ?? STUB_DEFAULTS.maxDrainRuns,
+    };
+  }
+
+  /** The stub's virtual clock: tests move it; only `install()` resets it. */
+  get clock(): VirtualClock {
+    return this.resettableClock;
+  }
+
+  /** The stub's queues (loaded on first use). */
+  get catalog(): QueueCatalog {
+    return (this.catalogCache ??= resolveQueues(this.options.queues));
+  }
+
+  get transport(): TaskTransport {
+    return this;
+  }
+
+  /** Makes `defer` use this stub with `config`, empty, with the clock at the real time. */
+  install(): void {
+    void this.catalog; // an invalid queue.yaml fails here, before anything is changed
+    this.clear();
+    this.resettableClock.reset(new Date());
+    install(this);
+  }
+
+  /** Gives `defer` back what it used before `install()`. */
+  uninstall(): void {
+    uninstall(this);
+  }
+
+  /** The TaskTransport side: what `defer` (and the msw Cloud Tasks handlers) call. */
+  async createTask(request: CreateTaskRequest): Promise<CreatedTask> {
+    this.queueOrThrow(request.queue);
+    const nowMs = this.clock.now().getTime();
+    const seq = ++this.seq;
+    const id = request.taskId ?? String(GENERATED_ID_BASE + BigInt(seq));
+    const name = `${queuePath(request)}/tasks/${id}`;
+    const removedAt = this.tombstones.get(name);
+    const tombstoned = removedAt !== undefined && nowMs - removedAt < this.settings.nameReuseSeconds * 1000;
+    if (this.tasks.has(name) || tombstoned) throw new TaskAlreadyExistsError(name);
+    this.tombstones.delete(name);
+    this.tasks.set(name, {
+      seq,
+      name,
+      id,
+      queueName: request.queue,
+      url: request.url,
+      headers: { ...request.headers },
+      body: request.body.slice(),
+      oidcToken: request.oidcToken && { ...request.oidcToken },
+      dispatchDeadlineSeconds: request.dispatchDeadlineSeconds ?? DEFAULT_DISPATCH_DEADLINE_SECONDS,
+      createdAtMs: nowMs,
+      etaMs: this.etaOnClock(request, nowMs),
+      retryCount: 0,
+      executionCount: 0,
+    });
+    return { name };
+  }
+
+  /** App Engine's `get_filtered_tasks`: the matching tasks, earliest ETA first. */
+  getFilteredTasks(filter: TaskFilter = {}): StubTask[] {
+    return this.records(filter).map(snapshot);
+  }
+
+  /**
+   * Delivers one task now, due or not, through the handler's pipeline, and leaves it in place
+   * (App Engine's `deferred.run`). Its counts and `lastAttempt` record the delivery; a failure
+   * on its last attempt is dead-lettered. Never throws for the function's errors: read `status`.
+   */
+  async runTask(task: StubTask | string): Promise<TaskRunResult> {
+    return this.deliver(this.recordOf(task), false);
+  }
+
+  /**
+   * Runs what is due (and what those tasks defer without a delay), earliest first, one at a
+   * time, as Cloud Tasks would: a success is removed, a failure retried after the queue's
+   * backoff (not due until the clock moves) or, past the queue's limits, dead-lettered and
+   * removed. Tasks of paused queues (`rate: 0`) wait. Returns every delivery made.
+   */
+  async drain(filter: TaskFilter = {}): Promise<TaskRunResult[]> {
+    const runs: TaskRunResult[] = [];
+    for (;;) {
+      const nowMs = this.clock.now().getTime();
+      const next = this.records(filter).find((r) => r.etaMs <= nowMs && this.catalog.get(r.queueName)?.state !== 'PAUSED');
+      if (!next) return runs;
+      if (runs.length >= this.settings.maxDrainRuns) {
+        throw new Error(`drain() stopped after ${runs.length} deliveries (maxDrainRuns): does a task defer itself without a countdown, or does a queue have a 0 s backoff?`);
+      }
+      runs.push(await this.deliver(next, true));
+    }
+  }
+
+  /** App Engine's FlushQueue: removes every task of the queue (their names stay taken); returns how many. */
+  flushQueue(queueName: string): number {
+    this.queueOrThrow(queueName);
+    const doomed = this.records({ queueNames: queueName });
+    for (const record of doomed) this.remove(record);
+    return doomed.length;
+  }
+
+  /** Removes one task (its name stays taken for `nameReuseSeconds`, as in Cloud Tasks). */
+  deleteTask(task: StubTask | string): void {
+    this.remove(this.recordOf(task));
+  }
+
+  /** Forgets everything: tasks, taken names, dead letters. The clock stays where it is. */
+  clear(): void {
+    this.tasks.clear();
+    this.tombstones.clear();
+    this.deadLetters = [];
+    this.seq = 0;
+  }
+
+  /** Tasks dead-lettered so far (what the handler's dead-letter sink received), oldest first. */
+  deadLetteredTasks(): DeadLetteredTask[] {
+    return this.deadLetters.map((entry) => ({ ...entry, at: new Date(entry.at) }));
+  }
+
+  private records(filter: TaskFilter): TaskRecord[] {
+    return [...this.tasks.values()].filter((record) => matchesFilter(record, filter)).sort(byEta);
+  }
+
+  private queueOrThrow(queueName: string): CloudTasksQueueSettings {
+    const queue = this.catalog.get(queueName);
+    if (!queue) throw new UnknownQueueError(queueName, [...this.catalog.names], this.catalog.file);
+    return queue;
+  }
+
+  /** A schedule keeps its distance from the real time `defer` read (the envelope's), on the virtual clock. */
+  private etaOnClock(request: CreateTaskRequest, nowMs: number): number {
+    if (!request.scheduleTime) return nowMs;
+    const deferredAt = tryDecode(request.body)?.enqueuedAt ?? Date.now();
+    return nowMs + (request.scheduleTime.getTime() - deferredAt);
+  }
+
+  private recordOf(task: StubTask | string): TaskRecord {
+    const name = typeof task === 'string' ? task : task?.name;
+    const record = typeof name === 'string' ? (this.tasks.get(name) ?? [...this.tasks.values()].find((r) => r.id === name)) : undefined;
+    if (!record) {
+      throw new Error(`task ${String(name)} is not in the stub (it ran, or was deleted or flushed); list the current tasks with getFilteredTasks()`);
+    }
+    return record;
+  }
+
+  private remove(record: TaskRecord): void {
+    if (this.tasks.get(record.name) !== record) return;
+    this.tasks.delete(record.name);
+    this.tombstones.set(record.name, this.clock.now().getTime());
+  }
+
+  private async deliver(record: TaskRecord, asCloudTasks: boolean): Promise<TaskRunResult> {
+    const nowMs = this.clock.now().getTime();
+    const { result, final, retryAtMs } = await deliverTask(record, {
+      manifest: this.settings.manifest,
+      queue: this.queueOrThrow(record.queueName),
+      nowMs,
+      retries: this.settings.retries,
+      onDeadLetter: (entry) => this.deadLetters.push(entry),
+    });
+    let disposition: TaskRunResult['disposition'] = 'kept';
+    if (asCloudTasks && this.tasks.get(record.name) === record) {
+      const succeeded = result.status >= 200 && result.status < 300;
+      if (succeeded || final) {
+        this.remove(record);
+        disposition = 'deleted';
+      } else {
+        record.etaMs = retryAtMs;
+        disposition = 'retry-scheduled';
+      }
+    }
+    return { ...result, task: snapshot(record), disposition };
+  }
+}
+
+export function createTaskQueueStub(options: TaskQueueStubOptions): TaskQueueStub {
+  return new TaskQueueStub(options);
+}
