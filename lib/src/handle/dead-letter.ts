@@ -1,5 +1,6 @@
 import type { DeadLetterReason } from '../runtime/events.js';
 import { log } from '../runtime/logger.js';
+import { processState } from '../runtime/process-state.js';
 
 /**
  * A task that will not run again: everything needed to look at it and enqueue it again.
@@ -25,10 +26,24 @@ export interface DeadLetterEntry {
  */
 export type DeadLetterSink = (entry: DeadLetterEntry) => void | Promise<void>;
 
-/** The default: one ERROR entry in Cloud Logging with the whole task, findable by `deadLetter`. */
+/** The built-in sink: one ERROR entry in Cloud Logging with the whole task, findable by `deadLetter`. */
 export const logDeadLetter: DeadLetterSink = (entry) => {
   log('ERROR', `task dead-lettered (${entry.reason}): ${entry.functionId ?? 'unknown function'}: ${entry.error}`, { deadLetter: entry });
 };
+
+const sinks = () => processState('dead-letter', (): { sink: DeadLetterSink } => ({ sink: logDeadLetter }));
+
+/**
+ * The process's sink for task routes that set none (registerDeferred({ deadLetter }) sets it from
+ * instrumentation.ts); `undefined` restores logDeadLetter.
+ */
+export function setDefaultDeadLetterSink(sink: DeadLetterSink | undefined): void {
+  sinks().sink = sink ?? logDeadLetter;
+}
+
+export function defaultDeadLetterSink(): DeadLetterSink {
+  return sinks().sink;
+}
 
 export function bodyForDeadLetter(body: Uint8Array): Pick<DeadLetterEntry, 'body' | 'bodyEncoding'> {
   try {

@@ -1,5 +1,5 @@
 import { shouldRetry } from '../queues/index.js';
-import { bodyForDeadLetter, logDeadLetter, type DeadLetterSink } from './dead-letter.js';
+import { bodyForDeadLetter, defaultDeadLetterSink, type DeadLetterSink } from './dead-letter.js';
 import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
 import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';
 import { describeError, log, type Severity } from '../runtime/logger.js';
@@ -31,7 +31,7 @@ export interface AttemptInfo {
 
 export interface ExecuteTaskOptions {
   manifest: Manifest;
-  /** Where dead-lettered tasks go. @default logDeadLetter (one structured ERROR log entry) */
+  /** Where dead-lettered tasks go. @default the process's (registerDeferred's `deadLetter`), else one structured ERROR log entry */
   deadLetter?: DeadLetterSink;
   /** Whether a failed attempt was the last one. @default the queue's retry config in queue.yaml */
   isLastAttempt?: (attempt: AttemptInfo) => boolean;
@@ -96,7 +96,7 @@ async function deadLetter(
   context: TaskContext | undefined,
   outcome: TaskOutcome,
   error: unknown,
-  sink: DeadLetterSink = logDeadLetter,
+  sink: DeadLetterSink = defaultDeadLetterSink(),
 ): Promise<boolean> {
   const reason: DeadLetterReason = DEAD_ON_ARRIVAL.has(outcome) ? (outcome as DeadLetterReason) : 'final-attempt';
   try {

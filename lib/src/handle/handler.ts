@@ -15,7 +15,7 @@ export interface HandlerOptions {
   manifest: Manifest;
   /** Audience, allowed emails, emulator mode. @default read once from the environment (see config.ts) */
   config?: HandlerConfig;
-  /** Where tasks that will not run again go. @default one structured ERROR log entry */
+  /** Where tasks that will not run again go. @default registerDeferred's `deadLetter`, else one structured ERROR log entry */
   deadLetter?: DeadLetterSink;
   /** Bodies past this many bytes get 413. @default MAX_TASK_BYTES (1 MiB) */
   maxBodyBytes?: number;
@@ -47,16 +47,16 @@ const shuttingDown = () => respond(503, 'shutting-down', { 'retry-after': '1', c
 
 async function serveTask(request: Request, options: HandlerOptions): Promise<Response> {
   const url = new URL(request.url).pathname;
-  const trace = traceFields(request.headers);
 
   let config: HandlerConfig;
   try {
     config = options.config ?? handlerConfigFromEnv();
   } catch (error) {
     // Misconfigured: fail closed, and with a status Cloud Tasks retries once the config is fixed.
-    log('ERROR', describeError(error), trace);
+    log('ERROR', describeError(error), traceFields(request.headers, undefined));
     return respond(500, 'misconfigured');
   }
+  const trace = traceFields(request.headers, config.project);
 
   const verdict = await verifyTaskToken(request.headers.get('authorization'), config);
   if (!verdict.ok) {

@@ -1,4 +1,6 @@
+import { onCloudRun } from './config.js';
 import { describeError, log } from './logger.js';
+import { processState } from './process-state.js';
 
 /** Runs fire-and-forget work: an error is logged, never thrown and never retried. */
 export async function runGuarded(work: () => unknown): Promise<void> {
@@ -14,26 +16,25 @@ export async function runGuarded(work: () => unknown): Promise<void> {
 /** Takes over where runAfterResponse sends its work (the test kit's collector). */
 export type AfterResponseScheduler = (work: () => unknown) => void;
 
-let scheduler: AfterResponseScheduler | undefined;
+const state = () => processState('after-response', (): { scheduler?: AfterResponseScheduler; warnedAboutCpu: boolean } => ({ warnedAboutCpu: false }));
 
 /** Replaces Next's `after()` for runAfterResponse; `undefined` restores it. For tests. */
 export function setAfterResponseScheduler(next: AfterResponseScheduler | undefined): void {
-  scheduler = next;
+  state().scheduler = next;
 }
 
 export function afterResponseScheduler(): AfterResponseScheduler | undefined {
-  return scheduler;
+  return state().scheduler;
 }
-
-let warnedAboutCpu = false;
 
 /**
  * On Cloud Run, request-based billing throttles the CPU once the response is sent, so work
  * after the response may crawl or never finish: warn once.
  */
 export function warnOnceAboutCpuOnCloudRun(env: Record<string, string | undefined> = process.env): void {
-  if (warnedAboutCpu || !env.K_SERVICE) return;
-  warnedAboutCpu = true;
+  const once = state();
+  if (once.warnedAboutCpu || !onCloudRun(env)) return;
+  once.warnedAboutCpu = true;
   log(
     'WARNING',
     'runAfterResponse on Cloud Run: work after the response needs instance-based billing (gcloud run services update SERVICE --no-cpu-throttling); with request-based billing the CPU is throttled once the response is sent. Use defer() for work that must happen.',

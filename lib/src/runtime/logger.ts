@@ -3,6 +3,8 @@
  * `severity`, `message` and the trace of the request that caused the entry.
  * https://cloud.google.com/logging/docs/structured-logging
  */
+import { processState } from './process-state.js';
+
 export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 
 export interface LogEntry {
@@ -18,22 +20,25 @@ const writeJsonLine: LogWriter = (entry) => {
   (entry.severity === 'ERROR' || entry.severity === 'WARNING' ? process.stderr : process.stdout).write(line);
 };
 
-let writer: LogWriter = writeJsonLine;
+const output = () => processState('log-writer', () => ({ writer: writeJsonLine }));
 
-/** Replaces where log entries go (tests collect them; an app may route them to its logger). */
+/**
+ * Replaces where log entries go, for the whole process (tests collect them; an app may route them
+ * to its logger, e.g. from instrumentation.ts through registerDeferred({ logWriter })).
+ */
 export function setLogWriter(next: LogWriter | undefined): void {
-  writer = next ?? writeJsonLine;
+  output().writer = next ?? writeJsonLine;
 }
 
 export function log(severity: Severity, message: string, fields: Record<string, unknown> = {}): void {
-  writer({ severity, message, ...fields });
+  output().writer({ severity, message, ...fields });
 }
 
 /**
  * The Cloud Logging trace field for a request, from `traceparent` (W3C) or
  * `X-Cloud-Trace-Context` (`TRACE_ID/SPAN_ID;o=1`). Without a project id the bare trace id is kept.
  */
-export function traceFields(headers: Headers, project = process.env.GOOGLE_CLOUD_PROJECT): Record<string, string> {
+export function traceFields(headers: Headers, project: string | undefined): Record<string, string> {
   const traceId = traceIdFrom(headers);
   if (!traceId) return {};
   return { 'logging.googleapis.com/trace': project ? `projects/${project}/traces/${traceId}` : traceId };

@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { queueYamlSetting } from './config.js';
+import { processState } from './process-state.js';
+
+/** queue.yaml's path when DEFERRED_QUEUE_YAML is unset: in the app's working directory. */
+export const DEFAULT_QUEUE_YAML = 'queue.yaml';
 import { loadQueueYaml, parseQueueYaml, toCloudTasksQueue, type CloudTasksQueueSettings, type QueueFile } from '../queues/index.js';
 
 /** The app's queues as queue.yaml defines them: `defer` refuses others, the handler reads their retry limits. */
@@ -24,7 +29,7 @@ export function catalogFrom(file: QueueFile): QueueCatalog {
 export function queueYamlPath(env: Record<string, string | undefined> = process.env): string {
   // The path is known only at run time: tell Turbopack not to trace it, or a standalone build
   // copies the whole project next to server.js. next.config.js traces queue.yaml explicitly.
-  return resolve(/* turbopackIgnore: true */ process.cwd(), env.DEFERRED_QUEUE_YAML?.trim() || 'queue.yaml');
+  return resolve(/* turbopackIgnore: true */ process.cwd(), queueYamlSetting(env) ?? DEFAULT_QUEUE_YAML);
 }
 
 /**
@@ -33,21 +38,22 @@ export function queueYamlPath(env: Record<string, string | undefined> = process.
  */
 export function loadQueueCatalog(env: Record<string, string | undefined> = process.env): QueueCatalog {
   const path = queueYamlPath(env);
-  if (!existsSync(path) && !env.DEFERRED_QUEUE_YAML?.trim()) {
+  if (!existsSync(path) && !queueYamlSetting(env)) {
     return { ...catalogFrom(parseQueueYaml(IMPLICIT_DEFAULT_QUEUE, `${path} (absent: only the default queue exists)`)), implicit: true };
   }
   // A named file that is missing, or an invalid one, is an error naming the file and line.
   return catalogFrom(loadQueueYaml(path));
 }
 
-let catalog: QueueCatalog | undefined;
+const cache = () => processState('queue-catalog', (): { catalog?: QueueCatalog } => ({}));
 
 /** Loaded once per process, on first use (never on the handler's success path). */
 export function queueCatalog(): QueueCatalog {
-  return (catalog ??= loadQueueCatalog());
+  const state = cache();
+  return (state.catalog ??= loadQueueCatalog());
 }
 
 /** Replaces the catalog (tests, the jest stub); `undefined` reloads queue.yaml on next use. */
 export function setQueueCatalog(next: QueueCatalog | undefined): void {
-  catalog = next;
+  cache().catalog = next;
 }

@@ -12,9 +12,9 @@
  * Cloud Tasks' at-least-once contract, which deferred functions must tolerate anyway. The answer
  * is never 2xx for a task that did not finish, so nothing is left half-done without a retry.
  */
+import { readTuning } from './config.js';
 import { log } from './logger.js';
-
-export const DEFAULT_SHUTDOWN_GRACE_MS = 8000;
+import { processState } from './process-state.js';
 
 interface Flight {
   request: Request;
@@ -28,13 +28,9 @@ interface DrainState {
   timer?: NodeJS.Timeout;
 }
 
-// On globalThis: instrumentation.ts (which installs the signal handler) and the task route are
-// separate bundles, so this module can exist twice in one process; the state must be one.
-const STATE = Symbol.for('next-cloud-tasks.shutdown');
-function state(): DrainState {
-  const g = globalThis as typeof globalThis & { [STATE]?: DrainState };
-  return (g[STATE] ??= { draining: false, flights: new Set() });
-}
+// Process-wide: instrumentation.ts (which installs the signal handler) and the task route are
+// separate module instances of this package in one process; the state must be one.
+const state = () => processState('shutdown', (): DrainState => ({ draining: false, flights: new Set() }));
 
 export function isDraining(): boolean {
   return state().draining;
@@ -73,21 +69,6 @@ export function trackTask(request: Request, work: () => Promise<Response>, onCut
   });
 }
 
-/** DEFERRED_SHUTDOWN_GRACE_MS's rule (shared with the start-up check): a whole number of ms, up to 6 digits. */
-export function parseShutdownGraceMs(raw: string): number | undefined {
-  return /^\d{1,6}$/.test(raw) ? Number(raw) : undefined;
-}
-
-/** Reads DEFERRED_SHUTDOWN_GRACE_MS; a malformed value falls back to the default (and says so). */
-export function shutdownGraceMs(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.DEFERRED_SHUTDOWN_GRACE_MS?.trim();
-  if (!raw) return DEFAULT_SHUTDOWN_GRACE_MS;
-  const ms = parseShutdownGraceMs(raw);
-  if (ms !== undefined) return ms;
-  log('WARNING', `DEFERRED_SHUTDOWN_GRACE_MS="${raw}" is not a whole number of milliseconds; using ${DEFAULT_SHUTDOWN_GRACE_MS}`);
-  return DEFAULT_SHUTDOWN_GRACE_MS;
-}
-
 /** Starts draining: new task requests get 503; tasks in flight are cut (503) after `graceMs`. */
 export function startDraining(graceMs: number): void {
   const current = state();
@@ -113,7 +94,7 @@ export function startDraining(graceMs: number): void {
  * custom server), this one re-raises the signal after draining, as the default would have ended
  * the process.
  */
-export function installGracefulShutdown(graceMs = shutdownGraceMs()): void {
+export function installGracefulShutdown(graceMs = readTuning('shutdownGraceMs')): void {
   const current = state() as DrainState & { installed?: boolean };
   if (current.installed) return;
   current.installed = true;

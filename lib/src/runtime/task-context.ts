@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TaskHeaders } from '../contract/task-headers.js';
+import { processState } from './process-state.js';
 
 /** Available inside a deferred function through `getTaskContext()`. */
 export interface TaskContext extends TaskHeaders {
@@ -12,7 +13,8 @@ export interface TaskContext extends TaskHeaders {
   traceId?: string;
 }
 
-const storage = new AsyncLocalStorage<TaskContext>();
+// Process-wide, so getTaskContext() works from any module instance of this package.
+const storage = processState('task-context', () => new AsyncLocalStorage<TaskContext>());
 
 export function runWithTaskContext<T>(context: TaskContext, fn: () => T): T {
   return storage.run(context, fn);

@@ -4,9 +4,10 @@
  * carry that trace (logger.traceFields), so in Cloud Logging a task shows under its request.
  *
  * The core knows no framework: the trace comes from `defer`'s `traceparent` option, or from an
- * ambient provider that a framework adapter installs (lib/deferred/next.ts reads the incoming
- * request's headers with `next/headers`).
+ * ambient provider that a framework adapter installs (next/index.ts reads the incoming request's
+ * headers with `next/headers`).
  */
+import { processState } from './process-state.js';
 
 /** Returns the current request's `traceparent`, or undefined outside a traced request. */
 export type TraceProvider = () => string | undefined | Promise<string | undefined>;
@@ -45,14 +46,12 @@ export function traceparentFromHeaders(headers: Pick<Headers, 'get'>): string | 
   return `00-${cloud[1].toLowerCase()}-${span.toString(16).padStart(16, '0')}-${cloud[3] === '0' ? '00' : '01'}`;
 }
 
-// On globalThis: Next.js bundles instrumentation, route handlers and server actions separately,
-// so this module can exist in several copies in one process; the provider must be shared.
-const PROVIDER = Symbol.for('next-cloud-tasks.trace-provider');
-type WithProvider = typeof globalThis & { [PROVIDER]?: TraceProvider };
+// Process-wide: the Next adapter installs it once, and every module instance's defer() reads it.
+const trace = () => processState('trace-provider', (): { provider?: TraceProvider } => ({}));
 
 /** Installs where `defer()` finds the current trace when not given one; `undefined` removes it. */
 export function setTraceProvider(provider: TraceProvider | undefined): void {
-  (globalThis as WithProvider)[PROVIDER] = provider;
+  trace().provider = provider;
 }
 
 /**
@@ -63,6 +62,6 @@ export function setTraceProvider(provider: TraceProvider | undefined): void {
 export async function traceparentForTask(options: TraceOptions): Promise<string | undefined> {
   if (options.traceparent === false) return undefined;
   if (options.traceparent !== undefined) return validTraceparent(options.traceparent);
-  const provider = (globalThis as WithProvider)[PROVIDER];
+  const { provider } = trace();
   return provider ? validTraceparent(await provider()) : undefined;
 }
