@@ -11,6 +11,13 @@ export interface Greeting {
   taskName?: string;
 }
 
+/** A task lifecycle event, as instrumentation.ts's listener saw it. */
+export interface TaskEventRecord {
+  event: string;
+  functionId?: string;
+  at: Date;
+}
+
 export interface AnalyticsPing {
   event: string;
   at: Date;
@@ -19,6 +26,7 @@ export interface AnalyticsPing {
 interface DemoStore {
   greetings: Greeting[];
   pings: AnalyticsPing[];
+  events: TaskEventRecord[];
   /** Attempts per key, for the flaky demo function. */
   attempts: Map<string, number>;
 }
@@ -28,5 +36,5 @@ type WithStore = typeof globalThis & { [key]?: DemoStore };
 
 export function demoStore(): DemoStore {
   const g = globalThis as WithStore;
-  return (g[key] ??= { greetings: [], pings: [], attempts: new Map() });
+  return (g[key] ??= { greetings: [], pings: [], events: [], attempts: new Map() });
 }

@@ -17,7 +17,7 @@ test('a complete environment gives both configurations; the audience defaults to
     audience: 'https://app-abc-uc.a.run.app',
     emulatorHost: undefined,
   });
-  expect(readHandlerConfig(complete)).toEqual({ audience: 'https://app-abc-uc.a.run.app', allowedEmails: ['tasks@p.iam.gserviceaccount.com'], emulatorHost: undefined });
+  expect(readHandlerConfig(complete)).toEqual({ audience: 'https://app-abc-uc.a.run.app', allowedEmails: ['tasks@p.iam.gserviceaccount.com'], emulatorHost: undefined, project: 'p' });
   expect(listConfigProblems(complete)).toEqual([]);
 });
 

@@ -8,7 +8,10 @@
 import { join } from 'node:path';
 import { CloudTasksError, defer, deferrable, TaskAlreadyExistsError } from 'next-cloud-tasks';
 import { resetConfigCache } from 'next-cloud-tasks/internals';
-import { enqueueAttemptsFromEnv, withEnqueueRetries } from '@/lib/src/enqueue/enqueue-retry';
+import { withEnqueueRetries } from '@/lib/src/enqueue/enqueue-retry';
+import { readTuning } from '@/lib/src/runtime/config';
+
+const enqueueAttemptsFromEnv = (env: Record<string, string>) => readTuning('enqueueAttempts', env);
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { ROOT } from '../helpers/next-server';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';

@@ -7,8 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogWriter } from 'next-cloud-tasks';
-import { enqueueAttemptsFromEnv } from '@/lib/src/enqueue/enqueue-retry';
-import { shutdownGraceMs } from '@/lib/src/runtime/shutdown';
+import { readTuning } from '@/lib/src/runtime/config';
 import { inspectStartup, startupCheckMode } from '@/lib/src/runtime/startup-check';
 import { ROOT } from '../helpers/next-server';
 import { runToExit } from './support/processes';
@@ -85,11 +84,11 @@ test('the start-up check flags exactly the tuning values that the run time would
   setLogWriter(() => {}); // the run time's fallback warnings
   for (const value of ['0', '8000', '999999', '1e3', '1000000', '-1', '8s', '8000.5']) {
     const flagged = inspectStartup({ ...GOOD, DEFERRED_SHUTDOWN_GRACE_MS: value }).problems.length > 0;
-    expect([value, flagged]).toEqual([value, shutdownGraceMs({ DEFERRED_SHUTDOWN_GRACE_MS: value }) !== Number(value)]);
+    expect([value, flagged]).toEqual([value, readTuning('shutdownGraceMs', { DEFERRED_SHUTDOWN_GRACE_MS: value }, () => {}) !== Number(value)]);
   }
   for (const value of ['1', '4', '10', '0', '11', '05', '2.0', 'lots']) {
     const flagged = inspectStartup({ ...GOOD, DEFERRED_ENQUEUE_ATTEMPTS: value }).problems.length > 0;
-    expect([value, flagged]).toEqual([value, enqueueAttemptsFromEnv({ DEFERRED_ENQUEUE_ATTEMPTS: value }) !== Number(value)]);
+    expect([value, flagged]).toEqual([value, readTuning('enqueueAttempts', { DEFERRED_ENQUEUE_ATTEMPTS: value }, () => {}) !== Number(value)]);
   }
   setLogWriter(undefined);
 });

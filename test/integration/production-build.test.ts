@@ -17,7 +17,8 @@ let signed: SignedApp;
 
 beforeAll(async () => {
   signed = await startSignedApp({
-    env: { MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` },
+    // Prewarm off, as on a service that only runs tasks: then nothing but an enqueue loads the client.
+    env: { DEFERRED_PREWARM: 'off', MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` },
   });
 });
 

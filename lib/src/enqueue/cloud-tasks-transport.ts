@@ -2,6 +2,8 @@ import type { CloudTasksClient } from '@google-cloud/tasks';
 import { createCloudTasksClient, type CloudTasksClientOptions } from '../contract/cloud-tasks-client.js';
 import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
 import { queuePath, type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+import { onCloudRun } from '../runtime/config.js';
+import { processState } from '../runtime/process-state.js';
 
 export interface CloudTasksTransportOptions {
   /** `host:port` of the local emulator (CLOUD_TASKS_EMULATOR_HOST): REST over plain HTTP, no credentials. */
@@ -35,15 +37,53 @@ function toEnqueueError(error: unknown, request: CreateTaskRequest): Error {
   return new CloudTasksError(grpc, `Cloud Tasks could not create a task in ${queue}: ${message}`, cause);
 }
 
+/**
+ * The Cloud Tasks client for `emulatorHost` (or Google's), one per process whichever module
+ * instance asks: made on first use, and made again if making it failed.
+ */
+function sharedClient(emulatorHost: string | undefined): Promise<CloudTasksClient> {
+  const clients = processState('cloud-tasks-clients', () => new Map<string, Promise<CloudTasksClient>>());
+  const key = emulatorHost ?? '';
+  let client = clients.get(key);
+  if (!client) {
+    client = createCloudTasksClient(emulatorHost).catch((error) => {
+      clients.delete(key);
+      throw error;
+    });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/**
+ * Imports and builds the shared client, then sends one CreateTask that Cloud Tasks refuses
+ * (INVALID_ARGUMENT: a task without a URL), so the first real createTask costs what later ones
+ * do: the import (~200 ms) and the client's stub, the code protobufjs generates on first use of
+ * the method's types (~40 ms), the connection and, on Cloud Run, the first access token. The
+ * refusal creates nothing and needs no permission beyond the one defer() needs. Off Cloud Run (no
+ * metadata server) and away from the emulator, only the client is built: looking for credentials
+ * there can take seconds.
+ */
+export async function warmUpCloudTasksClient(emulatorHost: string | undefined, queue: string, runsOnCloudRun = onCloudRun()): Promise<void> {
+  const client = await sharedClient(emulatorHost);
+  await client.initialize();
+  if (emulatorHost || runsOnCloudRun) await client.createTask({ parent: queue, task: { httpRequest: { url: '' } } }).catch(() => undefined);
+}
+
 /** The production transport (and, with `emulatorHost`, the emulator's): one client, made on first use and reused. */
 export function createCloudTasksTransport(options: CloudTasksTransportOptions = {}): TaskTransport {
-  let client: Promise<CloudTasksClient> | undefined;
+  let own: Promise<CloudTasksClient> | undefined;
+  // With custom client options (tests, custom endpoints) the client is this transport's own.
+  const clientFor = () =>
+    options.clientOptions
+      ? (own ??= createCloudTasksClient(options.emulatorHost, options.clientOptions).catch((error) => {
+          own = undefined;
+          throw error;
+        }))
+      : sharedClient(options.emulatorHost);
   return {
     async createTask(request: CreateTaskRequest): Promise<CreatedTask> {
-      client ??= createCloudTasksClient(options.emulatorHost, options.clientOptions).catch((error) => {
-        client = undefined;
-        throw error;
-      });
+      const client = clientFor();
       const parent = queuePath(request);
       const task = {
         name: request.taskId ? `${parent}/tasks/${request.taskId}` : undefined,

@@ -1,33 +1,61 @@
-import { createCloudTasksTransport } from './cloud-tasks-transport.js';
-import { enqueueConfigFromEnv, type EnqueueConfig } from '../runtime/config.js';
-import { enqueueAttemptsFromEnv, withEnqueueRetries } from './enqueue-retry.js';
+import { createCloudTasksTransport, warmUpCloudTasksClient } from './cloud-tasks-transport.js';
+import { enqueueConfigFromEnv, readTuning, type EnqueueConfig } from '../runtime/config.js';
+import { withEnqueueRetries } from './enqueue-retry.js';
 import { encodeEnvelope } from '../contract/envelope.js';
 import { PayloadTooLargeError, UnknownQueueError } from '../contract/errors.js';
 import { emitTaskEvent } from '../runtime/events.js';
 import { MAX_TASK_BYTES } from '../contract/limits.js';
+import { processState } from '../runtime/process-state.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
 import type { DeferrableFunction } from '../runtime/registry.js';
 import { resolveTaskOptions, type DeferOptions } from './task-options.js';
 import { traceparentForTask, type TraceOptions } from '../runtime/trace.js';
-import type { TaskTransport } from '../contract/transport.js';
+import { queuePath, type TaskTransport } from '../contract/transport.js';
 
-let override: { transport: TaskTransport; config: EnqueueConfig } | undefined;
-let cloudTransport: TaskTransport | undefined;
+interface EnqueueState {
+  override?: { transport: TaskTransport; config: EnqueueConfig };
+  cloudTransport?: TaskTransport;
+}
+// Process-wide: one transport (and so one Cloud Tasks client) for every module instance.
+const enqueueState = () => processState('enqueue', (): EnqueueState => ({}));
 
 /**
  * Sends tasks somewhere else than Cloud Tasks (the test kit's stub); `undefined` restores the
  * default. With an override, `config` replaces the environment's settings.
  */
 export function setTaskTransport(transport: TaskTransport | undefined, config?: EnqueueConfig): void {
-  override = transport ? { transport, config: config ?? enqueueConfigFromEnv() } : undefined;
+  enqueueState().override = transport ? { transport, config: config ?? enqueueConfigFromEnv() } : undefined;
 }
 
 function runtime(): { transport: TaskTransport; config: EnqueueConfig } {
-  if (override) return override;
+  const state = enqueueState();
+  if (state.override) return state.override;
   const config = enqueueConfigFromEnv();
   // UNAVAILABLE / DEADLINE_EXCEEDED are retried under a name chosen before the first try (enqueue-retry.ts).
-  cloudTransport ??= withEnqueueRetries(createCloudTasksTransport({ emulatorHost: config.emulatorHost }), { attempts: enqueueAttemptsFromEnv() });
-  return { transport: cloudTransport, config };
+  state.cloudTransport ??= withEnqueueRetries(createCloudTasksTransport({ emulatorHost: config.emulatorHost }), { attempts: readTuning('enqueueAttempts') });
+  return { transport: state.cloudTransport, config };
+}
+
+/**
+ * Does, off the request path, what the first `defer()` would otherwise pay for: reading the
+ * configuration and queue.yaml, and importing and building the Cloud Tasks client (~200 ms:
+ * the import loads gRPC and the protos). registerDeferred() awaits it at server start, so it never
+ * waits longer than `timeoutMs`. A problem is left for defer() to report, with its own clear error.
+ */
+export async function prewarmDefer(timeoutMs = 5000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const warm = async () => {
+    const [queue = 'default'] = queueCatalog().names;
+    const { config } = runtime();
+    if (!enqueueState().override) await warmUpCloudTasksClient(config.emulatorHost, queuePath({ ...config, queue }));
+  };
+  try {
+    await Promise.race([warm(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+  } catch {
+    // defer() reads the same settings and throws the error that names the fix.
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function sizeOf(body: Uint8Array, url: string, headers: Record<string, string>): number {

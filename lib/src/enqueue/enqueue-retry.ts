@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
+import { TUNING } from '../runtime/config.js';
 import { log } from '../runtime/logger.js';
 import { queuePath, type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
 
@@ -33,26 +34,11 @@ export interface EnqueueRetryOptions {
 }
 
 export const DEFAULT_ENQUEUE_RETRY = {
-  attempts: 4,
+  attempts: TUNING.enqueueAttempts.fallback(),
   initialDelayMs: 100,
   maxDelayMs: 2000,
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 } satisfies EnqueueRetryOptions;
-
-/** DEFERRED_ENQUEUE_ATTEMPTS's rule (shared with the start-up check): a whole number from 1 to 10. */
-export function parseEnqueueAttempts(raw: string): number | undefined {
-  return /^([1-9]|10)$/.test(raw) ? Number(raw) : undefined;
-}
-
-/** DEFERRED_ENQUEUE_ATTEMPTS, 1 to 10; anything else is the default (and logged). */
-export function enqueueAttemptsFromEnv(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.DEFERRED_ENQUEUE_ATTEMPTS?.trim();
-  if (!raw) return DEFAULT_ENQUEUE_RETRY.attempts;
-  const attempts = parseEnqueueAttempts(raw);
-  if (attempts !== undefined) return attempts;
-  log('WARNING', `DEFERRED_ENQUEUE_ATTEMPTS="${raw}" must be a whole number from 1 to 10; using ${DEFAULT_ENQUEUE_RETRY.attempts}`);
-  return DEFAULT_ENQUEUE_RETRY.attempts;
-}
 
 /** A random task id: 32 hex digits, no sequential prefix (what Google advises for named tasks). */
 export function randomTaskId(): string {

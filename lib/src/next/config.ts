@@ -10,11 +10,11 @@
  *
  * It runs inside `next build` / `next dev` (Node.js), never in the app's bundles.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
-import { BUILT_QUEUE_YAML_VARIABLE, TASK_CLIENT_PACKAGE } from '../runtime/build-facts.js';
+import { BUILT_QUEUE_YAML_VARIABLE, findPackageDir, TASK_CLIENT_PACKAGE } from '../runtime/build-files.js';
 
 export interface CloudTasksConfigOptions {
   /**
@@ -47,20 +47,6 @@ export function mergeRewrites(theirs: RewritesResult | undefined): RewritesResul
   return { ...theirs, afterFiles: [...DEFERRED_REWRITES, ...(theirs.afterFiles ?? [])] };
 }
 
-/** The installed @google-cloud/tasks' folder, as this package resolves it (hoisted or nested). */
-function taskClientDir(): string | undefined {
-  try {
-    let dir = dirname(createRequire(import.meta.url).resolve(TASK_CLIENT_PACKAGE));
-    while (!existsSync(join(dir, 'package.json')) || JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name !== TASK_CLIENT_PACKAGE) {
-      const parent = dirname(dir);
-      if (parent === dir) return undefined;
-      dir = parent;
-    }
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A path for outputFileTracingIncludes: relative to the app's folder, with forward slashes. */
 const traceGlob = (appDir: string, path: string) => {
@@ -72,7 +58,8 @@ function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): 
   const appDir = resolve(options.dir ?? process.cwd());
   const queueYaml = options.queueYaml ?? process.env.DEFERRED_QUEUE_YAML?.trim() ?? 'queue.yaml';
   const queueYamlFile = resolve(appDir, queueYaml);
-  const clientDir = taskClientDir();
+  // As this package finds it: hoisted next to the app's packages, or nested under this one.
+  const clientDir = findPackageDir(TASK_CLIENT_PACKAGE, dirname(fileURLToPath(import.meta.url)));
   const traced = [
     ...(clientDir ? [traceGlob(appDir, join(clientDir, 'build')) + '/**/*.json', traceGlob(appDir, join(clientDir, 'package.json'))] : []),
     ...(existsSync(queueYamlFile) ? [traceGlob(appDir, queueYamlFile)] : []),

@@ -1,4 +1,6 @@
 import { ConfigError } from '../contract/errors.js';
+import { log } from './logger.js';
+import { processState } from './process-state.js';
 
 /**
  * Everything the adapter reads from the environment, in one place.
@@ -19,6 +21,12 @@ import { ConfigError } from '../contract/errors.js';
  * |                              | are named before the first try; 1 = unnamed, no retry; default 4   |                  |
  * | DEFERRED_SHUTDOWN_GRACE_MS   | after SIGTERM, how long tasks in flight may finish before they are | instrumentation  |
  * |                              | answered 503 (retried); default 8000 (Cloud Run allows 10 s)      |                  |
+ * | DEFERRED_PREWARM             | `on` / `off`: load the Cloud Tasks client at server start so the   | instrumentation  |
+ * |                              | first defer() is fast; `off` for a service that never defers; `on`  |                  |
+ * | K_SERVICE                    | set by Cloud Run: the service's name (production checks, warnings) | all              |
+ * | NODE_ENV                     | `production` makes the start-up check fail instead of warn         | instrumentation  |
+ * | NEXT_CLOUD_TASKS_BUILT_QUEUE_YAML | set by withCloudTasks at build time (inlined by Next): the    | instrumentation  |
+ * |                              | queue.yaml the server was built with                               |                  |
  *
  * The callback URL and the audience come from here, never from a request's Host header:
  * a forged Host would send tasks, and their OIDC tokens, elsewhere.
@@ -37,6 +45,8 @@ export interface HandlerConfig {
   audience: string;
   allowedEmails: readonly string[];
   emulatorHost?: string;
+  /** GOOGLE_CLOUD_PROJECT, for the trace field of log entries; optional for the handler. */
+  project?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -139,7 +149,7 @@ function handlerSettings(env: Env, problems: Problem[]): HandlerConfig {
   }
   for (const email of allowedEmails) checkEmail(emailsVariable, email, problems);
   const emulatorHost = readEmulatorHost(env, problems);
-  return { audience, allowedEmails, emulatorHost };
+  return { audience, allowedEmails, emulatorHost, project: readVariable(env, 'GOOGLE_CLOUD_PROJECT') };
 }
 
 export function readHandlerConfig(env: Env = process.env): HandlerConfig {
@@ -162,20 +172,108 @@ export function listConfigProblems(env: Env = process.env): ConfigProblem[] {
   return problems.filter((p) => !seen.has(p.variable) && seen.add(p.variable));
 }
 
-let enqueueConfig: EnqueueConfig | undefined;
-let handlerConfig: HandlerConfig | undefined;
+const cache = () => processState('config', (): { enqueue?: EnqueueConfig; handler?: HandlerConfig } => ({}));
 
 /** Read and validated once per process; a ConfigError is thrown again on each call until fixed. */
 export function enqueueConfigFromEnv(): EnqueueConfig {
-  return (enqueueConfig ??= readEnqueueConfig());
+  const state = cache();
+  return (state.enqueue ??= readEnqueueConfig());
 }
 
 export function handlerConfigFromEnv(): HandlerConfig {
-  return (handlerConfig ??= readHandlerConfig());
+  const state = cache();
+  return (state.handler ??= readHandlerConfig());
 }
 
 /** Forget the cached configuration (tests that change the environment). */
 export function resetConfigCache(): void {
-  enqueueConfig = undefined;
-  handlerConfig = undefined;
+  const state = cache();
+  state.enqueue = undefined;
+  state.handler = undefined;
+}
+
+/** Where the adapter runs on Cloud Run (K_SERVICE is set there, and only there). */
+export function onCloudRun(env: Env = process.env): boolean {
+  return readVariable(env, 'K_SERVICE') !== undefined;
+}
+
+/** Path of queue.yaml as given (DEFERRED_QUEUE_YAML), else undefined: the caller resolves the default. */
+export function queueYamlSetting(env: Env = process.env): string | undefined {
+  return readVariable(env, 'DEFERRED_QUEUE_YAML');
+}
+
+/**
+ * The queue.yaml the server was built with, as withCloudTasks recorded it (relative to the app):
+ * '' when it had none, undefined when the app was built without withCloudTasks. Next inlines
+ * `process.env.<name>` from next.config's `env` at build time, so the name must be spelled out.
+ */
+export function builtQueueYaml(): string | undefined {
+  return process.env.NEXT_CLOUD_TASKS_BUILT_QUEUE_YAML;
+}
+
+/** What a failed start-up check does: exit (the deploy fails), log a warning, or nothing. */
+export type StartupCheckMode = 'fail' | 'warn' | 'off';
+
+/** A tuning variable: it has a default, and a value that is set but malformed is a mistake worth stopping for. */
+interface Tuning<T> {
+  variable: string;
+  parse: (raw: string) => T | undefined;
+  /** What a valid value looks like, for messages. */
+  rule: string;
+  fallback: (env: Env) => T;
+}
+
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (raw: string): T | undefined =>
+    (values as string[]).includes(raw) ? (raw as T) : undefined;
+
+/** Every tuning variable, with its rule and default: read at run time and checked at start from this one table. */
+export const TUNING = {
+  startupCheck: {
+    variable: 'DEFERRED_STARTUP_CHECK',
+    parse: oneOf<StartupCheckMode>('fail', 'warn', 'off'),
+    rule: 'must be fail, warn or off',
+    fallback: (env: Env): StartupCheckMode => (env.NODE_ENV === 'production' ? 'fail' : 'warn'),
+  } satisfies Tuning<StartupCheckMode>,
+  shutdownGraceMs: {
+    variable: 'DEFERRED_SHUTDOWN_GRACE_MS',
+    parse: (raw: string) => (/^\d{1,6}$/.test(raw) ? Number(raw) : undefined),
+    rule: 'must be a whole number of milliseconds, like 8000 (Cloud Run kills the instance 10 s after SIGTERM)',
+    fallback: () => 8000,
+  } satisfies Tuning<number>,
+  enqueueAttempts: {
+    variable: 'DEFERRED_ENQUEUE_ATTEMPTS',
+    parse: (raw: string) => (/^([1-9]|10)$/.test(raw) ? Number(raw) : undefined),
+    rule: 'must be a whole number from 1 to 10',
+    fallback: () => 4,
+  } satisfies Tuning<number>,
+  prewarm: {
+    variable: 'DEFERRED_PREWARM',
+    parse: (raw: string) => (raw === 'on' ? true : raw === 'off' ? false : undefined),
+    rule: 'must be on or off',
+    fallback: () => true,
+  } satisfies Tuning<boolean>,
+};
+export type TuningName = keyof typeof TUNING;
+type TuningValue<K extends TuningName> = ReturnType<(typeof TUNING)[K]['fallback']>;
+
+/** A tuning value, or its default; a malformed value falls back to the default and says so. */
+export function readTuning<K extends TuningName>(name: K, env: Env = process.env, warn = (message: string) => log('WARNING', message)): TuningValue<K> {
+  const tuning: Tuning<TuningValue<K>> = TUNING[name] as never;
+  const raw = readVariable(env, tuning.variable);
+  const fallback = tuning.fallback(env);
+  if (raw === undefined) return fallback;
+  const value = tuning.parse(raw);
+  if (value !== undefined) return value;
+  warn(`${tuning.variable}="${raw}" ${tuning.rule}; using ${fallback}`);
+  return fallback;
+}
+
+/** The tuning variables that are set but malformed, for the start-up check. */
+export function listTuningProblems(env: Env = process.env): ConfigProblem[] {
+  return Object.values(TUNING).flatMap((tuning: Tuning<unknown>) => {
+    const raw = readVariable(env, tuning.variable);
+    return raw !== undefined && tuning.parse(raw) === undefined ? [{ variable: tuning.variable, message: `${tuning.variable}="${raw}" ${tuning.rule}` }] : [];
+  });
 }
