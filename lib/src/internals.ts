@@ -4,8 +4,8 @@
  */
 export { executeTask, isLastAttemptPerQueueYaml } from './handle/execute-task.js';
 export type { AttemptInfo, ExecuteTaskOptions, TaskDelivery, TaskResult } from './handle/execute-task.js';
-export { STATUS_BY_OUTCOME } from './contract/outcomes.js';
-export type { TaskOutcome } from './contract/outcomes.js';
+export { OUTCOMES, OUTCOME_HEADER, DEAD_LETTERED } from './contract/outcomes.js';
+export type { Outcome, TaskOutcome } from './contract/outcomes.js';
 export { readTaskHeaders, writeTaskHeaders } from './contract/task-headers.js';
 export { encodeEnvelope, decodeEnvelope } from './contract/envelope.js';
 export type { TaskEnvelope } from './contract/envelope.js';

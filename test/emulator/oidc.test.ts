@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import { OAuth2Client } from 'google-auth-library';
-import { EMULATOR_ISSUER, EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '@/lib/src/contract/emulator';
+import { EMULATOR_ISSUER, EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '@/lib/src/contract/issuers';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorClient, PARENT, queuePath } from './support/client';
 import { startTargetServer, type TargetServer } from './support/target-server';

@@ -1,5 +1,5 @@
 /** The small pure pieces: Google's JSON forms and the token bucket. */
-import { formatDuration, parseDuration, parseTimestamp } from '@/lib/src/emulator/proto-json';
+import { formatDuration, parseDuration, parseTimestamp } from '@/lib/src/contract/proto-json';
 import { TokenBucket } from '@/lib/src/emulator/token-bucket';
 
 test('durations as Google writes them: whole seconds bare, else 3, 6 or 9 decimals', () => {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { EMULATOR_PEM_CERTS_PATH } from '@/lib/src/contract/emulator';
+import { EMULATOR_PEM_CERTS_PATH } from '@/lib/src/contract/issuers';
 import { pemCerts, type SigningKey } from '@/lib/src/testing/oidc-tokens';
 
 export interface CertsServer {

@@ -1,4 +1,4 @@
-import { EMULATOR_ISSUER } from '@/lib/src/contract/emulator';
+import { EMULATOR_ISSUER } from '@/lib/src/contract/issuers';
 import { createSigningKey, signIdToken, type IdTokenClaims } from '@/lib/src/testing/oidc-tokens';
 import { startCertsServer, type CertsServer } from './certs-server';
 import { freePort, startNextServer, type RunningServer } from './next-server';

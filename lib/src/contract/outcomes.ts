@@ -1,31 +1,56 @@
 /**
- * How a delivery ended, and the one table that maps it to the HTTP status Cloud Tasks sees.
- * 2xx means "delete the task"; anything else means "retry per the queue's retry config".
+ * The handler's status contract, in one table: every way a task request can end, the HTTP status
+ * Cloud Tasks sees, and the log severity. 2xx means "delete the task"; anything else means "retry
+ * per the queue's retry config". The handler answers with these statuses and names the outcome in
+ * OUTCOME_HEADER; the jest stub and the emulator read the same table, so the three cannot drift.
+ * README.md's table of outcomes is this one, in prose.
  */
-export type TaskOutcome =
-  /** The function returned. */
-  | 'success'
-  /** The function threw: retry. */
-  | 'failed'
-  /** The function threw PermanentTaskFailure: drop (2xx) and dead-letter. */
-  | 'permanent-failure'
-  /** The function threw SingularTaskFailure: retry quietly. */
-  | 'retry-requested'
-  /** No function of that id in this deploy (a task from a newer or older deploy): retry. */
-  | 'unknown-function'
-  /** The body can never decode: drop (2xx) and dead-letter. */
-  | 'undecodable';
-
-export const STATUS_BY_OUTCOME: Record<TaskOutcome, number> = {
-  success: 200,
-  failed: 500,
-  'permanent-failure': 200,
+export const OUTCOMES = {
+  // Refused before the body is read (the handler).
+  'method-not-allowed': { status: 405, severity: 'WARNING', meaning: 'not a POST (answered with Allow: POST)' },
+  unauthorized: { status: 401, severity: 'WARNING', meaning: 'no valid OIDC token: not a real task, retried' },
+  forbidden: { status: 403, severity: 'WARNING', meaning: "a valid token of an account that is not allowed" },
+  unavailable: { status: 503, severity: 'WARNING', meaning: "Google's signing certs could not be fetched: retried" },
+  misconfigured: { status: 500, severity: 'ERROR', meaning: 'the app is misconfigured (a variable): retried once fixed' },
+  'shutting-down': { status: 503, severity: 'INFO', meaning: 'the instance is shutting down (SIGTERM): retried elsewhere' },
+  'too-large': { status: 413, severity: 'WARNING', meaning: 'a body past the size cap' },
+  // The delivery itself (execute-task).
+  success: { status: 200, severity: 'INFO', meaning: 'the function returned' },
+  failed: { status: 500, severity: 'ERROR', meaning: 'the function threw: retried' },
+  'permanent-failure': { status: 200, severity: 'ERROR', meaning: 'the function threw PermanentTaskFailure: dropped and dead-lettered' },
   // App Engine's deferred answered 408 for SingularTaskFailure: a retry without an error
   // status that Cloud Tasks would count against the queue's health (429/503 slow a queue down).
-  'retry-requested': 408,
-  'unknown-function': 404,
-  undecodable: 200,
-};
+  'retry-requested': { status: 408, severity: 'DEBUG', meaning: 'the function threw SingularTaskFailure: retried quietly' },
+  'unknown-function': { status: 404, severity: 'WARNING', meaning: "no function of that id in this deploy (mid-deploy): retried" },
+  undecodable: { status: 200, severity: 'ERROR', meaning: 'a body that can never decode: dropped and dead-lettered' },
+} as const satisfies Record<string, { status: number; severity: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'; meaning: string }>;
+
+export type Outcome = keyof typeof OUTCOMES;
+
+/** How a delivery that reached the function (or tried to) ended: what execute-task decides. */
+export type TaskOutcome = Extract<Outcome, 'success' | 'failed' | 'permanent-failure' | 'retry-requested' | 'unknown-function' | 'undecodable'>;
 
 /** Outcomes that can never succeed later: dead-lettered on the spot. */
 export const DEAD_ON_ARRIVAL: ReadonlySet<TaskOutcome> = new Set(['permanent-failure', 'undecodable']);
+
+/**
+ * Response header the handler sets on every answer, naming its outcome, so that the emulator
+ * (and logs) can tell a task that was dead-lettered (2xx, or a 500 on its last attempt) from a
+ * success or a failure.
+ */
+export const OUTCOME_HEADER = 'x-deferred-outcome';
+
+/**
+ * OUTCOME_HEADER's value when the handler dead-lettered the task, whatever its outcome: the
+ * dead-letter sink has it, so the task will not run again.
+ */
+export const DEAD_LETTERED = 'dead-lettered';
+
+/** What the handler answers for an outcome, as the Response the route returns. */
+export function outcomeResponse(outcome: Outcome, options: { deadLettered?: boolean; status?: number; headers?: Record<string, string> } = {}): Response {
+  const label = options.deadLettered ? DEAD_LETTERED : outcome;
+  return new Response(JSON.stringify({ outcome: label }), {
+    status: options.status ?? OUTCOMES[outcome].status,
+    headers: { 'content-type': 'application/json', [OUTCOME_HEADER]: label, ...options.headers },
+  });
+}

@@ -26,7 +26,3 @@ export interface CreatedTask {
 export interface TaskTransport {
   createTask(request: CreateTaskRequest): Promise<CreatedTask>;
 }
-
-export function queuePath({ project, location, queue }: Pick<CreateTaskRequest, 'project' | 'location' | 'queue'>): string {
-  return `projects/${project}/locations/${location}/queues/${queue}`;
-}

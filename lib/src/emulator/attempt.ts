@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { OUTCOME_HEADER } from '../contract/emulator.js';
+import { OUTCOME_HEADER } from '../contract/outcomes.js';
 import { writeTaskHeaders } from '../contract/task-headers.js';
 import { shortId, type TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';

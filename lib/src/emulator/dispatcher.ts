@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
-import { DEAD_LETTERED_OUTCOME } from '../contract/emulator.js';
+import { DEAD_LETTERED } from '../contract/outcomes.js';
 import { backoffSeconds, shouldRetry } from '../queues/index.js';
 import { buildHeaders, sendAttempt, type AttemptHandle, type AttemptResult } from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
@@ -26,8 +26,6 @@ export interface DispatcherEvents {
   'task:dead': [{ task: TaskRecord; reason: string }];
 }
 
-/** The outcome header values with which the app says "2xx, but dead-letter it". */
-const DEAD_OUTCOMES = new Set([DEAD_LETTERED_OUTCOME, 'permanent-failure']);
 /** setTimeout's ceiling; a later wake-up just looks again. */
 const MAX_SLEEP_MS = 2 ** 31 - 1;
 
@@ -190,7 +188,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     };
     const durationMs = nowMs - task.lastAttempt!.dispatchTimeMs;
     if (answered && result.status! >= 200 && result.status! < 300) {
-      if (result.outcome && DEAD_OUTCOMES.has(result.outcome)) {
+      // The app's handler says "2xx, but it went to the dead-letter sink" (contract/outcomes.ts).
+      if (result.outcome === DEAD_LETTERED) {
         this.deadLetter(task, `the app answered ${result.status} with ${result.outcome}: ${result.detail}`.trim(), result.detail);
         return;
       }

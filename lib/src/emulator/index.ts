@@ -7,5 +7,5 @@ export { startEmulator, type EmulatorHandle } from './server.js';
 export { DEFAULT_LIMITS, DEFAULT_OPTIONS, type CloudTasksLimits, type EmulatorOptions } from './options.js';
 export type { DispatcherEvents } from './dispatcher.js';
 export type { AttemptResult } from './attempt.js';
-export type { TaskOutcome } from './outcomes.js';
+export type { FinishedTask } from './finished-tasks.js';
 export type { QueueRecord, TaskRecord, AttemptRecord, RetryConfig, RateLimits } from './model.js';

@@ -2,9 +2,9 @@
  * What the emulator stores: queues and tasks as plain data. Retries are data too (dispatch
  * count, first attempt, last response), so a restart resumes exactly where the crash left off.
  */
+import type { QueueState, RateLimits, RetryConfig } from '../contract/queue-settings.js';
 
 export const QUEUE_STATES = ['STATE_UNSPECIFIED', 'RUNNING', 'PAUSED', 'DISABLED'] as const;
-export type QueueState = 'RUNNING' | 'PAUSED';
 
 export const HTTP_METHODS = ['HTTP_METHOD_UNSPECIFIED', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 export type HttpMethod = Exclude<(typeof HTTP_METHODS)[number], 'HTTP_METHOD_UNSPECIFIED'>;
@@ -12,23 +12,7 @@ export type HttpMethod = Exclude<(typeof HTTP_METHODS)[number], 'HTTP_METHOD_UNS
 export const TASK_VIEWS = ['VIEW_UNSPECIFIED', 'BASIC', 'FULL'] as const;
 export type TaskView = (typeof TASK_VIEWS)[number];
 
-/** The same shape as lib/queues' `CloudTasksQueueSettings.retryConfig` (numbers in seconds). */
-export interface RetryConfig {
-  /** -1 = unlimited. */
-  maxAttempts: number;
-  /** 0 = unlimited. */
-  maxRetryDurationSeconds: number;
-  minBackoffSeconds: number;
-  maxBackoffSeconds: number;
-  maxDoublings: number;
-}
-
-export interface RateLimits {
-  maxDispatchesPerSecond: number;
-  /** Output only in the API; set from queue.yaml's bucket_size or derived from the rate. */
-  maxBurstSize: number;
-  maxConcurrentDispatches: number;
-}
+export type { QueueState, RateLimits, RetryConfig };
 
 export interface QueueRecord {
   /** projects/P/locations/L/queues/Q */

@@ -2,17 +2,11 @@
  * Resource names as Cloud Tasks spells and validates them. Messages quote the pattern so a
  * caller sees at once what a valid id looks like.
  */
-import { APP_ENGINE_LIMITS } from '../queues/defaults.js';
+import { LOCATION_ID, PROJECT_ID, QUEUE_ID, TASK_ID } from '../contract/names.js';
 import { invalidArgument } from './api-error.js';
 
-const PROJECT = '[A-Za-z0-9:.-]+';
-const LOCATION = '[A-Za-z0-9-]+';
-/** Cloud Tasks: letters, digits, hyphens; at most 100 characters (the queue.yaml check's own pattern). */
-const QUEUE_ID = APP_ENGINE_LIMITS.namePattern;
-/** Cloud Tasks: letters, digits, hyphens, underscores; at most 500 characters. */
-export const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
-
-const PARENT = new RegExp(`^projects/${PROJECT}/locations/${LOCATION}$`);
+const inner = (pattern: RegExp) => pattern.source.replace(/^\^|\$$/g, '');
+const PARENT = new RegExp(`^projects/${inner(PROJECT_ID)}/locations/${inner(LOCATION_ID)}$`);
 
 export function checkParent(parent: string): string {
   if (!PARENT.test(parent)) {

@@ -4,7 +4,7 @@
  * the SQLite file, so tokens stay verifiable across restarts (the app caches certs).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { EMULATOR_ISSUER } from '../contract/emulator.js';
+import { EMULATOR_ISSUER } from '../contract/issuers.js';
 import type { Store } from './store.js';
 
 const KEY_META = 'oidc.privateKeyPem';

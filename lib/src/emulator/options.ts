@@ -1,9 +1,9 @@
 /**
  * Every setting of the emulator, documented once, with its defaults in one object.
- * The CLI (cli.ts), the dev launcher (scripts/dev.ts) and tests all start it through
+ * The CLI (`next-cloud-tasks emulator` and `dev`) and tests all start it through
  * `startEmulator(options)`, so a default changes here and nowhere else.
  */
-import { MAX_SCHEDULE_AHEAD_MS, MAX_TASK_BYTES } from '../contract/limits.js';
+import { DISPATCH_DEADLINE_SECONDS, MAX_SCHEDULE_AHEAD_MS, MAX_TASK_BYTES } from '../contract/limits.js';
 import { APP_ENGINE_LIMITS } from '../queues/defaults.js';
 
 /** Cloud Tasks' own limits. Tests may loosen one (a 1 s dispatch deadline) to stay fast. */
@@ -67,9 +67,9 @@ export interface EmulatorOptions {
 // Annotated, not `satisfies`: the constants below are literal types, the limits are numbers.
 export const DEFAULT_LIMITS: CloudTasksLimits = {
   maxScheduleAheadSeconds: MAX_SCHEDULE_AHEAD_MS / 1000,
-  minDispatchDeadlineSeconds: 15,
-  maxDispatchDeadlineSeconds: 30 * 60,
-  defaultDispatchDeadlineSeconds: 10 * 60,
+  minDispatchDeadlineSeconds: DISPATCH_DEADLINE_SECONDS.min,
+  maxDispatchDeadlineSeconds: DISPATCH_DEADLINE_SECONDS.max,
+  defaultDispatchDeadlineSeconds: DISPATCH_DEADLINE_SECONDS.default,
   maxTaskBytes: MAX_TASK_BYTES,
   maxHeaderBytes: 80 * 1024,
   maxDispatchesPerSecond: APP_ENGINE_LIMITS.maxRatePerSecond,

@@ -6,7 +6,7 @@
 import { invalidArgument } from './api-error.js';
 import type { CloudTasksLimits } from './options.js';
 import { QUEUE_STATES, type QueueRecord, type RateLimits, type RetryConfig } from './model.js';
-import { formatDuration, formatTimestamp, parseDuration } from './proto-json.js';
+import { formatDuration, formatTimestamp, parseDuration } from '../contract/proto-json.js';
 
 /** What Cloud Tasks picks for a queue created through the API without settings. */
 export const API_QUEUE_DEFAULTS = {
@@ -39,7 +39,7 @@ const integer = (value: unknown, field: string, min: number): number | undefined
 };
 
 const duration = (value: unknown, field: string): number | undefined =>
-  value === undefined || value === null ? undefined : parseDuration(value, field);
+  value === undefined || value === null ? undefined : parseDuration(value, field, invalidArgument);
 
 /** One setter per updateMask path (camelCase, as google-gax sends it). */
 const SETTERS: Record<string, Setter> = {

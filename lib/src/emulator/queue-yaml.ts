@@ -2,7 +2,7 @@
  * Queues from App Engine's queue.yaml, through lib/queues (the same parser and mapping the
  * queue CLI deploys with), so the emulator runs exactly the settings production will get.
  */
-import { queuePath } from '../contract/transport.js';
+import { queuePath } from '../contract/names.js';
 import { loadQueueYaml, toCloudTasksQueue } from '../queues/index.js';
 import type { QueueRecord } from './model.js';
 import type { Store } from './store.js';

@@ -4,14 +4,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/emulator.js';
+import { EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
 import { ActivityLog } from './activity.js';
 import { notFound, permissionDenied } from './api-error.js';
 import { createDashboard } from './dashboard/routes.js';
 import { Dispatcher } from './dispatcher.js';
 import { sendError, sendJson } from './http-util.js';
 import { OidcSigner } from './oidc-signer.js';
-import { OutcomeRecorder, type TaskOutcome } from './outcomes.js';
+import { FinishedTaskRecorder, type FinishedTask } from './finished-tasks.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
 import { loadQueuesFromYaml } from './queue-yaml.js';
 import { refuseReason } from './request-guard.js';
@@ -34,7 +34,7 @@ export interface EmulatorHandle {
    * happened before the call: the safe way for a test to wait for a task it just created.
    * @default timeoutMs 30000
    */
-  waitForTask(name: string, timeoutMs?: number): Promise<TaskOutcome>;
+  waitForTask(name: string, timeoutMs?: number): Promise<FinishedTask>;
   /** Queues loaded from queue.yaml (full names) and its warnings. */
   queueYaml?: { names: string[]; warnings: string[] };
   /** Stops dispatching, closes the server (and its connections) and the database. */
@@ -54,7 +54,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     const dispatcher = new Dispatcher(store, signer, options);
     const service = new TasksService(store, options.limits, dispatcher);
     const activity = new ActivityLog(dispatcher);
-    const outcomes = new OutcomeRecorder(dispatcher);
+    const outcomes = new FinishedTaskRecorder(dispatcher);
     const restApi = createRestApi(service);
     const dashboard = createDashboard({ store, service, activity, options });
 

@@ -7,7 +7,7 @@ import { invalidArgument } from './api-error.js';
 import { checkTaskName } from './names.js';
 import type { CloudTasksLimits } from './options.js';
 import { HTTP_METHODS, TASK_VIEWS, type AttemptRecord, type TaskRecord, type TaskView } from './model.js';
-import { enumValue, formatDuration, formatTimestamp, parseBytes, parseDuration, parseTimestamp } from './proto-json.js';
+import { enumValue, formatDuration, formatTimestamp, parseBytes, parseDuration, parseTimestamp } from '../contract/proto-json.js';
 
 /** Cloud Tasks generates numeric ids (19 or 20 digits); so does the emulator. */
 export function generateTaskId(): string {
@@ -46,7 +46,7 @@ function checkHeaders(headers: unknown, limits: CloudTasksLimits): Record<string
 
 function resolveSchedule(input: Record<string, any>, nowMs: number, limits: CloudTasksLimits): number {
   if (input.scheduleTime === undefined || input.scheduleTime === null) return nowMs;
-  const scheduleMs = parseTimestamp(input.scheduleTime, 'task.scheduleTime');
+  const scheduleMs = parseTimestamp(input.scheduleTime, 'task.scheduleTime', invalidArgument);
   if (scheduleMs > nowMs + limits.maxScheduleAheadSeconds * 1000) {
     throw invalidArgument(
       `task.scheduleTime ${formatTimestamp(scheduleMs)} is more than ${limits.maxScheduleAheadSeconds / 86400} days ahead; Cloud Tasks refuses it. Schedule it nearer, or store it and enqueue it later`,
@@ -57,7 +57,7 @@ function resolveSchedule(input: Record<string, any>, nowMs: number, limits: Clou
 
 function resolveDeadline(input: Record<string, any>, limits: CloudTasksLimits): number {
   if (input.dispatchDeadline === undefined || input.dispatchDeadline === null) return limits.defaultDispatchDeadlineSeconds;
-  const seconds = parseDuration(input.dispatchDeadline, 'task.dispatchDeadline');
+  const seconds = parseDuration(input.dispatchDeadline, 'task.dispatchDeadline', invalidArgument);
   if (seconds < limits.minDispatchDeadlineSeconds || seconds > limits.maxDispatchDeadlineSeconds) {
     throw invalidArgument(
       `task.dispatchDeadline ${formatDuration(seconds)} is out of range: it must be between ${formatDuration(limits.minDispatchDeadlineSeconds)} and ${formatDuration(limits.maxDispatchDeadlineSeconds)}`,
@@ -79,8 +79,8 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
   const name = task.name ? checkTaskName(task.name, queueName) : `${queueName}/tasks/${generateTaskId()}`;
   const url = checkUrl(http.url);
   const headers = checkHeaders(http.headers, limits);
-  const body = http.body === undefined || http.body === null || http.body === '' ? undefined : parseBytes(http.body, 'task.httpRequest.body');
-  const httpMethod = http.httpMethod === undefined || http.httpMethod === 0 ? 'POST' : enumValue(HTTP_METHODS, http.httpMethod, 'task.httpRequest.httpMethod');
+  const body = http.body === undefined || http.body === null || http.body === '' ? undefined : parseBytes(http.body, 'task.httpRequest.body', invalidArgument);
+  const httpMethod = http.httpMethod === undefined || http.httpMethod === 0 ? 'POST' : enumValue(HTTP_METHODS, http.httpMethod, 'task.httpRequest.httpMethod', invalidArgument);
   if (httpMethod === 'HTTP_METHOD_UNSPECIFIED') throw invalidArgument('task.httpRequest.httpMethod is unspecified');
   const oidc = http.oidcToken as Record<string, unknown> | undefined;
   if (oidc && (typeof oidc.serviceAccountEmail !== 'string' || !oidc.serviceAccountEmail.includes('@'))) {
@@ -112,7 +112,7 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
 
 export function parseView(value: unknown): TaskView {
   if (value === undefined || value === null || value === '') return 'BASIC';
-  const view = enumValue(TASK_VIEWS, typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value, 'responseView');
+  const view = enumValue(TASK_VIEWS, typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value, 'responseView', invalidArgument);
   return view === 'VIEW_UNSPECIFIED' ? 'BASIC' : view;
 }
 

@@ -1,7 +1,8 @@
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import { createCloudTasksClient, type CloudTasksClientOptions } from '../contract/cloud-tasks-client.js';
 import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
-import { queuePath, type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+import { queuePath } from '../contract/names.js';
+import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
 import { onCloudRun } from '../runtime/config.js';
 import { processState } from '../runtime/process-state.js';
 

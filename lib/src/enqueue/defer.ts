@@ -10,7 +10,8 @@ import { queueCatalog } from '../runtime/queue-catalog.js';
 import type { DeferrableFunction } from '../runtime/registry.js';
 import { resolveTaskOptions, type DeferOptions } from './task-options.js';
 import { traceparentForTask, type TraceOptions } from '../runtime/trace.js';
-import { queuePath, type TaskTransport } from '../contract/transport.js';
+import { queuePath } from '../contract/names.js';
+import { type TaskTransport } from '../contract/transport.js';
 
 interface EnqueueState {
   override?: { transport: TaskTransport; config: EnqueueConfig };

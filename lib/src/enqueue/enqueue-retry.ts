@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
 import { TUNING } from '../runtime/config.js';
 import { log } from '../runtime/logger.js';
-import { queuePath, type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+import { queuePath } from '../contract/names.js';
+import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
 
 /** gRPC codes worth another try: the call failed before, or without telling whether, it took effect. */
 const RETRYABLE = new Map([

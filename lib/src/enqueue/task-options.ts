@@ -1,5 +1,6 @@
 import { InvalidTaskOptionsError } from '../contract/errors.js';
-import { MAX_SCHEDULE_AHEAD_MS } from '../contract/limits.js';
+import { DISPATCH_DEADLINE_SECONDS, MAX_SCHEDULE_AHEAD_MS } from '../contract/limits.js';
+import { QUEUE_ID, TASK_ID } from '../contract/names.js';
 
 /** App Engine's `defer` options that Cloud Tasks can honour. */
 export interface DeferOptions {
@@ -22,7 +23,7 @@ export interface DeferOptions {
   url?: string;
   /** Extra HTTP headers for the task request (App Engine's `_headers`). */
   headers?: Record<string, string>;
-  /** Seconds Cloud Tasks waits for the handler's answer, 15 to 1800. @default 600 (Cloud Tasks' default) */
+  /** Seconds Cloud Tasks waits for the handler's answer, 15 to 1800 (DISPATCH_DEADLINE_SECONDS). @default 600 (Cloud Tasks' default) */
   dispatchDeadline?: number;
 }
 
@@ -37,8 +38,6 @@ export interface ResolvedTaskOptions {
 }
 
 /** Cloud Tasks' rule for a task id (the last part of its name). */
-export const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
-const QUEUE_ID = /^[A-Za-z0-9-]{1,100}$/;
 /** Headers Cloud Tasks sets itself or refuses; the adapter sets Content-Type and Authorization. */
 const RESERVED_HEADER = /^(host|content-length|content-type|authorization|user-agent|x-google-.*|x-appengine-.*|x-cloudtasks-.*)$/i;
 
@@ -90,8 +89,9 @@ export function resolveTaskOptions(options: DeferOptions, functionId: string, no
     invalid('name', `task name "${options.name}" is not valid: use 1-500 letters, digits, "-" or "_"`);
   }
   const deadline = options.dispatchDeadline;
-  if (deadline !== undefined && !(typeof deadline === 'number' && deadline >= 15 && deadline <= 1800)) {
-    invalid('dispatchDeadline', `dispatchDeadline must be 15 to 1800 seconds (Cloud Tasks' range), got ${String(deadline)}`);
+  const { min, max } = DISPATCH_DEADLINE_SECONDS;
+  if (deadline !== undefined && !(typeof deadline === 'number' && deadline >= min && deadline <= max)) {
+    invalid('dispatchDeadline', `dispatchDeadline must be ${min} to ${max} seconds (Cloud Tasks' range), got ${String(deadline)}`);
   }
   return {
     queue,

@@ -2,12 +2,12 @@ import { shouldRetry } from '../queues/index.js';
 import { bodyForDeadLetter, defaultDeadLetterSink, type DeadLetterSink } from './dead-letter.js';
 import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
 import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';
-import { describeError, log, type Severity } from '../runtime/logger.js';
+import { describeError, log } from '../runtime/logger.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
 import type { Manifest } from '../runtime/registry.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import { runWithTaskContext, type TaskContext } from '../runtime/task-context.js';
-import { DEAD_ON_ARRIVAL, STATUS_BY_OUTCOME, type TaskOutcome } from '../contract/outcomes.js';
+import { DEAD_ON_ARRIVAL, OUTCOMES, type TaskOutcome } from '../contract/outcomes.js';
 
 /** One delivery of a task, however it arrived (HTTP from Cloud Tasks, or the jest stub). */
 export interface TaskDelivery {
@@ -80,15 +80,6 @@ async function runFunction(envelope: TaskEnvelope, context: TaskContext, manifes
   }
 }
 
-const SEVERITY: Record<TaskOutcome, Severity> = {
-  success: 'INFO',
-  failed: 'ERROR',
-  'permanent-failure': 'ERROR',
-  'retry-requested': 'DEBUG',
-  'unknown-function': 'WARNING',
-  undecodable: 'ERROR',
-};
-
 /** Hands a task that will not run again to the sink; false when the sink failed. */
 async function deadLetter(
   delivery: TaskDelivery,
@@ -157,10 +148,10 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
       }));
   const deadLettered = lastAttempt && (await deadLetter(delivery, envelope, context, outcome, error, options.deadLetter));
   // When the sink could not keep a dead task, a 500 makes Cloud Tasks keep it instead.
-  const status = lastAttempt && !deadLettered ? 500 : STATUS_BY_OUTCOME[outcome];
+  const status = lastAttempt && !deadLettered ? OUTCOMES.failed.status : OUTCOMES[outcome].status;
   if (context && outcome === 'success') emitTaskEvent('task:success', { context, durationMs });
   else if (context && outcome !== 'unknown-function') emitTaskEvent('task:error', { context, error, durationMs, willRetry: !lastAttempt });
-  log(SEVERITY[outcome], `task ${outcome}: ${envelope?.fn ?? '(undecodable)'}${error ? `: ${describeError(error)}` : ''}`, {
+  log(OUTCOMES[outcome].severity, `task ${outcome}: ${envelope?.fn ?? '(undecodable)'}${error ? `: ${describeError(error)}` : ''}`, {
     ...delivery.trace,
     task: {
       queue: headers.queueName,

@@ -1,6 +1,6 @@
 import { handlerConfigFromEnv, type HandlerConfig } from '../runtime/config.js';
 import type { DeadLetterSink } from './dead-letter.js';
-import { DEAD_LETTERED_OUTCOME, OUTCOME_HEADER } from '../contract/emulator.js';
+import { outcomeResponse, type Outcome } from '../contract/outcomes.js';
 import { describeError, log, traceFields } from '../runtime/logger.js';
 import { executeTask, type AttemptInfo } from './execute-task.js';
 import { readBodyWithLimit } from './read-body.js';
@@ -23,12 +23,7 @@ export interface HandlerOptions {
   isLastAttempt?: (attempt: AttemptInfo) => boolean;
 }
 
-function respond(status: number, outcome: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ outcome }), {
-    status,
-    headers: { 'content-type': 'application/json', [OUTCOME_HEADER]: outcome, ...headers },
-  });
-}
+const REFUSED_TOKEN: Record<401 | 403 | 503, Outcome> = { 401: 'unauthorized', 403: 'forbidden', 503: 'unavailable' };
 
 /**
  * Serves a Cloud Tasks delivery: a Web Request in, a Response out, in the order that keeps
@@ -36,14 +31,14 @@ function respond(status: number, outcome: string, headers: Record<string, string
  * Mount it on any route: `export const POST = (req: Request) => handleDeferredRequest(req, { manifest })`.
  */
 export async function handleDeferredRequest(request: Request, options: HandlerOptions): Promise<Response> {
-  if (request.method !== 'POST') return respond(405, 'method-not-allowed', { allow: 'POST' });
+  if (request.method !== 'POST') return outcomeResponse('method-not-allowed', { headers: { allow: 'POST' } });
   // Shutting down (SIGTERM, see shutdown.ts): a retryable answer now beats being killed mid-task.
   if (isDraining()) return shuttingDown();
   return trackTask(request, () => serveTask(request, options), shuttingDown);
 }
 
 /** 503 with Retry-After: Cloud Tasks retries, and the connection closes so the next try lands elsewhere. */
-const shuttingDown = () => respond(503, 'shutting-down', { 'retry-after': '1', connection: 'close' });
+const shuttingDown = () => outcomeResponse('shutting-down', { headers: { 'retry-after': '1', connection: 'close' } });
 
 async function serveTask(request: Request, options: HandlerOptions): Promise<Response> {
   const url = new URL(request.url).pathname;
@@ -54,25 +49,25 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
   } catch (error) {
     // Misconfigured: fail closed, and with a status Cloud Tasks retries once the config is fixed.
     log('ERROR', describeError(error), traceFields(request.headers, undefined));
-    return respond(500, 'misconfigured');
+    return outcomeResponse('misconfigured');
   }
   const trace = traceFields(request.headers, config.project);
 
   const verdict = await verifyTaskToken(request.headers.get('authorization'), config);
   if (!verdict.ok) {
     log('WARNING', `task request refused (${verdict.status}): ${verdict.reason}`, { ...trace, path: url });
-    return respond(verdict.status, verdict.status === 403 ? 'forbidden' : verdict.status === 401 ? 'unauthorized' : 'unavailable');
+    return outcomeResponse(REFUSED_TOKEN[verdict.status]);
   }
 
   const body = await readBodyWithLimit(request, options.maxBodyBytes ?? MAX_TASK_BYTES);
   if (body === 'too-large') {
     log('WARNING', `task body over ${options.maxBodyBytes ?? MAX_TASK_BYTES} bytes refused`, { ...trace, path: url });
-    return respond(413, 'too-large');
+    return outcomeResponse('too-large');
   }
 
   const result = await executeTask(
     { body, headers: readTaskHeaders(request.headers), url, trace },
     { manifest: options.manifest, deadLetter: options.deadLetter, isLastAttempt: options.isLastAttempt },
   );
-  return respond(result.status, result.deadLettered ? DEAD_LETTERED_OUTCOME : result.outcome);
+  return outcomeResponse(result.outcome, { status: result.status, deadLettered: result.deadLettered });
 }

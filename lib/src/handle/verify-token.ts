@@ -2,8 +2,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { OAuth2Client } from 'google-auth-library';
 import { lateFetch } from '../contract/cloud-tasks-client.js';
 import type { HandlerConfig } from '../runtime/config.js';
-import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from '../contract/emulator.js';
-import { GOOGLE_ISSUERS, GOOGLE_PEM_CERTS_URL } from '../contract/google.js';
+import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
+import { GOOGLE_ISSUERS, GOOGLE_PEM_CERTS_URL } from '../contract/issuers.js';
 
 export type TokenVerdict =
   | { ok: true; email: string }

@@ -4,7 +4,7 @@ import { isRateLimited, toQueuesApiError } from './admin-errors.js';
 import type { QueueAdmin } from './apply.js';
 import { QueuesApiError } from './errors.js';
 import type { LiveQueue } from './plan.js';
-import { queuePath } from '../contract/transport.js';
+import { queuePath } from '../contract/names.js';
 import { fromQueueResource, type QueueResource, toQueueResource } from './live-queue.js';
 
 export interface CloudTasksAdminOptions {

@@ -1,3 +1,5 @@
+import { QUEUE_ID } from '../contract/names.js';
+
 /**
  * App Engine's defaults for settings queue.yaml leaves out, and the limits it enforces.
  * Cloud Tasks' own defaults differ (e.g. max attempts 100, min backoff 0.1 s, max backoff 3600 s,
@@ -17,7 +19,7 @@ export const APP_ENGINE_DEFAULTS = {
 
 export const APP_ENGINE_LIMITS = {
   /** Queue ids: letters, digits, hyphens; Cloud Tasks allows at most 100 characters. */
-  namePattern: /^[A-Za-z0-9-]{1,100}$/,
+  namePattern: QUEUE_ID,
   maxRatePerSecond: 500,
   maxBucketSize: 500,
   /** Cloud Tasks' ceiling for max_concurrent_dispatches. */

@@ -1,3 +1,4 @@
+import { durationObject, parseDuration } from '../contract/proto-json.js';
 import type { LiveQueue, QueueField } from './plan.js';
 import type { CloudTasksQueueSettings } from './types.js';
 
@@ -25,16 +26,9 @@ export interface QueueResource {
 
 const STATES = ['STATE_UNSPECIFIED', 'RUNNING', 'PAUSED', 'DISABLED'] as const;
 
+/** A duration as the API returned it, in seconds; unset reads as 0, as proto3 does. */
 export function durationSeconds(d: DurationLike): number {
-  if (d == null) return 0;
-  if (typeof d === 'number') return d;
-  if (typeof d === 'string') return Number.parseFloat(d.replace(/s$/, '')) || 0;
-  return Number(d.seconds ?? 0) + Number(d.nanos ?? 0) / 1e9;
-}
-
-function toDuration(seconds: number): { seconds: number; nanos: number } {
-  const whole = Math.floor(seconds);
-  return { seconds: whole, nanos: Math.round((seconds - whole) * 1e9) };
+  return d == null ? 0 : parseDuration(d, 'duration');
 }
 
 /** A queue as Cloud Tasks returned it, in our terms. Unset numbers read as 0, as proto3 does. */
@@ -72,9 +66,9 @@ export function toQueueResource(settings: CloudTasksQueueSettings, path: string,
   if (want('rateLimits.maxConcurrentDispatches')) rateLimits.maxConcurrentDispatches = settings.rateLimits.maxConcurrentDispatches;
   const retryConfig: Record<string, unknown> = {};
   if (want('retryConfig.maxAttempts')) retryConfig.maxAttempts = r.maxAttempts;
-  if (want('retryConfig.maxRetryDuration')) retryConfig.maxRetryDuration = toDuration(r.maxRetryDurationSeconds);
-  if (want('retryConfig.minBackoff')) retryConfig.minBackoff = toDuration(r.minBackoffSeconds);
-  if (want('retryConfig.maxBackoff')) retryConfig.maxBackoff = toDuration(r.maxBackoffSeconds);
+  if (want('retryConfig.maxRetryDuration')) retryConfig.maxRetryDuration = durationObject(r.maxRetryDurationSeconds);
+  if (want('retryConfig.minBackoff')) retryConfig.minBackoff = durationObject(r.minBackoffSeconds);
+  if (want('retryConfig.maxBackoff')) retryConfig.maxBackoff = durationObject(r.maxBackoffSeconds);
   if (want('retryConfig.maxDoublings')) retryConfig.maxDoublings = r.maxDoublings;
   return {
     name: path,

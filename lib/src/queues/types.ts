@@ -32,31 +32,7 @@ export interface QueueDefinition {
   position: SourcePosition;
 }
 
-/** Cloud Tasks' view of one queue: what the API's Queue resource holds, durations in seconds. */
-export interface CloudTasksQueueSettings {
-  /** Short queue id, e.g. "default" (not the full resource name). */
-  name: string;
-  /** rate 0 in queue.yaml => PAUSED. */
-  state: 'RUNNING' | 'PAUSED';
-  rateLimits: {
-    /** rate in tasks per second; 0 when the queue is paused by `rate: 0`. */
-    maxDispatchesPerSecond: number;
-    maxConcurrentDispatches: number;
-    /** bucket_size; output-only in the API (Cloud Tasks picks it), kept for the emulator. */
-    maxBurstSize: number;
-  };
-  retryConfig: {
-    /** -1 = unlimited. */
-    maxAttempts: number;
-    /** 0 = unlimited. */
-    maxRetryDurationSeconds: number;
-    minBackoffSeconds: number;
-    maxBackoffSeconds: number;
-    maxDoublings: number;
-  };
-}
-
-export type RetryConfig = CloudTasksQueueSettings['retryConfig'];
+export type { CloudTasksQueueSettings, RetryConfig } from '../contract/queue-settings.js';
 
 /** One thing wrong (error) or worth knowing (warning) in queue.yaml. */
 export interface QueueYamlProblem extends SourcePosition {

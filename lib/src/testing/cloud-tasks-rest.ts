@@ -1,7 +1,8 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
-import { TASK_ID } from '../enqueue/task-options.js';
-import { queuePath, type CreateTaskRequest } from '../contract/transport.js';
+import { queuePath, TASK_ID } from '../contract/names.js';
+import { parseDuration, parseTimestamp } from '../contract/proto-json.js';
+import { type CreateTaskRequest } from '../contract/transport.js';
 import type { TaskQueueStub } from './task-queue-stub.js';
 import type { StubTask } from './stub-task.js';
 
@@ -17,24 +18,9 @@ function apiError(code: number, status: string, message: string) {
 
 class BadRequest extends Error {}
 
-function timestamp(value: unknown): Date | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object' && 'seconds' in value) {
-    const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
-    return new Date(Number(seconds ?? 0) * 1000 + Math.floor(Number(nanos ?? 0) / 1e6));
-  }
-  const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new BadRequest(`scheduleTime must be an RFC 3339 timestamp, got ${JSON.stringify(value)}`);
-  return date;
-}
-
-function duration(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object' && 'seconds' in value) return Number((value as { seconds: unknown }).seconds);
-  const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(value) : null;
-  if (!match) throw new BadRequest(`dispatchDeadline must be a duration like "600s", got ${JSON.stringify(value)}`);
-  return Number(match[1]);
-}
+const badRequest = (message: string) => new BadRequest(message);
+const timestamp = (value: unknown) => (value === undefined || value === null ? undefined : new Date(parseTimestamp(value, 'task.scheduleTime', badRequest)));
+const duration = (value: unknown) => (value === undefined || value === null ? undefined : parseDuration(value, 'task.dispatchDeadline', badRequest));
 
 /** The fields of a REST CreateTaskRequest body that HTTP tasks use. */
 interface RestCreateTaskBody {

@@ -1,5 +1,5 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { GOOGLE_PEM_CERTS_URL } from '../contract/google.js';
+import { GOOGLE_PEM_CERTS_URL } from '../contract/issuers.js';
 import { pemCerts, type SigningKey } from './oidc-tokens.js';
 
 export { GOOGLE_PEM_CERTS_URL };

@@ -1,5 +1,5 @@
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { GOOGLE_ISSUERS } from '../contract/google.js';
+import { GOOGLE_ISSUERS } from '../contract/issuers.js';
 
 /** An RSA key that signs OIDC tokens the way Google signs Cloud Tasks' tokens (RS256). */
 export interface SigningKey {

@@ -2,7 +2,7 @@ import { backoffSeconds, shouldRetry, type CloudTasksQueueSettings } from '../qu
 import type { DeadLetterEntry } from '../handle/dead-letter.js';
 import { executeTask, type TaskResult } from '../handle/execute-task.js';
 import type { Manifest } from '../runtime/registry.js';
-import { pathOf, taskHeadersOf, type TaskRecord } from './stub-task.js';
+import { pathOf, taskHeadersOf, type StubTaskRecord } from './stub-task.js';
 
 /** A dead-lettered task as the stub keeps it: the sink's entry, the task's full name and when. */
 export interface DeadLetteredTask extends DeadLetterEntry {
@@ -21,7 +21,7 @@ export interface AttemptSettings {
   onDeadLetter: (task: DeadLetteredTask) => void;
 }
 
-export interface AttemptResult {
+export interface StubAttemptResult {
   result: TaskResult;
   /** The queue's limits are reached (or retries are off): Cloud Tasks would not deliver it again. */
   final: boolean;
@@ -34,7 +34,7 @@ export interface AttemptResult {
  * context, status contract), minus HTTP and the token. Updates the task's counts the way
  * Cloud Tasks does: every delivery raises the retry count, a non-5xx answer the execution count.
  */
-export async function deliverTask(record: TaskRecord, settings: AttemptSettings): Promise<AttemptResult> {
+export async function deliverTask(record: StubTaskRecord, settings: AttemptSettings): Promise<StubAttemptResult> {
   const { nowMs, queue } = settings;
   const firstAttemptAt = record.firstAttemptAtMs ?? nowMs;
   const attempts = record.retryCount + 1;

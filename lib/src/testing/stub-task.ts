@@ -1,4 +1,5 @@
 import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
+import { DISPATCH_DEADLINE_SECONDS } from '../contract/limits.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import type { TaskOutcome } from '../contract/outcomes.js';
 import type { CreateTaskRequest } from '../contract/transport.js';
@@ -51,7 +52,7 @@ export interface StubTask {
 }
 
 /** The stub's own, mutable record of a task. */
-export interface TaskRecord {
+export interface StubTaskRecord {
   seq: number;
   name: string;
   id: string;
@@ -70,7 +71,7 @@ export interface TaskRecord {
 }
 
 /** Cloud Tasks' default dispatch deadline (10 minutes). */
-export const DEFAULT_DISPATCH_DEADLINE_SECONDS = 600;
+export const DEFAULT_DISPATCH_DEADLINE_SECONDS = DISPATCH_DEADLINE_SECONDS.default;
 
 export function tryDecode(body: Uint8Array): TaskEnvelope | undefined {
   try {
@@ -95,7 +96,7 @@ export function pathOf(url: string): string {
  * report a retry the same way.
  */
 export function taskHeadersOf(
-  task: Pick<TaskRecord, 'queueName' | 'id' | 'retryCount' | 'executionCount'> & { lastAttempt?: { status: number } },
+  task: Pick<StubTaskRecord, 'queueName' | 'id' | 'retryCount' | 'executionCount'> & { lastAttempt?: { status: number } },
   eta: Date,
 ): TaskHeaders {
   const previous = task.lastAttempt;
@@ -110,7 +111,7 @@ export function taskHeadersOf(
   };
 }
 
-export function snapshot(record: TaskRecord): StubTask {
+export function snapshot(record: StubTaskRecord): StubTask {
   const envelope = tryDecode(record.body);
   return {
     name: record.name,
@@ -144,7 +145,7 @@ export interface TaskFilter {
 const list = (value: string | readonly string[] | undefined): readonly string[] | undefined =>
   value === undefined ? undefined : typeof value === 'string' ? [value] : value;
 
-export function matchesFilter(record: TaskRecord, filter: TaskFilter): boolean {
+export function matchesFilter(record: StubTaskRecord, filter: TaskFilter): boolean {
   const queues = list(filter.queueNames);
   if (queues && !queues.includes(record.queueName)) return false;
   const urls = list(filter.url);
@@ -155,4 +156,4 @@ export function matchesFilter(record: TaskRecord, filter: TaskFilter): boolean {
 }
 
 /** Due order: earliest ETA first, then creation order. */
-export const byEta = (a: TaskRecord, b: TaskRecord): number => a.etaMs - b.etaMs || a.seq - b.seq;
+export const byEta = (a: StubTaskRecord, b: StubTaskRecord): number => a.etaMs - b.etaMs || a.seq - b.seq;

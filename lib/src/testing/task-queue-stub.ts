@@ -3,11 +3,12 @@ import type { EnqueueConfig } from '../runtime/config.js';
 import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
 import type { TaskResult } from '../handle/execute-task.js';
 import type { QueueCatalog } from '../runtime/queue-catalog.js';
-import { queuePath, type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+import { queuePath } from '../contract/names.js';
+import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
 import { install, uninstall } from './install.js';
 import { deliverTask, type DeadLetteredTask } from './run-attempt.js';
 import { resolveQueues, STUB_DEFAULTS, TEST_ENQUEUE_CONFIG, type TaskQueueStubOptions } from './stub-options.js';
-import { byEta, DEFAULT_DISPATCH_DEADLINE_SECONDS, matchesFilter, snapshot, tryDecode, type StubTask, type TaskFilter, type TaskRecord } from './stub-task.js';
+import { byEta, DEFAULT_DISPATCH_DEADLINE_SECONDS, matchesFilter, snapshot, tryDecode, type StubTask, type TaskFilter, type StubTaskRecord } from './stub-task.js';
 import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
 
 /** One delivery made by `runTask` or `drain`: the handler's result, and what became of the task. */
@@ -39,7 +40,7 @@ export class TaskQueueStub implements TaskTransport {
   private readonly resettableClock = createVirtualClock();
   private readonly settings: Required<Pick<TaskQueueStubOptions, 'manifest' | 'retries' | 'nameReuseSeconds' | 'maxDrainRuns'>>;
   private catalogCache: QueueCatalog | undefined;
-  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly tasks = new Map<string, StubTaskRecord>();
   private readonly tombstones = new Map<string, number>();
   private deadLetters: DeadLetteredTask[] = [];
   private seq = 0;
@@ -170,7 +171,7 @@ export class TaskQueueStub implements TaskTransport {
     return this.deadLetters.map((entry) => ({ ...entry, at: new Date(entry.at) }));
   }
 
-  private records(filter: TaskFilter): TaskRecord[] {
+  private records(filter: TaskFilter): StubTaskRecord[] {
     return [...this.tasks.values()].filter((record) => matchesFilter(record, filter)).sort(byEta);
   }
 
@@ -187,7 +188,7 @@ export class TaskQueueStub implements TaskTransport {
     return nowMs + (request.scheduleTime.getTime() - deferredAt);
   }
 
-  private recordOf(task: StubTask | string): TaskRecord {
+  private recordOf(task: StubTask | string): StubTaskRecord {
     const name = typeof task === 'string' ? task : task?.name;
     const record = typeof name === 'string' ? (this.tasks.get(name) ?? [...this.tasks.values()].find((r) => r.id === name)) : undefined;
     if (!record) {
@@ -196,13 +197,13 @@ export class TaskQueueStub implements TaskTransport {
     return record;
   }
 
-  private remove(record: TaskRecord): void {
+  private remove(record: StubTaskRecord): void {
     if (this.tasks.get(record.name) !== record) return;
     this.tasks.delete(record.name);
     this.tombstones.set(record.name, this.clock.now().getTime());
   }
 
-  private async deliver(record: TaskRecord, asCloudTasks: boolean): Promise<TaskRunResult> {
+  private async deliver(record: StubTaskRecord, asCloudTasks: boolean): Promise<TaskRunResult> {
     const nowMs = this.clock.now().getTime();
     const { result, final, retryAtMs } = await deliverTask(record, {
       manifest: this.settings.manifest,

@@ -6,7 +6,7 @@
 import type { Dispatcher } from './dispatcher.js';
 import type { TaskRecord } from './model.js';
 
-export interface TaskOutcome {
+export interface FinishedTask {
   kind: 'success' | 'dead';
   task: TaskRecord;
   /** HTTP status of the last attempt (undefined if it got no answer). */
@@ -18,16 +18,16 @@ export interface TaskOutcome {
 /** Enough for any test; the oldest are forgotten first. */
 const KEEP = 10_000;
 
-export class OutcomeRecorder {
-  private readonly outcomes = new Map<string, TaskOutcome>();
-  private readonly waiters = new Map<string, ((outcome: TaskOutcome) => void)[]>();
+export class FinishedTaskRecorder {
+  private readonly outcomes = new Map<string, FinishedTask>();
+  private readonly waiters = new Map<string, ((outcome: FinishedTask) => void)[]>();
 
   constructor(dispatcher: Dispatcher) {
     dispatcher.on('task:success', ({ task, status }) => this.record({ kind: 'success', task, status }));
     dispatcher.on('task:dead', ({ task, reason }) => this.record({ kind: 'dead', task, status: task.lastAttempt?.httpStatus, reason }));
   }
 
-  private record(outcome: TaskOutcome): void {
+  private record(outcome: FinishedTask): void {
     const { name } = outcome.task;
     this.outcomes.delete(name); // a replayed task's newest outcome counts
     this.outcomes.set(name, outcome);
@@ -37,7 +37,7 @@ export class OutcomeRecorder {
   }
 
   /** Resolves with the task's outcome, whether it came already or comes later. */
-  waitFor(name: string, timeoutMs: number): Promise<TaskOutcome> {
+  waitFor(name: string, timeoutMs: number): Promise<FinishedTask> {
     const known = this.outcomes.get(name);
     if (known) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
@@ -45,7 +45,7 @@ export class OutcomeRecorder {
         this.waiters.set(name, (this.waiters.get(name) ?? []).filter((w) => w !== done));
         reject(new Error(`task ${name} neither ran nor was dead-lettered within ${timeoutMs} ms`));
       }, timeoutMs);
-      const done = (outcome: TaskOutcome) => {
+      const done = (outcome: FinishedTask) => {
         clearTimeout(timer);
         resolve(outcome);
       };

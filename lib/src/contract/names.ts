@@ -1,0 +1,18 @@
+/**
+ * Cloud Tasks' resource names, as the service spells and validates them: the one definition
+ * that defer(), queue.yaml's check, the jest stub and the emulator all use.
+ */
+
+/** A queue id: letters, digits, hyphens; at most 100 characters. */
+export const QUEUE_ID = /^[A-Za-z0-9-]{1,100}$/;
+/** A task id: letters, digits, hyphens, underscores; at most 500 characters. */
+export const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
+/** A project id as it appears in resource names (domain-scoped ids have ":" and "."). */
+export const PROJECT_ID = /^[A-Za-z0-9:.-]+$/;
+/** A location id, e.g. us-central1. */
+export const LOCATION_ID = /^[A-Za-z0-9-]+$/;
+
+/** The queue's full resource name: projects/P/locations/L/queues/Q. */
+export function queuePath({ project, location, queue }: { project: string; location: string; queue: string }): string {
+  return `projects/${project}/locations/${location}/queues/${queue}`;
+}
