@@ -93,7 +93,7 @@ test('403 PERMISSION_DENIED names the roles that are missing', async () => {
 
 test('404 NOT_FOUND says to deploy queue.yaml', async () => {
   answerWith(404, { error: { code: 404, message: 'Queue does not exist.', status: 'NOT_FOUND' } });
-  await expect(defer(sendInvoice, ['c', 1n, new Date()])).rejects.toThrow(/npm run queues -- apply/);
+  await expect(defer(sendInvoice, ['c', 1n, new Date()])).rejects.toThrow(/npx next-cloud-tasks queues apply/);
 });
 
 test('an unreachable endpoint rejects with an error and leaves no unhandled rejection', async () => {

@@ -26,5 +26,5 @@ test('flags and the app\'s environment', () => {
 
 test('a bad port or an unknown flag is a usage error that says what is wrong', () => {
   expect(() => parseCliArgs(['--port', 'http'])).toThrow(new CliUsageError('--port must be a port number (0-65535), got "http"'));
-  expect(() => parseCliArgs(['--prot', '1'])).toThrow(/Unknown option '--prot'[\s\S]*Usage: npm run emulator/);
+  expect(() => parseCliArgs(['--prot', '1'])).toThrow(/Unknown option '--prot'[\s\S]*Usage: next-cloud-tasks emulator/);
 });

@@ -1,5 +1,5 @@
 /**
- * The start-up check and `npm run doctor`: every problem at once, each variable once, queue.yaml
+ * The start-up check and `next-cloud-tasks doctor`: every problem at once, each variable once, queue.yaml
  * included, and the doctor's exit code. (The real server exiting on a bad config is in
  * test/integration/standalone-build.test.ts.)
  */
@@ -60,7 +60,7 @@ test('the check fails the start in production and warns in development unless DE
   expect(startupCheckMode({ NODE_ENV: 'production', DEFERRED_STARTUP_CHECK: 'bogus' })).toBe('fail');
 });
 
-describe('npm run doctor', () => {
+describe("next-cloud-tasks doctor", () => {
   const doctor = (env: Record<string, string>) =>
     runToExit([process.execPath, join(ROOT, 'lib/dist/cli/bin.js'), 'doctor'], { cwd: ROOT, env: { GOOGLE_CLOUD_PROJECT: '', CLOUD_TASKS_LOCATION: '', DEFERRED_SERVICE_URL: '', DEFERRED_SERVICE_ACCOUNT: '', DEFERRED_AUDIENCE: '', DEFERRED_ALLOWED_EMAILS: '', CLOUD_TASKS_EMULATOR_HOST: '', K_SERVICE: '', ...env }, timeoutMs: 30_000 });
 

@@ -1,12 +1,12 @@
 /**
- * `npm run emulator -- [--port 8123] [--host 127.0.0.1] [--data FILE | --data :memory:]
+ * `next-cloud-tasks emulator [--port 8123] [--host 127.0.0.1] [--data FILE | --data :memory:]
  * [--queue-yaml queue.yaml] [--project ID] [--location ID]` to EmulatorOptions.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type EmulatorOptions } from '../emulator/options.js';
 
-export const USAGE = `Usage: npm run emulator -- [options]
+export const USAGE = `Usage: next-cloud-tasks emulator [options]
 
   --port <n>            port to listen on (default ${DEFAULT_OPTIONS.port}; 0 = any free port)
   --host <addr>         interface to bind (default ${DEFAULT_OPTIONS.host}; the emulator has no auth)

@@ -4,7 +4,7 @@ import { QueuesUsageError } from '../queues/errors.js';
 export const COMMANDS = ['validate', 'plan', 'apply', 'check'] as const;
 export type QueuesCommand = (typeof COMMANDS)[number];
 
-/** Exit codes of `npm run queues`, documented in --help and docs/queues-ci.md. */
+/** Exit codes of `next-cloud-tasks queues`, documented in --help and docs/queues-ci.md. */
 export const EXIT = {
   ok: 0,
   /** queue.yaml is invalid, or `check` found drift. */
@@ -36,7 +36,7 @@ export interface QueuesCliOptions {
 
 const DEFAULTS = { file: 'queue.yaml', pauseMissing: false, json: false, markdown: false, help: false } satisfies Partial<QueuesCliOptions>;
 
-export const USAGE = `Usage: npm run queues -- <validate|plan|apply|check> [options]
+export const USAGE = `Usage: npx next-cloud-tasks queues <validate|plan|apply|check> [options]
 
 Deploys App Engine's queue.yaml to Cloud Tasks through its API (never use
 \`gcloud app deploy queue.yaml\` next to it: that disables every queue the file omits).

@@ -18,7 +18,7 @@ export interface RunCliIo {
   adminOptions?: Partial<CloudTasksAdminOptions>;
 }
 
-/** Runs `npm run queues -- ...` and returns its exit code (see EXIT); never calls process.exit. */
+/** Runs `npx next-cloud-tasks queues ...` and returns its exit code (see EXIT); never calls process.exit. */
 export async function runQueuesCli(argv: string[], io: RunCliIo): Promise<number> {
   let options: QueuesCliOptions;
   try {
@@ -74,7 +74,7 @@ function report(plan: QueuePlan, result: ApplyResult | undefined, drift: boolean
   }
   io.stdout(options.markdown ? formatPlanMarkdown(plan, target) : formatPlanText(plan, target));
   if (result) io.stdout(formatApplyText(result, options.markdown));
-  if (drift) io.stderr(`Drift: the live queues differ from ${plan.file}. Review the plan above, then run: npm run queues -- apply`);
+  if (drift) io.stderr(`Drift: the live queues differ from ${plan.file}. Review the plan above, then run: npx next-cloud-tasks queues apply`);
 }
 
 /**

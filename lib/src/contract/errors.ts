@@ -33,7 +33,7 @@ export class UnknownQueueError extends DeferredError {
     readonly knownQueues: string[],
     readonly file: string,
   ) {
-    super(`queue "${queue}" is not defined in ${file}; known queues: ${knownQueues.join(', ') || '(none)'}. Add it to ${file} and deploy it (npm run queues -- apply).`);
+    super(`queue "${queue}" is not defined in ${file}; known queues: ${knownQueues.join(', ') || '(none)'}. Add it to ${file} and deploy it (npx next-cloud-tasks queues apply).`);
   }
 }
 

@@ -57,6 +57,11 @@ export function formatTimestamp(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** A Timestamp as the gRPC-style object the client library takes. */
+export function timestampObject(ms: number): { seconds: number; nanos: number } {
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+}
+
 export function parseBytes(value: unknown, field: string, invalid: InvalidValue = plainError): Buffer {
   if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) {
     throw invalid(`${field} must be base64-encoded bytes`);

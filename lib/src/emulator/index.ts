@@ -1,7 +1,7 @@
 /**
  * The local Cloud Tasks emulator: Cloud Tasks v2 REST, a dispatcher with Cloud Tasks' rate,
- * retry and OIDC behaviour, SQLite state, queue.yaml, and a dashboard. `npm run emulator`
- * (cli.ts) and `npm run dev` (scripts/dev.ts) start it; tests start it in-process.
+ * retry and OIDC behaviour, SQLite state, queue.yaml, and a dashboard. `next-cloud-tasks emulator`
+ * and `next-cloud-tasks dev` start it; tests start it in-process with startEmulator().
  */
 export { startEmulator, type EmulatorHandle } from './server.js';
 export { DEFAULT_LIMITS, DEFAULT_OPTIONS, type CloudTasksLimits, type EmulatorOptions } from './options.js';

@@ -1,6 +1,8 @@
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import { createCloudTasksClient, type CloudTasksClientOptions } from '../contract/cloud-tasks-client.js';
 import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
+import { isRpcCode, readGoogleApiError, RPC_CODE } from '../contract/google-errors.js';
+import { timestampObject } from '../contract/proto-json.js';
 import { queuePath } from '../contract/names.js';
 import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
 import { onCloudRun } from '../runtime/config.js';
@@ -13,29 +15,22 @@ export interface CloudTasksTransportOptions {
   clientOptions?: CloudTasksClientOptions;
 }
 
-function toTimestamp(date: Date): { seconds: number; nanos: number } {
-  const ms = date.getTime();
-  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
-}
-
-/** Both gax generations: gax 6 gives gRPC codes (6 = ALREADY_EXISTS), gax 5 an HTTP status. */
 function toEnqueueError(error: unknown, request: CreateTaskRequest): Error {
-  const { code, httpStatusCode, message = String(error) } = (error ?? {}) as { code?: unknown; httpStatusCode?: unknown; message?: string };
-  const status = typeof httpStatusCode === 'number' ? httpStatusCode : typeof code === 'number' && code >= 100 ? code : undefined;
-  const grpc = typeof code === 'number' && code < 100 ? code : undefined;
+  const google = readGoogleApiError(error);
+  const { message } = google;
   const queue = queuePath(request);
-  if (grpc === 6 || status === 409) return new TaskAlreadyExistsError(`${queue}/tasks/${request.taskId ?? '(unnamed)'}`);
+  if (isRpcCode(google, RPC_CODE.ALREADY_EXISTS)) return new TaskAlreadyExistsError(`${queue}/tasks/${request.taskId ?? '(unnamed)'}`);
   const cause = { cause: error };
-  if (grpc === 7 || status === 403) {
-    return new CloudTasksError(7, `Cloud Tasks refused to create a task in ${queue} (PERMISSION_DENIED): the app's runtime service account needs roles/cloudtasks.enqueuer on the queue, and roles/iam.serviceAccountUser on ${request.oidcToken.serviceAccountEmail} to attach its OIDC token. Google said: ${message}`, cause);
+  if (isRpcCode(google, RPC_CODE.PERMISSION_DENIED)) {
+    return new CloudTasksError(RPC_CODE.PERMISSION_DENIED, `Cloud Tasks refused to create a task in ${queue} (PERMISSION_DENIED): the app's runtime service account needs roles/cloudtasks.enqueuer on the queue, and roles/iam.serviceAccountUser on ${request.oidcToken.serviceAccountEmail} to attach its OIDC token. Google said: ${message}`, cause);
   }
-  if (grpc === 5 || status === 404) {
-    return new CloudTasksError(5, `queue ${queue} does not exist in Cloud Tasks: deploy queue.yaml with \`npm run queues -- apply\` (GOOGLE_CLOUD_PROJECT and CLOUD_TASKS_LOCATION must name the project and region of the queues). Google said: ${message}`, cause);
+  if (isRpcCode(google, RPC_CODE.NOT_FOUND)) {
+    return new CloudTasksError(RPC_CODE.NOT_FOUND, `queue ${queue} does not exist in Cloud Tasks: deploy queue.yaml with \`npx next-cloud-tasks queues apply\` (GOOGLE_CLOUD_PROJECT and CLOUD_TASKS_LOCATION must name the project and region of the queues). Google said: ${message}`, cause);
   }
-  if (grpc === 16 || status === 401) {
-    return new CloudTasksError(16, `Cloud Tasks did not accept the app's credentials (UNAUTHENTICATED): on Cloud Run the runtime service account is used; locally run \`gcloud auth application-default login\` or set CLOUD_TASKS_EMULATOR_HOST. Google said: ${message}`, cause);
+  if (isRpcCode(google, RPC_CODE.UNAUTHENTICATED)) {
+    return new CloudTasksError(RPC_CODE.UNAUTHENTICATED, `Cloud Tasks did not accept the app's credentials (UNAUTHENTICATED): on Cloud Run the runtime service account is used; locally run \`gcloud auth application-default login\` or set CLOUD_TASKS_EMULATOR_HOST. Google said: ${message}`, cause);
   }
-  return new CloudTasksError(grpc, `Cloud Tasks could not create a task in ${queue}: ${message}`, cause);
+  return new CloudTasksError(google.code, `Cloud Tasks could not create a task in ${queue}: ${message}`, cause);
 }
 
 /**
@@ -88,7 +83,7 @@ export function createCloudTasksTransport(options: CloudTasksTransportOptions = 
       const parent = queuePath(request);
       const task = {
         name: request.taskId ? `${parent}/tasks/${request.taskId}` : undefined,
-        scheduleTime: request.scheduleTime ? toTimestamp(request.scheduleTime) : undefined,
+        scheduleTime: request.scheduleTime ? timestampObject(request.scheduleTime.getTime()) : undefined,
         dispatchDeadline: request.dispatchDeadlineSeconds ? { seconds: request.dispatchDeadlineSeconds } : undefined,
         httpRequest: {
           url: request.url,

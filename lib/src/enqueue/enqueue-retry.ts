@@ -12,15 +12,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
+import { RPC_CODE } from '../contract/google-errors.js';
 import { TUNING } from '../runtime/config.js';
 import { log } from '../runtime/logger.js';
 import { queuePath } from '../contract/names.js';
 import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
 
 /** gRPC codes worth another try: the call failed before, or without telling whether, it took effect. */
-const RETRYABLE = new Map([
-  [14, 'UNAVAILABLE'],
-  [4, 'DEADLINE_EXCEEDED'],
+const RETRYABLE = new Map<number, string>([
+  [RPC_CODE.UNAVAILABLE, 'UNAVAILABLE'],
+  [RPC_CODE.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED'],
 ]);
 
 export interface EnqueueRetryOptions {

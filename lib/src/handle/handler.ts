@@ -1,7 +1,8 @@
 import { handlerConfigFromEnv, type HandlerConfig } from '../runtime/config.js';
 import type { DeadLetterSink } from './dead-letter.js';
 import { outcomeResponse, type Outcome } from '../contract/outcomes.js';
-import { describeError, log, traceFields } from '../runtime/logger.js';
+import { describeError, log } from '../runtime/logger.js';
+import { traceFields } from '../runtime/trace.js';
 import { executeTask, type AttemptInfo } from './execute-task.js';
 import { readBodyWithLimit } from './read-body.js';
 import type { Manifest } from '../runtime/registry.js';

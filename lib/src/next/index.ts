@@ -37,7 +37,7 @@ export function createDeferredRoute(manifest: Manifest, options: Omit<HandlerOpt
  */
 export function runAfterResponse(work: () => unknown): void {
   warnOnceAboutCpuOnCloudRun();
-  // A test collects the work instead (lib/deferred/testing: collectAfterResponse).
+  // A test collects the work instead (next-cloud-tasks/testing: collectAfterResponse).
   const scheduler = afterResponseScheduler();
   if (scheduler) return scheduler(work);
   try {

@@ -160,7 +160,7 @@ export function readHandlerConfig(env: Env = process.env): HandlerConfig {
 }
 
 /**
- * Every problem of the environment as data, for the start-up check and `npm run doctor`:
+ * Every problem of the environment as data, for the start-up check and `npx next-cloud-tasks doctor`:
  * [] when both enqueueing and handling can work. Enqueueing and handling read the same variables,
  * so each variable is reported once (the first, enqueue-side message).
  */

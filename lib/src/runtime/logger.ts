@@ -34,25 +34,6 @@ export function log(severity: Severity, message: string, fields: Record<string, 
   output().writer({ severity, message, ...fields });
 }
 
-/**
- * The Cloud Logging trace field for a request, from `traceparent` (W3C) or
- * `X-Cloud-Trace-Context` (`TRACE_ID/SPAN_ID;o=1`). Without a project id the bare trace id is kept.
- */
-export function traceFields(headers: Headers, project: string | undefined): Record<string, string> {
-  const traceId = traceIdFrom(headers);
-  if (!traceId) return {};
-  return { 'logging.googleapis.com/trace': project ? `projects/${project}/traces/${traceId}` : traceId };
-}
-
-export function traceIdFrom(headers: Headers): string | undefined {
-  const traceparent = headers.get('traceparent');
-  const w3c = traceparent && /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent.trim());
-  if (w3c) return w3c[1];
-  const cloud = headers.get('x-cloud-trace-context');
-  const google = cloud && /^([0-9a-fA-F]{32})(?:\/|$)/.exec(cloud.trim());
-  return google ? google[1].toLowerCase() : undefined;
-}
-
 /** A one-line description of anything thrown, for log messages. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;

@@ -1,6 +1,6 @@
 /**
  * The start-up check: every setting the adapter needs, checked once when the server starts
- * (instrumentation.ts) and by `npm run doctor`, so a bad deploy fails at once with one message
+ * (instrumentation.ts) and by `npx next-cloud-tasks doctor`, so a bad deploy fails at once with one message
  * listing every problem, instead of on its first task.
  */
 import { QueueYamlError, formatProblem } from '../queues/index.js';

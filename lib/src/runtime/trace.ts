@@ -1,7 +1,7 @@
 /**
  * Trace propagation: `defer()` puts the trace of the request that calls it on the task as a W3C
  * `traceparent` header (Cloud Tasks forwards custom headers as given), and the handler's log lines
- * carry that trace (logger.traceFields), so in Cloud Logging a task shows under its request.
+ * carry that trace (traceFields), so in Cloud Logging a task shows under its request.
  *
  * The core knows no framework: the trace comes from `defer`'s `traceparent` option, or from an
  * ambient provider that a framework adapter installs (next/index.ts reads the incoming request's
@@ -44,6 +44,16 @@ export function traceparentFromHeaders(headers: Pick<Headers, 'get'>): string | 
   let span = cloud[2] ? BigInt(cloud[2]) : 1n;
   if (span === 0n || span >= 1n << 64n) span = 1n;
   return `00-${cloud[1].toLowerCase()}-${span.toString(16).padStart(16, '0')}-${cloud[3] === '0' ? '00' : '01'}`;
+}
+
+/**
+ * The Cloud Logging trace field for a request's log entries, from the same headers (W3C
+ * `traceparent`, else `X-Cloud-Trace-Context`). Without a project id the bare trace id is kept.
+ */
+export function traceFields(headers: Pick<Headers, 'get'>, project: string | undefined): Record<string, string> {
+  const traceId = traceparentFromHeaders(headers)?.split('-')[1];
+  if (!traceId) return {};
+  return { 'logging.googleapis.com/trace': project ? `projects/${project}/traces/${traceId}` : traceId };
 }
 
 // Process-wide: the Next adapter installs it once, and every module instance's defer() reads it.

@@ -1,0 +1,49 @@
+/**
+ * Errors from Google's client libraries, read one way: google-gax 6 gives the gRPC `code` (and
+ * `httpStatusCode` in REST mode), gax 5 (tasks 6.x) an HTTP status in `code`. The enqueue path and
+ * the queue CLI both turn these into errors that say what to do.
+ */
+
+/** google.rpc.Code values the adapter acts on. */
+export const RPC_CODE = {
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+/** The HTTP status Google's REST API pairs with each of those codes. */
+const HTTP_STATUS_OF: Record<number, number> = { 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 14: 503, 16: 401 };
+
+export interface GoogleApiError {
+  /** The gRPC code, when the error has one. */
+  code?: number;
+  /** The HTTP status, when the error has one. */
+  httpStatus?: number;
+  /** google.rpc.ErrorInfo's reason, e.g. SERVICE_DISABLED. */
+  reason?: string;
+  /** The first line of the error's message. */
+  message: string;
+}
+
+/** What a client error says, whichever generation of google-gax threw it. */
+export function readGoogleApiError(error: unknown): GoogleApiError {
+  const { code, httpStatusCode, reason, message } = (error ?? {}) as { code?: unknown; httpStatusCode?: unknown; reason?: unknown; message?: unknown };
+  const numeric = typeof code === 'number' ? code : undefined;
+  return {
+    code: numeric !== undefined && numeric < 100 ? numeric : undefined,
+    httpStatus: typeof httpStatusCode === 'number' ? httpStatusCode : numeric !== undefined && numeric >= 100 ? numeric : undefined,
+    reason: typeof reason === 'string' ? reason : undefined,
+    message: String(message ?? error).split('\n')[0],
+  };
+}
+
+/** Whether the error is `code` (by its gRPC code or by the HTTP status Google pairs with it). */
+export function isRpcCode(error: GoogleApiError, code: number): boolean {
+  return error.code === code || (error.code === undefined && error.httpStatus === HTTP_STATUS_OF[code]);
+}
