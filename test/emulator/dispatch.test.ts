@@ -5,6 +5,7 @@
  */
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
+import { DEAD_LETTERED, OUTCOME_HEADER } from 'next-cloud-tasks/internals';
 import { backoffSeconds } from 'next-cloud-tasks/queues';
 import { emulatorClient, PARENT, queuePath } from './support/client';
 import { recordEvents, sleep } from './support/events';
@@ -209,12 +210,12 @@ test('schedule time: a task does not run before it', async () => {
   expect(ran.task.dispatchCount).toBe(1);
 });
 
-test('a 2xx answer with x-deferred-outcome: permanent-failure dead-letters the task', async () => {
+test("a 2xx answer whose outcome header says dead-lettered (the handler's PermanentTaskFailure) dead-letters the task", async () => {
   await makeQueue('outcome', {});
-  script.set('/permanent', [{ status: 200, headers: { 'x-deferred-outcome': 'permanent-failure' }, body: 'PermanentTaskFailure: bad input' }]);
+  script.set('/permanent', [{ status: 200, headers: { [OUTCOME_HEADER]: DEAD_LETTERED }, body: 'PermanentTaskFailure: bad input' }]);
   const task = await enqueue('outcome', '/permanent');
   const dead = await events.waitFor('task:dead', ({ task: t }) => t.name === task.name);
-  expect(dead.reason).toMatch(/permanent-failure/);
+  expect(dead.reason).toMatch(/dead-lettered/);
   expect(dead.task.lastError).toBe('PermanentTaskFailure: bad input');
   expect(requestsTo('/permanent')).toHaveLength(1);
   await expect(client.getTask({ name: task.name! })).rejects.toMatchObject({ code: 5 });

@@ -47,3 +47,27 @@ export function readGoogleApiError(error: unknown): GoogleApiError {
 export function isRpcCode(error: GoogleApiError, code: number): boolean {
   return error.code === code || (error.code === undefined && error.httpStatus === HTTP_STATUS_OF[code]);
 }
+
+/** The canonical status names Google's REST APIs put in an error body, with their HTTP statuses. */
+export const API_STATUS_HTTP = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL: 500,
+  UNIMPLEMENTED: 501,
+  UNAVAILABLE: 503,
+} as const;
+export type ApiStatus = keyof typeof API_STATUS_HTTP;
+
+/**
+ * Google's JSON error envelope, `{ "error": { "code": <HTTP status>, "message", "status" } }`:
+ * google-gax maps `status` to its gRPC code (NOT_FOUND -> 5), so a client throws against a
+ * stand-in (the emulator, the stub's REST handlers) the error it would against Cloud Tasks.
+ */
+export function googleErrorBody(status: ApiStatus, message: string): { error: { code: number; message: string; status: ApiStatus } } {
+  return { error: { code: API_STATUS_HTTP[status], message, status } };
+}

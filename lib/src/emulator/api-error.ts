@@ -1,29 +1,10 @@
 /**
- * Errors the REST API answers with, in Google's envelope:
- * `{ "error": { "code": <HTTP status>, "message", "status": "NOT_FOUND" } }`.
- * google-gax maps the `status` string to its gRPC code (NOT_FOUND -> 5), so the real client
- * throws the same error it would against Cloud Tasks.
+ * Errors the REST API answers with, in Google's envelope (contract/google-errors.ts), so the
+ * real client throws the same error it would against Cloud Tasks.
  */
-export type ApiStatus =
-  | 'INVALID_ARGUMENT'
-  | 'FAILED_PRECONDITION'
-  | 'PERMISSION_DENIED'
-  | 'NOT_FOUND'
-  | 'ALREADY_EXISTS'
-  | 'RESOURCE_EXHAUSTED'
-  | 'UNIMPLEMENTED'
-  | 'INTERNAL';
+import { API_STATUS_HTTP, googleErrorBody, type ApiStatus } from '../contract/google-errors.js';
 
-const HTTP_STATUS: Record<ApiStatus, number> = {
-  INVALID_ARGUMENT: 400,
-  FAILED_PRECONDITION: 400,
-  PERMISSION_DENIED: 403,
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  RESOURCE_EXHAUSTED: 429,
-  UNIMPLEMENTED: 501,
-  INTERNAL: 500,
-};
+export type { ApiStatus };
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -33,11 +14,11 @@ export class ApiError extends Error {
     message: string,
   ) {
     super(message);
-    this.httpStatus = HTTP_STATUS[status];
+    this.httpStatus = API_STATUS_HTTP[status];
   }
 
-  toJSON(): { error: { code: number; message: string; status: ApiStatus } } {
-    return { error: { code: this.httpStatus, message: this.message, status: this.status } };
+  toJSON(): ReturnType<typeof googleErrorBody> {
+    return googleErrorBody(this.status, this.message);
   }
 }
 

@@ -3,7 +3,8 @@
  * key, and the public key served as Google serves its certs (PEM map and JWKS). The key lives in
  * the SQLite file, so tokens stay verifiable across restarts (the app caches certs).
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { signRs256IdToken, type IdTokenClaims } from '../contract/id-token.js';
 import { EMULATOR_ISSUER } from '../contract/issuers.js';
 import type { Store } from './store.js';
 
@@ -11,18 +12,6 @@ const KEY_META = 'oidc.privateKeyPem';
 const TOKEN_LIFETIME_SECONDS = 3600;
 /** Tokens are reused until this close to expiry: signing is ~1 ms, dispatch should not pay it each time. */
 const REUSE_MARGIN_SECONDS = 600;
-
-export interface IdTokenClaims {
-  iss: string;
-  aud: string;
-  sub: string;
-  email: string;
-  email_verified: true;
-  iat: number;
-  exp: number;
-}
-
-const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
 export class OidcSigner {
   readonly kid: string;
@@ -53,9 +42,7 @@ export class OidcSigner {
     const cached = this.cache.get(key);
     if (cached && cached.exp - now > REUSE_MARGIN_SECONDS) return cached.token;
     const claims: IdTokenClaims = { iss: EMULATOR_ISSUER, aud: audience, sub: email, email, email_verified: true, iat: now, exp: now + TOKEN_LIFETIME_SECONDS };
-    const header = { alg: 'RS256', kid: this.kid, typ: 'JWT' };
-    const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-    const token = `${unsigned}.${base64url(sign('RSA-SHA256', Buffer.from(unsigned), this.privateKey))}`;
+    const token = signRs256IdToken(claims, this.kid, this.privateKey);
     this.cache.set(key, { token, exp: claims.exp });
     return token;
   }

@@ -1,6 +1,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
 import { queuePath, TASK_ID } from '../contract/names.js';
+import { API_STATUS_HTTP, googleErrorBody, type ApiStatus } from '../contract/google-errors.js';
 import { parseDuration, parseTimestamp } from '../contract/proto-json.js';
 import { type CreateTaskRequest } from '../contract/transport.js';
 import type { TaskQueueStub } from './task-queue-stub.js';
@@ -12,8 +13,8 @@ export interface CloudTasksRestOptions {
 }
 
 /** Google's JSON error envelope, as the REST client expects it. */
-function apiError(code: number, status: string, message: string) {
-  return HttpResponse.json({ error: { code, status, message } }, { status: code });
+function apiError(status: ApiStatus, message: string) {
+  return HttpResponse.json(googleErrorBody(status, message), { status: API_STATUS_HTTP[status] });
 }
 
 class BadRequest extends Error {}
@@ -75,7 +76,7 @@ function taskResource(task: StubTask) {
 }
 
 function notFound(name: string) {
-  return apiError(404, 'NOT_FOUND', `Requested entity was not found: ${name}`);
+  return apiError('NOT_FOUND', `Requested entity was not found: ${name}`);
 }
 
 /**
@@ -95,15 +96,15 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
         const { name } = await stub.createTask(toCreateRequest(p, body));
         return HttpResponse.json(taskResource(stub.getFilteredTasks({ name })[0]));
       } catch (error) {
-        if (error instanceof BadRequest) return apiError(400, 'INVALID_ARGUMENT', error.message);
-        if (error instanceof TaskAlreadyExistsError) return apiError(409, 'ALREADY_EXISTS', 'Requested entity already exists');
-        if (error instanceof UnknownQueueError) return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
+        if (error instanceof BadRequest) return apiError('INVALID_ARGUMENT', error.message);
+        if (error instanceof TaskAlreadyExistsError) return apiError('ALREADY_EXISTS', 'Requested entity already exists');
+        if (error instanceof UnknownQueueError) return apiError('NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
         throw error;
       }
     }),
     http.get(`${queueUrl}/tasks`, ({ params }) => {
       const p = params as RouteParams;
-      if (!stub.catalog.get(p.queue)) return apiError(404, 'NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
+      if (!stub.catalog.get(p.queue)) return apiError('NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
       const tasks = stub.getFilteredTasks({ queueNames: p.queue }).map(taskResource);
       return HttpResponse.json(tasks.length ? { tasks } : {});
     }),

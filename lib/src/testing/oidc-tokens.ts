@@ -1,5 +1,8 @@
-import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { signRs256IdToken, type IdTokenClaims } from '../contract/id-token.js';
 import { GOOGLE_ISSUERS } from '../contract/issuers.js';
+
+export { encodeJwt, rs256, type IdTokenClaims } from '../contract/id-token.js';
 
 /** An RSA key that signs OIDC tokens the way Google signs Cloud Tasks' tokens (RS256). */
 export interface SigningKey {
@@ -9,33 +12,9 @@ export interface SigningKey {
   publicKeyPem: string;
 }
 
-/** The claims of an ID token for a service account, as Cloud Tasks sends them. */
-export interface IdTokenClaims {
-  iss: string;
-  aud: string;
-  email: string;
-  email_verified: boolean;
-  sub: string;
-  iat: number;
-  exp: number;
-  [claim: string]: unknown;
-}
-
 export function createSigningKey(kid: string = randomUUID()): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { kid, privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
-}
-
-const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
-
-/** A JWT from any header and payload, signed by `sign` (which may return nothing, as for `alg: none`). */
-export function encodeJwt(header: object, payload: object, sign: (signingInput: string) => Buffer | string): string {
-  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
-  return `${input}.${base64url(sign(input))}`;
-}
-
-export function rs256(privateKey: KeyObject): (input: string) => Buffer {
-  return (input) => createSign('RSA-SHA256').update(input).sign(privateKey);
 }
 
 /**
@@ -54,7 +33,7 @@ export function signIdToken(key: SigningKey, claims: Partial<IdTokenClaims> & Pi
   };
   // Explicitly undefined claims are left out, so tests can make tokens without one.
   for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
-  return encodeJwt({ alg: 'RS256', kid: key.kid, typ: 'JWT' }, payload, rs256(key.privateKey));
+  return signRs256IdToken(payload, key.kid, key.privateKey);
 }
 
 /** The body Google's `oauth2/v1/certs` serves: `{ kid: PEM }`. */
