@@ -21,3 +21,4 @@ export { traceparentFromHeaders, validTraceparent } from './runtime/trace.js';
 export { MAX_SCHEDULE_AHEAD_MS } from './contract/limits.js';
 export { logDeadLetter } from './handle/dead-letter.js';
 export { createCloudTasksClient, lateFetch, splitHostPort } from './contract/cloud-tasks-client.js';
+export { backoffSeconds, shouldRetry } from './contract/retry-policy.js';

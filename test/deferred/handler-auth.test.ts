@@ -3,7 +3,7 @@ import { setupServer } from 'msw/node';
 import { createManifest, deferrable, handleDeferredRequest, setLogWriter, type LogEntry } from 'next-cloud-tasks';
 import { encodeEnvelope, type HandlerConfig } from 'next-cloud-tasks/internals';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
-import { createSigningKey, encodeJwt, rs256, signIdToken } from '@/lib/src/testing/oidc-tokens';
+import { createSigningKey, encodeJwt, signIdToken } from '@/lib/src/testing/oidc-tokens';
 
 const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { backoffSeconds, shouldRetry, type RetryConfig } from 'next-cloud-tasks/queues';
+import { backoffSeconds, shouldRetry } from 'next-cloud-tasks/internals';
+import type { RetryConfig } from 'next-cloud-tasks/queues';
 
 const retry = (over: Partial<RetryConfig>): RetryConfig => ({
   maxAttempts: -1,

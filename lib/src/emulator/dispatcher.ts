@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
-import { backoffSeconds, shouldRetry } from '../queues/index.js';
+import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { buildHeaders, sendAttempt, type AttemptHandle, type AttemptResult } from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
 import type { QueueRecord, TaskRecord } from './model.js';

@@ -3,7 +3,8 @@
  * queue CLI deploys with), so the emulator runs exactly the settings production will get.
  */
 import { queuePath } from '../contract/names.js';
-import { loadQueueYaml, toCloudTasksQueue } from '../queues/index.js';
+import { toCloudTasksQueue } from '../queues/map.js';
+import { loadQueueYaml } from '../queues/parse.js';
 import type { QueueRecord } from './model.js';
 import type { Store } from './store.js';
 

@@ -1,4 +1,4 @@
-import { shouldRetry } from '../queues/index.js';
+import { shouldRetry } from '../contract/retry-policy.js';
 import { bodyForDeadLetter, defaultDeadLetterSink, type DeadLetterSink } from './dead-letter.js';
 import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
 import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';

@@ -1,19 +1,26 @@
 /**
- * queue.yaml for Cloud Tasks: App Engine's format and rules, mapped to Cloud Tasks queues, and a
- * plan/apply deployer. The handler, defer(), the jest stub and the emulator import from here.
+ * `next-cloud-tasks/queues`: queue.yaml in code, what `next-cloud-tasks queues validate|plan|apply|check`
+ * runs. Parse and validate a file with App Engine's rules (every problem at once, with its line
+ * and column), map it to Cloud Tasks queues, plan against the live queues, and apply the plan
+ * (never deleting a queue).
+ *
+ * @example
+ * import { createCloudTasksAdmin, loadQueueYaml, planQueues, applyPlan } from 'next-cloud-tasks/queues';
+ * const admin = createCloudTasksAdmin({ project: 'my-project', location: 'us-central1' });
+ * const plan = planQueues(loadQueueYaml('queue.yaml'), await admin.listQueues());
+ * await applyPlan(plan, admin);
+ * await admin.close();
  */
-export type { CloudTasksQueueSettings, QueueDefinition, QueueFile, QueueYamlProblem, RetryConfig, RetryParameters, SourcePosition } from './types.js';
-export { QueueYamlError, QueuesApiError, QueuesUsageError, formatProblem } from './errors.js';
-export { APP_ENGINE_DEFAULTS, APP_ENGINE_LIMITS } from './defaults.js';
+export type { QueueDefinition, QueueFile, QueueYamlProblem, RetryParameters, SourcePosition } from './types.js';
+export type { CloudTasksQueueSettings, RateLimits, RetryConfig } from '../contract/queue-settings.js';
+export { QueueYamlError, QueuesApiError, formatProblem } from './errors.js';
 export { parseQueueYaml, loadQueueYaml } from './parse.js';
 export { toCloudTasksQueue } from './map.js';
-export { backoffSeconds, shouldRetry } from './retry-policy.js';
-export { parseRate, parseAgeLimit } from './units.js';
-export { planQueues, diffQueue, MANAGED_FIELDS } from './plan.js';
+export { planQueues } from './plan.js';
 export type { FieldChange, LiveQueue, PlanOptions, QueueField, QueuePlan, QueuePlanItem } from './plan.js';
+export { formatPlanText, formatPlanMarkdown } from './format-plan.js';
 export { applyPlan } from './apply.js';
 export type { AppliedAction, ApplyResult, QueueAdmin } from './apply.js';
-// The deployer's Cloud Tasks client (cloud-tasks-admin.ts) and the CLI (run-cli.ts) are not
-// exported here on purpose: the task handler imports this module, and must not reach code that
-// loads @google-cloud/tasks (import them from their own files).
+// Loads @google-cloud/tasks only when a call is made: importing this entry stays cheap.
+export { createCloudTasksAdmin } from './cloud-tasks-admin.js';
 export type { CloudTasksAdminOptions } from './cloud-tasks-admin.js';

@@ -5,7 +5,10 @@ import { processState } from './process-state.js';
 
 /** queue.yaml's path when DEFERRED_QUEUE_YAML is unset: in the app's working directory. */
 export const DEFAULT_QUEUE_YAML = 'queue.yaml';
-import { loadQueueYaml, parseQueueYaml, toCloudTasksQueue, type CloudTasksQueueSettings, type QueueFile } from '../queues/index.js';
+import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
+import { toCloudTasksQueue } from '../queues/map.js';
+import { loadQueueYaml, parseQueueYaml } from '../queues/parse.js';
+import type { QueueFile } from '../queues/types.js';
 
 /** The app's queues as queue.yaml defines them: `defer` refuses others, the handler reads their retry limits. */
 export interface QueueCatalog {

@@ -7,7 +7,7 @@
  */
 
 /** A function that `defer` can enqueue; callable directly too (tests, synchronous use). */
-export type DeferrableFunction<Args extends unknown[] = any[], Result = unknown> = ((...args: Args) => Result) & {
+export type DeferrableFunction<Args extends unknown[] = never[], Result = unknown> = ((...args: Args) => Result) & {
   readonly deferredId: string;
 };
 
@@ -35,9 +35,15 @@ export function deferrable<Args extends unknown[], Result>(
   return wrapper as DeferrableFunction<Args, Result>;
 }
 
+/**
+ * A manifest entry as the handler calls it: with the arguments a task carries, which defer()
+ * encoded from the function's own parameter types (the manifest cannot keep each one's types).
+ */
+export type ManifestEntry = ((...args: unknown[]) => unknown) & { readonly deferredId: string };
+
 /** Every deferrable function of the app, by id. Lookups see own entries only. */
 export interface Manifest {
-  get(id: string): DeferrableFunction | undefined;
+  get(id: string): ManifestEntry | undefined;
   readonly ids: readonly string[];
 }
 
@@ -47,7 +53,7 @@ export interface Manifest {
  */
 export function createManifest(functions: readonly DeferrableFunction[]): Manifest {
   // A Map, not an object: "__proto__" or "constructor" must be unknown ids, never Object's members.
-  const byId = new Map<string, DeferrableFunction>();
+  const byId = new Map<string, ManifestEntry>();
   for (const fn of functions) {
     if (typeof fn !== 'function' || typeof fn.deferredId !== 'string') {
       throw new TypeError('createManifest takes functions made with deferrable(id, fn)');
@@ -55,7 +61,7 @@ export function createManifest(functions: readonly DeferrableFunction[]): Manife
     if (byId.has(fn.deferredId)) {
       throw new TypeError(`two deferrable functions share the id "${fn.deferredId}": ids must be unique`);
     }
-    byId.set(fn.deferredId, fn);
+    byId.set(fn.deferredId, fn as unknown as ManifestEntry);
   }
   return { get: (id) => byId.get(id), ids: [...byId.keys()] };
 }

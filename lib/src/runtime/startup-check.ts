@@ -3,7 +3,7 @@
  * (instrumentation.ts) and by `npx next-cloud-tasks doctor`, so a bad deploy fails at once with one message
  * listing every problem, instead of on its first task.
  */
-import { QueueYamlError, formatProblem } from '../queues/index.js';
+import { QueueYamlError, formatProblem } from '../queues/errors.js';
 import { listConfigProblems, listTuningProblems, readTuning, readVariable as read, TUNING, type ConfigProblem, type StartupCheckMode } from './config.js';
 import { listBuildProblems } from './build-files.js';
 import { DEFAULT_QUEUE_YAML, loadQueueCatalog, queueYamlPath } from './queue-catalog.js';

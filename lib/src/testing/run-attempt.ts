@@ -1,4 +1,5 @@
-import { backoffSeconds, shouldRetry, type CloudTasksQueueSettings } from '../queues/index.js';
+import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
+import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import type { DeadLetterEntry } from '../handle/dead-letter.js';
 import { executeTask, type TaskResult } from '../handle/execute-task.js';
 import type { Manifest } from '../runtime/registry.js';

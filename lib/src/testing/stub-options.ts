@@ -1,4 +1,4 @@
-import { loadQueueYaml, parseQueueYaml } from '../queues/index.js';
+import { loadQueueYaml, parseQueueYaml } from '../queues/parse.js';
 import type { EnqueueConfig, HandlerConfig } from '../runtime/config.js';
 import { catalogFrom, queueCatalog, type QueueCatalog } from '../runtime/queue-catalog.js';
 import type { Manifest } from '../runtime/registry.js';

@@ -1,4 +1,4 @@
-import type { CloudTasksQueueSettings } from '../queues/index.js';
+import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
 import type { EnqueueConfig } from '../runtime/config.js';
 import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
 import type { TaskResult } from '../handle/execute-task.js';

@@ -1,4 +1,4 @@
-import type { RetryConfig } from './types.js';
+import type { RetryConfig } from './queue-settings.js';
 
 /**
  * Seconds to wait after the n-th failed attempt (n >= 1), Cloud Tasks' schedule: start at min
