@@ -7,6 +7,8 @@ export { QueueYamlError, QueuesApiError, QueuesUsageError, formatProblem } from 
 export { APP_ENGINE_DEFAULTS, APP_ENGINE_LIMITS } from './defaults.js';
 export { parseQueueYaml, loadQueueYaml } from './parse.js';
 export { toCloudTasksQueue } from './map.js';
+export { deadLetterQueueOf } from './dead-letter-queues.js';
+export { DEAD_LETTER_QUEUE_SUFFIX } from './validate-queue.js';
 export { backoffSeconds, shouldRetry } from './retry-policy.js';
 export { parseRate, parseAgeLimit } from './units.js';
 export { planQueues, diffQueue, MANAGED_FIELDS } from './plan.js';
