@@ -14,3 +14,9 @@ export const EMULATOR_JWKS_PATH = '/oauth2/v3/certs';
 export const OUTCOME_HEADER = 'x-deferred-outcome';
 /** OUTCOME_HEADER's value when the handler dead-lettered the task (its status may still be 2xx). */
 export const DEAD_LETTERED_OUTCOME = 'dead-lettered';
+/**
+ * Response header the handler adds when the dead-letter sink kept the task as a task of a
+ * dead-letter queue: its full name. The emulator then drops the original, as Cloud Tasks does
+ * after a 2xx, instead of keeping a second dead copy on its dashboard.
+ */
+export const DEAD_LETTER_KEPT_HEADER = 'x-deferred-kept-as';

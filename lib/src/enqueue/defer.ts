@@ -22,7 +22,8 @@ export function setTaskTransport(transport: TaskTransport | undefined, config?: 
   override = transport ? { transport, config: config ?? enqueueConfigFromEnv() } : undefined;
 }
 
-function runtime(): { transport: TaskTransport; config: EnqueueConfig } {
+/** Where and as what `defer` creates tasks now (the dead-letter sink creates its tasks the same way). */
+export function enqueueRuntime(): { transport: TaskTransport; config: EnqueueConfig } {
   if (override) return override;
   const config = enqueueConfigFromEnv();
   // UNAVAILABLE / DEADLINE_EXCEEDED are retried under a name chosen before the first try (enqueue-retry.ts).
@@ -56,7 +57,7 @@ export async function defer<Args extends unknown[]>(
   const task = resolveTaskOptions(options, fn.deferredId, now);
   const queues = queueCatalog();
   if (!queues.get(task.queue)) throw new UnknownQueueError(task.queue, [...queues.names], queues.file);
-  const { transport, config } = runtime();
+  const { transport, config } = enqueueRuntime();
 
   const body = encodeEnvelope(fn.deferredId, args, { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime() });
   const url = config.serviceUrl + task.path;

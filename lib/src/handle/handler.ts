@@ -1,6 +1,6 @@
 import { handlerConfigFromEnv, type HandlerConfig } from '../runtime/config.js';
 import type { DeadLetterSink } from './dead-letter.js';
-import { DEAD_LETTERED_OUTCOME, OUTCOME_HEADER } from '../contract/emulator.js';
+import { DEAD_LETTER_KEPT_HEADER, DEAD_LETTERED_OUTCOME, OUTCOME_HEADER } from '../contract/emulator.js';
 import { describeError, log, traceFields } from '../runtime/logger.js';
 import { executeTask, type AttemptInfo } from './execute-task.js';
 import { readBodyWithLimit } from './read-body.js';
@@ -15,7 +15,11 @@ export interface HandlerOptions {
   manifest: Manifest;
   /** Audience, allowed emails, emulator mode. @default read once from the environment (see config.ts) */
   config?: HandlerConfig;
-  /** Where tasks that will not run again go. @default one structured ERROR log entry */
+  /**
+   * Where tasks that will not run again go. @default cloudTasksDeadLetterSink(): kept, ready to
+   * replay, in the queue's paused dead-letter queue when queue.yaml gives it one (`dead_letter_queue`);
+   * else, or when that fails, one structured ERROR log entry with the whole task
+   */
   deadLetter?: DeadLetterSink;
   /** Bodies past this many bytes get 413. @default MAX_TASK_BYTES (1 MiB) */
   maxBodyBytes?: number;
@@ -71,8 +75,9 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
   }
 
   const result = await executeTask(
-    { body, headers: readTaskHeaders(request.headers), url, trace },
+    { body, headers: readTaskHeaders(request.headers), url: url + new URL(request.url).search, trace, requestHeaders: request.headers },
     { manifest: options.manifest, deadLetter: options.deadLetter, isLastAttempt: options.isLastAttempt },
   );
-  return respond(result.status, result.deadLettered ? DEAD_LETTERED_OUTCOME : result.outcome);
+  const kept: Record<string, string> = result.deadLetterTask ? { [DEAD_LETTER_KEPT_HEADER]: result.deadLetterTask } : {};
+  return respond(result.status, result.deadLettered ? DEAD_LETTERED_OUTCOME : result.outcome, kept);
 }
