@@ -1,5 +1,6 @@
 import { cloudTasksDeadLetterSink, CloudTasksError, setLogWriter, type DeadLetterEntry, type LogEntry, type TaskTransport } from 'next-cloud-tasks';
-import type { CreateTaskRequest, EnqueueConfig } from 'next-cloud-tasks/internals';
+import type { CreateTaskRequest } from 'next-cloud-tasks';
+import type { EnqueueConfig } from 'next-cloud-tasks/internals';
 import { decodeHeaderText, encodeHeaderText, readDeadLetterHeaders, writeDeadLetterHeaders } from '@/lib/src/contract/dead-letter-headers';
 import { taskOwnHeaders } from '@/lib/src/handle/dead-letter';
 
