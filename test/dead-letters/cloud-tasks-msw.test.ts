@@ -248,3 +248,16 @@ test('the dead-letters CLI explains what is missing, with the queue CLI exit cod
   expect(missing.code).toBe(3);
   expect(missing.stderr).toContain('The dead-letter queue emails-dead-letter does not exist yet: create it with `next-cloud-tasks queues apply`');
 });
+
+test('a replay whose queue is gone fails with exit 3 and leaves the dead task where it is', async () => {
+  await exhaustAttempts();
+  const [dead] = cloud.getFilteredTasks({ queueNames: 'emails-dead-letter' });
+  // Cloud Tasks with the dead-letter queue but without emails (deleted since).
+  const onlyDlq = createTaskQueueStub({ manifest, queues: { yaml: 'queue:\n- name: emails-dead-letter\n  rate: 0\n' }, config: enqueueConfig });
+  await onlyDlq.createTask({ project: PROJECT, location: LOCATION, queue: 'emails-dead-letter', taskId: dead.id, url: dead.url, headers: dead.headers, body: dead.payload, oidcToken: dead.oidcToken! });
+  server.use(...cloudTasksRestHandlers(onlyDlq));
+  const replay = await runDeadLetters(['replay', dead.id, '--file', FIXTURE], CLI_ENV);
+  expect(replay.code).toBe(3);
+  expect(replay.stderr).toContain(`The queue emails, where ${dead.id} came from, does not exist`);
+  expect(onlyDlq.getFilteredTasks().map((t) => t.id)).toEqual([dead.id]);
+});

@@ -118,7 +118,7 @@ const COMMANDS: Record<DeadLettersCliOptions['command'], (context: Context) => P
       if (!from) {
         throw new QueuesApiError(`replay ${dead.task.name}`, undefined, undefined, 'Only tasks that the dead-letter sink kept can be replayed: move this one by hand, or delete it.', 'it carries no X-Deferred-Dead-Queue header, so its queue is unknown');
       }
-      const replayed = await context.admin.createTask(from, {
+      const replayed = await createIn(context, from, dead, {
         url: full.url,
         // The task's own headers: ours go, and Cloud Tasks sets User-Agent itself.
         headers: Object.fromEntries(Object.entries(full.headers).filter(([name]) => !/^(x-deferred-dead-.*|user-agent)$/i.test(name))),
@@ -143,6 +143,17 @@ const COMMANDS: Record<DeadLettersCliOptions['command'], (context: Context) => P
     });
   },
 };
+
+/** createTask in the queue a dead task came from; a queue that is gone is said so, with what to do. */
+async function createIn(context: Context, queue: string, dead: DeadTask, task: Parameters<DeadLetterAdmin['createTask']>[1]): Promise<string> {
+  try {
+    return await context.admin.createTask(queue, task);
+  } catch (error) {
+    if (!(error instanceof QueuesApiError) || !(error.code === 5 || error.status === 404)) throw error;
+    const hint = `The queue ${queue}, where ${dead.id} came from, does not exist in ${context.target}: create it (next-cloud-tasks queues apply), or delete the dead task. It stays in ${dead.deadLetterQueue}.`;
+    throw new QueuesApiError(`replay ${dead.task.name}`, error.code, error.status, hint, 'its queue was not found', { cause: error });
+  }
+}
 
 /** Runs `act` on each TASK (or every one with --all); the others still run when one fails. */
 async function eachTask(context: Context, verb: 'replayed' | 'deleted', act: (dead: DeadTask) => Promise<{ as?: string; line: string }>): Promise<number> {
