@@ -28,7 +28,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
   'dead-letters': async () => {
     const { runDeadLettersCli } = await import('./dead-letters.js');
-    return (args) => runDeadLettersCli(args, { env: process.env, stdout: (text) => process.stdout.write(`${text}\n`), stderr: (text) => process.stderr.write(`${text}\n`) });
+    const print = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(`${text}\n`);
+    return (args) => runDeadLettersCli(args, { env: process.env, stdout: print(process.stdout), stderr: print(process.stderr) });
   },
   doctor: async () => (await import('./doctor.js')).runDoctorCommand,
 };

@@ -29,9 +29,11 @@ export function formatDeadTaskTable(tasks: DeadTask[], target: string, deadLette
     ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd());
+  const pad = (cell: string, column: number) => (column === widths.length - 1 ? cell : cell.padEnd(widths[column]));
+  const lines = rows.map((row) => row.map(pad).join('  ').trimEnd());
   const count = `${tasks.length} dead task${tasks.length === 1 ? '' : 's'}.`;
-  return [header, ...lines, `${count} Details: next-cloud-tasks dead-letters inspect TASK; run again: next-cloud-tasks dead-letters replay TASK`].join('\n');
+  const next = 'Details: next-cloud-tasks dead-letters inspect TASK; run again: next-cloud-tasks dead-letters replay TASK';
+  return [header, ...lines, `${count} ${next}`].join('\n');
 }
 
 /** The body as the task envelope, or why it is not one (the reason it was dead-lettered, often). */
@@ -56,7 +58,7 @@ export function formatDeadTask(dead: DeadTask): string {
   const headers = withoutDeadLetterHeaders(task.headers);
   const rows: [string, string][] = [
     ['task', task.name],
-    ['queue', meta?.queue ? `${meta.queue}${meta.task ? ` (its task ${meta.task} there)` : ''}` : '? (not put here by the dead-letter sink)'],
+    ['queue', meta?.queue ? `${meta.queue}${meta.task ? ` (its task ${meta.task} there)` : ''}` : '? (not kept here by the sink)'],
     ['function', meta?.functionId ?? ('envelope' in payload ? payload.envelope.fn : '?')],
     ['reason', meta?.reason ?? '?'],
     ['attempts', String(meta?.attempts ?? '?')],
@@ -91,9 +93,16 @@ function summary(dead: DeadTask) {
   };
 }
 
-export function listJson(tasks: DeadTask[], target: string, deadLetterQueues: string[], missing: QueuesApiError[]): Record<string, unknown> {
-  return { command: 'list', target, deadLetterQueues, tasks: tasks.map(summary), ...(missing.length ? { problems: missing.map((e) => e.message) } : {}) };
+export function listJson(tasks: DeadTask[], target: string, queues: string[], missing: QueuesApiError[]): Record<string, unknown> {
+  const problems = missing.length ? { problems: missing.map((e) => e.message) } : {};
+  return { command: 'list', target, deadLetterQueues: queues, tasks: tasks.map(summary), ...problems };
 }
+
+const envelopeJson = ({ fn, args, enqueuedAt }: TaskEnvelope) => ({
+  fn,
+  args: superjson.serialize(args).json,
+  enqueuedAt: new Date(enqueuedAt).toISOString(),
+});
 
 export function inspectJson(dead: DeadTask): Record<string, unknown> {
   const payload = payloadOf(dead.task.body);
@@ -103,9 +112,7 @@ export function inspectJson(dead: DeadTask): Record<string, unknown> {
     url: dead.task.url,
     headers: withoutDeadLetterHeaders(dead.task.headers),
     // The arguments in superjson's JSON form (Dates as ISO strings, Maps as entries...).
-    ...('envelope' in payload
-      ? { envelope: { fn: payload.envelope.fn, args: superjson.serialize(payload.envelope.args).json, enqueuedAt: new Date(payload.envelope.enqueuedAt).toISOString() } }
-      : { payloadProblem: payload.problem }),
+    ...('envelope' in payload ? { envelope: envelopeJson(payload.envelope) } : { payloadProblem: payload.problem }),
     body: rawBody(dead.task.body),
   };
 }

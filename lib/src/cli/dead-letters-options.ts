@@ -118,7 +118,9 @@ function checkTasks({ command, tasks, all }: DeadLettersCliOptions): void {
     if (tasks.length) throw new QueuesUsageError(`list takes no task ("${tasks[0]}"); to see one task: dead-letters inspect ${tasks[0]}`);
     if (all) throw new QueuesUsageError('--all goes with replay or delete, not list');
   } else if (command === 'inspect') {
-    if (tasks.length !== 1) throw new QueuesUsageError(`inspect takes exactly one TASK (an id from \`dead-letters list\`), got ${tasks.length}`);
+    if (tasks.length !== 1) {
+      throw new QueuesUsageError(`inspect takes exactly one TASK (an id from \`dead-letters list\`), got ${tasks.length}`);
+    }
     if (all) throw new QueuesUsageError('--all goes with replay or delete, not inspect');
   } else if (all && tasks.length) {
     throw new QueuesUsageError(`${command} takes either TASK ids or --all, not both`);

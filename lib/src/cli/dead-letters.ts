@@ -11,7 +11,12 @@ import { loadQueueYaml } from '../queues/parse.js';
 import type { QueueFile } from '../queues/types.js';
 import { readDeadLetterHeaders, type DeadLetterMetadata } from '../contract/dead-letter-headers.js';
 import { queuePath } from '../contract/transport.js';
-import { DEAD_LETTERS_USAGE, parseDeadLettersOptions, requireDeadLettersTarget, type DeadLettersCliOptions } from './dead-letters-options.js';
+import {
+  DEAD_LETTERS_USAGE,
+  parseDeadLettersOptions,
+  requireDeadLettersTarget,
+  type DeadLettersCliOptions,
+} from './dead-letters-options.js';
 import { formatDeadTask, formatDeadTaskTable, inspectJson, listJson } from './dead-letters-format.js';
 import { EXIT } from './queues-options.js';
 
@@ -85,7 +90,10 @@ export async function runDeadLettersCli(argv: string[], io: DeadLettersIo): Prom
 function scopeOf(file: QueueFile, queue: string | undefined): Scope {
   const all = file.queues.filter((q) => q.deadLetterFor).map((q) => q.name);
   if (all.length === 0) {
-    throw new QueuesUsageError(`${file.file} declares no dead-letter queue, so dead tasks are only in the logs: add "dead_letter_queue: true" to a queue, then run \`next-cloud-tasks queues apply\``);
+    throw new QueuesUsageError(
+      `${file.file} declares no dead-letter queue, so dead tasks are only in the logs: ` +
+        'add "dead_letter_queue: true" to a queue, then run `next-cloud-tasks queues apply`',
+    );
   }
   if (queue === undefined) return { deadLetterQueues: all };
   const named = file.queues.find((q) => q.name === queue);
@@ -116,7 +124,9 @@ const COMMANDS: Record<DeadLettersCliOptions['command'], (context: Context) => P
       const full = dead.task.body === undefined ? ((await context.admin.getTask(dead.task.name)) ?? dead.task) : dead.task;
       const from = dead.meta?.queue;
       if (!from) {
-        throw new QueuesApiError(`replay ${dead.task.name}`, undefined, undefined, 'Only tasks that the dead-letter sink kept can be replayed: move this one by hand, or delete it.', 'it carries no X-Deferred-Dead-Queue header, so its queue is unknown');
+        const hint = 'Only tasks that the dead-letter sink kept can be replayed: move this one by hand, or delete it.';
+        const detail = 'it carries no X-Deferred-Dead-Queue header, so its queue is unknown';
+        throw new QueuesApiError(`replay ${dead.task.name}`, undefined, undefined, hint, detail);
       }
       const replayed = await createIn(context, from, dead, {
         url: full.url,
@@ -129,10 +139,15 @@ const COMMANDS: Record<DeadLettersCliOptions['command'], (context: Context) => P
       try {
         await context.admin.deleteTask(dead.task.name);
       } catch (error) {
-        const hint = `It was replayed as ${replayed}, but is still in ${dead.deadLetterQueue}: delete it (next-cloud-tasks dead-letters delete ${dead.id}) so it is not replayed twice.`;
-        throw new QueuesApiError(`remove ${dead.task.name} after its replay`, (error as QueuesApiError).code, (error as QueuesApiError).status, hint, (error as Error).message.split('\n')[0]);
+        const hint =
+          `It was replayed as ${replayed}, but is still in ${dead.deadLetterQueue}: ` +
+          `delete it (next-cloud-tasks dead-letters delete ${dead.id}) so it is not replayed twice.`;
+        const { code, status, message } = error as QueuesApiError;
+        throw new QueuesApiError(`remove ${dead.task.name} after its replay`, code, status, hint, String(message).split('\n')[0]);
       }
-      return { as: replayed, line: `replayed ${dead.id} (${dead.meta?.functionId ?? 'unknown function'}) to queue ${from} as ${shortId(replayed)}; removed from ${dead.deadLetterQueue}` };
+      const fn = dead.meta?.functionId ?? 'unknown function';
+      const line = `replayed ${dead.id} (${fn}) to queue ${from} as ${shortId(replayed)}; removed from ${dead.deadLetterQueue}`;
+      return { as: replayed, line };
     });
   },
 
@@ -145,18 +160,24 @@ const COMMANDS: Record<DeadLettersCliOptions['command'], (context: Context) => P
 };
 
 /** createTask in the queue a dead task came from; a queue that is gone is said so, with what to do. */
-async function createIn(context: Context, queue: string, dead: DeadTask, task: Parameters<DeadLetterAdmin['createTask']>[1]): Promise<string> {
+type NewTask = Parameters<DeadLetterAdmin['createTask']>[1];
+
+async function createIn(context: Context, queue: string, dead: DeadTask, task: NewTask): Promise<string> {
   try {
     return await context.admin.createTask(queue, task);
   } catch (error) {
     if (!(error instanceof QueuesApiError) || !(error.code === 5 || error.status === 404)) throw error;
-    const hint = `The queue ${queue}, where ${dead.id} came from, does not exist in ${context.target}: create it (next-cloud-tasks queues apply), or delete the dead task. It stays in ${dead.deadLetterQueue}.`;
+    const hint =
+      `The queue ${queue}, where ${dead.id} came from, does not exist in ${context.target}: ` +
+      `create it (next-cloud-tasks queues apply), or delete the dead task. It stays in ${dead.deadLetterQueue}.`;
     throw new QueuesApiError(`replay ${dead.task.name}`, error.code, error.status, hint, 'its queue was not found', { cause: error });
   }
 }
 
 /** Runs `act` on each TASK (or every one with --all); the others still run when one fails. */
-async function eachTask(context: Context, verb: 'replayed' | 'deleted', act: (dead: DeadTask) => Promise<{ as?: string; line: string }>): Promise<number> {
+type Act = (dead: DeadTask) => Promise<{ as?: string; line: string }>;
+
+async function eachTask(context: Context, verb: 'replayed' | 'deleted', act: Act): Promise<number> {
   const { io, options } = context;
   let targets: DeadTask[];
   const failed: { task: string; error: string }[] = [];
@@ -206,7 +227,9 @@ async function listDeadTasks({ admin, scope }: Context): Promise<{ tasks: DeadTa
       for (const task of await admin.listTasks(dlq)) tasks.push(deadTaskOf(task, dlq));
     } catch (error) {
       if (!(error instanceof QueuesApiError) || !(error.code === 5 || error.status === 404)) throw error;
-      const hint = `The dead-letter queue ${dlq} does not exist yet: create it with \`next-cloud-tasks queues apply\` (until then dead tasks of its queues are only in the logs: severity ERROR, field deadLetter).`;
+      const hint =
+        `The dead-letter queue ${dlq} does not exist yet: create it with \`next-cloud-tasks queues apply\` ` +
+        '(until then dead tasks of its queues are only in the logs: severity ERROR, field deadLetter).';
       missing.push(new QueuesApiError(`list dead tasks of ${dlq}`, error.code, error.status, hint, 'queue not found', { cause: error }));
     }
   }
@@ -224,16 +247,24 @@ async function resolveTask(context: Context, arg: string): Promise<DeadTask> {
   const { admin, scope, path } = context;
   const where = scope.deadLetterQueues.join(', ');
   const notFound = () =>
-    new QueuesApiError(`find dead task ${arg}`, 5, 404, '`next-cloud-tasks dead-letters list` shows the dead tasks and their ids.', `no dead task ${arg} in ${where}`);
+    new QueuesApiError(`find dead task ${arg}`, 5, 404,
+      '`next-cloud-tasks dead-letters list` shows the dead tasks and their ids.',
+      `no dead task ${arg} in ${where}`);
   if (arg.includes('/')) {
     const match = /^projects\/[^/]+\/locations\/[^/]+\/queues\/([^/]+)\/tasks\/[^/]+$/.exec(arg);
-    if (!match) throw new QueuesUsageError(`"${arg}" is neither a task id nor a task's full name (projects/P/locations/L/queues/Q/tasks/T)`);
-    if (!scope.deadLetterQueues.includes(match[1])) throw new QueuesUsageError(`${arg} is not in a dead-letter queue of queue.yaml (${where})`);
+    if (!match) {
+      throw new QueuesUsageError(`"${arg}" is neither a task id nor a task's full name (projects/P/locations/L/queues/Q/tasks/T)`);
+    }
+    if (!scope.deadLetterQueues.includes(match[1])) {
+      throw new QueuesUsageError(`${arg} is not in a dead-letter queue of queue.yaml (${where})`);
+    }
     const task = await admin.getTask(arg);
     if (!task) throw notFound();
     return deadTaskOf(task, match[1]);
   }
-  if (!TASK_ID.test(arg)) throw new QueuesUsageError(`"${arg}" is not a task id (letters, digits, _ and -, as \`dead-letters list\` shows them)`);
+  if (!TASK_ID.test(arg)) {
+    throw new QueuesUsageError(`"${arg}" is not a task id (letters, digits, _ and -, as \`dead-letters list\` shows them)`);
+  }
   for (const dlq of scope.deadLetterQueues) {
     const task = await admin.getTask(`${path(dlq)}/tasks/${arg}`);
     if (task) return deadTaskOf(task, dlq);
@@ -241,7 +272,9 @@ async function resolveTask(context: Context, arg: string): Promise<DeadTask> {
   const { tasks } = await listDeadTasks(context);
   const byOrigin = tasks.filter((dead) => dead.meta?.task === arg);
   if (byOrigin.length > 1) {
-    throw new QueuesUsageError(`${byOrigin.length} dead tasks came from a task ${arg} (of ${[...new Set(byOrigin.map((d) => d.meta?.queue))].join(', ')}): name one by its id: ${byOrigin.map((d) => d.id).join(', ')}`);
+    const queues = [...new Set(byOrigin.map((d) => d.meta?.queue))].join(', ');
+    const ids = byOrigin.map((d) => d.id).join(', ');
+    throw new QueuesUsageError(`${byOrigin.length} dead tasks came from a task ${arg} (of ${queues}): name one by its id: ${ids}`);
   }
   if (!byOrigin.length) throw notFound();
   const task = await admin.getTask(byOrigin[0].task.name);
@@ -250,7 +283,9 @@ async function resolveTask(context: Context, arg: string): Promise<DeadTask> {
 }
 
 function fail(err: unknown, io: DeadLettersIo, json = false): number {
-  const code = err instanceof QueueYamlError ? EXIT.invalidOrDrift : err instanceof QueuesUsageError ? EXIT.usage : err instanceof QueuesApiError ? EXIT.api : undefined;
+  const code = err instanceof QueueYamlError
+    ? EXIT.invalidOrDrift
+    : err instanceof QueuesUsageError ? EXIT.usage : err instanceof QueuesApiError ? EXIT.api : undefined;
   if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
   if (json) io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message }, null, 2));
   if (err instanceof QueueYamlError) {

@@ -51,7 +51,8 @@ function validateReport(file: QueueFile, options: QueuesCliOptions, io: RunCliIo
       if (deadLetterFor) return `; dead-letter queue of ${deadLetterFor.join(', ')}`;
       return deadLetterQueue ? `; dead tasks kept in ${deadLetterQueue.name}` : '';
     };
-    io.stdout([`${file.file}: ${queues.length} queue${queues.length === 1 ? '' : 's'}, valid.`, ...queues.map((q, i) => `  ${q.name}: ${describeSettings(q)}${role(i)}`)].join('\n'));
+    const lines = queues.map((q, i) => `  ${q.name}: ${describeSettings(q)}${role(i)}`);
+    io.stdout([`${file.file}: ${queues.length} queue${queues.length === 1 ? '' : 's'}, valid.`, ...lines].join('\n'));
   }
   return EXIT.ok;
 }

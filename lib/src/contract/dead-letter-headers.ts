@@ -33,6 +33,8 @@ export interface DeadLetterMetadata {
   functionId?: string;
 }
 
+type Headerish = Readonly<Record<string, string>> | null | undefined;
+
 /** Error texts can be long; a dead task keeps the start (the whole one is in the log entry). */
 const MAX_TEXT_CHARS = 2000;
 
@@ -42,11 +44,14 @@ const MAX_TEXT_CHARS = 2000;
  */
 export function encodeHeaderText(text: string, maxChars = MAX_TEXT_CHARS): string {
   const cut = text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
-  return cut.replace(/\\|[^\x20-\x7e]|^ | $/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const escape = (c: string) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return cut.replace(/\\|[^\x20-\x7e]|^ | $/g, escape);
 }
 
 export function decodeHeaderText(value: string): string {
-  return value.replace(/\\(\\|u[0-9a-fA-F]{4})/g, (_, escape: string) => (escape === '\\' ? '\\' : String.fromCharCode(Number.parseInt(escape.slice(1), 16))));
+  return value.replace(/\\(\\|u[0-9a-fA-F]{4})/g, (_, escape: string) =>
+    escape === '\\' ? '\\' : String.fromCharCode(Number.parseInt(escape.slice(1), 16)),
+  );
 }
 
 export function writeDeadLetterHeaders(meta: DeadLetterMetadata): Record<string, string> {
@@ -62,7 +67,7 @@ export function writeDeadLetterHeaders(meta: DeadLetterMetadata): Record<string,
 }
 
 /** The metadata of a stored task's headers (any case), or undefined when it is not a dead task of ours. */
-export function readDeadLetterHeaders(headers: Readonly<Record<string, string>> | null | undefined): DeadLetterMetadata | undefined {
+export function readDeadLetterHeaders(headers: Headerish): DeadLetterMetadata | undefined {
   const lower = new Map(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
   const get = (name: string) => {
     const value = lower.get(name.toLowerCase());
@@ -82,6 +87,6 @@ export function readDeadLetterHeaders(headers: Readonly<Record<string, string>> 
 }
 
 /** The task's headers without ours: what a replay sends. */
-export function withoutDeadLetterHeaders(headers: Readonly<Record<string, string>> | null | undefined): Record<string, string> {
+export function withoutDeadLetterHeaders(headers: Headerish): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !isDeadLetterHeader(name)));
 }

@@ -222,8 +222,12 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     const limits = retry ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s` : 'its queue is gone';
     const why = `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
     // The app saw its last attempt too and kept the task in a dead-letter queue (here): only that copy stays.
-    if (result.keptAs && this.store.getTask(result.keptAs)) this.movedToDeadLetterQueue({ ...task, retryReason: result.reason, lastError: detail || failure }, result.keptAs, why, nowMs);
-    else this.deadLetter({ ...task, retryReason: result.reason }, why, detail || failure);
+    const last = { ...task, retryReason: result.reason };
+    if (result.keptAs && this.store.getTask(result.keptAs)) {
+      this.movedToDeadLetterQueue({ ...last, lastError: detail || failure }, result.keptAs, why, nowMs);
+    } else {
+      this.deadLetter(last, why, detail || failure);
+    }
   }
 
   private movedToDeadLetterQueue(task: TaskRecord, keptAs: string, why: string, nowMs: number): void {

@@ -75,10 +75,10 @@ export function cloudTasksDeadLetterSink(options: CloudTasksDeadLetterSinkOption
     }
     const id = receipt.keptAs.slice(receipt.keptAs.lastIndexOf('/') + 1);
     const { body: _body, bodyEncoding: _encoding, ...withoutBody } = entry;
-    log('ERROR', `task dead-lettered (${entry.reason}): ${entry.functionId ?? 'unknown function'}: ${entry.error}; kept in dead-letter queue ${dlq} as ${id}: ` +
-      `inspect it with \`${CLI} dead-letters inspect ${id}\`, replay it with \`${CLI} dead-letters replay ${id}\``, {
-      deadLetter: { ...withoutBody, keptAs: receipt.keptAs },
-    });
+    const what = `task dead-lettered (${entry.reason}): ${entry.functionId ?? 'unknown function'}: ${entry.error}`;
+    const where = `kept in dead-letter queue ${dlq} as ${id}`;
+    const next = `inspect it with \`${CLI} dead-letters inspect ${id}\`, replay it with \`${CLI} dead-letters replay ${id}\``;
+    log('ERROR', `${what}; ${where}: ${next}`, { deadLetter: { ...withoutBody, keptAs: receipt.keptAs } });
     return receipt;
   };
 }
@@ -110,7 +110,8 @@ function deadTaskRequest(entry: DeadLetterEntry, dlq: string, config: EnqueueCon
 function whyNotKept(error: unknown, request: CreateTaskRequest): string {
   const queue = queuePath(request);
   if (error instanceof CloudTasksError && error.code === 5) {
-    return `its dead-letter queue ${queue} does not exist: queue.yaml declares it; create it with \`${CLI} queues apply\`. Until then this entry is the only copy of the task`;
+    const fix = `queue.yaml declares it; create it with \`${CLI} queues apply\``;
+    return `its dead-letter queue ${queue} does not exist: ${fix}. Until then this entry is the only copy of the task`;
   }
   return `it could not be kept in dead-letter queue ${queue} (${describeError(error)}); this entry is the only copy of the task`;
 }

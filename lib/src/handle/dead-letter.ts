@@ -64,7 +64,12 @@ export function bodyForDeadLetter(body: Uint8Array): Pick<DeadLetterEntry, 'body
  * delivery (it refuses or overrides them at create), and those Cloud Run's front end and proxies
  * add. Everything else came with the task, as `defer` (or whoever created it) set it.
  */
-const NOT_THE_TASKS = /^(authorization|host|content-length|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect|proxy-.*|user-agent|accept-encoding|forwarded|via|cdn-loop|x-forwarded-.*|x-real-ip|x-cloud-trace-context|x-cloudtasks-.*|x-google-.*|x-goog-.*|x-appengine-.*|x-deferred-dead-.*)$/i;
+const NOT_THE_TASKS = new RegExp(
+  '^(authorization|host|content-length|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect|proxy-.*' +
+    '|user-agent|accept-encoding|forwarded|via|cdn-loop|x-forwarded-.*|x-real-ip|x-cloud-trace-context' +
+    '|x-cloudtasks-.*|x-google-.*|x-goog-.*|x-appengine-.*|x-deferred-dead-.*)$',
+  'i',
+);
 
 /** The task's own headers among a delivery's request headers. */
 export function taskOwnHeaders(headers: Headers): Record<string, string> {

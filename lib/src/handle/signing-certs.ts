@@ -83,8 +83,10 @@ export class SigningCerts {
       const added = Object.keys(certs).filter((kid) => !known.has(kid)).length;
       // Never the token or its key id: both come from whoever sent the request.
       const found = added ? `${added} new key(s) found` : 'no new key (a forged or stale token?)';
-      log(added ? 'INFO' : 'WARNING', `token signing certs refetched from ${this.url}: a task token named a key id the cached certs lack; ${found}; ` +
-        `the next refetch is allowed in ${this.cooldownMs / 1000} s`, { certsRefetch: { url: this.url, keys: Object.keys(certs).length, newKeys: added } });
+      const message =
+        `token signing certs refetched from ${this.url}: a task token named a key id the cached certs lack; ${found}; ` +
+        `the next refetch is allowed in ${this.cooldownMs / 1000} s`;
+      log(added ? 'INFO' : 'WARNING', message, { certsRefetch: { url: this.url, keys: Object.keys(certs).length, newKeys: added } });
       return true;
     } catch (error) {
       log('WARNING', `token signing certs could not be refetched from ${this.url}: ${describeError(error).split('\n')[0]}`);

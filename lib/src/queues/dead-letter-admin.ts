@@ -49,14 +49,18 @@ function timestamp(value: TaskResource['createTime']): Date | undefined {
 
 function fromTaskResource(task: TaskResource): StoredTask {
   const http = task.httpRequest ?? {};
-  const body = http.body == null || http.body.length === 0 ? undefined : typeof http.body === 'string' ? Buffer.from(http.body, 'base64') : Buffer.from(http.body);
+  // REST mode gives bytes as a Uint8Array; a base64 string is accepted too (another client version).
+  const bytes = typeof http.body === 'string' ? Buffer.from(http.body, 'base64') : http.body ? Buffer.from(http.body) : undefined;
+  const body = bytes?.length ? bytes : undefined;
   const oidc = http.oidcToken;
   return {
     name: task.name ?? '',
     url: http.url ?? '',
     headers: { ...(http.headers ?? {}) },
     ...(body ? { body } : {}),
-    ...(oidc?.serviceAccountEmail ? { oidcToken: { serviceAccountEmail: oidc.serviceAccountEmail, ...(oidc.audience ? { audience: oidc.audience } : {}) } } : {}),
+    ...(oidc?.serviceAccountEmail
+      ? { oidcToken: { serviceAccountEmail: oidc.serviceAccountEmail, ...(oidc.audience ? { audience: oidc.audience } : {}) } }
+      : {}),
     ...(task.dispatchDeadline ? { dispatchDeadlineSeconds: durationSeconds(task.dispatchDeadline) } : {}),
     ...(task.createTime ? { createTime: timestamp(task.createTime) } : {}),
   };

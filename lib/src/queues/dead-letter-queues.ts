@@ -14,22 +14,35 @@ export function withDeadLetterQueues(queues: QueueDefinition[], problems: Proble
   const byName = new Map(queues.map((queue) => [queue.name, queue]));
   const added = new Map<string, QueueDefinition>();
   const where = (p: SourcePosition) => `${p.file}:${p.line}:${p.column}`;
-  const error = (at: SourcePosition, message: string) => problems.problems.push({ ...at, key: 'dead_letter_queue', message, severity: 'error' });
+  const error = (at: SourcePosition, message: string) =>
+    problems.problems.push({ ...at, key: 'dead_letter_queue', message, severity: 'error' });
 
   for (const queue of queues) {
     const dlq = queue.deadLetterQueue;
     if (!dlq) continue;
     const declared = byName.get(dlq.name);
     if (declared?.deadLetterQueue) {
-      error(dlq.position, `dead_letter_queue "${dlq.name}" of queue "${queue.name}" has a dead_letter_queue of its own (at ${where(declared.deadLetterQueue.position)}): a dead-letter queue keeps tasks for replay and cannot pass them on; remove one of the two`);
+      error(
+        dlq.position,
+        `dead_letter_queue "${dlq.name}" of queue "${queue.name}" has a dead_letter_queue of its own ` +
+          `(at ${where(declared.deadLetterQueue.position)}): ` +
+          'a dead-letter queue keeps tasks for replay and cannot pass them on; remove one of the two',
+      );
     } else if (declared && declared.rate.perSecond !== 0) {
-      error(dlq.position, `dead_letter_queue "${dlq.name}" of queue "${queue.name}" is the queue at ${where(declared.position)}, which runs its tasks (rate ${declared.rate.text}): a dead-letter queue must stay paused; give that entry "rate: 0", or name another queue`);
+      error(
+        dlq.position,
+        `dead_letter_queue "${dlq.name}" of queue "${queue.name}" is the queue at ${where(declared.position)}, which runs its tasks ` +
+          `(rate ${declared.rate.text}): a dead-letter queue must stay paused; give that entry "rate: 0", or name another queue`,
+      );
     } else if (declared) {
       declared.deadLetterFor = [...(declared.deadLetterFor ?? []), queue.name];
     } else {
       const shared = added.get(dlq.name);
       if (shared) shared.deadLetterFor!.push(queue.name);
-      else added.set(dlq.name, { name: dlq.name, mode: 'push', rate: { perSecond: 0, text: '0' }, deadLetterFor: [queue.name], position: dlq.position });
+      else {
+        const paused = { perSecond: 0, text: '0' };
+        added.set(dlq.name, { name: dlq.name, mode: 'push', rate: paused, deadLetterFor: [queue.name], position: dlq.position });
+      }
     }
   }
   return [...queues, ...added.values()];

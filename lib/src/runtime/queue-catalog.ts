@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { deadLetterQueueOf, loadQueueYaml, parseQueueYaml, toCloudTasksQueue, type CloudTasksQueueSettings, type QueueFile } from '../queues/index.js';
+import {
+  deadLetterQueueOf,
+  loadQueueYaml,
+  parseQueueYaml,
+  toCloudTasksQueue,
+  type CloudTasksQueueSettings,
+  type QueueFile,
+} from '../queues/index.js';
 
 /** The app's queues as queue.yaml defines them: `defer` refuses others, the handler reads their retry limits. */
 export interface QueueCatalog {
@@ -19,7 +26,12 @@ const IMPLICIT_DEFAULT_QUEUE = 'queue:\n- name: default\n  rate: 5/s\n';
 
 export function catalogFrom(file: QueueFile): QueueCatalog {
   const byName = new Map(file.queues.map((queue) => [queue.name, toCloudTasksQueue(queue)]));
-  return { file: file.file, names: [...byName.keys()], get: (name) => byName.get(name), deadLetterQueue: (name) => deadLetterQueueOf(file.queues, name) };
+  return {
+    file: file.file,
+    names: [...byName.keys()],
+    get: (name) => byName.get(name),
+    deadLetterQueue: (name) => deadLetterQueueOf(file.queues, name),
+  };
 }
 
 /** Path of queue.yaml: DEFERRED_QUEUE_YAML, else queue.yaml in the working directory. */
