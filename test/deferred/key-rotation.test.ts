@@ -94,6 +94,13 @@ test('concurrent tasks signed by the new key share one refetch', async () => {
   expect(fetches).toBe(2);
 });
 
+test('on a cold cache, concurrent tasks share the first fetch too', async () => {
+  answerSlowlyMs = 100;
+  const statuses = await Promise.all(Array.from({ length: 20 }, () => deliver(tokenBy(published[0])).then((r) => r.status)));
+  expect(statuses).toEqual(Array(20).fill(200));
+  expect(fetches).toBe(1);
+});
+
 test('1,000 tokens with random unknown key ids: 401 each, and one refetch per cool-down at most', async () => {
   const forger = createSigningKey();
   const forged = () => tokenBy({ ...forger, kid: randomUUID() });

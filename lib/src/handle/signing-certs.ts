@@ -24,6 +24,7 @@ export type CertsLookup = { ok: true; certs: Certs } | { ok: false; reason: stri
 export class SigningCerts {
   private client: OAuth2Client;
   private refetching: Promise<boolean> | undefined;
+  private fetching: { client: OAuth2Client; certs: Promise<Certs> } | undefined;
   private lastRefetchAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -49,9 +50,22 @@ export class SigningCerts {
     return lookup;
   }
 
+  /**
+   * The client's certs (cached, or fetched when expired). Requests that arrive while a fetch is
+   * under way wait for it: the library itself would send one fetch per request on a cold cache.
+   */
   private async current(): Promise<CertsLookup> {
+    const client = this.client;
+    if (!this.fetching || this.fetching.client !== client) {
+      const fetching = { client, certs: client.getFederatedSignonCertsAsync().then((r) => r.certs) };
+      this.fetching = fetching;
+      void fetching.certs.then(
+        () => this.fetching === fetching && (this.fetching = undefined),
+        () => this.fetching === fetching && (this.fetching = undefined),
+      );
+    }
     try {
-      return { ok: true, certs: (await this.client.getFederatedSignonCertsAsync()).certs };
+      return { ok: true, certs: await this.fetching.certs };
     } catch {
       return { ok: false, reason: `could not fetch the token signing certs from ${this.url}` };
     }
