@@ -14,7 +14,8 @@ const MAY_IMPORT = {
   queues: ['contract'],
   runtime: ['contract', 'queues'],
   enqueue: ['contract', 'queues', 'runtime'],
-  handle: ['contract', 'queues', 'runtime'],
+  // The Cloud Tasks dead-letter sink creates its tasks through the enqueue stage.
+  handle: ['contract', 'queues', 'runtime', 'enqueue'],
   next: ['contract', 'queues', 'runtime', 'enqueue', 'handle'],
   testing: ['contract', 'queues', 'runtime', 'enqueue', 'handle'],
   emulator: ['contract', 'queues'],

@@ -20,5 +20,7 @@ export type { EnqueueRetryOptions } from './enqueue/enqueue-retry.js';
 export { traceparentFromHeaders, validTraceparent } from './runtime/trace.js';
 export { MAX_SCHEDULE_AHEAD_MS } from './contract/limits.js';
 export { logDeadLetter } from './handle/dead-letter.js';
+export { resetTokenVerifier } from './handle/verify-token.js';
+export { CERTS_REFETCH_COOLDOWN_MS } from './handle/signing-certs.js';
 export { createCloudTasksClient, lateFetch, splitHostPort } from './contract/cloud-tasks-client.js';
 export { backoffSeconds, shouldRetry } from './contract/retry-policy.js';

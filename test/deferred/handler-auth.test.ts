@@ -82,6 +82,9 @@ const refused: [string, number, () => string | undefined][] = [
     }],
   ['an expired token', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iat: now() - 7200, exp: now() - 3600 }))],
   ['a token issued in the future', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iat: now() + 3600, exp: now() + 7200 }))],
+  ['a token not valid before an hour from now (nbf)', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), nbf: now() + 3600 }))],
+  ['a token whose nbf is past the 300 s clock skew', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), nbf: now() + 330 }))],
+  ['a token whose nbf is not a number', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), nbf: 'tomorrow' }))],
   ['a token without iat', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iat: undefined }))],
   ['a token living longer than a day', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), exp: now() + 3 * 86400 }))],
   ['a wrong issuer', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iss: 'https://evil.example' }))],
@@ -100,6 +103,11 @@ test.each(refused)('refuses %s with %i, and runs nothing', async (_name, status,
   const response = await post(authorization());
   expect(response.status).toBe(status);
   expect(runs).toEqual([]);
+});
+
+test('an nbf within the 300 s clock skew (a signer whose clock runs ahead) is accepted', async () => {
+  expect((await post(bearer(signIdToken(googleKey, { ...validClaims(), nbf: now() + 240 })))).status).toBe(200);
+  expect((await post(bearer(signIdToken(googleKey, { ...validClaims(), nbf: now() - 60 })))).status).toBe(200);
 });
 
 test('nothing about a refused token reaches the logs', async () => {

@@ -1,7 +1,7 @@
 /**
  * End to end on a production build: `next start` + the emulator. A task deferred with the demo's
  * functions goes through the emulator to the app's route, whose handler verifies the emulator's
- * OIDC token; a failing function retries per queue.yaml and ends dead-lettered on the dashboard.
+ * OIDC token; a failing function retries per queue.yaml and ends in its dead-letter queue.
  */
 import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { LOCATION, PROJECT, startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
@@ -59,7 +59,7 @@ test('a task without a token is refused by the handler (401) and retried: the ch
   expect(await greetingNames()).not.toContain('no-token');
 });
 
-test('a failing function retries per queue.yaml, then is dead-lettered and shown on the dashboard', async () => {
+test('a failing function retries per queue.yaml, then is kept in its paused dead-letter queue, shown on the dashboard', async () => {
   const reason = `e2e-fail-${Date.now()}`;
   const taskName = await deferred.defer(demo.alwaysFails, [reason], { queue: 'demo-failures' });
   const dead = await events.waitFor('task:dead', ({ task }) => task.name === taskName, 60_000);
@@ -67,10 +67,13 @@ test('a failing function retries per queue.yaml, then is dead-lettered and shown
   // task_retry_limit 2: three attempts in all.
   expect(dead.task.dispatchCount).toBe(3);
   expect(retries).toEqual([1, 2]);
+  // queue.yaml gives demo-failures a dead_letter_queue: the app's default sink kept the task there.
+  const kept = /kept in dead-letter queue demo-failures-dead-letter as (\S+)$/.exec(dead.reason)?.[1];
+  expect(kept).toBeDefined();
 
   const html = await (await fetch(`${emulator.url}/`)).text();
-  const id = taskName.split('/').pop()!;
-  const row = html.slice(html.indexOf(`data-dead="${id}"`), html.indexOf('</tr>', html.indexOf(`data-dead="${id}"`)));
+  expect(html).not.toContain(`data-dead="${taskName.split('/').pop()}"`);
+  const row = html.slice(html.indexOf(`data-task="${kept}"`), html.indexOf('</tr>', html.indexOf(`data-task="${kept}"`)));
   expect(row).toContain('demo.alwaysFails');
   expect(row).toContain(reason);
 });

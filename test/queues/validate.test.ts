@@ -38,6 +38,11 @@ const RULES: [string, number, number, string | undefined, string][] = [
   ['unknown-top-level-key.yaml', 1, 1, 'queues', 'Unknown top-level key "queues"; allowed keys: queue, total_storage_limit, application'],
   ['pull-queue.yaml', 3, 9, 'mode', 'queue "pull-in" is a pull queue: Cloud Tasks has no pull queues'],
   ['yaml-syntax.yaml', 4, 1, undefined, 'YAML syntax:'],
+  ['dead-letter-bad-value.yaml', 4, 22, 'dead_letter_queue', 'dead_letter_queue must be true (the queue "mail-dead-letter"), false (none) or a queue name'],
+  ['dead-letter-self.yaml', 4, 22, 'dead_letter_queue', 'queue "mail" cannot be its own dead-letter queue'],
+  ['dead-letter-running.yaml', 4, 22, 'dead_letter_queue', 'is the queue at'],
+  ['dead-letter-chain.yaml', 4, 22, 'dead_letter_queue', 'has a dead_letter_queue of its own'],
+  ['dead-letter-too-long.yaml', 4, 22, 'dead_letter_queue', '102 characters (the maximum is 100): write its name instead'],
 ];
 
 describe('each App Engine rule reports its message at the right line and column', () => {
@@ -154,5 +159,26 @@ describe('App Engine mapping rules', () => {
     const q = parseQueueYaml(`queue:\n- name: a\n  rate: 1/h\n  retry_parameters:\n    task_age_limit: ${text}\n`).queues[0];
     expect(q.retryParameters?.taskAgeLimit).toEqual({ seconds, text });
     expect(toCloudTasksQueue(q).retryConfig.maxRetryDurationSeconds).toBe(seconds);
+  });
+});
+
+describe('dead-letter queues (dead_letter_queue, our own key)', () => {
+  const file = loadQueueYaml(path.join(dir, 'dead-letters.yaml'));
+  const byName = (name: string) => file.queues.find((q) => q.name === name);
+
+  test('true names <queue>-dead-letter; a name may be shared; false means none', () => {
+    expect(byName('mail')?.deadLetterQueue).toMatchObject({ name: 'mail-dead-letter', position: { line: 5, column: 22 } });
+    expect(byName('push')?.deadLetterQueue?.name).toBe('dead-letters');
+    expect(byName('sms')?.deadLetterQueue?.name).toBe('dead-letters');
+    expect(byName('reports')?.deadLetterQueue).toBeUndefined();
+    expect(file.queues.map((q) => q.name)).toEqual(['mail', 'push', 'sms', 'reports', 'dead-letters', 'mail-dead-letter']);
+  });
+
+  test('each dead-letter queue is a queue of the file, paused, that knows whose dead tasks it keeps', () => {
+    expect(byName('mail-dead-letter')).toMatchObject({ rate: { perSecond: 0 }, deadLetterFor: ['mail'], position: { line: 5, column: 22 } });
+    expect(toCloudTasksQueue(byName('mail-dead-letter')!).state).toBe('PAUSED');
+    // Written out with rate 0: its own settings are kept.
+    expect(byName('dead-letters')).toMatchObject({ deadLetterFor: ['push', 'sms'], retryParameters: { taskRetryLimit: 0 } });
+    expect(toCloudTasksQueue(byName('dead-letters')!)).toMatchObject({ state: 'PAUSED', retryConfig: { maxAttempts: 1 } });
   });
 });

@@ -8,11 +8,12 @@ import { EXIT } from './queues-options.js';
 export const USAGE = `Usage: next-cloud-tasks <command> [options]
 
 Commands:
-  init       add the adapter to this Next.js app (task route, manifest, queue.yaml, config)
-  dev        the local Cloud Tasks emulator and \`next dev\`, wired together
-  emulator   the local Cloud Tasks emulator alone (REST API, dispatcher, dashboard)
-  queues     validate queue.yaml, or plan / apply / check it against Cloud Tasks
-  doctor     print the configuration the adapter sees, and what is wrong with it
+  init          add the adapter to this Next.js app (task route, manifest, queue.yaml, config)
+  dev           the local Cloud Tasks emulator and \`next dev\`, wired together
+  emulator      the local Cloud Tasks emulator alone (REST API, dispatcher, dashboard)
+  queues        validate queue.yaml, or plan / apply / check it against Cloud Tasks
+  dead-letters  list, inspect, replay or delete the dead tasks kept in dead-letter queues
+  doctor        print the configuration the adapter sees, and what is wrong with it
 
 Run \`next-cloud-tasks <command> --help\` for a command's options. Docs: README.md of next-cloud-tasks.`;
 
@@ -24,6 +25,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   queues: async () => {
     const { runQueuesCli } = await import('./queues.js');
     return (args) => runQueuesCli(args, { env: process.env, stdout: (text) => process.stdout.write(`${text}\n`), stderr: (text) => process.stderr.write(`${text}\n`) });
+  },
+  'dead-letters': async () => {
+    const { runDeadLettersCli } = await import('./dead-letters.js');
+    const print = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(`${text}\n`);
+    return (args) => runDeadLettersCli(args, { env: process.env, stdout: print(process.stdout), stderr: print(process.stderr) });
   },
   doctor: async () => (await import('./doctor.js')).runDoctorCommand,
 };

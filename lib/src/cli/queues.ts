@@ -46,7 +46,13 @@ function validateReport(file: QueueFile, options: QueuesCliOptions, io: RunCliIo
   if (options.json) {
     io.stdout(JSON.stringify({ command: 'validate', ok: true, file: file.file, queues, warnings: file.warnings }, null, 2));
   } else {
-    io.stdout([`${file.file}: ${queues.length} queue${queues.length === 1 ? '' : 's'}, valid.`, ...queues.map((q) => `  ${q.name}: ${describeSettings(q)}`)].join('\n'));
+    const role = (i: number) => {
+      const { deadLetterQueue, deadLetterFor } = file.queues[i];
+      if (deadLetterFor) return `; dead-letter queue of ${deadLetterFor.join(', ')}`;
+      return deadLetterQueue ? `; dead tasks kept in ${deadLetterQueue.name}` : '';
+    };
+    const lines = queues.map((q, i) => `  ${q.name}: ${describeSettings(q)}${role(i)}`);
+    io.stdout([`${file.file}: ${queues.length} queue${queues.length === 1 ? '' : 's'}, valid.`, ...lines].join('\n'));
   }
   return EXIT.ok;
 }

@@ -46,6 +46,13 @@ export const OUTCOME_HEADER = 'x-deferred-outcome';
  */
 export const DEAD_LETTERED = 'dead-lettered';
 
+/**
+ * Response header the handler adds when the dead-letter sink kept the task as a task of a
+ * dead-letter queue: its full name. The emulator then drops the original, as Cloud Tasks does
+ * after a 2xx, instead of keeping a second dead copy on its dashboard.
+ */
+export const DEAD_LETTER_KEPT_HEADER = 'x-deferred-kept-as';
+
 /** What the handler answers for an outcome, as the Response the route returns. */
 export function outcomeResponse(outcome: Outcome, options: { deadLettered?: boolean; status?: number; headers?: Record<string, string> } = {}): Response {
   const label = options.deadLettered ? DEAD_LETTERED : outcome;

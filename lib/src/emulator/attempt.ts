@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { OUTCOME_HEADER } from '../contract/outcomes.js';
+import { DEAD_LETTER_KEPT_HEADER, OUTCOME_HEADER } from '../contract/outcomes.js';
 import { writeTaskHeaders } from '../contract/task-headers.js';
 import { shortId, type TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
@@ -15,6 +15,8 @@ export interface AttemptResult {
   status?: number;
   /** The app's x-deferred-outcome header, if any. */
   outcome?: string;
+  /** The app's x-deferred-kept-as header: the dead task's name in a dead-letter queue. */
+  keptAs?: string;
   /** First bytes of the answer, or what went wrong on the way. */
   detail: string;
   /** DEADLINE_EXCEEDED, CONNECTION_ERROR, or HTTP_<status> for X-CloudTasks-TaskRetryReason. */
@@ -83,10 +85,11 @@ export function sendAttempt(task: TaskRecord, headers: Record<string, string>, b
       });
       response.on('end', () => {
         const status = response.statusCode ?? 0;
-        const outcome = response.headers[OUTCOME_HEADER];
+        const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
         finish({
           status,
-          outcome: Array.isArray(outcome) ? outcome[0] : outcome,
+          outcome: first(response.headers[OUTCOME_HEADER]),
+          keptAs: first(response.headers[DEAD_LETTER_KEPT_HEADER]),
           detail: Buffer.concat(chunks).subarray(0, DETAIL_BYTES).toString('utf8'),
           reason: `HTTP_${status}`,
         });

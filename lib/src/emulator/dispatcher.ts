@@ -11,7 +11,7 @@ import { DEAD_LETTERED } from '../contract/outcomes.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { buildHeaders, sendAttempt, type AttemptHandle, type AttemptResult } from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
-import type { QueueRecord, TaskRecord } from './model.js';
+import { shortId, type QueueRecord, type TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
 import type { ResolvedOptions } from './options.js';
 import type { StoredTask, Store } from './store.js';
@@ -190,7 +190,10 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     if (answered && result.status! >= 200 && result.status! < 300) {
       // The app's handler says "2xx, but it went to the dead-letter sink" (contract/outcomes.ts).
       if (result.outcome === DEAD_LETTERED) {
-        this.deadLetter(task, `the app answered ${result.status} with ${result.outcome}: ${result.detail}`.trim(), result.detail);
+        const why = `the app answered ${result.status} with ${result.outcome}: ${result.detail}`.trim();
+        // The app kept it as a task of a dead-letter queue (here): only that copy stays, as in Cloud Tasks.
+        if (result.keptAs && this.store.getTask(result.keptAs)) this.movedToDeadLetterQueue(task, result.keptAs, why, nowMs);
+        else this.deadLetter(task, why, result.detail);
         return;
       }
       this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
@@ -216,7 +219,21 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       return;
     }
     const limits = retry ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s` : 'its queue is gone';
-    this.deadLetter({ ...task, retryReason: result.reason }, `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`, detail || failure);
+    const why = `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
+    // The app saw its last attempt too and kept the task in a dead-letter queue (here): only that copy stays.
+    const last = { ...task, retryReason: result.reason };
+    if (result.keptAs && this.store.getTask(result.keptAs)) {
+      this.movedToDeadLetterQueue({ ...last, lastError: detail || failure }, result.keptAs, why, nowMs);
+    } else {
+      this.deadLetter(last, why, detail || failure);
+    }
+  }
+
+  private movedToDeadLetterQueue(task: TaskRecord, keptAs: string, why: string, nowMs: number): void {
+    this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
+    const reason = `${why}; kept in dead-letter queue ${keptAs.split('/tasks/')[0].split('/').pop()} as ${shortId(keptAs)}`;
+    this.options.log?.(`dead ${task.name}: ${reason}`);
+    this.emit('task:dead', { task: { ...task, state: 'dead', deadReason: reason, deadTimeMs: nowMs }, reason });
   }
 
   private deadLetter(task: TaskRecord, reason: string, lastError: string): void {

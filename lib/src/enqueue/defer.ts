@@ -28,7 +28,8 @@ export function setTaskTransport(transport: TaskTransport | undefined, config?: 
   enqueueState().override = transport ? { transport, config: config ?? enqueueConfigFromEnv() } : undefined;
 }
 
-function runtime(): { transport: TaskTransport; config: EnqueueConfig } {
+/** Where and as what `defer` creates tasks now (the dead-letter sink creates its tasks the same way). */
+export function enqueueRuntime(): { transport: TaskTransport; config: EnqueueConfig } {
   const state = enqueueState();
   if (state.override) return state.override;
   const config = enqueueConfigFromEnv();
@@ -47,7 +48,7 @@ export async function prewarmDefer(timeoutMs = 5000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const warm = async () => {
     const [queue = 'default'] = queueCatalog().names;
-    const { config } = runtime();
+    const { config } = enqueueRuntime();
     if (!enqueueState().override) await warmUpCloudTasksClient(config.emulatorHost, queuePath({ ...config, queue }));
   };
   try {
@@ -85,7 +86,7 @@ export async function defer<Args extends unknown[]>(
   const task = resolveTaskOptions(options, fn.deferredId, now);
   const queues = queueCatalog();
   if (!queues.get(task.queue)) throw new UnknownQueueError(task.queue, [...queues.names], queues.file);
-  const { transport, config } = runtime();
+  const { transport, config } = enqueueRuntime();
 
   const body = encodeEnvelope(fn.deferredId, args, { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime() });
   const url = config.serviceUrl + task.path;

@@ -1,6 +1,5 @@
 import type { DeadLetterReason } from '../runtime/events.js';
 import { log } from '../runtime/logger.js';
-import { processState } from '../runtime/process-state.js';
 
 /**
  * A task that will not run again: everything needed to look at it and enqueue it again.
@@ -14,36 +13,43 @@ export interface DeadLetterEntry {
   queue?: string;
   taskName?: string;
   attempt: number;
-  /** Path the task was delivered to. */
+  /** Path (and query) the task was delivered to: the task's URL is DEFERRED_SERVICE_URL + this. */
   url: string;
+  /**
+   * The task's own headers as delivered (Content-Type, traceparent, those given to `defer`),
+   * without those Cloud Tasks, Cloud Run and proxies add (Authorization, X-CloudTasks-*, Host...).
+   */
+  headers?: Record<string, string>;
   body: string;
   bodyEncoding: 'utf8' | 'base64';
+}
+
+/** What a sink may answer: where it kept the task, when it kept it as a task (the emulator reads it). */
+export interface DeadLetterReceipt {
+  /** Full resource name of the dead task in its dead-letter queue. */
+  keptAs: string;
 }
 
 /**
  * Where dead-lettered tasks go. It may be async (write to a table, a Pub/Sub topic);
  * if it throws, the handler answers 500 so that Cloud Tasks keeps the task.
  */
-export type DeadLetterSink = (entry: DeadLetterEntry) => void | Promise<void>;
-
-/** The built-in sink: one ERROR entry in Cloud Logging with the whole task, findable by `deadLetter`. */
-export const logDeadLetter: DeadLetterSink = (entry) => {
-  log('ERROR', `task dead-lettered (${entry.reason}): ${entry.functionId ?? 'unknown function'}: ${entry.error}`, { deadLetter: entry });
-};
-
-const sinks = () => processState('dead-letter', (): { sink: DeadLetterSink } => ({ sink: logDeadLetter }));
+export type DeadLetterSink = (entry: DeadLetterEntry) => void | DeadLetterReceipt | Promise<void | DeadLetterReceipt>;
 
 /**
- * The process's sink for task routes that set none (registerDeferred({ deadLetter }) sets it from
- * instrumentation.ts); `undefined` restores logDeadLetter.
+ * One ERROR entry in Cloud Logging with the whole task, findable by `deadLetter`: the last copy
+ * of a task that could not be kept elsewhere. `problem` says why it was not (and what to do).
  */
-export function setDefaultDeadLetterSink(sink: DeadLetterSink | undefined): void {
-  sinks().sink = sink ?? logDeadLetter;
+export function logDeadLetterEntry(entry: DeadLetterEntry, problem?: string): void {
+  const why = problem ? `; ${problem}` : '';
+  log('ERROR', `task dead-lettered (${entry.reason}): ${entry.functionId ?? 'unknown function'}: ${entry.error}${why}`, {
+    deadLetter: entry,
+    ...(problem ? { deadLetterProblem: problem } : {}),
+  });
 }
 
-export function defaultDeadLetterSink(): DeadLetterSink {
-  return sinks().sink;
-}
+/** The log-only sink: one ERROR entry with the whole task, from which it can be enqueued again. */
+export const logDeadLetter: DeadLetterSink = (entry) => logDeadLetterEntry(entry);
 
 export function bodyForDeadLetter(body: Uint8Array): Pick<DeadLetterEntry, 'body' | 'bodyEncoding'> {
   try {
@@ -51,4 +57,25 @@ export function bodyForDeadLetter(body: Uint8Array): Pick<DeadLetterEntry, 'body
   } catch {
     return { body: Buffer.from(body).toString('base64'), bodyEncoding: 'base64' };
   }
+}
+
+/**
+ * Request headers that are not the task's: hop-by-hop ones, those Cloud Tasks sets on every
+ * delivery (it refuses or overrides them at create), and those Cloud Run's front end and proxies
+ * add. Everything else came with the task, as `defer` (or whoever created it) set it.
+ */
+const NOT_THE_TASKS = new RegExp(
+  '^(authorization|host|content-length|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect|proxy-.*' +
+    '|user-agent|accept-encoding|forwarded|via|cdn-loop|x-forwarded-.*|x-real-ip|x-cloud-trace-context' +
+    '|x-cloudtasks-.*|x-google-.*|x-goog-.*|x-appengine-.*|x-deferred-dead-.*)$',
+  'i',
+);
+
+/** The task's own headers among a delivery's request headers. */
+export function taskOwnHeaders(headers: Headers): Record<string, string> {
+  const own: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!NOT_THE_TASKS.test(name)) own[name] = value;
+  });
+  return own;
 }

@@ -1,5 +1,6 @@
 import { shouldRetry } from '../contract/retry-policy.js';
-import { bodyForDeadLetter, defaultDeadLetterSink, type DeadLetterSink } from './dead-letter.js';
+import { bodyForDeadLetter, taskOwnHeaders, type DeadLetterSink } from './dead-letter.js';
+import { defaultDeadLetterSink } from './default-dead-letter-sink.js';
 import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
 import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';
 import { describeError, log } from '../runtime/logger.js';
@@ -17,6 +18,8 @@ export interface TaskDelivery {
   url: string;
   /** Cloud Logging fields for the trace of the request that deferred the task. */
   trace?: Record<string, string>;
+  /** The request's headers as they arrived: a dead letter keeps the task's own among them. */
+  requestHeaders?: Headers;
 }
 
 /** What is known of an attempt when deciding whether it was the task's last. */
@@ -31,7 +34,11 @@ export interface AttemptInfo {
 
 export interface ExecuteTaskOptions {
   manifest: Manifest;
-  /** Where dead-lettered tasks go. @default the process's (registerDeferred's `deadLetter`), else one structured ERROR log entry */
+  /**
+   * Where dead-lettered tasks go. @default the process's (registerDeferred's `deadLetter`), else
+   * cloudTasksDeadLetterSink(): kept in the queue's paused dead-letter queue when queue.yaml gives
+   * it one, else (or if that fails) one ERROR log entry
+   */
   deadLetter?: DeadLetterSink;
   /** Whether a failed attempt was the last one. @default the queue's retry config in queue.yaml */
   isLastAttempt?: (attempt: AttemptInfo) => boolean;
@@ -41,6 +48,8 @@ export interface TaskResult {
   outcome: TaskOutcome;
   status: number;
   deadLettered: boolean;
+  /** Full name of the dead task in its dead-letter queue, when the sink kept it there. */
+  deadLetterTask?: string;
   functionId?: string;
   error?: unknown;
   durationMs: number;
@@ -88,10 +97,11 @@ async function deadLetter(
   outcome: TaskOutcome,
   error: unknown,
   sink: DeadLetterSink = defaultDeadLetterSink(),
-): Promise<boolean> {
+): Promise<false | { keptAs?: string }> {
   const reason: DeadLetterReason = DEAD_ON_ARRIVAL.has(outcome) ? (outcome as DeadLetterReason) : 'final-attempt';
+  let receipt;
   try {
-    await sink({
+    receipt = await sink({
       reason,
       error: describeError(error),
       functionId: envelope?.fn,
@@ -99,6 +109,7 @@ async function deadLetter(
       taskName: delivery.headers.taskName,
       attempt: delivery.headers.retryCount + 1,
       url: delivery.url,
+      ...(delivery.requestHeaders ? { headers: taskOwnHeaders(delivery.requestHeaders) } : {}),
       ...bodyForDeadLetter(delivery.body),
     });
   } catch (sinkError) {
@@ -106,7 +117,7 @@ async function deadLetter(
     return false;
   }
   emitTaskEvent('task:dead', { context, reason, error });
-  return true;
+  return { keptAs: typeof receipt?.keptAs === 'string' ? receipt.keptAs : undefined };
 }
 
 /**
@@ -146,7 +157,8 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
         firstAttemptAt: envelope?.scheduledAt ?? envelope?.enqueuedAt ?? now,
         now,
       }));
-  const deadLettered = lastAttempt && (await deadLetter(delivery, envelope, context, outcome, error, options.deadLetter));
+  const kept = lastAttempt ? await deadLetter(delivery, envelope, context, outcome, error, options.deadLetter) : false;
+  const deadLettered = kept !== false;
   // When the sink could not keep a dead task, a 500 makes Cloud Tasks keep it instead.
   const status = lastAttempt && !deadLettered ? OUTCOMES.failed.status : OUTCOMES[outcome].status;
   if (context && outcome === 'success') emitTaskEvent('task:success', { context, durationMs });
@@ -165,5 +177,6 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
     },
     ...(error instanceof Error && outcome === 'failed' ? { stack_trace: error.stack } : {}),
   });
-  return { outcome, status, deadLettered, functionId: envelope?.fn, error, durationMs };
+  const deadLetterTask = kept ? kept.keptAs : undefined;
+  return { outcome, status, deadLettered, ...(deadLetterTask ? { deadLetterTask } : {}), functionId: envelope?.fn, error, durationMs };
 }

@@ -1,6 +1,6 @@
 import { handlerConfigFromEnv, type HandlerConfig } from '../runtime/config.js';
 import type { DeadLetterSink } from './dead-letter.js';
-import { outcomeResponse, type Outcome } from '../contract/outcomes.js';
+import { DEAD_LETTER_KEPT_HEADER, outcomeResponse, type Outcome } from '../contract/outcomes.js';
 import { describeError, log } from '../runtime/logger.js';
 import { traceFields } from '../runtime/trace.js';
 import { executeTask, type AttemptInfo } from './execute-task.js';
@@ -16,7 +16,12 @@ export interface HandlerOptions {
   manifest: Manifest;
   /** Audience, allowed emails, emulator mode. @default read once from the environment (see config.ts) */
   config?: HandlerConfig;
-  /** Where tasks that will not run again go. @default registerDeferred's `deadLetter`, else one structured ERROR log entry */
+  /**
+   * Where tasks that will not run again go. @default registerDeferred's `deadLetter`, else
+   * cloudTasksDeadLetterSink(): kept, ready to replay, in the queue's paused dead-letter queue when
+   * queue.yaml gives it one (`dead_letter_queue`); else, or when that fails, one structured ERROR
+   * log entry with the whole task
+   */
   deadLetter?: DeadLetterSink;
   /** Bodies past this many bytes get 413. @default MAX_TASK_BYTES (1 MiB) */
   maxBodyBytes?: number;
@@ -67,8 +72,9 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
   }
 
   const result = await executeTask(
-    { body, headers: readTaskHeaders(request.headers), url, trace },
+    { body, headers: readTaskHeaders(request.headers), url: url + new URL(request.url).search, trace, requestHeaders: request.headers },
     { manifest: options.manifest, deadLetter: options.deadLetter, isLastAttempt: options.isLastAttempt },
   );
-  return outcomeResponse(result.outcome, { status: result.status, deadLettered: result.deadLettered });
+  const kept: Record<string, string> = result.deadLetterTask ? { [DEAD_LETTER_KEPT_HEADER]: result.deadLetterTask } : {};
+  return outcomeResponse(result.outcome, { status: result.status, deadLettered: result.deadLettered, headers: kept });
 }

@@ -1,9 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { OAuth2Client } from 'google-auth-library';
-import { lateFetch } from '../contract/cloud-tasks-client.js';
 import type { HandlerConfig } from '../runtime/config.js';
-import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
-import { GOOGLE_ISSUERS, GOOGLE_PEM_CERTS_URL } from '../contract/issuers.js';
+import { EMULATOR_ISSUER, EMULATOR_PEM_CERTS_PATH, GOOGLE_ISSUERS, GOOGLE_PEM_CERTS_URL } from '../contract/issuers.js';
+import { SigningCerts } from './signing-certs.js';
 
 export type TokenVerdict =
   | { ok: true; email: string }
@@ -11,24 +9,23 @@ export type TokenVerdict =
   | { ok: false; status: 401 | 403 | 503; reason: string };
 
 /**
- * One client per certs URL for the life of the process: google-auth-library caches the certs
- * on the client instance for the response's max-age, so a client per request would fetch
- * Google's certs on every task.
+ * One set of certs per certs URL for the life of the process: google-auth-library caches them
+ * on its client for the response's max-age, so a client per request would fetch Google's certs
+ * on every task. SigningCerts adds the refetch on a key id it does not know yet (key rotation).
  */
-const clients = new Map<string, OAuth2Client>();
+const signingCerts = new Map<string, SigningCerts>();
 
-function clientFor(certsUrl: string, issuers: string[]): OAuth2Client {
-  let client = clients.get(certsUrl);
-  if (!client) {
-    client = new OAuth2Client({
-      issuers,
-      endpoints: { oauth2FederatedSignonPemCertsUrl: certsUrl },
-      transporterOptions: { fetchImplementation: lateFetch },
-    } as ConstructorParameters<typeof OAuth2Client>[0]);
-    clients.set(certsUrl, client);
+function certsFor(certsUrl: string, issuers: string[]): SigningCerts {
+  let certs = signingCerts.get(certsUrl);
+  if (!certs) {
+    certs = new SigningCerts(certsUrl, issuers);
+    signingCerts.set(certsUrl, certs);
   }
-  return client;
+  return certs;
 }
+
+/** google-auth-library's allowance for clocks that disagree, for `iat` and `exp`; `nbf` gets the same. */
+const CLOCK_SKEW_SECONDS = 300;
 
 /**
  * A verified token's verdict cannot change before it expires, so repeated deliveries of the
@@ -79,19 +76,29 @@ function withParsedKeys<T extends object>(certs: T): T {
 const deny = (status: 401 | 403 | 503, reason: string): TokenVerdict => ({ ok: false, status, reason });
 
 /** Reads the JOSE header without trusting it: only RS256 with a key id can be a Google token. */
-function headerProblem(token: string): string | undefined {
+function readHeader(token: string): { kid: string } | { problem: string } {
   const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return 'malformed token';
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return { problem: 'malformed token' };
   let header: unknown;
   try {
     header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
   } catch {
-    return 'malformed token header';
+    return { problem: 'malformed token header' };
   }
   const { alg, kid } = (header ?? {}) as { alg?: unknown; kid?: unknown };
-  if (alg !== 'RS256') return `token algorithm ${JSON.stringify(alg)} is not RS256`;
-  if (typeof kid !== 'string') return 'token has no key id';
-  return undefined;
+  if (alg !== 'RS256') return { problem: `token algorithm ${JSON.stringify(alg)} is not RS256` };
+  if (typeof kid !== 'string') return { problem: 'token has no key id' };
+  return { kid };
+}
+
+/**
+ * RFC 7519 4.1.5: a token must not be accepted before its `nbf`, which google-auth-library never
+ * reads. Allowed the library's clock skew, as `iat` is; an `nbf` that is not a number is refused.
+ */
+function notBeforeProblem(nbf: unknown): string | undefined {
+  if (nbf === undefined) return undefined;
+  if (typeof nbf !== 'number' || !Number.isFinite(nbf)) return 'token nbf is not a number';
+  return nbf - CLOCK_SKEW_SECONDS > Date.now() / 1000 ? 'token not yet valid (nbf)' : undefined;
 }
 
 /**
@@ -141,27 +148,31 @@ async function verifySignature(
   issuers: string[],
   trust: string,
 ): Promise<string | TokenVerdict> {
-  const problem = headerProblem(token);
-  if (problem) return deny(401, problem);
-  const client = clientFor(certsUrl, issuers);
-  let certs;
-  try {
-    ({ certs } = await client.getFederatedSignonCertsAsync());
-  } catch {
-    return deny(503, `could not fetch the token signing certs from ${certsUrl}`);
-  }
+  const header = readHeader(token);
+  if ('problem' in header) return deny(401, header.problem);
+  const signing = certsFor(certsUrl, issuers);
+  const lookup = await signing.forKey(header.kid);
+  if (!lookup.ok) return deny(503, lookup.reason);
   let payload;
   try {
     // Audience is always passed: without it the library skips the audience check.
-    const ticket = await client.verifySignedJwtWithCertsAsync(token, withParsedKeys(certs), audience, issuers);
+    const ticket = await signing.verifier.verifySignedJwtWithCertsAsync(token, withParsedKeys(lookup.certs), audience, issuers);
     payload = ticket.getPayload();
   } catch (error) {
     return deny(401, reasonFrom(error));
   }
+  const early = notBeforeProblem((payload as { nbf?: unknown } | undefined)?.nbf);
+  if (early) return deny(401, early);
   // The library checks neither email nor email_verified: a valid Google token of any account
   // (anyone can mint one for our audience) must not run tasks.
   if (!payload || typeof payload.email !== 'string') return deny(403, 'token has no email');
   if (payload.email_verified !== true) return deny(403, 'token email is not verified');
   remember(token, trust, payload.email, payload.exp);
   return payload.email;
+}
+
+/** Forgets the certs and the verdicts (tests that rotate keys or move the clock start clean). */
+export function resetTokenVerifier(): void {
+  signingCerts.clear();
+  verdicts.clear();
 }

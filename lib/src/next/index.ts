@@ -7,7 +7,8 @@ import { unstable_rethrow } from 'next/navigation';
 import { after } from 'next/server';
 import { handleDeferredRequest, type HandlerOptions } from '../handle/handler.js';
 import { prewarmDefer } from '../enqueue/defer.js';
-import { setDefaultDeadLetterSink, type DeadLetterSink } from '../handle/dead-letter.js';
+import type { DeadLetterSink } from '../handle/dead-letter.js';
+import { setDefaultDeadLetterSink } from '../handle/default-dead-letter-sink.js';
 import { readTuning } from '../runtime/config.js';
 import { onAnyTaskEvent, type AnyTaskEventListener } from '../runtime/events.js';
 import { log, setLogWriter, type LogWriter } from '../runtime/logger.js';
@@ -81,7 +82,10 @@ export interface RegisterDeferredOptions {
   onEvent?: AnyTaskEventListener;
   /** Where the adapter's log entries go. @default one JSON line per entry on stdout/stderr (Cloud Logging's format) */
   logWriter?: LogWriter;
-  /** Where tasks that will not run again go, for task routes that set no `deadLetter` of their own. @default one ERROR log entry */
+  /**
+   * Where tasks that will not run again go, for task routes that set no `deadLetter` of their own.
+   * @default cloudTasksDeadLetterSink(): the queue's paused dead-letter queue, else one ERROR log entry
+   */
   deadLetter?: DeadLetterSink;
 }
 

@@ -56,13 +56,17 @@ async function loadDefaultCredentials(): Promise<AuthClient> {
   }
 }
 
-/** A QueueAdmin over the real @google-cloud/tasks client, in REST mode (works through proxies and with msw). */
-export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdmin & { close(): Promise<void> } {
+/** Runs one Cloud Tasks call, retrying 429s; any error becomes a QueuesApiError naming `operation`. */
+export type CloudTasksCall = <T>(operation: string, fn: (client: TasksClient) => Promise<T>) => Promise<T>;
+
+/**
+ * The real @google-cloud/tasks client in REST mode (works through proxies and with msw), made on
+ * the first call: what the queue deployer and the dead-letters CLI share.
+ */
+export function createCloudTasksCaller(options: CloudTasksAdminOptions): { call: CloudTasksCall; close(): Promise<void> } {
   const { emulatorHost } = options;
   const endpoint = emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com';
   const delays = options.rateLimitRetryDelaysMs ?? DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS;
-  const parent = `projects/${options.project}/locations/${options.location}`;
-  const path = (queue: string) => queuePath({ project: options.project, location: options.location, queue });
   let client: Promise<TasksClient> | undefined;
   const getClient = () => (client ??= createClient(options, emulatorHost));
 
@@ -85,6 +89,20 @@ export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdm
   }
 
   return {
+    call,
+    async close() {
+      if (client) await (await client).close();
+    },
+  };
+}
+
+/** A QueueAdmin over the real @google-cloud/tasks client, in REST mode (works through proxies and with msw). */
+export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdmin & { close(): Promise<void> } {
+  const parent = `projects/${options.project}/locations/${options.location}`;
+  const path = (queue: string) => queuePath({ project: options.project, location: options.location, queue });
+  const { call, close } = createCloudTasksCaller(options);
+
+  return {
     async listQueues(): Promise<LiveQueue[]> {
       const [queues] = await call(`list queues in ${parent}`, (c) => c.listQueues({ parent }));
       return (queues as QueueResource[]).map(fromQueueResource);
@@ -103,8 +121,6 @@ export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdm
     async resumeQueue(name) {
       await call(`resume queue ${name}`, (c) => c.resumeQueue({ name: path(name) }));
     },
-    async close() {
-      if (client) await (await client).close();
-    },
+    close,
   };
 }

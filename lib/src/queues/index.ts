@@ -17,6 +17,8 @@ export { QueueYamlError, QueuesApiError, formatProblem } from './errors.js';
 export { parseQueueYaml, loadQueueYaml } from './parse.js';
 export { toCloudTasksQueue } from './map.js';
 export { planQueues } from './plan.js';
+export { deadLetterQueueOf } from './dead-letter-queues.js';
+export { DEAD_LETTER_QUEUE_SUFFIX } from './validate-queue.js';
 export type { FieldChange, LiveQueue, PlanOptions, QueueField, QueuePlan, QueuePlanItem } from './plan.js';
 export { formatPlanText, formatPlanMarkdown } from './format-plan.js';
 export { applyPlan } from './apply.js';

@@ -4,6 +4,7 @@ import { QueueYamlError } from './errors.js';
 import { ProblemCollector, scalarValue } from './problems.js';
 import type { QueueDefinition, QueueFile, SourcePosition } from './types.js';
 import { validateQueueEntry } from './validate-queue.js';
+import { withDeadLetterQueues } from './dead-letter-queues.js';
 
 export const TOP_LEVEL_KEYS = ['queue', 'total_storage_limit', 'application'] as const;
 
@@ -74,5 +75,5 @@ function validateDocument(root: Node | null, problems: ProblemCollector): QueueD
     const def = validateQueueEntry(item, problems);
     if (def && !first) queues.push(def);
   }
-  return queues;
+  return withDeadLetterQueues(queues, problems);
 }

@@ -28,6 +28,13 @@ export interface QueueDefinition {
   retryParameters?: RetryParameters;
   /** Parsed for App Engine compatibility; Cloud Tasks ignores it (a warning says so). */
   target?: string;
+  /**
+   * `dead_letter_queue`: the paused queue where the handler keeps this queue's dead tasks, ready
+   * to replay (`true` names it `<name>-dead-letter`). Absent or `false`: dead tasks are logged only.
+   */
+  deadLetterQueue?: { name: string; position: SourcePosition };
+  /** Set on a dead-letter queue: the queues whose dead tasks it keeps. It is always paused. */
+  deadLetterFor?: string[];
   /** Position of the queue's entry (its `- name:` item) in the file. */
   position: SourcePosition;
 }

@@ -5,7 +5,17 @@ import type { QueueDefinition } from './types.js';
 import { parseRate } from './units.js';
 import { validateRetryParameters } from './validate-retry.js';
 
-export const QUEUE_KEYS = ['name', 'mode', 'rate', 'bucket_size', 'max_concurrent_requests', 'retry_parameters', 'target', 'acl'] as const;
+export const QUEUE_KEYS = [
+  'name',
+  'mode',
+  'rate',
+  'bucket_size',
+  'max_concurrent_requests',
+  'retry_parameters',
+  'target',
+  'acl',
+  'dead_letter_queue',
+] as const;
 type QueueKey = (typeof QUEUE_KEYS)[number];
 
 /**
@@ -67,6 +77,10 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
     problems.warning(at('acl'), 'acl', 'acl is ignored by Cloud Tasks: grant roles/cloudtasks.enqueuer on the queue with IAM instead');
   }
 
+  const deadLetterQueue = fields.has('dead_letter_queue')
+    ? validateDeadLetterQueue(scalarValue(valueNode('dead_letter_queue')), at('dead_letter_queue'), name, problems)
+    : undefined;
+
   if (name === undefined || rate === undefined || problems.errorCount > errorsBefore) return undefined;
   return {
     name,
@@ -76,8 +90,48 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
     ...(maxConcurrentRequests !== undefined && { maxConcurrentRequests }),
     ...(retryParameters && Object.keys(retryParameters).length > 0 && { retryParameters }),
     ...(target !== undefined && { target }),
+    ...(deadLetterQueue && { deadLetterQueue }),
     position: problems.at(node),
   };
+}
+
+/** Suffix of the dead-letter queue that `dead_letter_queue: true` names. */
+export const DEAD_LETTER_QUEUE_SUFFIX = '-dead-letter';
+
+/** `dead_letter_queue`: true (the conventional name), false (none) or a queue name. */
+function validateDeadLetterQueue(
+  value: unknown,
+  at: Node,
+  queue: string | undefined,
+  problems: ProblemCollector,
+): QueueDefinition['deadLetterQueue'] {
+  if (value === false) return undefined;
+  if (value === true) {
+    if (queue === undefined) return undefined; // the name's own error says what is wrong
+    const name = `${queue}${DEAD_LETTER_QUEUE_SUFFIX}`;
+    if (name.length > 100) {
+      const why = `dead_letter_queue: true would name the queue "${name}", ${name.length} characters (the maximum is 100)`;
+      problems.error(at, 'dead_letter_queue', `${why}: write its name instead, e.g. "dead_letter_queue: ${queue.slice(0, 60)}-dlq"`);
+      return undefined;
+    }
+    return { name, position: problems.at(at) };
+  }
+  if (typeof value !== 'string' || !APP_ENGINE_LIMITS.namePattern.test(value)) {
+    const conventional = `${queue ?? '<name>'}${DEAD_LETTER_QUEUE_SUFFIX}`;
+    problems.error(
+      at,
+      'dead_letter_queue',
+      `dead_letter_queue must be true (the queue "${conventional}"), false (none) ` +
+        `or a queue name (letters, digits and hyphens, up to 100), got ${describe(value ?? null)}`,
+    );
+    return undefined;
+  }
+  if (value === queue) {
+    const fix = 'name another queue, or write "dead_letter_queue: true"';
+    problems.error(at, 'dead_letter_queue', `queue "${queue}" cannot be its own dead-letter queue: its dead tasks would run again; ${fix}`);
+    return undefined;
+  }
+  return { name: value, position: problems.at(at) };
 }
 
 function validateName(value: unknown, at: Node, problems: ProblemCollector): string | undefined {

@@ -6,6 +6,7 @@ import { processState } from './process-state.js';
 /** queue.yaml's path when DEFERRED_QUEUE_YAML is unset: in the app's working directory. */
 export const DEFAULT_QUEUE_YAML = 'queue.yaml';
 import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
+import { deadLetterQueueOf } from '../queues/dead-letter-queues.js';
 import { toCloudTasksQueue } from '../queues/map.js';
 import { loadQueueYaml, parseQueueYaml } from '../queues/parse.js';
 import type { QueueFile } from '../queues/types.js';
@@ -16,6 +17,8 @@ export interface QueueCatalog {
   file: string;
   names: readonly string[];
   get(name: string): CloudTasksQueueSettings | undefined;
+  /** The paused queue that keeps `name`'s dead tasks (queue.yaml's `dead_letter_queue`), if any. */
+  deadLetterQueue?(name: string): string | undefined;
   /** True when there is no queue.yaml and only App Engine's implicit `default` queue exists. */
   implicit?: boolean;
 }
@@ -25,7 +28,12 @@ const IMPLICIT_DEFAULT_QUEUE = 'queue:\n- name: default\n  rate: 5/s\n';
 
 export function catalogFrom(file: QueueFile): QueueCatalog {
   const byName = new Map(file.queues.map((queue) => [queue.name, toCloudTasksQueue(queue)]));
-  return { file: file.file, names: [...byName.keys()], get: (name) => byName.get(name) };
+  return {
+    file: file.file,
+    names: [...byName.keys()],
+    get: (name) => byName.get(name),
+    deadLetterQueue: (name) => deadLetterQueueOf(file.queues, name),
+  };
 }
 
 /** Path of queue.yaml: DEFERRED_QUEUE_YAML, else queue.yaml in the working directory. */

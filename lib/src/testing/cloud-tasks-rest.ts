@@ -62,8 +62,11 @@ function toCreateRequest(params: RouteParams, body: RestCreateTaskBody | undefin
   };
 }
 
-/** A stub task as the REST API's Task resource (BASIC view: no body). */
-function taskResource(task: StubTask) {
+/** `responseView` FULL (by name, or by number as the REST client sends enums): the body is included. */
+const fullView = (view: unknown) => view === 'FULL' || view === '2' || view === 2;
+
+/** A stub task as the REST API's Task resource: the BASIC view has no body, as in Cloud Tasks. */
+function taskResource(task: StubTask, full = false) {
   return {
     name: task.name,
     scheduleTime: task.eta.toISOString(),
@@ -71,7 +74,13 @@ function taskResource(task: StubTask) {
     dispatchDeadline: `${task.dispatchDeadlineSeconds}s`,
     dispatchCount: task.retryCount,
     responseCount: task.executionCount,
-    httpRequest: { url: task.url, httpMethod: 'POST', headers: task.headers, ...(task.oidcToken ? { oidcToken: task.oidcToken } : {}) },
+    httpRequest: {
+      url: task.url,
+      httpMethod: 'POST',
+      headers: task.headers,
+      ...(full && task.payload.byteLength ? { body: Buffer.from(task.payload).toString('base64') } : {}),
+      ...(task.oidcToken ? { oidcToken: task.oidcToken } : {}),
+    },
   };
 }
 
@@ -80,9 +89,10 @@ function notFound(name: string) {
 }
 
 /**
- * msw handlers that answer Cloud Tasks' v2 REST task calls (create, get, list, delete) from the
- * stub, so a test that drives the production transport (or its own `@google-cloud/tasks`
- * client in REST mode) sees the same task list as `defer` through the stub. A duplicate name
+ * msw handlers that answer Cloud Tasks' v2 REST task calls (create, get, list, delete; get and
+ * list with `responseView: FULL` include the body) from the stub, so a test that drives the
+ * production transport (or its own `@google-cloud/tasks` client in REST mode, or the
+ * `dead-letters` CLI) sees the same task list as `defer` through the stub. A duplicate name
  * gets Google's 409 ALREADY_EXISTS; a queue missing from the stub's queue.yaml, 404 NOT_FOUND.
  */
 export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksRestOptions = {}): HttpHandler[] {
@@ -102,15 +112,17 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
         throw error;
       }
     }),
-    http.get(`${queueUrl}/tasks`, ({ params }) => {
+    http.get(`${queueUrl}/tasks`, ({ request, params }) => {
       const p = params as RouteParams;
       if (!stub.catalog.get(p.queue)) return apiError('NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
-      const tasks = stub.getFilteredTasks({ queueNames: p.queue }).map(taskResource);
+      const full = fullView(new URL(request.url).searchParams.get('responseView'));
+      const tasks = stub.getFilteredTasks({ queueNames: p.queue }).map((task) => taskResource(task, full));
       return HttpResponse.json(tasks.length ? { tasks } : {});
     }),
-    http.get(`${queueUrl}/tasks/:task`, ({ params }) => {
+    http.get(`${queueUrl}/tasks/:task`, ({ request, params }) => {
       const task = find(params as RouteParams);
-      return task ? HttpResponse.json(taskResource(task)) : notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
+      const full = fullView(new URL(request.url).searchParams.get('responseView'));
+      return task ? HttpResponse.json(taskResource(task, full)) : notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
     }),
     http.delete(`${queueUrl}/tasks/:task`, ({ params }) => {
       const task = find(params as RouteParams);

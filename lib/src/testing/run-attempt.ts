@@ -42,7 +42,12 @@ export async function deliverTask(record: StubTaskRecord, settings: AttemptSetti
   // From the virtual clock, not executeTask's (real) `now` and envelope times.
   const final = !settings.retries || !shouldRetry(queue.retryConfig, { attempts, firstAttemptAt, now: nowMs });
   const result = await executeTask(
-    { body: record.body, headers: taskHeadersOf(record, new Date(record.etaMs)), url: pathOf(record.url) },
+    {
+      body: record.body,
+      headers: taskHeadersOf(record, new Date(record.etaMs)),
+      url: pathOf(record.url),
+      requestHeaders: new Headers(record.headers),
+    },
     {
       manifest: settings.manifest,
       isLastAttempt: () => final,

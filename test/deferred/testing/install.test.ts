@@ -47,7 +47,7 @@ test('stubs nest: uninstalling the inner one puts the outer one (and its queues)
     inner.uninstall();
     outer.uninstall();
   }
-  expect(queueCatalog().names).toEqual(['default', 'demo-failures', 'testing', 'bench']);
+  expect(queueCatalog().names).toEqual(['default', 'demo-failures', 'testing', 'bench', 'demo-failures-dead-letter']);
 });
 
 test('a stub without a manifest says what it needs', () => {
