@@ -18,7 +18,9 @@ function quoteOf(source: string): string {
 /** Where an inserted line goes: after the file's last top-level import or require, else at the top (after `// @ts-check`-like lines). */
 function afterImportsOffset(source: string): number {
   let end = -1;
-  const statement = /^(?:import\s[\s\S]*?['"][^'"\n]+['"]|(?:const|let|var)\s[^\n;]*=\s*require\(\s*['"][^'"\n]+['"]\s*\)[^\n;]*);?[^\S\n]*(?:\/\/[^\n]*)?$/gm;
+  const importFrom = String.raw`import\s[\s\S]*?['"][^'"\n]+['"]`;
+  const requireCall = String.raw`(?:const|let|var)\s[^\n;]*=\s*require\(\s*['"][^'"\n]+['"]\s*\)[^\n;]*`;
+  const statement = new RegExp(String.raw`^(?:${importFrom}|${requireCall});?[^\S\n]*(?:\/\/[^\n]*)?$`, 'gm');
   for (const match of source.matchAll(statement)) end = match.index + match[0].length;
   if (end >= 0) return end + 1 > source.length ? source.length : end + 1;
   const leading = /^(?:(?:\/\/[^\n]*|['"]use strict['"];?)[^\S\n]*\n)*/.exec(source);
@@ -141,7 +143,8 @@ export function addRegisterDeferred(source: string): EditResult {
   if (declaration) {
     const [whole, prefix, isAsync, signature, returnType] = declaration;
     if (!isAsync && returnType) {
-      return { kind: 'manual', reason: `its register() is not async (returns ${returnType.replace(/^:\s*/, '').trim()}), and init will not change its type` };
+      const returns = returnType.replace(/^:\s*/, '').trim();
+      return { kind: 'manual', reason: `its register() is not async (returns ${returns}), and init will not change its type` };
     }
     const bodyStart = declaration.index + whole.length;
     const indent = /^([^\S\n]*)\S/m.exec(source.slice(bodyStart))?.[1] || '  ';

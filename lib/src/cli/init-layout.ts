@@ -40,22 +40,29 @@ export function readImportAlias(configText: string): { prefix: string; base: str
 export function detectAppLayout(dir: string): AppLayout {
   const packageFile = join(dir, 'package.json');
   if (!existsSync(packageFile)) throw new InitError(`No package.json in ${dir}: run init in your Next.js app's folder (or pass --dir).`);
-  const pkg = JSON.parse(readFileSync(packageFile, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  type PackageJson = { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(packageFile, 'utf8')) as PackageJson;
   const deps = { ...pkg.devDependencies, ...pkg.dependencies };
-  if (!deps.next) throw new InitError(`${packageFile} does not list next: init adds the adapter to a Next.js 16 app (npx create-next-app@latest makes one).`);
+  if (!deps.next) {
+    throw new InitError(`${packageFile} does not list next: init needs a Next.js 16 app (npx create-next-app@latest makes one)`);
+  }
   let nextVersion: string | undefined;
   try {
-    nextVersion = (JSON.parse(readFileSync(createRequire(packageFile).resolve('next/package.json'), 'utf8')) as { version: string }).version;
+    const nextPackage = createRequire(packageFile).resolve('next/package.json');
+    nextVersion = (JSON.parse(readFileSync(nextPackage, 'utf8')) as { version: string }).version;
   } catch {
     nextVersion = undefined; // not installed yet: the range in package.json is all there is
   }
   const major = Number((nextVersion ?? deps.next.replace(/^[^\d]*/, '')).split('.')[0]);
   if (Number.isFinite(major) && major > 0 && major < 16) {
-    throw new InitError(`This app has Next.js ${nextVersion ?? deps.next}; next-cloud-tasks needs Next.js 16 or newer (npx @next/codemod upgrade latest).`);
+    const found = nextVersion ?? deps.next;
+    throw new InitError(`This app has Next.js ${found}; next-cloud-tasks needs Next.js 16 or newer (npx @next/codemod upgrade latest).`);
   }
   // Next uses app/ at the top when both exist (src/app is then ignored).
   const appDir = existsSync(join(dir, 'app')) ? 'app' : existsSync(join(dir, 'src', 'app')) ? 'src/app' : undefined;
-  if (!appDir) throw new InitError(`No app/ or src/app/ folder in ${dir}: the task route needs the App Router (https://nextjs.org/docs/app).`);
+  if (!appDir) {
+    throw new InitError(`No app/ or src/app/ folder in ${dir}: the task route needs the App Router (https://nextjs.org/docs/app).`);
+  }
   const typescript = existsSync(join(dir, 'tsconfig.json'));
   const configFile = join(dir, typescript ? 'tsconfig.json' : 'jsconfig.json');
   const alias = existsSync(configFile) ? readImportAlias(readFileSync(configFile, 'utf8')) : undefined;

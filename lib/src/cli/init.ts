@@ -10,9 +10,25 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseQueueYaml } from '../queues/parse.js';
-import { addGitignoreLines, addRegisterDeferred, instrumentationFile, registerDeferredBlock, wrapNextConfig, type EditResult } from './init-edits.js';
+import {
+  addGitignoreLines,
+  addRegisterDeferred,
+  instrumentationFile,
+  registerDeferredBlock,
+  wrapNextConfig,
+  type EditResult,
+} from './init-edits.js';
 import { detectAppLayout, InitError, type AppLayout } from './init-layout.js';
-import { EXAMPLE_FUNCTION, exampleFile, manifestFile, nextConfigFile, QUEUE_YAML, ROUTE_DIR, routeFile, TASKS_DIR } from './init-templates.js';
+import {
+  EXAMPLE_FUNCTION,
+  exampleFile,
+  manifestFile,
+  nextConfigFile,
+  QUEUE_YAML,
+  ROUTE_DIR,
+  routeFile,
+  TASKS_DIR,
+} from './init-templates.js';
 import { findProxyMatcherProblem } from './proxy-check.js';
 
 export const INIT_USAGE = `Usage: next-cloud-tasks init [--dir <app folder>]
@@ -80,9 +96,8 @@ function manifestSteps(layout: AppLayout): InitStep[] {
     if (/export\s+const\s+manifest\b/.test(theirs) && theirs.includes('createManifest')) {
       return [{ file: manifest.file, action: 'unchanged', what: 'lists the deferrable functions already' }];
     }
-    return [
-      { file: manifest.file, action: 'skipped', what: 'exists with other content', manual: `The task route imports \`manifest\` from it; add:\n${indent(manifest.text)}` },
-    ];
+    const manual = `The task route imports \`manifest\` from it; add:\n${indent(manifest.text)}`;
+    return [{ file: manifest.file, action: 'skipped', what: 'exists with other content', manual }];
   }
   if (existsSync(examplePath) && read(examplePath) !== example.text) {
     return [
@@ -90,7 +105,8 @@ function manifestSteps(layout: AppLayout): InitStep[] {
         file: example.file,
         action: 'skipped',
         what: 'exists with other content',
-        manual: `init's manifest imports its example from this file; write these two files by hand (another name for the example is fine):\n` +
+        manual:
+          "init's manifest imports its example from this file; write these two files by hand (another name for the example is fine):\n" +
           `${manifest.file}:\n${indent(manifest.text)}\n${example.file}:\n${indent(example.text)}`,
       },
     ];
@@ -118,10 +134,12 @@ function queueYamlStep(layout: AppLayout, warnings: string[]): InitStep {
   try {
     const names = parseQueueYaml(text, file).queues.map((queue) => queue.name);
     if (!names.includes('default')) {
-      warnings.push(`${file} has no "default" queue (it has ${names.join(', ') || 'none'}): defer() without a { queue } option uses "default". Add it, or pass a queue.`);
+      const has = names.join(', ') || 'none';
+      warnings.push(`${file} has no "default" queue (it has ${has}): defer() without a { queue } option uses it. Add it, or pass a queue.`);
     }
   } catch (error) {
-    warnings.push(`${file} does not validate:\n${indent((error as Error).message)}\nRun \`npx next-cloud-tasks queues validate\` after fixing it.`);
+    const problems = indent((error as Error).message);
+    warnings.push(`${file} does not validate:\n${problems}\nRun \`npx next-cloud-tasks queues validate\` after fixing it.`);
   }
   return { file, action: 'unchanged', what: 'your queues, kept' };
 }
@@ -176,7 +194,14 @@ function nextConfigStep(layout: AppLayout): InitStep {
 export function initApp(dir: string): InitResult {
   const layout = detectAppLayout(resolve(dir));
   const warnings: string[] = [];
-  const steps = [routeStep(layout), ...manifestSteps(layout), queueYamlStep(layout, warnings), instrumentationStep(layout), gitignoreStep(layout), nextConfigStep(layout)];
+  const steps = [
+    routeStep(layout),
+    ...manifestSteps(layout),
+    queueYamlStep(layout, warnings),
+    instrumentationStep(layout),
+    gitignoreStep(layout),
+    nextConfigStep(layout),
+  ];
   const proxyProblem = findProxyMatcherProblem(layout.dir);
   if (proxyProblem) warnings.push(proxyProblem);
   return { layout, steps, warnings };
@@ -196,7 +221,8 @@ export const leftToDo = (result: InitResult) => result.warnings.length > 0 || re
 /** What init prints: each file and what happened to it, what is left to do by hand, and the next steps. */
 export function formatInitReport(result: InitResult): string {
   const { layout, steps, warnings } = result;
-  const lines = [`next-cloud-tasks init in ${layout.dir} (App Router in ${layout.appDir}/, ${layout.typescript ? 'TypeScript' : 'JavaScript'})`, ''];
+  const language = layout.typescript ? 'TypeScript' : 'JavaScript';
+  const lines = [`next-cloud-tasks init in ${layout.dir} (App Router in ${layout.appDir}/, ${language})`, ''];
   const width = Math.max(...steps.map((step) => step.file.length));
   for (const step of steps) lines.push(`  ${step.action.padEnd(9)} ${step.file.padEnd(width)}  ${step.what}`);
   const todo = [...steps.filter((step) => step.manual).map((step) => `${step.file}: ${step.manual}`), ...warnings];
@@ -229,7 +255,8 @@ export function formatInitReport(result: InitResult): string {
 export async function runInitCommand(args: string[]): Promise<number> {
   let values: { dir?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ args, options: { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+    const options = { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${INIT_USAGE}`);
     return 2;
