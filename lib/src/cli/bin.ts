@@ -20,6 +20,7 @@ Run \`next-cloud-tasks <command> --help\` for a command's options. Docs: README.
 type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./init.js')).runInitCommand,
   dev: async () => (await import('./dev.js')).runDevCommand,
   emulator: async () => (await import('./emulator.js')).runEmulatorCommand,
   queues: async () => {

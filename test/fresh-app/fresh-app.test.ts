@@ -1,0 +1,234 @@
+/**
+ * The README's "Add to an existing app", done by a new user: a brand-new Next 16 app with
+ * create-next-app 16.4's defaults (written here from test/fixtures/fresh-app/scaffold: no template
+ * download), the packed package installed from its tarball with next/react/typescript from the
+ * npm registry (through npm's cache), `npx next-cloud-tasks init`, one deferrable function with a
+ * side effect and a route that defers it, then `next build` (with its type check), `tsc --noEmit`,
+ * `npm run lint`, `next start` with `npx next-cloud-tasks emulator`, and the app's own jest test
+ * with the config docs/testing.md gives.
+ *
+ * Needs the npm registry (or a warm npm cache) besides loopback. About 1-3 minutes.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeEnvelope } from 'next-cloud-tasks/internals';
+import { freePort, ROOT, waitForHttp } from '../helpers/next-server';
+import { packLib, run, runOk, startChild, type Child, type PackResult } from './support';
+
+jest.setTimeout(300_000);
+
+const FIXTURES = join(ROOT, 'test/fixtures/fresh-app');
+const work = mkdtempSync(join(tmpdir(), 'fresh-app-'));
+const app = join(work, 'my-app');
+const timings: Record<string, number> = {};
+const children: Child[] = [];
+let pack: PackResult;
+
+const version = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const timed = <T extends { ms: number }>(label: string, result: T) => ((timings[label] = result.ms), result);
+const read = (file: string) => readFileSync(join(app, file), 'utf8');
+
+/**
+ * create-next-app 16.4's package.json (TypeScript, ESLint, App Router; no Tailwind, which only
+ * styles the template), plus the packed tarball as a user's `npm install next-cloud-tasks` adds
+ * it. next, react and react-dom are pinned as create-next-app pins them, to the versions this repo
+ * installs, so npm's cache has them.
+ */
+function appPackageJson(tarball: string) {
+  return {
+    name: 'my-app',
+    version: '0.1.0',
+    private: true,
+    scripts: { dev: 'next dev', build: 'next build', start: 'next start', lint: 'eslint' },
+    dependencies: { next: version('next'), react: version('react'), 'react-dom': version('react-dom'), 'next-cloud-tasks': `file:${tarball}` },
+    devDependencies: { typescript: '^5', '@types/node': '^20', '@types/react': '^19', '@types/react-dom': '^19', eslint: '^9', 'eslint-config-next': version('next') },
+  };
+}
+
+beforeAll(() => {
+  const started = Date.now();
+  pack = packLib(work);
+  timings.pack = Date.now() - started;
+  cpSync(join(FIXTURES, 'scaffold'), app, { recursive: true });
+  renameSync(join(app, 'gitignore'), join(app, '.gitignore')); // as create-next-app does (npm drops .gitignore files)
+  writeFileSync(join(app, 'package.json'), `${JSON.stringify(appPackageJson(pack.tarball), null, 2)}\n`);
+  timed('npm install', runOk('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app }));
+}, 300_000);
+
+afterAll(async () => {
+  for (const child of children) await child.stop();
+  console.log(`fresh app timings (ms): ${JSON.stringify(timings)}; tarball ${pack?.size} bytes, ${pack?.files.length} files`);
+  if (!process.env.KEEP_FRESH_APP) rmSync(work, { recursive: true, force: true });
+});
+
+test('the tarball installs with one Next: none nested under next-cloud-tasks, no TypeScript sources', () => {
+  expect(existsSync(join(app, 'node_modules/next-cloud-tasks/dist/index.js'))).toBe(true);
+  expect(existsSync(join(app, 'node_modules/next-cloud-tasks/node_modules/next'))).toBe(false);
+  expect(existsSync(join(app, 'node_modules/next-cloud-tasks/node_modules/react'))).toBe(false);
+  expect(existsSync(join(app, 'node_modules/next-cloud-tasks/src'))).toBe(false);
+  expect(existsSync(join(app, 'node_modules/.bin/next-cloud-tasks'))).toBe(true);
+});
+
+test('npx next-cloud-tasks init sets the app up; a second run changes nothing', () => {
+  const first = timed('init', run('npx', ['--no', '--', 'next-cloud-tasks', 'init'], { cwd: app }));
+  expect(first.stderr).toBe('');
+  expect(first.status).toBe(0);
+  for (const file of ['app/%5Fah/queue/deferred/[[...suffix]]/route.ts', 'app/_tasks/manifest.ts', 'app/_tasks/example.ts', 'queue.yaml', 'instrumentation.ts']) {
+    expect(first.stdout).toContain(`created   ${file}`);
+  }
+  expect(first.stdout).toContain('updated   next.config.ts');
+  expect(first.stdout).toContain('npx next-cloud-tasks dev');
+  expect(read('next.config.ts')).toContain('export default withCloudTasks(nextConfig);');
+  expect(read('next.config.ts')).toContain('cacheComponents: true');
+
+  const second = run('npx', ['--no', '--', 'next-cloud-tasks', 'init'], { cwd: app });
+  expect(second.status).toBe(0);
+  expect(second.stdout).toContain('Nothing to change');
+  expect(second.stdout).not.toMatch(/^\s+(created|updated|skipped) /m);
+});
+
+test("the README's step 3 (a function, the manifest, a route that defers) and docs/testing.md's jest setup", () => {
+  cpSync(join(FIXTURES, 'user'), app, { recursive: true });
+  const manifest = read('app/_tasks/manifest.ts');
+  const edited = manifest
+    .replace("import { sayHello } from './example';", "import { sayHello } from './example';\nimport { writeMarker } from './marker';")
+    .replace('createManifest([sayHello])', 'createManifest([sayHello, writeMarker])');
+  expect(edited).not.toBe(manifest);
+  expect(edited).toContain('createManifest([sayHello, writeMarker])');
+  writeFileSync(join(app, 'app/_tasks/manifest.ts'), edited);
+  // docs/testing.md: npm install --save-dev jest @types/jest, and a "test" script.
+  timed('npm install jest', runOk('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', 'jest@^30', '@types/jest@^30'], { cwd: app }));
+  const pkg = JSON.parse(read('package.json'));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, test: 'jest' } }, null, 2));
+});
+
+test('next build passes, its type check included (target ES2017, @types/node 20)', () => {
+  const build = timed('next build', run('npm', ['run', 'build'], { cwd: app }));
+  expect(`${build.stdout}\n${build.stderr}`).toContain('Finished TypeScript');
+  if (build.status !== 0) throw new Error(`next build failed:\n${build.stdout}\n${build.stderr}`);
+  expect(build.stdout).toMatch(/ƒ \/_ah\/queue\/deferred\/\[\[\.\.\.suffix\]\]/);
+  expect(build.stdout).toContain('ƒ /api/marker');
+});
+
+test("tsc --noEmit with the app's tsconfig, and npm run lint (eslint-config-next) over every file, pass", () => {
+  const tsc = timed('tsc', run('npx', ['--no', '--', 'tsc', '--noEmit'], { cwd: app }));
+  expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
+  expect(tsc.status).toBe(0);
+
+  const lint = timed('lint', run('npm', ['run', '--silent', 'lint', '--', '--format', 'json'], { cwd: app }));
+  const results = JSON.parse(lint.stdout) as { filePath: string; messages: { ruleId: string; message: string; line: number }[] }[];
+  const problems = results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(app.length + 1)}:${m.line} ${m.ruleId}: ${m.message}`));
+  expect(problems).toEqual([]);
+  expect(lint.status).toBe(0);
+  const linted = results.map((r) => r.filePath.slice(app.length + 1));
+  expect(linted).toEqual(
+    expect.arrayContaining([
+      'app/%5Fah/queue/deferred/[[...suffix]]/route.ts',
+      'app/_tasks/manifest.ts',
+      'app/_tasks/example.ts',
+      'instrumentation.ts',
+      'next.config.ts',
+      'jest.config.mjs',
+      '__tests__/marker.test.ts',
+    ]),
+  );
+});
+
+describe('next start with npx next-cloud-tasks emulator', () => {
+  const markerFile = join(work, 'marker.jsonl');
+  const probeFile = join(work, 'modules.txt');
+  let appEnv: Record<string, string>;
+  let appUrl: string;
+  let emulatorUrl: string;
+
+  const markers = () => (existsSync(markerFile) ? readFileSync(markerFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : []);
+  const loadedModules = () => (existsSync(probeFile) ? readFileSync(probeFile, 'utf8').trim().split('\n').filter(Boolean) : []);
+  async function waitForMarker(text: string, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = markers().find((m) => m.text === text);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no marker "${text}" within ${timeoutMs} ms; emulator:\n${children[0]?.output()}\napp:\n${children[1]?.output()}`);
+  }
+
+  beforeAll(async () => {
+    const started = Date.now();
+    const [appPort, emulatorPort] = [await freePort(), await freePort()];
+    // `npx next-cloud-tasks emulator` runs this bin; started without npx so that its pid is the emulator's.
+    const emulator = startChild(join(app, 'node_modules/.bin/next-cloud-tasks'), ['emulator', '--port', String(emulatorPort), '--data', ':memory:'], {
+      cwd: app,
+      env: { PORT: String(appPort) },
+    });
+    children.push(emulator);
+    const [, envLine] = await emulator.waitFor(/app env: +(.+)\n/);
+    appEnv = Object.fromEntries(envLine.trim().split(' ').map((pair) => pair.split('=') as [string, string]));
+    emulatorUrl = `http://${appEnv.CLOUD_TASKS_EMULATOR_HOST}`;
+    appUrl = `http://127.0.0.1:${appPort}`;
+    const next = startChild(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(appPort), '-H', '127.0.0.1'], {
+      cwd: app,
+      env: { ...appEnv, MARKER_FILE: markerFile, MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` },
+    });
+    children.push(next);
+    await waitForHttp(appUrl, next.process, next.output);
+    timings['emulator + next start'] = Date.now() - started;
+  });
+
+  test('the emulator prints every variable the app needs, DEFERRED_SERVICE_URL on the app port included', () => {
+    expect(Object.keys(appEnv).sort()).toEqual(['CLOUD_TASKS_EMULATOR_HOST', 'CLOUD_TASKS_LOCATION', 'DEFERRED_SERVICE_ACCOUNT', 'DEFERRED_SERVICE_URL', 'GOOGLE_CLOUD_PROJECT']);
+    expect(appEnv.DEFERRED_SERVICE_URL).toBe(appUrl);
+  });
+
+  test("a task the emulator dispatches runs the app's function, and the handler's path never loads @google-cloud/tasks", async () => {
+    const queue = `projects/${appEnv.GOOGLE_CLOUD_PROJECT}/locations/${appEnv.CLOUD_TASKS_LOCATION}/queues/default`;
+    const body = Buffer.from(encodeEnvelope('marker.write', ['from the emulator', new Date('2026-12-01T00:00:00Z')])).toString('base64');
+    const created = await fetch(`${emulatorUrl}/v2/${queue}/tasks`, {
+      method: 'POST',
+      body: JSON.stringify({
+        task: {
+          httpRequest: {
+            url: `${appEnv.DEFERRED_SERVICE_URL}/_ah/queue/deferred/marker.write`,
+            httpMethod: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body,
+            oidcToken: { serviceAccountEmail: appEnv.DEFERRED_SERVICE_ACCOUNT, audience: appEnv.DEFERRED_SERVICE_URL },
+          },
+        },
+      }),
+    });
+    expect(created.status).toBe(200);
+    expect(await waitForMarker('from the emulator')).toEqual(
+      expect.objectContaining({ requestedAt: '2026-12-01T00:00:00.000Z', attempt: 1, queueName: 'default' }),
+    );
+    expect(loadedModules()).toEqual([]);
+  });
+
+  test("the app's route defers the function: the emulator calls the task route, the marker is written", async () => {
+    const response = await fetch(`${appUrl}/api/marker`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'from the app' }) });
+    expect(response.status).toBe(200);
+    const { taskName } = (await response.json()) as { taskName: string };
+    expect(taskName).toMatch(new RegExp(`^projects/${appEnv.GOOGLE_CLOUD_PROJECT}/locations/${appEnv.CLOUD_TASKS_LOCATION}/queues/default/tasks/`));
+    expect(await waitForMarker('from the app')).toEqual(expect.objectContaining({ attempt: 1, queueName: 'default' }));
+    // The enqueue did load the client: the probe sees loads in this app.
+    expect(loadedModules()).toEqual(expect.arrayContaining(['@google-cloud/tasks']));
+  });
+
+  test("init's instrumentation.ts runs the start-up check: without DEFERRED_SERVICE_ACCOUNT, next start exits naming it", async () => {
+    const { DEFERRED_SERVICE_ACCOUNT: _left, ...partialEnv } = appEnv;
+    const port = await freePort();
+    const next = startChild(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: app, env: partialEnv });
+    children.push(next);
+    const exitCode = await new Promise<number | null>((resolve) => next.process.once('exit', (code) => resolve(code)));
+    expect(exitCode).toBe(1);
+    expect(next.output()).toContain('DEFERRED_SERVICE_ACCOUNT');
+  });
+});
+
+test("the app's jest test (next-cloud-tasks/testing) passes with docs/testing.md's jest.config.mjs", () => {
+  const jest = timed('jest', run('npm', ['test'], { cwd: app }));
+  const output = `${jest.stdout}\n${jest.stderr}`;
+  if (jest.status !== 0) throw new Error(`the app's jest run failed:\n${output}`);
+  expect(output).toMatch(/Tests: +2 passed, 2 total/);
+});
