@@ -169,7 +169,9 @@ describe('next start with npx next-cloud-tasks emulator', () => {
     appUrl = `http://127.0.0.1:${appPort}`;
     const next = startChild(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(appPort), '-H', '127.0.0.1'], {
       cwd: app,
-      env: { ...appEnv, MARKER_FILE: markerFile, MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` },
+      // Prewarm off, as on a service that only runs tasks: then only an enqueue loads the client
+      // (test/integration/instrumentation.test.ts covers the default, which loads it at start).
+      env: { ...appEnv, DEFERRED_PREWARM: 'off', MARKER_FILE: markerFile, MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` },
     });
     children.push(next);
     await waitForHttp(appUrl, next.process, next.output);
