@@ -8,6 +8,7 @@ import { checkParent, checkQueueName, parentOf } from './names.js';
 import type { CloudTasksLimits } from './options.js';
 import { applyQueueInput, newQueue } from './queue-resource.js';
 import type { StoredTask, Store } from './store.js';
+import { TargetPolicy } from './target-policy.js';
 import { taskFromInput } from './task-resource.js';
 
 /** What the service needs from the dispatcher. */
@@ -39,6 +40,7 @@ export class TasksService {
     private readonly limits: CloudTasksLimits,
     private readonly dispatch: DispatchControl,
     private readonly now: () => number = Date.now,
+    private readonly targets: TargetPolicy = new TargetPolicy(),
   ) {}
 
   // --- queues ---
@@ -114,6 +116,9 @@ export class TasksService {
     this.getQueue(queueName);
     const nowMs = this.now();
     const task = taskFromInput(queueName, input, nowMs, this.limits);
+    // Refused here, with the flag to name, rather than failing at every delivery.
+    const refused = this.targets.refuseUrl(new URL(task.url));
+    if (refused) throw invalidArgument(`task.httpRequest.url ${refused}`);
     this.store.insertTask(task, nowMs);
     this.dispatch.wake(queueName);
     return task;
