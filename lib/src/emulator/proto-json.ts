@@ -4,16 +4,25 @@
  */
 import { invalidArgument } from './api-error.js';
 
+/** google.protobuf.Duration's range: about 10,000 years either way. */
+const MAX_DURATION_SECONDS = 315_576_000_000;
+
 export function parseDuration(value: unknown, field: string): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'object' && value !== null && 'seconds' in value) {
+  let seconds = NaN;
+  if (typeof value === 'number') seconds = value;
+  else if (typeof value === 'object' && value !== null && 'seconds' in value) {
     // gRPC-style object, accepted for clients that send it.
-    const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
-    return Number(seconds ?? 0) + Number(nanos ?? 0) / 1e9;
+    const { seconds: whole, nanos } = value as { seconds?: unknown; nanos?: unknown };
+    seconds = Number(whole ?? 0) + Number(nanos ?? 0) / 1e9;
+  } else {
+    const match = typeof value === 'string' ? /^(-?\d+(?:\.\d{1,9})?)s$/.exec(value) : null;
+    if (match) seconds = Number(match[1]);
   }
-  const match = typeof value === 'string' ? /^(-?\d+(?:\.\d{1,9})?)s$/.exec(value) : null;
-  if (!match) throw invalidArgument(`${field} must be a duration like "600s" or "0.5s", got ${JSON.stringify(value)}`);
-  return Number(match[1]);
+  // A NaN or an out-of-range number stored in a queue would break every later answer about it.
+  if (!Number.isFinite(seconds) || Math.abs(seconds) > MAX_DURATION_SECONDS) {
+    throw invalidArgument(`${field} must be a duration like "600s" or "0.5s" (at most ${MAX_DURATION_SECONDS}s), got ${JSON.stringify(value)}`);
+  }
+  return seconds;
 }
 
 export function formatDuration(seconds: number): string {
@@ -26,8 +35,11 @@ export function formatDuration(seconds: number): string {
   return `${seconds.toFixed(9)}s`;
 }
 
-/** RFC 3339 to ms since epoch; digits past milliseconds are dropped (the emulator keeps ms). */
-export function parseTimestamp(value: unknown, field: string): number {
+/** What a JavaScript Date can hold (ms either side of the epoch). */
+const MAX_TIMESTAMP_MS = 8.64e15;
+
+/** RFC 3339 to ms since epoch (NaN if it is not one); digits past milliseconds are dropped (the emulator keeps ms). */
+function parseTimestampMs(value: unknown): number {
   if (typeof value === 'object' && value !== null && 'seconds' in value) {
     const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
     return Number(seconds ?? 0) * 1000 + Math.floor(Number(nanos ?? 0) / 1e6);
@@ -36,8 +48,14 @@ export function parseTimestamp(value: unknown, field: string): number {
     typeof value === 'string'
       ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(value)
       : null;
-  const ms = match ? Date.parse(`${match[1]}.${(match[2] ?? '').padEnd(3, '0').slice(0, 3)}${match[3]}`) : NaN;
-  if (!Number.isFinite(ms)) throw invalidArgument(`${field} must be an RFC 3339 timestamp like "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}`);
+  return match ? Date.parse(`${match[1]}.${(match[2] ?? '').padEnd(3, '0').slice(0, 3)}${match[3]}`) : NaN;
+}
+
+/** RFC 3339 or `{ seconds, nanos }` to ms since epoch, refusing what is not a real date. */
+export function parseTimestamp(value: unknown, field: string): number {
+  const ms = parseTimestampMs(value);
+  // A NaN would be stored as null and break the task's every later answer.
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIMESTAMP_MS) throw invalidArgument(`${field} must be an RFC 3339 timestamp like "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}`);
   return ms;
 }
 
