@@ -136,7 +136,8 @@ test('the emulator\'s own origin, or no browser headers at all, may write JSON',
 describe('dashboard actions', () => {
   test('need this start\'s form token: none, a wrong one, or one from another page is refused', async () => {
     const token = await formToken();
-    for (const fields of [{}, { token: 'x' }, { token: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }, { token: `${token}x` }]) {
+    const fieldSets: Record<string, string>[] = [{}, { token: 'x' }, { token: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }, { token: `${token}x` }];
+    for (const fields of fieldSets) {
       const answer = await send('POST', '/_emulator/actions/queue-resume', form({ name: QUEUE, ...fields }), FORM);
       expect(answer.status).toBe(403);
       expect(JSON.parse(answer.body).error.message).toMatch(/no valid token.*Reload the dashboard/);
@@ -146,7 +147,8 @@ describe('dashboard actions', () => {
 
   test('with the token but from another page (Origin null, same-site) is still refused', async () => {
     const token = await formToken();
-    for (const headers of [{ origin: 'null' }, { 'sec-fetch-site': 'same-site' }, { origin: 'http://127.0.0.1:1' }]) {
+    const foreign: Record<string, string>[] = [{ origin: 'null' }, { 'sec-fetch-site': 'same-site' }, { origin: 'http://127.0.0.1:1' }];
+    for (const headers of foreign) {
       const answer = await send('POST', '/_emulator/actions/task-delete', form({ name: `${QUEUE}/tasks/kept`, token }), { ...FORM, ...headers });
       expect(answer.status).toBe(403);
     }

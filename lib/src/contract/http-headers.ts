@@ -41,7 +41,11 @@ const RESERVED_HEADERS: readonly ReservedHeader[] = [
   { pattern: /^x-cloudtasks-/i, owner: 'cloud-tasks', why: 'X-CloudTasks-* are the service headers Cloud Tasks sets' },
   { pattern: /^x-google-/i, owner: 'cloud-tasks', why: 'X-Google-* are for Google use only' },
   { pattern: /^x-appengine-/i, owner: 'cloud-tasks', why: 'X-AppEngine-* are for Google use only' },
-  { pattern: /^(connection|keep-alive|transfer-encoding|te|trailer|upgrade|proxy-connection)$/i, owner: 'transport', why: 'it is a hop-by-hop header the HTTP client sets' },
+  {
+    pattern: /^(connection|keep-alive|transfer-encoding|te|trailer|upgrade|proxy-connection)$/i,
+    owner: 'transport',
+    why: 'it is a hop-by-hop header the HTTP client sets',
+  },
   { pattern: /^content-type$/i, owner: 'adapter', why: 'the adapter sends every task body as application/json' },
 ];
 
@@ -74,7 +78,10 @@ export function headerProblem(name: string, value: unknown): string | undefined 
   if (typeof value !== 'string') return `header "${name}" must have a string value, got ${value === null ? 'null' : typeof value}`;
   const bad = INVALID_VALUE_CHAR.exec(value);
   if (bad) {
-    return `header "${name}" has ${describeChar(bad[0])} at position ${bad.index} of its value; HTTP header values allow only tab, visible ASCII, space and Latin-1 (no CR, LF or NUL, nothing above U+00FF): encode the value (e.g. encodeURIComponent or base64)`;
+    return (
+      `header "${name}" has ${describeChar(bad[0])} at position ${bad.index} of its value; HTTP header values allow only tab, ` +
+      'visible ASCII, space and Latin-1 (no CR, LF or NUL, nothing above U+00FF): encode the value (e.g. encodeURIComponent or base64)'
+    );
   }
   return undefined;
 }

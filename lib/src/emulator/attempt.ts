@@ -76,7 +76,12 @@ export function failedAttempt(reason: string, detail: string): AttemptHandle {
  * Sends one attempt. Never throws and `done` never rejects: whatever goes wrong (a target the
  * policy refuses, a header value Node will not send, a socket error) is this attempt's result.
  */
-export function sendAttempt(task: TaskRecord, headers: Record<string, string>, body: Buffer | undefined, transport: AttemptTransport): AttemptHandle {
+export function sendAttempt(
+  task: TaskRecord,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  transport: AttemptTransport,
+): AttemptHandle {
   let url: URL;
   try {
     url = new URL(task.url);
@@ -125,7 +130,9 @@ export function sendAttempt(task: TaskRecord, headers: Record<string, string>, b
       // The policy's lookup resolves the name, checks every address, and connects to a checked one.
       request = client.request(url, { method: task.httpMethod, headers, agent, lookup: transport.targets.lookup as never }, onResponse);
       request.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ERR_TARGET_REFUSED') finish({ reason: 'TARGET_REFUSED', detail: `refused to send to ${task.url}: ${error.message}` });
+        if (error.code === 'ERR_TARGET_REFUSED') {
+          finish({ reason: 'TARGET_REFUSED', detail: `refused to send to ${task.url}: ${error.message}` });
+        }
         else finish({ reason: 'CONNECTION_ERROR', detail: `${task.url}: ${error.message}` });
       });
       request.end(body);

@@ -97,7 +97,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     try {
       this.pump(queueName);
     } catch (error) {
-      this.options.log?.(`error while dispatching queue ${queueName} (will look again in ${PUMP_ERROR_RETRY_MS} ms): ${(error as Error)?.stack ?? error}`);
+      const detail = (error as Error)?.stack ?? String(error);
+      this.options.log?.(`error while dispatching queue ${queueName} (will look again in ${PUMP_ERROR_RETRY_MS} ms): ${detail}`);
       const runtime = this.runtimes.get(queueName);
       const timer = setTimeout(() => this.pumpSafely(queueName), PUMP_ERROR_RETRY_MS);
       if (runtime) {
@@ -198,7 +199,9 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     this.notify('task:start', { task, attempt: task.dispatchCount });
     void handle.done
       // sendAttempt's promise does not reject; if it ever did, that is this attempt's failure too.
-      .catch((error: unknown): AttemptResult => ({ reason: 'REQUEST_ERROR', detail: `the attempt failed unexpectedly: ${(error as Error)?.message ?? error}` }))
+      .catch((error: unknown): AttemptResult => {
+        return { reason: 'REQUEST_ERROR', detail: `the attempt failed unexpectedly: ${(error as Error)?.message ?? error}` };
+      })
       .then((result) => {
         runtime.inFlight.delete(task.name);
         this.attempts.delete(task.name);

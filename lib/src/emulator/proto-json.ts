@@ -20,7 +20,8 @@ export function parseDuration(value: unknown, field: string): number {
   }
   // A NaN or an out-of-range number stored in a queue would break every later answer about it.
   if (!Number.isFinite(seconds) || Math.abs(seconds) > MAX_DURATION_SECONDS) {
-    throw invalidArgument(`${field} must be a duration like "600s" or "0.5s" (at most ${MAX_DURATION_SECONDS}s), got ${JSON.stringify(value)}`);
+    const limit = `(at most ${MAX_DURATION_SECONDS}s)`;
+    throw invalidArgument(`${field} must be a duration like "600s" or "0.5s" ${limit}, got ${JSON.stringify(value)}`);
   }
   return seconds;
 }
@@ -55,7 +56,9 @@ function parseTimestampMs(value: unknown): number {
 export function parseTimestamp(value: unknown, field: string): number {
   const ms = parseTimestampMs(value);
   // A NaN would be stored as null and break the task's every later answer.
-  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIMESTAMP_MS) throw invalidArgument(`${field} must be an RFC 3339 timestamp like "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIMESTAMP_MS) {
+    throw invalidArgument(`${field} must be an RFC 3339 timestamp like "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}`);
+  }
   return ms;
 }
 

@@ -25,7 +25,7 @@ const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 const READ_METHODS = new Set(['GET', 'HEAD']);
 /** Sec-Fetch-Site values of a request the emulator's own page made, or the user typed. */
 const OWN_FETCH_SITES = new Set(['same-origin', 'none']);
-const ALLOWED = "only the emulator's own dashboard and clients that are not browsers (the Cloud Tasks client, gcloud, curl, the queue CLI) may";
+const ALLOWED = "only the emulator's own dashboard and clients that are not browsers (the Cloud Tasks client, gcloud, curl, the CLI) may";
 
 /** Whether binding to `host` keeps the emulator on loopback (the CLI warns when it does not). */
 export function isLoopbackBind(host: string): boolean {
@@ -39,7 +39,8 @@ function foreignWrite(req: IncomingMessage, host: string): string | undefined {
   const origin = single(req.headers.origin);
   if (origin !== undefined) {
     if (origin.trim().toLowerCase() === 'null') {
-      return `A request with "Origin: null" (sent by sandboxed frames, data: URLs, files and no-referrer pages) may not change the emulator's state: ${ALLOWED}`;
+      const senders = 'sent by sandboxed frames, data: URLs, files and no-referrer pages';
+      return `A request with "Origin: null" (${senders}) may not change the emulator's state: ${ALLOWED}`;
     }
     let originHost: string | undefined;
     try {
@@ -54,7 +55,8 @@ function foreignWrite(req: IncomingMessage, host: string): string | undefined {
   }
   const site = single(req.headers['sec-fetch-site']);
   if (site !== undefined && !OWN_FETCH_SITES.has(site.trim().toLowerCase())) {
-    return `A request the browser marks "Sec-Fetch-Site: ${site}" (made by another page, even one on another localhost port) may not change the emulator's state: ${ALLOWED}`;
+    const marked = `A request the browser marks "Sec-Fetch-Site: ${site}" (made by another page, even one on another localhost port)`;
+    return `${marked} may not change the emulator's state: ${ALLOWED}`;
   }
   return undefined;
 }
@@ -76,7 +78,9 @@ export function refuseRequest(req: IncomingMessage, boundHost: string, pathname:
     const type = req.headers['content-type'];
     if (mediaType(type) !== 'application/json') {
       return invalidArgument(
-        `${method} ${pathname} must be sent with "Content-Type: application/json", as the Cloud Tasks clients send it (curl: -H 'Content-Type: application/json'); got ${type === undefined ? 'none' : JSON.stringify(type)}. The emulator requires it so that no web page can write to it without a CORS preflight, which it never grants`,
+        `${method} ${pathname} must be sent with "Content-Type: application/json", as the Cloud Tasks clients send it ` +
+          `(curl: -H 'Content-Type: application/json'); got ${type === undefined ? 'none' : JSON.stringify(type)}. ` +
+          'The emulator requires it so that no web page can write to it without a CORS preflight, which it never grants',
       );
     }
   }

@@ -68,11 +68,17 @@ export function normalizeAllowedHost(input: string): string {
     }
   }
   if (hostname === undefined) {
-    throw new Error(`${ALLOW_TARGET_HOST_FLAG} / ${ALLOWED_HOSTS_ENV}: "${input}" is not a host name or IP address (give the host alone, without scheme or port: e.g. host.docker.internal)`);
+    throw new Error(
+      `${ALLOW_TARGET_HOST_FLAG} / ${ALLOWED_HOSTS_ENV}: "${input}" is not a host name or IP address ` +
+        '(give the host alone, without scheme or port: e.g. host.docker.internal)',
+    );
   }
   const host = bareHost(hostname);
   if (isNever(host)) {
-    throw new Error(`${ALLOW_TARGET_HOST_FLAG} / ${ALLOWED_HOSTS_ENV}: "${input}" is a link-local or cloud metadata address; the emulator never sends tasks (with their tokens and headers) there`);
+    throw new Error(
+      `${ALLOW_TARGET_HOST_FLAG} / ${ALLOWED_HOSTS_ENV}: "${input}" is a link-local or cloud metadata address; ` +
+        'the emulator never sends tasks (with their tokens and headers) there',
+    );
   }
   return host;
 }
@@ -84,6 +90,8 @@ export function parseAllowedHosts(values: readonly string[]): string[] {
 
 /** Resolves a name to all its addresses (dns.lookup with `all: true`). */
 export type Resolver = (hostname: string, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+const notFound = (message: string) => Object.assign(new Error(message), { code: 'ENOTFOUND' });
 
 const shorten = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
 
@@ -106,10 +114,17 @@ export class TargetPolicy {
     const host = bareHost(url.hostname);
     const shown = shorten(url.href);
     if (isNever(host)) {
-      return `${shown} targets ${host}, a link-local or cloud metadata address: the emulator never sends there, even when named with ${ALLOW_TARGET_HOST_FLAG}, since a task carries its headers and OIDC token`;
+      return (
+        `${shown} targets ${host}, a link-local or cloud metadata address: the emulator never sends there, ` +
+        `even when named with ${ALLOW_TARGET_HOST_FLAG}, since a task carries its headers and OIDC token`
+      );
     }
     if (this.allowed.has(host) || isLoopbackAddress(host) || isLoopbackName(host)) return undefined;
-    return `${shown} targets ${host}, which is not loopback: the emulator sends tasks (with their headers and OIDC token) only to loopback and to hosts you name. Start it with ${ALLOW_TARGET_HOST_FLAG} ${host} (or ${ALLOWED_HOSTS_ENV}=${host}) to let it send there`;
+    return (
+      `${shown} targets ${host}, which is not loopback: the emulator sends tasks (with their headers and OIDC token) ` +
+      `only to loopback and to hosts you name. Start it with ${ALLOW_TARGET_HOST_FLAG} ${host} ` +
+      `(or ${ALLOWED_HOSTS_ENV}=${host}) to let it send there`
+    );
   }
 
   /** Why `host` may not be reached at `address` (what DNS said at delivery), or undefined. */
@@ -119,7 +134,8 @@ export class TargetPolicy {
       return `${host} resolves to ${address}, a link-local or cloud metadata address: the emulator never sends there`;
     }
     if (!this.allowed.has(host) && !isLoopbackAddress(address)) {
-      return `${host} resolves to ${address}, which is not loopback; name it with ${ALLOW_TARGET_HOST_FLAG} ${host} (or ${ALLOWED_HOSTS_ENV}) if the emulator should send there`;
+      const name = `name it with ${ALLOW_TARGET_HOST_FLAG} ${host} (or ${ALLOWED_HOSTS_ENV})`;
+      return `${host} resolves to ${address}, which is not loopback; ${name} if the emulator should send there`;
     }
     return undefined;
   }
@@ -135,7 +151,7 @@ export class TargetPolicy {
   ): void => {
     this.resolve(hostname, (error, addresses) => {
       if (error) return callback(error, []);
-      if (addresses.length === 0) return callback(Object.assign(new Error(`${hostname} resolves to no address`), { code: 'ENOTFOUND' }), []);
+      if (addresses.length === 0) return callback(notFound(`${hostname} resolves to no address`), []);
       for (const { address } of addresses) {
         const refused = this.refuseAddress(hostname, address);
         if (refused) return callback(new TargetRefusedError(refused), []);
@@ -143,7 +159,7 @@ export class TargetPolicy {
       // Only the address family the socket asked for, as dns.lookup would answer.
       const family = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
       const usable = family ? addresses.filter((entry) => entry.family === family) : addresses;
-      if (usable.length === 0) return callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), []);
+      if (usable.length === 0) return callback(notFound(`${hostname} has no IPv${family} address`), []);
       if ((options as LookupAllOptions).all) return callback(null, usable);
       callback(null, usable[0].address, usable[0].family);
     });

@@ -31,7 +31,9 @@ function checkUrl(url: unknown): string {
 
 function checkHeaders(headers: unknown, limits: CloudTasksLimits): Record<string, string> {
   if (headers === undefined || headers === null) return {};
-  if (typeof headers !== 'object' || Array.isArray(headers)) throw invalidArgument('task.httpRequest.headers must be a map of header names to strings');
+  if (typeof headers !== 'object' || Array.isArray(headers)) {
+    throw invalidArgument('task.httpRequest.headers must be a map of header names to strings');
+  }
   const result: Record<string, string> = {};
   let bytes = 0;
   for (const [key, value] of Object.entries(headers)) {

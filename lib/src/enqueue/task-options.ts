@@ -79,7 +79,8 @@ function resolvePath(url: string | undefined, functionId: string): string {
 /** Checked here, before any network call: a bad value would otherwise fail in Cloud Tasks, or at every delivery. */
 function resolveHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers))) {
-    invalid('headers', `headers must be an object of header names to string values, got ${Array.isArray(headers) ? 'an array' : typeof headers}`);
+    const got = Array.isArray(headers) ? 'an array' : typeof headers;
+    invalid('headers', `headers must be an object of header names to string values, got ${got}`);
   }
   const resolved: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers ?? {})) {

@@ -84,7 +84,8 @@ function taskRows(model: DashboardModel): SafeHtml {
     const body = decodeTaskBody(task.body);
     const running = task.state === 'running';
     return html`<tr data-task="${shortId(task.name)}">
-      <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}<div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(pathOf(task.url), 60)}</div></td>
+      <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}
+        <div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(pathOf(task.url), 60)}</div></td>
       <td class="mono fn">${body.fn ?? '—'}</td>
       <td class="mono args">${body.args}</td>
       <td title="${new Date(task.scheduleTimeMs).toISOString()}">${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}</td>

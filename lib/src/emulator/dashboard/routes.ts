@@ -84,7 +84,8 @@ export function createDashboard({ store, service, activity, options }: Dashboard
       sendError(
         res,
         permissionDenied(
-          "This dashboard form has no valid token: it comes from another page, or from before the emulator's last start. Reload the dashboard and try again",
+          'This dashboard form has no valid token: it comes from another page, or from before the ' +
+            "emulator's last start. Reload the dashboard and try again",
         ),
       );
       return true;
