@@ -38,6 +38,17 @@ const invalid: [string, object, RegExp][] = [
   ['a url with a trailing slash', { url: '/_ah/queue/deferred/' }, /must not end with "\/"/],
   ['an Authorization header', { headers: { Authorization: 'Bearer x' } }, /cannot be overridden/],
   ['an X-CloudTasks header', { headers: { 'X-CloudTasks-TaskName': 'x' } }, /cannot be overridden/],
+  ['a lower-case content-type header', { headers: { 'content-type': 'text/plain' } }, /header "content-type" cannot be overridden: the adapter sends every task body as application\/json/],
+  ['a Connection header', { headers: { Connection: 'close' } }, /header "Connection" cannot be overridden: it is a hop-by-hop header/],
+  ['a header value with CR/LF', { headers: { 'X-User': 'a\r\nX-Injected: 1' } }, /header "X-User" has CR \(carriage return\) \(U\+000D\) at position 1/],
+  ['a header value with a bare LF', { headers: { 'X-User': 'a\nb' } }, /header "X-User" has LF/],
+  ['a header value with NUL', { headers: { 'X-User': 'a\u0000' } }, /header "X-User" has NUL/],
+  ['a header value outside Latin-1', { headers: { 'X-Price': '5 €' } }, /header "X-Price" has "€" \(U\+20AC\) at position 2/],
+  ['a header name with a space', { headers: { 'X User': 'x' } }, /header name "X User" is not a valid HTTP header name/],
+  ['a header name with a colon', { headers: { 'X-A:': 'x' } }, /not a valid HTTP header name/],
+  ['an empty header name', { headers: { '': 'x' } }, /header name "" is not a valid HTTP header name/],
+  ['a header value that is not a string', { headers: { 'X-N': 1 } }, /header "X-N" must have a string value, got number/],
+  ['headers that are not an object', { headers: ['X-A'] }, /headers must be an object/],
   ['a bad queue id', { queue: 'bad queue!' }, /not a valid queue id/],
 ];
 

@@ -9,7 +9,7 @@ test('defaults: port 8123 on loopback, state in the gitignored folder, ./queue.y
     expect(parseCliArgs([], {}, dir)).toEqual({
       help: false,
       quiet: false,
-      options: { port: 8123, host: '127.0.0.1', data: '.cloud-tasks-emulator/state.sqlite', queueYaml: undefined, project: 'dev-project', location: 'us-central1' },
+      options: { port: 8123, host: '127.0.0.1', data: '.cloud-tasks-emulator/state.sqlite', queueYaml: undefined, project: 'dev-project', location: 'us-central1', allowedTargetHosts: [] },
     });
     writeFileSync(join(dir, 'queue.yaml'), 'queue: []\n');
     expect(parseCliArgs([], {}, dir)).toMatchObject({ options: { queueYaml: `${dir}/queue.yaml` } });
@@ -27,4 +27,24 @@ test('flags and the app\'s environment', () => {
 test('a bad port or an unknown flag is a usage error that says what is wrong', () => {
   expect(() => parseCliArgs(['--port', 'http'])).toThrow(new CliUsageError('--port must be a port number (0-65535), got "http"'));
   expect(() => parseCliArgs(['--prot', '1'])).toThrow(/Unknown option '--prot'[\s\S]*Usage: next-cloud-tasks emulator/);
+});
+
+test('--allow-target-host (repeatable, comma-separated) and CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS add up, normalized', () => {
+  const command = parseCliArgs(['--allow-target-host', 'Host.Docker.Internal,app', '--allow-target-host', '[FD12::1]'], { CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS: ' 192.168.1.20 , web. ' });
+  expect(command).toMatchObject({ options: { allowedTargetHosts: ['host.docker.internal', 'app', 'fd12::1', '192.168.1.20', 'web'] } });
+});
+
+test.each([
+  ['169.254.169.254', /"169.254.169.254" is a link-local or cloud metadata address/],
+  ['metadata.google.internal', /"metadata.google.internal" is a link-local or cloud metadata address/],
+  ['metadata', /"metadata" is a link-local or cloud metadata address/],
+  ['[fd00:ec2::254]', /is a link-local or cloud metadata address/],
+  ['fe80::1', /is a link-local or cloud metadata address/],
+  ['http://app', /"http:\/\/app" is not a host name or IP address \(give the host alone, without scheme or port/],
+  ['app:3000', /"app:3000" is not a host name or IP address/],
+])('--allow-target-host %s is refused, naming the flag', (host, message) => {
+  expect(() => parseCliArgs(['--allow-target-host', host])).toThrow(CliUsageError);
+  expect(() => parseCliArgs(['--allow-target-host', host])).toThrow(/--allow-target-host \/ CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS/);
+  expect(() => parseCliArgs(['--allow-target-host', host])).toThrow(message);
+  expect(() => parseCliArgs([], { CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS: `ok.example,${host}` })).toThrow(message);
 });

@@ -27,17 +27,21 @@ const page = async (path = '/') => (await fetch(`${emulator.url}${path}`)).text(
 async function createTask(queue: string, id: string, body: Uint8Array | string, extra: Record<string, unknown> = {}) {
   const response = await fetch(`${emulator.url}/v2/${QUEUES}/${queue}/tasks`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ task: { name: `${QUEUES}/${queue}/tasks/${id}`, httpRequest: { url: `${target.url}/${id}`, body: Buffer.from(body).toString('base64') }, ...extra } }),
   });
   expect(response.status).toBe(200);
 }
 
-async function act(action: string, name: string, headers: Record<string, string> = {}) {
+/** This start's form token, as the page's forms carry it. */
+const formToken = async () => /name="token" value="([\w-]+)"/.exec(await page())![1];
+
+async function act(action: string, name: string, headers: Record<string, string> = {}, token?: string) {
   return fetch(`${emulator.url}/_emulator/actions/${action}`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams({ name, back: '/?queue=reports' }).toString(),
+    body: new URLSearchParams({ name, back: '/?queue=reports', token: token ?? (await formToken()) }).toString(),
   });
 }
 

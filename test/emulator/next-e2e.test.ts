@@ -50,6 +50,7 @@ test('a deferred task runs through the verified handler of next start', async ()
 test('a task without a token is refused by the handler (401) and retried: the check is real', async () => {
   const response = await fetch(`${emulator.url}/v2/projects/${PROJECT}/locations/${LOCATION}/queues/default/tasks`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ task: { httpRequest: { url: `${app.url}/_ah/queue/deferred/demo.greet`, body: Buffer.from(deferred.encodeEnvelope('demo.greet', ['no-token', new Date()])).toString('base64'), headers: { 'Content-Type': 'application/json' } } } }),
   });
   const { name } = (await response.json()) as { name: string };

@@ -240,7 +240,7 @@ describe('errors, with their codes', () => {
   });
 
   test('a path the emulator does not implement answers UNIMPLEMENTED in Google\'s envelope', async () => {
-    const response = await fetch(`${emulator.url}/v2/${queuePath('x')}:getIamPolicy`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${emulator.url}/v2/${queuePath('x')}:getIamPolicy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(501);
     expect(await response.json()).toEqual({ error: { code: 501, message: expect.stringMatching(/not a Cloud Tasks v2 method/), status: 'UNIMPLEMENTED' } });
   });

@@ -188,6 +188,8 @@ describe('next start with npx next-cloud-tasks emulator', () => {
     const body = Buffer.from(encodeEnvelope('marker.write', ['from the emulator', new Date('2026-12-01T00:00:00Z')])).toString('base64');
     const created = await fetch(`${emulatorUrl}/v2/${queue}/tasks`, {
       method: 'POST',
+      // The emulator's REST API takes JSON only (a browser cannot send it cross-site without a preflight).
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         task: {
           httpRequest: {

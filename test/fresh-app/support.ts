@@ -32,7 +32,8 @@ function newestMtime(dir: string): number {
  */
 export function packLib(dest: string): PackResult {
   const lib = join(ROOT, 'lib');
-  if (newestMtime(join(lib, 'src')) > statSync(join(lib, 'dist/index.js'), { throwIfNoEntry: false })?.mtimeMs!) {
+  const built = statSync(join(lib, 'dist/index.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  if (newestMtime(join(lib, 'src')) > built) {
     throw new Error('lib/dist is older than lib/src (or missing): run `npm run build:lib` first (`npm test` does)');
   }
   const result = runOk('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], { cwd: lib });

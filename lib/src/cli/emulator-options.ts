@@ -1,10 +1,12 @@
 /**
  * `next-cloud-tasks emulator [--port 8123] [--host 127.0.0.1] [--data FILE | --data :memory:]
- * [--queue-yaml queue.yaml] [--project ID] [--location ID]` to EmulatorOptions.
+ * [--queue-yaml queue.yaml] [--project ID] [--location ID] [--allow-target-host HOST[,HOST]]`
+ * to EmulatorOptions.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type EmulatorOptions } from '../emulator/options.js';
+import { ALLOWED_HOSTS_ENV, parseAllowedHosts } from '../emulator/target-policy.js';
 
 export const USAGE = `Usage: next-cloud-tasks emulator [options]
 
@@ -15,6 +17,10 @@ export const USAGE = `Usage: next-cloud-tasks emulator [options]
   --queue-yaml <file>   App Engine queue.yaml to load at start (default ./queue.yaml if present)
   --project <id>        project of queue.yaml's queues (default $GOOGLE_CLOUD_PROJECT or ${DEFAULT_OPTIONS.project})
   --location <id>       location of queue.yaml's queues (default $CLOUD_TASKS_LOCATION or ${DEFAULT_OPTIONS.location})
+  --allow-target-host <host[,host]>
+                        hosts besides loopback that tasks may be sent to (repeatable; also
+                        $${ALLOWED_HOSTS_ENV}), e.g. host.docker.internal for an app in a
+                        container. Link-local and cloud metadata addresses are never allowed
   --quiet               do not print a line per task outcome
   --help                show this help`;
 
@@ -36,6 +42,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         'queue-yaml': { type: 'string' },
         project: { type: 'string' },
         location: { type: 'string' },
+        'allow-target-host': { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -47,6 +54,12 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   if (values.help) return { help: true };
   const port = values.port === undefined ? DEFAULT_OPTIONS.port : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--port must be a port number (0-65535), got "${values.port}"`);
+  let allowedTargetHosts: string[];
+  try {
+    allowedTargetHosts = parseAllowedHosts([...(values['allow-target-host'] ?? []), env[ALLOWED_HOSTS_ENV] ?? '']);
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
   const defaultYaml = `${cwd}/queue.yaml`;
   const queueYaml = values['queue-yaml'] ?? (existsSync(defaultYaml) ? defaultYaml : undefined);
   return {
@@ -59,6 +72,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       queueYaml,
       project: values.project ?? env.GOOGLE_CLOUD_PROJECT ?? DEFAULT_OPTIONS.project,
       location: values.location ?? env.CLOUD_TASKS_LOCATION ?? DEFAULT_OPTIONS.location,
+      allowedTargetHosts,
     },
   };
 }

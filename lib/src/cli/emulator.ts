@@ -29,6 +29,8 @@ async function serve(args: string[]): Promise<number> {
   console.log(`Cloud Tasks emulator listening on ${emulator.url}`);
   console.log(`  dashboard:  ${emulator.url}/`);
   console.log(`  state:      ${emulator.options.data}`);
+  const targets = ['loopback', ...emulator.options.allowedTargetHosts].join(', ');
+  console.log(`  targets:    ${targets} (more: --allow-target-host)`);
   if (emulator.queueYaml) {
     console.log(`  queue.yaml: ${emulator.options.queueYaml} (${emulator.queueYaml.names.length} queues)`);
     for (const warning of emulator.queueYaml.warnings) console.log(`    warning: ${warning}`);

@@ -8,6 +8,15 @@
  * (the emulator's INVALID_ARGUMENT, the stub's 400).
  */
 
+/** A JSON object as a request body holds it, before its fields are checked one by one. */
+export type JsonObject = Record<string, unknown>;
+
+/** `input[key]` when it is a JSON object (a message field), else undefined. */
+export function message(input: JsonObject, key: string): JsonObject | undefined {
+  const value = input[key];
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
 /** What a parser throws for a malformed value. */
 export type InvalidValue = (message: string) => Error;
 const plainError: InvalidValue = (message) => new TypeError(message);
@@ -16,13 +25,22 @@ const plainError: InvalidValue = (message) => new TypeError(message);
 type SecondsNanos = { seconds?: unknown; nanos?: unknown };
 const isSecondsNanos = (value: unknown): value is SecondsNanos => typeof value === 'object' && value !== null && 'seconds' in value;
 
-/** A Duration in seconds. */
+/** google.protobuf.Duration's range: about 10,000 years either way. */
+const MAX_DURATION_SECONDS = 315_576_000_000;
+
+/** A Duration in seconds; finite and in protobuf's range (a NaN stored in a queue breaks every later answer about it). */
 export function parseDuration(value: unknown, field: string, invalid: InvalidValue = plainError): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (isSecondsNanos(value)) return Number(value.seconds ?? 0) + Number(value.nanos ?? 0) / 1e9;
-  const match = typeof value === 'string' ? /^(-?\d+(?:\.\d{1,9})?)s$/.exec(value) : null;
-  if (!match) throw invalid(`${field} must be a duration like "600s" or "0.5s", got ${JSON.stringify(value)}`);
-  return Number(match[1]);
+  let seconds = NaN;
+  if (typeof value === 'number') seconds = value;
+  else if (isSecondsNanos(value)) seconds = Number(value.seconds ?? 0) + Number(value.nanos ?? 0) / 1e9;
+  else {
+    const match = typeof value === 'string' ? /^(-?\d+(?:\.\d{1,9})?)s$/.exec(value) : null;
+    if (match) seconds = Number(match[1]);
+  }
+  if (!Number.isFinite(seconds) || Math.abs(seconds) > MAX_DURATION_SECONDS) {
+    throw invalid(`${field} must be a duration like "600s" or "0.5s" (at most ${MAX_DURATION_SECONDS}s), got ${JSON.stringify(value)}`);
+  }
+  return seconds;
 }
 
 /** A Duration as the gRPC-style object the client library takes. */
@@ -41,15 +59,25 @@ export function formatDuration(seconds: number): string {
   return `${seconds.toFixed(9)}s`;
 }
 
-/** RFC 3339 to ms since epoch; digits past milliseconds are dropped (the emulator keeps ms). */
-export function parseTimestamp(value: unknown, field: string, invalid: InvalidValue = plainError): number {
+/** What a JavaScript Date can hold (ms either side of the epoch). */
+const MAX_TIMESTAMP_MS = 8.64e15;
+
+/** RFC 3339 to ms since epoch (NaN if it is not one); digits past milliseconds are dropped (the emulator keeps ms). */
+function timestampMs(value: unknown): number {
   if (isSecondsNanos(value)) return Number(value.seconds ?? 0) * 1000 + Math.floor(Number(value.nanos ?? 0) / 1e6);
   const match =
     typeof value === 'string'
       ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(value)
       : null;
-  const ms = match ? Date.parse(`${match[1]}.${(match[2] ?? '').padEnd(3, '0').slice(0, 3)}${match[3]}`) : NaN;
-  if (!Number.isFinite(ms)) throw invalid(`${field} must be an RFC 3339 timestamp like "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}`);
+  return match ? Date.parse(`${match[1]}.${(match[2] ?? '').padEnd(3, '0').slice(0, 3)}${match[3]}`) : NaN;
+}
+
+/** RFC 3339 or `{ seconds, nanos }` to ms since epoch, refusing what is not a real date (a NaN would break every later answer about the task). */
+export function parseTimestamp(value: unknown, field: string, invalid: InvalidValue = plainError): number {
+  const ms = timestampMs(value);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIMESTAMP_MS) {
+    throw invalid(`${field} must be an RFC 3339 timestamp like "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}`);
+  }
   return ms;
 }
 

@@ -6,9 +6,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import { DEAD_LETTER_KEPT_HEADER, OUTCOME_HEADER } from '../contract/outcomes.js';
+import { isReplacedAtDispatch } from '../contract/http-headers.js';
 import { writeTaskHeaders } from '../contract/task-headers.js';
 import { shortId, type TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
+import type { TargetPolicy } from './target-policy.js';
 
 export interface AttemptResult {
   /** HTTP status; undefined when no answer came (deadline, refused connection). */
@@ -19,17 +21,19 @@ export interface AttemptResult {
   keptAs?: string;
   /** First bytes of the answer, or what went wrong on the way. */
   detail: string;
-  /** DEADLINE_EXCEEDED, CONNECTION_ERROR, or HTTP_<status> for X-CloudTasks-TaskRetryReason. */
+  /**
+   * DEADLINE_EXCEEDED, CONNECTION_ERROR, or HTTP_<status> for X-CloudTasks-TaskRetryReason; the
+   * emulator's own TARGET_REFUSED (the target policy said no) and REQUEST_ERROR (the request could
+   * not be built, e.g. a header value Node refuses).
+   */
   reason: string;
 }
 
-/** Headers Cloud Tasks sets itself; a task's own values for them are dropped. */
-const RESERVED = /^(host|content-length|user-agent|authorization|x-cloudtasks-.*|x-google-.*|x-appengine-.*|connection|transfer-encoding)$/i;
 const DETAIL_BYTES = 2048;
 
 export function buildHeaders(task: TaskRecord, previous: { status?: number; reason?: string }, signer: OidcSigner, body: Buffer | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(task.headers)) if (!RESERVED.test(key)) headers[key] = value;
+  for (const [key, value] of Object.entries(task.headers)) if (!isReplacedAtDispatch(key)) headers[key] = value;
   const retry = task.dispatchCount > 1;
   Object.assign(
     headers,
@@ -59,8 +63,36 @@ export interface AttemptHandle {
   abort(): void;
 }
 
-export function sendAttempt(task: TaskRecord, headers: Record<string, string>, body: Buffer | undefined, agents: { http: http.Agent; https: https.Agent }): AttemptHandle {
-  const url = new URL(task.url);
+/** What a delivery needs besides the task: connection pools and the check of where it may go. */
+export interface AttemptTransport {
+  agents: { http: http.Agent; https: https.Agent };
+  targets: TargetPolicy;
+}
+
+/** An attempt that failed before any byte went out (a refused target, a request Node cannot build). */
+export function failedAttempt(reason: string, detail: string): AttemptHandle {
+  return { done: Promise.resolve({ reason, detail }), abort: () => {} };
+}
+
+/**
+ * Sends one attempt. Never throws and `done` never rejects: whatever goes wrong (a target the
+ * policy refuses, a header value Node will not send, a socket error) is this attempt's result.
+ */
+export function sendAttempt(
+  task: TaskRecord,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  transport: AttemptTransport,
+): AttemptHandle {
+  let url: URL;
+  try {
+    url = new URL(task.url);
+  } catch {
+    return failedAttempt('REQUEST_ERROR', `the task's URL ${JSON.stringify(task.url.slice(0, 200))} is not a valid URL`);
+  }
+  // Checked again at each delivery: the task may predate the policy, or the allowed hosts changed.
+  const refused = transport.targets.refuseUrl(url);
+  if (refused) return failedAttempt('TARGET_REFUSED', `refused to send: ${refused}`);
   const client = url.protocol === 'https:' ? https : http;
   let request: http.ClientRequest | undefined;
   let finish: (result: AttemptResult) => void = () => {};
@@ -76,7 +108,7 @@ export function sendAttempt(task: TaskRecord, headers: Record<string, string>, b
       finish({ reason: 'DEADLINE_EXCEEDED', detail: `no complete answer within the dispatch deadline of ${task.dispatchDeadlineSeconds}s` });
       request?.destroy();
     }, task.dispatchDeadlineSeconds * 1000);
-    request = client.request(url, { method: task.httpMethod, headers, agent: url.protocol === 'https:' ? agents.https : agents.http }, (response) => {
+    const onResponse = (response: http.IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
@@ -95,9 +127,24 @@ export function sendAttempt(task: TaskRecord, headers: Record<string, string>, b
         });
       });
       response.on('error', (error) => finish({ reason: 'CONNECTION_ERROR', detail: error.message }));
-    });
-    request.on('error', (error) => finish({ reason: 'CONNECTION_ERROR', detail: `${task.url}: ${error.message}` }));
-    request.end(body);
+    };
+    try {
+      const agent = url.protocol === 'https:' ? transport.agents.https : transport.agents.http;
+      // The policy's lookup resolves the name, checks every address, and connects to a checked one.
+      request = client.request(url, { method: task.httpMethod, headers, agent, lookup: transport.targets.lookup as never }, onResponse);
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ERR_TARGET_REFUSED') {
+          finish({ reason: 'TARGET_REFUSED', detail: `refused to send to ${task.url}: ${error.message}` });
+        }
+        else finish({ reason: 'CONNECTION_ERROR', detail: `${task.url}: ${error.message}` });
+      });
+      request.end(body);
+    } catch (error) {
+      // E.g. ERR_INVALID_CHAR for a header value stored before CreateTask checked them.
+      const { code, message } = error as NodeJS.ErrnoException;
+      finish({ reason: 'REQUEST_ERROR', detail: `the request could not be sent${code ? ` (${code})` : ''}: ${message}` });
+      request?.destroy();
+    }
   });
   return {
     done,

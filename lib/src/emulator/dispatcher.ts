@@ -9,12 +9,13 @@ import http from 'node:http';
 import https from 'node:https';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
-import { buildHeaders, sendAttempt, type AttemptHandle, type AttemptResult } from './attempt.js';
+import { buildHeaders, failedAttempt, sendAttempt, type AttemptHandle, type AttemptResult, type AttemptTransport } from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
 import { shortId, type QueueRecord, type TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
 import type { ResolvedOptions } from './options.js';
 import type { StoredTask, Store } from './store.js';
+import { TargetPolicy } from './target-policy.js';
 import type { DispatchControl } from './tasks-service.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -28,6 +29,8 @@ export interface DispatcherEvents {
 
 /** setTimeout's ceiling; a later wake-up just looks again. */
 const MAX_SLEEP_MS = 2 ** 31 - 1;
+/** After an unexpected error while looking at a queue (its store rows, say), look again this much later. */
+const PUMP_ERROR_RETRY_MS = 1000;
 
 interface QueueRuntime {
   bucket: TokenBucket;
@@ -39,7 +42,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
   private readonly runtimes = new Map<string, QueueRuntime>();
   private readonly attempts = new Map<string, AttemptHandle>();
   private readonly pending = new Set<string>();
-  private readonly agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  private readonly transport: AttemptTransport;
   private stopped = false;
 
   constructor(
@@ -47,8 +50,10 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     private readonly signer: OidcSigner,
     private readonly options: Pick<ResolvedOptions, 'rateLimits' | 'limits' | 'log'>,
     private readonly now: () => number = Date.now,
+    targets: TargetPolicy = new TargetPolicy(),
   ) {
     super();
+    this.transport = { agents: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }, targets };
   }
 
   /** Re-queues attempts a crash interrupted, then looks at every queue. */
@@ -63,8 +68,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     this.stopped = true;
     for (const runtime of this.runtimes.values()) clearTimeout(runtime.timer);
     for (const attempt of this.attempts.values()) attempt.abort();
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.transport.agents.http.destroy();
+    this.transport.agents.https.destroy();
   }
 
   isRunning(taskName: string): boolean {
@@ -77,8 +82,37 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     this.pending.add(queueName);
     setImmediate(() => {
       this.pending.delete(queueName);
-      this.pump(queueName);
+      this.pumpSafely(queueName);
     });
+  }
+
+  /**
+   * The dispatcher runs on timers: an error thrown here would be an uncaught exception, and the
+   * process would exit. Whatever goes wrong looking at one queue is logged, and the queue is
+   * looked at again a little later; other queues go on.
+   */
+  private pumpSafely(queueName: string): void {
+    try {
+      this.pump(queueName);
+    } catch (error) {
+      const detail = (error as Error)?.stack ?? String(error);
+      this.options.log?.(`error while dispatching queue ${queueName} (will look again in ${PUMP_ERROR_RETRY_MS} ms): ${detail}`);
+      const runtime = this.runtimes.get(queueName);
+      const timer = setTimeout(() => this.pumpSafely(queueName), PUMP_ERROR_RETRY_MS);
+      if (runtime) {
+        clearTimeout(runtime.timer);
+        runtime.timer = timer;
+      } else timer.unref();
+    }
+  }
+
+  /** Emits to listeners without letting one that throws break the dispatch that emitted. */
+  private notify<K extends keyof DispatcherEvents>(event: K, ...args: DispatcherEvents[K]): void {
+    try {
+      this.emit(event, ...(args as never));
+    } catch (error) {
+      this.options.log?.(`a ${event} listener threw: ${(error as Error)?.message ?? error}`);
+    }
   }
 
   runNow(task: StoredTask): StoredTask | undefined {
@@ -118,7 +152,14 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     const wanted = Math.min(capacity, unlimited ? capacity : runtime.bucket.available(nowMs));
     const claimed = this.store.claimDueTasks(queueName, nowMs, wanted);
     if (!unlimited) runtime.bucket.take(claimed.length, nowMs);
-    for (const task of claimed) this.startAttempt(runtime, task);
+    for (const task of claimed) {
+      try {
+        this.startAttempt(runtime, task);
+      } catch (error) {
+        // Only the store can throw here; the task stays 'running', so the next start re-queues it.
+        this.options.log?.(`could not start an attempt of ${task.name}: ${(error as Error)?.message ?? error}`);
+      }
+    }
     this.sleep(queue, runtime, nowMs, claimed.length === wanted);
   }
 
@@ -134,7 +175,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       if (next === undefined) return; // nothing queued: createTask wakes the queue
       delay = Math.max(next - nowMs, tokenMs, 1);
     }
-    runtime.timer = setTimeout(() => this.pump(queue.name), Math.min(delay, MAX_SLEEP_MS));
+    runtime.timer = setTimeout(() => this.pumpSafely(queue.name), Math.min(delay, MAX_SLEEP_MS));
   }
 
   /** Returns the task as written: running, its attempt counted. */
@@ -150,23 +191,41 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     };
     // Written before the request goes out: a crash now still counts this attempt.
     this.store.updateTask(task);
-    const body = task.body ? Buffer.from(task.body, 'base64') : undefined;
-    const handle = sendAttempt(task, buildHeaders(task, previous, this.signer, body), body, this.agents);
+    const handle = this.send(task, previous);
     runtime.inFlight.add(task.name);
     this.attempts.set(task.name, handle);
-    this.emit('task:start', { task, attempt: task.dispatchCount });
-    void handle.done.then((result) => {
-      runtime.inFlight.delete(task.name);
-      this.attempts.delete(task.name);
-      if (this.stopped) return;
-      try {
-        this.finishAttempt(task, result);
-      } catch (error) {
-        this.options.log?.(`could not record the attempt of ${task.name}: ${(error as Error).message}`);
-      }
-      this.wake(task.queue);
-    });
+    this.notify('task:start', { task, attempt: task.dispatchCount });
+    void handle.done
+      // sendAttempt's promise does not reject; if it ever did, that is this attempt's failure too.
+      .catch((error: unknown): AttemptResult => {
+        return { reason: 'REQUEST_ERROR', detail: `the attempt failed unexpectedly: ${(error as Error)?.message ?? error}` };
+      })
+      .then((result) => {
+        runtime.inFlight.delete(task.name);
+        this.attempts.delete(task.name);
+        if (this.stopped) return;
+        try {
+          this.finishAttempt(task, result);
+        } catch (error) {
+          this.options.log?.(`could not record the attempt of ${task.name}: ${(error as Error)?.message ?? error}`);
+        }
+        this.wake(task.queue);
+      });
     return task;
+  }
+
+  /**
+   * The attempt's request, or an attempt that failed at once: a task stored with a header Node
+   * refuses, or a signing error, is that task's failure (retried per its queue), never a crash.
+   */
+  private send(task: TaskRecord, previous: { status?: number; reason?: string }): AttemptHandle {
+    try {
+      const body = task.body ? Buffer.from(task.body, 'base64') : undefined;
+      return sendAttempt(task, buildHeaders(task, previous, this.signer, body), body, this.transport);
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      return failedAttempt('REQUEST_ERROR', `the request could not be built${code ? ` (${code})` : ''}: ${message ?? String(error)}`);
+    }
   }
 
   private finishAttempt(sent: TaskRecord, result: AttemptResult): void {
@@ -198,7 +257,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       }
       this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
       this.options.log?.(`ok ${task.name} attempt ${task.dispatchCount}: HTTP ${result.status} in ${durationMs} ms`);
-      this.emit('task:success', { task, status: result.status!, durationMs });
+      this.notify('task:success', { task, status: result.status!, durationMs });
       return;
     }
     this.retryOrDeadLetter(task, result, nowMs);
@@ -215,7 +274,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       const next: TaskRecord = { ...task, state: 'queued', scheduleTimeMs: retryAtMs, retryReason: result.reason, lastError: detail || failure };
       this.store.updateTask(next);
       this.options.log?.(`retry ${task.name} attempt ${attempts} failed (${failure}); next at ${new Date(retryAtMs).toISOString()}`);
-      this.emit('task:error', { task: next, result, retryAtMs });
+      this.notify('task:error', { task: next, result, retryAtMs });
       return;
     }
     const limits = retry ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s` : 'its queue is gone';
@@ -240,6 +299,6 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     const dead: TaskRecord = { ...task, state: 'dead', deadReason: reason, deadTimeMs: this.now(), lastError };
     this.store.updateTask(dead);
     this.options.log?.(`dead ${task.name}: ${reason}`);
-    this.emit('task:dead', { task: dead, reason });
+    this.notify('task:dead', { task: dead, reason });
   }
 }

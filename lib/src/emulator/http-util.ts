@@ -1,6 +1,7 @@
 /** Small node:http helpers shared by the REST API, the certs endpoints and the dashboard. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, invalidArgument } from './api-error.js';
+import type { JsonObject } from '../contract/proto-json.js';
 
 /** Reads the whole body, refusing more than `limit` bytes before buffering them. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -14,7 +15,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-export async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, any>> {
+export async function readJson(req: IncomingMessage, limit: number): Promise<JsonObject> {
   const body = await readBody(req, limit);
   if (body.length === 0) return {};
   try {

@@ -60,6 +60,15 @@ export interface EmulatorOptions {
   rateLimits: 'enforce' | 'ignore';
   /** Cloud Tasks' limits; override one only to make a test fast. */
   limits: Partial<CloudTasksLimits>;
+  /**
+   * Hosts (names or IP addresses, no port) the emulator may send tasks to besides loopback: the
+   * app's host when it runs in a container (`host.docker.internal`, a compose service name). A
+   * task for any other host is refused at CreateTask. Link-local and cloud metadata addresses
+   * (169.254.0.0/16, fe80::/10, metadata.google.internal, fd00:ec2::254) are refused even here.
+   * The CLI's `--allow-target-host` and CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS fill it.
+   * @default [] (loopback only)
+   */
+  allowedTargetHosts: string[];
   /** Where the emulator writes a line per task outcome; `undefined` = silent. @default undefined */
   log?: (line: string) => void;
 }
@@ -86,6 +95,7 @@ export const DEFAULT_OPTIONS = {
   location: 'us-central1',
   rateLimits: 'enforce',
   limits: {},
+  allowedTargetHosts: [],
   log: undefined,
 } satisfies EmulatorOptions;
 

@@ -6,7 +6,7 @@
 import { invalidArgument } from './api-error.js';
 import type { CloudTasksLimits } from './options.js';
 import { QUEUE_STATES, type QueueRecord, type RateLimits, type RetryConfig } from './model.js';
-import { formatDuration, formatTimestamp, parseDuration } from '../contract/proto-json.js';
+import { formatDuration, formatTimestamp, parseDuration, message, type JsonObject } from '../contract/proto-json.js';
 
 /** What Cloud Tasks picks for a queue created through the API without settings. */
 export const API_QUEUE_DEFAULTS = {
@@ -22,7 +22,7 @@ export function derivedBurstSize(maxDispatchesPerSecond: number): number {
   return Math.min(100, Math.max(1, Math.ceil(maxDispatchesPerSecond / 5)));
 }
 
-type Setter = (queue: QueueRecord, input: Record<string, any>, limits: CloudTasksLimits) => void;
+type Setter = (queue: QueueRecord, input: JsonObject, limits: CloudTasksLimits) => void;
 
 const positiveNumber = (value: unknown, field: string): number | undefined => {
   if (value === undefined || value === null || value === 0) return undefined; // proto3: 0 is "unset"
@@ -44,7 +44,7 @@ const duration = (value: unknown, field: string): number | undefined =>
 /** One setter per updateMask path (camelCase, as google-gax sends it). */
 const SETTERS: Record<string, Setter> = {
   'rateLimits.maxDispatchesPerSecond': (queue, input, limits) => {
-    const rate = positiveNumber(input.rateLimits?.maxDispatchesPerSecond, 'rateLimits.maxDispatchesPerSecond') ?? API_QUEUE_DEFAULTS.rateLimits.maxDispatchesPerSecond;
+    const rate = positiveNumber(message(input, 'rateLimits')?.maxDispatchesPerSecond, 'rateLimits.maxDispatchesPerSecond') ?? API_QUEUE_DEFAULTS.rateLimits.maxDispatchesPerSecond;
     if (rate > limits.maxDispatchesPerSecond) {
       throw invalidArgument(`rateLimits.maxDispatchesPerSecond is ${rate}, over Cloud Tasks' maximum of ${limits.maxDispatchesPerSecond} per queue; lower it or spread the work over several queues`);
     }
@@ -52,36 +52,36 @@ const SETTERS: Record<string, Setter> = {
     queue.rateLimits.maxBurstSize = derivedBurstSize(rate);
   },
   'rateLimits.maxConcurrentDispatches': (queue, input, limits) => {
-    const max = integer(input.rateLimits?.maxConcurrentDispatches, 'rateLimits.maxConcurrentDispatches', 1) ?? API_QUEUE_DEFAULTS.rateLimits.maxConcurrentDispatches;
+    const max = integer(message(input, 'rateLimits')?.maxConcurrentDispatches, 'rateLimits.maxConcurrentDispatches', 1) ?? API_QUEUE_DEFAULTS.rateLimits.maxConcurrentDispatches;
     if (max > limits.maxConcurrentDispatches) {
       throw invalidArgument(`rateLimits.maxConcurrentDispatches is ${max}, over Cloud Tasks' maximum of ${limits.maxConcurrentDispatches}`);
     }
     queue.rateLimits.maxConcurrentDispatches = max;
   },
   'retryConfig.maxAttempts': (queue, input) => {
-    queue.retryConfig.maxAttempts = integer(input.retryConfig?.maxAttempts, 'retryConfig.maxAttempts', -1) ?? API_QUEUE_DEFAULTS.retryConfig.maxAttempts;
+    queue.retryConfig.maxAttempts = integer(message(input, 'retryConfig')?.maxAttempts, 'retryConfig.maxAttempts', -1) ?? API_QUEUE_DEFAULTS.retryConfig.maxAttempts;
   },
   'retryConfig.maxRetryDuration': (queue, input) => {
-    const seconds = duration(input.retryConfig?.maxRetryDuration, 'retryConfig.maxRetryDuration') ?? 0;
+    const seconds = duration(message(input, 'retryConfig')?.maxRetryDuration, 'retryConfig.maxRetryDuration') ?? 0;
     if (seconds < 0) throw invalidArgument('retryConfig.maxRetryDuration must not be negative (0 means unlimited)');
     queue.retryConfig.maxRetryDurationSeconds = Math.trunc(seconds); // Cloud Tasks truncates to the second
   },
   'retryConfig.minBackoff': (queue, input) => {
-    const seconds = duration(input.retryConfig?.minBackoff, 'retryConfig.minBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.minBackoffSeconds;
+    const seconds = duration(message(input, 'retryConfig')?.minBackoff, 'retryConfig.minBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.minBackoffSeconds;
     if (seconds < 0) throw invalidArgument('retryConfig.minBackoff must not be negative');
     queue.retryConfig.minBackoffSeconds = seconds;
   },
   'retryConfig.maxBackoff': (queue, input) => {
-    const seconds = duration(input.retryConfig?.maxBackoff, 'retryConfig.maxBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.maxBackoffSeconds;
+    const seconds = duration(message(input, 'retryConfig')?.maxBackoff, 'retryConfig.maxBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.maxBackoffSeconds;
     if (seconds < 0) throw invalidArgument('retryConfig.maxBackoff must not be negative');
     queue.retryConfig.maxBackoffSeconds = seconds;
   },
   'retryConfig.maxDoublings': (queue, input) => {
-    const value = input.retryConfig?.maxDoublings;
+    const value = message(input, 'retryConfig')?.maxDoublings;
     queue.retryConfig.maxDoublings = value === undefined ? API_QUEUE_DEFAULTS.retryConfig.maxDoublings : (integer(value, 'retryConfig.maxDoublings', 0) ?? 0);
   },
   'stackdriverLoggingConfig.samplingRatio': (queue, input) => {
-    const ratio = Number(input.stackdriverLoggingConfig?.samplingRatio ?? 0);
+    const ratio = Number(message(input, 'stackdriverLoggingConfig')?.samplingRatio ?? 0);
     if (!(ratio >= 0 && ratio <= 1)) throw invalidArgument('stackdriverLoggingConfig.samplingRatio must be between 0 and 1');
     queue.stackdriverLoggingConfig = { samplingRatio: ratio };
   },
@@ -109,10 +109,10 @@ function expandMask(paths: string[]): string[] {
 }
 
 /** Fields the request body actually carries, when it comes without an updateMask. */
-function presentPaths(input: Record<string, any>): string[] {
+function presentPaths(input: JsonObject): string[] {
   return Object.keys(SETTERS).filter((path) => {
     const [group, field] = path.split('.');
-    return input[group] !== undefined && input[group] !== null && input[group][field] !== undefined;
+    return message(input, group)?.[field] !== undefined;
   });
 }
 
@@ -137,7 +137,7 @@ export function newQueue(name: string): QueueRecord {
  * Applies a request body to a queue. Without `mask`, every field present in the body is set
  * (CreateQueue, or UpdateQueue without updateMask); with one, exactly the masked fields are.
  */
-export function applyQueueInput(queue: QueueRecord, input: Record<string, any>, limits: CloudTasksLimits, mask?: string[]): QueueRecord {
+export function applyQueueInput(queue: QueueRecord, input: JsonObject, limits: CloudTasksLimits, mask?: string[]): QueueRecord {
   const next: QueueRecord = structuredClone(queue);
   for (const path of mask ? expandMask(mask) : presentPaths(input)) SETTERS[path](next, input, limits);
   checkBackoffs(next);

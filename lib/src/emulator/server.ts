@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
 import { ActivityLog } from './activity.js';
-import { notFound, permissionDenied } from './api-error.js';
+import { invalidArgument, notFound } from './api-error.js';
 import { createDashboard } from './dashboard/routes.js';
 import { Dispatcher } from './dispatcher.js';
 import { sendError, sendJson } from './http-util.js';
@@ -14,9 +14,10 @@ import { OidcSigner } from './oidc-signer.js';
 import { FinishedTaskRecorder, type FinishedTask } from './finished-tasks.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
 import { loadQueuesFromYaml } from './queue-yaml.js';
-import { refuseReason } from './request-guard.js';
+import { refuseRequest } from './request-guard.js';
 import { createRestApi } from './rest-api.js';
 import { Store } from './store.js';
+import { TargetPolicy } from './target-policy.js';
 import { TasksService } from './tasks-service.js';
 
 export interface EmulatorHandle {
@@ -44,15 +45,36 @@ export interface EmulatorHandle {
 /** Clients cache certs for this long; short, so a `--data :memory:` restart is picked up soon. */
 const CERTS_MAX_AGE_SECONDS = 60;
 const TOMBSTONE_SWEEP_MS = 60_000;
+/**
+ * On every response (the dashboard's page sets a fuller CSP of its own): no framing, so no page
+ * can overlay the dashboard's buttons (clickjacking); no MIME sniffing; and no embedding of its
+ * answers by pages of other origins.
+ */
+const SECURITY_HEADERS = {
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function parseRequestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://emulator');
+  } catch {
+    throw invalidArgument(`The request target ${JSON.stringify((target ?? '').slice(0, 200))} is not a valid URL path`);
+  }
+}
 
 export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promise<EmulatorHandle> {
   const options = resolveOptions(input);
+  // Before the store opens: a bad --allow-target-host fails the start with its message.
+  const targets = new TargetPolicy(options.allowedTargetHosts);
   const store = new Store(options.data);
   try {
     const signer = OidcSigner.load(store);
     const queueYaml = options.queueYaml ? loadQueuesFromYaml(store, options.queueYaml, options.project, options.location) : undefined;
-    const dispatcher = new Dispatcher(store, signer, options);
-    const service = new TasksService(store, options.limits, dispatcher);
+    const dispatcher = new Dispatcher(store, signer, options, Date.now, targets);
+    const service = new TasksService(store, options.limits, dispatcher, Date.now, targets);
     const activity = new ActivityLog(dispatcher);
     const outcomes = new FinishedTaskRecorder(dispatcher);
     const restApi = createRestApi(service);
@@ -69,12 +91,13 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
 
     const server = createServer(async (req, res) => {
       try {
-        const refused = refuseReason(req, options.host);
+        for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+        const url = parseRequestUrl(req.url);
+        const refused = refuseRequest(req, options.host, url.pathname);
         if (refused) {
-          sendError(res, permissionDenied(refused));
+          sendError(res, refused);
           return;
         }
-        const url = new URL(req.url ?? '/', 'http://emulator');
         if (await restApi(req, res, url)) return;
         if (certs(req, res, url.pathname)) return;
         if (await dashboard(req, res, url)) return;

@@ -3,11 +3,12 @@
  * form of a task in BASIC or FULL view.
  */
 import { randomInt } from 'node:crypto';
+import { headerProblem } from '../contract/http-headers.js';
 import { invalidArgument } from './api-error.js';
 import { checkTaskName } from './names.js';
 import type { CloudTasksLimits } from './options.js';
 import { HTTP_METHODS, TASK_VIEWS, type AttemptRecord, type TaskRecord, type TaskView } from './model.js';
-import { enumValue, formatDuration, formatTimestamp, parseBytes, parseDuration, parseTimestamp } from '../contract/proto-json.js';
+import { enumValue, formatDuration, formatTimestamp, parseBytes, parseDuration, parseTimestamp, type JsonObject } from '../contract/proto-json.js';
 
 /** Cloud Tasks generates numeric ids (19 or 20 digits); so does the emulator. */
 export function generateTaskId(): string {
@@ -30,21 +31,23 @@ function checkUrl(url: unknown): string {
 
 function checkHeaders(headers: unknown, limits: CloudTasksLimits): Record<string, string> {
   if (headers === undefined || headers === null) return {};
-  if (typeof headers !== 'object') throw invalidArgument('task.httpRequest.headers must be a map of strings');
+  if (typeof headers !== 'object' || Array.isArray(headers)) {
+    throw invalidArgument('task.httpRequest.headers must be a map of header names to strings');
+  }
   const result: Record<string, string> = {};
   let bytes = 0;
   for (const [key, value] of Object.entries(headers)) {
-    if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
-      throw invalidArgument(`task.httpRequest.headers["${key}"] is not a valid header`);
-    }
-    result[key] = value;
-    bytes += key.length + value.length;
+    // Refused here, at create: stored, a bad value would fail every delivery (Node refuses to send it).
+    const problem = headerProblem(key, value);
+    if (problem) throw invalidArgument(`task.httpRequest.headers: ${problem}`);
+    result[key] = value as string;
+    bytes += key.length + (value as string).length;
   }
   if (bytes > limits.maxHeaderBytes) throw invalidArgument(`task.httpRequest.headers total ${bytes} bytes, over the ${limits.maxHeaderBytes}-byte limit`);
   return result;
 }
 
-function resolveSchedule(input: Record<string, any>, nowMs: number, limits: CloudTasksLimits): number {
+function resolveSchedule(input: JsonObject, nowMs: number, limits: CloudTasksLimits): number {
   if (input.scheduleTime === undefined || input.scheduleTime === null) return nowMs;
   const scheduleMs = parseTimestamp(input.scheduleTime, 'task.scheduleTime', invalidArgument);
   if (scheduleMs > nowMs + limits.maxScheduleAheadSeconds * 1000) {
@@ -55,7 +58,7 @@ function resolveSchedule(input: Record<string, any>, nowMs: number, limits: Clou
   return Math.max(scheduleMs, 0);
 }
 
-function resolveDeadline(input: Record<string, any>, limits: CloudTasksLimits): number {
+function resolveDeadline(input: JsonObject, limits: CloudTasksLimits): number {
   if (input.dispatchDeadline === undefined || input.dispatchDeadline === null) return limits.defaultDispatchDeadlineSeconds;
   const seconds = parseDuration(input.dispatchDeadline, 'task.dispatchDeadline', invalidArgument);
   if (seconds < limits.minDispatchDeadlineSeconds || seconds > limits.maxDispatchDeadlineSeconds) {
@@ -69,11 +72,11 @@ function resolveDeadline(input: Record<string, any>, limits: CloudTasksLimits): 
 /** CreateTask's `task` to a record, or INVALID_ARGUMENT naming the field and the rule. */
 export function taskFromInput(queueName: string, input: unknown, nowMs: number, limits: CloudTasksLimits): TaskRecord {
   if (typeof input !== 'object' || input === null) throw invalidArgument('task is required');
-  const task = input as Record<string, any>;
+  const task = input as JsonObject;
   if (task.appEngineHttpRequest) {
     throw invalidArgument('The emulator dispatches HTTP targets only: use task.httpRequest instead of appEngineHttpRequest');
   }
-  const http = task.httpRequest as Record<string, any> | undefined;
+  const http = task.httpRequest as JsonObject | undefined;
   if (!http) throw invalidArgument('task.httpRequest is required (the emulator dispatches HTTP targets)');
   if (http.oauthToken) throw invalidArgument('task.httpRequest.oauthToken is not supported by the emulator; use oidcToken');
   const name = task.name ? checkTaskName(task.name, queueName) : `${queueName}/tasks/${generateTaskId()}`;

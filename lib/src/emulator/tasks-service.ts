@@ -8,7 +8,9 @@ import { checkParent, checkQueueName, parentOf } from './names.js';
 import type { CloudTasksLimits } from './options.js';
 import { applyQueueInput, newQueue } from './queue-resource.js';
 import type { StoredTask, Store } from './store.js';
+import { TargetPolicy } from './target-policy.js';
 import { taskFromInput } from './task-resource.js';
+import type { JsonObject } from '../contract/proto-json.js';
 
 /** What the service needs from the dispatcher. */
 export interface DispatchControl {
@@ -39,6 +41,7 @@ export class TasksService {
     private readonly limits: CloudTasksLimits,
     private readonly dispatch: DispatchControl,
     private readonly now: () => number = Date.now,
+    private readonly targets: TargetPolicy = new TargetPolicy(),
   ) {}
 
   // --- queues ---
@@ -64,7 +67,7 @@ export class TasksService {
     return { items, ...(rest.length > size ? { nextPageToken: Buffer.from(items[items.length - 1].name).toString('base64url') } : {}) };
   }
 
-  createQueue(parent: string, input: Record<string, any>): QueueRecord {
+  createQueue(parent: string, input: JsonObject): QueueRecord {
     checkParent(parent);
     const name = checkQueueName(input.name);
     if (parentOf(name) !== parent) throw invalidArgument(`queue.name ${name} is not under the parent ${parent}`);
@@ -75,7 +78,7 @@ export class TasksService {
   }
 
   /** Cloud Tasks' UpdateQueue creates the queue when it does not exist; so does this. */
-  updateQueue(name: string, input: Record<string, any>, updateMask: string | null): QueueRecord {
+  updateQueue(name: string, input: JsonObject, updateMask: string | null): QueueRecord {
     checkQueueName(name);
     if (input.name !== undefined && input.name !== name) throw invalidArgument(`queue.name ${input.name} does not match the URL's ${name}`);
     const existing = this.store.getQueue(name) ?? newQueue(name);
@@ -114,6 +117,9 @@ export class TasksService {
     this.getQueue(queueName);
     const nowMs = this.now();
     const task = taskFromInput(queueName, input, nowMs, this.limits);
+    // Refused here, with the flag to name, rather than failing at every delivery.
+    const refused = this.targets.refuseUrl(new URL(task.url));
+    if (refused) throw invalidArgument(`task.httpRequest.url ${refused}`);
     this.store.insertTask(task, nowMs);
     this.dispatch.wake(queueName);
     return task;

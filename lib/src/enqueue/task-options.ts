@@ -1,4 +1,5 @@
 import { InvalidTaskOptionsError } from '../contract/errors.js';
+import { headerProblem, reservedHeader } from '../contract/http-headers.js';
 import { DISPATCH_DEADLINE_SECONDS, MAX_SCHEDULE_AHEAD_MS } from '../contract/limits.js';
 import { QUEUE_ID, TASK_ID } from '../contract/names.js';
 
@@ -21,7 +22,11 @@ export interface DeferOptions {
    * @default `/_ah/queue/deferred/<function id>`; `/_ah/queue/deferred_<suffix>` works too
    */
   url?: string;
-  /** Extra HTTP headers for the task request (App Engine's `_headers`). */
+  /**
+   * Extra HTTP headers for the task request (App Engine's `_headers`). Names must be HTTP tokens
+   * and values tab, visible ASCII, space or Latin-1 (no CR/LF/NUL, nothing above U+00FF): encode
+   * user input before putting it here. Headers Cloud Tasks or the adapter set are refused.
+   */
   headers?: Record<string, string>;
   /** Seconds Cloud Tasks waits for the handler's answer, 15 to 1800 (DISPATCH_DEADLINE_SECONDS). @default 600 (Cloud Tasks' default) */
   dispatchDeadline?: number;
@@ -36,10 +41,6 @@ export interface ResolvedTaskOptions {
   headers: Record<string, string>;
   dispatchDeadlineSeconds?: number;
 }
-
-/** Cloud Tasks' rule for a task id (the last part of its name). */
-/** Headers Cloud Tasks sets itself or refuses; the adapter sets Content-Type and Authorization. */
-const RESERVED_HEADER = /^(host|content-length|content-type|authorization|user-agent|x-google-.*|x-appengine-.*|x-cloudtasks-.*)$/i;
 
 function invalid(option: string, message: string): never {
   throw new InvalidTaskOptionsError(option, `defer(): ${message}`);
@@ -72,11 +73,18 @@ function resolvePath(url: string | undefined, functionId: string): string {
   return url;
 }
 
+/** Checked here, before any network call: a bad value would otherwise fail in Cloud Tasks, or at every delivery. */
 function resolveHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers))) {
+    const got = Array.isArray(headers) ? 'an array' : typeof headers;
+    invalid('headers', `headers must be an object of header names to string values, got ${got}`);
+  }
   const resolved: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers ?? {})) {
-    if (RESERVED_HEADER.test(key)) invalid('headers', `header "${key}" is set by Cloud Tasks or the adapter and cannot be overridden`);
-    if (typeof value !== 'string') invalid('headers', `header "${key}" must be a string`);
+    const reserved = reservedHeader(key);
+    if (reserved) invalid('headers', `header "${key}" cannot be overridden: ${reserved.why}`);
+    const problem = headerProblem(key, value);
+    if (problem) invalid('headers', problem);
     resolved[key] = value;
   }
   return resolved;

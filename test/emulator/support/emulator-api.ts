@@ -8,7 +8,9 @@ export type EmulatorApi = (method: string, path: string, body?: unknown) => Prom
 /** Calls `${baseUrl}/v2/${path}`; resolves with the parsed JSON answer, throws on a non-2xx status. */
 export function emulatorApi(baseUrl: string): EmulatorApi {
   return async (method, path, body) => {
-    const response = await fetch(`${baseUrl}/v2/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    // JSON, as the Cloud Tasks clients send it: the emulator refuses other writes (request-guard.ts).
+    const headers = body === undefined ? undefined : { 'content-type': 'application/json' };
+    const response = await fetch(`${baseUrl}/v2/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
     return text ? JSON.parse(text) : undefined;

@@ -3,9 +3,11 @@
  * goes through the `html` tag (escaped); actions are POST forms; a small script re-fetches the
  * page body every 2 s (and a <noscript> meta refresh does without it).
  */
+import { createHash } from 'node:crypto';
 import type { ActivityEntry } from '../activity.js';
 import { shortId, type QueueRecord, type TaskRecord } from '../model.js';
 import type { TaskCounts } from '../store.js';
+import { FORM_TOKEN_FIELD } from './form-token.js';
 import { decodeTaskBody, formatRelative, formatSeconds, truncate } from './format.js';
 import { html, SafeHtml } from './html.js';
 import { STYLE } from './style.js';
@@ -26,13 +28,16 @@ export interface DashboardModel {
   back: string;
   /** host:port the page was reached at, for the app's CLOUD_TASKS_EMULATOR_HOST hint. */
   hostPort?: string;
+  /** This start's form token (form-token.ts), in every action form. */
+  formToken: string;
 }
 
 export const REFRESH_MS = 2000;
 
-const action = (path: string, name: string, label: string, back: string, extra: { confirm?: string; kind?: string } = {}) => html`
+const action = (model: DashboardModel, path: string, name: string, label: string, extra: { confirm?: string; kind?: string } = {}) => html`
   <form method="post" action="/_emulator/actions/${path}" ${extra.confirm ? html`data-confirm="${extra.confirm}"` : ''}>
-    <input type="hidden" name="name" value="${name}"><input type="hidden" name="back" value="${back}">
+    <input type="hidden" name="name" value="${name}"><input type="hidden" name="back" value="${model.back}">
+    <input type="hidden" name="${FORM_TOKEN_FIELD}" value="${model.formToken}">
     <button type="submit" class="${extra.kind ?? ''}">${label}</button>
   </form>`;
 
@@ -51,10 +56,19 @@ function queueRows(model: DashboardModel): SafeHtml {
       <td class="counts"><span title="due now">${counts.ready}</span> / <span title="scheduled later">${counts.scheduled}</span> / <span title="in flight">${counts.running}</span></td>
       <td class="counts ${counts.dead ? 'bad' : ''}">${counts.dead}</td>
       <td class="actions">
-        ${paused ? action('queue-resume', queue.name, 'Resume', model.back) : action('queue-pause', queue.name, 'Pause', model.back)}
-        ${action('queue-purge', queue.name, 'Purge', model.back, { confirm: `Delete every task in ${id}?`, kind: 'danger' })}
+        ${paused ? action(model, 'queue-resume', queue.name, 'Resume') : action(model, 'queue-pause', queue.name, 'Pause')}
+        ${action(model, 'queue-purge', queue.name, 'Purge', { confirm: `Delete every task in ${id}?`, kind: 'danger' })}
       </td></tr>`;
   })}`;
+}
+
+/** The URL's path; a URL stored before CreateTask checked it must not break the page. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 function lastResponse(task: TaskRecord): string {
@@ -70,7 +84,8 @@ function taskRows(model: DashboardModel): SafeHtml {
     const body = decodeTaskBody(task.body);
     const running = task.state === 'running';
     return html`<tr data-task="${shortId(task.name)}">
-      <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}<div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(new URL(task.url).pathname, 60)}</div></td>
+      <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}
+        <div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(pathOf(task.url), 60)}</div></td>
       <td class="mono fn">${body.fn ?? '—'}</td>
       <td class="mono args">${body.args}</td>
       <td title="${new Date(task.scheduleTimeMs).toISOString()}">${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}</td>
@@ -78,8 +93,8 @@ function taskRows(model: DashboardModel): SafeHtml {
       <td>${lastResponse(task)}</td>
       <td class="mono error">${task.lastError ? truncate(task.lastError, 160) : ''}</td>
       <td class="actions">
-        ${running ? '' : action('task-run', task.name, 'Run now', model.back)}
-        ${action('task-delete', task.name, 'Delete', model.back, { kind: 'danger' })}
+        ${running ? '' : action(model, 'task-run', task.name, 'Run now')}
+        ${action(model, 'task-delete', task.name, 'Delete', { kind: 'danger' })}
       </td></tr>`;
   })}`;
 }
@@ -97,8 +112,8 @@ function deadRows(model: DashboardModel): SafeHtml {
         ${task.lastError && !(task.deadReason ?? '').includes(task.lastError) ? html`<div class="mono">${truncate(task.lastError, 300)}</div>` : ''}
         <div class="muted">${task.deadTimeMs ? formatRelative(task.deadTimeMs, model.nowMs) : ''}</div></td>
       <td class="actions">
-        ${action('dead-replay', task.name, 'Replay', model.back)}
-        ${action('dead-delete', task.name, 'Delete', model.back, { kind: 'danger' })}
+        ${action(model, 'dead-replay', task.name, 'Replay')}
+        ${action(model, 'dead-delete', task.name, 'Delete', { kind: 'danger' })}
       </td></tr>`;
   })}`;
 }
@@ -147,6 +162,22 @@ setInterval(async () => {
     if (response.ok) document.querySelector('main').innerHTML = await response.text();
   } catch {}
 }, ${REFRESH_MS});`;
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * The page's Content-Security-Policy: its one stylesheet and one script (by hash, so an injected
+ * one would not run even if escaping ever failed), requests only to itself, and no framing.
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  `style-src ${sha256(STYLE)}`,
+  `script-src ${sha256(SCRIPT)}`,
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 export function renderPage(model: DashboardModel): string {
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8">

@@ -5,13 +5,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityLog } from '../activity.js';
-import { notFound } from '../api-error.js';
-import { readForm } from '../http-util.js';
+import { notFound, permissionDenied } from '../api-error.js';
+import { readForm, sendError } from '../http-util.js';
 import { shortId } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Store } from '../store.js';
 import type { TasksService } from '../tasks-service.js';
-import { renderMain, renderPage, type DashboardModel } from './render.js';
+import { FORM_TOKEN_FIELD, FormToken } from './form-token.js';
+import { PAGE_CSP, renderMain, renderPage, type DashboardModel } from './render.js';
 
 const TASKS_SHOWN = 100;
 
@@ -38,6 +39,7 @@ const ACTIONS: Record<string, Action> = {
 const safeBack = (back: string | null) => (back && /^\/(?!\/)/.test(back) ? back : '/');
 
 export function createDashboard({ store, service, activity, options }: DashboardDeps) {
+  const formToken = new FormToken();
   const model = (url: URL, notice?: DashboardModel['notice']): DashboardModel => {
     const nowMs = Date.now();
     const filterQueue = url.searchParams.get('queue') ?? undefined;
@@ -56,6 +58,7 @@ export function createDashboard({ store, service, activity, options }: Dashboard
       activity: activity.recent(),
       notice,
       back: `${url.pathname}${url.search}`,
+      formToken: formToken.value,
     };
   };
 
@@ -68,14 +71,25 @@ export function createDashboard({ store, service, activity, options }: Dashboard
       const page = { ...model(url, notice ? { text: notice, error } : undefined), hostPort: req.headers.host };
       const fragment = req.headers['x-dashboard-fragment'] === '1';
       const body = fragment ? renderMain(page).value : renderPage(page);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': PAGE_CSP });
       res.end(body);
       return true;
     }
     const match = /^\/_emulator\/actions\/([a-z-]+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) return false;
-    // Cross-origin posts were refused before this point (request-guard.ts).
+    // Posts marked cross-origin by the browser were refused before this point (request-guard.ts);
+    // the token also stops one from a browser that marks nothing.
     const form = await readForm(req);
+    if (!formToken.matches(form.get(FORM_TOKEN_FIELD))) {
+      sendError(
+        res,
+        permissionDenied(
+          'This dashboard form has no valid token: it comes from another page, or from before the ' +
+            "emulator's last start. Reload the dashboard and try again",
+        ),
+      );
+      return true;
+    }
     const back = new URL(safeBack(form.get('back')), 'http://emulator');
     const act = ACTIONS[match[1]];
     try {
