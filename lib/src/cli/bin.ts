@@ -12,6 +12,7 @@ Commands:
   dev        the local Cloud Tasks emulator and \`next dev\`, wired together
   emulator   the local Cloud Tasks emulator alone (REST API, dispatcher, dashboard)
   queues     validate queue.yaml, or plan / apply / check it against Cloud Tasks
+  cron       validate cron.yaml, or plan / apply / check it against Cloud Scheduler
   doctor     print the configuration the adapter sees, and what is wrong with it
 
 Run \`next-cloud-tasks <command> --help\` for a command's options. Docs: README.md of next-cloud-tasks.`;
@@ -24,6 +25,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   queues: async () => {
     const { runQueuesCli } = await import('./queues.js');
     return (args) => runQueuesCli(args, { env: process.env, stdout: (text) => process.stdout.write(`${text}\n`), stderr: (text) => process.stderr.write(`${text}\n`) });
+  },
+  cron: async () => {
+    const { runCronCli } = await import('./cron.js');
+    return (args) => runCronCli(args, { env: process.env, stdout: (text) => process.stdout.write(`${text}\n`), stderr: (text) => process.stderr.write(`${text}\n`) });
   },
   doctor: async () => (await import('./doctor.js')).runDoctorCommand,
 };
