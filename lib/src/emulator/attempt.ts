@@ -57,7 +57,8 @@ export interface AttemptHandle {
   abort(): void;
 }
 
-export function sendAttempt(task: TaskRecord, headers: Record<string, string>, body: Buffer | undefined, agents: { http: http.Agent; https: https.Agent }): AttemptHandle {
+/** One HTTP attempt; a cron run sends through here too (it has a URL, a method and a deadline). */
+export function sendAttempt(task: Pick<TaskRecord, 'url' | 'httpMethod' | 'dispatchDeadlineSeconds'>, headers: Record<string, string>, body: Buffer | undefined, agents: { http: http.Agent; https: https.Agent }): AttemptHandle {
   const url = new URL(task.url);
   const client = url.protocol === 'https:' ? https : http;
   let request: http.ClientRequest | undefined;

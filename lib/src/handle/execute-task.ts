@@ -6,6 +6,7 @@ import { describeError, log, type Severity } from '../runtime/logger.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
 import type { Manifest } from '../runtime/registry.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
+import type { SchedulerHeaders } from '../contract/scheduler-headers.js';
 import { runWithTaskContext, type TaskContext } from '../runtime/task-context.js';
 import { DEAD_ON_ARRIVAL, STATUS_BY_OUTCOME, type TaskOutcome } from '../contract/outcomes.js';
 
@@ -17,6 +18,8 @@ export interface TaskDelivery {
   url: string;
   /** Cloud Logging fields for the trace of the request that deferred the task. */
   trace?: Record<string, string>;
+  /** Set when Cloud Scheduler sent it (a cron.yaml `function:` job) rather than Cloud Tasks. */
+  scheduler?: SchedulerHeaders;
 }
 
 /** What is known of an attempt when deciding whether it was the task's last. */
@@ -134,12 +137,15 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
     run = { outcome: 'undecodable', error };
   }
   if (envelope) {
+    const { scheduler } = delivery;
     context = {
       ...headers,
       functionId: envelope.fn,
       attempt: headers.retryCount + 1,
-      enqueuedAt: new Date(envelope.enqueuedAt),
+      // A scheduled run's body was written at deploy time: its run began at the schedule time.
+      enqueuedAt: scheduler?.scheduleTime ?? new Date(envelope.enqueuedAt),
       traceId: delivery.trace?.['logging.googleapis.com/trace']?.split('/').pop(),
+      ...(scheduler && { cronJob: { name: scheduler.jobName, ...(scheduler.scheduleTime && { scheduleTime: scheduler.scheduleTime }) } }),
     };
     run = await runFunction(envelope, context, options.manifest);
   }
@@ -167,6 +173,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
       name: headers.taskName,
       functionId: envelope?.fn,
       attempt: headers.retryCount + 1,
+      ...(delivery.scheduler && { cronJob: delivery.scheduler.jobName }),
       outcome,
       status,
       deadLettered,

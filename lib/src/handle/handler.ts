@@ -6,6 +6,7 @@ import { executeTask, type AttemptInfo } from './execute-task.js';
 import { readBodyWithLimit } from './read-body.js';
 import type { Manifest } from '../runtime/registry.js';
 import { readTaskHeaders } from '../contract/task-headers.js';
+import { readSchedulerHeaders } from '../contract/scheduler-headers.js';
 import { verifyTaskToken } from './verify-token.js';
 import { MAX_TASK_BYTES } from '../contract/limits.js';
 import { isDraining, trackTask } from '../runtime/shutdown.js';
@@ -71,7 +72,8 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
   }
 
   const result = await executeTask(
-    { body, headers: readTaskHeaders(request.headers), url, trace },
+    // Cloud Scheduler's runs of cron.yaml `function:` jobs come here too, with their own headers.
+    { body, headers: readTaskHeaders(request.headers), url, trace, scheduler: readSchedulerHeaders(request.headers) },
     { manifest: options.manifest, deadLetter: options.deadLetter, isLastAttempt: options.isLastAttempt },
   );
   return respond(result.status, result.deadLettered ? DEAD_LETTERED_OUTCOME : result.outcome);

@@ -4,6 +4,8 @@
  * page body every 2 s (and a <noscript> meta refresh does without it).
  */
 import type { ActivityEntry } from '../activity.js';
+import type { CronJobRecord } from '../cron-jobs.js';
+import { cronSection } from './cron-section.js';
 import { shortId, type QueueRecord, type TaskRecord } from '../model.js';
 import type { TaskCounts } from '../store.js';
 import { decodeTaskBody, formatRelative, formatSeconds, truncate } from './format.js';
@@ -26,11 +28,14 @@ export interface DashboardModel {
   back: string;
   /** host:port the page was reached at, for the app's CLOUD_TASKS_EMULATOR_HOST hint. */
   hostPort?: string;
+  /** cron.yaml's jobs with their next run and last result. */
+  cronJobs?: CronJobRecord[];
 }
 
 export const REFRESH_MS = 2000;
 
-const action = (path: string, name: string, label: string, back: string, extra: { confirm?: string; kind?: string } = {}) => html`
+/** A POST form button for /_emulator/actions/<path>; every form of the page is made here. */
+export const action = (path: string, name: string, label: string, back: string, extra: { confirm?: string; kind?: string } = {}) => html`
   <form method="post" action="/_emulator/actions/${path}" ${extra.confirm ? html`data-confirm="${extra.confirm}"` : ''}>
     <input type="hidden" name="name" value="${name}"><input type="hidden" name="back" value="${back}">
     <button type="submit" class="${extra.kind ?? ''}">${label}</button>
@@ -125,6 +130,7 @@ export function renderMain(model: DashboardModel): SafeHtml {
     <section><h2>Dead-lettered</h2>
       <table class="dead"><thead><tr><th>Task</th><th>Function</th><th>Arguments</th><th>Attempts</th><th>Why</th><th></th></tr></thead>
       <tbody>${deadRows(model)}</tbody></table></section>
+    ${model.cronJobs?.length ? cronSection(model, model.cronJobs) : ''}
     <section><h2>Recent activity</h2><ul class="activity">${activityRows(model)}</ul></section>`;
 }
 
