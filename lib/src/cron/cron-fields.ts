@@ -27,7 +27,10 @@ function listOf(values: number[]): string {
   return parts.join(',');
 }
 
-/** The unix-cron spelling of `values` (sorted, distinct, within `range`). */
+/**
+ * The unix-cron spelling of `values` (distinct, within `range`). Step forms (`*\/5`, `10-14/2`)
+ * only for three values or more, and never for days of the week: `1,3,5` reads better than `1-5/2`.
+ */
 export function formatField(values: readonly number[], range: FieldRange): string {
   const sorted = [...new Set(values)].sort((a, b) => a - b);
   if (sorted.length === 0) throw new RangeError('a cron field needs at least one value');
@@ -36,8 +39,10 @@ export function formatField(values: readonly number[], range: FieldRange): strin
   const step = sorted[1] - sorted[0];
   const evenlySpaced = sorted.every((value, i) => i === 0 || value - sorted[i - 1] === step);
   if (evenlySpaced && step === 1) return `${sorted[0]}-${sorted.at(-1)}`;
-  // `*/s` only when it means exactly these values: from the field's start to as far as the step reaches.
-  if (evenlySpaced && sorted[0] === range.min && sorted.at(-1)! + step > range.max) return `*/${step}`;
-  if (evenlySpaced && sorted.length > 2) return `${sorted[0]}-${sorted.at(-1)}/${step}`;
+  if (evenlySpaced && sorted.length > 2 && range !== DAY_OF_WEEK) {
+    // `*/s` only when it means exactly these values: from the field's start to as far as the step reaches.
+    if (sorted[0] === range.min && sorted.at(-1)! + step > range.max) return `*/${step}`;
+    return `${sorted[0]}-${sorted.at(-1)}/${step}`;
+  }
   return listOf(sorted);
 }

@@ -144,7 +144,7 @@ function validateTarget(
     return undefined;
   }
   if (!hasUrl && !hasFunction) {
-    problems.error(at('schedule'), 'url', 'Missing required value "url": give the route the job calls (e.g. "url: /tasks/summary"), or "function: <deferrable id>" to run a deferrable function');
+    problems.error(at('url'), 'url', 'Missing required value "url": give the route the job calls (e.g. "url: /tasks/summary"), or "function: <deferrable id>" to run a deferrable function');
     return undefined;
   }
   if (hasUrl) {
