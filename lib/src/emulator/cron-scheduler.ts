@@ -61,6 +61,8 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     const nowMs = this.now();
     for (const job of this.list()) {
       job.nextRunMs = this.nextAfter(job, nowMs);
+      // An attempt cut short by the last stop never reported back: try it again now (at least once, as Cloud Scheduler).
+      if (job.pending && job.pending.retryAtMs === undefined) job.pending.retryAtMs = nowMs;
       this.store.putCronJob(job.id, job);
     }
     this.arm();
