@@ -3,7 +3,7 @@
  * through the handler's pipeline, and ask which jobs fire between two times on the virtual clock.
  */
 import path from 'node:path';
-import { createManifest, deferrable, getTaskContext, PermanentTaskFailure, verifyCronRequest, type TaskContext } from 'next-cloud-tasks';
+import { createManifest, deferrable, getTaskContext, PermanentTaskFailure, setLogWriter, verifyCronRequest, type TaskContext } from 'next-cloud-tasks';
 import { createTaskQueueStub, cronRequest, createSigningKey, setupTaskQueueStub, TEST_HANDLER_CONFIG } from 'next-cloud-tasks/testing';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { setupServer } from 'msw/node';
@@ -19,7 +19,11 @@ const manifest = createManifest([dailySummary, purgeExpired]);
 const CRON = { path: path.join(__dirname, '../fixtures/cron/functions-cron.yaml') };
 
 const stub = setupTaskQueueStub({ manifest, queues: { yaml: 'queue:\n- name: default\n  rate: 5/s\n' }, cron: CRON });
-beforeEach(() => (seen.length = 0));
+beforeEach(() => {
+  seen.length = 0;
+  setLogWriter(() => {}); // the outcomes are asserted, not read
+});
+afterEach(() => setLogWriter(undefined));
 
 test('lists the schedules, translated', () => {
   expect(stub.cronJobs().map((j) => [j.id, j.description, j.schedule, j.cron, j.timeZone])).toEqual([
