@@ -24,5 +24,12 @@ export const rejectForever = deferrable('demo.rejectForever', async (reason: str
   throw new PermanentTaskFailure(`cannot ever succeed: ${reason}`);
 });
 
+/** Run by Cloud Scheduler (cron.yaml's `function:` job): a greeting that names the job and its schedule time. */
+export const scheduledGreeting = deferrable('demo.scheduledGreeting', async (name: string) => {
+  const { attempt, cronJob } = getTaskContext();
+  const requestedAt = cronJob?.scheduleTime ?? new Date();
+  demoStore().greetings.unshift({ name, message: `Scheduled hello, ${name}!`, requestedAt, ranAt: new Date(), attempt, taskName: cronJob?.name });
+});
+
 /** Does nothing: for benchmarks of the handler itself. */
 export const noop = deferrable('demo.noop', () => {});

@@ -14,6 +14,9 @@ export type { DeadLetterEntry, DeadLetterReceipt, DeadLetterSink } from './handl
 export { logDeadLetter } from './handle/dead-letter.js';
 export { cloudTasksDeadLetterSink } from './handle/cloud-tasks-dead-letter-sink.js';
 export type { CloudTasksDeadLetterSinkOptions } from './handle/cloud-tasks-dead-letter-sink.js';
+export { verifyCronRequest } from './handle/verify-cron-request.js';
+export type { CronRequestVerdict, VerifyCronRequestOptions } from './handle/verify-cron-request.js';
+export type { SchedulerHeaders } from './contract/scheduler-headers.js';
 export { getTaskContext } from './runtime/task-context.js';
 export type { TaskContext } from './runtime/task-context.js';
 export type { TaskHeaders } from './contract/task-headers.js';

@@ -7,6 +7,7 @@ export type { AttemptInfo, ExecuteTaskOptions, TaskDelivery, TaskResult } from '
 export { OUTCOMES, OUTCOME_HEADER, DEAD_LETTERED } from './contract/outcomes.js';
 export type { Outcome, TaskOutcome } from './contract/outcomes.js';
 export { readTaskHeaders, writeTaskHeaders } from './contract/task-headers.js';
+export { readSchedulerHeaders, writeSchedulerHeaders } from './contract/scheduler-headers.js';
 export { encodeEnvelope, decodeEnvelope } from './contract/envelope.js';
 export type { TaskEnvelope } from './contract/envelope.js';
 export { readEnqueueConfig, readHandlerConfig, resetConfigCache } from './runtime/config.js';

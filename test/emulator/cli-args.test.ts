@@ -9,7 +9,17 @@ test('defaults: port 8123 on loopback, state in the gitignored folder, ./queue.y
     expect(parseCliArgs([], {}, dir)).toEqual({
       help: false,
       quiet: false,
-      options: { port: 8123, host: '127.0.0.1', data: '.cloud-tasks-emulator/state.sqlite', queueYaml: undefined, project: 'dev-project', location: 'us-central1', allowedTargetHosts: [] },
+      options: {
+        port: 8123,
+        host: '127.0.0.1',
+        data: '.cloud-tasks-emulator/state.sqlite',
+        queueYaml: undefined,
+        cronYaml: undefined,
+        appUrl: 'http://127.0.0.1:3000',
+        project: 'dev-project',
+        location: 'us-central1',
+        allowedTargetHosts: [],
+      },
     });
     writeFileSync(join(dir, 'queue.yaml'), 'queue: []\n');
     expect(parseCliArgs([], {}, dir)).toMatchObject({ options: { queueYaml: `${dir}/queue.yaml` } });
@@ -47,4 +57,20 @@ test.each([
   expect(() => parseCliArgs(['--allow-target-host', host])).toThrow(/--allow-target-host \/ CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS/);
   expect(() => parseCliArgs(['--allow-target-host', host])).toThrow(message);
   expect(() => parseCliArgs([], { CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS: `ok.example,${host}` })).toThrow(message);
+});
+
+test('cron.yaml: ./cron.yaml when present; the app URL, account and audience from the app\'s environment', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'emulator-cli-'));
+  try {
+    writeFileSync(join(dir, 'cron.yaml'), 'cron: []\n');
+    expect(parseCliArgs([], { PORT: '4000' }, dir)).toMatchObject({ options: { cronYaml: `${dir}/cron.yaml`, appUrl: 'http://127.0.0.1:4000' } });
+    const env = { DEFERRED_SERVICE_URL: 'http://127.0.0.1:3100', DEFERRED_SERVICE_ACCOUNT: 'sa@p.iam.gserviceaccount.com', DEFERRED_AUDIENCE: 'https://aud.example' };
+    expect(parseCliArgs(['--cron-yaml', 'c.yaml'], env, dir)).toMatchObject({
+      options: { cronYaml: 'c.yaml', appUrl: 'http://127.0.0.1:3100', cronServiceAccount: 'sa@p.iam.gserviceaccount.com', cronAudience: 'https://aud.example' },
+    });
+    expect(parseCliArgs(['--app-url', 'http://127.0.0.1:5000'], env, dir)).toMatchObject({ options: { appUrl: 'http://127.0.0.1:5000' } });
+    expect(() => parseCliArgs(['--app-url', 'localhost:3000'], {}, dir)).toThrow(new CliUsageError('--app-url must be an http(s) URL like http://127.0.0.1:3000, got "localhost:3000"'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -7,6 +7,7 @@ import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { nextEvent } from './support/events';
 import { startTargetServer, type TargetServer } from './support/target-server';
+import { dashboardAction, formToken as formTokenOf } from './support/dashboard-action';
 
 const QUEUES = 'projects/dev-project/locations/us-central1/queues';
 let emulator: EmulatorHandle;
@@ -33,17 +34,9 @@ async function createTask(queue: string, id: string, body: Uint8Array | string, 
   expect(response.status).toBe(200);
 }
 
-/** This start's form token, as the page's forms carry it. */
-const formToken = async () => /name="token" value="([\w-]+)"/.exec(await page())![1];
-
-async function act(action: string, name: string, headers: Record<string, string> = {}, token?: string) {
-  return fetch(`${emulator.url}/_emulator/actions/${action}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams({ name, back: '/?queue=reports', token: token ?? (await formToken()) }).toString(),
-  });
-}
+const formToken = () => formTokenOf(emulator.url);
+const act = (action: string, name: string, headers: Record<string, string> = {}, token?: string) =>
+  dashboardAction(emulator.url, action, name, { back: '/?queue=reports', headers, token });
 
 test('lists the queues of queue.yaml with their settings and state', async () => {
   const html = await page();

@@ -12,6 +12,7 @@ Commands:
   dev           the local Cloud Tasks emulator and \`next dev\`, wired together
   emulator      the local Cloud Tasks emulator alone (REST API, dispatcher, dashboard)
   queues        validate queue.yaml, or plan / apply / check it against Cloud Tasks
+  cron          validate cron.yaml, or plan / apply / check it against Cloud Scheduler
   dead-letters  list, inspect, replay or delete the dead tasks kept in dead-letter queues
   doctor        print the configuration the adapter sees, and what is wrong with it
 
@@ -19,18 +20,25 @@ Run \`next-cloud-tasks <command> --help\` for a command's options. Docs: README.
 
 type Command = (args: string[]) => Promise<number>;
 
+const print = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(`${text}\n`);
+/** What the commands that print through an io object (queues, cron, dead-letters) get. */
+const io = () => ({ env: process.env, stdout: print(process.stdout), stderr: print(process.stderr) });
+
 const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./init.js')).runInitCommand,
   dev: async () => (await import('./dev.js')).runDevCommand,
   emulator: async () => (await import('./emulator.js')).runEmulatorCommand,
   queues: async () => {
     const { runQueuesCli } = await import('./queues.js');
-    return (args) => runQueuesCli(args, { env: process.env, stdout: (text) => process.stdout.write(`${text}\n`), stderr: (text) => process.stderr.write(`${text}\n`) });
+    return (args) => runQueuesCli(args, io());
+  },
+  cron: async () => {
+    const { runCronCli } = await import('./cron.js');
+    return (args) => runCronCli(args, io());
   },
   'dead-letters': async () => {
     const { runDeadLettersCli } = await import('./dead-letters.js');
-    const print = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(`${text}\n`);
-    return (args) => runDeadLettersCli(args, { env: process.env, stdout: print(process.stdout), stderr: print(process.stderr) });
+    return (args) => runDeadLettersCli(args, io());
   },
   doctor: async () => (await import('./doctor.js')).runDoctorCommand,
 };

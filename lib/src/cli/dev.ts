@@ -87,7 +87,7 @@ export function runDevCommand(args: string[]): Promise<number> {
     process.on('SIGINT', () => stopAll(0));
     process.on('SIGTERM', () => stopAll(0));
 
-    const emulatorArgs = [BIN, 'emulator', '--host', emulatorAddress, '--port', String(emulatorPort), '--project', appEnv.GOOGLE_CLOUD_PROJECT, '--location', appEnv.CLOUD_TASKS_LOCATION, ...emulatorFlags];
+    const emulatorArgs = [BIN, 'emulator', '--host', emulatorAddress, '--port', String(emulatorPort), '--project', appEnv.GOOGLE_CLOUD_PROJECT, '--location', appEnv.CLOUD_TASKS_LOCATION, '--app-url', appEnv.DEFERRED_SERVICE_URL, ...emulatorFlags];
     let appStarted = false;
     start('[emulator]', emulatorArgs, process.env, (line) => {
       // Start the app only once the emulator listens: its first defer() must not hit a closed port.

@@ -1,7 +1,7 @@
 /**
  * `next-cloud-tasks emulator [--port 8123] [--host 127.0.0.1] [--data FILE | --data :memory:]
- * [--queue-yaml queue.yaml] [--project ID] [--location ID] [--allow-target-host HOST[,HOST]]`
- * to EmulatorOptions.
+ * [--queue-yaml queue.yaml] [--cron-yaml cron.yaml] [--app-url URL] [--project ID] [--location ID]
+ * [--allow-target-host HOST[,HOST]]` to EmulatorOptions.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,11 @@ export const USAGE = `Usage: next-cloud-tasks emulator [options]
   --data <file>         SQLite file for queues, tasks and the signing key
                         (default ${DEFAULT_OPTIONS.data}), or :memory: to keep nothing
   --queue-yaml <file>   App Engine queue.yaml to load at start (default ./queue.yaml if present)
+  --cron-yaml <file>    App Engine cron.yaml whose jobs run on schedule (default ./cron.yaml if present)
+  --app-url <url>       the app the cron jobs call (default $DEFERRED_SERVICE_URL or
+                        http://127.0.0.1:$PORT, PORT defaulting to 3000); their tokens are for
+                        $DEFERRED_SERVICE_ACCOUNT (default deferred-tasks@<project>...) and
+                        $DEFERRED_AUDIENCE (default the app URL)
   --project <id>        project of queue.yaml's queues (default $GOOGLE_CLOUD_PROJECT or ${DEFAULT_OPTIONS.project})
   --location <id>       location of queue.yaml's queues (default $CLOUD_TASKS_LOCATION or ${DEFAULT_OPTIONS.location})
   --allow-target-host <host[,host]>
@@ -40,6 +45,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         host: { type: 'string' },
         data: { type: 'string' },
         'queue-yaml': { type: 'string' },
+        'cron-yaml': { type: 'string' },
+        'app-url': { type: 'string' },
         project: { type: 'string' },
         location: { type: 'string' },
         'allow-target-host': { type: 'string', multiple: true },
@@ -62,6 +69,10 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   }
   const defaultYaml = `${cwd}/queue.yaml`;
   const queueYaml = values['queue-yaml'] ?? (existsSync(defaultYaml) ? defaultYaml : undefined);
+  const defaultCron = `${cwd}/cron.yaml`;
+  const cronYaml = values['cron-yaml'] ?? (existsSync(defaultCron) ? defaultCron : undefined);
+  const appUrl = values['app-url'] ?? env.DEFERRED_SERVICE_URL?.trim() ?? `http://127.0.0.1:${env.PORT ?? '3000'}`;
+  if (!/^https?:\/\/[^\s]+$/.test(appUrl)) throw new CliUsageError(`--app-url must be an http(s) URL like http://127.0.0.1:3000, got "${appUrl}"`);
   return {
     help: false,
     quiet: values.quiet ?? false,
@@ -70,6 +81,10 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       host: values.host ?? DEFAULT_OPTIONS.host,
       data: values.data ?? DEFAULT_OPTIONS.data,
       queueYaml,
+      cronYaml,
+      appUrl,
+      ...(env.DEFERRED_SERVICE_ACCOUNT?.trim() && { cronServiceAccount: env.DEFERRED_SERVICE_ACCOUNT.trim() }),
+      ...(env.DEFERRED_AUDIENCE?.trim() && { cronAudience: env.DEFERRED_AUDIENCE.trim() }),
       project: values.project ?? env.GOOGLE_CLOUD_PROJECT ?? DEFAULT_OPTIONS.project,
       location: values.location ?? env.CLOUD_TASKS_LOCATION ?? DEFAULT_OPTIONS.location,
       allowedTargetHosts,

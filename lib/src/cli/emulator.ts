@@ -35,6 +35,10 @@ async function serve(args: string[]): Promise<number> {
     console.log(`  queue.yaml: ${emulator.options.queueYaml} (${emulator.queueYaml.names.length} queues)`);
     for (const warning of emulator.queueYaml.warnings) console.log(`    warning: ${warning}`);
   }
+  if (emulator.cronYaml) {
+    console.log(`  cron.yaml:  ${emulator.options.cronYaml} (${emulator.cronYaml.names.length} jobs, calling ${emulator.options.appUrl})`);
+    for (const warning of emulator.cronYaml.warnings) console.log(`    warning: ${warning}`);
+  }
   const appEnv = emulatedAppEnv(process.env, { emulatorHost: emulator.hostPort, appUrl: `http://127.0.0.1:${process.env.PORT ?? '3000'}` });
   console.log(`  app env:    ${Object.entries(appEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   if (!isLoopbackBind(emulator.host)) {

@@ -87,7 +87,7 @@ function report(plan: QueuePlan, result: ApplyResult | undefined, drift: boolean
  * On GitHub Actions, also print workflow commands so each problem shows on the line of queue.yaml
  * in the pull request's diff (https://docs.github.com/actions/reference/workflow-commands).
  */
-function annotate(problems: readonly QueueYamlProblem[], io: RunCliIo): void {
+export function annotate(problems: readonly QueueYamlProblem[], io: Pick<RunCliIo, 'env' | 'stdout'>): void {
   if (io.env.GITHUB_ACTIONS !== 'true') return;
   const escape = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
   for (const p of problems) {

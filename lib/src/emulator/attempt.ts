@@ -79,7 +79,8 @@ export function failedAttempt(reason: string, detail: string): AttemptHandle {
  * policy refuses, a header value Node will not send, a socket error) is this attempt's result.
  */
 export function sendAttempt(
-  task: TaskRecord,
+  // A cron run sends through here too: it has a URL, a method and a deadline.
+  task: Pick<TaskRecord, 'url' | 'httpMethod' | 'dispatchDeadlineSeconds'>,
   headers: Record<string, string>,
   body: Buffer | undefined,
   transport: AttemptTransport,

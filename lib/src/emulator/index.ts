@@ -9,3 +9,5 @@ export type { DispatcherEvents } from './dispatcher.js';
 export type { AttemptResult } from './attempt.js';
 export type { FinishedTask } from './finished-tasks.js';
 export type { QueueRecord, TaskRecord, AttemptRecord, RetryConfig, RateLimits } from './model.js';
+export type { CronJobRecord, CronRunResult, LoadedCronJobs } from './cron-jobs.js';
+export type { CronScheduler, CronSchedulerEvents } from './cron-scheduler.js';

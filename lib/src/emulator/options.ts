@@ -49,6 +49,16 @@ export interface EmulatorOptions {
   data: string;
   /** App Engine queue.yaml loaded at start (its queues are created or updated). @default undefined (none) */
   queueYaml?: string;
+  /** App Engine cron.yaml whose jobs run on schedule against the app. @default undefined (none) */
+  cronYaml?: string;
+  /** The app's base URL the cron jobs call (its DEFERRED_SERVICE_URL). @default 'http://127.0.0.1:3000' */
+  appUrl: string;
+  /** Whose OIDC token the cron runs carry; the app must allow it. @default deferred-tasks@<project>.iam.gserviceaccount.com */
+  cronServiceAccount?: string;
+  /** The cron tokens' audience (the app's DEFERRED_AUDIENCE). @default appUrl */
+  cronAudience?: string;
+  /** The cron scheduler's clock, for tests that need a minute boundary soon. @default Date.now */
+  cronClock?: () => number;
   /** Project of the queues in queue.yaml (the app's GOOGLE_CLOUD_PROJECT). @default 'dev-project' */
   project: string;
   /** Location of the queues in queue.yaml (the app's CLOUD_TASKS_LOCATION). @default 'us-central1' */
@@ -91,6 +101,8 @@ export const DEFAULT_OPTIONS = {
   host: '127.0.0.1',
   data: '.cloud-tasks-emulator/state.sqlite',
   queueYaml: undefined,
+  cronYaml: undefined,
+  appUrl: 'http://127.0.0.1:3000',
   project: 'dev-project',
   location: 'us-central1',
   rateLimits: 'enforce',

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
 import { ActivityLog } from './activity.js';
 import { invalidArgument, notFound } from './api-error.js';
+import { loadCronJobsFromYaml, type LoadedCronJobs } from './cron-jobs.js';
+import { CronScheduler } from './cron-scheduler.js';
 import { createDashboard } from './dashboard/routes.js';
 import { Dispatcher } from './dispatcher.js';
 import { sendError, sendJson } from './http-util.js';
@@ -38,6 +40,10 @@ export interface EmulatorHandle {
   waitForTask(name: string, timeoutMs?: number): Promise<FinishedTask>;
   /** Queues loaded from queue.yaml (full names) and its warnings. */
   queueYaml?: { names: string[]; warnings: string[] };
+  /** Jobs loaded from cron.yaml (job ids) and its warnings. */
+  cronYaml?: LoadedCronJobs;
+  /** Runs cron.yaml's jobs: their list and state, "run now", and events (cron:start, cron:retry, cron:done). */
+  cron: CronScheduler;
   /** Stops dispatching, closes the server (and its connections) and the database. */
   stop(): Promise<void>;
 }
@@ -73,12 +79,21 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
   try {
     const signer = OidcSigner.load(store);
     const queueYaml = options.queueYaml ? loadQueuesFromYaml(store, options.queueYaml, options.project, options.location) : undefined;
+    const cronYaml = options.cronYaml
+      ? loadCronJobsFromYaml(store, options.cronYaml, {
+          appUrl: options.appUrl,
+          serviceAccountEmail: options.cronServiceAccount ?? `deferred-tasks@${options.project}.iam.gserviceaccount.com`,
+          audience: options.cronAudience,
+        })
+      : undefined;
+    if (!cronYaml) store.deleteCronJobsExcept([]);
+    const cron = new CronScheduler(store, signer, options.log, options.cronClock, targets);
     const dispatcher = new Dispatcher(store, signer, options, Date.now, targets);
     const service = new TasksService(store, options.limits, dispatcher, Date.now, targets);
     const activity = new ActivityLog(dispatcher);
     const outcomes = new FinishedTaskRecorder(dispatcher);
     const restApi = createRestApi(service);
-    const dashboard = createDashboard({ store, service, activity, options });
+    const dashboard = createDashboard({ store, service, activity, options, cron });
 
     const certs = (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
       if (req.method !== 'GET') return false;
@@ -116,6 +131,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       });
     });
     dispatcher.start();
+    cron.start();
     const sweep = setInterval(() => store.expireTombstones(Date.now()), TOMBSTONE_SWEEP_MS);
     sweep.unref();
 
@@ -131,10 +147,13 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       events: dispatcher,
       waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),
       queueYaml,
+      cronYaml,
+      cron,
       stop: () =>
         (stopping ??= (async () => {
           clearInterval(sweep);
           dispatcher.stop();
+          cron.stop();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE INDEX IF NOT EXISTS tasks_by_queue ON tasks (queue, state, schedule_ms, seq);
 CREATE TABLE IF NOT EXISTS tombstones (name TEXT PRIMARY KEY, expires_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cron_jobs (name TEXT PRIMARY KEY, data TEXT NOT NULL);
 `;
 
 export interface TaskCounts {
@@ -255,6 +256,29 @@ export class Store {
       else counts[state] += n;
     }
     return counts;
+  }
+
+  // --- cron jobs (cron.yaml's, with their run state; see cron-scheduler.ts) ---
+
+  getCronJob<T>(name: string): T | undefined {
+    const row = this.sql('SELECT data FROM cron_jobs WHERE name = ?').get(name) as { data: string } | undefined;
+    return row && (JSON.parse(row.data) as T);
+  }
+
+  putCronJob(name: string, job: unknown): void {
+    this.sql('INSERT INTO cron_jobs (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data').run(name, JSON.stringify(job));
+  }
+
+  listCronJobs<T>(): T[] {
+    return (this.sql('SELECT data FROM cron_jobs ORDER BY name').all() as { data: string }[]).map((row) => JSON.parse(row.data) as T);
+  }
+
+  /** Forgets the jobs cron.yaml no longer lists. */
+  deleteCronJobsExcept(names: readonly string[]): void {
+    const keep = new Set(names);
+    for (const { name } of this.sql('SELECT name FROM cron_jobs').all() as { name: string }[]) {
+      if (!keep.has(name)) this.sql('DELETE FROM cron_jobs WHERE name = ?').run(name);
+    }
   }
 
   /** Forgets tombstones past their time, so the table does not grow forever. */

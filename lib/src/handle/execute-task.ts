@@ -7,6 +7,7 @@ import { describeError, log } from '../runtime/logger.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
 import type { Manifest } from '../runtime/registry.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
+import type { SchedulerHeaders } from '../contract/scheduler-headers.js';
 import { runWithTaskContext, type TaskContext } from '../runtime/task-context.js';
 import { DEAD_ON_ARRIVAL, OUTCOMES, type TaskOutcome } from '../contract/outcomes.js';
 
@@ -20,6 +21,8 @@ export interface TaskDelivery {
   trace?: Record<string, string>;
   /** The request's headers as they arrived: a dead letter keeps the task's own among them. */
   requestHeaders?: Headers;
+  /** Set when Cloud Scheduler sent it (a cron.yaml `function:` job) rather than Cloud Tasks. */
+  scheduler?: SchedulerHeaders;
 }
 
 /** What is known of an attempt when deciding whether it was the task's last. */
@@ -136,12 +139,15 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
     run = { outcome: 'undecodable', error };
   }
   if (envelope) {
+    const { scheduler } = delivery;
     context = {
       ...headers,
       functionId: envelope.fn,
       attempt: headers.retryCount + 1,
-      enqueuedAt: new Date(envelope.enqueuedAt),
+      // A scheduled run's body was written at deploy time: its run began at the schedule time.
+      enqueuedAt: scheduler?.scheduleTime ?? new Date(envelope.enqueuedAt),
       traceId: delivery.trace?.['logging.googleapis.com/trace']?.split('/').pop(),
+      ...(scheduler && { cronJob: { name: scheduler.jobName, ...(scheduler.scheduleTime && { scheduleTime: scheduler.scheduleTime }) } }),
     };
     run = await runFunction(envelope, context, options.manifest);
   }
@@ -170,6 +176,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
       name: headers.taskName,
       functionId: envelope?.fn,
       attempt: headers.retryCount + 1,
+      ...(delivery.scheduler && { cronJob: delivery.scheduler.jobName }),
       outcome,
       status,
       deadLettered,

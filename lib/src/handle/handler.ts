@@ -7,6 +7,7 @@ import { executeTask, type AttemptInfo } from './execute-task.js';
 import { readBodyWithLimit } from './read-body.js';
 import type { Manifest } from '../runtime/registry.js';
 import { readTaskHeaders } from '../contract/task-headers.js';
+import { readSchedulerHeaders } from '../contract/scheduler-headers.js';
 import { verifyTaskToken } from './verify-token.js';
 import { MAX_TASK_BYTES } from '../contract/limits.js';
 import { isDraining, trackTask } from '../runtime/shutdown.js';
@@ -72,7 +73,15 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
   }
 
   const result = await executeTask(
-    { body, headers: readTaskHeaders(request.headers), url: url + new URL(request.url).search, trace, requestHeaders: request.headers },
+    // Cloud Scheduler's runs of cron.yaml `function:` jobs come here too, with their own headers.
+    {
+      body,
+      headers: readTaskHeaders(request.headers),
+      url: url + new URL(request.url).search,
+      trace,
+      requestHeaders: request.headers,
+      scheduler: readSchedulerHeaders(request.headers),
+    },
     { manifest: options.manifest, deadLetter: options.deadLetter, isLastAttempt: options.isLastAttempt },
   );
   const kept: Record<string, string> = result.deadLetterTask ? { [DEAD_LETTER_KEPT_HEADER]: result.deadLetterTask } : {};

@@ -12,7 +12,7 @@ export type DeferrableFunction<Args extends unknown[] = never[], Result = unknow
 };
 
 /** Ids appear in task URLs and logs: keep them URL-safe and readable. */
-const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
+export const DEFERRABLE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
 
 /**
  * Marks `fn` as deferrable under `id`. The id must be unique across the manifest and stable
@@ -24,7 +24,7 @@ export function deferrable<Args extends unknown[], Result>(
   id: string,
   fn: (...args: Args) => Result,
 ): DeferrableFunction<Args, Result> {
-  if (!ID_PATTERN.test(id)) {
+  if (!DEFERRABLE_ID_PATTERN.test(id)) {
     throw new TypeError(
       `deferrable id "${id}" is not valid: use 1-100 letters, digits, "_", "." or "-", starting with a letter (it becomes part of the task URL)`,
     );

@@ -11,6 +11,11 @@ export interface TaskContext extends TaskHeaders {
   enqueuedAt: Date;
   /** Cloud Trace id of the request that deferred the task, when known. */
   traceId?: string;
+  /**
+   * Set when Cloud Scheduler ran the function (a cron.yaml `function:` job): the job's id and the
+   * time the run was scheduled for. Scheduler runs carry no attempt count, so `attempt` is 1.
+   */
+  cronJob?: { name: string; scheduleTime?: Date };
 }
 
 // Process-wide, so getTaskContext() works from any module instance of this package.

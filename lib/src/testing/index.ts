@@ -18,3 +18,6 @@ export { taskRequest } from './task-request.js';
 export type { TaskRequestOptions } from './task-request.js';
 export { createSigningKey, signIdToken, encodeJwt, rs256, pemCerts } from './oidc-tokens.js';
 export type { IdTokenClaims, SigningKey } from './oidc-tokens.js';
+export type { CronFiring, CronJobRunResult, StubCron, StubCronJob } from './cron-jobs.js';
+export { cronRequest } from './cron-request.js';
+export type { CronRequestOptions } from './cron-request.js';

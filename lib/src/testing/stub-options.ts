@@ -2,6 +2,7 @@ import { loadQueueYaml, parseQueueYaml } from '../queues/parse.js';
 import type { EnqueueConfig, HandlerConfig } from '../runtime/config.js';
 import { catalogFrom, queueCatalog, type QueueCatalog } from '../runtime/queue-catalog.js';
 import type { Manifest } from '../runtime/registry.js';
+import type { StubCron } from './cron-jobs.js';
 
 /**
  * The settings `defer` uses while a stub is installed, so an app's tests need no environment
@@ -34,6 +35,12 @@ export interface TaskQueueStubOptions {
    * @example { yaml: 'queue:\n- name: mail\n  rate: 1/s\n' }
    */
   queues?: StubQueues;
+  /**
+   * The cron jobs `cronJobs()`, `runCronJob()` and `cronRunsBetween()` see.
+   * @default the project's cron.yaml (DEFERRED_CRON_YAML or ./cron.yaml; none when absent)
+   * @example { yaml: 'cron:\n- description: daily summary\n  function: reports.daily\n  schedule: every day 09:00\n' }
+   */
+  cron?: StubCron;
   /** What `defer` uses instead of the environment; fields given replace TEST_ENQUEUE_CONFIG's. @default TEST_ENQUEUE_CONFIG */
   config?: Partial<EnqueueConfig>;
   /**

@@ -10,6 +10,8 @@ import { deliverTask, type DeadLetteredTask } from './run-attempt.js';
 import { resolveQueues, STUB_DEFAULTS, TEST_ENQUEUE_CONFIG, type TaskQueueStubOptions } from './stub-options.js';
 import { byEta, DEFAULT_DISPATCH_DEADLINE_SECONDS, matchesFilter, snapshot, tryDecode, type StubTask, type TaskFilter, type StubTaskRecord } from './stub-task.js';
 import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
+import type { CronFile } from '../cron/types.js';
+import { cronFiringsBetween, resolveCron, runCronJobOnce, toStubCronJob, type CronFiring, type CronJobRunResult, type StubCronJob } from './cron-jobs.js';
 
 /** One delivery made by `runTask` or `drain`: the handler's result, and what became of the task. */
 export interface TaskRunResult extends TaskResult {
@@ -40,6 +42,7 @@ export class TaskQueueStub implements TaskTransport {
   private readonly resettableClock = createVirtualClock();
   private readonly settings: Required<Pick<TaskQueueStubOptions, 'manifest' | 'retries' | 'nameReuseSeconds' | 'maxDrainRuns'>>;
   private catalogCache: QueueCatalog | undefined;
+  private cronCache: CronFile | undefined;
   private readonly tasks = new Map<string, StubTaskRecord>();
   private readonly tombstones = new Map<string, number>();
   private deadLetters: DeadLetteredTask[] = [];
@@ -64,6 +67,37 @@ export class TaskQueueStub implements TaskTransport {
   /** The stub's queues (loaded on first use). */
   get catalog(): QueueCatalog {
     return (this.catalogCache ??= resolveQueues(this.options.queues));
+  }
+
+  /** The stub's cron.yaml (loaded on first use). */
+  get cron(): CronFile {
+    return (this.cronCache ??= resolveCron(this.options.cron));
+  }
+
+  /** cron.yaml's jobs, in file order, with their schedules translated to unix-cron. */
+  cronJobs(): StubCronJob[] {
+    return this.cron.jobs.map(toStubCronJob);
+  }
+
+  /**
+   * Runs a `function:` cron job now (by description, `'daily summary'`, or id) through the
+   * handler's pipeline, as Cloud Scheduler's run would: the task context has `cronJob`, the
+   * status follows the task contract. Its schedule time is the clock's time.
+   */
+  async runCronJob(name: string): Promise<CronJobRunResult> {
+    const at = this.clock.now();
+    return runCronJobOnce(this.cron, name, {
+      manifest: this.settings.manifest,
+      scheduleTime: at,
+      onDeadLetter: (entry) => this.deadLetters.push({ ...entry, name: `cron/${name}`, at }),
+    });
+  }
+
+  /** Which jobs fire in (from, to], earliest first. @default from the clock's time */
+  cronRunsBetween(from: Date, to: Date): CronFiring[];
+  cronRunsBetween(to: Date): CronFiring[];
+  cronRunsBetween(fromOrTo: Date, to?: Date): CronFiring[] {
+    return to === undefined ? cronFiringsBetween(this.cron, this.clock.now(), fromOrTo) : cronFiringsBetween(this.cron, fromOrTo, to);
   }
 
   get transport(): TaskTransport {

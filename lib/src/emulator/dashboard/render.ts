@@ -5,9 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActivityEntry } from '../activity.js';
+import type { CronJobRecord } from '../cron-jobs.js';
+import { cronSection } from './cron-section.js';
 import { shortId, type QueueRecord, type TaskRecord } from '../model.js';
 import type { TaskCounts } from '../store.js';
-import { FORM_TOKEN_FIELD } from './form-token.js';
+import { action } from './action-form.js';
 import { decodeTaskBody, formatRelative, formatSeconds, truncate } from './format.js';
 import { html, SafeHtml } from './html.js';
 import { STYLE } from './style.js';
@@ -30,16 +32,11 @@ export interface DashboardModel {
   hostPort?: string;
   /** This start's form token (form-token.ts), in every action form. */
   formToken: string;
+  /** cron.yaml's jobs with their next run and last result. */
+  cronJobs?: CronJobRecord[];
 }
 
 export const REFRESH_MS = 2000;
-
-const action = (model: DashboardModel, path: string, name: string, label: string, extra: { confirm?: string; kind?: string } = {}) => html`
-  <form method="post" action="/_emulator/actions/${path}" ${extra.confirm ? html`data-confirm="${extra.confirm}"` : ''}>
-    <input type="hidden" name="name" value="${name}"><input type="hidden" name="back" value="${model.back}">
-    <input type="hidden" name="${FORM_TOKEN_FIELD}" value="${model.formToken}">
-    <button type="submit" class="${extra.kind ?? ''}">${label}</button>
-  </form>`;
 
 function queueRows(model: DashboardModel): SafeHtml {
   if (model.queues.length === 0) return html`<tr><td colspan="8" class="empty">No queues yet. Add them to queue.yaml and restart, or create one with the API.</td></tr>`;
@@ -140,6 +137,7 @@ export function renderMain(model: DashboardModel): SafeHtml {
     <section><h2>Dead-lettered</h2>
       <table class="dead"><thead><tr><th>Task</th><th>Function</th><th>Arguments</th><th>Attempts</th><th>Why</th><th></th></tr></thead>
       <tbody>${deadRows(model)}</tbody></table></section>
+    ${model.cronJobs?.length ? cronSection(model, model.cronJobs) : ''}
     <section><h2>Recent activity</h2><ul class="activity">${activityRows(model)}</ul></section>`;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityLog } from '../activity.js';
+import type { CronScheduler } from '../cron-scheduler.js';
 import { notFound, permissionDenied } from '../api-error.js';
 import { readForm, sendError } from '../http-util.js';
 import { shortId } from '../model.js';
@@ -21,9 +22,11 @@ export interface DashboardDeps {
   service: TasksService;
   activity: ActivityLog;
   options: Pick<ResolvedOptions, 'project' | 'location'>;
+  /** cron.yaml's jobs (listed, and run by "Run now"). */
+  cron?: CronScheduler;
 }
 
-type Action = (service: TasksService, name: string) => string;
+type Action = (service: TasksService, name: string, cron?: CronScheduler) => string;
 
 const ACTIONS: Record<string, Action> = {
   'queue-pause': (service, name) => (service.setQueueState(name, 'PAUSED'), `Paused ${shortId(name)}: its tasks wait until you resume it.`),
@@ -33,12 +36,13 @@ const ACTIONS: Record<string, Action> = {
   'task-delete': (service, name) => (service.deleteTask(name), `Deleted ${shortId(name)}.`),
   'dead-replay': (service, name) => (service.replayDeadTask(name), `Replaying ${shortId(name)}: it is queued again, attempts reset.`),
   'dead-delete': (service, name) => (service.deleteDeadTask(name), `Deleted dead-lettered ${shortId(name)}.`),
+  'cron-run': (_service, name, cron) => (cron?.runNow(name), `Running cron job ${name} now.`),
 };
 
 /** Only paths of this page: `back` must not turn the form into an open redirect. */
 const safeBack = (back: string | null) => (back && /^\/(?!\/)/.test(back) ? back : '/');
 
-export function createDashboard({ store, service, activity, options }: DashboardDeps) {
+export function createDashboard({ store, service, activity, options, cron }: DashboardDeps) {
   const formToken = new FormToken();
   const model = (url: URL, notice?: DashboardModel['notice']): DashboardModel => {
     const nowMs = Date.now();
@@ -56,6 +60,7 @@ export function createDashboard({ store, service, activity, options }: Dashboard
       tasks: collect(['queued', 'running']).sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.scheduleTimeMs - b.scheduleTimeMs),
       dead: collect(['dead']).sort((a, b) => (b.deadTimeMs ?? 0) - (a.deadTimeMs ?? 0)),
       activity: activity.recent(),
+      cronJobs: cron?.list(),
       notice,
       back: `${url.pathname}${url.search}`,
       formToken: formToken.value,
@@ -94,7 +99,7 @@ export function createDashboard({ store, service, activity, options }: Dashboard
     const act = ACTIONS[match[1]];
     try {
       if (!act) throw notFound(`Unknown action ${match[1]}`);
-      back.searchParams.set('notice', act(service, form.get('name') ?? ''));
+      back.searchParams.set('notice', act(service, form.get('name') ?? '', cron));
     } catch (error) {
       back.searchParams.set('notice', (error as Error).message);
       back.searchParams.set('error', '1');

@@ -1,0 +1,119 @@
+/**
+ * `next-cloud-tasks cron validate|plan|apply|check`: cron.yaml to Cloud Scheduler, with the queue
+ * command's flags, exit codes, output forms and never-delete rule (cli/queues.ts).
+ */
+import { applyCronPlan, type CronApplyResult, type SchedulerAdmin } from '../cron/apply.js';
+import { CronApiError, CronUsageError, CronYamlError, formatProblem } from '../cron/errors.js';
+import { formatCronApplyText, formatCronPlanMarkdown, formatCronPlanText } from '../cron/format-plan.js';
+import { toSchedulerJob, toSchedulerJobs } from '../cron/map.js';
+import { nextRuns } from '../cron/next-runs.js';
+import { loadCronYaml } from '../cron/parse.js';
+import { planJobs, type JobPlan } from '../cron/plan.js';
+import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../cron/scheduler-admin.js';
+import type { CronFile, CronJobDefinition } from '../cron/types.js';
+import { CRON_USAGE, type CronCliOptions, EXIT, parseCronCliOptions, requireCronTarget } from './cron-options.js';
+import { annotate } from './queues.js';
+
+export interface RunCronCliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** How to reach Cloud Scheduler; tests inject an auth client or short 429 delays. @default createCloudSchedulerAdmin */
+  createAdmin?: (options: CloudSchedulerAdminOptions) => SchedulerAdmin & { close?(): Promise<void> };
+  /** Extra admin options (e.g. `rateLimitRetryDelaysMs`, `authClient`), merged into what the CLI passes. */
+  adminOptions?: Partial<CloudSchedulerAdminOptions>;
+  /** "Now" for validate's next runs. @default the real time */
+  now?: () => Date;
+}
+
+/** Runs `next-cloud-tasks cron ...` and returns its exit code; never calls process.exit. */
+export async function runCronCli(argv: string[], io: RunCronCliIo): Promise<number> {
+  let options: CronCliOptions;
+  try {
+    options = parseCronCliOptions(argv, io.env);
+  } catch (err) {
+    return fail(err, io);
+  }
+  if (options.help) {
+    io.stdout(CRON_USAGE);
+    return EXIT.ok;
+  }
+  try {
+    const file = loadCronYaml(options.file);
+    if (!options.json) for (const w of file.warnings) io.stderr(formatProblem(w));
+    annotate(file.warnings, io);
+    if (options.command === 'validate') return validateReport(file, options, io);
+    return await runAgainstScheduler(file, options, io);
+  } catch (err) {
+    return fail(err, io, options.json);
+  }
+}
+
+function runsOf(job: CronJobDefinition, now: Date): string {
+  return nextRuns(job.cron, job.timeZone, now, 3).map((d) => d.toISOString().replace(':00.000Z', 'Z')).join(', ');
+}
+
+function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliIo): number {
+  const now = io.now?.() ?? new Date();
+  const canMap = options.serviceUrl && options.serviceAccount;
+  if (options.json) {
+    const jobs = file.jobs.map((job) => ({
+      ...job,
+      nextRuns: nextRuns(job.cron, job.timeZone, now, 3).map((d) => d.toISOString()),
+      ...(canMap && (job.service === undefined || options.targetUrls[job.service]) && {
+        schedulerJob: toSchedulerJob(job, { serviceUrl: options.serviceUrl!, serviceAccountEmail: options.serviceAccount!, audience: options.audience, targetUrls: options.targetUrls }),
+      }),
+    }));
+    io.stdout(JSON.stringify({ command: 'validate', ok: true, file: file.file, jobs, warnings: file.warnings }, null, 2));
+    return EXIT.ok;
+  }
+  const lines = [`${file.file}: ${file.jobs.length} cron job${file.jobs.length === 1 ? '' : 's'}, valid.`];
+  for (const job of file.jobs) {
+    const what = job.target.kind === 'url' ? `GET ${job.target.path}` : `${job.target.functionId}(${job.target.args.map((a) => JSON.stringify(a)).join(', ')})`;
+    const translated = job.scheduleFormat === 'app-engine' ? `"${job.schedule}" = "${job.cron}"` : `"${job.cron}"`;
+    lines.push(`  ${job.id}: ${translated} ${job.timeZone}, ${what}${job.service ? ` on target ${job.service}` : ''}`);
+    lines.push(`      next: ${runsOf(job, now)}`);
+  }
+  io.stdout(lines.join('\n'));
+  return EXIT.ok;
+}
+
+async function runAgainstScheduler(file: CronFile, options: CronCliOptions, io: RunCronCliIo): Promise<number> {
+  const { project, location, targets } = requireCronTarget(options);
+  const desired = toSchedulerJobs(file, targets).map((job, i) => ({ job, position: file.jobs[i].position }));
+  const target = `projects/${project}/locations/${location}`;
+  const admin = (io.createAdmin ?? createCloudSchedulerAdmin)({ project, location, serviceAccountEmail: targets.serviceAccountEmail, ...io.adminOptions });
+  try {
+    const plan = planJobs(file.file, desired, await admin.listJobs(), { pauseMissing: options.pauseMissing });
+    let result: CronApplyResult | undefined;
+    if (options.command === 'apply') result = await applyCronPlan(plan, admin);
+    const drift = options.command === 'check' && plan.hasChanges;
+    report(plan, result, drift, target, options, io);
+    return drift ? EXIT.invalidOrDrift : EXIT.ok;
+  } finally {
+    await admin.close?.();
+  }
+}
+
+function report(plan: JobPlan, result: CronApplyResult | undefined, drift: boolean, target: string, options: CronCliOptions, io: RunCronCliIo): void {
+  if (options.json) {
+    io.stdout(JSON.stringify({ command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) }, null, 2));
+    return;
+  }
+  io.stdout(options.markdown ? formatCronPlanMarkdown(plan, target) : formatCronPlanText(plan, target));
+  if (result) io.stdout(formatCronApplyText(result, options.markdown));
+  if (drift) io.stderr(`Drift: the live jobs differ from ${plan.file}. Review the plan above, then run: next-cloud-tasks cron apply`);
+}
+
+function fail(err: unknown, io: RunCronCliIo, json = false): number {
+  if (err instanceof CronYamlError && !json) annotate(err.problems, io);
+  const code = err instanceof CronYamlError ? EXIT.invalidOrDrift : err instanceof CronUsageError ? EXIT.usage : err instanceof CronApiError ? EXIT.api : undefined;
+  if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
+  if (json) {
+    const detail = err instanceof CronYamlError ? { problems: err.problems } : err instanceof CronApiError ? { code: err.code, status: err.status, hint: err.hint } : {};
+    io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message, ...detail }, null, 2));
+  }
+  io.stderr(`${(err as Error).name}: ${(err as Error).message}${code === EXIT.usage ? '\nRun with --help for usage.' : ''}`);
+  return code;
+}
+

@@ -1,0 +1,81 @@
+/**
+ * cron.yaml's jobs in the emulator, through lib/cron (the same parser, translation and mapping the
+ * cron CLI deploys with), so the emulator runs what Cloud Scheduler will: the same URL, method,
+ * body, token audience and retry settings. Each job is stored with its run state.
+ */
+import { loadCronYaml } from '../cron/parse.js';
+import { toSchedulerJob } from '../cron/map.js';
+import type { CronJobDefinition, SchedulerJobSettings } from '../cron/types.js';
+import type { Store } from './store.js';
+
+/** One finished run (its last attempt), as the dashboard shows it. */
+export interface CronRunResult {
+  scheduleTimeMs: number;
+  finishedMs: number;
+  /** Attempts made for this scheduled time (1 + retries). */
+  attempts: number;
+  ok: boolean;
+  /** HTTP status of the last attempt; undefined when none came (deadline, refused connection). */
+  status?: number;
+  /** The app's x-deferred-outcome (e.g. dead-lettered), or what went wrong on the way. */
+  detail: string;
+}
+
+export interface CronJobRecord {
+  id: string;
+  /** The schedule as cron.yaml writes it. */
+  schedule: string;
+  /** What the job does, for the dashboard: `GET /tasks/summary` or `reports.daily("eu")`. */
+  summary: string;
+  job: SchedulerJobSettings;
+  /** When the next scheduled run is due (ms); recomputed at each start. */
+  nextRunMs?: number;
+  /** A run under way: its schedule time, attempts made so far, and when a retry is due. */
+  pending?: { scheduleTimeMs: number; attempts: number; firstAttemptMs: number; retryAtMs?: number };
+  last?: CronRunResult;
+}
+
+export interface CronAppTarget {
+  /** The app's base URL, as DEFERRED_SERVICE_URL gives it. */
+  appUrl: string;
+  serviceAccountEmail: string;
+  /** @default appUrl */
+  audience?: string;
+}
+
+export interface LoadedCronJobs {
+  names: string[];
+  warnings: string[];
+}
+
+function summaryOf(def: CronJobDefinition): string {
+  return def.target.kind === 'url' ? `GET ${def.target.path}` : `${def.target.functionId}(${def.target.args.map((a) => JSON.stringify(a)).join(', ')})`;
+}
+
+/** Creates or updates every job of the file (keeping each one's last result); forgets jobs it no longer lists. */
+export function loadCronJobsFromYaml(store: Store, file: string, target: CronAppTarget): LoadedCronJobs {
+  const parsed = loadCronYaml(file);
+  const warnings = parsed.warnings.map((w) => `${w.file}:${w.line}:${w.column}: ${w.message}`);
+  const names: string[] = [];
+  for (const def of parsed.jobs) {
+    if (def.service !== undefined) {
+      warnings.push(`${def.position.file}:${def.position.line}:${def.position.column}: job "${def.id}" has target "${def.service}": the emulator sends it to the app at ${target.appUrl}`);
+    }
+    const job = toSchedulerJob(def, {
+      serviceUrl: target.appUrl,
+      serviceAccountEmail: target.serviceAccountEmail,
+      audience: target.audience,
+      // Locally there is one app: every target is it.
+      targetUrls: def.service === undefined ? {} : { [def.service]: target.appUrl },
+    });
+    if (def.service !== undefined) job.httpTarget.oidcToken.audience = target.audience ?? target.appUrl;
+    const existing = store.getCronJob<CronJobRecord>(def.id);
+    const record: CronJobRecord = { id: def.id, schedule: def.schedule, summary: summaryOf(def), job, ...(existing?.last && { last: existing.last }) };
+    // A retry that was due when the emulator stopped stays due, if the job still runs the same thing.
+    if (existing?.pending && JSON.stringify(existing.job) === JSON.stringify(job)) record.pending = existing.pending;
+    store.putCronJob(def.id, record);
+    names.push(def.id);
+  }
+  store.deleteCronJobsExcept(names);
+  return { names, warnings };
+}

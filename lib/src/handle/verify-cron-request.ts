@@ -1,0 +1,61 @@
+import { readSchedulerHeaders } from '../contract/scheduler-headers.js';
+import { handlerConfigFromEnv, type HandlerConfig } from '../runtime/config.js';
+import { describeError, log } from '../runtime/logger.js';
+import { verifyTaskToken } from './verify-token.js';
+
+export interface VerifyCronRequestOptions {
+  /** Audience, allowed emails, emulator mode. @default read once from the environment, as the task handler does */
+  config?: HandlerConfig;
+}
+
+export type CronRequestVerdict =
+  | {
+      ok: true;
+      /** The token's service account. */
+      email: string;
+      /** From X-CloudScheduler-JobName, when Cloud Scheduler sent the request (a task with the same token has none). */
+      jobName?: string;
+      /** From X-CloudScheduler-ScheduleTime. */
+      scheduleTime?: Date;
+    }
+  /** `response` is the answer to return as is: 401 (no or bad token), 403 (another account), 500 (misconfigured), 503 (certs unreachable). */
+  | { ok: false; status: 401 | 403 | 500 | 503; reason: string; response: Response };
+
+const refuse = (status: 401 | 403 | 500 | 503, reason: string): CronRequestVerdict => ({
+  ok: false,
+  status,
+  reason,
+  response: Response.json({ error: status === 403 ? 'forbidden' : status === 401 ? 'unauthorized' : status === 500 ? 'misconfigured' : 'unavailable' }, { status }),
+});
+
+/**
+ * Checks that a request to your own route (a cron.yaml `url:` job) comes from Cloud Scheduler
+ * with the OIDC token of an allowed service account, with the task handler's own check
+ * (signature, issuer, expiry, audience, email in DEFERRED_ALLOWED_EMAILS, email_verified).
+ * Nothing about the token is logged or returned.
+ *
+ * @example
+ * export async function GET(request: Request) {
+ *   const cron = await verifyCronRequest(request);
+ *   if (!cron.ok) return cron.response;
+ *   await sendDailySummary();
+ *   return new Response('ok');
+ * }
+ */
+export async function verifyCronRequest(request: Request, options: VerifyCronRequestOptions = {}): Promise<CronRequestVerdict> {
+  let config: HandlerConfig;
+  try {
+    config = options.config ?? handlerConfigFromEnv();
+  } catch (error) {
+    // Fail closed, with a status Cloud Scheduler retries once the configuration is fixed.
+    log('ERROR', describeError(error));
+    return refuse(500, 'the handler configuration is invalid');
+  }
+  const verdict = await verifyTaskToken(request.headers.get('authorization'), config);
+  if (!verdict.ok) {
+    log('WARNING', `cron request refused (${verdict.status}): ${verdict.reason}`, { path: new URL(request.url).pathname });
+    return refuse(verdict.status, verdict.reason);
+  }
+  const run = readSchedulerHeaders(request.headers);
+  return { ok: true, email: verdict.email, ...(run && { jobName: run.jobName }), ...(run?.scheduleTime && { scheduleTime: run.scheduleTime }) };
+}

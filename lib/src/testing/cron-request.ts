@@ -1,0 +1,29 @@
+import { writeSchedulerHeaders } from '../contract/scheduler-headers.js';
+import type { StubCronJob } from './cron-jobs.js';
+import { signIdToken, type IdTokenClaims, type SigningKey } from './oidc-tokens.js';
+import { TEST_ENQUEUE_CONFIG } from './stub-options.js';
+
+export interface CronRequestOptions {
+  /** Signs the run's OIDC token; serve its certificate with `googleCertsHandler([key])`. */
+  signingKey: SigningKey;
+  /** Claims to change in the token (a wrong `aud`, another `email`). @default aud and email of TEST_ENQUEUE_CONFIG */
+  claims?: Partial<IdTokenClaims>;
+  /** Where to send it. @default TEST_ENQUEUE_CONFIG.serviceUrl + the job's url */
+  url?: string;
+  /** X-CloudScheduler-ScheduleTime. @default now */
+  scheduleTime?: Date;
+}
+
+/**
+ * The request Cloud Scheduler would send for a `url:` job: GET, its X-CloudScheduler headers and
+ * an OIDC token signed as Google signs it, for testing a route that calls verifyCronRequest():
+ * `await GET(cronRequest(stub.cronJobs()[0], { signingKey }))`.
+ */
+export function cronRequest(job: StubCronJob, options: CronRequestOptions): Request {
+  if (job.target.kind !== 'url') throw new Error(`cron job "${job.id}" runs ${job.target.functionId}, not a route: run it with stub.runCronJob()`);
+  const { path } = job.target;
+  const headers = new Headers(writeSchedulerHeaders({ jobName: job.id, scheduleTime: options.scheduleTime ?? new Date() }));
+  const token = signIdToken(options.signingKey, { aud: TEST_ENQUEUE_CONFIG.audience, email: TEST_ENQUEUE_CONFIG.serviceAccountEmail, ...options.claims });
+  headers.set('Authorization', `Bearer ${token}`);
+  return new Request(options.url ?? TEST_ENQUEUE_CONFIG.serviceUrl + path, { method: 'GET', headers });
+}
