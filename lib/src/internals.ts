@@ -23,5 +23,7 @@ export { MAX_SCHEDULE_AHEAD_MS } from './contract/limits.js';
 export { logDeadLetter } from './handle/dead-letter.js';
 export { resetTokenVerifier } from './handle/verify-token.js';
 export { CERTS_REFETCH_COOLDOWN_MS } from './handle/signing-certs.js';
-export { createCloudTasksClient, lateFetch, splitHostPort } from './contract/cloud-tasks-client.js';
+export { createCloudTasksClient } from './contract/cloud-tasks-client.js';
+export { lateFetch } from './contract/late-fetch.js';
+export { splitHostPort } from './contract/host-port.js';
 export { backoffSeconds, shouldRetry } from './contract/retry-policy.js';

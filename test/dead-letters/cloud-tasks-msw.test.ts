@@ -11,7 +11,7 @@ import { catalogFrom, createCloudTasksTransport, encodeEnvelope, setQueueCatalog
 import { loadQueueYaml } from 'next-cloud-tasks/queues';
 import { createTaskQueueStub } from 'next-cloud-tasks/testing';
 import { cloudTasksRestHandlers, googleCertsHandler } from 'next-cloud-tasks/testing/msw';
-import { lateFetch } from '@/lib/src/contract/cloud-tasks-client';
+import { lateFetch } from '@/lib/src/contract/late-fetch';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
 import { runDeadLetters } from './support/run-dead-letters';
 

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { splitHostPort } from '../contract/cloud-tasks-client.js';
+import { splitHostPort } from '../contract/host-port.js';
 import { emulatedAppEnv } from './emulated-app-env.js';
 
 const STOP_GRACE_MS = 5000;

@@ -1,20 +1,8 @@
 import type { CloudTasksClient } from '@google-cloud/tasks';
+import { splitHostPort } from './host-port.js';
+import { lateFetch } from './late-fetch.js';
 
 export type CloudTasksClientOptions = NonNullable<ConstructorParameters<typeof CloudTasksClient>[0]>;
-
-/**
- * Node's own fetch, looked up at call time, for google-auth-library clients: gaxios' default
- * loads node-fetch through a dynamic import that fails under jest, and a test's interceptor on
- * globalThis.fetch (msw) must be seen.
- */
-export const lateFetch = (url: string | URL | Request, init?: RequestInit) => globalThis.fetch(url, init);
-
-/** `host:port` (CLOUD_TASKS_EMULATOR_HOST) split; `[::1]:8123` works, a scheme is tolerated. */
-export function splitHostPort(value: string): { host: string; port: number } {
-  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(value.trim().replace(/^https?:\/\//, ''));
-  if (!match) throw new Error(`CLOUD_TASKS_EMULATOR_HOST must be host:port (e.g. 127.0.0.1:8123), got "${value}"`);
-  return { host: match[1], port: Number(match[2]) };
-}
 
 /**
  * A Cloud Tasks client: against the local emulator when `emulatorHost` is given (REST over plain

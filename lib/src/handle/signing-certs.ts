@@ -1,5 +1,5 @@
 import { OAuth2Client } from 'google-auth-library';
-import { lateFetch } from '../contract/cloud-tasks-client.js';
+import { lateFetch } from '../contract/late-fetch.js';
 import { describeError, log } from '../runtime/logger.js';
 
 /**

@@ -1,6 +1,11 @@
 import type { ApplyResult } from './apply.js';
-import { formatValue, type QueuePlan, type QueuePlanItem } from './plan.js';
+import type { QueuePlan, QueuePlanItem } from './plan.js';
 import type { CloudTasksQueueSettings } from './types.js';
+
+/** A value for display: 6 significant digits, so 2000/d reads 0.0231481, not 0.023148148148148147. */
+export function formatValue(v: string | number): string {
+  return typeof v === 'number' ? String(Number(v.toPrecision(6))) : v;
+}
 
 /** Human-readable renderings of a plan: plain text for terminals, Markdown for CI job summaries. */
 

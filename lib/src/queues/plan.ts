@@ -109,8 +109,3 @@ export function diffQueue(desired: CloudTasksQueueSettings, live: LiveQueue): Fi
 function fmt(n: number): string {
   return String(Math.round(n * 1000) / 1000);
 }
-
-/** A value for display: 6 significant digits, so 2000/d reads 0.0231481, not 0.023148148148148147. */
-export function formatValue(v: string | number): string {
-  return typeof v === 'number' ? String(Number(v.toPrecision(6))) : v;
-}

@@ -1,5 +1,5 @@
 import { PassThroughClient } from 'google-auth-library';
-import { lateFetch } from '@/lib/src/contract/cloud-tasks-client';
+import { lateFetch } from '@/lib/src/contract/late-fetch';
 import { runCronCli } from '@/lib/src/cli/cron';
 
 /** Runs `next-cloud-tasks cron` in-process and captures what it prints. */

@@ -1,5 +1,5 @@
 import { PassThroughClient } from 'google-auth-library';
-import { lateFetch } from '@/lib/src/contract/cloud-tasks-client';
+import { lateFetch } from '@/lib/src/contract/late-fetch';
 import { runDeadLettersCli } from '@/lib/src/cli/dead-letters';
 
 /** Runs `next-cloud-tasks dead-letters ...` in-process and captures what it prints. */

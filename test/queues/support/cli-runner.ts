@@ -1,5 +1,5 @@
 import { PassThroughClient } from 'google-auth-library';
-import { lateFetch } from '@/lib/src/contract/cloud-tasks-client';
+import { lateFetch } from '@/lib/src/contract/late-fetch';
 import { runQueuesCli } from '@/lib/src/cli/queues';
 
 /** Runs the CLI in-process and captures what it prints. */

@@ -1,0 +1,6 @@
+/**
+ * Node's own fetch, looked up at call time, for google-auth-library clients: gaxios' default
+ * loads node-fetch through a dynamic import that fails under jest, and a test's interceptor on
+ * globalThis.fetch (msw) must be seen.
+ */
+export const lateFetch = (url: string | URL | Request, init?: RequestInit) => globalThis.fetch(url, init);
