@@ -8,7 +8,10 @@ const { exports: entries } = require('./lib/package.json');
 const packageEntries = Object.fromEntries(
   Object.entries(entries)
     .filter(([, target]) => typeof target === 'object')
-    .map(([entry, target]) => [`^next-cloud-tasks${entry.slice(1).replace(/\//g, '\\/')}$`, `<rootDir>/lib/src/${target.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')}`]),
+    .map(([entry, target]) => [
+      `^next-cloud-tasks${entry.slice(1).replace(/\//g, '\\/')}$`,
+      `<rootDir>/lib/src/${target.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')}`,
+    ]),
 );
 
 /** @type {import('jest').Config} */

@@ -15,7 +15,11 @@ function pingAnalytics(event: string): void {
   runAfterResponse(async () => {
     const base = process.env.DEFERRED_SERVICE_URL;
     if (!base) return;
-    await fetch(`${base}/api/analytics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event }) });
+    await fetch(`${base}/api/analytics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event }),
+    });
   });
 }
 

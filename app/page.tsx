@@ -11,11 +11,12 @@ export default function Home() {
     <main>
       <h1>Deferred tasks on Cloud Tasks</h1>
       <p>
-        Each button defers a function with <code>defer()</code>: a Cloud Task calls{' '}
-        <code>/_ah/queue/deferred/&lt;id&gt;</code> back, the handler verifies its OIDC token and runs the function.
+        Each button defers a function with <code>defer()</code>: a Cloud Task calls <code>/_ah/queue/deferred/&lt;id&gt;</code> back, the
+        handler verifies its OIDC token and runs the function.
         {emulator && (
           <>
-            {' '}Tasks go to the local emulator: watch them in its <a href={`http://${emulator}/`}>dashboard</a>.
+            {' '}
+            Tasks go to the local emulator: watch them in its <a href={`http://${emulator}/`}>dashboard</a>.
           </>
         )}
       </p>
@@ -25,7 +26,12 @@ export default function Home() {
         <h2>Greetings ({greetings.length})</h2>
         <table id="greetings">
           <thead>
-            <tr><th>Message</th><th>Attempt</th><th>Ran at</th><th>Task</th></tr>
+            <tr>
+              <th>Message</th>
+              <th>Attempt</th>
+              <th>Ran at</th>
+              <th>Task</th>
+            </tr>
           </thead>
           <tbody>
             {greetings.map((g, i) => (
@@ -41,10 +47,14 @@ export default function Home() {
       </section>
       <section>
         <h2>Analytics pings ({pings.length})</h2>
-        <p>Sent with <code>runAfterResponse()</code> after each deferral, recorded by <code>/api/analytics</code>.</p>
+        <p>
+          Sent with <code>runAfterResponse()</code> after each deferral, recorded by <code>/api/analytics</code>.
+        </p>
         <ul id="pings">
           {pings.map((p, i) => (
-            <li key={i}>{p.event} at {p.at.toISOString()}</li>
+            <li key={i}>
+              {p.event} at {p.at.toISOString()}
+            </li>
           ))}
         </ul>
       </section>

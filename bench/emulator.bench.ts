@@ -17,7 +17,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RATE_TASKS = 2500;
 const PARENT = 'projects/bench/locations/us-central1';
 
-
 /** A target that answers 200 at once, in a child process; resolves with its URL. */
 async function startTarget(): Promise<{ url: string; stop: () => void }> {
   const code = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('ok')); })
@@ -65,7 +64,9 @@ async function main(): Promise<void> {
         const queue = await fill(unlimited, `fast-${round}`, { maxConcurrentDispatches: 1000 }, TASKS, target.url);
         const { elapsedMs } = await drain(unlimited, queue, TASKS);
         rates.push(TASKS / (elapsedMs / 1000));
-        console.log(`throughput round ${round + 1}/${ROUNDS}: ${TASKS} tasks in ${elapsedMs.toFixed(0)} ms = ${rates[round].toFixed(0)} tasks/s`);
+        console.log(
+          `throughput round ${round + 1}/${ROUNDS}: ${TASKS} tasks in ${elapsedMs.toFixed(0)} ms = ${rates[round].toFixed(0)} tasks/s`,
+        );
       }
     } finally {
       await unlimited.stop();
@@ -80,8 +81,17 @@ async function main(): Promise<void> {
       const burst = 100;
       const steady = (starts.length - 1 - burst) / ((starts[starts.length - 1] - starts[burst]) / 1000);
       const errorPercent = ((steady - 500) / 500) * 100;
-      results.accuracyAt500 = { tasks: RATE_TASKS, burst, elapsedMs: Math.round(elapsedMs), steadyTasksPerSecond: Number(steady.toFixed(1)), errorPercent: Number(errorPercent.toFixed(2)), withinFivePercent: Math.abs(errorPercent) <= 5 };
-      console.log(`accuracy at 500/s: steady ${steady.toFixed(1)} tasks/s (${errorPercent >= 0 ? '+' : ''}${errorPercent.toFixed(2)}%), ${RATE_TASKS} tasks in ${elapsedMs.toFixed(0)} ms`);
+      results.accuracyAt500 = {
+        tasks: RATE_TASKS,
+        burst,
+        elapsedMs: Math.round(elapsedMs),
+        steadyTasksPerSecond: Number(steady.toFixed(1)),
+        errorPercent: Number(errorPercent.toFixed(2)),
+        withinFivePercent: Math.abs(errorPercent) <= 5,
+      };
+      console.log(
+        `accuracy at 500/s: steady ${steady.toFixed(1)} tasks/s (${errorPercent >= 0 ? '+' : ''}${errorPercent.toFixed(2)}%), ${RATE_TASKS} tasks in ${elapsedMs.toFixed(0)} ms`,
+      );
     } finally {
       await limited.stop();
     }

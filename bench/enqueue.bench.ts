@@ -18,8 +18,12 @@ async function main() {
     req.resume();
     req.on('end', () => {
       created++;
-      const parent = decodeURIComponent(new URL(req.url!, 'http://x').pathname).replace(/^\/v2\//, '').replace(/\/tasks$/, '');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: `${parent}/tasks/${created}`, dispatchCount: 0 }));
+      const parent = decodeURIComponent(new URL(req.url!, 'http://x').pathname)
+        .replace(/^\/v2\//, '')
+        .replace(/\/tasks$/, '');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ name: `${parent}/tasks/${created}`, dispatchCount: 0 }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,13 +100,16 @@ async function main() {
     for (let i = 0; i < inProcessCalls; i++) Buffer.from(encodeEnvelope('demo.noop', []));
     return viaDeferUs - ((performance.now() - encodeStart) * 1000) / inProcessCalls;
   };
-  setTaskTransport({ createTask: async () => ({ name: `${parent}/tasks/x` }) }, {
-    project: 'bench',
-    location: 'us-central1',
-    serviceUrl: 'https://bench.example.com',
-    serviceAccountEmail: 'tasks@bench.iam.gserviceaccount.com',
-    audience: 'https://bench.example.com',
-  });
+  setTaskTransport(
+    { createTask: async () => ({ name: `${parent}/tasks/x` }) },
+    {
+      project: 'bench',
+      location: 'us-central1',
+      serviceUrl: 'https://bench.example.com',
+      serviceAccountEmail: 'tasks@bench.iam.gserviceaccount.com',
+      audience: 'https://bench.example.com',
+    },
+  );
   await ownWork(); // warm-up
   const ownWorkUs = median([await ownWork(), await ownWork(), await ownWork()]);
   setTaskTransport(undefined);

@@ -72,7 +72,8 @@ async function main() {
         ],
       });
       const cpuAfter = serverCpuMs();
-      const cpuUsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests.total;
+      const cpuUsPerRequest =
+        cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests.total;
       return { result, reqPerSec: result.requests.total / seconds, cpuUsPerRequest };
     };
 
@@ -80,14 +81,20 @@ async function main() {
     for (const variant of VARIANTS) await run(variant, 1);
 
     type Samples = { rps: number[]; p99: number[]; cpuUs: number[] };
-    const results = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: [], p99: [], cpuUs: [] }])) as unknown as Record<Variant, Samples>;
+    const results = Object.fromEntries(VARIANTS.map((variant) => [variant, { rps: [], p99: [], cpuUs: [] }])) as unknown as Record<
+      Variant,
+      Samples
+    >;
     const order = VARIANTS;
     for (let round = 0; round < ROUNDS; round++) {
       const rotated = [...order.slice(round % order.length), ...order.slice(0, round % order.length)];
       for (const variant of rotated) {
         const { result, reqPerSec, cpuUsPerRequest } = await run(variant, SECONDS_PER_RUN);
         const failures = result.non2xx + result.errors + result.timeouts;
-        if (failures) throw new Error(`${variant}: ${failures} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}); server output:\n${app.output().slice(-2000)}`);
+        if (failures)
+          throw new Error(
+            `${variant}: ${failures} of ${result.requests.total} requests failed (non-2xx ${result.non2xx}, errors ${result.errors}); server output:\n${app.output().slice(-2000)}`,
+          );
         results[variant].rps.push(reqPerSec);
         results[variant].p99.push(result.latency.p99);
         if (cpuUsPerRequest !== undefined) results[variant].cpuUs.push(cpuUsPerRequest);
@@ -113,7 +120,15 @@ async function main() {
         },
       ]),
     );
-    const report = { benchmark: 'handler', ...machine(), connections: CONNECTIONS, secondsPerRun: SECONDS_PER_RUN, rounds: ROUNDS, summary, raw: results };
+    const report = {
+      benchmark: 'handler',
+      ...machine(),
+      connections: CONNECTIONS,
+      secondsPerRun: SECONDS_PER_RUN,
+      rounds: ROUNDS,
+      summary,
+      raw: results,
+    };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/handler.json', JSON.stringify(report, null, 2));
     console.log(JSON.stringify(report.summary, null, 2));

@@ -16,7 +16,7 @@ if (major < 22) {
 const installed = 'node_modules/.package-lock.json';
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync('package-lock.json').mtimeMs;
 if (stale) {
-  console.error('Installing the project\'s packages (npm ci)...');
+  console.error("Installing the project's packages (npm ci)...");
   execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
 }
 

@@ -11,7 +11,14 @@ export const greet = deferrable('demo.greet', async (name: string, requestedAt: 
 export const flakyGreet = deferrable('demo.flakyGreet', async (name: string, failures: number) => {
   const { attempt, taskName } = getTaskContext();
   if (attempt <= failures) throw new Error(`flaky on purpose: attempt ${attempt} of ${failures + 1}`);
-  demoStore().greetings.unshift({ name, message: `Hello after ${failures} failures, ${name}!`, requestedAt: new Date(), ranAt: new Date(), attempt, taskName });
+  demoStore().greetings.unshift({
+    name,
+    message: `Hello after ${failures} failures, ${name}!`,
+    requestedAt: new Date(),
+    ranAt: new Date(),
+    attempt,
+    taskName,
+  });
 });
 
 /** Always throws: retried per its queue, then dead-lettered. */
@@ -28,7 +35,14 @@ export const rejectForever = deferrable('demo.rejectForever', async (reason: str
 export const scheduledGreeting = deferrable('demo.scheduledGreeting', async (name: string) => {
   const { attempt, cronJob } = getTaskContext();
   const requestedAt = cronJob?.scheduleTime ?? new Date();
-  demoStore().greetings.unshift({ name, message: `Scheduled hello, ${name}!`, requestedAt, ranAt: new Date(), attempt, taskName: cronJob?.name });
+  demoStore().greetings.unshift({
+    name,
+    message: `Scheduled hello, ${name}!`,
+    requestedAt,
+    ranAt: new Date(),
+    attempt,
+    taskName: cronJob?.name,
+  });
 });
 
 /** Does nothing: for benchmarks of the handler itself. */

@@ -12,5 +12,10 @@ export function round(value: number, digits = 2): number {
 /** Where and when a benchmark ran: ratios only make sense next to the machine that measured them. */
 export function machine(): { date: string; node: string; cpus: number; cpuModel: string } {
   const os = require('node:os') as typeof import('node:os');
-  return { date: new Date().toISOString().slice(0, 10), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown' };
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+  };
 }

@@ -25,7 +25,10 @@ describe('findExpressionEnd', () => {
     ['export default withA(\n  withB(nextConfig),\n);\n', 'withA(\n  withB(nextConfig),\n)'],
     ['export default config\n  .withX()\n', 'config\n  .withX()'],
     ['export default {} satisfies NextConfig;\n', '{} satisfies NextConfig'],
-    ['export default async function config(phase) {\n  return { a: `${phase};` };\n}\n', 'async function config(phase) {\n  return { a: `${phase};` };\n}'],
+    [
+      'export default async function config(phase) {\n  return { a: `${phase};` };\n}\n',
+      'async function config(phase) {\n  return { a: `${phase};` };\n}',
+    ],
     ['export default {\n  // a comment with a ; and a }\n  a: 1,\n};\n', '{\n  // a comment with a ; and a }\n  a: 1,\n}'],
   ])('in %j the exported expression is %j', (source, expression) => {
     expect(exprAt(source, 'export default ')).toBe(expression);
@@ -34,14 +37,16 @@ describe('findExpressionEnd', () => {
 
 describe('wrapNextConfig', () => {
   test("create-next-app's next.config.ts: the import goes after its imports, the export is wrapped", () => {
-    const source = 'import type { NextConfig } from "next";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n  cacheComponents: true,\n};\n\nexport default nextConfig;\n';
+    const source =
+      'import type { NextConfig } from "next";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n  cacheComponents: true,\n};\n\nexport default nextConfig;\n';
     expect(edited(wrapNextConfig(source))).toBe(
       'import type { NextConfig } from "next";\nimport { withCloudTasks } from "next-cloud-tasks/config";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n  cacheComponents: true,\n};\n\nexport default withCloudTasks(nextConfig);\n',
     );
   });
 
   test('next.config.mjs without imports: the import goes at the top', () => {
-    const source = "/** @type {import('next').NextConfig} */\nconst nextConfig = {\n  reactStrictMode: true,\n};\n\nexport default nextConfig;\n";
+    const source =
+      "/** @type {import('next').NextConfig} */\nconst nextConfig = {\n  reactStrictMode: true,\n};\n\nexport default nextConfig;\n";
     expect(edited(wrapNextConfig(source))).toBe(
       "import { withCloudTasks } from 'next-cloud-tasks/config';\n/** @type {import('next').NextConfig} */\nconst nextConfig = {\n  reactStrictMode: true,\n};\n\nexport default withCloudTasks(nextConfig);\n",
     );
@@ -55,26 +60,36 @@ describe('wrapNextConfig', () => {
   });
 
   test('CommonJS with other requires and another wrapper: ours goes outside, after the last require', () => {
-    const source = "const withMDX = require('@next/mdx')();\nconst path = require('node:path');\n\nmodule.exports = withMDX({ distDir: path.join('build') });\n";
+    const source =
+      "const withMDX = require('@next/mdx')();\nconst path = require('node:path');\n\nmodule.exports = withMDX({ distDir: path.join('build') });\n";
     expect(edited(wrapNextConfig(source))).toBe(
       "const withMDX = require('@next/mdx')();\nconst path = require('node:path');\nconst { withCloudTasks } = require('next-cloud-tasks/config');\n\nmodule.exports = withCloudTasks(withMDX({ distDir: path.join('build') }));\n",
     );
   });
 
   test('a config function is wrapped as it is (withCloudTasks takes functions too)', () => {
-    const source = "export default async function config(phase) {\n  return { distDir: phase === 'phase-production-build' ? 'build' : '.next' };\n}\n";
-    expect(edited(wrapNextConfig(source))).toContain("export default withCloudTasks(async function config(phase) {\n  return { distDir: phase === 'phase-production-build' ? 'build' : '.next' };\n});\n");
+    const source =
+      "export default async function config(phase) {\n  return { distDir: phase === 'phase-production-build' ? 'build' : '.next' };\n}\n";
+    expect(edited(wrapNextConfig(source))).toContain(
+      "export default withCloudTasks(async function config(phase) {\n  return { distDir: phase === 'phase-production-build' ? 'build' : '.next' };\n});\n",
+    );
   });
 
   test('already wrapped: unchanged; a form it cannot read: left alone, with the reason', () => {
-    expect(wrapNextConfig("import { withCloudTasks } from 'next-cloud-tasks/config';\nexport default withCloudTasks({});\n")).toEqual({ kind: 'unchanged' });
-    expect(wrapNextConfig('const config = {};\nexport { config as default };\n')).toMatchObject({ kind: 'manual', reason: expect.stringContaining('export default') });
+    expect(wrapNextConfig("import { withCloudTasks } from 'next-cloud-tasks/config';\nexport default withCloudTasks({});\n")).toEqual({
+      kind: 'unchanged',
+    });
+    expect(wrapNextConfig('const config = {};\nexport { config as default };\n')).toMatchObject({
+      kind: 'manual',
+      reason: expect.stringContaining('export default'),
+    });
   });
 });
 
 describe('addRegisterDeferred', () => {
   test('an async register(): the block goes first in its body, its code stays', () => {
-    const source = "import * as Sentry from '@sentry/nextjs';\n\nexport async function register() {\n    await import('./sentry.server.config');\n}\n\nexport const onRequestError = Sentry.captureRequestError;\n";
+    const source =
+      "import * as Sentry from '@sentry/nextjs';\n\nexport async function register() {\n    await import('./sentry.server.config');\n}\n\nexport const onRequestError = Sentry.captureRequestError;\n";
     const text = edited(addRegisterDeferred(source));
     expect(text).toBe(
       "import * as Sentry from '@sentry/nextjs';\n\nexport async function register() {\n" +
@@ -90,7 +105,9 @@ describe('addRegisterDeferred', () => {
   });
 
   test('a plain register() without a return type is made async; double quotes are kept', () => {
-    const text = edited(addRegisterDeferred('import { registerOTel } from "@vercel/otel";\n\nexport function register() {\n  registerOTel("app");\n}\n'));
+    const text = edited(
+      addRegisterDeferred('import { registerOTel } from "@vercel/otel";\n\nexport function register() {\n  registerOTel("app");\n}\n'),
+    );
     expect(text).toContain('export async function register() {\n  // next-cloud-tasks');
     expect(text).toContain('if (process.env.NEXT_RUNTIME === "nodejs") {');
     expect(text).toContain('await import("next-cloud-tasks/next")');
@@ -98,26 +115,41 @@ describe('addRegisterDeferred', () => {
   });
 
   test('an arrow register, sync or async, and an empty one-line body', () => {
-    expect(edited(addRegisterDeferred('export const register = () => {\n  init();\n};\n'))).toMatch(/^export const register = async \(\) => \{\n {2}\/\/ next-cloud-tasks/);
-    expect(edited(addRegisterDeferred('export const register = async (): Promise<void> => {\n};\n'))).toMatch(/^export const register = async \(\): Promise<void> => \{\n {2}\/\/ next-cloud/);
-    expect(edited(addRegisterDeferred('export async function register() {}\n'))).toMatch(/^export async function register\(\) \{\n {2}\/\/ next-cloud-tasks[\s\S]*\n {2}\}\n\}\n$/);
+    expect(edited(addRegisterDeferred('export const register = () => {\n  init();\n};\n'))).toMatch(
+      /^export const register = async \(\) => \{\n {2}\/\/ next-cloud-tasks/,
+    );
+    expect(edited(addRegisterDeferred('export const register = async (): Promise<void> => {\n};\n'))).toMatch(
+      /^export const register = async \(\): Promise<void> => \{\n {2}\/\/ next-cloud/,
+    );
+    expect(edited(addRegisterDeferred('export async function register() {}\n'))).toMatch(
+      /^export async function register\(\) \{\n {2}\/\/ next-cloud-tasks[\s\S]*\n {2}\}\n\}\n$/,
+    );
   });
 
   test('no register(): one is appended', () => {
     const text = edited(addRegisterDeferred('export function onRequestError() {}\n'));
-    expect(text).toMatch(/^export function onRequestError\(\) \{\}\n\nexport async function register\(\) \{\n {2}\/\/ next-cloud-tasks[\s\S]*registerDeferred\(\);\n {2}\}\n\}\n$/);
+    expect(text).toMatch(
+      /^export function onRequestError\(\) \{\}\n\nexport async function register\(\) \{\n {2}\/\/ next-cloud-tasks[\s\S]*registerDeferred\(\);\n {2}\}\n\}\n$/,
+    );
   });
 
   test('a sync register() with a return type, or one exported another way: left alone, with the reason', () => {
-    expect(addRegisterDeferred('export function register(): void {\n  setup();\n}\n')).toEqual({ kind: 'manual', reason: expect.stringContaining('returns void') });
+    expect(addRegisterDeferred('export function register(): void {\n  setup();\n}\n')).toEqual({
+      kind: 'manual',
+      reason: expect.stringContaining('returns void'),
+    });
     expect(addRegisterDeferred("export { register } from './instrumentation-node';\n")).toMatchObject({ kind: 'manual' });
   });
 });
 
 describe('addGitignoreLines', () => {
   test("appends the emulator's state folder once, with or without slashes already there", () => {
-    expect(edited(addGitignoreLines('node_modules\n'))).toBe("node_modules\n\n# next-cloud-tasks: the local emulator's state\n.cloud-tasks-emulator/\n");
-    expect(edited(addGitignoreLines('node_modules'))).toBe("node_modules\n\n# next-cloud-tasks: the local emulator's state\n.cloud-tasks-emulator/\n");
+    expect(edited(addGitignoreLines('node_modules\n'))).toBe(
+      "node_modules\n\n# next-cloud-tasks: the local emulator's state\n.cloud-tasks-emulator/\n",
+    );
+    expect(edited(addGitignoreLines('node_modules'))).toBe(
+      "node_modules\n\n# next-cloud-tasks: the local emulator's state\n.cloud-tasks-emulator/\n",
+    );
     expect(addGitignoreLines('/node_modules\n/.cloud-tasks-emulator\n')).toEqual({ kind: 'unchanged' });
     expect(addGitignoreLines(edited(addGitignoreLines('')))).toEqual({ kind: 'unchanged' });
   });

@@ -14,8 +14,13 @@ import { parseQueueYaml } from '@/lib/src/queues/parse';
 import { ROOT } from '../helpers/next-server';
 
 const ROUTE = 'app/%5Fah/queue/deferred/[[...suffix]]/route.ts';
-const CNA_TSCONFIG = JSON.stringify({ compilerOptions: { target: 'ES2017', strict: true, paths: { '@/*': ['./*'] } }, include: ['**/*.ts'] }, null, 2);
-const CNA_NEXT_CONFIG = 'import type { NextConfig } from "next";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n  cacheComponents: true,\n};\n\nexport default nextConfig;\n';
+const CNA_TSCONFIG = JSON.stringify(
+  { compilerOptions: { target: 'ES2017', strict: true, paths: { '@/*': ['./*'] } }, include: ['**/*.ts'] },
+  null,
+  2,
+);
+const CNA_NEXT_CONFIG =
+  'import type { NextConfig } from "next";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n  cacheComponents: true,\n};\n\nexport default nextConfig;\n';
 
 let dir: string;
 beforeEach(() => {
@@ -26,7 +31,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 /** An app as create-next-app leaves it (TypeScript, app/, `@/*` alias), plus or minus `files` (null removes one). */
 function makeApp(files: Record<string, string | null> = {}) {
   const all: Record<string, string | null> = {
-    'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { next: '16.4.6', react: '19.3.1', 'next-cloud-tasks': '^0.1.0' } }),
+    'package.json': JSON.stringify({
+      name: 'app',
+      private: true,
+      dependencies: { next: '16.4.6', react: '19.3.1', 'next-cloud-tasks': '^0.1.0' },
+    }),
     'tsconfig.json': CNA_TSCONFIG,
     'next.config.ts': CNA_NEXT_CONFIG,
     '.gitignore': '/node_modules\n/.next/\n',
@@ -95,7 +104,9 @@ describe('an app as create-next-app makes it (app/, TypeScript, next.config.ts)'
     expect(read('app/_tasks/manifest.ts')).toContain('export const manifest = createManifest([sayHello]);');
     expect(read('app/_tasks/example.ts')).toContain("deferrable('example.sayHello', async (name: string) =>");
     expect(parseQueueYaml(read('queue.yaml')).queues.map((q) => q.name)).toEqual(['default']);
-    expect(read('instrumentation.ts')).toContain("if (process.env.NEXT_RUNTIME === 'nodejs') {\n    const { registerDeferred } = await import('next-cloud-tasks/next');");
+    expect(read('instrumentation.ts')).toContain(
+      "if (process.env.NEXT_RUNTIME === 'nodejs') {\n    const { registerDeferred } = await import('next-cloud-tasks/next');",
+    );
     expect(read('.gitignore')).toBe("/node_modules\n/.next/\n\n# next-cloud-tasks: the local emulator's state\n.cloud-tasks-emulator/\n");
     expect(read('next.config.ts')).toContain('export default withCloudTasks(nextConfig);');
 
@@ -112,7 +123,9 @@ describe('an app as create-next-app makes it (app/, TypeScript, next.config.ts)'
     initApp(dir);
     const { externals, rewrites } = loadNextConfig('next.config.ts');
     expect(externals).toContain('@google-cloud/tasks');
-    expect(rewrites).toEqual(expect.arrayContaining([{ source: '/_ah/queue/deferred_:suffix', destination: '/_ah/queue/deferred/:suffix' }]));
+    expect(rewrites).toEqual(
+      expect.arrayContaining([{ source: '/_ah/queue/deferred_:suffix', destination: '/_ah/queue/deferred/:suffix' }]),
+    );
   });
 
   test('a second run changes nothing and says so', () => {
@@ -136,7 +149,12 @@ describe('src/ layouts and import paths', () => {
     });
     const result = initApp(dir);
     expect(result.layout.appDir).toBe('src/app');
-    expect(actions(result)).toMatchObject({ [`src/${ROUTE}`]: 'created', 'src/app/_tasks/manifest.ts': 'created', 'src/instrumentation.ts': 'created', 'queue.yaml': 'created' });
+    expect(actions(result)).toMatchObject({
+      [`src/${ROUTE}`]: 'created',
+      'src/app/_tasks/manifest.ts': 'created',
+      'src/instrumentation.ts': 'created',
+      'queue.yaml': 'created',
+    });
     expect(read(`src/${ROUTE}`)).toContain("from '@/app/_tasks/manifest'");
     expect(existsSync(join(dir, 'instrumentation.ts'))).toBe(false);
   });
@@ -150,15 +168,27 @@ describe('src/ layouts and import paths', () => {
   test('no import alias: a relative import that reaches the manifest', () => {
     makeApp({ 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true } }) });
     initApp(dir);
-    const specifier = /from '([^']+)'/.exec(read(ROUTE).split('\n').find((line) => line.includes('manifest'))!)![1];
+    const specifier = /from '([^']+)'/.exec(
+      read(ROUTE)
+        .split('\n')
+        .find((line) => line.includes('manifest'))!,
+    )![1];
     expect(specifier).toBe('../../../../_tasks/manifest');
     expect(existsSync(`${resolve(dirname(join(dir, ROUTE)), specifier)}.ts`)).toBe(true);
   });
 
   test('a JavaScript app gets .js files, without type annotations, and a next.config.mjs when it has none', () => {
-    makeApp({ 'tsconfig.json': null, 'jsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@/*': ['./*'] } } }), 'next.config.ts': null });
+    makeApp({
+      'tsconfig.json': null,
+      'jsconfig.json': JSON.stringify({ compilerOptions: { paths: { '@/*': ['./*'] } } }),
+      'next.config.ts': null,
+    });
     const result = initApp(dir);
-    expect(actions(result)).toMatchObject({ 'app/%5Fah/queue/deferred/[[...suffix]]/route.js': 'created', 'instrumentation.js': 'created', 'next.config.mjs': 'created' });
+    expect(actions(result)).toMatchObject({
+      'app/%5Fah/queue/deferred/[[...suffix]]/route.js': 'created',
+      'instrumentation.js': 'created',
+      'next.config.mjs': 'created',
+    });
     expect(read('app/_tasks/example.js')).toContain('async (name) =>');
     expect(loadNextConfig('next.config.mjs').externals).toContain('@google-cloud/tasks');
   });
@@ -166,7 +196,8 @@ describe('src/ layouts and import paths', () => {
 
 describe('existing instrumentation', () => {
   test('with a register(): the block is merged into it, the rest kept', () => {
-    const source = "export async function register() {\n  if (process.env.NEXT_RUNTIME === 'nodejs') {\n    await import('./otel');\n  }\n}\n";
+    const source =
+      "export async function register() {\n  if (process.env.NEXT_RUNTIME === 'nodejs') {\n    await import('./otel');\n  }\n}\n";
     makeApp({ 'instrumentation.ts': source });
     const result = initApp(dir);
     expect(actions(result)['instrumentation.ts']).toBe('updated');
@@ -178,9 +209,11 @@ describe('existing instrumentation', () => {
   });
 
   test('without a register(): one is added after what is there', () => {
-    makeApp({ 'instrumentation.ts': "export const onRequestError = () => {};\n" });
+    makeApp({ 'instrumentation.ts': 'export const onRequestError = () => {};\n' });
     initApp(dir);
-    expect(read('instrumentation.ts')).toMatch(/^export const onRequestError = \(\) => \{\};\n\nexport async function register\(\) \{\n[\s\S]*registerDeferred\(\);/);
+    expect(read('instrumentation.ts')).toMatch(
+      /^export const onRequestError = \(\) => \{\};\n\nexport async function register\(\) \{\n[\s\S]*registerDeferred\(\);/,
+    );
   });
 
   test('a register() init will not change: left alone, with the block to add by hand, and exit code 1', () => {
@@ -198,10 +231,26 @@ describe('existing instrumentation', () => {
 
 describe('next.config forms', () => {
   test.each([
-    ['next.config.js', "// @ts-check\n\n/** @type {import('next').NextConfig} */\nconst nextConfig = {\n  reactStrictMode: true,\n};\n\nmodule.exports = nextConfig;\n", 'module.exports = withCloudTasks(nextConfig);'],
-    ['next.config.js', "module.exports = {\n  poweredByHeader: false,\n}\n", 'module.exports = withCloudTasks({\n  poweredByHeader: false,\n});'],
-    ['next.config.mjs', "/** @type {import('next').NextConfig} */\nconst nextConfig = {};\n\nexport default nextConfig;\n", 'export default withCloudTasks(nextConfig);'],
-    ['next.config.mjs', 'export default async (phase) => ({ distDir: phase ? ".next" : "x" })\n', 'export default withCloudTasks(async (phase) => ({ distDir: phase ? ".next" : "x" }));'],
+    [
+      'next.config.js',
+      "// @ts-check\n\n/** @type {import('next').NextConfig} */\nconst nextConfig = {\n  reactStrictMode: true,\n};\n\nmodule.exports = nextConfig;\n",
+      'module.exports = withCloudTasks(nextConfig);',
+    ],
+    [
+      'next.config.js',
+      'module.exports = {\n  poweredByHeader: false,\n}\n',
+      'module.exports = withCloudTasks({\n  poweredByHeader: false,\n});',
+    ],
+    [
+      'next.config.mjs',
+      "/** @type {import('next').NextConfig} */\nconst nextConfig = {};\n\nexport default nextConfig;\n",
+      'export default withCloudTasks(nextConfig);',
+    ],
+    [
+      'next.config.mjs',
+      'export default async (phase) => ({ distDir: phase ? ".next" : "x" })\n',
+      'export default withCloudTasks(async (phase) => ({ distDir: phase ? ".next" : "x" }));',
+    ],
     ['next.config.ts', CNA_NEXT_CONFIG, 'export default withCloudTasks(nextConfig);'],
   ])('%s is wrapped, and still loads', (file, source, wrapped) => {
     makeApp({ 'next.config.ts': null, [file]: source });
@@ -214,7 +263,7 @@ describe('next.config forms', () => {
     expect(actions(initApp(dir))[file]).toBe('unchanged');
   });
 
-  test("a config it cannot read is left alone, and the report says what to wrap", () => {
+  test('a config it cannot read is left alone, and the report says what to wrap', () => {
     const source = 'const config = {};\nexport { config as default };\n';
     makeApp({ 'next.config.ts': null, 'next.config.mjs': source });
     const result = initApp(dir);
@@ -224,9 +273,12 @@ describe('next.config forms', () => {
   });
 });
 
-describe("files the user has: never overwritten", () => {
+describe('files the user has: never overwritten', () => {
   test('a route file with other content, and a manifest that is not one: skipped, printed, untouched', () => {
-    makeApp({ [ROUTE]: 'export function GET() { return new Response("mine"); }\n', 'app/_tasks/manifest.ts': 'export const tasks = [];\n' });
+    makeApp({
+      [ROUTE]: 'export function GET() { return new Response("mine"); }\n',
+      'app/_tasks/manifest.ts': 'export const tasks = [];\n',
+    });
     const result = initApp(dir);
     expect(actions(result)).toMatchObject({ [ROUTE]: 'skipped', 'app/_tasks/manifest.ts': 'skipped' });
     expect(read(ROUTE)).toContain('"mine"');
@@ -248,7 +300,8 @@ describe("files the user has: never overwritten", () => {
 
   test("the app's own manifest and task route are kept as they are", () => {
     makeApp({
-      [ROUTE]: "import { handleDeferredRequest } from 'next-cloud-tasks';\nexport const POST = (r: Request) => handleDeferredRequest(r, { manifest });\n",
+      [ROUTE]:
+        "import { handleDeferredRequest } from 'next-cloud-tasks';\nexport const POST = (r: Request) => handleDeferredRequest(r, { manifest });\n",
       'app/_tasks/manifest.ts': "import { createManifest } from 'next-cloud-tasks';\nexport const manifest = createManifest([]);\n",
     });
     expect(actions(initApp(dir))).toMatchObject({ [ROUTE]: 'unchanged', 'app/_tasks/manifest.ts': 'unchanged' });
@@ -262,12 +315,16 @@ describe("files the user has: never overwritten", () => {
     expect(result.warnings).toEqual([expect.stringContaining('queue.yaml has no "default" queue (it has emails)')]);
 
     writeFileSync(join(dir, 'queue.yaml'), 'queue:\n- name: default\n  rate: fast\n');
-    expect(initApp(dir).warnings).toEqual([expect.stringMatching(/queue\.yaml does not validate:[\s\S]*queue\.yaml:3:9: Rate "fast" is invalid/)]);
+    expect(initApp(dir).warnings).toEqual([
+      expect.stringMatching(/queue\.yaml does not validate:[\s\S]*queue\.yaml:3:9: Rate "fast" is invalid/),
+    ]);
   });
 });
 
-test("a proxy whose matcher catches the task URLs: init says so and prints the matcher to merge", () => {
-  makeApp({ 'proxy.ts': "export function proxy() {}\nexport const config = { matcher: ['/((?!api|_next/static|_next/image|favicon.ico).*)'] };\n" });
+test('a proxy whose matcher catches the task URLs: init says so and prints the matcher to merge', () => {
+  makeApp({
+    'proxy.ts': "export function proxy() {}\nexport const config = { matcher: ['/((?!api|_next/static|_next/image|favicon.ico).*)'] };\n",
+  });
   const result = initApp(dir);
   expect(leftToDo(result)).toBe(true);
   expect(formatInitReport(result)).toContain('matcher: "/((?!_ah/queue/|api|_next/static|_next/image|favicon.ico).*)"');
@@ -277,7 +334,11 @@ describe('not an app init can set up', () => {
   test.each([
     ['no package.json', { 'package.json': null }, /No package\.json in .*: run init in your Next\.js app's folder/],
     ['no next in package.json', { 'package.json': '{"dependencies":{"react":"19.3.1"}}' }, /does not list next/],
-    ['Next 15', { 'package.json': '{"dependencies":{"next":"^15.5.0"}}' }, /Next\.js \^15\.5\.0; next-cloud-tasks needs Next\.js 16 or newer/],
+    [
+      'Next 15',
+      { 'package.json': '{"dependencies":{"next":"^15.5.0"}}' },
+      /Next\.js \^15\.5\.0; next-cloud-tasks needs Next\.js 16 or newer/,
+    ],
     ['no app/ folder', { 'app/page.tsx': null }, /No app\/ or src\/app\/ folder .*App Router/],
   ])('%s: an InitError that says what to do, and nothing written', (_, files, message) => {
     makeApp(files);

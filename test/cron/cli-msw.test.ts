@@ -12,8 +12,22 @@ const fixtures = path.join(__dirname, '../fixtures/cron');
 const APP = path.join(fixtures, 'functions-cron.yaml');
 const TBA = path.join(fixtures, 'tba-cron.yaml');
 const SA = 'cron@demo.iam.gserviceaccount.com';
-const TARGET = ['--project', 'demo', '--location', 'europe-west1', '--service-url', 'https://app-abc-ew.a.run.app', '--service-account', SA];
-const TBA_TARGETS = ['--target-url', 'backend-tasks=https://backend-tasks-abc-ew.a.run.app', '--target-url', 'backend-tasks-b2=https://b2-abc-ew.a.run.app'];
+const TARGET = [
+  '--project',
+  'demo',
+  '--location',
+  'europe-west1',
+  '--service-url',
+  'https://app-abc-ew.a.run.app',
+  '--service-account',
+  SA,
+];
+const TBA_TARGETS = [
+  '--target-url',
+  'backend-tasks=https://backend-tasks-abc-ew.a.run.app',
+  '--target-url',
+  'backend-tasks-b2=https://b2-abc-ew.a.run.app',
+];
 
 let fake = createFakeCloudScheduler('demo', 'europe-west1');
 const server = setupServer();
@@ -30,7 +44,9 @@ describe('validate', () => {
     const r = await runCron(['validate', '--file', TBA]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${TBA}: 20 cron jobs, valid.`);
-    expect(r.stdout).toContain('  backup-cron-job: "every monday 03:00" = "0 3 * * 1" America/Los_Angeles, GET /backend-tasks/backup/enqueue on target backend-tasks\n      next: 2026-06-15T10:00Z, 2026-06-22T10:00Z, 2026-06-29T10:00Z');
+    expect(r.stdout).toContain(
+      '  backup-cron-job: "every monday 03:00" = "0 3 * * 1" America/Los_Angeles, GET /backend-tasks/backup/enqueue on target backend-tasks\n      next: 2026-06-15T10:00Z, 2026-06-22T10:00Z, 2026-06-29T10:00Z',
+    );
     expect(fake.requests).toEqual([]);
   });
 
@@ -44,7 +60,11 @@ describe('validate', () => {
   test('--json gives the jobs, their next runs and, with the app settings, the Cloud Scheduler jobs', async () => {
     const doc = JSON.parse((await runCron(['validate', '--json', '--file', APP, ...TARGET])).stdout);
     expect(doc.ok).toBe(true);
-    expect(doc.jobs[1]).toMatchObject({ id: 'purge-expired-sessions', cron: '0 */6 * * *', nextRuns: ['2026-06-15T06:00:00.000Z', '2026-06-15T12:00:00.000Z', '2026-06-15T18:00:00.000Z'] });
+    expect(doc.jobs[1]).toMatchObject({
+      id: 'purge-expired-sessions',
+      cron: '0 */6 * * *',
+      nextRuns: ['2026-06-15T06:00:00.000Z', '2026-06-15T12:00:00.000Z', '2026-06-15T18:00:00.000Z'],
+    });
     expect(doc.jobs[1].schedulerJob.httpTarget.uri).toBe('https://app-abc-ew.a.run.app/_ah/queue/deferred/sessions.purgeExpired');
   });
 
@@ -60,14 +80,24 @@ describe('usage errors exit 2', () => {
   test('plan names every missing setting with its flag and variable', async () => {
     const r = await runCron(['plan', '--file', APP]);
     expect(r.code).toBe(2);
-    for (const hint of ['--project or set GOOGLE_CLOUD_PROJECT', '--location or set CLOUD_SCHEDULER_LOCATION', '--service-url or set DEFERRED_SERVICE_URL', '--service-account or set CRON_SERVICE_ACCOUNT']) {
+    for (const hint of [
+      '--project or set GOOGLE_CLOUD_PROJECT',
+      '--location or set CLOUD_SCHEDULER_LOCATION',
+      '--service-url or set DEFERRED_SERVICE_URL',
+      '--service-account or set CRON_SERVICE_ACCOUNT',
+    ]) {
       expect(r.stderr).toContain(hint);
     }
     expect(fake.requests).toEqual([]);
   });
 
   test('the app settings come from the environment the app itself reads', async () => {
-    const env = { GOOGLE_CLOUD_PROJECT: 'demo', CLOUD_TASKS_LOCATION: 'europe-west1', DEFERRED_SERVICE_URL: 'https://app-abc-ew.a.run.app', DEFERRED_SERVICE_ACCOUNT: SA };
+    const env = {
+      GOOGLE_CLOUD_PROJECT: 'demo',
+      CLOUD_TASKS_LOCATION: 'europe-west1',
+      DEFERRED_SERVICE_URL: 'https://app-abc-ew.a.run.app',
+      DEFERRED_SERVICE_ACCOUNT: SA,
+    };
     const r = await runCron(['plan', '--file', APP], env);
     expect(r.code).toBe(0);
     expect(fake.requests[0].path).toBe('projects/demo/locations/europe-west1/jobs');
@@ -94,7 +124,9 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
   test('plan lists what it would create and changes nothing', async () => {
     const r = await runCron(['plan', '--file', APP, ...TARGET]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('+ create     daily-summary: "0 9 * * *" Europe/Paris, reports.dailySummary("eu", {"dryRun":false}) at https://app-abc-ew.a.run.app/_ah/queue/deferred/reports.dailySummary, retries 3');
+    expect(r.stdout).toContain(
+      '+ create     daily-summary: "0 9 * * *" Europe/Paris, reports.dailySummary("eu", {"dryRun":false}) at https://app-abc-ew.a.run.app/_ah/queue/deferred/reports.dailySummary, retries 3',
+    );
     expect(r.stdout).toContain('3 to create, 0 to update, 0 unchanged, 0 not in');
     expect(fake.writes()).toEqual([]);
   });
@@ -102,17 +134,28 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
   test('apply creates HTTP jobs with OIDC tokens; a second apply and check change nothing', async () => {
     const first = await runCron(['apply', '--file', APP, ...TARGET]);
     expect(first.code).toBe(0);
-    expect(fake.writes()).toEqual(['POST projects/demo/locations/europe-west1/jobs', 'POST projects/demo/locations/europe-west1/jobs', 'POST projects/demo/locations/europe-west1/jobs']);
+    expect(fake.writes()).toEqual([
+      'POST projects/demo/locations/europe-west1/jobs',
+      'POST projects/demo/locations/europe-west1/jobs',
+      'POST projects/demo/locations/europe-west1/jobs',
+    ]);
     expect(fake.get('daily-summary')).toMatchObject({
       schedule: '0 9 * * *',
       timeZone: 'Europe/Paris',
       attemptDeadline: '600s',
       retryConfig: { retryCount: 3, maxRetryDuration: '0s', minBackoffDuration: '10s', maxBackoffDuration: '300s', maxDoublings: 3 },
-      httpTarget: { uri: 'https://app-abc-ew.a.run.app/_ah/queue/deferred/reports.dailySummary', httpMethod: 1, oidcToken: { serviceAccountEmail: SA, audience: 'https://app-abc-ew.a.run.app' } },
+      httpTarget: {
+        uri: 'https://app-abc-ew.a.run.app/_ah/queue/deferred/reports.dailySummary',
+        httpMethod: 1,
+        oidcToken: { serviceAccountEmail: SA, audience: 'https://app-abc-ew.a.run.app' },
+      },
     });
     const body = JSON.parse(Buffer.from(fake.get('daily-summary')!.httpTarget!.body!, 'base64').toString('utf8'));
     expect(body.json).toEqual({ v: 1, fn: 'reports.dailySummary', args: ['eu', { dryRun: false }], enqueuedAt: 0 });
-    expect(fake.get('weekly-digest')!.httpTarget).toMatchObject({ httpMethod: 2, uri: 'https://app-abc-ew.a.run.app/api/cron/weekly-digest' });
+    expect(fake.get('weekly-digest')!.httpTarget).toMatchObject({
+      httpMethod: 2,
+      uri: 'https://app-abc-ew.a.run.app/api/cron/weekly-digest',
+    });
     expect(fake.get('weekly-digest')!.httpTarget!.body).toBeUndefined();
 
     fake.requests.length = 0;
@@ -126,7 +169,10 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
   test("The Blue Alliance's 20 jobs apply to their targets' URLs, then check clean", async () => {
     expect((await runCron(['apply', '--file', TBA, ...TARGET, ...TBA_TARGETS])).code).toBe(0);
     expect(fake.jobs.size).toBe(20);
-    expect(fake.get('backup-cron-job')!.httpTarget).toMatchObject({ uri: 'https://backend-tasks-abc-ew.a.run.app/backend-tasks/backup/enqueue', oidcToken: { audience: 'https://backend-tasks-abc-ew.a.run.app' } });
+    expect(fake.get('backup-cron-job')!.httpTarget).toMatchObject({
+      uri: 'https://backend-tasks-abc-ew.a.run.app/backend-tasks/backup/enqueue',
+      oidcToken: { audience: 'https://backend-tasks-abc-ew.a.run.app' },
+    });
     const check = await runCron(['check', '--file', TBA, ...TARGET, ...TBA_TARGETS]);
     expect(check.code).toBe(0);
     expect(check.stdout).toContain('0 to create, 0 to update, 20 unchanged');
@@ -138,7 +184,9 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
     (fake.get('daily-summary')!.retryConfig as Record<string, unknown>).maxBackoffDuration = '60s';
     const check = await runCron(['check', '--file', APP, ...TARGET]);
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain('~ update     daily-summary\n      schedule: 0 10 * * * -> 0 9 * * *\n      retryConfig.maxBackoffDuration: 60s -> 300s');
+    expect(check.stdout).toContain(
+      '~ update     daily-summary\n      schedule: 0 10 * * * -> 0 9 * * *\n      retryConfig.maxBackoffDuration: 60s -> 300s',
+    );
     expect(check.stderr).toContain('Drift: the live jobs differ from');
 
     fake.requests.length = 0;
@@ -151,7 +199,9 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
   test('a changed function argument is a body change, shown decoded', async () => {
     await runCron(['apply', '--file', APP, ...TARGET]);
     const job = fake.get('daily-summary')!;
-    job.httpTarget!.body = Buffer.from(JSON.stringify({ json: { v: 1, fn: 'reports.dailySummary', args: ['us'], enqueuedAt: 0 } })).toString('base64');
+    job.httpTarget!.body = Buffer.from(
+      JSON.stringify({ json: { v: 1, fn: 'reports.dailySummary', args: ['us'], enqueuedAt: 0 } }),
+    ).toString('base64');
     const plan = await runCron(['plan', '--file', APP, ...TARGET]);
     expect(plan.stdout).toContain('httpTarget.body: reports.dailySummary("us") -> reports.dailySummary("eu", {"dryRun":false})');
   });
@@ -160,7 +210,9 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
     await runCron(['apply', '--file', APP, ...TARGET]);
     fake.get('weekly-digest')!.state = 2;
     fake.requests.length = 0;
-    expect((await runCron(['plan', '--file', APP, ...TARGET])).stdout).toContain('~ update     weekly-digest\n      state: PAUSED -> ENABLED');
+    expect((await runCron(['plan', '--file', APP, ...TARGET])).stdout).toContain(
+      '~ update     weekly-digest\n      state: PAUSED -> ENABLED',
+    );
     await runCron(['apply', '--file', APP, ...TARGET]);
     expect(fake.writes()).toEqual(['POST weekly-digest:resume']);
   });
@@ -186,12 +238,18 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
   test('--markdown renders the plan as a table; --json carries the items and the drift flag', async () => {
     const md = await runCron(['plan', '--markdown', '--file', APP, ...TARGET]);
     expect(md.stdout).toContain('| job | action | details |');
-    expect(md.stdout).toContain('| `weekly-digest` | create | "0 8 * * mon" America/New_York, GET https://app-abc-ew.a.run.app/api/cron/weekly-digest');
+    expect(md.stdout).toContain(
+      '| `weekly-digest` | create | "0 8 * * mon" America/New_York, GET https://app-abc-ew.a.run.app/api/cron/weekly-digest',
+    );
     const json = await runCron(['check', '--json', '--file', APP, ...TARGET]);
     expect(json.code).toBe(1);
     const doc = JSON.parse(json.stdout);
     expect(doc.drift).toBe(true);
-    expect(doc.plan.items.map((i: { action: string; name: string }) => `${i.action} ${i.name}`)).toEqual(['create daily-summary', 'create purge-expired-sessions', 'create weekly-digest']);
+    expect(doc.plan.items.map((i: { action: string; name: string }) => `${i.action} ${i.name}`)).toEqual([
+      'create daily-summary',
+      'create purge-expired-sessions',
+      'create weekly-digest',
+    ]);
   });
 });
 
@@ -224,7 +282,20 @@ describe('errors from Google name the cause and exit 3', () => {
   });
 
   test('404 for an unknown location says which flags to check; --json errors are JSON', async () => {
-    const r = await runCron(['plan', '--json', '--file', APP, '--project', 'demo', '--location', 'mars-north1', '--service-url', 'https://a.run.app', '--service-account', SA]);
+    const r = await runCron([
+      'plan',
+      '--json',
+      '--file',
+      APP,
+      '--project',
+      'demo',
+      '--location',
+      'mars-north1',
+      '--service-url',
+      'https://a.run.app',
+      '--service-account',
+      SA,
+    ]);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: 'CronApiError', status: 404, code: 5 });
     expect(r.stderr).toContain('--location / CLOUD_SCHEDULER_LOCATION');

@@ -4,7 +4,17 @@
  * the task one. And verifyCronRequest() on a route of one's own, for `url:` jobs.
  */
 import { setupServer } from 'msw/node';
-import { createManifest, deferrable, getTaskContext, handleDeferredRequest, PermanentTaskFailure, setLogWriter, verifyCronRequest, type LogEntry, type TaskContext } from 'next-cloud-tasks';
+import {
+  createManifest,
+  deferrable,
+  getTaskContext,
+  handleDeferredRequest,
+  PermanentTaskFailure,
+  setLogWriter,
+  verifyCronRequest,
+  type LogEntry,
+  type TaskContext,
+} from 'next-cloud-tasks';
 import { loadCronYaml, toSchedulerJobs } from 'next-cloud-tasks/cron';
 import type { HandlerConfig } from 'next-cloud-tasks/internals';
 import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
@@ -40,7 +50,10 @@ beforeEach(() => {
 afterEach(() => setLogWriter(undefined));
 
 // The jobs exactly as `cron apply` creates them.
-const jobs = toSchedulerJobs(loadCronYaml(path.join(__dirname, '../fixtures/cron/functions-cron.yaml')), { serviceUrl: AUDIENCE, serviceAccountEmail: SA });
+const jobs = toSchedulerJobs(loadCronYaml(path.join(__dirname, '../fixtures/cron/functions-cron.yaml')), {
+  serviceUrl: AUDIENCE,
+  serviceAccountEmail: SA,
+});
 const job = (name: string) => jobs.find((j) => j.name === name)!;
 
 /** The request Cloud Scheduler's HTTP target sends for `name` (headers per its docs). */
@@ -54,14 +67,22 @@ function schedulerRequest(name: string, token = signIdToken(key, { aud: job(name
     'X-CloudScheduler-ScheduleTime': '2026-06-15T07:00:00Z',
     Authorization: `Bearer ${token}`,
   });
-  return new Request(target.uri, { method: target.httpMethod, headers, body: target.body ? Buffer.from(target.body, 'base64') : undefined });
+  return new Request(target.uri, {
+    method: target.httpMethod,
+    headers,
+    body: target.body ? Buffer.from(target.body, 'base64') : undefined,
+  });
 }
 
 test('a run runs the function with its arguments and a task context naming the job and its schedule time', async () => {
   const response = await handleDeferredRequest(schedulerRequest('daily-summary'), { manifest, config });
   expect(response.status).toBe(200);
   expect(runs).toEqual([['eu', { dryRun: false }]]);
-  expect(contexts[0]).toMatchObject({ functionId: 'reports.dailySummary', attempt: 1, cronJob: { name: 'daily-summary', scheduleTime: new Date('2026-06-15T07:00:00Z') } });
+  expect(contexts[0]).toMatchObject({
+    functionId: 'reports.dailySummary',
+    attempt: 1,
+    cronJob: { name: 'daily-summary', scheduleTime: new Date('2026-06-15T07:00:00Z') },
+  });
   expect(contexts[0].enqueuedAt).toEqual(new Date('2026-06-15T07:00:00Z'));
   expect(contexts[0].queueName).toBeUndefined();
   expect(logs.find((l) => l.message.startsWith('task success'))).toMatchObject({ task: { cronJob: 'daily-summary', status: 200 } });
@@ -78,7 +99,11 @@ test('the token check is the same: another account gets 403, no token 401, and n
 
 test('the status contract is the task one: PermanentTaskFailure answers 2xx and is dead-lettered', async () => {
   const dead: unknown[] = [];
-  const response = await handleDeferredRequest(schedulerRequest('purge-expired-sessions'), { manifest, config, deadLetter: (entry) => void dead.push(entry) });
+  const response = await handleDeferredRequest(schedulerRequest('purge-expired-sessions'), {
+    manifest,
+    config,
+    deadLetter: (entry) => void dead.push(entry),
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get('x-deferred-outcome')).toBe('dead-lettered');
   expect(dead).toHaveLength(1);
@@ -98,9 +123,13 @@ describe('verifyCronRequest on a route of your own', () => {
   });
 
   test('refuses without a token (401), with another account’s (403) or a wrong audience (401)', async () => {
-    const noToken = new Request(`${AUDIENCE}/api/cron/weekly-digest`, { headers: { 'X-CloudScheduler': 'true', 'X-CloudScheduler-JobName': 'weekly-digest' } });
+    const noToken = new Request(`${AUDIENCE}/api/cron/weekly-digest`, {
+      headers: { 'X-CloudScheduler': 'true', 'X-CloudScheduler-JobName': 'weekly-digest' },
+    });
     expect((await route(noToken)).status).toBe(401);
-    expect((await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: AUDIENCE, email: 'x@y.iam.gserviceaccount.com' })))).status).toBe(403);
+    expect(
+      (await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: AUDIENCE, email: 'x@y.iam.gserviceaccount.com' })))).status,
+    ).toBe(403);
     const wrongAudience = await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: 'https://other.example', email: SA })));
     expect(wrongAudience.status).toBe(401);
     expect(await wrongAudience.json()).toEqual({ error: 'unauthorized' });
@@ -108,7 +137,8 @@ describe('verifyCronRequest on a route of your own', () => {
 
   test('fails closed (500) when the configuration is missing', async () => {
     const saved = { ...process.env };
-    for (const v of ['DEFERRED_SERVICE_URL', 'DEFERRED_AUDIENCE', 'DEFERRED_ALLOWED_EMAILS', 'DEFERRED_SERVICE_ACCOUNT']) delete process.env[v];
+    for (const v of ['DEFERRED_SERVICE_URL', 'DEFERRED_AUDIENCE', 'DEFERRED_ALLOWED_EMAILS', 'DEFERRED_SERVICE_ACCOUNT'])
+      delete process.env[v];
     const { resetConfigCache } = await import('next-cloud-tasks/internals');
     resetConfigCache();
     try {

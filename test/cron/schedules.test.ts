@@ -28,7 +28,14 @@ describe(`schedules in ${table.timeZone}, from ${table.from}`, () => {
 
   test('the table covers the issue’s examples, translated or refused', () => {
     const covered = rows.map((r) => r.schedule);
-    for (const example of ['every 5 minutes', 'every 2 hours from 10:00 to 14:00', 'every day 09:00', 'every monday,wednesday 09:00', '1st,3rd monday of sep,oct 17:00', 'every 24 hours synchronized']) {
+    for (const example of [
+      'every 5 minutes',
+      'every 2 hours from 10:00 to 14:00',
+      'every day 09:00',
+      'every monday,wednesday 09:00',
+      '1st,3rd monday of sep,oct 17:00',
+      'every 24 hours synchronized',
+    ]) {
       expect(covered).toContain(example);
     }
   });

@@ -3,7 +3,15 @@
  * through the handler's pipeline, and ask which jobs fire between two times on the virtual clock.
  */
 import path from 'node:path';
-import { createManifest, deferrable, getTaskContext, PermanentTaskFailure, setLogWriter, verifyCronRequest, type TaskContext } from 'next-cloud-tasks';
+import {
+  createManifest,
+  deferrable,
+  getTaskContext,
+  PermanentTaskFailure,
+  setLogWriter,
+  verifyCronRequest,
+  type TaskContext,
+} from 'next-cloud-tasks';
 import { createTaskQueueStub, cronRequest, createSigningKey, setupTaskQueueStub, TEST_HANDLER_CONFIG } from 'next-cloud-tasks/testing';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { setupServer } from 'msw/node';
@@ -36,10 +44,19 @@ test('lists the schedules, translated', () => {
 test("runCronJob('daily summary') runs the function through the handler's pipeline, with the job in its context", async () => {
   stub.clock.advanceTo(new Date('2030-01-01T08:00:00Z'));
   const run = await stub.runCronJob('daily summary');
-  expect(run).toMatchObject({ status: 200, outcome: 'success', functionId: 'reports.dailySummary', scheduleTime: new Date('2030-01-01T08:00:00Z') });
+  expect(run).toMatchObject({
+    status: 200,
+    outcome: 'success',
+    functionId: 'reports.dailySummary',
+    scheduleTime: new Date('2030-01-01T08:00:00Z'),
+  });
   expect(seen).toHaveLength(1);
   expect(seen[0].args).toEqual(['eu', { dryRun: false }]);
-  expect(seen[0].context).toMatchObject({ functionId: 'reports.dailySummary', attempt: 1, cronJob: { name: 'daily-summary', scheduleTime: new Date('2030-01-01T08:00:00Z') } });
+  expect(seen[0].context).toMatchObject({
+    functionId: 'reports.dailySummary',
+    attempt: 1,
+    cronJob: { name: 'daily-summary', scheduleTime: new Date('2030-01-01T08:00:00Z') },
+  });
   // The job id works too, and the arguments are a fresh copy each run.
   (seen[0].args[1] as { dryRun: boolean }).dryRun = true;
   await stub.runCronJob('daily-summary');
@@ -54,7 +71,9 @@ test('the status contract is the handler’s: a PermanentTaskFailure is 2xx and 
 
 test('unknown jobs and url jobs say what to do instead', async () => {
   await expect(stub.runCronJob('nightly')).rejects.toThrow('no cron job "nightly" in');
-  await expect(stub.runCronJob('weekly digest')).rejects.toThrow('a url job): the stub runs function jobs; test your route by calling it with cronRequest(job, { signingKey })');
+  await expect(stub.runCronJob('weekly digest')).rejects.toThrow(
+    'a url job): the stub runs function jobs; test your route by calling it with cronRequest(job, { signingKey })',
+  );
 });
 
 test('the virtual clock says which jobs fire between two times, earliest first', () => {
@@ -85,7 +104,11 @@ describe('cronRequest: a url job’s request for your own route', () => {
     const request = cronRequest(job, { signingKey: key, scheduleTime: new Date('2030-01-07T13:00:00Z') });
     expect(request.method).toBe('GET');
     expect(new URL(request.url).pathname).toBe('/api/cron/weekly-digest');
-    expect(await verifyCronRequest(request, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: true, jobName: 'weekly-digest', scheduleTime: new Date('2030-01-07T13:00:00Z') });
+    expect(await verifyCronRequest(request, { config: TEST_HANDLER_CONFIG })).toMatchObject({
+      ok: true,
+      jobName: 'weekly-digest',
+      scheduleTime: new Date('2030-01-07T13:00:00Z'),
+    });
     const forged = cronRequest(job, { signingKey: createSigningKey('not-google'), claims: {} });
     expect(await verifyCronRequest(forged, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: false, status: 401 });
   });

@@ -22,14 +22,32 @@ const RULES: [string, number, number, string | undefined, string][] = [
   ['unknown-top-level-key.yaml', 1, 1, 'crons', 'Unknown top-level key "crons"; allowed keys: cron, application'],
   ['cron-not-a-list.yaml', 2, 3, 'cron', '"cron" must be a list of jobs'],
   ['entry-not-a-mapping.yaml', 2, 3, undefined, 'each entry under "cron:" must be a mapping'],
-  ['unknown-key.yaml', 4, 3, 'shedule', 'Unknown key "shedule" in a cron entry; allowed keys: description, url, schedule, timezone, target, retry_parameters, function, args'],
+  [
+    'unknown-key.yaml',
+    4,
+    3,
+    'shedule',
+    'Unknown key "shedule" in a cron entry; allowed keys: description, url, schedule, timezone, target, retry_parameters, function, args',
+  ],
   ['missing-url.yaml', 2, 3, 'url', 'Missing required value "url"'],
   ['url-and-function.yaml', 4, 13, 'function', 'either url (a route of your app) or function (a deferrable function), not both'],
   ['bad-url.yaml', 3, 8, 'url', 'Value "tasks/summary" for url does not match expression "^/.*$"'],
   ['missing-schedule.yaml', 2, 3, 'schedule', 'Missing required value "schedule" for cron job "daily summary"'],
-  ['schedule-syntax.yaml', 4, 13, 'schedule', 'schedule "every day at 9am" failed to parse: expected a time of day like 09:00 (24-hour clock), got "at"'],
+  [
+    'schedule-syntax.yaml',
+    4,
+    13,
+    'schedule',
+    'schedule "every day at 9am" failed to parse: expected a time of day like 09:00 (24-hour clock), got "at"',
+  ],
   ['synchronized-uneven.yaml', 4, 13, 'schedule', 'can only use synchronized for periods that divide evenly into 24 hours'],
-  ['schedule-inexact.yaml', 4, 13, 'schedule', 'no exact unix-cron translation: "1st monday of month 09:00" means the 1st mon of the month'],
+  [
+    'schedule-inexact.yaml',
+    4,
+    13,
+    'schedule',
+    'no exact unix-cron translation: "1st monday of month 09:00" means the 1st mon of the month',
+  ],
   ['interval-inexact.yaml', 4, 13, 'schedule', 'end the range at 13:55 ("every 5 minutes from 10:00 to 13:55" is "*/5 10-13 * * *")'],
   ['bad-unix-cron.yaml', 4, 13, 'schedule', 'unix-cron "0 25 * * *": the hour field "25": "25" is not from 0 to 23'],
   ['quartz-cron.yaml', 4, 13, 'schedule', 'uses a Quartz extension (?, L, W, #) that unix-cron does not have'],
@@ -38,8 +56,20 @@ const RULES: [string, number, number, string | undefined, string][] = [
   ['duplicate-description.yaml', 5, 16, 'description', 'Duplicate cron job "daily-summary": the job at'],
   ['bad-target.yaml', 5, 11, 'target', 'Value "Backend_Tasks" for target does not match expression "[service:]version"'],
   ['retry-not-a-mapping.yaml', 5, 21, 'retry_parameters', 'retry_parameters of cron job "backup" must be a mapping'],
-  ['unknown-retry-key.yaml', 6, 5, 'retry_parameters.task_retry_limit', 'Unknown key "task_retry_limit" in retry_parameters of cron job "backup"; allowed keys: job_retry_limit'],
-  ['retry-limit-too-high.yaml', 6, 22, 'retry_parameters.job_retry_limit', 'job_retry_limit must be from 0 to 5 (Cloud Scheduler retries a run at most 5 times), got 6'],
+  [
+    'unknown-retry-key.yaml',
+    6,
+    5,
+    'retry_parameters.task_retry_limit',
+    'Unknown key "task_retry_limit" in retry_parameters of cron job "backup"; allowed keys: job_retry_limit',
+  ],
+  [
+    'retry-limit-too-high.yaml',
+    6,
+    22,
+    'retry_parameters.job_retry_limit',
+    'job_retry_limit must be from 0 to 5 (Cloud Scheduler retries a run at most 5 times), got 6',
+  ],
   ['retry-limit-negative.yaml', 6, 22, 'retry_parameters.job_retry_limit', 'got -1'],
   ['age-limit-format.yaml', 6, 20, 'retry_parameters.job_age_limit', 'job_age_limit must be in s, m, h or d: got "2w"'],
   ['age-limit-zero.yaml', 6, 20, 'retry_parameters.job_age_limit', 'job_age_limit must be greater than zero'],
@@ -64,7 +94,8 @@ describe('each rule reports its message at the right line and column', () => {
   });
 
   test('a file with several problems reports them all at once, as file:line:col lines', () => {
-    const text = 'cron:\n- url: tasks\n  schedule: every 7 minutes\n  timezone: Nowhere/Else\n- description: ok\n  function: 9bad\n  schedule: 0 9 * * *\n';
+    const text =
+      'cron:\n- url: tasks\n  schedule: every 7 minutes\n  timezone: Nowhere/Else\n- description: ok\n  function: 9bad\n  schedule: 0 9 * * *\n';
     expect(() => parseCronYaml(text, 'many.yaml')).toThrow(
       /^many\.yaml: 4 problems\nmany\.yaml:2:8: Value "tasks".*\nmany\.yaml:3:13: no exact unix-cron translation.*\nmany\.yaml:4:13: timezone "Nowhere\/Else".*\nmany\.yaml:6:13: function "9bad"/,
     );
@@ -95,7 +126,13 @@ describe('what is accepted', () => {
   });
 
   test('a function job keeps its JSON arguments', () => {
-    const file = parseCronYaml('cron:\n- description: daily summary\n  function: reports.daily\n  args: [eu, 10, {dryRun: false, tags: [a, b]}, null]\n  schedule: every day 09:00\n');
-    expect(file.jobs[0].target).toEqual({ kind: 'function', functionId: 'reports.daily', args: ['eu', 10, { dryRun: false, tags: ['a', 'b'] }, null] });
+    const file = parseCronYaml(
+      'cron:\n- description: daily summary\n  function: reports.daily\n  args: [eu, 10, {dryRun: false, tags: [a, b]}, null]\n  schedule: every day 09:00\n',
+    );
+    expect(file.jobs[0].target).toEqual({
+      kind: 'function',
+      functionId: 'reports.daily',
+      args: ['eu', 10, { dryRun: false, tags: ['a', 'b'] }, null],
+    });
   });
 });

@@ -4,7 +4,9 @@ import { runDeadLettersCli } from '@/lib/src/cli/dead-letters';
 const ENV = { GOOGLE_CLOUD_PROJECT: 'p', CLOUD_TASKS_LOCATION: 'us-central1' };
 
 test('flags and the environment, with the queue CLI defaults', () => {
-  expect(parseDeadLettersOptions(['replay', 'a', 'b', '--queue', 'mail'], { ...ENV, CLOUD_TASKS_EMULATOR_HOST: '127.0.0.1:8123' })).toMatchObject({
+  expect(
+    parseDeadLettersOptions(['replay', 'a', 'b', '--queue', 'mail'], { ...ENV, CLOUD_TASKS_EMULATOR_HOST: '127.0.0.1:8123' }),
+  ).toMatchObject({
     command: 'replay',
     tasks: ['a', 'b'],
     queue: 'mail',
@@ -14,7 +16,11 @@ test('flags and the environment, with the queue CLI defaults', () => {
     location: 'us-central1',
     emulatorHost: '127.0.0.1:8123',
   });
-  expect(parseDeadLettersOptions(['delete', '--all', '--project', 'q', '--location', 'eu'], ENV)).toMatchObject({ all: true, project: 'q', location: 'eu' });
+  expect(parseDeadLettersOptions(['delete', '--all', '--project', 'q', '--location', 'eu'], ENV)).toMatchObject({
+    all: true,
+    project: 'q',
+    location: 'eu',
+  });
 });
 
 test.each([

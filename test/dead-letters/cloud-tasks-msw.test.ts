@@ -6,8 +6,23 @@
 import path from 'node:path';
 import { PassThroughClient } from 'google-auth-library';
 import { setupServer } from 'msw/node';
-import { cloudTasksDeadLetterSink, createManifest, deferrable, handleDeferredRequest, PermanentTaskFailure, setLogWriter, type LogEntry } from 'next-cloud-tasks';
-import { catalogFrom, createCloudTasksTransport, encodeEnvelope, setQueueCatalog, type EnqueueConfig, type HandlerConfig } from 'next-cloud-tasks/internals';
+import {
+  cloudTasksDeadLetterSink,
+  createManifest,
+  deferrable,
+  handleDeferredRequest,
+  PermanentTaskFailure,
+  setLogWriter,
+  type LogEntry,
+} from 'next-cloud-tasks';
+import {
+  catalogFrom,
+  createCloudTasksTransport,
+  encodeEnvelope,
+  setQueueCatalog,
+  type EnqueueConfig,
+  type HandlerConfig,
+} from 'next-cloud-tasks/internals';
 import { loadQueueYaml } from 'next-cloud-tasks/queues';
 import { createTaskQueueStub } from 'next-cloud-tasks/testing';
 import { cloudTasksRestHandlers, googleCertsHandler } from 'next-cloud-tasks/testing/msw';
@@ -20,7 +35,13 @@ const PROJECT = 'shop-prod';
 const LOCATION = 'europe-west1';
 const SERVICE_URL = 'https://shop-abc123-ew.a.run.app';
 const EMAIL = `deferred-tasks@${PROJECT}.iam.gserviceaccount.com`;
-const enqueueConfig: EnqueueConfig = { project: PROJECT, location: LOCATION, serviceUrl: SERVICE_URL, serviceAccountEmail: EMAIL, audience: SERVICE_URL };
+const enqueueConfig: EnqueueConfig = {
+  project: PROJECT,
+  location: LOCATION,
+  serviceUrl: SERVICE_URL,
+  serviceAccountEmail: EMAIL,
+  audience: SERVICE_URL,
+};
 const handlerConfig: HandlerConfig = { audience: SERVICE_URL, allowedEmails: [EMAIL] };
 const CLI_ENV = { GOOGLE_CLOUD_PROJECT: PROJECT, CLOUD_TASKS_LOCATION: LOCATION };
 const DLQ = `projects/${PROJECT}/locations/${LOCATION}/queues/emails-dead-letter`;
@@ -133,19 +154,44 @@ test('a task that exhausts its attempts is kept in the paused dead-letter queue,
 
 test('list, inspect, replay: the dead task runs again in its own queue, and leaves the dead-letter queue', async () => {
   await exhaustAttempts();
-  expect((await deliver(1, { fn: 'shop.importFeed', body: encodeEnvelope('shop.importFeed', ['https://feeds.example.com/x.xml']), task: '7730441279145560001' })).status).toBe(200);
-  const [receipt, feed] = ['shop.sendReceipt', 'shop.importFeed'].map((fn) => cloud.getFilteredTasks({ queueNames: 'emails-dead-letter' }).find((t) => t.functionId === fn)!);
+  expect(
+    (
+      await deliver(1, {
+        fn: 'shop.importFeed',
+        body: encodeEnvelope('shop.importFeed', ['https://feeds.example.com/x.xml']),
+        task: '7730441279145560001',
+      })
+    ).status,
+  ).toBe(200);
+  const [receipt, feed] = ['shop.sendReceipt', 'shop.importFeed'].map((fn) =>
+    cloud.getFilteredTasks({ queueNames: 'emails-dead-letter' }).find((t) => t.functionId === fn)!,
+  );
 
   const list = await runDeadLetters(['list', '--file', FIXTURE], CLI_ENV);
   expect(list).toMatchObject({ code: 0, stderr: '' });
   const lines = list.stdout.split('\n');
   expect(lines[1]).toMatch(/^TASK +QUEUE +FUNCTION +REASON +ATTEMPTS +DEAD-LETTERED AT +ERROR$/);
-  expect(lines.find((l) => l.startsWith(receipt.id))).toMatch(new RegExp(`^${receipt.id} +emails +shop\\.sendReceipt +final-attempt +3 +\\d{4}-\\d\\d-\\d\\dT.+Z +Error: SMTP relay refused the connection$`));
-  expect(lines.find((l) => l.startsWith(feed.id))).toMatch(/ emails +shop\.importFeed +permanent-failure +1 +.+PermanentTaskFailure: feed is not CSV$/);
+  expect(lines.find((l) => l.startsWith(receipt.id))).toMatch(
+    new RegExp(
+      `^${receipt.id} +emails +shop\\.sendReceipt +final-attempt +3 +\\d{4}-\\d\\d-\\d\\dT.+Z +Error: SMTP relay refused the connection$`,
+    ),
+  );
+  expect(lines.find((l) => l.startsWith(feed.id))).toMatch(
+    / emails +shop\.importFeed +permanent-failure +1 +.+PermanentTaskFailure: feed is not CSV$/,
+  );
   expect(list.stdout).toContain('2 dead tasks.');
 
   const json = JSON.parse((await runDeadLetters(['list', '--json', '--file', FIXTURE], CLI_ENV)).stdout);
-  expect(json.tasks).toContainEqual(expect.objectContaining({ id: receipt.id, queue: 'emails', originalTask: ORIGINAL_ID, functionId: 'shop.sendReceipt', reason: 'final-attempt', attempts: 3 }));
+  expect(json.tasks).toContainEqual(
+    expect.objectContaining({
+      id: receipt.id,
+      queue: 'emails',
+      originalTask: ORIGINAL_ID,
+      functionId: 'shop.sendReceipt',
+      reason: 'final-attempt',
+      attempts: 3,
+    }),
+  );
 
   // By its id in the dead-letter queue, or by the id the logs gave it in its own queue.
   const inspect = await runDeadLetters(['inspect', receipt.id, '--file', FIXTURE], CLI_ENV);
@@ -157,14 +203,23 @@ test('list, inspect, replay: the dead task runs again in its own queue, and leav
   expect(inspect.stdout).toContain(`queue             emails (its task ${ORIGINAL_ID} there)`);
   expect(inspect.stdout).toMatch(/^args +\[ 'ada@example\.com', 2026-12-01T09:30:00\.000Z, Map\(1\) \{ 'book' => 2 \} \]$/m);
   const byOriginalId = JSON.parse((await runDeadLetters(['inspect', ORIGINAL_ID, '--json', '--file', FIXTURE], CLI_ENV)).stdout);
-  expect(byOriginalId).toMatchObject({ task: receipt.name, envelope: { fn: 'shop.sendReceipt', args: ['ada@example.com', '2026-12-01T09:30:00.000Z', [['book', 2]]] } });
+  expect(byOriginalId).toMatchObject({
+    task: receipt.name,
+    envelope: { fn: 'shop.sendReceipt', args: ['ada@example.com', '2026-12-01T09:30:00.000Z', [['book', 2]]] },
+  });
 
   const replay = await runDeadLetters(['replay', receipt.id, '--file', FIXTURE], CLI_ENV);
   expect(replay).toMatchObject({ code: 0, stderr: '' });
-  expect(replay.stdout).toMatch(new RegExp(`^replayed ${receipt.id} \\(shop\\.sendReceipt\\) to queue emails as \\d+; removed from emails-dead-letter$`));
+  expect(replay.stdout).toMatch(
+    new RegExp(`^replayed ${receipt.id} \\(shop\\.sendReceipt\\) to queue emails as \\d+; removed from emails-dead-letter$`),
+  );
   expect(cloud.getFilteredTasks({ queueNames: 'emails-dead-letter' }).map((t) => t.id)).toEqual([feed.id]);
   const [again] = cloud.getFilteredTasks({ queueNames: 'emails' });
-  expect(again).toMatchObject({ url: receipt.url, headers: { 'content-type': 'application/json', 'x-tenant': 'acme', traceparent: expect.any(String) }, oidcToken: receipt.oidcToken });
+  expect(again).toMatchObject({
+    url: receipt.url,
+    headers: { 'content-type': 'application/json', 'x-tenant': 'acme', traceparent: expect.any(String) },
+    oidcToken: receipt.oidcToken,
+  });
   expect(Object.keys(again.headers).some((h) => /dead/i.test(h))).toBe(false);
   expect(Buffer.from(again.payload).equals(Buffer.from(receipt.payload))).toBe(true);
 
@@ -197,7 +252,13 @@ test('with the dead-letter queue missing, the ERROR log entry holds the whole ta
     `its dead-letter queue ${DLQ} does not exist: queue.yaml declares it; create it with \`npx next-cloud-tasks queues apply\`. Until then this entry is the only copy of the task`,
   );
   expect(entry.message).toContain('does not exist');
-  const dead = entry.deadLetter as { url: string; headers: Record<string, string>; body: string; bodyEncoding: 'utf8' | 'base64'; queue: string };
+  const dead = entry.deadLetter as {
+    url: string;
+    headers: Record<string, string>;
+    body: string;
+    bodyEncoding: 'utf8' | 'base64';
+    queue: string;
+  };
   expect(entry.deadLetter).toMatchObject({
     reason: 'final-attempt',
     error: 'Error: SMTP relay refused the connection',
@@ -228,7 +289,10 @@ test('with the dead-letter queue missing, the ERROR log entry holds the whole ta
 test('a queue without dead_letter_queue: the dead task is logged whole, as before, and nothing is created', async () => {
   expect((await deliver(1, { queue: 'reports' })).headers.get('x-deferred-outcome')).toBe('dead-lettered');
   const [entry] = logs.filter((e) => e.deadLetter);
-  expect(entry).toMatchObject({ severity: 'ERROR', deadLetter: { queue: 'reports', attempt: 1, body: expect.stringContaining('ada@example.com') } });
+  expect(entry).toMatchObject({
+    severity: 'ERROR',
+    deadLetter: { queue: 'reports', attempt: 1, body: expect.stringContaining('ada@example.com') },
+  });
   expect(entry.deadLetterProblem).toBeUndefined();
   expect(cloud.getFilteredTasks()).toEqual([]);
 });
@@ -237,24 +301,51 @@ test('the dead-letters CLI explains what is missing, with the queue CLI exit cod
   const noFile = await runDeadLetters(['list', '--file', '/nowhere/queue.yaml'], CLI_ENV);
   expect(noFile).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read /nowhere/queue.yaml (file not found)') });
   const bare = path.join(__dirname, '../fixtures/queues/deploy.yaml');
-  expect(await runDeadLetters(['list', '--file', bare], CLI_ENV)).toMatchObject({ code: 2, stderr: expect.stringContaining('declares no dead-letter queue') });
-  expect(await runDeadLetters(['list', '--file', FIXTURE, '--queue', 'reports'], CLI_ENV)).toMatchObject({ code: 2, stderr: expect.stringContaining('queue "reports" has no dead_letter_queue') });
-  expect(await runDeadLetters(['list', '--file', FIXTURE], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('pass --project or set GOOGLE_CLOUD_PROJECT') });
-  expect(await runDeadLetters(['inspect', '123', '--file', FIXTURE], CLI_ENV)).toMatchObject({ code: 3, stderr: expect.stringContaining('no dead task 123 in emails-dead-letter') });
+  expect(await runDeadLetters(['list', '--file', bare], CLI_ENV)).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('declares no dead-letter queue'),
+  });
+  expect(await runDeadLetters(['list', '--file', FIXTURE, '--queue', 'reports'], CLI_ENV)).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('queue "reports" has no dead_letter_queue'),
+  });
+  expect(await runDeadLetters(['list', '--file', FIXTURE], {})).toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('pass --project or set GOOGLE_CLOUD_PROJECT'),
+  });
+  expect(await runDeadLetters(['inspect', '123', '--file', FIXTURE], CLI_ENV)).toMatchObject({
+    code: 3,
+    stderr: expect.stringContaining('no dead task 123 in emails-dead-letter'),
+  });
 
   // The dead-letter queue itself missing in Cloud Tasks: said, with the command that creates it.
   server.use(...cloudTasksRestHandlers(createTaskQueueStub({ manifest, queues: { yaml: 'queue:\n- name: emails\n  rate: 5/s\n' } })));
   const missing = await runDeadLetters(['list', '--file', FIXTURE], CLI_ENV);
   expect(missing.code).toBe(3);
-  expect(missing.stderr).toContain('The dead-letter queue emails-dead-letter does not exist yet: create it with `next-cloud-tasks queues apply`');
+  expect(missing.stderr).toContain(
+    'The dead-letter queue emails-dead-letter does not exist yet: create it with `next-cloud-tasks queues apply`',
+  );
 });
 
 test('a replay whose queue is gone fails with exit 3 and leaves the dead task where it is', async () => {
   await exhaustAttempts();
   const [dead] = cloud.getFilteredTasks({ queueNames: 'emails-dead-letter' });
   // Cloud Tasks with the dead-letter queue but without emails (deleted since).
-  const onlyDlq = createTaskQueueStub({ manifest, queues: { yaml: 'queue:\n- name: emails-dead-letter\n  rate: 0\n' }, config: enqueueConfig });
-  await onlyDlq.createTask({ project: PROJECT, location: LOCATION, queue: 'emails-dead-letter', taskId: dead.id, url: dead.url, headers: dead.headers, body: dead.payload, oidcToken: dead.oidcToken! });
+  const onlyDlq = createTaskQueueStub({
+    manifest,
+    queues: { yaml: 'queue:\n- name: emails-dead-letter\n  rate: 0\n' },
+    config: enqueueConfig,
+  });
+  await onlyDlq.createTask({
+    project: PROJECT,
+    location: LOCATION,
+    queue: 'emails-dead-letter',
+    taskId: dead.id,
+    url: dead.url,
+    headers: dead.headers,
+    body: dead.payload,
+    oidcToken: dead.oidcToken!,
+  });
   server.use(...cloudTasksRestHandlers(onlyDlq));
   const replay = await runDeadLetters(['replay', dead.id, '--file', FIXTURE], CLI_ENV);
   expect(replay.code).toBe(3);

@@ -85,7 +85,11 @@ test('a task that exhausts its attempts is listed, inspected, replayed, and runs
   const { tasks } = await api()('GET', `${QUEUES}/emails-dead-letter/tasks`);
   expect(tasks).toHaveLength(1);
   const id = tasks[0].name.split('/').pop();
-  expect(tasks[0].httpRequest.headers).toMatchObject({ 'x-tenant': 'acme', 'X-Deferred-Dead-Queue': 'emails', 'X-Deferred-Dead-Task': originalId });
+  expect(tasks[0].httpRequest.headers).toMatchObject({
+    'x-tenant': 'acme',
+    'X-Deferred-Dead-Queue': 'emails',
+    'X-Deferred-Dead-Task': originalId,
+  });
   expect(await (await fetch(`${emulator.url}/`)).text()).not.toContain(`data-dead="${originalId}"`);
   // Held, not run: the dead-letter queue is paused.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -94,7 +98,9 @@ test('a task that exhausts its attempts is listed, inspected, replayed, and runs
   const list = await runDeadLetters(['list', '--file', FIXTURE], cliEnv);
   expect(list).toMatchObject({ code: 0, stderr: '' });
   expect(list.stdout).toContain(`(emulator at ${emulator.hostPort})`);
-  expect(list.stdout).toMatch(new RegExp(`^${id} +emails +shop\\.sendReceipt +final-attempt +3 +\\S+ +Error: SMTP relay refused the connection$`, 'm'));
+  expect(list.stdout).toMatch(
+    new RegExp(`^${id} +emails +shop\\.sendReceipt +final-attempt +3 +\\S+ +Error: SMTP relay refused the connection$`, 'm'),
+  );
 
   const inspect = await runDeadLetters(['inspect', originalId, '--file', FIXTURE], cliEnv);
   expect(inspect.code).toBe(0);
@@ -121,7 +127,14 @@ test('with the dead-letter queue missing, the ERROR log entry holds the task and
   const entry = logs.find((e) => e.deadLetter && (e.deadLetter as { taskName?: string }).taskName === name.split('/').pop());
   expect(entry).toMatchObject({
     severity: 'ERROR',
-    deadLetter: { reason: 'final-attempt', queue: 'emails', attempt: 3, functionId: 'shop.sendReceipt', url: '/_ah/queue/deferred/shop.sendReceipt', bodyEncoding: 'utf8' },
+    deadLetter: {
+      reason: 'final-attempt',
+      queue: 'emails',
+      attempt: 3,
+      functionId: 'shop.sendReceipt',
+      url: '/_ah/queue/deferred/shop.sendReceipt',
+      bodyEncoding: 'utf8',
+    },
   });
   expect((entry!.deadLetter as { body: string }).body).toContain('grace@example.com');
   expect(entry!.deadLetterProblem).toContain(`its dead-letter queue ${QUEUES}/emails-dead-letter does not exist`);

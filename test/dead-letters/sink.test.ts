@@ -1,4 +1,11 @@
-import { cloudTasksDeadLetterSink, CloudTasksError, setLogWriter, type DeadLetterEntry, type LogEntry, type TaskTransport } from 'next-cloud-tasks';
+import {
+  cloudTasksDeadLetterSink,
+  CloudTasksError,
+  setLogWriter,
+  type DeadLetterEntry,
+  type LogEntry,
+  type TaskTransport,
+} from 'next-cloud-tasks';
 import type { CreateTaskRequest } from 'next-cloud-tasks';
 import type { EnqueueConfig } from 'next-cloud-tasks/internals';
 import { decodeHeaderText, encodeHeaderText, readDeadLetterHeaders, writeDeadLetterHeaders } from '@/lib/src/contract/dead-letter-headers';
@@ -49,15 +56,29 @@ test('the dead task is created in the dead-letter queue: same URL, body, token; 
   const transport = recording();
   const sink = cloudTasksDeadLetterSink({ transport, config, deadLetterQueue: (q) => `${q}-dead-letter` });
   const body = Buffer.from([0xff, 0x00, 0x10]).toString('base64');
-  const receipt = await sink(entry({ body, bodyEncoding: 'base64', headers: { 'content-type': 'application/json', 'x-deferred-dead-reason': 'forged' } }));
+  const receipt = await sink(
+    entry({ body, bodyEncoding: 'base64', headers: { 'content-type': 'application/json', 'x-deferred-dead-reason': 'forged' } }),
+  );
   expect(receipt).toEqual({ keptAs: 'projects/p/locations/us-central1/queues/mail-dead-letter/tasks/1' });
   const [request] = transport.created;
-  expect(request).toMatchObject({ project: 'p', location: 'us-central1', queue: 'mail-dead-letter', url: 'https://app.example.com/_ah/queue/deferred/mail.send' });
+  expect(request).toMatchObject({
+    project: 'p',
+    location: 'us-central1',
+    queue: 'mail-dead-letter',
+    url: 'https://app.example.com/_ah/queue/deferred/mail.send',
+  });
   expect(request.taskId).toBeUndefined();
   expect(Buffer.from(request.body).equals(Buffer.from([0xff, 0x00, 0x10]))).toBe(true);
   expect(request.oidcToken).toEqual({ serviceAccountEmail: config.serviceAccountEmail, audience: config.audience });
   // A header named like ours that came with the task is not trusted: ours replace it.
-  expect(readDeadLetterHeaders(request.headers)).toEqual({ reason: 'final-attempt', error: 'Error: boom', queue: 'mail', task: 'abc', attempts: 5, functionId: 'mail.send' });
+  expect(readDeadLetterHeaders(request.headers)).toEqual({
+    reason: 'final-attempt',
+    error: 'Error: boom',
+    queue: 'mail',
+    task: 'abc',
+    attempts: 5,
+    functionId: 'mail.send',
+  });
   expect(Object.keys(request.headers).filter((h) => /dead-reason/i.test(h))).toEqual(['X-Deferred-Dead-Reason']);
 });
 
@@ -66,17 +87,35 @@ test('a refused write falls back to the whole task in the ERROR log, saying why'
   const sink = cloudTasksDeadLetterSink({ transport: recording(denied), config, deadLetterQueue: () => 'mail-dead-letter' });
   expect(await sink(entry())).toBeUndefined();
   expect(logs).toEqual([
-    expect.objectContaining({ severity: 'ERROR', deadLetter: entry(), deadLetterProblem: expect.stringContaining('could not be kept in dead-letter queue projects/p/locations/us-central1/queues/mail-dead-letter (CloudTasksError: Cloud Tasks refused') }),
+    expect.objectContaining({
+      severity: 'ERROR',
+      deadLetter: entry(),
+      deadLetterProblem: expect.stringContaining(
+        'could not be kept in dead-letter queue projects/p/locations/us-central1/queues/mail-dead-letter (CloudTasksError: Cloud Tasks refused',
+      ),
+    }),
   ]);
 });
 
 test('a custom fallback gets the entry, and a WARNING says why; if it throws, so does the sink (the handler answers 500)', async () => {
   const fallen: DeadLetterEntry[] = [];
-  const sink = cloudTasksDeadLetterSink({ transport: recording(new CloudTasksError(5, 'no queue')), config, deadLetterQueue: () => 'mail-dead-letter', fallback: (e) => void fallen.push(e) });
+  const sink = cloudTasksDeadLetterSink({
+    transport: recording(new CloudTasksError(5, 'no queue')),
+    config,
+    deadLetterQueue: () => 'mail-dead-letter',
+    fallback: (e) => void fallen.push(e),
+  });
   await sink(entry());
   expect(fallen).toEqual([entry()]);
   expect(logs).toEqual([expect.objectContaining({ severity: 'WARNING', message: expect.stringContaining('does not exist') })]);
-  const failing = cloudTasksDeadLetterSink({ transport: recording(new Error('down')), config, deadLetterQueue: () => 'x', fallback: () => { throw new Error('table locked'); } });
+  const failing = cloudTasksDeadLetterSink({
+    transport: recording(new Error('down')),
+    config,
+    deadLetterQueue: () => 'x',
+    fallback: () => {
+      throw new Error('table locked');
+    },
+  });
   await expect(failing(entry())).rejects.toThrow('table locked');
 });
 
@@ -87,7 +126,13 @@ test('without a config to create tasks with, the task is logged whole with the c
     const { resetConfigCache } = await import('next-cloud-tasks/internals');
     resetConfigCache();
     await cloudTasksDeadLetterSink({ deadLetterQueue: () => 'mail-dead-letter' })(entry());
-    expect(logs).toEqual([expect.objectContaining({ severity: 'ERROR', deadLetter: entry(), deadLetterProblem: expect.stringContaining('GOOGLE_CLOUD_PROJECT is not set') })]);
+    expect(logs).toEqual([
+      expect.objectContaining({
+        severity: 'ERROR',
+        deadLetter: entry(),
+        deadLetterProblem: expect.stringContaining('GOOGLE_CLOUD_PROJECT is not set'),
+      }),
+    ]);
   } finally {
     if (saved !== undefined) process.env.GOOGLE_CLOUD_PROJECT = saved;
   }
@@ -100,7 +145,14 @@ test('header text survives any error message: CR/LF, non-Latin, backslashes, edg
     expect(decodeHeaderText(encoded)).toBe(text);
   }
   expect(decodeHeaderText(encodeHeaderText('x'.repeat(5000)))).toBe(`${'x'.repeat(2000)}…`);
-  expect(readDeadLetterHeaders(writeDeadLetterHeaders({ reason: 'undecodable', error: 'EnvelopeDecodeError: not UTF-8' }))).toEqual({ reason: 'undecodable', error: 'EnvelopeDecodeError: not UTF-8', attempts: undefined, queue: undefined, task: undefined, functionId: undefined });
+  expect(readDeadLetterHeaders(writeDeadLetterHeaders({ reason: 'undecodable', error: 'EnvelopeDecodeError: not UTF-8' }))).toEqual({
+    reason: 'undecodable',
+    error: 'EnvelopeDecodeError: not UTF-8',
+    attempts: undefined,
+    queue: undefined,
+    task: undefined,
+    functionId: undefined,
+  });
   expect(readDeadLetterHeaders({ 'content-type': 'application/json' })).toBeUndefined();
 });
 
@@ -119,5 +171,9 @@ test("a delivery's own headers: what came with the task, not what Cloud Tasks, C
     'x-tenant': 'acme',
     'x-deferred-dead-reason': 'forged',
   });
-  expect(taskOwnHeaders(headers)).toEqual({ 'content-type': 'application/json', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'x-tenant': 'acme' });
+  expect(taskOwnHeaders(headers)).toEqual({
+    'content-type': 'application/json',
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    'x-tenant': 'acme',
+  });
 });

@@ -17,7 +17,12 @@ test('a complete environment gives both configurations; the audience defaults to
     audience: 'https://app-abc-uc.a.run.app',
     emulatorHost: undefined,
   });
-  expect(readHandlerConfig(complete)).toEqual({ audience: 'https://app-abc-uc.a.run.app', allowedEmails: ['tasks@p.iam.gserviceaccount.com'], emulatorHost: undefined, project: 'p' });
+  expect(readHandlerConfig(complete)).toEqual({
+    audience: 'https://app-abc-uc.a.run.app',
+    allowedEmails: ['tasks@p.iam.gserviceaccount.com'],
+    emulatorHost: undefined,
+    project: 'p',
+  });
   expect(listConfigProblems(complete)).toEqual([]);
 });
 
@@ -29,7 +34,12 @@ test('every missing variable is named at once, with what it is for', () => {
     error = e;
   }
   expect(error).toBeInstanceOf(ConfigError);
-  expect((error as ConfigError).variables).toEqual(['GOOGLE_CLOUD_PROJECT', 'CLOUD_TASKS_LOCATION', 'DEFERRED_SERVICE_URL', 'DEFERRED_SERVICE_ACCOUNT']);
+  expect((error as ConfigError).variables).toEqual([
+    'GOOGLE_CLOUD_PROJECT',
+    'CLOUD_TASKS_LOCATION',
+    'DEFERRED_SERVICE_URL',
+    'DEFERRED_SERVICE_ACCOUNT',
+  ]);
   expect((error as Error).message).toMatch(/CLOUD_TASKS_LOCATION is not set: the region of the queues/);
 });
 
@@ -50,12 +60,27 @@ test('the emulator is refused on Cloud Run (K_SERVICE set): its tokens would be 
 });
 
 test('DEFERRED_ALLOWED_EMAILS and DEFERRED_AUDIENCE override the defaults', () => {
-  const config = readHandlerConfig({ ...complete, DEFERRED_ALLOWED_EMAILS: 'a@p.iam.gserviceaccount.com, b@p.iam.gserviceaccount.com', DEFERRED_AUDIENCE: 'https://tasks.example.com' });
-  expect(config).toEqual(expect.objectContaining({ audience: 'https://tasks.example.com', allowedEmails: ['a@p.iam.gserviceaccount.com', 'b@p.iam.gserviceaccount.com'] }));
-  expect(() => readHandlerConfig({ ...complete, DEFERRED_ALLOWED_EMAILS: 'a@p, nope' })).toThrow(/DEFERRED_ALLOWED_EMAILS="nope" is not an email/);
+  const config = readHandlerConfig({
+    ...complete,
+    DEFERRED_ALLOWED_EMAILS: 'a@p.iam.gserviceaccount.com, b@p.iam.gserviceaccount.com',
+    DEFERRED_AUDIENCE: 'https://tasks.example.com',
+  });
+  expect(config).toEqual(
+    expect.objectContaining({
+      audience: 'https://tasks.example.com',
+      allowedEmails: ['a@p.iam.gserviceaccount.com', 'b@p.iam.gserviceaccount.com'],
+    }),
+  );
+  expect(() => readHandlerConfig({ ...complete, DEFERRED_ALLOWED_EMAILS: 'a@p, nope' })).toThrow(
+    /DEFERRED_ALLOWED_EMAILS="nope" is not an email/,
+  );
 });
 
 test('the handler needs only the audience and the accepted emails', () => {
-  expect(() => readHandlerConfig({ DEFERRED_SERVICE_URL: 'https://a.example', DEFERRED_SERVICE_ACCOUNT: 'x@p.iam.gserviceaccount.com' })).not.toThrow();
-  expect(() => readHandlerConfig({ DEFERRED_SERVICE_URL: 'https://a.example' })).toThrow(/DEFERRED_ALLOWED_EMAILS \(or DEFERRED_SERVICE_ACCOUNT\) is not set/);
+  expect(() =>
+    readHandlerConfig({ DEFERRED_SERVICE_URL: 'https://a.example', DEFERRED_SERVICE_ACCOUNT: 'x@p.iam.gserviceaccount.com' }),
+  ).not.toThrow();
+  expect(() => readHandlerConfig({ DEFERRED_SERVICE_URL: 'https://a.example' })).toThrow(
+    /DEFERRED_ALLOWED_EMAILS \(or DEFERRED_SERVICE_ACCOUNT\) is not set/,
+  );
 });

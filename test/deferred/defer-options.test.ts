@@ -1,18 +1,36 @@
-import { createManifest, defer, deferrable, EnvelopeEncodeError, InvalidTaskOptionsError, PayloadTooLargeError, UnknownQueueError } from 'next-cloud-tasks';
+import {
+  createManifest,
+  defer,
+  deferrable,
+  EnvelopeEncodeError,
+  InvalidTaskOptionsError,
+  PayloadTooLargeError,
+  UnknownQueueError,
+} from 'next-cloud-tasks';
 import { setupTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const work = deferrable('work', (n: number) => n);
 const big = deferrable('big', (s: string) => s);
 const queue = setupTaskQueueStub({
   manifest: createManifest([work, big]),
-  config: { project: 'p', serviceUrl: 'https://app.example.com', serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com', audience: 'https://app.example.com' },
+  config: {
+    project: 'p',
+    serviceUrl: 'https://app.example.com',
+    serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com',
+    audience: 'https://app.example.com',
+  },
 });
 const sent = () => queue.getFilteredTasks();
 
 test('defaults: queue default, path /_ah/queue/deferred/<id>, JSON content type, no schedule', async () => {
   const name = await defer(work, [1]);
   expect(sent()).toEqual([
-    expect.objectContaining({ queueName: 'default', url: 'https://app.example.com/_ah/queue/deferred/work', headers: { 'Content-Type': 'application/json' }, eta: queue.clock.now() }),
+    expect.objectContaining({
+      queueName: 'default',
+      url: 'https://app.example.com/_ah/queue/deferred/work',
+      headers: { 'Content-Type': 'application/json' },
+      eta: queue.clock.now(),
+    }),
   ]);
   // No name given: Cloud Tasks (here, the stub) picks one.
   expect(name).toMatch(/^projects\/p\/locations\/us-central1\/queues\/default\/tasks\/\d{19}$/);
@@ -38,9 +56,17 @@ const invalid: [string, object, RegExp][] = [
   ['a url with a trailing slash', { url: '/_ah/queue/deferred/' }, /must not end with "\/"/],
   ['an Authorization header', { headers: { Authorization: 'Bearer x' } }, /cannot be overridden/],
   ['an X-CloudTasks header', { headers: { 'X-CloudTasks-TaskName': 'x' } }, /cannot be overridden/],
-  ['a lower-case content-type header', { headers: { 'content-type': 'text/plain' } }, /header "content-type" cannot be overridden: the adapter sends every task body as application\/json/],
+  [
+    'a lower-case content-type header',
+    { headers: { 'content-type': 'text/plain' } },
+    /header "content-type" cannot be overridden: the adapter sends every task body as application\/json/,
+  ],
   ['a Connection header', { headers: { Connection: 'close' } }, /header "Connection" cannot be overridden: it is a hop-by-hop header/],
-  ['a header value with CR/LF', { headers: { 'X-User': 'a\r\nX-Injected: 1' } }, /header "X-User" has CR \(carriage return\) \(U\+000D\) at position 1/],
+  [
+    'a header value with CR/LF',
+    { headers: { 'X-User': 'a\r\nX-Injected: 1' } },
+    /header "X-User" has CR \(carriage return\) \(U\+000D\) at position 1/,
+  ],
   ['a header value with a bare LF', { headers: { 'X-User': 'a\nb' } }, /header "X-User" has LF/],
   ['a header value with NUL', { headers: { 'X-User': 'a\u0000' } }, /header "X-User" has NUL/],
   ['a header value outside Latin-1', { headers: { 'X-Price': '5 €' } }, /header "X-Price" has "€" \(U\+20AC\) at position 2/],
@@ -62,7 +88,9 @@ test.each(invalid)('%s is refused before any network call', async (_name, option
 test('a queue missing from queue.yaml is refused, naming the known queues', async () => {
   const attempt = defer(work, [1], { queue: 'emails' });
   await expect(attempt).rejects.toBeInstanceOf(UnknownQueueError);
-  await expect(attempt).rejects.toThrow(/queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench/);
+  await expect(attempt).rejects.toThrow(
+    /queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench/,
+  );
   expect(sent()).toEqual([]);
 });
 

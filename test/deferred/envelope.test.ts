@@ -4,7 +4,10 @@ import { decodeEnvelope, encodeEnvelope } from 'next-cloud-tasks/internals';
 test('Dates, Maps, Sets, BigInt, undefined and nested objects survive a round trip', () => {
   const args = [
     new Date('2026-11-27T10:00:00.123Z'),
-    new Map<string, unknown>([['a', new Set([1, 2, 3])], ['b', { deep: [new Date(0), 2n ** 70n] }]]),
+    new Map<string, unknown>([
+      ['a', new Set([1, 2, 3])],
+      ['b', { deep: [new Date(0), 2n ** 70n] }],
+    ]),
     undefined,
     { nested: { list: [1, 'two', null, undefined], when: new Date(1) }, big: -12345678901234567890n },
     'plain',
@@ -25,7 +28,8 @@ test('the schedule time travels when the task is delayed', () => {
 });
 
 test('a prototype-pollution payload decodes to plain data and pollutes nothing', () => {
-  const body = '{"json":{"v":1,"fn":"f","args":[{"__proto__":{"polluted":true}}],"enqueuedAt":1},"meta":{"values":{"args.0.__proto__.polluted":["undefined"]}}}';
+  const body =
+    '{"json":{"v":1,"fn":"f","args":[{"__proto__":{"polluted":true}}],"enqueuedAt":1},"meta":{"values":{"args.0.__proto__.polluted":["undefined"]}}}';
   try {
     decodeEnvelope(body);
   } catch (error) {

@@ -37,7 +37,11 @@ function post(authorization?: string): Promise<Response> {
   const headers = new Headers({ 'content-type': 'application/json' });
   if (authorization !== undefined) headers.set('authorization', authorization);
   return handleDeferredRequest(
-    new Request('http://localhost:3000/_ah/queue/deferred/test.record', { method: 'POST', headers, body: encodeEnvelope('test.record', ['hello']) }),
+    new Request('http://localhost:3000/_ah/queue/deferred/test.record', {
+      method: 'POST',
+      headers,
+      body: encodeEnvelope('test.record', ['hello']),
+    }),
     { manifest, config },
   );
 }
@@ -58,28 +62,52 @@ const refused: [string, number, () => string | undefined][] = [
   ['an empty Bearer', 401, () => 'Bearer '],
   ['a malformed JWT', 401, () => bearer('not.a.jwt!')],
   ['two segments', 401, () => bearer(signIdToken(googleKey, validClaims()).split('.').slice(0, 2).join('.'))],
-  ['alg: none', 401, () => bearer(encodeJwt({ alg: 'none', kid: googleKey.kid }, { ...payloadOf(signIdToken(googleKey, validClaims())) }, () => ''))],
   [
-    'HS256 signed with the public key', 401,
-    () => bearer(encodeJwt({ alg: 'HS256', kid: googleKey.kid }, payloadOf(signIdToken(googleKey, validClaims())), (input) => createHmac('sha256', googleKey.publicKeyPem).update(input).digest()))],
+    'alg: none',
+    401,
+    () => bearer(encodeJwt({ alg: 'none', kid: googleKey.kid }, { ...payloadOf(signIdToken(googleKey, validClaims())) }, () => '')),
+  ],
   [
-    'RS256 header but an HMAC signature', 401,
-    () => bearer(encodeJwt({ alg: 'RS256', kid: googleKey.kid }, payloadOf(signIdToken(googleKey, validClaims())), (input) => createHmac('sha256', googleKey.publicKeyPem).update(input).digest()))],
+    'HS256 signed with the public key',
+    401,
+    () =>
+      bearer(
+        encodeJwt({ alg: 'HS256', kid: googleKey.kid }, payloadOf(signIdToken(googleKey, validClaims())), (input) =>
+          createHmac('sha256', googleKey.publicKeyPem).update(input).digest(),
+        ),
+      ),
+  ],
+  [
+    'RS256 header but an HMAC signature',
+    401,
+    () =>
+      bearer(
+        encodeJwt({ alg: 'RS256', kid: googleKey.kid }, payloadOf(signIdToken(googleKey, validClaims())), (input) =>
+          createHmac('sha256', googleKey.publicKeyPem).update(input).digest(),
+        ),
+      ),
+  ],
   ['an unknown kid', 401, () => bearer(signIdToken(strangerKey, validClaims()))],
   ['a known kid signed by another key', 401, () => bearer(signIdToken({ ...strangerKey, kid: googleKey.kid }, validClaims()))],
   [
-    'a bad signature', 401,
+    'a bad signature',
+    401,
     () => {
       const [h, p, s] = signIdToken(googleKey, validClaims()).split('.');
       return bearer(`${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`);
-    }],
+    },
+  ],
   [
-    'a tampered payload', 401,
+    'a tampered payload',
+    401,
     () => {
       const [h, , s] = signIdToken(googleKey, validClaims()).split('.');
-      const forged = Buffer.from(JSON.stringify({ ...payloadOf(signIdToken(googleKey, validClaims())), email: 'attacker@evil.example' })).toString('base64url');
+      const forged = Buffer.from(
+        JSON.stringify({ ...payloadOf(signIdToken(googleKey, validClaims())), email: 'attacker@evil.example' }),
+      ).toString('base64url');
       return bearer(`${h}.${forged}.${s}`);
-    }],
+    },
+  ],
   ['an expired token', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iat: now() - 7200, exp: now() - 3600 }))],
   ['a token issued in the future', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iat: now() + 3600, exp: now() + 7200 }))],
   ['a token not valid before an hour from now (nbf)', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), nbf: now() + 3600 }))],
@@ -88,10 +116,22 @@ const refused: [string, number, () => string | undefined][] = [
   ['a token without iat', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iat: undefined }))],
   ['a token living longer than a day', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), exp: now() + 3 * 86400 }))],
   ['a wrong issuer', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iss: 'https://evil.example' }))],
-  ["the universe domain issuer (accepted by the library's default)", 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iss: 'googleapis.com' }))],
-  ["the emulator's issuer outside emulator mode", 401, () => bearer(signIdToken(googleKey, { ...validClaims(), iss: 'https://cloud-tasks-emulator.local' }))],
+  [
+    "the universe domain issuer (accepted by the library's default)",
+    401,
+    () => bearer(signIdToken(googleKey, { ...validClaims(), iss: 'googleapis.com' })),
+  ],
+  [
+    "the emulator's issuer outside emulator mode",
+    401,
+    () => bearer(signIdToken(googleKey, { ...validClaims(), iss: 'https://cloud-tasks-emulator.local' })),
+  ],
   ['a wrong audience', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), aud: 'https://other-app.example.com' }))],
-  ['an audience with the task path (Cloud Tasks default)', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), aud: `${AUDIENCE}/_ah/queue/deferred/test.record` }))],
+  [
+    'an audience with the task path (Cloud Tasks default)',
+    401,
+    () => bearer(signIdToken(googleKey, { ...validClaims(), aud: `${AUDIENCE}/_ah/queue/deferred/test.record` })),
+  ],
   ['a token without audience', 401, () => bearer(signIdToken(googleKey, { ...validClaims(), aud: undefined as never }))],
   ['an email not allowed', 403, () => bearer(signIdToken(googleKey, { ...validClaims(), email: 'someone@gmail.com' }))],
   ['email_verified false', 403, () => bearer(signIdToken(googleKey, { ...validClaims(), email_verified: false }))],
@@ -131,7 +171,11 @@ test('a verified token stays valid when repeated, and an allowed email is still 
   expect((await post(bearer(token))).status).toBe(200);
   expect((await post(bearer(token))).status).toBe(200);
   const narrower = await handleDeferredRequest(
-    new Request('http://localhost/_ah/queue/deferred/test.record', { method: 'POST', headers: { authorization: bearer(token) }, body: encodeEnvelope('test.record', []) }),
+    new Request('http://localhost/_ah/queue/deferred/test.record', {
+      method: 'POST',
+      headers: { authorization: bearer(token) },
+      body: encodeEnvelope('test.record', []),
+    }),
     { manifest, config: { audience: AUDIENCE, allowedEmails: ['other@my-project.iam.gserviceaccount.com'] } },
   );
   expect(narrower.status).toBe(403);
@@ -143,7 +187,11 @@ test('a cached verdict counts only for the audience and certs it was verified ag
   expect((await post(bearer(token))).status).toBe(200);
   const postWith = (other: HandlerConfig) =>
     handleDeferredRequest(
-      new Request('http://localhost/_ah/queue/deferred/test.record', { method: 'POST', headers: { authorization: bearer(token) }, body: encodeEnvelope('test.record', []) }),
+      new Request('http://localhost/_ah/queue/deferred/test.record', {
+        method: 'POST',
+        headers: { authorization: bearer(token) },
+        body: encodeEnvelope('test.record', []),
+      }),
       { manifest, config: other },
     );
   expect((await postWith({ ...config, audience: 'https://other-app.example.com' })).status).toBe(401);
@@ -155,7 +203,11 @@ test('a cached verdict counts only for the audience and certs it was verified ag
 test('unreachable certs answer 503 (retry) and run nothing', async () => {
   const isolatedConfig: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL], emulatorHost: '127.0.0.1:9' };
   const response = await handleDeferredRequest(
-    new Request('http://localhost/_ah/queue/deferred/test.record', { method: 'POST', headers: { authorization: bearer(signIdToken(googleKey, validClaims())) }, body: encodeEnvelope('test.record', []) }),
+    new Request('http://localhost/_ah/queue/deferred/test.record', {
+      method: 'POST',
+      headers: { authorization: bearer(signIdToken(googleKey, validClaims())) },
+      body: encodeEnvelope('test.record', []),
+    }),
     { manifest, config: isolatedConfig },
   );
   expect(response.status).toBe(503);

@@ -1,5 +1,17 @@
 import { setupServer } from 'msw/node';
-import { createManifest, deferrable, getTaskContext, handleDeferredRequest, PermanentTaskFailure, setLogWriter, SingularTaskFailure, type DeadLetterEntry, type HandlerOptions, type LogEntry, type TaskContext } from 'next-cloud-tasks';
+import {
+  createManifest,
+  deferrable,
+  getTaskContext,
+  handleDeferredRequest,
+  PermanentTaskFailure,
+  setLogWriter,
+  SingularTaskFailure,
+  type DeadLetterEntry,
+  type HandlerOptions,
+  type LogEntry,
+  type TaskContext,
+} from 'next-cloud-tasks';
 import { encodeEnvelope, readTaskHeaders, writeTaskHeaders, type HandlerConfig } from 'next-cloud-tasks/internals';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
@@ -61,7 +73,13 @@ function deliver({ method = 'POST', path = '/_ah/queue/deferred/ok', body, heade
     body: method === 'GET' || method === 'HEAD' ? undefined : (body ?? encodeEnvelope('ok', [])),
     duplex: 'half',
   } as RequestInit);
-  return handleDeferredRequest(request, { manifest, config, deadLetter: (entry) => void deadLetters.push(entry), isLastAttempt: () => false, ...options });
+  return handleDeferredRequest(request, {
+    manifest,
+    config,
+    deadLetter: (entry) => void deadLetters.push(entry),
+    isLastAttempt: () => false,
+    ...options,
+  });
 }
 
 const envelope = (fn: string, args: unknown[] = []) => encodeEnvelope(fn, args);
@@ -95,7 +113,16 @@ describe('the status contract', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-deferred-outcome')).toBe('dead-lettered');
     expect(deadLetters).toEqual([
-      expect.objectContaining({ reason: 'permanent-failure', functionId: 'permanent', queue: 'default', taskName: 'task-7', attempt: 3, url: '/_ah/queue/deferred/ok', body: new TextDecoder().decode(body), bodyEncoding: 'utf8' }),
+      expect.objectContaining({
+        reason: 'permanent-failure',
+        functionId: 'permanent',
+        queue: 'default',
+        taskName: 'task-7',
+        attempt: 3,
+        url: '/_ah/queue/deferred/ok',
+        body: new TextDecoder().decode(body),
+        bodyEncoding: 'utf8',
+      }),
     ]);
     expect(logs.some((l) => l.severity === 'ERROR')).toBe(true);
   });
@@ -107,30 +134,38 @@ describe('the status contract', () => {
     expect(deadLetters).toEqual([]);
   });
 
-  test.each([['not json at all'], ['{"json":{"v":1}}'], ['{"json":{"v":99,"fn":"ok","args":[]}}'], ['{"json":{"v":1,"fn":"ok","args":"nope"}}'], ['null']])(
-    'a body that can never decode (%s): 2xx and dead-lettered, nothing runs',
-    async (body) => {
-      const response = await deliver({ body });
-      expect(response.status).toBe(200);
-      expect(calls).toEqual([]);
-      expect(deadLetters).toEqual([expect.objectContaining({ reason: 'undecodable', body, bodyEncoding: 'utf8' })]);
-    },
-  );
+  test.each([
+    ['not json at all'],
+    ['{"json":{"v":1}}'],
+    ['{"json":{"v":99,"fn":"ok","args":[]}}'],
+    ['{"json":{"v":1,"fn":"ok","args":"nope"}}'],
+    ['null'],
+  ])('a body that can never decode (%s): 2xx and dead-lettered, nothing runs', async (body) => {
+    const response = await deliver({ body });
+    expect(response.status).toBe(200);
+    expect(calls).toEqual([]);
+    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'undecodable', body, bodyEncoding: 'utf8' })]);
+  });
 
   test('a non-UTF-8 body is dead-lettered in base64', async () => {
     const bytes = new Uint8Array([0xff, 0xfe, 0x00, 0x41]);
     const response = await deliver({ body: bytes });
     expect(response.status).toBe(200);
-    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'undecodable', body: Buffer.from(bytes).toString('base64'), bodyEncoding: 'base64' })]);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({ reason: 'undecodable', body: Buffer.from(bytes).toString('base64'), bodyEncoding: 'base64' }),
+    ]);
   });
 
-  test.each([['nope'], ['__proto__'], ['constructor'], ['toString'], ['hasOwnProperty'], ['valueOf']])('unknown function id %s: non-2xx (retried), nothing runs', async (id) => {
-    const response = await deliver({ body: envelope(id) });
-    expect(response.status).toBe(404);
-    expect(calls).toEqual([]);
-    expect(deadLetters).toEqual([]);
-    expect(Object.prototype).not.toHaveProperty('polluted');
-  });
+  test.each([['nope'], ['__proto__'], ['constructor'], ['toString'], ['hasOwnProperty'], ['valueOf']])(
+    'unknown function id %s: non-2xx (retried), nothing runs',
+    async (id) => {
+      const response = await deliver({ body: envelope(id) });
+      expect(response.status).toBe(404);
+      expect(calls).toEqual([]);
+      expect(deadLetters).toEqual([]);
+      expect(Object.prototype).not.toHaveProperty('polluted');
+    },
+  );
 
   test('an unknown function on its last attempt is dead-lettered', async () => {
     const response = await deliver({ body: envelope('gone'), options: { isLastAttempt: () => true } });
@@ -142,10 +177,16 @@ describe('the status contract', () => {
   test('a failure on the last attempt is dead-lettered; earlier failures are not', async () => {
     const seen: unknown[] = [];
     const isLastAttempt = (info: { attempt: number }) => (seen.push(info), info.attempt >= 3);
-    expect((await deliver({ body: envelope('throws'), headers: { 'x-cloudtasks-taskretrycount': '1' }, options: { isLastAttempt } })).status).toBe(500);
+    expect(
+      (await deliver({ body: envelope('throws'), headers: { 'x-cloudtasks-taskretrycount': '1' }, options: { isLastAttempt } })).status,
+    ).toBe(500);
     expect(deadLetters).toEqual([]);
-    expect((await deliver({ body: envelope('throws'), headers: { 'x-cloudtasks-taskretrycount': '2' }, options: { isLastAttempt } })).status).toBe(500);
-    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'final-attempt', functionId: 'throws', attempt: 3, error: 'Error: boom' })]);
+    expect(
+      (await deliver({ body: envelope('throws'), headers: { 'x-cloudtasks-taskretrycount': '2' }, options: { isLastAttempt } })).status,
+    ).toBe(500);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({ reason: 'final-attempt', functionId: 'throws', attempt: 3, error: 'Error: boom' }),
+    ]);
     expect(seen).toEqual([expect.objectContaining({ queueName: 'default', attempt: 2 }), expect.objectContaining({ attempt: 3 })]);
   });
 
@@ -207,12 +248,15 @@ describe('the status contract', () => {
 
   test('the body is not read before the token is verified', async () => {
     let pulled = false;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled = true;
-        controller.close();
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled = true;
+          controller.close();
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     const response = await deliver({ body: stream, headers: { authorization: 'Bearer nope' } });
     expect(response.status).toBe(401);
     expect(pulled).toBe(false);
@@ -224,7 +268,11 @@ describe('the task context', () => {
     const first = { queueName: 'emails', taskName: 't1', retryCount: 0, executionCount: 0, eta: new Date(1767323045123) };
     const retry = { ...first, retryCount: 3, executionCount: 1, previousResponse: 503, retryReason: 'HTTP_503' };
     for (const headers of [first, retry]) {
-      expect(readTaskHeaders(new Headers(writeTaskHeaders(headers)))).toEqual({ previousResponse: undefined, retryReason: undefined, ...headers });
+      expect(readTaskHeaders(new Headers(writeTaskHeaders(headers)))).toEqual({
+        previousResponse: undefined,
+        retryReason: undefined,
+        ...headers,
+      });
     }
     expect(writeTaskHeaders(first)['User-Agent']).toBe('Google-Cloud-Tasks');
   });
@@ -260,7 +308,9 @@ describe('the task context', () => {
 
   test('a first attempt has retry count 0 and no previous response', async () => {
     await deliver();
-    expect(calls[0].context).toEqual(expect.objectContaining({ retryCount: 0, executionCount: 0, attempt: 1, previousResponse: undefined }));
+    expect(calls[0].context).toEqual(
+      expect.objectContaining({ retryCount: 0, executionCount: 0, attempt: 1, previousResponse: undefined }),
+    );
   });
 });
 
@@ -272,7 +322,15 @@ describe('logs', () => {
       expect.objectContaining({
         severity: 'INFO',
         'logging.googleapis.com/trace': expect.stringMatching(/105445aa7843bc8bf206b12000100000$/),
-        task: expect.objectContaining({ queue: 'default', name: 't1', functionId: 'ok', attempt: 1, outcome: 'success', status: 200, durationMs: expect.any(Number) }),
+        task: expect.objectContaining({
+          queue: 'default',
+          name: 't1',
+          functionId: 'ok',
+          attempt: 1,
+          outcome: 'success',
+          status: 200,
+          durationMs: expect.any(Number),
+        }),
       }),
     );
   });

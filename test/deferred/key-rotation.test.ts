@@ -73,7 +73,9 @@ test('a task signed by a newly published key runs on its first delivery, though 
   expect(fetches).toBe(2);
 
   // The refetch is logged, with nothing of the token (not even its key id, which the sender chose).
-  expect(refetchLogs()).toEqual([expect.objectContaining({ severity: 'INFO', certsRefetch: { url: GOOGLE_PEM_CERTS_URL, keys: 2, newKeys: 1 } })]);
+  expect(refetchLogs()).toEqual([
+    expect.objectContaining({ severity: 'INFO', certsRefetch: { url: GOOGLE_PEM_CERTS_URL, keys: 2, newKeys: 1 } }),
+  ]);
   const logged = JSON.stringify(logs);
   for (const part of token.split('.')) expect(logged).not.toContain(part);
   expect(logged).not.toContain('key-2026-12');
@@ -114,7 +116,9 @@ test('1,000 tokens with random unknown key ids: 401 each, and one refetch per co
   expect(statuses).toHaveLength(1000);
   expect(new Set(statuses)).toEqual(new Set([401]));
   expect(fetches).toBe(2);
-  expect(refetchLogs()).toEqual([expect.objectContaining({ severity: 'WARNING', certsRefetch: { url: GOOGLE_PEM_CERTS_URL, keys: 1, newKeys: 0 } })]);
+  expect(refetchLogs()).toEqual([
+    expect.objectContaining({ severity: 'WARNING', certsRefetch: { url: GOOGLE_PEM_CERTS_URL, keys: 1, newKeys: 0 } }),
+  ]);
   expect(runs).toHaveLength(1);
 
   // Once the cool-down has passed, the next unknown key id may look again, once.

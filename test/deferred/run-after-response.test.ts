@@ -24,7 +24,11 @@ async function load(env: Record<string, string | undefined> = {}) {
   });
   const logs: LogEntry[] = [];
   modules.core.setLogWriter((entry) => logs.push(entry));
-  return { runAfterResponse: modules.next.runAfterResponse, logs, restore: () => (previous === undefined ? delete process.env.K_SERVICE : (process.env.K_SERVICE = previous)) };
+  return {
+    runAfterResponse: modules.next.runAfterResponse,
+    logs,
+    restore: () => (previous === undefined ? delete process.env.K_SERVICE : (process.env.K_SERVICE = previous)),
+  };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));

@@ -48,7 +48,12 @@ test('defer sends the exact createTask request: queue path, name, schedule, dead
   answerWith(200, { name: 'projects/my-project/locations/europe-west1/queues/default/tasks/invoice-42' });
   const eta = new Date(Date.now() + 3600_000);
   const due = new Date('2026-12-31T00:00:00Z');
-  const name = await defer(sendInvoice, ['cus_1', 1234n, due], { name: 'invoice-42', eta, dispatchDeadline: 120, headers: { 'X-Tenant': 'acme' } });
+  const name = await defer(sendInvoice, ['cus_1', 1234n, due], {
+    name: 'invoice-42',
+    eta,
+    dispatchDeadline: 120,
+    headers: { 'X-Tenant': 'acme' },
+  });
 
   expect(name).toBe('projects/my-project/locations/europe-west1/queues/default/tasks/invoice-42');
   expect(captured).toHaveLength(1);
@@ -61,7 +66,10 @@ test('defer sends the exact createTask request: queue path, name, schedule, dead
   expect(task.httpRequest.url).toBe('https://app.example.com/_ah/queue/deferred/billing.sendInvoice');
   expect([1, 'POST']).toContain(task.httpRequest.httpMethod);
   expect(task.httpRequest.headers).toEqual({ 'X-Tenant': 'acme', 'Content-Type': 'application/json' });
-  expect(task.httpRequest.oidcToken).toEqual({ serviceAccountEmail: 'tasks@my-project.iam.gserviceaccount.com', audience: 'https://app.example.com' });
+  expect(task.httpRequest.oidcToken).toEqual({
+    serviceAccountEmail: 'tasks@my-project.iam.gserviceaccount.com',
+    audience: 'https://app.example.com',
+  });
   const envelope = decodeEnvelope(Buffer.from(task.httpRequest.body, 'base64'));
   expect(envelope).toEqual(expect.objectContaining({ v: 1, fn: 'billing.sendInvoice', args: ['cus_1', 1234n, due] }));
   expect(envelope.scheduledAt).toBe(eta.getTime());
@@ -85,7 +93,9 @@ test('409 ALREADY_EXISTS becomes TaskAlreadyExistsError naming the task', async 
 });
 
 test('403 PERMISSION_DENIED names the roles that are missing', async () => {
-  answerWith(403, { error: { code: 403, message: 'The principal lacks IAM permission "cloudtasks.tasks.create"', status: 'PERMISSION_DENIED' } });
+  answerWith(403, {
+    error: { code: 403, message: 'The principal lacks IAM permission "cloudtasks.tasks.create"', status: 'PERMISSION_DENIED' },
+  });
   const attempt = defer(sendInvoice, ['c', 1n, new Date()]);
   await expect(attempt).rejects.toBeInstanceOf(CloudTasksError);
   await expect(attempt).rejects.toThrow(/roles\/cloudtasks\.enqueuer.*roles\/iam\.serviceAccountUser on tasks@my-project/);

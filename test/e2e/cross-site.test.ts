@@ -36,7 +36,14 @@ let context: BrowserContext;
 /** The attack, as one script: every write a page can make a browser send, to every endpoint. */
 function attackScript(): string {
   const E = emulator.url;
-  const pwn = JSON.stringify({ task: { httpRequest: { url: `${app.url}/_ah/queue/deferred/demo.greet`, body: Buffer.from('{"json":{"v":1,"fn":"demo.greet","args":["pwned"]}}').toString('base64') } } });
+  const pwn = JSON.stringify({
+    task: {
+      httpRequest: {
+        url: `${app.url}/_ah/queue/deferred/demo.greet`,
+        body: Buffer.from('{"json":{"v":1,"fn":"demo.greet","args":["pwned"]}}').toString('base64'),
+      },
+    },
+  });
   return `
 (async () => {
   const E = ${JSON.stringify(E)}, Q = ${JSON.stringify(QUEUES)}, PWN = ${JSON.stringify(pwn)};
@@ -97,10 +104,17 @@ beforeAll(async () => {
   app = await startTargetServer((request) => (request.path.startsWith('/fail') ? { status: 500 } : {}));
   emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(__dirname, '../emulator/fixtures/queue.yaml') });
   // A task waiting in the paused queue, and a dead letter: what run / delete / purge / replay would hit.
-  const api = (path: string, body: unknown) => fetch(`${emulator.url}/v2/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect((await api(`${QUEUES}/reports/tasks`, { task: { name: `${QUEUES}/reports/tasks/kept`, httpRequest: { url: `${app.url}/kept` } } })).status).toBe(200);
+  const api = (path: string, body: unknown) =>
+    fetch(`${emulator.url}/v2/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(
+    (await api(`${QUEUES}/reports/tasks`, { task: { name: `${QUEUES}/reports/tasks/kept`, httpRequest: { url: `${app.url}/kept` } } }))
+      .status,
+  ).toBe(200);
   const dead = emulator.waitForTask(`${QUEUES}/emails/tasks/dead`);
-  expect((await api(`${QUEUES}/emails/tasks`, { task: { name: `${QUEUES}/emails/tasks/dead`, httpRequest: { url: `${app.url}/fail` } } })).status).toBe(200);
+  expect(
+    (await api(`${QUEUES}/emails/tasks`, { task: { name: `${QUEUES}/emails/tasks/dead`, httpRequest: { url: `${app.url}/fail` } } }))
+      .status,
+  ).toBe(200);
   await expect(dead).resolves.toMatchObject({ kind: 'dead' });
 
   attacker = createServer((req, res) => {
@@ -110,7 +124,9 @@ beforeAll(async () => {
       '/attack': page(script),
       // The framed page gets an opaque origin from the sandbox: its requests carry Origin: null.
       '/sandbox': page('<iframe id="box" sandbox="allow-scripts allow-forms" src="/attack" width="600" height="300"></iframe>'),
-      '/frame': page(`<p>Click to win!</p><iframe id="victim" src="${emulator.url}/" width="1300" height="800" style="opacity:0.5"></iframe>`),
+      '/frame': page(
+        `<p>Click to win!</p><iframe id="victim" src="${emulator.url}/" width="1300" height="800" style="opacity:0.5"></iframe>`,
+      ),
     };
     const body = pages[url.pathname];
     res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(body ?? 'not found');
@@ -156,10 +172,21 @@ function recordEmulatorTraffic(target: Page) {
   target.on('response', (response) => {
     const url = response.url();
     if (!url.startsWith(emulator.url)) return;
-    seen.push({ method: response.request().method(), path: url.slice(emulator.url.length), status: response.status(), xfo: response.headers()['x-frame-options'] });
+    seen.push({
+      method: response.request().method(),
+      path: url.slice(emulator.url.length),
+      status: response.status(),
+      xfo: response.headers()['x-frame-options'],
+    });
   });
   target.on('requestfailed', (request) => {
-    if (request.url().startsWith(emulator.url)) seen.push({ method: request.method(), path: request.url().slice(emulator.url.length), status: 'failed', error: request.failure()?.errorText });
+    if (request.url().startsWith(emulator.url))
+      seen.push({
+        method: request.method(),
+        path: request.url().slice(emulator.url.length),
+        status: 'failed',
+        error: request.failure()?.errorText,
+      });
   });
   return seen;
 }
@@ -178,8 +205,14 @@ async function attackFrom(url: string, frameOf?: (page: Page) => ReturnType<Page
   const traffic = recordEmulatorTraffic(attackPage);
   await attackPage.goto(url);
   const frame = frameOf ? frameOf(attackPage) : attackPage.mainFrame();
-  await frame!.waitForFunction(() => (window as never as { attackResults?: unknown }).attackResults !== undefined, undefined, { timeout: 15_000 });
-  const results = (await frame!.evaluate(() => (window as never as { attackResults: unknown[] }).attackResults)) as [string, string, unknown][];
+  await frame!.waitForFunction(() => (window as never as { attackResults?: unknown }).attackResults !== undefined, undefined, {
+    timeout: 15_000,
+  });
+  const results = (await frame!.evaluate(() => (window as never as { attackResults: unknown[] }).attackResults)) as [
+    string,
+    string,
+    unknown,
+  ][];
   await expectNothingChanged(before, appRequests);
   const writes = traffic.filter((t) => t.method !== 'GET');
   if (process.env.E2E_DEBUG) console.log(JSON.stringify({ url: url.slice(0, 60), writes, results }, null, 1));
@@ -189,9 +222,14 @@ async function attackFrom(url: string, frameOf?: (page: Page) => ReturnType<Page
   // browser: a CORS preflight the emulator does not grant (ERR_FAILED), or Chrome's local
   // network access check (a data: page is not "local").
   for (const request of writes) {
-    expect([403, 400, 'net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin', 'net::ERR_BLOCKED_BY_RESPONSE', 'net::ERR_FAILED', 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS']).toContain(
-      request.status === 'failed' ? request.error : request.status,
-    );
+    expect([
+      403,
+      400,
+      'net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin',
+      'net::ERR_BLOCKED_BY_RESPONSE',
+      'net::ERR_FAILED',
+      'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS',
+    ]).toContain(request.status === 'failed' ? request.error : request.status);
   }
   const answered = writes.filter((w) => typeof w.status === 'number' || w.error?.startsWith('net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin'));
   return { results, writes, answered };
@@ -230,7 +268,10 @@ describe.each([
   });
 
   test('a sandboxed iframe (opaque origin, Origin: null) can change nothing', async () => {
-    const { answered } = await attackFrom(`http://127.0.0.1:${attackerPort}/sandbox`, (p) => p.frames().find((f) => f !== p.mainFrame() && f.url().endsWith('/attack')) ?? null);
+    const { answered } = await attackFrom(
+      `http://127.0.0.1:${attackerPort}/sandbox`,
+      (p) => p.frames().find((f) => f !== p.mainFrame() && f.url().endsWith('/attack')) ?? null,
+    );
     expect(answered.length).toBeGreaterThanOrEqual(18);
   });
 

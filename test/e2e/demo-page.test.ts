@@ -45,7 +45,10 @@ test('a deferred greeting shows on the page once its task ran, with the analytic
 test('a flaky task shows up after two failed attempts, on its third', async () => {
   await page.getByLabel('name').fill('Dorothy');
   await page.getByRole('button', { name: 'Flaky (fails twice)' }).click();
-  await page.getByRole('status').filter({ hasText: /\(flaky\)$/ }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: /\(flaky\)$/ })
+    .waitFor();
   // queue.yaml's default queue backs off 1 s, then 2 s.
   await greetingsRow('Hello after 2 failures, Dorothy!').waitFor({ timeout: 60_000 });
   await expect(greetingsRow('Dorothy').locator('td').nth(1).textContent()).resolves.toBe('3');

@@ -28,9 +28,15 @@ test('defaults: port 8123 on loopback, state in the gitignored folder, ./queue.y
   }
 });
 
-test('flags and the app\'s environment', () => {
-  const command = parseCliArgs(['--port', '0', '--data', ':memory:', '--queue-yaml', 'q.yaml', '--quiet'], { GOOGLE_CLOUD_PROJECT: 'p1', CLOUD_TASKS_LOCATION: 'europe-west1' });
-  expect(command).toMatchObject({ quiet: true, options: { port: 0, data: ':memory:', queueYaml: 'q.yaml', project: 'p1', location: 'europe-west1' } });
+test("flags and the app's environment", () => {
+  const command = parseCliArgs(['--port', '0', '--data', ':memory:', '--queue-yaml', 'q.yaml', '--quiet'], {
+    GOOGLE_CLOUD_PROJECT: 'p1',
+    CLOUD_TASKS_LOCATION: 'europe-west1',
+  });
+  expect(command).toMatchObject({
+    quiet: true,
+    options: { port: 0, data: ':memory:', queueYaml: 'q.yaml', project: 'p1', location: 'europe-west1' },
+  });
   expect(parseCliArgs(['--help'])).toEqual({ help: true });
 });
 
@@ -40,7 +46,9 @@ test('a bad port or an unknown flag is a usage error that says what is wrong', (
 });
 
 test('--allow-target-host (repeatable, comma-separated) and CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS add up, normalized', () => {
-  const command = parseCliArgs(['--allow-target-host', 'Host.Docker.Internal,app', '--allow-target-host', '[FD12::1]'], { CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS: ' 192.168.1.20 , web. ' });
+  const command = parseCliArgs(['--allow-target-host', 'Host.Docker.Internal,app', '--allow-target-host', '[FD12::1]'], {
+    CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS: ' 192.168.1.20 , web. ',
+  });
   expect(command).toMatchObject({ options: { allowedTargetHosts: ['host.docker.internal', 'app', 'fd12::1', '192.168.1.20', 'web'] } });
 });
 
@@ -59,17 +67,30 @@ test.each([
   expect(() => parseCliArgs([], { CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS: `ok.example,${host}` })).toThrow(message);
 });
 
-test('cron.yaml: ./cron.yaml when present; the app URL, account and audience from the app\'s environment', () => {
+test("cron.yaml: ./cron.yaml when present; the app URL, account and audience from the app's environment", () => {
   const dir = mkdtempSync(join(tmpdir(), 'emulator-cli-'));
   try {
     writeFileSync(join(dir, 'cron.yaml'), 'cron: []\n');
-    expect(parseCliArgs([], { PORT: '4000' }, dir)).toMatchObject({ options: { cronYaml: `${dir}/cron.yaml`, appUrl: 'http://127.0.0.1:4000' } });
-    const env = { DEFERRED_SERVICE_URL: 'http://127.0.0.1:3100', DEFERRED_SERVICE_ACCOUNT: 'sa@p.iam.gserviceaccount.com', DEFERRED_AUDIENCE: 'https://aud.example' };
+    expect(parseCliArgs([], { PORT: '4000' }, dir)).toMatchObject({
+      options: { cronYaml: `${dir}/cron.yaml`, appUrl: 'http://127.0.0.1:4000' },
+    });
+    const env = {
+      DEFERRED_SERVICE_URL: 'http://127.0.0.1:3100',
+      DEFERRED_SERVICE_ACCOUNT: 'sa@p.iam.gserviceaccount.com',
+      DEFERRED_AUDIENCE: 'https://aud.example',
+    };
     expect(parseCliArgs(['--cron-yaml', 'c.yaml'], env, dir)).toMatchObject({
-      options: { cronYaml: 'c.yaml', appUrl: 'http://127.0.0.1:3100', cronServiceAccount: 'sa@p.iam.gserviceaccount.com', cronAudience: 'https://aud.example' },
+      options: {
+        cronYaml: 'c.yaml',
+        appUrl: 'http://127.0.0.1:3100',
+        cronServiceAccount: 'sa@p.iam.gserviceaccount.com',
+        cronAudience: 'https://aud.example',
+      },
     });
     expect(parseCliArgs(['--app-url', 'http://127.0.0.1:5000'], env, dir)).toMatchObject({ options: { appUrl: 'http://127.0.0.1:5000' } });
-    expect(() => parseCliArgs(['--app-url', 'localhost:3000'], {}, dir)).toThrow(new CliUsageError('--app-url must be an http(s) URL like http://127.0.0.1:3000, got "localhost:3000"'));
+    expect(() => parseCliArgs(['--app-url', 'localhost:3000'], {}, dir)).toThrow(
+      new CliUsageError('--app-url must be an http(s) URL like http://127.0.0.1:3000, got "localhost:3000"'),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -42,11 +42,23 @@ test('SIGKILL mid-dispatch, restart: every one of 1,000 tasks runs at least once
   await api('POST', `${QUEUE}:pause`, {});
   // A task due in an hour and one dead-lettered first thing must survive the crash too.
   await api('POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/dead`, httpRequest: { url: `${target.url}/dead` } } });
-  await api('POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/later`, scheduleTime: new Date(Date.now() + 3600_000).toISOString(), httpRequest: { url: `${target.url}/later` } } });
+  await api('POST', `${QUEUE}/tasks`, {
+    task: {
+      name: `${QUEUE}/tasks/later`,
+      scheduleTime: new Date(Date.now() + 3600_000).toISOString(),
+      httpRequest: { url: `${target.url}/later` },
+    },
+  });
   const names: string[] = [];
   for (let start = 0; start < TASKS; start += 50) {
     const batch = Array.from({ length: 50 }, (_, i) => `t-${start + i}`);
-    await Promise.all(batch.map((id) => api('POST', `${QUEUE}/tasks`, { task: { name: `${QUEUE}/tasks/${id}`, httpRequest: { url: `${target.url}/work`, httpMethod: 'POST' } } })));
+    await Promise.all(
+      batch.map((id) =>
+        api('POST', `${QUEUE}/tasks`, {
+          task: { name: `${QUEUE}/tasks/${id}`, httpRequest: { url: `${target.url}/work`, httpMethod: 'POST' } },
+        }),
+      ),
+    );
     names.push(...batch);
   }
   await api('POST', `${QUEUE}:resume`, {});

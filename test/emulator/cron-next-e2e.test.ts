@@ -54,7 +54,11 @@ test('the scheduled function job runs in next start through the verified handler
   expect(run.scheduleTimeMs % 600_000).toBe(0);
   const scheduled = (await greetings()).filter((g) => g.message === 'Scheduled hello, cron!');
   expect(scheduled).toHaveLength(1);
-  expect(scheduled[0]).toMatchObject({ taskName: 'scheduled-greeting', attempt: 1, requestedAt: new Date(run.scheduleTimeMs).toISOString() });
+  expect(scheduled[0]).toMatchObject({
+    taskName: 'scheduled-greeting',
+    attempt: 1,
+    requestedAt: new Date(run.scheduleTimeMs).toISOString(),
+  });
 });
 
 test('"Run now" on the dashboard runs it again', async () => {
@@ -64,7 +68,10 @@ test('"Run now" on the dashboard runs it again', async () => {
   expect(await done).toMatchObject({ ok: true, status: 200 });
   expect((await greetings()).filter((g) => g.message === 'Scheduled hello, cron!')).toHaveLength(2);
   const html = await (await fetch(`${emulator.url}/`)).text();
-  const row = html.slice(html.indexOf('data-cron="scheduled-greeting"'), html.indexOf('</tr>', html.indexOf('data-cron="scheduled-greeting"')));
+  const row = html.slice(
+    html.indexOf('data-cron="scheduled-greeting"'),
+    html.indexOf('</tr>', html.indexOf('data-cron="scheduled-greeting"')),
+  );
   expect(row).toContain('ok</span> HTTP 200');
   expect(row).toContain('demo.scheduledGreeting(&quot;cron&quot;)');
 });

@@ -7,7 +7,7 @@ import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { nextEvent } from './support/events';
 import { startTargetServer, type TargetServer } from './support/target-server';
-import { dashboardAction, formToken as formTokenOf } from './support/dashboard-action';
+import { dashboardAction } from './support/dashboard-action';
 
 const QUEUES = 'projects/dev-project/locations/us-central1/queues';
 let emulator: EmulatorHandle;
@@ -29,12 +29,17 @@ async function createTask(queue: string, id: string, body: Uint8Array | string, 
   const response = await fetch(`${emulator.url}/v2/${QUEUES}/${queue}/tasks`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ task: { name: `${QUEUES}/${queue}/tasks/${id}`, httpRequest: { url: `${target.url}/${id}`, body: Buffer.from(body).toString('base64') }, ...extra } }),
+    body: JSON.stringify({
+      task: {
+        name: `${QUEUES}/${queue}/tasks/${id}`,
+        httpRequest: { url: `${target.url}/${id}`, body: Buffer.from(body).toString('base64') },
+        ...extra,
+      },
+    }),
   });
   expect(response.status).toBe(200);
 }
 
-const formToken = () => formTokenOf(emulator.url);
 const act = (action: string, name: string, headers: Record<string, string> = {}, token?: string) =>
   dashboardAction(emulator.url, action, name, { back: '/?queue=reports', headers, token });
 
@@ -51,7 +56,7 @@ test('lists the queues of queue.yaml with their settings and state', async () =>
   expect(reports).toContain('>Resume</button>');
 });
 
-test('shows a deferred task\'s function id and decoded arguments, escaped', async () => {
+test("shows a deferred task's function id and decoded arguments, escaped", async () => {
   const body = encodeEnvelope('sendWelcomeEmail', [{ to: '<script>alert(1)</script>' }, new Date(0), new Set([1n])]);
   await createTask('reports', 'welcome', body);
   const html = await page('/?queue=reports');
@@ -68,7 +73,7 @@ test('a body that is not an envelope is shown raw', async () => {
   expect(row).toContain('{&quot;plain&quot;:&quot;json&quot;}');
 });
 
-test('the refresh script gets only the page\'s main part', async () => {
+test("the refresh script gets only the page's main part", async () => {
   const fragment = await (await fetch(`${emulator.url}/`, { headers: { 'x-dashboard-fragment': '1' } })).text();
   expect(fragment).toContain('data-queue="emails"');
   expect(fragment).not.toContain('<html');
@@ -94,7 +99,9 @@ test('pause, resume and purge a queue', async () => {
   expect(await page('/?queue=default')).not.toContain('data-task="purge-me"');
   await act('queue-resume', `${QUEUES}/default`);
   const html = await page();
-  expect(html.slice(html.indexOf('data-queue="default"'), html.indexOf('</tr>', html.indexOf('data-queue="default"')))).toContain('RUNNING');
+  expect(html.slice(html.indexOf('data-queue="default"'), html.indexOf('</tr>', html.indexOf('data-queue="default"')))).toContain(
+    'RUNNING',
+  );
 });
 
 test('a task that exhausts its retries is listed as dead-lettered with its error; replay runs it again', async () => {

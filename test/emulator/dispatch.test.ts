@@ -51,7 +51,10 @@ async function waitForPath(path: string, count: number, timeoutMs = 10_000): Pro
   return requestsTo(path);
 }
 
-async function makeQueue(id: string, retry: { maxAttempts?: number; maxRetryDuration?: number; minBackoff?: number; maxBackoff?: number; maxDoublings?: number }) {
+async function makeQueue(
+  id: string,
+  retry: { maxAttempts?: number; maxRetryDuration?: number; minBackoff?: number; maxBackoff?: number; maxDoublings?: number },
+) {
   await client.createQueue({
     parent: PARENT,
     queue: {
@@ -70,7 +73,15 @@ async function makeQueue(id: string, retry: { maxAttempts?: number; maxRetryDura
 async function enqueue(queue: string, path: string, extra: Record<string, unknown> = {}) {
   const [task] = await client.createTask({
     parent: queuePath(queue),
-    task: { httpRequest: { url: `${target.url}${path}`, httpMethod: 'POST', body: Buffer.from(`{"path":"${path}"}`), headers: { 'Content-Type': 'application/json', 'X-App': 'demo' } }, ...extra },
+    task: {
+      httpRequest: {
+        url: `${target.url}${path}`,
+        httpMethod: 'POST',
+        body: Buffer.from(`{"path":"${path}"}`),
+        headers: { 'Content-Type': 'application/json', 'X-App': 'demo' },
+      },
+      ...extra,
+    },
   });
   return task;
 }
@@ -94,7 +105,10 @@ test('every attempt carries the X-CloudTasks-* headers, counted across retries a
     expect(request.body.toString()).toBe('{"path":"/headers"}');
     expect(request.method).toBe('POST');
   }
-  expect(Number(header(first, 'X-CloudTasks-TaskETA'))).toBeCloseTo(Number(task.scheduleTime!.seconds) + task.scheduleTime!.nanos! / 1e9, 2);
+  expect(Number(header(first, 'X-CloudTasks-TaskETA'))).toBeCloseTo(
+    Number(task.scheduleTime!.seconds) + task.scheduleTime!.nanos! / 1e9,
+    2,
+  );
   // Retry count counts every earlier attempt; execution count leaves out 5xx answers.
   expect([first, second, third].map((r) => header(r, 'X-CloudTasks-TaskRetryCount'))).toEqual(['0', '1', '2']);
   expect([first, second, third].map((r) => header(r, 'X-CloudTasks-TaskExecutionCount'))).toEqual(['0', '0', '1']);
@@ -104,11 +118,20 @@ test('every attempt carries the X-CloudTasks-* headers, counted across retries a
   await expect(client.getTask({ name: task.name! })).rejects.toMatchObject({ code: 5 });
 });
 
-test('retries follow Cloud Tasks\' backoff (min, doublings, then linear, capped at max), measured from timestamps', async () => {
+test("retries follow Cloud Tasks' backoff (min, doublings, then linear, capped at max), measured from timestamps", async () => {
   // The issue's 10/20/40/80/160/240/300 s sequence, 200 times faster.
   const retry = { maxAttempts: 8, minBackoff: 0.05, maxBackoff: 1.5, maxDoublings: 3 };
   await makeQueue('backoff', retry);
-  script.set('/backoff', [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 200 }]);
+  script.set('/backoff', [
+    { status: 500 },
+    { status: 500 },
+    { status: 500 },
+    { status: 500 },
+    { status: 500 },
+    { status: 500 },
+    { status: 500 },
+    { status: 200 },
+  ]);
   const task = await enqueue('backoff', '/backoff');
   await events.waitFor('task:success', ({ task: t }) => t.name === task.name, 20_000);
   const times = requestsTo('/backoff').map((r) => r.atMs);
@@ -230,5 +253,7 @@ test('waitForTask resolves for a task that already finished and for one still to
   const later = enqueue('waiting', '/wait-dead', { scheduleTime: seconds(Date.now() / 1000 + 0.3) });
   const outcome = await emulator.waitForTask((await later).name!, 5000);
   expect(outcome).toMatchObject({ kind: 'dead', status: 500, reason: expect.stringMatching(/gave up after 1 attempt/) });
-  await expect(emulator.waitForTask(`${queuePath('waiting')}/tasks/never`, 100)).rejects.toThrow(/neither ran nor was dead-lettered within 100 ms/);
+  await expect(emulator.waitForTask(`${queuePath('waiting')}/tasks/never`, 100)).rejects.toThrow(
+    /neither ran nor was dead-lettered within 100 ms/,
+  );
 });

@@ -41,7 +41,10 @@ beforeAll(async () => {
   const setup = (method: string, path: string, body: unknown) =>
     fetch(`${emulator.url}/v2/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   for (const id of QUEUES) {
-    const response = await setup('POST', `${PARENT}/queues`, { name: `${PARENT}/queues/${id}`, retryConfig: { maxAttempts: 2, minBackoff: '0.1s', maxBackoff: '0.2s' } });
+    const response = await setup('POST', `${PARENT}/queues`, {
+      name: `${PARENT}/queues/${id}`,
+      retryConfig: { maxAttempts: 2, minBackoff: '0.1s', maxBackoff: '0.2s' },
+    });
     expect(response.status).toBe(200);
   }
   await setup('POST', `${PARENT}/queues/fz-paused:pause`, {});
@@ -67,7 +70,14 @@ function send(agent: http.Agent, request: FuzzRequest): Promise<Sent> {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ request, status: res.statusCode ?? 0, body: text, problem: checkAnswer(res.statusCode ?? 0, res.headers['content-type'], text) }));
+      res.on('end', () =>
+        resolve({
+          request,
+          status: res.statusCode ?? 0,
+          body: text,
+          problem: checkAnswer(res.statusCode ?? 0, res.headers['content-type'], text),
+        }),
+      );
       res.on('error', (error) => resolve({ request, status: 0, body: '', problem: `response error ${error.message}` }));
     });
     req.on('error', (error) => resolve({ request, status: 0, body: '', problem: `request error ${error.message}` }));
@@ -93,7 +103,10 @@ test(`${COUNT} generated and mutated create/patch requests: only Google-shaped a
       statuses[key] = (statuses[key] ?? 0) + 1;
       kinds[result.request.kind] = (kinds[result.request.kind] ?? 0) + 1;
       if (result.status === 500) result.problem ??= `INTERNAL: ${result.body.slice(0, 300)}`;
-      if (result.problem) violations.push(`${result.request.method} ${result.request.path.slice(0, 120)}: ${result.problem} <- ${result.request.body?.toString().slice(0, 300)}`);
+      if (result.problem)
+        violations.push(
+          `${result.request.method} ${result.request.path.slice(0, 120)}: ${result.problem} <- ${result.request.body?.toString().slice(0, 300)}`,
+        );
       else if (result.status === 200 && result.request.kind === 'create') accepted.push(JSON.parse(result.body));
     }
   };
@@ -101,7 +114,19 @@ test(`${COUNT} generated and mutated create/patch requests: only Google-shaped a
   const durationMs = Date.now() - started;
   agent.destroy();
   const createsAndPatches = (kinds.create ?? 0) + (kinds.patch ?? 0);
-  console.log(JSON.stringify({ count: COUNT, createsAndPatches, seed: SEED, durationMs, requestsPerSecond: Math.round((COUNT / durationMs) * 1000), accepted: accepted.length, delivered: target.received.length, kinds, statuses }));
+  console.log(
+    JSON.stringify({
+      count: COUNT,
+      createsAndPatches,
+      seed: SEED,
+      durationMs,
+      requestsPerSecond: Math.round((COUNT / durationMs) * 1000),
+      accepted: accepted.length,
+      delivered: target.received.length,
+      kinds,
+      statuses,
+    }),
+  );
 
   expect(violations.slice(0, 10)).toEqual([]);
   expect(createsAndPatches).toBeGreaterThanOrEqual(10_000);
@@ -124,7 +149,10 @@ test(`${COUNT} generated and mutated create/patch requests: only Google-shaped a
   const client: CloudTasksClient = await emulatorClient(emulator.hostPort);
   try {
     await client.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/after-fuzz` } });
-    const [task] = await client.createTask({ parent: `${PARENT}/queues/after-fuzz`, task: { httpRequest: { url: `${target.url}/after-fuzz`, httpMethod: 'POST' } } });
+    const [task] = await client.createTask({
+      parent: `${PARENT}/queues/after-fuzz`,
+      task: { httpRequest: { url: `${target.url}/after-fuzz`, httpMethod: 'POST' } },
+    });
     await expect(emulator.waitForTask(task.name!, 20_000)).resolves.toMatchObject({ kind: 'success' });
   } finally {
     await client.close();

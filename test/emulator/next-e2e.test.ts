@@ -51,7 +51,15 @@ test('a task without a token is refused by the handler (401) and retried: the ch
   const response = await fetch(`${emulator.url}/v2/projects/${PROJECT}/locations/${LOCATION}/queues/default/tasks`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ task: { httpRequest: { url: `${app.url}/_ah/queue/deferred/demo.greet`, body: Buffer.from(deferred.encodeEnvelope('demo.greet', ['no-token', new Date()])).toString('base64'), headers: { 'Content-Type': 'application/json' } } } }),
+    body: JSON.stringify({
+      task: {
+        httpRequest: {
+          url: `${app.url}/_ah/queue/deferred/demo.greet`,
+          body: Buffer.from(deferred.encodeEnvelope('demo.greet', ['no-token', new Date()])).toString('base64'),
+          headers: { 'Content-Type': 'application/json' },
+        },
+      },
+    }),
   });
   const { name } = (await response.json()) as { name: string };
   const error = await events.waitFor('task:error', ({ task }) => task.name === name, 60_000);
@@ -64,7 +72,10 @@ test('a failing function retries per queue.yaml, then is kept in its paused dead
   const reason = `e2e-fail-${Date.now()}`;
   const taskName = await deferred.defer(demo.alwaysFails, [reason], { queue: 'demo-failures' });
   const dead = await events.waitFor('task:dead', ({ task }) => task.name === taskName, 60_000);
-  const retries = events.all('task:error').filter(({ task }) => task.name === taskName).map(({ task }) => task.dispatchCount);
+  const retries = events
+    .all('task:error')
+    .filter(({ task }) => task.name === taskName)
+    .map(({ task }) => task.dispatchCount);
   // task_retry_limit 2: three attempts in all.
   expect(dead.task.dispatchCount).toBe(3);
   expect(retries).toEqual([1, 2]);

@@ -45,7 +45,13 @@ async function dispatchedToken(path: string, audience?: string): Promise<string>
   const before = target.received.length;
   await client.createTask({
     parent: queuePath('oidc'),
-    task: { httpRequest: { url: `${target.url}${path}`, httpMethod: 'POST', oidcToken: { serviceAccountEmail: EMAIL, ...(audience ? { audience } : {}) } } },
+    task: {
+      httpRequest: {
+        url: `${target.url}${path}`,
+        httpMethod: 'POST',
+        oidcToken: { serviceAccountEmail: EMAIL, ...(audience ? { audience } : {}) },
+      },
+    },
   });
   const [request] = (await target.waitFor(before + 1)).slice(before);
   const authorization = request.headers.authorization ?? '';
@@ -53,11 +59,17 @@ async function dispatchedToken(path: string, audience?: string): Promise<string>
   return authorization.slice('Bearer '.length);
 }
 
-test('the token verifies with google-auth-library against the emulator\'s PEM certs, with Google\'s claims', async () => {
+test("the token verifies with google-auth-library against the emulator's PEM certs, with Google's claims", async () => {
   const token = await dispatchedToken('/verified', 'https://app.example/_ah/queue/deferred');
   const ticket = await verifier(emulator.url).verifyIdToken({ idToken: token, audience: 'https://app.example/_ah/queue/deferred' });
   const payload = ticket.getPayload()!;
-  expect(payload).toMatchObject({ iss: EMULATOR_ISSUER, aud: 'https://app.example/_ah/queue/deferred', email: EMAIL, sub: EMAIL, email_verified: true });
+  expect(payload).toMatchObject({
+    iss: EMULATOR_ISSUER,
+    aud: 'https://app.example/_ah/queue/deferred',
+    email: EMAIL,
+    sub: EMAIL,
+    email_verified: true,
+  });
   expect(payload.exp - payload.iat).toBe(3600);
   expect(Math.abs(payload.iat - Date.now() / 1000)).toBeLessThan(600);
   const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());
@@ -75,7 +87,7 @@ test('a wrong audience is refused, so the check is real', async () => {
   await expect(verifier(emulator.url).verifyIdToken({ idToken: token, audience: 'https://app.example/b' })).rejects.toThrow(/audience/i);
 });
 
-test('certs are served in Google\'s PEM and JWKS formats with the same key id', async () => {
+test("certs are served in Google's PEM and JWKS formats with the same key id", async () => {
   const pem = (await (await fetch(`${emulator.url}${EMULATOR_PEM_CERTS_PATH}`)).json()) as Record<string, string>;
   const jwksResponse = await fetch(`${emulator.url}${EMULATOR_JWKS_PATH}`);
   expect(jwksResponse.headers.get('cache-control')).toMatch(/max-age=\d+/);

@@ -41,7 +41,11 @@ const POISON: Record<string, Partial<TaskRecord>> = {
   nul: { headers: { 'X-Nul': 'a\u0000b' } },
   'bad-name': { headers: { 'Bad Name': 'x' } },
   'bad-url': { url: 'not a url' },
-  metadata: { url: 'http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/token', headers: { 'Metadata-Flavor': 'Google' }, oidcToken: { serviceAccountEmail: 'sa@p.iam.gserviceaccount.com' } },
+  metadata: {
+    url: 'http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/token',
+    headers: { 'Metadata-Flavor': 'Google' },
+    oidcToken: { serviceAccountEmail: 'sa@p.iam.gserviceaccount.com' },
+  },
 };
 
 function writeTasksByHand(): void {
@@ -107,7 +111,8 @@ test('the emulator starts on a state file holding unsendable tasks, serves, and 
   const emulator = spawned;
   await target.waitFor(1);
   expect(target.received.map((r) => r.path)).toEqual(['/good']);
-  for (const id of Object.keys(POISON)) await waitUntil(`${id} to be dead-lettered`, () => emulator.output().includes(`dead ${QUEUE}/tasks/${id}: gave up after 3 attempt(s)`));
+  for (const id of Object.keys(POISON))
+    await waitUntil(`${id} to be dead-lettered`, () => emulator.output().includes(`dead ${QUEUE}/tasks/${id}: gave up after 3 attempt(s)`));
 
   // Still alive and serving: the API, the dashboard (which shows the dead letters), the certs.
   await sleep(300);
@@ -123,7 +128,9 @@ test('the emulator starts on a state file holding unsendable tasks, serves, and 
   const stored = storedTasks();
   for (const id of Object.keys(POISON)) expect(stored[id]).toMatchObject({ state: 'dead', dispatchCount: 3 });
   expect(stored.good).toBeUndefined();
-  expect(stored.crlf.lastError).toMatch(/the request could not be sent \(ERR_INVALID_CHAR\): Invalid character in header content \["X-User"\]/);
+  expect(stored.crlf.lastError).toMatch(
+    /the request could not be sent \(ERR_INVALID_CHAR\): Invalid character in header content \["X-User"\]/,
+  );
   expect(stored.euro.lastError).toMatch(/ERR_INVALID_CHAR/);
   expect(stored.nul.lastError).toMatch(/ERR_INVALID_CHAR/);
   expect(stored['bad-name'].lastError).toMatch(/ERR_INVALID_HTTP_TOKEN/);

@@ -23,7 +23,13 @@ afterAll(async () => {
 });
 
 test('a queue at 50/s dispatches 500 tasks in 10 s (+-10%)', async () => {
-  const queue = await fillPausedQueue(api, { parent: PARENT, id: 'fifty', rateLimits: { maxDispatchesPerSecond: 50 }, count: 500, url: `${target.url}/rate` });
+  const queue = await fillPausedQueue(api, {
+    parent: PARENT,
+    id: 'fifty',
+    rateLimits: { maxDispatchesPerSecond: 50 },
+    count: 500,
+    url: `${target.url}/rate`,
+  });
   // Dispatch decisions, timed in the emulator: the target's receipt times can bunch up when this
   // (shared) event loop stalls, the decisions cannot.
   const starts: number[] = [];
@@ -49,7 +55,13 @@ test('max concurrent dispatches 3: never a 4th in flight, and 3 are used', async
   // Its own target, so that its count of requests in flight is this queue's alone.
   const slow = await startTargetServer(() => ({ delayMs: 100 }));
   try {
-    const queue = await fillPausedQueue(api, { parent: PARENT, id: 'three', rateLimits: { maxDispatchesPerSecond: 500, maxConcurrentDispatches: 3 }, count: 30, url: `${slow.url}/slow` });
+    const queue = await fillPausedQueue(api, {
+      parent: PARENT,
+      id: 'three',
+      rateLimits: { maxDispatchesPerSecond: 500, maxConcurrentDispatches: 3 },
+      count: 30,
+      url: `${slow.url}/slow`,
+    });
     await api('POST', `${queue}:resume`, {});
     await slow.waitFor(30, 15_000);
     // Every request got its answer (so nothing still in flight would be missed).

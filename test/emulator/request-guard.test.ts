@@ -29,7 +29,12 @@ beforeAll(async () => {
   target = await startTargetServer();
   await send('POST', `/v2/${PARENT}/queues`, JSON.stringify({ name: QUEUE }), { 'content-type': 'application/json' });
   await send('POST', `/v2/${QUEUE}:pause`, '{}', { 'content-type': 'application/json' });
-  const created = await send('POST', `/v2/${QUEUE}/tasks`, JSON.stringify({ task: { name: `${QUEUE}/tasks/kept`, httpRequest: { url: `${target.url}/kept` } } }), { 'content-type': 'application/json' });
+  const created = await send(
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    JSON.stringify({ task: { name: `${QUEUE}/tasks/kept`, httpRequest: { url: `${target.url}/kept` } } }),
+    { 'content-type': 'application/json' },
+  );
   expect(created.status).toBe(200);
 });
 
@@ -70,26 +75,88 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 async function snapshot() {
   const queue = JSON.parse((await send('GET', `/v2/${QUEUE}`)).body);
   const tasks = JSON.parse((await send('GET', `/v2/${QUEUE}/tasks`)).body);
-  return { state: queue.state, tasks: (tasks.tasks ?? []).map((task: { name: string; dispatchCount: number }) => [task.name, task.dispatchCount]) };
+  return {
+    state: queue.state,
+    tasks: (tasks.tasks ?? []).map((task: { name: string; dispatchCount: number }) => [task.name, task.dispatchCount]),
+  };
 }
 
 const own = () => `http://${emulator.hostPort}`;
 
 /** [what, method, path, body, headers]: writes a browser on another page can be made to send. */
 const browserWrites = (): [string, string, string, string | undefined, Record<string, string>][] => [
-  ['a text/plain create with Origin: null (sandboxed iframe, data: URL)', 'POST', `/v2/${QUEUE}/tasks`, createBody('/pwn'), { origin: 'null', 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site' }],
-  ['a JSON create with Origin: null and no Sec-Fetch-Site (an older browser)', 'POST', `/v2/${QUEUE}/tasks`, createBody('/pwn'), { origin: 'null', 'content-type': 'application/json' }],
-  ['a create from another loopback port (same-site)', 'POST', `/v2/${QUEUE}/tasks`, createBody('/pwn'), { origin: 'http://127.0.0.1:1', 'content-type': 'application/json', 'sec-fetch-site': 'same-site' }],
-  ['a create from a foreign origin', 'POST', `/v2/${QUEUE}/tasks`, createBody('/pwn'), { origin: 'https://evil.example', 'content-type': 'text/plain' }],
-  ['a create with no Origin but Sec-Fetch-Site: cross-site', 'POST', `/v2/${QUEUE}/tasks`, createBody('/pwn'), { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }],
-  ['a create with no Origin but Sec-Fetch-Site: same-site', 'POST', `/v2/${QUEUE}/tasks`, createBody('/pwn'), { 'content-type': 'application/json', 'sec-fetch-site': 'same-site' }],
-  ['a create with an Origin that only looks like the emulator (https)', 'POST', `/v2/${QUEUE}/tasks`, createBody('/pwn'), { origin: 'https://@OWN@', 'content-type': 'application/json' }],
+  [
+    'a text/plain create with Origin: null (sandboxed iframe, data: URL)',
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    createBody('/pwn'),
+    { origin: 'null', 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site' },
+  ],
+  [
+    'a JSON create with Origin: null and no Sec-Fetch-Site (an older browser)',
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    createBody('/pwn'),
+    { origin: 'null', 'content-type': 'application/json' },
+  ],
+  [
+    'a create from another loopback port (same-site)',
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    createBody('/pwn'),
+    { origin: 'http://127.0.0.1:1', 'content-type': 'application/json', 'sec-fetch-site': 'same-site' },
+  ],
+  [
+    'a create from a foreign origin',
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    createBody('/pwn'),
+    { origin: 'https://evil.example', 'content-type': 'text/plain' },
+  ],
+  [
+    'a create with no Origin but Sec-Fetch-Site: cross-site',
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    createBody('/pwn'),
+    { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+  ],
+  [
+    'a create with no Origin but Sec-Fetch-Site: same-site',
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    createBody('/pwn'),
+    { 'content-type': 'application/json', 'sec-fetch-site': 'same-site' },
+  ],
+  [
+    'a create with an Origin that only looks like the emulator (https)',
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    createBody('/pwn'),
+    { origin: 'https://@OWN@', 'content-type': 'application/json' },
+  ],
   ['a run from Origin: null', 'POST', `/v2/${QUEUE}/tasks/kept:run`, '{}', { origin: 'null', 'content-type': 'application/json' }],
-  ['a resume from another site', 'POST', `/v2/${QUEUE}:resume`, '{}', { origin: 'http://localhost:1', 'sec-fetch-site': 'same-site', 'content-type': 'application/json' }],
+  [
+    'a resume from another site',
+    'POST',
+    `/v2/${QUEUE}:resume`,
+    '{}',
+    { origin: 'http://localhost:1', 'sec-fetch-site': 'same-site', 'content-type': 'application/json' },
+  ],
   ['a purge from Origin: null', 'POST', `/v2/${QUEUE}:purge`, '', { origin: 'null', 'content-type': 'text/plain' }],
   ['a delete from Origin: null', 'DELETE', `/v2/${QUEUE}/tasks/kept`, undefined, { origin: 'null' }],
   ['a patch from Origin: null', 'PATCH', `/v2/${QUEUE}`, '{"state":"RUNNING"}', { origin: 'null', 'content-type': 'application/json' }],
-  ['a CORS preflight for a JSON create', 'OPTIONS', `/v2/${QUEUE}/tasks`, undefined, { origin: 'http://127.0.0.1:1', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type', 'sec-fetch-site': 'same-site' }],
+  [
+    'a CORS preflight for a JSON create',
+    'OPTIONS',
+    `/v2/${QUEUE}/tasks`,
+    undefined,
+    {
+      origin: 'http://127.0.0.1:1',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+      'sec-fetch-site': 'same-site',
+    },
+  ],
 ];
 
 test.each(browserWrites())('%s is refused (403 PERMISSION_DENIED), with no CORS granted', async (_what, method, path, body, headers) => {
@@ -97,7 +164,9 @@ test.each(browserWrites())('%s is refused (403 PERMISSION_DENIED), with no CORS 
   const filled = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, value.replace('@OWN@', emulator.hostPort)]));
   const answer = await send(method, path, withTarget(body), filled);
   expect(answer.status).toBe(403);
-  expect(JSON.parse(answer.body)).toEqual({ error: { code: 403, status: 'PERMISSION_DENIED', message: expect.stringMatching(/may not change the emulator's state/) } });
+  expect(JSON.parse(answer.body)).toEqual({
+    error: { code: 403, status: 'PERMISSION_DENIED', message: expect.stringMatching(/may not change the emulator's state/) },
+  });
   expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(await snapshot()).toEqual(before);
@@ -106,7 +175,11 @@ test.each(browserWrites())('%s is refused (403 PERMISSION_DENIED), with no CORS 
 
 test.each([
   ['text/plain (a form or a no-cors fetch)', { 'content-type': 'text/plain' }, /got "text\/plain"/],
-  ['application/x-www-form-urlencoded (curl -d, an HTML form)', { 'content-type': 'application/x-www-form-urlencoded' }, /got "application\/x-www-form-urlencoded"/],
+  [
+    'application/x-www-form-urlencoded (curl -d, an HTML form)',
+    { 'content-type': 'application/x-www-form-urlencoded' },
+    /got "application\/x-www-form-urlencoded"/,
+  ],
   ['multipart/form-data', { 'content-type': 'multipart/form-data; boundary=x' }, /got "multipart\/form-data; boundary=x"/],
   ['no Content-Type at all', {}, /got none/],
   ['text/plain that mentions application/json', { 'content-type': 'text/plain; application/json' }, /got "text\/plain; application\/json"/],
@@ -120,12 +193,17 @@ test.each([
   expect(target.received).toEqual([]);
 });
 
-test('the emulator\'s own origin, or no browser headers at all, may write JSON', async () => {
-  const ownPage = await send('POST', `/v2/${QUEUE}/tasks`, JSON.stringify({ task: { name: `${QUEUE}/tasks/own`, httpRequest: { url: `${target.url}/own` } } }), {
-    origin: own(),
-    'sec-fetch-site': 'same-origin',
-    'content-type': 'Application/JSON; charset=utf-8',
-  });
+test("the emulator's own origin, or no browser headers at all, may write JSON", async () => {
+  const ownPage = await send(
+    'POST',
+    `/v2/${QUEUE}/tasks`,
+    JSON.stringify({ task: { name: `${QUEUE}/tasks/own`, httpRequest: { url: `${target.url}/own` } } }),
+    {
+      origin: own(),
+      'sec-fetch-site': 'same-origin',
+      'content-type': 'Application/JSON; charset=utf-8',
+    },
+  );
   expect(ownPage.status).toBe(200);
   const tool = await send('DELETE', `/v2/${QUEUE}/tasks/own`);
   expect(tool.status).toBe(200);
@@ -134,9 +212,14 @@ test('the emulator\'s own origin, or no browser headers at all, may write JSON',
 });
 
 describe('dashboard actions', () => {
-  test('need this start\'s form token: none, a wrong one, or one from another page is refused', async () => {
+  test("need this start's form token: none, a wrong one, or one from another page is refused", async () => {
     const token = await formToken();
-    const fieldSets: Record<string, string>[] = [{}, { token: 'x' }, { token: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') }, { token: `${token}x` }];
+    const fieldSets: Record<string, string>[] = [
+      {},
+      { token: 'x' },
+      { token: token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A') },
+      { token: `${token}x` },
+    ];
     for (const fields of fieldSets) {
       const answer = await send('POST', '/_emulator/actions/queue-resume', form({ name: QUEUE, ...fields }), FORM);
       expect(answer.status).toBe(403);
@@ -149,7 +232,10 @@ describe('dashboard actions', () => {
     const token = await formToken();
     const foreign: Record<string, string>[] = [{ origin: 'null' }, { 'sec-fetch-site': 'same-site' }, { origin: 'http://127.0.0.1:1' }];
     for (const headers of foreign) {
-      const answer = await send('POST', '/_emulator/actions/task-delete', form({ name: `${QUEUE}/tasks/kept`, token }), { ...FORM, ...headers });
+      const answer = await send('POST', '/_emulator/actions/task-delete', form({ name: `${QUEUE}/tasks/kept`, token }), {
+        ...FORM,
+        ...headers,
+      });
       expect(answer.status).toBe(403);
     }
     expect((await snapshot()).tasks).toEqual([[`${QUEUE}/tasks/kept`, 0]]);
@@ -157,7 +243,11 @@ describe('dashboard actions', () => {
 
   test('from the dashboard itself (own Origin, same-origin, token) they work', async () => {
     const token = await formToken();
-    const answer = await send('POST', '/_emulator/actions/queue-resume', form({ name: QUEUE, token }), { ...FORM, origin: own(), 'sec-fetch-site': 'same-origin' });
+    const answer = await send('POST', '/_emulator/actions/queue-resume', form({ name: QUEUE, token }), {
+      ...FORM,
+      origin: own(),
+      'sec-fetch-site': 'same-origin',
+    });
     expect(answer.status).toBe(303);
     expect((await snapshot()).state).toBe('RUNNING');
     await target.waitFor(1);
@@ -201,7 +291,9 @@ test('every response forbids framing and sniffing: the page, a redirect, a refus
     expect(answer.headers['access-control-allow-origin']).toBeUndefined();
   }
   // The page itself runs only its own script and style (by hash), and talks only to itself.
-  expect(answers[0].headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[\w+/=]+'; script-src 'sha256-[\w+/=]+'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/);
+  expect(answers[0].headers['content-security-policy']).toMatch(
+    /^default-src 'none'; style-src 'sha256-[\w+/=]+'; script-src 'sha256-[\w+/=]+'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/,
+  );
 });
 
 describe('clients that are not browsers work unchanged', () => {
@@ -215,7 +307,10 @@ describe('clients that are not browsers work unchanged', () => {
     const queue = `${PARENT}/queues/client-ok`;
     await client.createQueue({ parent: PARENT, queue: { name: queue } });
     await client.pauseQueue({ name: queue });
-    const [task] = await client.createTask({ parent: queue, task: { httpRequest: { url: `${target.url}/by-client`, httpMethod: 'POST', body: Buffer.from('{}') } } });
+    const [task] = await client.createTask({
+      parent: queue,
+      task: { httpRequest: { url: `${target.url}/by-client`, httpMethod: 'POST', body: Buffer.from('{}') } },
+    });
     await client.runTask({ name: task.name! });
     await target.waitFor(1);
     expect(target.received.map((r) => r.path)).toEqual(['/by-client']);
@@ -241,7 +336,16 @@ describe('clients that are not browsers work unchanged', () => {
 
   test('curl with -H "Content-Type: application/json" works; without it, the error says what to add', async () => {
     const url = `${emulator.url}/v2/${PARENT}/queues/curl-made`;
-    const ok = await run('curl', ['-sS', '-X', 'PATCH', '-H', 'Content-Type: application/json', '-d', '{"rateLimits":{"maxDispatchesPerSecond":3}}', url]);
+    const ok = await run('curl', [
+      '-sS',
+      '-X',
+      'PATCH',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"rateLimits":{"maxDispatchesPerSecond":3}}',
+      url,
+    ]);
     expect(JSON.parse(ok.stdout)).toMatchObject({ name: `${PARENT}/queues/curl-made`, state: 'RUNNING' });
     const bare = await run('curl', ['-sS', '-X', 'POST', '-d', '{}', `${url}:pause`]);
     expect(JSON.parse(bare.stdout).error.message).toMatch(/"Content-Type: application\/json".*-H 'Content-Type: application\/json'/);
@@ -250,20 +354,30 @@ describe('clients that are not browsers work unchanged', () => {
   });
 
   const gcloud = existsSync('/usr/bin/gcloud') || existsSync('/usr/local/bin/gcloud') ? test : test.skip;
-  gcloud('gcloud (no credentials, endpoint pointed at the emulator) creates, pauses and lists queues and tasks', async () => {
-    const config = mkdtempSync(join(tmpdir(), 'gcloud-config-'));
-    const env = { ...process.env, CLOUDSDK_CONFIG: config, CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true', CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDTASKS: `${emulator.url}/`, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' };
-    const gc = (...args: string[]) => run('gcloud', [...args, '--project', 'dev-project', '--location', 'us-central1'], { env });
-    try {
-      await gc('tasks', 'queues', 'create', 'by-gcloud');
-      await gc('tasks', 'queues', 'pause', 'by-gcloud');
-      await gc('tasks', 'create-http-task', 'gt1', '--queue', 'by-gcloud', '--url', `${target.url}/by-gcloud`, '--method', 'POST');
-      const listed = await gc('tasks', 'list', '--queue', 'by-gcloud', '--format', 'value(name)');
-      expect(listed.stdout.trim()).toBe('gt1');
-      const queues = await gc('tasks', 'queues', 'describe', 'by-gcloud', '--format', 'value(state)');
-      expect(queues.stdout.trim()).toBe('PAUSED');
-    } finally {
-      rmSync(config, { recursive: true, force: true });
-    }
-  }, 60_000);
+  gcloud(
+    'gcloud (no credentials, endpoint pointed at the emulator) creates, pauses and lists queues and tasks',
+    async () => {
+      const config = mkdtempSync(join(tmpdir(), 'gcloud-config-'));
+      const env = {
+        ...process.env,
+        CLOUDSDK_CONFIG: config,
+        CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
+        CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDTASKS: `${emulator.url}/`,
+        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+      };
+      const gc = (...args: string[]) => run('gcloud', [...args, '--project', 'dev-project', '--location', 'us-central1'], { env });
+      try {
+        await gc('tasks', 'queues', 'create', 'by-gcloud');
+        await gc('tasks', 'queues', 'pause', 'by-gcloud');
+        await gc('tasks', 'create-http-task', 'gt1', '--queue', 'by-gcloud', '--url', `${target.url}/by-gcloud`, '--method', 'POST');
+        const listed = await gc('tasks', 'list', '--queue', 'by-gcloud', '--format', 'value(name)');
+        expect(listed.stdout.trim()).toBe('gt1');
+        const queues = await gc('tasks', 'queues', 'describe', 'by-gcloud', '--format', 'value(state)');
+        expect(queues.stdout.trim()).toBe('PAUSED');
+      } finally {
+        rmSync(config, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

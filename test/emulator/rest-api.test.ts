@@ -35,12 +35,30 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; httpStat
 }
 
 const GRPC = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, ALREADY_EXISTS: 6, FAILED_PRECONDITION: 9 };
-const taskBody = { httpRequest: { url: '', httpMethod: 'POST' as const, body: Buffer.from('{"hello":"world"}'), headers: { 'Content-Type': 'application/json' } } };
-const httpTask = (path: string, extra: Record<string, unknown> = {}) => ({ ...taskBody, ...extra, httpRequest: { ...taskBody.httpRequest, url: `${target.url}${path}` } });
+const taskBody = {
+  httpRequest: {
+    url: '',
+    httpMethod: 'POST' as const,
+    body: Buffer.from('{"hello":"world"}'),
+    headers: { 'Content-Type': 'application/json' },
+  },
+};
+const httpTask = (path: string, extra: Record<string, unknown> = {}) => ({
+  ...taskBody,
+  ...extra,
+  httpRequest: { ...taskBody.httpRequest, url: `${target.url}${path}` },
+});
 
 describe('queues', () => {
   test('createQueue returns the queue in Google shape, with Cloud Tasks defaults for unset fields', async () => {
-    const [queue] = await client.createQueue({ parent: PARENT, queue: { name: queuePath('created'), rateLimits: { maxDispatchesPerSecond: 5 }, retryConfig: { maxAttempts: 7, minBackoff: { seconds: 1, nanos: 500_000_000 } } } });
+    const [queue] = await client.createQueue({
+      parent: PARENT,
+      queue: {
+        name: queuePath('created'),
+        rateLimits: { maxDispatchesPerSecond: 5 },
+        retryConfig: { maxAttempts: 7, minBackoff: { seconds: 1, nanos: 500_000_000 } },
+      },
+    });
     expect(queue.name).toBe(queuePath('created'));
     expect(queue.state).toBe('RUNNING');
     expect(queue.rateLimits).toMatchObject({ maxDispatchesPerSecond: 5, maxConcurrentDispatches: 1000, maxBurstSize: 1 });
@@ -67,9 +85,16 @@ describe('queues', () => {
   });
 
   test('updateQueue changes exactly the fields of its updateMask, and creates a missing queue', async () => {
-    await client.createQueue({ parent: PARENT, queue: { name: queuePath('patched'), rateLimits: { maxDispatchesPerSecond: 5, maxConcurrentDispatches: 7 } } });
+    await client.createQueue({
+      parent: PARENT,
+      queue: { name: queuePath('patched'), rateLimits: { maxDispatchesPerSecond: 5, maxConcurrentDispatches: 7 } },
+    });
     const [updated] = await client.updateQueue({
-      queue: { name: queuePath('patched'), rateLimits: { maxDispatchesPerSecond: 20, maxConcurrentDispatches: 99 }, retryConfig: { maxAttempts: 3 } },
+      queue: {
+        name: queuePath('patched'),
+        rateLimits: { maxDispatchesPerSecond: 20, maxConcurrentDispatches: 99 },
+        retryConfig: { maxAttempts: 3 },
+      },
       updateMask: { paths: ['rateLimits.maxDispatchesPerSecond', 'retryConfig.maxAttempts'] },
     });
     expect(updated.rateLimits).toMatchObject({ maxDispatchesPerSecond: 20, maxConcurrentDispatches: 7 });
@@ -113,7 +138,10 @@ describe('tasks', () => {
         name: `${queuePath('tasks')}/tasks/t1`,
         scheduleTime: { seconds: scheduleSeconds },
         dispatchDeadline: { seconds: 120 },
-        httpRequest: { ...httpTask('/t1').httpRequest, oidcToken: { serviceAccountEmail: 'sa@test-project.iam.gserviceaccount.com', audience: 'https://app.example' } },
+        httpRequest: {
+          ...httpTask('/t1').httpRequest,
+          oidcToken: { serviceAccountEmail: 'sa@test-project.iam.gserviceaccount.com', audience: 'https://app.example' },
+        },
       },
       responseView: 'FULL',
     });
@@ -123,7 +151,11 @@ describe('tasks', () => {
     expect(task.dispatchCount).toBe(0);
     expect(task.view).toBe('FULL');
     expect(Buffer.from(task.httpRequest!.body as Uint8Array).toString()).toBe('{"hello":"world"}');
-    expect(task.httpRequest).toMatchObject({ url: `${target.url}/t1`, httpMethod: 'POST', oidcToken: { serviceAccountEmail: 'sa@test-project.iam.gserviceaccount.com', audience: 'https://app.example' } });
+    expect(task.httpRequest).toMatchObject({
+      url: `${target.url}/t1`,
+      httpMethod: 'POST',
+      oidcToken: { serviceAccountEmail: 'sa@test-project.iam.gserviceaccount.com', audience: 'https://app.example' },
+    });
     expect(Number(task.createTime!.seconds)).toBeLessThanOrEqual(Date.now() / 1000);
 
     const [basic] = await client.getTask({ name: task.name! });
@@ -139,7 +171,11 @@ describe('tasks', () => {
   });
 
   test('listTasks pages through the tasks of a queue; deleteTask removes one', async () => {
-    for (let i = 0; i < 3; i++) await client.createTask({ parent: queuePath('tasks'), task: httpTask(`/list-${i}`, { name: `${queuePath('tasks')}/tasks/list-${i}` }) });
+    for (let i = 0; i < 3; i++)
+      await client.createTask({
+        parent: queuePath('tasks'),
+        task: httpTask(`/list-${i}`, { name: `${queuePath('tasks')}/tasks/list-${i}` }),
+      });
     const [all] = await client.listTasks({ parent: queuePath('tasks') });
     expect(all.map((t) => t.name)).toEqual(expect.arrayContaining([0, 1, 2].map((i) => `${queuePath('tasks')}/tasks/list-${i}`)));
     const [page, , response] = await client.listTasks({ parent: queuePath('tasks'), pageSize: 2 }, { autoPaginate: false });
@@ -154,7 +190,10 @@ describe('tasks', () => {
 
   test('runTask dispatches at once, even in a paused queue, and returns the task with its attempt', async () => {
     const name = `${queuePath('tasks')}/tasks/run-me`;
-    await client.createTask({ parent: queuePath('tasks'), task: httpTask('/run-me', { name, scheduleTime: { seconds: Math.floor(Date.now() / 1000) + 86400 } }) });
+    await client.createTask({
+      parent: queuePath('tasks'),
+      task: httpTask('/run-me', { name, scheduleTime: { seconds: Math.floor(Date.now() / 1000) + 86400 } }),
+    });
     const [ran] = await client.runTask({ name });
     expect(ran.dispatchCount).toBe(1);
     expect(ran.firstAttempt?.dispatchTime).toBeTruthy();
@@ -172,7 +211,10 @@ describe('errors, with their codes', () => {
 
     const name = `${queuePath('dupes')}/tasks/once`;
     await client.createTask({ parent: queuePath('dupes'), task: httpTask('/once', { name }) });
-    expect(await failure(client.createTask({ parent: queuePath('dupes'), task: httpTask('/once', { name }) }))).toMatchObject({ code: GRPC.ALREADY_EXISTS, httpStatusCode: 409 });
+    expect(await failure(client.createTask({ parent: queuePath('dupes'), task: httpTask('/once', { name }) }))).toMatchObject({
+      code: GRPC.ALREADY_EXISTS,
+      httpStatusCode: 409,
+    });
     await client.deleteTask({ name });
     const tombstoned = await failure(client.createTask({ parent: queuePath('dupes'), task: httpTask('/once', { name }) }));
     expect(tombstoned.code).toBe(GRPC.ALREADY_EXISTS);
@@ -198,12 +240,30 @@ describe('errors, with their codes', () => {
     };
     await invalid(client.createQueue({ parent: PARENT, queue: { name: queuePath('bad_id') } }), /QUEUE_ID has 1 to 100/);
     await invalid(client.createQueue({ parent: PARENT, queue: { name: queuePath('x'.repeat(101)) } }), /QUEUE_ID/);
-    await invalid(client.createQueue({ parent: PARENT, queue: { name: queuePath('fast'), rateLimits: { maxDispatchesPerSecond: 501 } } }), /maximum of 500/);
-    await invalid(client.createQueue({ parent: PARENT, queue: { name: queuePath('wide'), rateLimits: { maxConcurrentDispatches: 5001 } } }), /maximum of 5000/);
-    await invalid(client.createQueue({ parent: PARENT, queue: { name: queuePath('backoff'), retryConfig: { minBackoff: { seconds: 10 }, maxBackoff: { seconds: 5 } } } }), /must not exceed/);
-    await invalid(client.createQueue({ parent: PARENT, queue: { name: 'projects/p/locations/l/queues/elsewhere' } }), /not under the parent/);
+    await invalid(
+      client.createQueue({ parent: PARENT, queue: { name: queuePath('fast'), rateLimits: { maxDispatchesPerSecond: 501 } } }),
+      /maximum of 500/,
+    );
+    await invalid(
+      client.createQueue({ parent: PARENT, queue: { name: queuePath('wide'), rateLimits: { maxConcurrentDispatches: 5001 } } }),
+      /maximum of 5000/,
+    );
+    await invalid(
+      client.createQueue({
+        parent: PARENT,
+        queue: { name: queuePath('backoff'), retryConfig: { minBackoff: { seconds: 10 }, maxBackoff: { seconds: 5 } } },
+      }),
+      /must not exceed/,
+    );
+    await invalid(
+      client.createQueue({ parent: PARENT, queue: { name: 'projects/p/locations/l/queues/elsewhere' } }),
+      /not under the parent/,
+    );
     await client.createQueue({ parent: PARENT, queue: { name: queuePath('masked') } });
-    await invalid(client.updateQueue({ queue: { name: queuePath('masked'), state: 'PAUSED' }, updateMask: { paths: ['state'] } }), /updateMask path "state" is not supported/);
+    await invalid(
+      client.updateQueue({ queue: { name: queuePath('masked'), state: 'PAUSED' }, updateMask: { paths: ['state'] } }),
+      /updateMask path "state" is not supported/,
+    );
   });
 
   test('INVALID_ARGUMENT (400): task id, schedule time, dispatch deadline, size', async () => {
@@ -224,7 +284,10 @@ describe('errors, with their codes', () => {
     await invalid({ httpRequest: { ...httpTask('/x').httpRequest, body: Buffer.alloc(1024 * 1024 + 1) } }, /over the 1048576-byte limit/);
     await invalid({ httpRequest: { url: 'ftp://example.com/x' } }, /http or https/);
     // At the limits, accepted.
-    await client.createTask({ parent, task: httpTask('/x', { scheduleTime: { seconds: Math.floor(Date.now() / 1000) + 29 * day }, dispatchDeadline: { seconds: 15 } }) });
+    await client.createTask({
+      parent,
+      task: httpTask('/x', { scheduleTime: { seconds: Math.floor(Date.now() / 1000) + 29 * day }, dispatchDeadline: { seconds: 15 } }),
+    });
     await client.createTask({ parent, task: httpTask('/x', { dispatchDeadline: { seconds: 1800 } }) });
   });
 
@@ -239,9 +302,15 @@ describe('errors, with their codes', () => {
     expect(error.message).toMatch(/being dispatched right now/);
   });
 
-  test('a path the emulator does not implement answers UNIMPLEMENTED in Google\'s envelope', async () => {
-    const response = await fetch(`${emulator.url}/v2/${queuePath('x')}:getIamPolicy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  test("a path the emulator does not implement answers UNIMPLEMENTED in Google's envelope", async () => {
+    const response = await fetch(`${emulator.url}/v2/${queuePath('x')}:getIamPolicy`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(501);
-    expect(await response.json()).toEqual({ error: { code: 501, message: expect.stringMatching(/not a Cloud Tasks v2 method/), status: 'UNIMPLEMENTED' } });
+    expect(await response.json()).toEqual({
+      error: { code: 501, message: expect.stringMatching(/not a Cloud Tasks v2 method/), status: 'UNIMPLEMENTED' },
+    });
   });
 });

@@ -35,7 +35,12 @@ afterAll(async () => {
 
 async function createError(url: string): Promise<{ code: number; message: string }> {
   try {
-    await client.createTask({ parent: QUEUE, task: { httpRequest: { url, headers: { 'Metadata-Flavor': 'Google' }, oidcToken: { serviceAccountEmail: 'sa@p.iam.gserviceaccount.com' } } } });
+    await client.createTask({
+      parent: QUEUE,
+      task: {
+        httpRequest: { url, headers: { 'Metadata-Flavor': 'Google' }, oidcToken: { serviceAccountEmail: 'sa@p.iam.gserviceaccount.com' } },
+      },
+    });
   } catch (error) {
     return error as { code: number; message: string };
   }
@@ -59,34 +64,47 @@ const NEVER = [
 test.each(NEVER)('%s is refused at create (INVALID_ARGUMENT), flag or not', async (url) => {
   const error = await createError(url);
   expect(error.code).toBe(3);
-  expect(error.message).toMatch(/task\.httpRequest\.url .* a link-local or cloud metadata address: the emulator never sends there, even when named with --allow-target-host/);
+  expect(error.message).toMatch(
+    /task\.httpRequest\.url .* a link-local or cloud metadata address: the emulator never sends there, even when named with --allow-target-host/,
+  );
 });
 
-test.each(['http://10.0.0.5:3000/_ah/queue/deferred/x', 'https://example.com/hook', 'http://app.internal.evil.example/', 'http://0.0.0.0:3000/', 'http://192.168.7.8/'])(
-  '%s (not loopback, not named) is refused at create, naming the flag and the variable',
-  async (url) => {
-    const error = await createError(url);
-    expect(error.code).toBe(3);
-    const host = new URL(url).hostname;
-    expect(error.message).toContain(`targets ${host}, which is not loopback`);
-    expect(error.message).toContain(`Start it with --allow-target-host ${host} (or CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS=${host})`);
-  },
-);
+test.each([
+  'http://10.0.0.5:3000/_ah/queue/deferred/x',
+  'https://example.com/hook',
+  'http://app.internal.evil.example/',
+  'http://0.0.0.0:3000/',
+  'http://192.168.7.8/',
+])('%s (not loopback, not named) is refused at create, naming the flag and the variable', async (url) => {
+  const error = await createError(url);
+  expect(error.code).toBe(3);
+  const host = new URL(url).hostname;
+  expect(error.message).toContain(`targets ${host}, which is not loopback`);
+  expect(error.message).toContain(`Start it with --allow-target-host ${host} (or CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS=${host})`);
+});
 
-test.each(['http://127.0.0.1:3000/x', 'http://127.5.6.7/x', 'http://localhost:3000/x', 'http://[::1]:3000/x', 'http://app.localhost/x', 'http://app.internal:8080/x', 'http://APP.internal./x', 'http://192.168.7.7/x'])(
-  '%s (loopback or named) is accepted',
-  async (url) => {
-    const [task] = await client.createTask({ parent: QUEUE, task: { httpRequest: { url } } });
-    expect(task.httpRequest?.url).toBe(url);
-    await client.deleteTask({ name: task.name! });
-  },
-);
+test.each([
+  'http://127.0.0.1:3000/x',
+  'http://127.5.6.7/x',
+  'http://localhost:3000/x',
+  'http://[::1]:3000/x',
+  'http://app.localhost/x',
+  'http://app.internal:8080/x',
+  'http://APP.internal./x',
+  'http://192.168.7.7/x',
+])('%s (loopback or named) is accepted', async (url) => {
+  const [task] = await client.createTask({ parent: QUEUE, task: { httpRequest: { url } } });
+  expect(task.httpRequest?.url).toBe(url);
+  await client.deleteTask({ name: task.name! });
+});
 
 test('a link-local or metadata host given as an allowed host stops the start, naming the option', async () => {
   await expect(startEmulator({ port: 0, data: ':memory:', allowedTargetHosts: ['metadata.google.internal'] })).rejects.toThrow(
     /--allow-target-host \/ CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS: "metadata.google.internal" is a link-local or cloud metadata address/,
   );
-  await expect(startEmulator({ port: 0, data: ':memory:', allowedTargetHosts: ['169.254.169.254'] })).rejects.toThrow(/link-local or cloud metadata/);
+  await expect(startEmulator({ port: 0, data: ':memory:', allowedTargetHosts: ['169.254.169.254'] })).rejects.toThrow(
+    /link-local or cloud metadata/,
+  );
 });
 
 describe('at delivery, the name is resolved again and the connection goes to the checked address', () => {
@@ -101,7 +119,10 @@ describe('at delivery, the name is resolved again and the connection goes to the
     const asked: string[] = [];
     const resolve = (hostname: string, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => {
       asked.push(hostname);
-      callback(null, addresses().map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+      callback(
+        null,
+        addresses().map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+      );
     };
     return { resolve, asked };
   }
@@ -133,12 +154,18 @@ describe('at delivery, the name is resolved again and the connection goes to the
     expect(target.received.length).toBe(before + 1);
 
     answer = ['169.254.169.254'];
-    const second = await sendAttempt(task(`http://rebind.test:${port()}/second`), headers, undefined, { agents: { http: new http.Agent(), https: agents.https }, targets }).done;
+    const second = await sendAttempt(task(`http://rebind.test:${port()}/second`), headers, undefined, {
+      agents: { http: new http.Agent(), https: agents.https },
+      targets,
+    }).done;
     expect(second.reason).toBe('TARGET_REFUSED');
     expect(second.detail).toMatch(/rebind\.test resolves to 169\.254\.169\.254, a link-local or cloud metadata address/);
     // One bad address among good ones is enough to refuse.
     answer = ['127.0.0.1', 'fe80::1'];
-    const third = await sendAttempt(task(`http://rebind.test:${port()}/third`), headers, undefined, { agents: { http: new http.Agent(), https: agents.https }, targets }).done;
+    const third = await sendAttempt(task(`http://rebind.test:${port()}/third`), headers, undefined, {
+      agents: { http: new http.Agent(), https: agents.https },
+      targets,
+    }).done;
     expect(third.reason).toBe('TARGET_REFUSED');
     expect(dns.asked).toEqual(['rebind.test', 'rebind.test', 'rebind.test']);
     expect(target.received.length).toBe(before + 1);
@@ -149,14 +176,19 @@ describe('at delivery, the name is resolved again and the connection goes to the
     const targets = new TargetPolicy([], dns.resolve);
     const result = await sendAttempt(task(`http://app.localhost:${port()}/x`), headers, undefined, { agents, targets }).done;
     expect(result.reason).toBe('TARGET_REFUSED');
-    expect(result.detail).toMatch(/app\.localhost resolves to 10\.1\.2\.3, which is not loopback; name it with --allow-target-host app\.localhost/);
+    expect(result.detail).toMatch(
+      /app\.localhost resolves to 10\.1\.2\.3, which is not loopback; name it with --allow-target-host app\.localhost/,
+    );
   });
 
   test('a task stored before the policy, aimed elsewhere, is refused at delivery without a connection', async () => {
     const dns = resolverAnswering(() => ['127.0.0.1']);
     const targets = new TargetPolicy([], dns.resolve);
     const result = await sendAttempt(task('http://169.254.169.254/computeMetadata/v1/'), headers, undefined, { agents, targets }).done;
-    expect(result).toEqual({ reason: 'TARGET_REFUSED', detail: expect.stringMatching(/^refused to send: http:\/\/169\.254\.169\.254\/computeMetadata\/v1\/ targets 169\.254\.169\.254/) });
+    expect(result).toEqual({
+      reason: 'TARGET_REFUSED',
+      detail: expect.stringMatching(/^refused to send: http:\/\/169\.254\.169\.254\/computeMetadata\/v1\/ targets 169\.254\.169\.254/),
+    });
     const elsewhere = await sendAttempt(task('http://10.0.0.5/x'), headers, undefined, { agents, targets }).done;
     expect(elsewhere.reason).toBe('TARGET_REFUSED');
     expect(dns.asked).toEqual([]);

@@ -25,7 +25,8 @@ const timings: Record<string, number> = {};
 const children: Child[] = [];
 let pack: PackResult;
 
-const version = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (name: string) =>
+  (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 const timed = <T extends { ms: number }>(label: string, result: T) => ((timings[label] = result.ms), result);
 const read = (file: string) => readFileSync(join(app, file), 'utf8');
 
@@ -41,8 +42,20 @@ function appPackageJson(tarball: string) {
     version: '0.1.0',
     private: true,
     scripts: { dev: 'next dev', build: 'next build', start: 'next start', lint: 'eslint' },
-    dependencies: { next: version('next'), react: version('react'), 'react-dom': version('react-dom'), 'next-cloud-tasks': `file:${tarball}` },
-    devDependencies: { typescript: '^5', '@types/node': '^20', '@types/react': '^19', '@types/react-dom': '^19', eslint: '^9', 'eslint-config-next': version('next') },
+    dependencies: {
+      next: version('next'),
+      react: version('react'),
+      'react-dom': version('react-dom'),
+      'next-cloud-tasks': `file:${tarball}`,
+    },
+    devDependencies: {
+      typescript: '^5',
+      '@types/node': '^20',
+      '@types/react': '^19',
+      '@types/react-dom': '^19',
+      eslint: '^9',
+      'eslint-config-next': version('next'),
+    },
   };
 }
 
@@ -74,7 +87,13 @@ test('npx next-cloud-tasks init sets the app up; a second run changes nothing', 
   const first = timed('init', run('npx', ['--no', '--', 'next-cloud-tasks', 'init'], { cwd: app }));
   expect(first.stderr).toBe('');
   expect(first.status).toBe(0);
-  for (const file of ['app/%5Fah/queue/deferred/[[...suffix]]/route.ts', 'app/_tasks/manifest.ts', 'app/_tasks/example.ts', 'queue.yaml', 'instrumentation.ts']) {
+  for (const file of [
+    'app/%5Fah/queue/deferred/[[...suffix]]/route.ts',
+    'app/_tasks/manifest.ts',
+    'app/_tasks/example.ts',
+    'queue.yaml',
+    'instrumentation.ts',
+  ]) {
     expect(first.stdout).toContain(`created   ${file}`);
   }
   expect(first.stdout).toContain('updated   next.config.ts');
@@ -98,7 +117,14 @@ test("the README's step 3 (a function, the manifest, a route that defers) and do
   expect(edited).toContain('createManifest([sayHello, writeMarker])');
   writeFileSync(join(app, 'app/_tasks/manifest.ts'), edited);
   // docs/testing.md: npm install --save-dev jest @types/jest, and a "test" script.
-  timed('npm install jest', runOk('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', 'jest@^30', '@types/jest@^30'], { cwd: app }));
+  timed(
+    'npm install jest',
+    runOk(
+      'npm',
+      ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', 'jest@^30', '@types/jest@^30'],
+      { cwd: app },
+    ),
+  );
   const pkg = JSON.parse(read('package.json'));
   writeFileSync(join(app, 'package.json'), JSON.stringify({ ...pkg, scripts: { ...pkg.scripts, test: 'jest' } }, null, 2));
 });
@@ -142,7 +168,14 @@ describe('next start with npx next-cloud-tasks emulator', () => {
   let appUrl: string;
   let emulatorUrl: string;
 
-  const markers = () => (existsSync(markerFile) ? readFileSync(markerFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : []);
+  const markers = () =>
+    existsSync(markerFile)
+      ? readFileSync(markerFile, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+      : [];
   const loadedModules = () => (existsSync(probeFile) ? readFileSync(probeFile, 'utf8').trim().split('\n').filter(Boolean) : []);
   async function waitForMarker(text: string, timeoutMs = 30_000) {
     const deadline = Date.now() + timeoutMs;
@@ -158,28 +191,53 @@ describe('next start with npx next-cloud-tasks emulator', () => {
     const started = Date.now();
     const [appPort, emulatorPort] = [await freePort(), await freePort()];
     // `npx next-cloud-tasks emulator` runs this bin; started without npx so that its pid is the emulator's.
-    const emulator = startChild(join(app, 'node_modules/.bin/next-cloud-tasks'), ['emulator', '--port', String(emulatorPort), '--data', ':memory:'], {
-      cwd: app,
-      env: { PORT: String(appPort) },
-    });
+    const emulator = startChild(
+      join(app, 'node_modules/.bin/next-cloud-tasks'),
+      ['emulator', '--port', String(emulatorPort), '--data', ':memory:'],
+      {
+        cwd: app,
+        env: { PORT: String(appPort) },
+      },
+    );
     children.push(emulator);
     const [, envLine] = await emulator.waitFor(/app env: +(.+)\n/);
-    appEnv = Object.fromEntries(envLine.trim().split(' ').map((pair) => pair.split('=') as [string, string]));
+    appEnv = Object.fromEntries(
+      envLine
+        .trim()
+        .split(' ')
+        .map((pair) => pair.split('=') as [string, string]),
+    );
     emulatorUrl = `http://${appEnv.CLOUD_TASKS_EMULATOR_HOST}`;
     appUrl = `http://127.0.0.1:${appPort}`;
-    const next = startChild(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(appPort), '-H', '127.0.0.1'], {
-      cwd: app,
-      // Prewarm off, as on a service that only runs tasks: then only an enqueue loads the client
-      // (test/integration/instrumentation.test.ts covers the default, which loads it at start).
-      env: { ...appEnv, DEFERRED_PREWARM: 'off', MARKER_FILE: markerFile, MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` },
-    });
+    const next = startChild(
+      process.execPath,
+      [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(appPort), '-H', '127.0.0.1'],
+      {
+        cwd: app,
+        // Prewarm off, as on a service that only runs tasks: then only an enqueue loads the client
+        // (test/integration/instrumentation.test.ts covers the default, which loads it at start).
+        env: {
+          ...appEnv,
+          DEFERRED_PREWARM: 'off',
+          MARKER_FILE: markerFile,
+          MODULE_PROBE_FILE: probeFile,
+          NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}`,
+        },
+      },
+    );
     children.push(next);
     await waitForHttp(appUrl, next.process, next.output);
     timings['emulator + next start'] = Date.now() - started;
   });
 
   test('the emulator prints every variable the app needs, DEFERRED_SERVICE_URL on the app port included', () => {
-    expect(Object.keys(appEnv).sort()).toEqual(['CLOUD_TASKS_EMULATOR_HOST', 'CLOUD_TASKS_LOCATION', 'DEFERRED_SERVICE_ACCOUNT', 'DEFERRED_SERVICE_URL', 'GOOGLE_CLOUD_PROJECT']);
+    expect(Object.keys(appEnv).sort()).toEqual([
+      'CLOUD_TASKS_EMULATOR_HOST',
+      'CLOUD_TASKS_LOCATION',
+      'DEFERRED_SERVICE_ACCOUNT',
+      'DEFERRED_SERVICE_URL',
+      'GOOGLE_CLOUD_PROJECT',
+    ]);
     expect(appEnv.DEFERRED_SERVICE_URL).toBe(appUrl);
   });
 
@@ -210,10 +268,16 @@ describe('next start with npx next-cloud-tasks emulator', () => {
   });
 
   test("the app's route defers the function: the emulator calls the task route, the marker is written", async () => {
-    const response = await fetch(`${appUrl}/api/marker`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'from the app' }) });
+    const response = await fetch(`${appUrl}/api/marker`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'from the app' }),
+    });
     expect(response.status).toBe(200);
     const { taskName } = (await response.json()) as { taskName: string };
-    expect(taskName).toMatch(new RegExp(`^projects/${appEnv.GOOGLE_CLOUD_PROJECT}/locations/${appEnv.CLOUD_TASKS_LOCATION}/queues/default/tasks/`));
+    expect(taskName).toMatch(
+      new RegExp(`^projects/${appEnv.GOOGLE_CLOUD_PROJECT}/locations/${appEnv.CLOUD_TASKS_LOCATION}/queues/default/tasks/`),
+    );
     expect(await waitForMarker('from the app')).toEqual(expect.objectContaining({ attempt: 1, queueName: 'default' }));
     // The enqueue did load the client: the probe sees loads in this app.
     expect(loadedModules()).toEqual(expect.arrayContaining(['@google-cloud/tasks']));
@@ -222,7 +286,11 @@ describe('next start with npx next-cloud-tasks emulator', () => {
   test("init's instrumentation.ts runs the start-up check: without DEFERRED_SERVICE_ACCOUNT, next start exits naming it", async () => {
     const { DEFERRED_SERVICE_ACCOUNT: _left, ...partialEnv } = appEnv;
     const port = await freePort();
-    const next = startChild(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: app, env: partialEnv });
+    const next = startChild(
+      process.execPath,
+      [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+      { cwd: app, env: partialEnv },
+    );
     children.push(next);
     const exitCode = await new Promise<number | null>((resolve) => next.process.once('exit', (code) => resolve(code)));
     expect(exitCode).toBe(1);

@@ -49,9 +49,19 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !INHERITED_NOT.test(key)) env[key] = value;
   // npm run puts this repo's node_modules/.bin first on the PATH: a user's shell has none of it.
-  if (env.PATH) env.PATH = env.PATH.split(delimiter).filter((dir) => !/node_modules[\\/]\.bin|node-gyp-bin/.test(dir)).join(delimiter);
+  if (env.PATH)
+    env.PATH = env.PATH.split(delimiter)
+      .filter((dir) => !/node_modules[\\/]\.bin|node-gyp-bin/.test(dir))
+      .join(delimiter);
   // NODE_ENV stays unset, as in a shell: `next build` and `next start` set it themselves.
-  return { ...env, NEXT_TELEMETRY_DISABLED: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extra } as unknown as NodeJS.ProcessEnv;
+  return {
+    ...env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    ...extra,
+  } as unknown as NodeJS.ProcessEnv;
 }
 
 export interface RunResult {
@@ -62,7 +72,11 @@ export interface RunResult {
 }
 
 /** Runs a command to its end (a clean environment plus `env`). */
-export function run(command: string, args: string[], { cwd, env = {}, timeoutMs = 300_000 }: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): RunResult {
+export function run(
+  command: string,
+  args: string[],
+  { cwd, env = {}, timeoutMs = 300_000 }: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
+): RunResult {
   const started = Date.now();
   const result = spawnSync(command, args, { cwd, env: cleanEnv(env), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
@@ -102,7 +116,8 @@ export function startChild(command: string, args: string[], { cwd, env = {} }: {
       for (;;) {
         const match = pattern.exec(output);
         if (match) return match;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${command} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${output}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${command} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${output}`);
         if (Date.now() > deadline) throw new Error(`${command} did not print ${pattern} within ${timeoutMs} ms:\n${output}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -86,7 +86,9 @@ test('UNAVAILABLE on every try: a CloudTasksError after 4 tries that names the t
   const attempt = defer(ping, [4], { countdown: 3600 });
   await expect(attempt).rejects.toBeInstanceOf(CloudTasksError);
   await expect(attempt).rejects.toMatchObject({ code: 14 });
-  await expect(attempt).rejects.toThrow(/UNAVAILABLE to all 4 tries .* create projects\/p\/locations\/l\/queues\/default\/tasks\/[0-9a-f]{32}\. .*cannot make a duplicate/);
+  await expect(attempt).rejects.toThrow(
+    /UNAVAILABLE to all 4 tries .* create projects\/p\/locations\/l\/queues\/default\/tasks\/[0-9a-f]{32}\. .*cannot make a duplicate/,
+  );
   expect(proxy.createCalls).toHaveLength(4);
   expect(await tasksInEmulator()).toEqual(before);
 });

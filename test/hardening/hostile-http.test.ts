@@ -56,17 +56,31 @@ let hostileCount = 0;
 const hostileBody = () => Buffer.from(encodeEnvelope('demo.greet', [`Hostile-${++hostileCount}`, new Date()]));
 
 function postGreeting(name: string) {
-  return fetch(app.url + PATH, { method: 'POST', headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' }, body: encodeEnvelope('demo.greet', [name, new Date()]) });
+  return fetch(app.url + PATH, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+    body: encodeEnvelope('demo.greet', [name, new Date()]),
+  });
 }
 
 function head(lines: string[]): string {
-  return [`POST ${PATH} HTTP/1.1`, `Host: 127.0.0.1:${app.port}`, `Authorization: Bearer ${token()}`, 'Content-Type: application/json', ...lines, '', ''].join('\r\n');
+  return [
+    `POST ${PATH} HTTP/1.1`,
+    `Host: 127.0.0.1:${app.port}`,
+    `Authorization: Bearer ${token()}`,
+    'Content-Type: application/json',
+    ...lines,
+    '',
+    '',
+  ].join('\r\n');
 }
 
 test("a 32 KiB header (twice Node's limit): 431 from the HTTP server, before the handler", async () => {
   // Not much larger: bytes the server never reads make its kernel reset the connection, and a
   // reset can discard the 431 before the client reads it.
-  const { statuses } = await rawHttp(app.port, [head([`X-Filler: ${'a'.repeat(32 * 1024)}`, 'Content-Length: 10', 'Connection: close']) + '{"json":1}']);
+  const { statuses } = await rawHttp(app.port, [
+    head([`X-Filler: ${'a'.repeat(32 * 1024)}`, 'Content-Length: 10', 'Connection: close']) + '{"json":1}',
+  ]);
   expect(statuses).toEqual([431]);
 });
 

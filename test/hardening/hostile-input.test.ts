@@ -45,8 +45,12 @@ async function tokenSignedByTheEmulator(): Promise<string> {
   try {
     const dispatched = new Promise((resolve) => emulator.events.once('task:success', resolve));
     await createCloudTasksTransport({ emulatorHost: emulator.hostPort }).createTask({
-      project: 'p', location: 'l', queue: 'default', url: `http://127.0.0.1:${port}/_ah/queue/deferred/test.record`,
-      headers: {}, body: encodeEnvelope('test.record', []),
+      project: 'p',
+      location: 'l',
+      queue: 'default',
+      url: `http://127.0.0.1:${port}/_ah/queue/deferred/test.record`,
+      headers: {},
+      body: encodeEnvelope('test.record', []),
       // The production audience and the allowed email: only the key and issuer differ.
       oidcToken: { serviceAccountEmail: EMAIL, audience: AUDIENCE },
     });
@@ -70,7 +74,11 @@ afterAll(() => {
 });
 beforeEach(() => void (runs.length = 0));
 
-function deliver(authorization: string | undefined, body: BodyInit = encodeEnvelope('test.record', ['hostile']), headers: Record<string, string> = {}) {
+function deliver(
+  authorization: string | undefined,
+  body: BodyInit = encodeEnvelope('test.record', ['hostile']),
+  headers: Record<string, string> = {},
+) {
   const request = new Request(`${AUDIENCE}/_ah/queue/deferred/test.record`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...headers },
@@ -85,26 +93,63 @@ function rawJwt(headerJson: string, payloadJson: string, key = googleKey): strin
   const input = `${Buffer.from(headerJson).toString('base64url')}.${Buffer.from(payloadJson).toString('base64url')}`;
   return `${input}.${rs256(key.privateKey)(input).toString('base64url')}`;
 }
-const claimsJson = (extra = '') => `{"iss":"https://accounts.google.com","aud":"${AUDIENCE}","email_verified":true,"sub":"1","iat":${now()},"exp":${now() + 3600}${extra}}`;
+const claimsJson = (extra = '') =>
+  `{"iss":"https://accounts.google.com","aud":"${AUDIENCE}","email_verified":true,"sub":"1","iat":${now()},"exp":${now() + 3600}${extra}}`;
 
 const hostileTokens: [string, 401 | 403, () => string | undefined][] = [
-  ["a token the local emulator signed, sent to a production handler", 401, () => bearer(emulatorToken)],
-  ["the emulator's token with Google's issuer claimed (payload swapped, emulator signature kept)", 401, () => {
-    const [h, , s] = emulatorToken.split('.');
-    return bearer(`${h}.${Buffer.from(JSON.stringify({ ...payloadOf(emulatorToken), iss: 'https://accounts.google.com' })).toString('base64url')}.${s}`);
-  }],
+  ['a token the local emulator signed, sent to a production handler', 401, () => bearer(emulatorToken)],
+  [
+    "the emulator's token with Google's issuer claimed (payload swapped, emulator signature kept)",
+    401,
+    () => {
+      const [h, , s] = emulatorToken.split('.');
+      return bearer(
+        `${h}.${Buffer.from(JSON.stringify({ ...payloadOf(emulatorToken), iss: 'https://accounts.google.com' })).toString('base64url')}.${s}`,
+      );
+    },
+  ],
   ['a token for another Cloud Run service of the project', 401, () => bearer(valid({ aud: 'https://other-service-abc123-uc.a.run.app' }))],
   ['the audience with a trailing slash', 401, () => bearer(valid({ aud: `${AUDIENCE}/` }))],
   ['the audience in upper case', 401, () => bearer(valid({ aud: AUDIENCE.toUpperCase() }))],
   ['the audience over http', 401, () => bearer(valid({ aud: AUDIENCE.replace('https:', 'http:') }))],
   ['an audience array holding the audience', 401, () => bearer(valid({ aud: [AUDIENCE, 'https://evil.example'] as never }))],
-  ['a header with duplicate alg (none, then RS256), unsigned', 401, () => bearer(`${Buffer.from('{"alg":"none","alg":"RS256","kid":"google-key"}').toString('base64url')}.${Buffer.from(claimsJson(`,"email":"${EMAIL}"`)).toString('base64url')}.`)],
-  ['duplicate email claims, the allowed one last, signed by a stranger', 401, () => bearer(rawJwt('{"alg":"RS256","kid":"google-key"}', claimsJson(`,"email":"x@evil.example","email":"${EMAIL}"`), createSigningKey('google-key')))],
-  ['duplicate email claims, a stranger last, signed by the trusted key', 403, () => bearer(rawJwt('{"alg":"RS256","kid":"google-key"}', claimsJson(`,"email":"${EMAIL}","email":"x@evil.example"`)))],
+  [
+    'a header with duplicate alg (none, then RS256), unsigned',
+    401,
+    () =>
+      bearer(
+        `${Buffer.from('{"alg":"none","alg":"RS256","kid":"google-key"}').toString('base64url')}.${Buffer.from(claimsJson(`,"email":"${EMAIL}"`)).toString('base64url')}.`,
+      ),
+  ],
+  [
+    'duplicate email claims, the allowed one last, signed by a stranger',
+    401,
+    () =>
+      bearer(
+        rawJwt(
+          '{"alg":"RS256","kid":"google-key"}',
+          claimsJson(`,"email":"x@evil.example","email":"${EMAIL}"`),
+          createSigningKey('google-key'),
+        ),
+      ),
+  ],
+  [
+    'duplicate email claims, a stranger last, signed by the trusted key',
+    403,
+    () => bearer(rawJwt('{"alg":"RS256","kid":"google-key"}', claimsJson(`,"email":"${EMAIL}","email":"x@evil.example"`))),
+  ],
   ['kid "__proto__"', 401, () => bearer(signIdToken({ ...googleKey, kid: '__proto__' }, { aud: AUDIENCE, email: EMAIL }))],
   ['kid "constructor"', 401, () => bearer(signIdToken({ ...googleKey, kid: 'constructor' }, { aud: AUDIENCE, email: EMAIL }))],
-  ['kid as a path (../../etc/passwd)', 401, () => bearer(signIdToken({ ...googleKey, kid: '../../etc/passwd' }, { aud: AUDIENCE, email: EMAIL }))],
-  ['kid as an object', 401, () => bearer(encodeJwt({ alg: 'RS256', kid: { toString: 'google-key' } }, payloadOf(valid()), rs256(googleKey.privateKey)))],
+  [
+    'kid as a path (../../etc/passwd)',
+    401,
+    () => bearer(signIdToken({ ...googleKey, kid: '../../etc/passwd' }, { aud: AUDIENCE, email: EMAIL })),
+  ],
+  [
+    'kid as an object',
+    401,
+    () => bearer(encodeJwt({ alg: 'RS256', kid: { toString: 'google-key' } }, payloadOf(valid()), rs256(googleKey.privateKey))),
+  ],
   ['email as an array holding the allowed email', 403, () => bearer(valid({ email: [EMAIL] as never }))],
   ['email with trailing whitespace', 403, () => bearer(valid({ email: `${EMAIL} ` }))],
   ['email in another case', 403, () => bearer(valid({ email: EMAIL.toUpperCase() }))],
@@ -130,7 +175,10 @@ test.each(HOSTILE_ENVELOPES)('envelope with a valid token: %s -> %i, nothing run
 });
 
 test('an own "__proto__" key in the arguments reaches the function as plain data and pollutes nothing', async () => {
-  const response = await deliver(bearer(valid()), '{"json":{"v":1,"fn":"test.record","args":[{"__proto__":{"isAdmin":true}}],"enqueuedAt":1}}');
+  const response = await deliver(
+    bearer(valid()),
+    '{"json":{"v":1,"fn":"test.record","args":[{"__proto__":{"isAdmin":true}}],"enqueuedAt":1}}',
+  );
   expect(response.status).toBe(200);
   expect(runs).toHaveLength(1);
   const [arg] = runs[0] as [Record<string, unknown>];

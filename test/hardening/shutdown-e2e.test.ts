@@ -78,7 +78,9 @@ test('SIGTERM: a task that can finish does (200), one that cannot is answered 50
   const stuck = halfSentTask('drain-stuck', 'DrainStuck');
   await sleep(500);
 
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => app.process.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    app.process.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const signalledAt = Date.now();
   app.process.kill('SIGTERM');
   await sleep(300);

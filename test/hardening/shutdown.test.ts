@@ -43,7 +43,11 @@ function deliver(name: string) {
   return handleDeferredRequest(
     new Request(`${AUDIENCE}/_ah/queue/deferred/test.slow`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${signIdToken(key, { aud: AUDIENCE, email: EMAIL })}`, 'x-cloudtasks-taskname': `task-${name}`, 'x-cloudtasks-queuename': 'default' },
+      headers: {
+        authorization: `Bearer ${signIdToken(key, { aud: AUDIENCE, email: EMAIL })}`,
+        'x-cloudtasks-taskname': `task-${name}`,
+        'x-cloudtasks-queuename': 'default',
+      },
       body: encodeEnvelope('test.slow', [name]),
     }),
     { manifest, config },
@@ -85,5 +89,9 @@ test('a task still running when the grace period ends is answered 503 (retried),
   expect(response.status).toBe(503);
   expect(Date.now() - drainStart).toBeGreaterThanOrEqual(140);
   expect(finished).toEqual([]);
-  expect(logs).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'WARNING', message: expect.stringMatching(/cut short by shutdown.*task-stuck/) })]));
+  expect(logs).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ severity: 'WARNING', message: expect.stringMatching(/cut short by shutdown.*task-stuck/) }),
+    ]),
+  );
 });

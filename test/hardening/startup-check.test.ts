@@ -38,19 +38,36 @@ test('every problem is listed at once, each variable once, queue.yaml errors inc
     K_SERVICE: 'my-app',
     DEFERRED_QUEUE_YAML: badYaml,
   });
-  expect(report.problems.map((p) => p.variable)).toEqual(['CLOUD_TASKS_LOCATION', 'DEFERRED_SERVICE_URL', 'DEFERRED_SERVICE_ACCOUNT', 'CLOUD_TASKS_EMULATOR_HOST', 'DEFERRED_QUEUE_YAML']);
+  expect(report.problems.map((p) => p.variable)).toEqual([
+    'CLOUD_TASKS_LOCATION',
+    'DEFERRED_SERVICE_URL',
+    'DEFERRED_SERVICE_ACCOUNT',
+    'CLOUD_TASKS_EMULATOR_HOST',
+    'DEFERRED_QUEUE_YAML',
+  ]);
   expect(report.problems[3].message).toMatch(/set on Cloud Run .*Remove it/);
   expect(report.problems[4].message).toMatch(/queue\.yaml:3:\d+: /);
 });
 
 test('tuning variables have defaults, but a malformed value is a problem', () => {
-  const report = inspectStartup({ ...GOOD, DEFERRED_STARTUP_CHECK: 'yes', DEFERRED_SHUTDOWN_GRACE_MS: '8s', DEFERRED_ENQUEUE_ATTEMPTS: '0' });
-  expect(report.problems.map((p) => p.variable)).toEqual(['DEFERRED_STARTUP_CHECK', 'DEFERRED_SHUTDOWN_GRACE_MS', 'DEFERRED_ENQUEUE_ATTEMPTS']);
+  const report = inspectStartup({
+    ...GOOD,
+    DEFERRED_STARTUP_CHECK: 'yes',
+    DEFERRED_SHUTDOWN_GRACE_MS: '8s',
+    DEFERRED_ENQUEUE_ATTEMPTS: '0',
+  });
+  expect(report.problems.map((p) => p.variable)).toEqual([
+    'DEFERRED_STARTUP_CHECK',
+    'DEFERRED_SHUTDOWN_GRACE_MS',
+    'DEFERRED_ENQUEUE_ATTEMPTS',
+  ]);
   expect(inspectStartup({ ...GOOD, DEFERRED_SHUTDOWN_GRACE_MS: '5000', DEFERRED_ENQUEUE_ATTEMPTS: '10' }).problems).toEqual([]);
 });
 
 test('a named queue.yaml that is missing is a problem; no file and no name means the implicit default queue', () => {
-  expect(inspectStartup({ ...GOOD, DEFERRED_QUEUE_YAML: '/nonexistent/queue.yaml' }).problems.map((p) => p.variable)).toEqual(['DEFERRED_QUEUE_YAML']);
+  expect(inspectStartup({ ...GOOD, DEFERRED_QUEUE_YAML: '/nonexistent/queue.yaml' }).problems.map((p) => p.variable)).toEqual([
+    'DEFERRED_QUEUE_YAML',
+  ]);
 });
 
 test('the check fails the start in production and warns in development unless DEFERRED_STARTUP_CHECK says otherwise', () => {
@@ -60,9 +77,23 @@ test('the check fails the start in production and warns in development unless DE
   expect(startupCheckMode({ NODE_ENV: 'production', DEFERRED_STARTUP_CHECK: 'bogus' })).toBe('fail');
 });
 
-describe("next-cloud-tasks doctor", () => {
+describe('next-cloud-tasks doctor', () => {
   const doctor = (env: Record<string, string>) =>
-    runToExit([process.execPath, join(ROOT, 'lib/dist/cli/bin.js'), 'doctor'], { cwd: ROOT, env: { GOOGLE_CLOUD_PROJECT: '', CLOUD_TASKS_LOCATION: '', DEFERRED_SERVICE_URL: '', DEFERRED_SERVICE_ACCOUNT: '', DEFERRED_AUDIENCE: '', DEFERRED_ALLOWED_EMAILS: '', CLOUD_TASKS_EMULATOR_HOST: '', K_SERVICE: '', ...env }, timeoutMs: 30_000 });
+    runToExit([process.execPath, join(ROOT, 'lib/dist/cli/bin.js'), 'doctor'], {
+      cwd: ROOT,
+      env: {
+        GOOGLE_CLOUD_PROJECT: '',
+        CLOUD_TASKS_LOCATION: '',
+        DEFERRED_SERVICE_URL: '',
+        DEFERRED_SERVICE_ACCOUNT: '',
+        DEFERRED_AUDIENCE: '',
+        DEFERRED_ALLOWED_EMAILS: '',
+        CLOUD_TASKS_EMULATOR_HOST: '',
+        K_SERVICE: '',
+        ...env,
+      },
+      timeoutMs: 30_000,
+    });
 
   test('prints what it sees and exits 0 when the configuration works', async () => {
     const { code, output } = await doctor(GOOD);
@@ -84,11 +115,17 @@ test('the start-up check flags exactly the tuning values that the run time would
   setLogWriter(() => {}); // the run time's fallback warnings
   for (const value of ['0', '8000', '999999', '1e3', '1000000', '-1', '8s', '8000.5']) {
     const flagged = inspectStartup({ ...GOOD, DEFERRED_SHUTDOWN_GRACE_MS: value }).problems.length > 0;
-    expect([value, flagged]).toEqual([value, readTuning('shutdownGraceMs', { DEFERRED_SHUTDOWN_GRACE_MS: value }, () => {}) !== Number(value)]);
+    expect([value, flagged]).toEqual([
+      value,
+      readTuning('shutdownGraceMs', { DEFERRED_SHUTDOWN_GRACE_MS: value }, () => {}) !== Number(value),
+    ]);
   }
   for (const value of ['1', '4', '10', '0', '11', '05', '2.0', 'lots']) {
     const flagged = inspectStartup({ ...GOOD, DEFERRED_ENQUEUE_ATTEMPTS: value }).problems.length > 0;
-    expect([value, flagged]).toEqual([value, readTuning('enqueueAttempts', { DEFERRED_ENQUEUE_ATTEMPTS: value }, () => {}) !== Number(value)]);
+    expect([value, flagged]).toEqual([
+      value,
+      readTuning('enqueueAttempts', { DEFERRED_ENQUEUE_ATTEMPTS: value }, () => {}) !== Number(value),
+    ]);
   }
   setLogWriter(undefined);
 });

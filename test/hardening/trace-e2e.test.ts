@@ -27,7 +27,11 @@ const succeeded = new Map<string, TaskRecord>();
 
 /** Defers a greeting with the given request headers and resolves with the task once it ran. */
 async function deferGreeting(name: string, headers: Record<string, string>): Promise<TaskRecord> {
-  const response = await fetch(`${app.url}/api/greetings`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name }) });
+  const response = await fetch(`${app.url}/api/greetings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ name }),
+  });
   expect(response.status).toBe(202);
   const { task } = (await response.json()) as { task: string };
   for (let i = 0; i < 300 && !succeeded.has(task); i++) await new Promise((r) => setTimeout(r, 50));

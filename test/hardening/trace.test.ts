@@ -6,13 +6,24 @@
 import { defer, deferrable, setTaskTransport, setTraceProvider, type CreateTaskRequest } from 'next-cloud-tasks';
 import { traceparentFromHeaders, type EnqueueConfig } from 'next-cloud-tasks/internals';
 
-const config: EnqueueConfig = { project: 'p', location: 'l', serviceUrl: 'https://app.example.com', serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com', audience: 'https://app.example.com' };
+const config: EnqueueConfig = {
+  project: 'p',
+  location: 'l',
+  serviceUrl: 'https://app.example.com',
+  serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com',
+  audience: 'https://app.example.com',
+};
 const sent: CreateTaskRequest[] = [];
 const ping = deferrable('trace.ping', () => {});
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = `00-${TRACE}-00f067aa0ba902b7-01`;
 
-beforeAll(() => setTaskTransport({ createTask: async (request) => (sent.push(request), { name: `projects/p/locations/l/queues/default/tasks/${sent.length}` }) }, config));
+beforeAll(() =>
+  setTaskTransport(
+    { createTask: async (request) => (sent.push(request), { name: `projects/p/locations/l/queues/default/tasks/${sent.length}` }) },
+    config,
+  ),
+);
 afterAll(() => setTaskTransport(undefined));
 beforeEach(() => {
   sent.length = 0;
@@ -49,7 +60,9 @@ test("a traceparent the caller put in the task's own headers wins", async () => 
 });
 
 test("Google's X-Cloud-Trace-Context becomes a traceparent (decimal span id to 16 hex digits)", () => {
-  expect(traceparentFromHeaders(new Headers({ 'x-cloud-trace-context': `${TRACE.toUpperCase()}/1234567890;o=1` }))).toBe(`00-${TRACE}-00000000499602d2-01`);
+  expect(traceparentFromHeaders(new Headers({ 'x-cloud-trace-context': `${TRACE.toUpperCase()}/1234567890;o=1` }))).toBe(
+    `00-${TRACE}-00000000499602d2-01`,
+  );
   expect(traceparentFromHeaders(new Headers({ 'x-cloud-trace-context': `${TRACE}/1;o=0` }))).toBe(`00-${TRACE}-0000000000000001-00`);
   expect(traceparentFromHeaders(new Headers({ 'x-cloud-trace-context': 'garbage' }))).toBeUndefined();
   // traceparent is preferred when both are present.

@@ -53,7 +53,14 @@ export async function buildOncePerRun(distDir: string, env: Record<string, strin
       if (built()) return;
       const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
         cwd: ROOT,
-        env: { ...process.env, ...env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', NEXT_SKIP_TYPECHECK: '1' },
+        env: {
+          ...process.env,
+          ...env,
+          NEXT_DIST_DIR: distDir,
+          NEXT_TELEMETRY_DISABLED: '1',
+          NODE_ENV: 'production',
+          NEXT_SKIP_TYPECHECK: '1',
+        },
         encoding: 'utf8',
         timeout: BUILD_TIMEOUT_MS,
       });
@@ -141,7 +148,11 @@ export async function startServer(command: string[], options: StartServerOptions
 }
 
 /** `next start` of the test build on a free loopback port, with the given environment. */
-export async function startNextServer(env: Record<string, string>, port?: number, options: { logFile?: string } = {}): Promise<RunningServer> {
+export async function startNextServer(
+  env: Record<string, string>,
+  port?: number,
+  options: { logFile?: string } = {},
+): Promise<RunningServer> {
   await buildNextApp();
   const listenPort = port ?? (await freePort());
   return startServer([process.execPath, NEXT_BIN, 'start', '-p', String(listenPort), '-H', '127.0.0.1'], {

@@ -22,7 +22,10 @@ const loadedModules = () => (existsSync(probeFile) ? readFileSync(probeFile, 'ut
 
 let local: EmulatedApp;
 beforeAll(async () => {
-  local = await startEmulatedApp({ MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` });
+  local = await startEmulatedApp({
+    MODULE_PROBE_FILE: probeFile,
+    NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}`,
+  });
 });
 afterAll(() => local?.stop());
 
@@ -46,7 +49,9 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, ti
 /** Calls the demo's `deferDemoTask` server action as the page's form does: its id, and React's own reply encoding. */
 async function callDeferAction(name: string): Promise<Response> {
   const manifest = JSON.parse(readFileSync(join(ROOT, TEST_DIST_DIR, 'server/server-reference-manifest.json'), 'utf8'));
-  const [actionId] = Object.entries(manifest.node as Record<string, { exportedName: string }>).find(([, a]) => a.exportedName === 'deferDemoTask')!;
+  const [actionId] = Object.entries(manifest.node as Record<string, { exportedName: string }>).find(
+    ([, a]) => a.exportedName === 'deferDemoTask',
+  )!;
   const { encodeReply } = require('next/dist/compiled/react-server-dom-turbopack/client.node');
   const form = new FormData();
   form.append('name', name);
@@ -58,9 +63,13 @@ async function callDeferAction(name: string): Promise<Response> {
 
 test('the Cloud Tasks client is loaded at start, before any request defers', async () => {
   // startEmulatedApp waited only for the server to answer a HEAD: no route has deferred yet.
-  expect(await until(async () => loadedModules(), (list) => list.includes('@google-cloud/tasks'), 10_000)).toEqual(
-    expect.arrayContaining(['@google-cloud/tasks', 'google-gax']),
-  );
+  expect(
+    await until(
+      async () => loadedModules(),
+      (list) => list.includes('@google-cloud/tasks'),
+      10_000,
+    ),
+  ).toEqual(expect.arrayContaining(['@google-cloud/tasks', 'google-gax']));
 });
 
 test("instrumentation's onEvent sees tasks enqueued by a server action and a route handler, and run by the task route", async () => {

@@ -18,7 +18,11 @@ let signed: SignedApp;
 beforeAll(async () => {
   signed = await startSignedApp({
     // Prewarm off, as on a service that only runs tasks: then nothing but an enqueue loads the client.
-    env: { DEFERRED_PREWARM: 'off', MODULE_PROBE_FILE: probeFile, NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}` },
+    env: {
+      DEFERRED_PREWARM: 'off',
+      MODULE_PROBE_FILE: probeFile,
+      NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}`,
+    },
   });
 });
 
@@ -31,7 +35,12 @@ function postTask(path: string, fn: string, args: unknown[], authorization = `Be
   return fetch(url() + path, {
     method: 'POST',
     redirect: 'manual',
-    headers: { authorization, 'content-type': 'application/json', 'x-cloudtasks-queuename': 'default', 'x-cloudtasks-taskname': `t-${fn}-${args[0]}` },
+    headers: {
+      authorization,
+      'content-type': 'application/json',
+      'x-cloudtasks-queuename': 'default',
+      'x-cloudtasks-taskname': `t-${fn}-${args[0]}`,
+    },
     body: encodeEnvelope(fn, args),
   });
 }
@@ -56,7 +65,9 @@ test('the bare /_ah/queue/deferred and the vanity /_ah/queue/deferred_<suffix> r
 });
 
 test('refusals and failures keep the contract through Next: 401, 403, 405, 404, 500, permanent failure', async () => {
-  expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', ['NoToken', new Date()], 'Bearer forged.token.here')).status).toBe(401);
+  expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', ['NoToken', new Date()], 'Bearer forged.token.here')).status).toBe(
+    401,
+  );
   const stranger = signed.token({ email: 'someone@else.iam.gserviceaccount.com' });
   expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', ['Stranger', new Date()], `Bearer ${stranger}`)).status).toBe(403);
   const get = await fetch(`${url()}/_ah/queue/deferred/demo.greet`);
@@ -75,11 +86,16 @@ test('a trailing slash answers 308, which is why task URLs never end in "/"', as
 });
 
 test("the handler's path never loads @google-cloud/tasks or gRPC; an enqueue does", async () => {
-  for (let i = 0; i < 3; i++) expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', [`Probe${i}`, new Date()])).status).toBe(200);
+  for (let i = 0; i < 3; i++)
+    expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', [`Probe${i}`, new Date()])).status).toBe(200);
   expect(loadedModules()).toEqual([]);
   // An enqueue from the demo's route handler does load the client (the probe itself works);
   // the "emulator" here serves only certs, so the enqueue fails after loading it.
-  await fetch(`${url()}/api/greetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Enqueue' }) });
+  await fetch(`${url()}/api/greetings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Enqueue' }),
+  });
   expect(loadedModules()).toEqual(expect.arrayContaining(['@google-cloud/tasks', 'google-gax']));
 });
 

@@ -52,9 +52,16 @@ test('the standalone output holds no sources, tests or docs: only what the serve
 
 test('a task deferred through the standalone server is dispatched by the emulator and runs there', async () => {
   const succeeded = new Promise<string>((resolve) => emulator.events.on('task:success', ({ task }) => resolve(task.name)));
-  const response = await fetch(`${app.url}/api/greetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Standalone' }) });
+  const response = await fetch(`${app.url}/api/greetings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Standalone' }),
+  });
   const body = (await response.json()) as { task?: string; error?: string };
-  expect({ status: response.status, body }).toEqual({ status: 202, body: { task: expect.stringMatching(/^projects\/dev-project\/locations\/us-central1\/queues\/default\/tasks\//) } });
+  expect({ status: response.status, body }).toEqual({
+    status: 202,
+    body: { task: expect.stringMatching(/^projects\/dev-project\/locations\/us-central1\/queues\/default\/tasks\//) },
+  });
   expect(await succeeded).toBe(body.task);
   const greetings = (await (await fetch(`${app.url}/api/greetings`)).json()) as { name: string; attempt: number }[];
   expect(greetings).toEqual([expect.objectContaining({ name: 'Standalone', attempt: 1 })]);
@@ -62,7 +69,12 @@ test('a task deferred through the standalone server is dispatched by the emulato
 
 test('started with a broken configuration, server.js exits 1 with one message that lists every problem', async () => {
   const port = await freePort();
-  const env = { ...productionEnv(port), GOOGLE_CLOUD_PROJECT: '', DEFERRED_SERVICE_ACCOUNT: 'not-an-email', DEFERRED_SERVICE_URL: 'ftp://x' };
+  const env = {
+    ...productionEnv(port),
+    GOOGLE_CLOUD_PROJECT: '',
+    DEFERRED_SERVICE_ACCOUNT: 'not-an-email',
+    DEFERRED_SERVICE_URL: 'ftp://x',
+  };
   const { code, output } = await runToExit([process.execPath, 'server.js'], { cwd: appDir, env, timeoutMs: 60_000 });
   expect(code).toBe(1);
   const errors = output.split('\n').filter((line) => line.includes('"severity":"ERROR"'));

@@ -95,4 +95,3 @@ describe('plan / apply / check against the emulator', () => {
     expect((await runCli(['check', '--pause-missing', '--file', DEPLOY], env)).code).toBe(0);
   });
 });
-

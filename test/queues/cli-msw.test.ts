@@ -98,14 +98,20 @@ describe('plan / apply / check against Cloud Tasks REST', () => {
   test('apply creates with App Engine settings; a second apply changes nothing', async () => {
     const first = await runCli(['apply', '--file', DEPLOY, ...TARGET]);
     expect(first.code).toBe(0);
-    expect(fake.writes()).toEqual(['POST projects/demo/locations/europe-west1/queues', 'POST projects/demo/locations/europe-west1/queues', 'POST projects/demo/locations/europe-west1/queues', 'POST frozen:pause']);
+    expect(fake.writes()).toEqual([
+      'POST projects/demo/locations/europe-west1/queues',
+      'POST projects/demo/locations/europe-west1/queues',
+      'POST projects/demo/locations/europe-west1/queues',
+      'POST frozen:pause',
+    ]);
     const mailBody = fake.requests.find((q) => q.method === 'POST' && (q.body as { name: string }).name.endsWith('/mail'))!.body;
     expect(mailBody).toEqual({
       name: 'projects/demo/locations/europe-west1/queues/mail',
       rateLimits: { maxDispatchesPerSecond: 2000 / 86400, maxConcurrentDispatches: 10 },
       retryConfig: { maxAttempts: 5, maxRetryDuration: '5400s', minBackoff: '10s', maxBackoff: '300s', maxDoublings: 3 },
     });
-    const frozenBody = fake.requests.find((q) => q.method === 'POST' && (q.body as { name: string }).name.endsWith('/frozen'))!.body as Record<string, unknown>;
+    const frozenBody = fake.requests.find((q) => q.method === 'POST' && (q.body as { name: string }).name.endsWith('/frozen'))!
+      .body as Record<string, unknown>;
     expect(frozenBody.rateLimits).toEqual({ maxConcurrentDispatches: 1000 }); // no rate 0 sent: pausing does that job
     expect(fake.get('frozen')!.state).toBe(2);
     expect(first.stdout).toContain('Applied:\n  created default\n  created mail\n  created frozen\n  paused frozen');
@@ -123,7 +129,12 @@ describe('plan / apply / check against Cloud Tasks REST', () => {
     expect((await runCli(['apply', '--file', TBA, ...TARGET])).code).toBe(0);
     expect(fake.queues.size).toBe(13);
     expect(fake.get('backups')!.rateLimits.maxDispatchesPerSecond).toBeCloseTo(0.1);
-    expect(fake.get('push-notifications')!.retryConfig).toMatchObject({ maxAttempts: 1, maxRetryDuration: '180s', minBackoff: '10s', maxBackoff: '30s' });
+    expect(fake.get('push-notifications')!.retryConfig).toMatchObject({
+      maxAttempts: 1,
+      maxRetryDuration: '180s',
+      minBackoff: '10s',
+      maxBackoff: '30s',
+    });
     expect(fake.get('default')!.retryConfig).toMatchObject({ maxAttempts: 1, minBackoff: '0.100s', maxBackoff: '3600s', maxDoublings: 16 });
     const check = await runCli(['check', '--file', TBA, ...TARGET]);
     expect(check.code).toBe(0);
@@ -136,7 +147,9 @@ describe('plan / apply / check against Cloud Tasks REST', () => {
     fake.get('mail')!.retryConfig.maxBackoff = '60s';
     const check = await runCli(['check', '--file', DEPLOY, ...TARGET]);
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain('~ update     mail\n      rateLimits.maxDispatchesPerSecond: 50 -> 0.0231481\n      retryConfig.maxBackoff: 60s -> 300s');
+    expect(check.stdout).toContain(
+      '~ update     mail\n      rateLimits.maxDispatchesPerSecond: 50 -> 0.0231481\n      retryConfig.maxBackoff: 60s -> 300s',
+    );
     expect(check.stderr).toContain('Drift: the live queues differ from');
 
     fake.requests.length = 0;
@@ -180,7 +193,10 @@ describe('plan / apply / check against Cloud Tasks REST', () => {
   });
 
   test('--markdown renders the plan as a table for the job summary', async () => {
-    fake.seed('default', { rateLimits: { maxDispatchesPerSecond: 1, maxConcurrentDispatches: 1000, maxBurstSize: 5 }, retryConfig: { maxAttempts: -1, maxRetryDuration: '0s', minBackoff: '0.100s', maxBackoff: '3600s', maxDoublings: 16 } });
+    fake.seed('default', {
+      rateLimits: { maxDispatchesPerSecond: 1, maxConcurrentDispatches: 1000, maxBurstSize: 5 },
+      retryConfig: { maxAttempts: -1, maxRetryDuration: '0s', minBackoff: '0.100s', maxBackoff: '3600s', maxDoublings: 16 },
+    });
     const r = await runCli(['plan', '--markdown', '--file', DEPLOY, ...TARGET]);
     expect(r.stdout).toContain('| queue | action | details |');
     expect(r.stdout).toContain('| `default` | update | `rateLimits.maxDispatchesPerSecond`: 1 → 5 |');
@@ -192,7 +208,11 @@ describe('plan / apply / check against Cloud Tasks REST', () => {
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.drift).toBe(true);
-    expect(doc.plan.items.map((i: { action: string; name: string }) => `${i.action} ${i.name}`)).toEqual(['create default', 'create mail', 'create frozen']);
+    expect(doc.plan.items.map((i: { action: string; name: string }) => `${i.action} ${i.name}`)).toEqual([
+      'create default',
+      'create mail',
+      'create frozen',
+    ]);
   });
 });
 
@@ -250,7 +270,9 @@ describe('on GitHub Actions', () => {
     const file = path.join(fixtures, 'invalid/bad-rate.yaml');
     const r = await runCli(['validate', '--file', file], { GITHUB_ACTIONS: 'true' });
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe(`::error file=${file},line=3,col=9::Rate "5/x" is invalid: write a number per s, m, h or d (e.g. 5/s, 6/m, 100/h) or 0 to pause`);
+    expect(r.stdout).toBe(
+      `::error file=${file},line=3,col=9::Rate "5/x" is invalid: write a number per s, m, h or d (e.g. 5/s, 6/m, 100/h) or 0 to pause`,
+    );
   });
 
   test('warnings too, without failing', async () => {

@@ -30,15 +30,24 @@ describe('The Blue Alliance queue.yaml', () => {
     expect(file.queues.map((q) => q.name)).toEqual(EXPECTED.map((row) => row[0]));
   });
 
-  test.each(EXPECTED)('%s maps to App Engine’s Cloud Tasks settings', (name, rate, concurrent, attempts, duration, minBackoff, maxBackoff) => {
-    const def = file.queues.find((q) => q.name === name)!;
-    expect(toCloudTasksQueue(def)).toEqual({
-      name,
-      state: 'RUNNING',
-      rateLimits: { maxDispatchesPerSecond: expect.closeTo(rate, 9), maxConcurrentDispatches: concurrent, maxBurstSize: 5 },
-      retryConfig: { maxAttempts: attempts, maxRetryDurationSeconds: duration, minBackoffSeconds: minBackoff, maxBackoffSeconds: maxBackoff, maxDoublings: 16 },
-    });
-  });
+  test.each(EXPECTED)(
+    '%s maps to App Engine’s Cloud Tasks settings',
+    (name, rate, concurrent, attempts, duration, minBackoff, maxBackoff) => {
+      const def = file.queues.find((q) => q.name === name)!;
+      expect(toCloudTasksQueue(def)).toEqual({
+        name,
+        state: 'RUNNING',
+        rateLimits: { maxDispatchesPerSecond: expect.closeTo(rate, 9), maxConcurrentDispatches: concurrent, maxBurstSize: 5 },
+        retryConfig: {
+          maxAttempts: attempts,
+          maxRetryDurationSeconds: duration,
+          minBackoffSeconds: minBackoff,
+          maxBackoffSeconds: maxBackoff,
+          maxDoublings: 16,
+        },
+      });
+    },
+  );
 
   test('keeps the position and the text of each rate', () => {
     const backups = file.queues.find((q) => q.name === 'backups')!;

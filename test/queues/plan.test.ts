@@ -1,8 +1,27 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyPlan, parseQueueYaml, planQueues, toCloudTasksQueue, type CloudTasksQueueSettings, type LiveQueue, type QueueAdmin } from 'next-cloud-tasks/queues';
+import {
+  applyPlan,
+  parseQueueYaml,
+  planQueues,
+  toCloudTasksQueue,
+  type CloudTasksQueueSettings,
+  type LiveQueue,
+  type QueueAdmin,
+} from 'next-cloud-tasks/queues';
 
 const FILE = parseQueueYaml(
-  ['queue:', '- name: default', '  rate: 5/s', '- name: mail', '  rate: 1/s', '  retry_parameters:', '    task_retry_limit: 2', '- name: frozen', '  rate: 0', ''].join('\n'),
+  [
+    'queue:',
+    '- name: default',
+    '  rate: 5/s',
+    '- name: mail',
+    '  rate: 1/s',
+    '  retry_parameters:',
+    '    task_retry_limit: 2',
+    '- name: frozen',
+    '  rate: 0',
+    '',
+  ].join('\n'),
   'queue.yaml',
 );
 const desired = (name: string) => toCloudTasksQueue(FILE.queues.find((q) => q.name === name)!);
@@ -29,11 +48,20 @@ describe('planQueues', () => {
     const admin = recordingAdmin();
     const result = await applyPlan(plan, admin);
     expect(admin.calls).toEqual(['create default', 'create mail', 'create frozen', 'pause frozen']);
-    expect(result.actions.map((a) => `${a.action} ${a.name}`)).toEqual(['created default', 'created mail', 'created frozen', 'paused frozen']);
+    expect(result.actions.map((a) => `${a.action} ${a.name}`)).toEqual([
+      'created default',
+      'created mail',
+      'created frozen',
+      'paused frozen',
+    ]);
   });
 
   test('live queues equal to the file: nothing to do', async () => {
-    const plan = planQueues(FILE, [live(desired('default')), live(desired('mail')), live(desired('frozen'), { rateLimits: { maxDispatchesPerSecond: 7, maxConcurrentDispatches: 1000, maxBurstSize: 100 } })]);
+    const plan = planQueues(FILE, [
+      live(desired('default')),
+      live(desired('mail')),
+      live(desired('frozen'), { rateLimits: { maxDispatchesPerSecond: 7, maxConcurrentDispatches: 1000, maxBurstSize: 100 } }),
+    ]);
     expect(plan.counts).toEqual({ create: 0, update: 0, unchanged: 3, missing: 0 });
     expect(plan.hasChanges).toBe(false);
     const admin = recordingAdmin();
@@ -71,7 +99,11 @@ describe('planQueues', () => {
   });
 
   test('state follows rate 0: pause a running queue, resume a paused or disabled one', async () => {
-    const plan = planQueues(FILE, [live(desired('default'), { state: 'DISABLED' }), live(desired('mail'), { state: 'PAUSED' }), live(desired('frozen'), { state: 'RUNNING' })]);
+    const plan = planQueues(FILE, [
+      live(desired('default'), { state: 'DISABLED' }),
+      live(desired('mail'), { state: 'PAUSED' }),
+      live(desired('frozen'), { state: 'RUNNING' }),
+    ]);
     expect(plan.items.map((i) => i.action)).toEqual(['update', 'update', 'update']);
     const admin = recordingAdmin();
     await applyPlan(plan, admin);

@@ -17,7 +17,13 @@ function problemsOf(file: string): QueueYamlProblem[] {
 
 // One file per rule: [file, line, column, key, a fragment of the message].
 const RULES: [string, number, number, string | undefined, string][] = [
-  ['bad-name.yaml', 2, 9, 'name', 'Value "send_mail" for name does not match expression "^[A-Za-z0-9-]{1,100}$": only letters, digits and hyphens'],
+  [
+    'bad-name.yaml',
+    2,
+    9,
+    'name',
+    'Value "send_mail" for name does not match expression "^[A-Za-z0-9-]{1,100}$": only letters, digits and hyphens',
+  ],
   ['name-too-long.yaml', 2, 9, 'name', 'it is 101 characters long, the maximum is 100'],
   ['missing-name.yaml', 2, 3, 'name', 'Missing required value "name"'],
   ['missing-rate.yaml', 2, 3, 'rate', 'Missing required value "rate" for push queue "mail"'],
@@ -26,19 +32,49 @@ const RULES: [string, number, number, string | undefined, string][] = [
   ['bucket-size.yaml', 4, 16, 'bucket_size', 'bucket_size must be a whole number from 0 to 500, got 501'],
   ['max-concurrent.yaml', 4, 28, 'max_concurrent_requests', 'max_concurrent_requests must be a whole number from 1 to 5000, got 0'],
   ['retry-limit-negative.yaml', 5, 23, 'retry_parameters.task_retry_limit', 'Task retry limit must not be less than zero.'],
-  ['age-limit-format.yaml', 5, 21, 'retry_parameters.task_age_limit', 'Task Age_Limit must be in s (seconds), m (minutes), h (hours) or d (days): got "2w"'],
+  [
+    'age-limit-format.yaml',
+    5,
+    21,
+    'retry_parameters.task_age_limit',
+    'Task Age_Limit must be in s (seconds), m (minutes), h (hours) or d (days): got "2w"',
+  ],
   ['age-limit-zero.yaml', 5, 21, 'retry_parameters.task_age_limit', 'Task age limit must be greater than zero'],
   ['negative-min-backoff.yaml', 5, 26, 'retry_parameters.min_backoff_seconds', 'Min backoff seconds must not be less than zero.'],
   ['negative-max-backoff.yaml', 5, 26, 'retry_parameters.max_backoff_seconds', 'Max backoff seconds must not be less than zero.'],
-  ['min-above-max-backoff.yaml', 5, 26, 'retry_parameters.min_backoff_seconds', 'Min backoff sec must not be greater than max backoff sec (60 > 30).'],
+  [
+    'min-above-max-backoff.yaml',
+    5,
+    26,
+    'retry_parameters.min_backoff_seconds',
+    'Min backoff sec must not be greater than max backoff sec (60 > 30).',
+  ],
   ['negative-max-doublings.yaml', 5, 20, 'retry_parameters.max_doublings', 'Max doublings must not be less than zero.'],
   ['duplicate-name.yaml', 5, 9, 'name', 'Duplicate queue name "mail": already defined at'],
-  ['unknown-key.yaml', 4, 3, 'max_concurent_requests', 'Unknown key "max_concurent_requests" in a queue entry; allowed keys: name, mode, rate, bucket_size, max_concurrent_requests, retry_parameters, target, acl'],
-  ['unknown-retry-key.yaml', 5, 5, 'retry_parameters.task_retry_limt', 'allowed keys: task_retry_limit, task_age_limit, min_backoff_seconds, max_backoff_seconds, max_doublings'],
+  [
+    'unknown-key.yaml',
+    4,
+    3,
+    'max_concurent_requests',
+    'Unknown key "max_concurent_requests" in a queue entry; allowed keys: name, mode, rate, bucket_size, max_concurrent_requests, retry_parameters, target, acl',
+  ],
+  [
+    'unknown-retry-key.yaml',
+    5,
+    5,
+    'retry_parameters.task_retry_limt',
+    'allowed keys: task_retry_limit, task_age_limit, min_backoff_seconds, max_backoff_seconds, max_doublings',
+  ],
   ['unknown-top-level-key.yaml', 1, 1, 'queues', 'Unknown top-level key "queues"; allowed keys: queue, total_storage_limit, application'],
   ['pull-queue.yaml', 3, 9, 'mode', 'queue "pull-in" is a pull queue: Cloud Tasks has no pull queues'],
   ['yaml-syntax.yaml', 4, 1, undefined, 'YAML syntax:'],
-  ['dead-letter-bad-value.yaml', 4, 22, 'dead_letter_queue', 'dead_letter_queue must be true (the queue "mail-dead-letter"), false (none) or a queue name'],
+  [
+    'dead-letter-bad-value.yaml',
+    4,
+    22,
+    'dead_letter_queue',
+    'dead_letter_queue must be true (the queue "mail-dead-letter"), false (none) or a queue name',
+  ],
   ['dead-letter-self.yaml', 4, 22, 'dead_letter_queue', 'queue "mail" cannot be its own dead-letter queue'],
   ['dead-letter-running.yaml', 4, 22, 'dead_letter_queue', 'is the queue at'],
   ['dead-letter-chain.yaml', 4, 22, 'dead_letter_queue', 'has a dead_letter_queue of its own'],
@@ -116,7 +152,11 @@ describe('settings Cloud Tasks cannot honour', () => {
   const file = loadQueueYaml(path.join(dir, 'warnings.yaml'));
 
   test('are a warning each, at their position, and the file still loads', () => {
-    expect(file.warnings.map((w) => `${w.line}:${w.column} ${w.key}`)).toEqual(['2:1 total_storage_limit', '6:16 bucket_size', '7:11 target']);
+    expect(file.warnings.map((w) => `${w.line}:${w.column} ${w.key}`)).toEqual([
+      '2:1 total_storage_limit',
+      '6:16 bucket_size',
+      '7:11 target',
+    ]);
     expect(file.warnings.every((w) => w.severity === 'warning')).toBe(true);
     expect(file.warnings[1].message).toContain('bucket_size cannot be set through the Cloud Tasks API');
     expect(file.queues.map((q) => q.name)).toEqual(['mail', 'paused', 'lone-max', 'lone-min']);
@@ -124,7 +164,10 @@ describe('settings Cloud Tasks cannot honour', () => {
 
   test('bucket_size and target are kept on the definition', () => {
     expect(file.queues[0]).toMatchObject({ bucketSize: 10, target: 'v2.backend', rate: { text: '2000/d' } });
-    expect(toCloudTasksQueue(file.queues[0]).rateLimits).toMatchObject({ maxBurstSize: 10, maxDispatchesPerSecond: expect.closeTo(2000 / 86400, 9) });
+    expect(toCloudTasksQueue(file.queues[0]).rateLimits).toMatchObject({
+      maxBurstSize: 10,
+      maxDispatchesPerSecond: expect.closeTo(2000 / 86400, 9),
+    });
   });
 });
 
@@ -142,12 +185,23 @@ describe('App Engine mapping rules', () => {
   });
 
   test('a lone min backoff over the default max raises max to it', () => {
-    expect(settings('lone-min').retryConfig).toMatchObject({ minBackoffSeconds: 7200, maxBackoffSeconds: 7200, maxRetryDurationSeconds: 5400 });
+    expect(settings('lone-min').retryConfig).toMatchObject({
+      minBackoffSeconds: 7200,
+      maxBackoffSeconds: 7200,
+      maxRetryDurationSeconds: 5400,
+    });
   });
 
   test('a lone backoff inside the defaults leaves the other default alone', () => {
-    const q = parseQueueYaml('queue:\n- name: a\n  rate: 1/s\n  retry_parameters:\n    max_backoff_seconds: 60\n    task_retry_limit: 4\n').queues[0];
-    expect(toCloudTasksQueue(q).retryConfig).toEqual({ maxAttempts: 5, maxRetryDurationSeconds: 0, minBackoffSeconds: 0.1, maxBackoffSeconds: 60, maxDoublings: 16 });
+    const q = parseQueueYaml('queue:\n- name: a\n  rate: 1/s\n  retry_parameters:\n    max_backoff_seconds: 60\n    task_retry_limit: 4\n')
+      .queues[0];
+    expect(toCloudTasksQueue(q).retryConfig).toEqual({
+      maxAttempts: 5,
+      maxRetryDurationSeconds: 0,
+      minBackoffSeconds: 0.1,
+      maxBackoffSeconds: 60,
+      maxDoublings: 16,
+    });
   });
 
   test.each([
@@ -175,7 +229,11 @@ describe('dead-letter queues (dead_letter_queue, our own key)', () => {
   });
 
   test('each dead-letter queue is a queue of the file, paused, that knows whose dead tasks it keeps', () => {
-    expect(byName('mail-dead-letter')).toMatchObject({ rate: { perSecond: 0 }, deadLetterFor: ['mail'], position: { line: 5, column: 22 } });
+    expect(byName('mail-dead-letter')).toMatchObject({
+      rate: { perSecond: 0 },
+      deadLetterFor: ['mail'],
+      position: { line: 5, column: 22 },
+    });
     expect(toCloudTasksQueue(byName('mail-dead-letter')!).state).toBe('PAUSED');
     // Written out with rate 0: its own settings are kept.
     expect(byName('dead-letters')).toMatchObject({ deadLetterFor: ['push', 'sms'], retryParameters: { taskRetryLimit: 0 } });

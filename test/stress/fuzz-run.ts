@@ -48,7 +48,12 @@ export async function runFuzz({ url, token, count, seed, concurrency = 8 }: Fuzz
       result.kinds[kind] = (result.kinds[kind] ?? 0) + 1;
       let status: number | string;
       try {
-        const response = await fetch(`${url}/_ah/queue/deferred/fuzz`, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer>, signal: AbortSignal.timeout(30_000) });
+        const response = await fetch(`${url}/_ah/queue/deferred/fuzz`, {
+          method: 'POST',
+          headers,
+          body: body as Uint8Array<ArrayBuffer>,
+          signal: AbortSignal.timeout(30_000),
+        });
         await response.arrayBuffer();
         status = response.status;
       } catch (error) {

@@ -26,12 +26,26 @@ test(`${COUNT} random bodies with a valid token: only contract statuses, no cras
 
   const result = await runFuzz({ url: target.app.url, token: target.token, count: COUNT, seed: SEED });
   const after = await target.heapAfter(Date.now() + 1500);
-  console.log(JSON.stringify({ count: COUNT, seed: SEED, ...result, violations: result.violations.slice(0, 5), heapBefore: baseline.heapUsed, heapAfter: after.heapUsed, rssAfter: after.rss }));
+  console.log(
+    JSON.stringify({
+      count: COUNT,
+      seed: SEED,
+      ...result,
+      violations: result.violations.slice(0, 5),
+      heapBefore: baseline.heapUsed,
+      heapAfter: after.heapUsed,
+      rssAfter: after.rss,
+    }),
+  );
 
   expect(result.violations).toEqual([]);
   expect(target.app.process.exitCode).toBeNull();
   expect(after.heapUsed - baseline.heapUsed).toBeLessThan(HEAP_SLACK_BYTES);
   // Still serving: a well-formed task runs.
-  const ok = await fetch(`${target.app.url}/_ah/queue/deferred/demo.noop`, { method: 'POST', headers: { authorization: `Bearer ${target.token()}` }, body: '{"json":{"v":1,"fn":"demo.noop","args":[]}}' });
+  const ok = await fetch(`${target.app.url}/_ah/queue/deferred/demo.noop`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.token()}` },
+    body: '{"json":{"v":1,"fn":"demo.noop","args":[]}}',
+  });
   expect(ok.status).toBe(200);
 });

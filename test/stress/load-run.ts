@@ -61,7 +61,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function queueVerb(emulator: EmulatorHandle, verb: 'pause' | 'resume'): Promise<void> {
-  const response = await fetch(`${emulator.url}/v2/projects/${PROJECT}/locations/${LOCATION}/queues/${QUEUE}:${verb}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${emulator.url}/v2/projects/${PROJECT}/locations/${LOCATION}/queues/${QUEUE}:${verb}`, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'content-type': 'application/json' },
+  });
   if (!response.ok) throw new Error(`${verb} ${QUEUE}: ${response.status} ${await response.text()}`);
 }
 
@@ -96,7 +100,9 @@ async function enqueueAll(count: number, concurrency: number): Promise<{ names: 
     while (next < count) {
       const i = next++;
       const flaky = i % 5 === 0;
-      const name = flaky ? await defer(flakyGreet, [`load-${i}`, 1], { queue: QUEUE }) : await defer(greet, [`load-${i}`, new Date()], { queue: QUEUE });
+      const name = flaky
+        ? await defer(flakyGreet, [`load-${i}`, 1], { queue: QUEUE })
+        : await defer(greet, [`load-${i}`, new Date()], { queue: QUEUE });
       names.set(name.split('/').pop()!, flaky);
     }
   }
@@ -166,8 +172,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       if (isFlaky) flaky++;
       if (!task) problems.push(`${name}: never succeeded in the emulator`);
       else if (counts.success < 1) problems.push(`${name}: no successful run in the app's logs (side effect missing)`);
-      else if (counts.success + counts.failed > task.dispatchCount) problems.push(`${name}: ran ${counts.success + counts.failed} times in ${task.dispatchCount} attempts`);
-      if (isFlaky && task && task.dispatchCount < 2) problems.push(`${name}: flaky task succeeded on attempt ${task.dispatchCount}, its first attempt should have failed`);
+      else if (counts.success + counts.failed > task.dispatchCount)
+        problems.push(`${name}: ran ${counts.success + counts.failed} times in ${task.dispatchCount} attempts`);
+      if (isFlaky && task && task.dispatchCount < 2)
+        problems.push(`${name}: flaky task succeeded on attempt ${task.dispatchCount}, its first attempt should have failed`);
     }
     if (dead) problems.push(`${dead} task(s) dead-lettered`);
     const sorted = [...durations].sort((a, b) => a - b);

@@ -29,7 +29,21 @@ async function fuzz(): Promise<boolean> {
     const after = await target.heapAfter(Date.now() + 1500);
     const alive = target.app.process.exitCode === null;
     const heapGrowthMB = Math.round(((after.heapUsed - before.heapUsed) / 1048576) * 10) / 10;
-    console.log(JSON.stringify({ run: 'fuzz', count: FUZZ, seed: SEED, requestsPerSecond: Math.round((FUZZ / result.durationMs) * 1000), statuses: result.statuses, kinds: result.kinds, violations: result.violations.slice(0, 10), alive, heapBeforeMB: Math.round(before.heapUsed / 1048576), heapGrowthMB, rssAfterMB: Math.round(after.rss / 1048576) }));
+    console.log(
+      JSON.stringify({
+        run: 'fuzz',
+        count: FUZZ,
+        seed: SEED,
+        requestsPerSecond: Math.round((FUZZ / result.durationMs) * 1000),
+        statuses: result.statuses,
+        kinds: result.kinds,
+        violations: result.violations.slice(0, 10),
+        alive,
+        heapBeforeMB: Math.round(before.heapUsed / 1048576),
+        heapGrowthMB,
+        rssAfterMB: Math.round(after.rss / 1048576),
+      }),
+    );
     return result.violations.length === 0 && alive && heapGrowthMB < 16;
   } finally {
     await target.stop();
@@ -38,7 +52,14 @@ async function fuzz(): Promise<boolean> {
 
 async function load(tasks: number, killAt?: number): Promise<boolean> {
   const result = await runLoad({ tasks, killAt, log: (line) => console.error(`[${killAt === undefined ? 'load' : 'faults'}] ${line}`) });
-  console.log(JSON.stringify({ run: killAt === undefined ? 'load' : 'faults', ...result, problems: result.problems.slice(0, 20), problemCount: result.problems.length }));
+  console.log(
+    JSON.stringify({
+      run: killAt === undefined ? 'load' : 'faults',
+      ...result,
+      problems: result.problems.slice(0, 20),
+      problemCount: result.problems.length,
+    }),
+  );
   return result.problems.length === 0 && result.dead === 0;
 }
 

@@ -117,14 +117,21 @@ export function parseCronCliOptions(argv: string[], env: Readonly<Record<string,
   const help = values.help ?? DEFAULTS.help;
   const [command, ...extra] = positionals;
   if (!help && !(COMMANDS as readonly string[]).includes(command ?? '')) {
-    throw new CronUsageError(command ? `unknown command "${command}"; expected one of ${COMMANDS.join(', ')}` : `missing command; expected one of ${COMMANDS.join(', ')}`);
+    throw new CronUsageError(
+      command
+        ? `unknown command "${command}"; expected one of ${COMMANDS.join(', ')}`
+        : `missing command; expected one of ${COMMANDS.join(', ')}`,
+    );
   }
   if (extra.length > 0) throw new CronUsageError(`unexpected argument "${extra[0]}"; options start with -- (e.g. --file ${extra[0]})`);
   if (values.json && values.markdown) throw new CronUsageError('--json and --markdown cannot be used together');
   const fromEnv = (...names: string[]) => names.map((n) => env[n]?.trim()).find(Boolean) || undefined;
   const targetUrls = values['target-url']
     ? parseTargetUrls(values['target-url'], '--target-url')
-    : parseTargetUrls((env.CRON_TARGET_URLS ?? '').split(',').filter((p) => p.trim()), 'CRON_TARGET_URLS entry');
+    : parseTargetUrls(
+        (env.CRON_TARGET_URLS ?? '').split(',').filter((p) => p.trim()),
+        'CRON_TARGET_URLS entry',
+      );
   return {
     command: (command ?? 'validate') as CronCommand,
     file: values.file ?? DEFAULTS.file,
@@ -146,13 +153,21 @@ export function requireCronTarget(options: CronCliOptions): { project: string; l
   const missing: string[] = [];
   if (!options.project) missing.push('the project: pass --project or set GOOGLE_CLOUD_PROJECT');
   if (!options.location) missing.push('the location: pass --location or set CLOUD_SCHEDULER_LOCATION (e.g. us-central1)');
-  if (!options.serviceUrl) missing.push("the app's URL: pass --service-url or set DEFERRED_SERVICE_URL (https://my-app-abc123-uc.a.run.app)");
-  else if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(options.serviceUrl)) missing.push(`a service URL like https://my-app-abc123-uc.a.run.app (--service-url / DEFERRED_SERVICE_URL is "${options.serviceUrl}")`);
-  if (!options.serviceAccount) missing.push("the jobs' service account: pass --service-account or set CRON_SERVICE_ACCOUNT or DEFERRED_SERVICE_ACCOUNT");
+  if (!options.serviceUrl)
+    missing.push("the app's URL: pass --service-url or set DEFERRED_SERVICE_URL (https://my-app-abc123-uc.a.run.app)");
+  else if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(options.serviceUrl))
+    missing.push(`a service URL like https://my-app-abc123-uc.a.run.app (--service-url / DEFERRED_SERVICE_URL is "${options.serviceUrl}")`);
+  if (!options.serviceAccount)
+    missing.push("the jobs' service account: pass --service-account or set CRON_SERVICE_ACCOUNT or DEFERRED_SERVICE_ACCOUNT");
   if (missing.length > 0) throw new CronUsageError(`cron ${options.command} needs ${missing.join('; and ')}`);
   return {
     project: options.project!,
     location: options.location!,
-    targets: { serviceUrl: options.serviceUrl!, serviceAccountEmail: options.serviceAccount!, audience: options.audience, targetUrls: options.targetUrls },
+    targets: {
+      serviceUrl: options.serviceUrl!,
+      serviceAccountEmail: options.serviceAccount!,
+      audience: options.audience,
+      targetUrls: options.targetUrls,
+    },
   };
 }

@@ -50,7 +50,9 @@ export async function runCronCli(argv: string[], io: RunCronCliIo): Promise<numb
 }
 
 function runsOf(job: CronJobDefinition, now: Date): string {
-  return nextRuns(job.cron, job.timeZone, now, 3).map((d) => d.toISOString().replace(':00.000Z', 'Z')).join(', ');
+  return nextRuns(job.cron, job.timeZone, now, 3)
+    .map((d) => d.toISOString().replace(':00.000Z', 'Z'))
+    .join(', ');
 }
 
 function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliIo): number {
@@ -60,16 +62,25 @@ function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliI
     const jobs = file.jobs.map((job) => ({
       ...job,
       nextRuns: nextRuns(job.cron, job.timeZone, now, 3).map((d) => d.toISOString()),
-      ...(canMap && (job.service === undefined || options.targetUrls[job.service]) && {
-        schedulerJob: toSchedulerJob(job, { serviceUrl: options.serviceUrl!, serviceAccountEmail: options.serviceAccount!, audience: options.audience, targetUrls: options.targetUrls }),
-      }),
+      ...(canMap &&
+        (job.service === undefined || options.targetUrls[job.service]) && {
+          schedulerJob: toSchedulerJob(job, {
+            serviceUrl: options.serviceUrl!,
+            serviceAccountEmail: options.serviceAccount!,
+            audience: options.audience,
+            targetUrls: options.targetUrls,
+          }),
+        }),
     }));
     io.stdout(JSON.stringify({ command: 'validate', ok: true, file: file.file, jobs, warnings: file.warnings }, null, 2));
     return EXIT.ok;
   }
   const lines = [`${file.file}: ${file.jobs.length} cron job${file.jobs.length === 1 ? '' : 's'}, valid.`];
   for (const job of file.jobs) {
-    const what = job.target.kind === 'url' ? `GET ${job.target.path}` : `${job.target.functionId}(${job.target.args.map((a) => JSON.stringify(a)).join(', ')})`;
+    const what =
+      job.target.kind === 'url'
+        ? `GET ${job.target.path}`
+        : `${job.target.functionId}(${job.target.args.map((a) => JSON.stringify(a)).join(', ')})`;
     const translated = job.scheduleFormat === 'app-engine' ? `"${job.schedule}" = "${job.cron}"` : `"${job.cron}"`;
     lines.push(`  ${job.id}: ${translated} ${job.timeZone}, ${what}${job.service ? ` on target ${job.service}` : ''}`);
     lines.push(`      next: ${runsOf(job, now)}`);
@@ -82,7 +93,12 @@ async function runAgainstScheduler(file: CronFile, options: CronCliOptions, io: 
   const { project, location, targets } = requireCronTarget(options);
   const desired = toSchedulerJobs(file, targets).map((job, i) => ({ job, position: file.jobs[i].position }));
   const target = `projects/${project}/locations/${location}`;
-  const admin = (io.createAdmin ?? createCloudSchedulerAdmin)({ project, location, serviceAccountEmail: targets.serviceAccountEmail, ...io.adminOptions });
+  const admin = (io.createAdmin ?? createCloudSchedulerAdmin)({
+    project,
+    location,
+    serviceAccountEmail: targets.serviceAccountEmail,
+    ...io.adminOptions,
+  });
   try {
     const plan = planJobs(file.file, desired, await admin.listJobs(), { pauseMissing: options.pauseMissing });
     let result: CronApplyResult | undefined;
@@ -95,9 +111,22 @@ async function runAgainstScheduler(file: CronFile, options: CronCliOptions, io: 
   }
 }
 
-function report(plan: JobPlan, result: CronApplyResult | undefined, drift: boolean, target: string, options: CronCliOptions, io: RunCronCliIo): void {
+function report(
+  plan: JobPlan,
+  result: CronApplyResult | undefined,
+  drift: boolean,
+  target: string,
+  options: CronCliOptions,
+  io: RunCronCliIo,
+): void {
   if (options.json) {
-    io.stdout(JSON.stringify({ command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) }, null, 2));
+    io.stdout(
+      JSON.stringify(
+        { command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) },
+        null,
+        2,
+      ),
+    );
     return;
   }
   io.stdout(options.markdown ? formatCronPlanMarkdown(plan, target) : formatCronPlanText(plan, target));
@@ -107,13 +136,24 @@ function report(plan: JobPlan, result: CronApplyResult | undefined, drift: boole
 
 function fail(err: unknown, io: RunCronCliIo, json = false): number {
   if (err instanceof CronYamlError && !json) annotate(err.problems, io);
-  const code = err instanceof CronYamlError ? EXIT.invalidOrDrift : err instanceof CronUsageError ? EXIT.usage : err instanceof CronApiError ? EXIT.api : undefined;
+  const code =
+    err instanceof CronYamlError
+      ? EXIT.invalidOrDrift
+      : err instanceof CronUsageError
+        ? EXIT.usage
+        : err instanceof CronApiError
+          ? EXIT.api
+          : undefined;
   if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
   if (json) {
-    const detail = err instanceof CronYamlError ? { problems: err.problems } : err instanceof CronApiError ? { code: err.code, status: err.status, hint: err.hint } : {};
+    const detail =
+      err instanceof CronYamlError
+        ? { problems: err.problems }
+        : err instanceof CronApiError
+          ? { code: err.code, status: err.status, hint: err.hint }
+          : {};
     io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message, ...detail }, null, 2));
   }
   io.stderr(`${(err as Error).name}: ${(err as Error).message}${code === EXIT.usage ? '\nRun with --help for usage.' : ''}`);
   return code;
 }
-

@@ -65,7 +65,12 @@ export function formatDeadTask(dead: DeadTask): string {
     ['dead-lettered at', when(dead)],
     ['error', meta?.error ?? ''],
     ['url', `POST ${task.url}`],
-    ['headers', Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\n') || '(none)'],
+    [
+      'headers',
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}`)
+        .join('\n') || '(none)',
+    ],
   ];
   if ('envelope' in payload) {
     rows.push(['enqueued at', new Date(payload.envelope.enqueuedAt).toISOString()]);

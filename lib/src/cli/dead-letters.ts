@@ -247,9 +247,13 @@ async function resolveTask(context: Context, arg: string): Promise<DeadTask> {
   const { admin, scope, path } = context;
   const where = scope.deadLetterQueues.join(', ');
   const notFound = () =>
-    new QueuesApiError(`find dead task ${arg}`, 5, 404,
+    new QueuesApiError(
+      `find dead task ${arg}`,
+      5,
+      404,
       '`next-cloud-tasks dead-letters list` shows the dead tasks and their ids.',
-      `no dead task ${arg} in ${where}`);
+      `no dead task ${arg} in ${where}`,
+    );
   if (arg.includes('/')) {
     const match = /^projects\/[^/]+\/locations\/[^/]+\/queues\/([^/]+)\/tasks\/[^/]+$/.exec(arg);
     if (!match) {
@@ -283,9 +287,14 @@ async function resolveTask(context: Context, arg: string): Promise<DeadTask> {
 }
 
 function fail(err: unknown, io: DeadLettersIo, json = false): number {
-  const code = err instanceof QueueYamlError
-    ? EXIT.invalidOrDrift
-    : err instanceof QueuesUsageError ? EXIT.usage : err instanceof QueuesApiError ? EXIT.api : undefined;
+  const code =
+    err instanceof QueueYamlError
+      ? EXIT.invalidOrDrift
+      : err instanceof QueuesUsageError
+        ? EXIT.usage
+        : err instanceof QueuesApiError
+          ? EXIT.api
+          : undefined;
   if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
   if (json) io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message }, null, 2));
   if (err instanceof QueueYamlError) {

@@ -87,7 +87,21 @@ export function runDevCommand(args: string[]): Promise<number> {
     process.on('SIGINT', () => stopAll(0));
     process.on('SIGTERM', () => stopAll(0));
 
-    const emulatorArgs = [BIN, 'emulator', '--host', emulatorAddress, '--port', String(emulatorPort), '--project', appEnv.GOOGLE_CLOUD_PROJECT, '--location', appEnv.CLOUD_TASKS_LOCATION, '--app-url', appEnv.DEFERRED_SERVICE_URL, ...emulatorFlags];
+    const emulatorArgs = [
+      BIN,
+      'emulator',
+      '--host',
+      emulatorAddress,
+      '--port',
+      String(emulatorPort),
+      '--project',
+      appEnv.GOOGLE_CLOUD_PROJECT,
+      '--location',
+      appEnv.CLOUD_TASKS_LOCATION,
+      '--app-url',
+      appEnv.DEFERRED_SERVICE_URL,
+      ...emulatorFlags,
+    ];
     let appStarted = false;
     start('[emulator]', emulatorArgs, process.env, (line) => {
       // Start the app only once the emulator listens: its first defer() must not hit a closed port.
@@ -100,7 +114,11 @@ export function runDevCommand(args: string[]): Promise<number> {
         console.error(`[dev] no Next.js installed in ${process.cwd()}: run this in your app's folder (npm install next)`);
         return stopAll(1);
       }
-      console.log(`[dev] app env: ${Object.entries(appEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+      console.log(
+        `[dev] app env: ${Object.entries(appEnv)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      );
       // Loopback only, like the emulator: the app's task route is reachable with an emulator token.
       start('[next]', [nextBin, 'dev', '--hostname', '127.0.0.1', '--port', appPort, ...nextFlags], { ...process.env, ...appEnv });
       console.log(`[dev] app http://127.0.0.1:${appPort}  emulator dashboard http://${emulatorHost}/  (Ctrl-C stops both)`);

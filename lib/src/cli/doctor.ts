@@ -30,9 +30,13 @@ export async function runDoctorCommand(args: string[]): Promise<number> {
     console.log(`  ${variable.padEnd(width)}  ${value === undefined ? '(not set)' : value}\n  ${' '.repeat(width)}  ${note}`);
   }
   const mode = report.settings.find((s) => s.variable === 'CLOUD_TASKS_EMULATOR_HOST')?.value ? 'local emulator' : 'Google Cloud Tasks';
-  console.log(`\n  tasks go to: ${mode}; startup check: ${startupCheckMode(process.env)} (DEFERRED_STARTUP_CHECK, NODE_ENV=${process.env.NODE_ENV ?? 'unset'})`);
+  console.log(
+    `\n  tasks go to: ${mode}; startup check: ${startupCheckMode(process.env)} (DEFERRED_STARTUP_CHECK, NODE_ENV=${process.env.NODE_ENV ?? 'unset'})`,
+  );
   if (report.queues) {
-    console.log(`  queues: ${report.queues.names.join(', ')} (${report.queues.implicit ? `implicit: no ${report.queues.file}` : report.queues.file})`);
+    console.log(
+      `  queues: ${report.queues.names.join(', ')} (${report.queues.implicit ? `implicit: no ${report.queues.file}` : report.queues.file})`,
+    );
   }
   const proxyProblem = findProxyMatcherProblem(process.cwd());
   if (proxyProblem) console.log(`\n${proxyProblem}`);

@@ -60,7 +60,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   }
   if (values.help) return { help: true };
   const port = values.port === undefined ? DEFAULT_OPTIONS.port : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliUsageError(`--port must be a port number (0-65535), got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliUsageError(`--port must be a port number (0-65535), got "${values.port}"`);
   let allowedTargetHosts: string[];
   try {
     allowedTargetHosts = parseAllowedHosts([...(values['allow-target-host'] ?? []), env[ALLOWED_HOSTS_ENV] ?? '']);
@@ -72,7 +73,8 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const defaultCron = `${cwd}/cron.yaml`;
   const cronYaml = values['cron-yaml'] ?? (existsSync(defaultCron) ? defaultCron : undefined);
   const appUrl = values['app-url'] ?? env.DEFERRED_SERVICE_URL?.trim() ?? `http://127.0.0.1:${env.PORT ?? '3000'}`;
-  if (!/^https?:\/\/[^\s]+$/.test(appUrl)) throw new CliUsageError(`--app-url must be an http(s) URL like http://127.0.0.1:3000, got "${appUrl}"`);
+  if (!/^https?:\/\/[^\s]+$/.test(appUrl))
+    throw new CliUsageError(`--app-url must be an http(s) URL like http://127.0.0.1:3000, got "${appUrl}"`);
   return {
     help: false,
     quiet: values.quiet ?? false,

@@ -7,7 +7,6 @@ import { CliUsageError, parseCliArgs, USAGE } from './emulator-options.js';
 import { isLoopbackBind } from '../emulator/request-guard.js';
 import { emulatedAppEnv } from './emulated-app-env.js';
 
-
 /** Runs until SIGINT/SIGTERM; resolves with the exit code. */
 export async function runEmulatorCommand(args: string[]): Promise<number> {
   try {
@@ -40,9 +39,15 @@ async function serve(args: string[]): Promise<number> {
     for (const warning of emulator.cronYaml.warnings) console.log(`    warning: ${warning}`);
   }
   const appEnv = emulatedAppEnv(process.env, { emulatorHost: emulator.hostPort, appUrl: `http://127.0.0.1:${process.env.PORT ?? '3000'}` });
-  console.log(`  app env:    ${Object.entries(appEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `  app env:    ${Object.entries(appEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   if (!isLoopbackBind(emulator.host)) {
-    console.warn(`warning: bound to ${emulator.host}: anyone who can reach it can create, run and delete tasks (the emulator has no authentication)`);
+    console.warn(
+      `warning: bound to ${emulator.host}: anyone who can reach it can create, run and delete tasks (the emulator has no authentication)`,
+    );
   }
   return new Promise<number>((done) => {
     let stopping = false;
@@ -69,8 +74,10 @@ function reportStartError(error: unknown): number {
     return 2;
   }
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') console.error(`The port is taken (${(error as Error).message}): stop the other emulator or pass --port <another>`);
-  else if (code === 'ERR_UNKNOWN_BUILTIN_MODULE') console.error(`This Node.js (${process.version}) has no node:sqlite without a flag: use Node 22.13 or newer`);
+  if (code === 'EADDRINUSE')
+    console.error(`The port is taken (${(error as Error).message}): stop the other emulator or pass --port <another>`);
+  else if (code === 'ERR_UNKNOWN_BUILTIN_MODULE')
+    console.error(`This Node.js (${process.version}) has no node:sqlite without a flag: use Node 22.13 or newer`);
   else console.error((error as Error).message ?? error);
   return 1;
 }

@@ -156,7 +156,10 @@ function editStep(layout: AppLayout, file: string, edit: (text: string) => EditR
 
 function instrumentationStep(layout: AppLayout): InitStep {
   const base = layout.srcDir ? `${layout.srcDir}/instrumentation` : 'instrumentation';
-  const existing = firstExisting(layout.dir, ['ts', 'js', 'mjs'].map((ext) => `${base}.${ext}`));
+  const existing = firstExisting(
+    layout.dir,
+    ['ts', 'js', 'mjs'].map((ext) => `${base}.${ext}`),
+  );
   if (!existing) {
     const file = `${base}.${layout.ext}`;
     writeNew(join(layout.dir, file), instrumentationFile());

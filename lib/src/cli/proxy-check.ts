@@ -9,7 +9,9 @@ import { join, relative } from 'node:path';
 
 /** A path a task is delivered to, for testing the proxy's matcher. */
 const TASK_PATH = '/_ah/queue/deferred/demo.task';
-const PROXY_FILES = ['proxy', 'middleware'].flatMap((name) => ['', 'src/'].flatMap((dir) => ['ts', 'js', 'mjs', 'tsx'].map((ext) => `${dir}${name}.${ext}`)));
+const PROXY_FILES = ['proxy', 'middleware'].flatMap((name) =>
+  ['', 'src/'].flatMap((dir) => ['ts', 'js', 'mjs', 'tsx'].map((ext) => `${dir}${name}.${ext}`)),
+);
 
 /** The matcher strings of `export const config = { matcher: ... }`, or undefined when there is none. */
 export function readMatchers(source: string): string[] | undefined {

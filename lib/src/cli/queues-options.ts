@@ -94,7 +94,11 @@ export function parseCliOptions(argv: string[], env: Readonly<Record<string, str
   const help = values.help ?? DEFAULTS.help;
   const [command, ...extra] = positionals;
   if (!help && !(COMMANDS as readonly string[]).includes(command ?? '')) {
-    throw new QueuesUsageError(command ? `unknown command "${command}"; expected one of ${COMMANDS.join(', ')}` : `missing command; expected one of ${COMMANDS.join(', ')}`);
+    throw new QueuesUsageError(
+      command
+        ? `unknown command "${command}"; expected one of ${COMMANDS.join(', ')}`
+        : `missing command; expected one of ${COMMANDS.join(', ')}`,
+    );
   }
   if (extra.length > 0) throw new QueuesUsageError(`unexpected argument "${extra[0]}"; options start with -- (e.g. --file ${extra[0]})`);
   if (values.json && values.markdown) throw new QueuesUsageError('--json and --markdown cannot be used together');

@@ -73,14 +73,28 @@ async function runAgainstCloudTasks(file: QueueFile, options: QueuesCliOptions, 
   }
 }
 
-function report(plan: QueuePlan, result: ApplyResult | undefined, drift: boolean, target: string, options: QueuesCliOptions, io: RunCliIo): void {
+function report(
+  plan: QueuePlan,
+  result: ApplyResult | undefined,
+  drift: boolean,
+  target: string,
+  options: QueuesCliOptions,
+  io: RunCliIo,
+): void {
   if (options.json) {
-    io.stdout(JSON.stringify({ command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) }, null, 2));
+    io.stdout(
+      JSON.stringify(
+        { command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) },
+        null,
+        2,
+      ),
+    );
     return;
   }
   io.stdout(options.markdown ? formatPlanMarkdown(plan, target) : formatPlanText(plan, target));
   if (result) io.stdout(formatApplyText(result, options.markdown));
-  if (drift) io.stderr(`Drift: the live queues differ from ${plan.file}. Review the plan above, then run: npx next-cloud-tasks queues apply`);
+  if (drift)
+    io.stderr(`Drift: the live queues differ from ${plan.file}. Review the plan above, then run: npx next-cloud-tasks queues apply`);
 }
 
 /**
@@ -98,10 +112,22 @@ export function annotate(problems: readonly QueueYamlProblem[], io: Pick<RunCliI
 
 function fail(err: unknown, io: RunCliIo, json = false): number {
   if (err instanceof QueueYamlError && !json) annotate(err.problems, io);
-  const code = err instanceof QueueYamlError ? EXIT.invalidOrDrift : err instanceof QueuesUsageError ? EXIT.usage : err instanceof QueuesApiError ? EXIT.api : undefined;
+  const code =
+    err instanceof QueueYamlError
+      ? EXIT.invalidOrDrift
+      : err instanceof QueuesUsageError
+        ? EXIT.usage
+        : err instanceof QueuesApiError
+          ? EXIT.api
+          : undefined;
   if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
   if (json) {
-    const detail = err instanceof QueueYamlError ? { problems: err.problems } : err instanceof QueuesApiError ? { code: err.code, status: err.status, hint: err.hint } : {};
+    const detail =
+      err instanceof QueueYamlError
+        ? { problems: err.problems }
+        : err instanceof QueuesApiError
+          ? { code: err.code, status: err.status, hint: err.hint }
+          : {};
     io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message, ...detail }, null, 2));
   }
   io.stderr(`${(err as Error).name}: ${(err as Error).message}${code === EXIT.usage ? '\nRun with --help for usage.' : ''}`);

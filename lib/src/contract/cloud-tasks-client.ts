@@ -10,7 +10,10 @@ export type CloudTasksClientOptions = NonNullable<ConstructorParameters<typeof C
  * `@google-cloud/tasks` takes ~400 ms to import and loads gRPC, so it is imported here, on first
  * use, never at start-up or on the task handler's path.
  */
-export async function createCloudTasksClient(emulatorHost: string | undefined, options: CloudTasksClientOptions = {}): Promise<CloudTasksClient> {
+export async function createCloudTasksClient(
+  emulatorHost: string | undefined,
+  options: CloudTasksClientOptions = {},
+): Promise<CloudTasksClient> {
   const { CloudTasksClient } = await import('@google-cloud/tasks');
   if (!emulatorHost) return new CloudTasksClient(options);
   const { PassThroughClient } = await import('google-auth-library');

@@ -36,7 +36,11 @@ export class EnvelopeEncodeError extends DeferredError {
   }
 }
 
-export function encodeEnvelope(fn: string, args: unknown[], times: { enqueuedAt?: number; scheduledAt?: number } = {}): Uint8Array<ArrayBuffer> {
+export function encodeEnvelope(
+  fn: string,
+  args: unknown[],
+  times: { enqueuedAt?: number; scheduledAt?: number } = {},
+): Uint8Array<ArrayBuffer> {
   const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: times.enqueuedAt ?? Date.now() };
   if (times.scheduledAt !== undefined && times.scheduledAt > envelope.enqueuedAt) envelope.scheduledAt = times.scheduledAt;
   let text: string;

@@ -33,7 +33,9 @@ export class UnknownQueueError extends DeferredError {
     readonly knownQueues: string[],
     readonly file: string,
   ) {
-    super(`queue "${queue}" is not defined in ${file}; known queues: ${knownQueues.join(', ') || '(none)'}. Add it to ${file} and deploy it (npx next-cloud-tasks queues apply).`);
+    super(
+      `queue "${queue}" is not defined in ${file}; known queues: ${knownQueues.join(', ') || '(none)'}. Add it to ${file} and deploy it (npx next-cloud-tasks queues apply).`,
+    );
   }
 }
 
@@ -45,7 +47,9 @@ export class PayloadTooLargeError extends DeferredError {
     readonly bytes: number,
     readonly limit: number,
   ) {
-    super(`task for "${fn}" is ${bytes} bytes, over the ${limit}-byte limit of a Cloud Task; store large data elsewhere (Cloud Storage, a database) and pass its key instead`);
+    super(
+      `task for "${fn}" is ${bytes} bytes, over the ${limit}-byte limit of a Cloud Task; store large data elsewhere (Cloud Storage, a database) and pass its key instead`,
+    );
   }
 }
 

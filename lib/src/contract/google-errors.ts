@@ -33,7 +33,12 @@ export interface GoogleApiError {
 
 /** What a client error says, whichever generation of google-gax threw it. */
 export function readGoogleApiError(error: unknown): GoogleApiError {
-  const { code, httpStatusCode, reason, message } = (error ?? {}) as { code?: unknown; httpStatusCode?: unknown; reason?: unknown; message?: unknown };
+  const { code, httpStatusCode, reason, message } = (error ?? {}) as {
+    code?: unknown;
+    httpStatusCode?: unknown;
+    reason?: unknown;
+    message?: unknown;
+  };
   const numeric = typeof code === 'number' ? code : undefined;
   return {
     code: numeric !== undefined && numeric < 100 ? numeric : undefined,

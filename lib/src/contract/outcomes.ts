@@ -9,7 +9,7 @@ export const OUTCOMES = {
   // Refused before the body is read (the handler).
   'method-not-allowed': { status: 405, severity: 'WARNING', meaning: 'not a POST (answered with Allow: POST)' },
   unauthorized: { status: 401, severity: 'WARNING', meaning: 'no valid OIDC token: not a real task, retried' },
-  forbidden: { status: 403, severity: 'WARNING', meaning: "a valid token of an account that is not allowed" },
+  forbidden: { status: 403, severity: 'WARNING', meaning: 'a valid token of an account that is not allowed' },
   unavailable: { status: 503, severity: 'WARNING', meaning: "Google's signing certs could not be fetched: retried" },
   misconfigured: { status: 500, severity: 'ERROR', meaning: 'the app is misconfigured (a variable): retried once fixed' },
   'shutting-down': { status: 503, severity: 'INFO', meaning: 'the instance is shutting down (SIGTERM): retried elsewhere' },
@@ -21,14 +21,17 @@ export const OUTCOMES = {
   // App Engine's deferred answered 408 for SingularTaskFailure: a retry without an error
   // status that Cloud Tasks would count against the queue's health (429/503 slow a queue down).
   'retry-requested': { status: 408, severity: 'DEBUG', meaning: 'the function threw SingularTaskFailure: retried quietly' },
-  'unknown-function': { status: 404, severity: 'WARNING', meaning: "no function of that id in this deploy (mid-deploy): retried" },
+  'unknown-function': { status: 404, severity: 'WARNING', meaning: 'no function of that id in this deploy (mid-deploy): retried' },
   undecodable: { status: 200, severity: 'ERROR', meaning: 'a body that can never decode: dropped and dead-lettered' },
 } as const satisfies Record<string, { status: number; severity: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'; meaning: string }>;
 
 export type Outcome = keyof typeof OUTCOMES;
 
 /** How a delivery that reached the function (or tried to) ended: what execute-task decides. */
-export type TaskOutcome = Extract<Outcome, 'success' | 'failed' | 'permanent-failure' | 'retry-requested' | 'unknown-function' | 'undecodable'>;
+export type TaskOutcome = Extract<
+  Outcome,
+  'success' | 'failed' | 'permanent-failure' | 'retry-requested' | 'unknown-function' | 'undecodable'
+>;
 
 /** Outcomes that can never succeed later: dead-lettered on the spot. */
 export const DEAD_ON_ARRIVAL: ReadonlySet<TaskOutcome> = new Set(['permanent-failure', 'undecodable']);
@@ -54,7 +57,10 @@ export const DEAD_LETTERED = 'dead-lettered';
 export const DEAD_LETTER_KEPT_HEADER = 'x-deferred-kept-as';
 
 /** What the handler answers for an outcome, as the Response the route returns. */
-export function outcomeResponse(outcome: Outcome, options: { deadLettered?: boolean; status?: number; headers?: Record<string, string> } = {}): Response {
+export function outcomeResponse(
+  outcome: Outcome,
+  options: { deadLettered?: boolean; status?: number; headers?: Record<string, string> } = {},
+): Response {
   const label = options.deadLettered ? DEAD_LETTERED : outcome;
   return new Response(JSON.stringify({ outcome: label }), {
     status: options.status ?? OUTCOMES[outcome].status,

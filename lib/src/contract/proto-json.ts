@@ -66,9 +66,7 @@ const MAX_TIMESTAMP_MS = 8.64e15;
 function timestampMs(value: unknown): number {
   if (isSecondsNanos(value)) return Number(value.seconds ?? 0) * 1000 + Math.floor(Number(value.nanos ?? 0) / 1e6);
   const match =
-    typeof value === 'string'
-      ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(value)
-      : null;
+    typeof value === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(value) : null;
   return match ? Date.parse(`${match[1]}.${(match[2] ?? '').padEnd(3, '0').slice(0, 3)}${match[3]}`) : NaN;
 }
 
@@ -98,7 +96,12 @@ export function parseBytes(value: unknown, field: string, invalid: InvalidValue 
 }
 
 /** Enums: numbers under `$alt=json;enum-encoding=int` (what google-gax sends), names otherwise. */
-export function enumValue<T extends readonly string[]>(names: T, value: unknown, field: string, invalid: InvalidValue = plainError): T[number] {
+export function enumValue<T extends readonly string[]>(
+  names: T,
+  value: unknown,
+  field: string,
+  invalid: InvalidValue = plainError,
+): T[number] {
   if (typeof value === 'number' && names[value] !== undefined) return names[value];
   if (typeof value === 'string' && names.includes(value)) return value;
   throw invalid(`${field} must be one of ${names.join(', ')}, got ${JSON.stringify(value)}`);

@@ -16,7 +16,15 @@ export interface CronApiErrorContext {
   serviceAccountEmail?: string;
 }
 
-const CODE = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14, UNAUTHENTICATED: 16 };
+const CODE = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+};
 
 export function isSchedulerRateLimited(err: unknown): boolean {
   const e = err as GaxLikeError;
@@ -31,25 +39,26 @@ export function toCronApiError(err: unknown, ctx: CronApiErrorContext): CronApiE
   const detail = String(e.message ?? err).split('\n')[0];
   const is = (grpc: number, http: number) => code === grpc || status === http;
   const where = `project ${ctx.project}, location ${ctx.location}`;
-  const account = ctx.serviceAccountEmail ?? 'the jobs\' service account';
+  const account = ctx.serviceAccountEmail ?? "the jobs' service account";
   let hint = '';
   if (e.reason === 'SERVICE_DISABLED' || /has not been used|is disabled/i.test(detail)) {
     hint = `The Cloud Scheduler API is not enabled in ${ctx.project}: gcloud services enable cloudscheduler.googleapis.com --project ${ctx.project}`;
   } else if (is(CODE.PERMISSION_DENIED, 403)) {
-    hint =
-      /actAs|serviceAccounts/i.test(detail)
-        ? `Permission denied: a job whose runs carry ${account}'s OIDC token can only be created or changed by an account with iam.serviceAccounts.actAs on it: grant the deploying account roles/iam.serviceAccountUser on ${account} (see docs/cron.md).`
-        : `Permission denied (${where}): grant the deploying account roles/cloudscheduler.admin on the project, and roles/iam.serviceAccountUser on ${account} (its jobs carry that account's token); for plan/check alone, roles/cloudscheduler.viewer is enough (see docs/cron.md).`;
+    hint = /actAs|serviceAccounts/i.test(detail)
+      ? `Permission denied: a job whose runs carry ${account}'s OIDC token can only be created or changed by an account with iam.serviceAccounts.actAs on it: grant the deploying account roles/iam.serviceAccountUser on ${account} (see docs/cron.md).`
+      : `Permission denied (${where}): grant the deploying account roles/cloudscheduler.admin on the project, and roles/iam.serviceAccountUser on ${account} (its jobs carry that account's token); for plan/check alone, roles/cloudscheduler.viewer is enough (see docs/cron.md).`;
   } else if (is(CODE.UNAUTHENTICATED, 401) || /default credentials/i.test(detail)) {
-    hint = 'No valid Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step.';
+    hint =
+      'No valid Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step.';
   } else if (is(CODE.RESOURCE_EXHAUSTED, 429)) {
-    hint = 'Cloud Scheduler rate-limited the calls (HTTP 429) and retrying did not help: wait a minute and run again (apply is idempotent).';
+    hint =
+      'Cloud Scheduler rate-limited the calls (HTTP 429) and retrying did not help: wait a minute and run again (apply is idempotent).';
   } else if (is(CODE.NOT_FOUND, 404)) {
     hint = `Not found (${where}): check --project / GOOGLE_CLOUD_PROJECT and --location / CLOUD_SCHEDULER_LOCATION (a Cloud Scheduler region such as us-central1).`;
   } else if (is(CODE.ALREADY_EXISTS, 409)) {
     hint = 'The job exists already (made since the plan was read): run apply again.';
   } else if (is(CODE.INVALID_ARGUMENT, 400)) {
-    hint = 'Cloud Scheduler refused a setting: check this job\'s entry in cron.yaml (next-cloud-tasks cron validate).';
+    hint = "Cloud Scheduler refused a setting: check this job's entry in cron.yaml (next-cloud-tasks cron validate).";
   } else if (code === CODE.UNAVAILABLE || /ECONNREFUSED|ENOTFOUND|fetch failed/i.test(detail)) {
     hint = `Cannot reach Cloud Scheduler at ${ctx.endpoint}: check the network.`;
   }

@@ -18,7 +18,7 @@ export const DAY_OF_WEEK: FieldRange = { min: 0, max: 6 };
 /** Runs of consecutive values: [1,2,3,7] -> "1-3,7". */
 function listOf(values: number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < values.length; ) {
+  for (let i = 0; i < values.length;) {
     let j = i;
     while (j + 1 < values.length && values[j + 1] === values[j] + 1) j++;
     parts.push(j === i ? String(values[i]) : j === i + 1 ? `${values[i]},${values[j]}` : `${values[i]}-${values[j]}`);

@@ -6,7 +6,10 @@ import type { SchedulerJobSettings } from './types.js';
 
 export function describeJob(job: SchedulerJobSettings): string {
   const r = job.retryConfig;
-  const target = job.httpTarget.httpMethod === 'POST' && job.httpTarget.body ? `${describeBody(job.httpTarget.body)} at ${job.httpTarget.uri}` : `${job.httpTarget.httpMethod} ${job.httpTarget.uri}`;
+  const target =
+    job.httpTarget.httpMethod === 'POST' && job.httpTarget.body
+      ? `${describeBody(job.httpTarget.body)} at ${job.httpTarget.uri}`
+      : `${job.httpTarget.httpMethod} ${job.httpTarget.uri}`;
   return [
     `"${job.schedule}" ${job.timeZone}`,
     target,
@@ -25,7 +28,9 @@ function summaryLine(plan: JobPlan): string {
 
 function missingNote(item: Extract<JobPlanItem, { action: 'missing' }>): string {
   if (item.pause) return `${item.live.state} -> PAUSED (--pause-missing)`;
-  return item.live.state === 'ENABLED' ? 'ENABLED: left as is, never deleted (--pause-missing pauses it)' : `${item.live.state}: left as is`;
+  return item.live.state === 'ENABLED'
+    ? 'ENABLED: left as is, never deleted (--pause-missing pauses it)'
+    : `${item.live.state}: left as is`;
 }
 
 export function formatCronPlanText(plan: JobPlan, target: string): string {
@@ -47,15 +52,27 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 export function formatCronPlanMarkdown(plan: JobPlan, target: string): string {
   const rows = plan.items.map((item) => {
     if (item.action === 'create') return `| \`${item.name}\` | create | ${cell(describeJob(item.desired))} |`;
-    if (item.action === 'update') return `| \`${item.name}\` | update | ${item.changes.map((c) => `\`${c.field}\`: ${cell(String(c.from))} → ${cell(String(c.to))}`).join('<br>')} |`;
+    if (item.action === 'update')
+      return `| \`${item.name}\` | update | ${item.changes.map((c) => `\`${c.field}\`: ${cell(String(c.from))} → ${cell(String(c.to))}`).join('<br>')} |`;
     if (item.action === 'unchanged') return `| \`${item.name}\` | unchanged | |`;
     return `| \`${item.name}\` | not in ${plan.file} | ${missingNote(item)} |`;
   });
-  return [`### Cloud Scheduler job plan: \`${plan.file}\` → \`${target}\``, '', '| job | action | details |', '|---|---|---|', ...rows, '', `**${plan.hasChanges ? 'Changes' : 'No changes'}:** ${summaryLine(plan)}`, ''].join('\n');
+  return [
+    `### Cloud Scheduler job plan: \`${plan.file}\` → \`${target}\``,
+    '',
+    '| job | action | details |',
+    '|---|---|---|',
+    ...rows,
+    '',
+    `**${plan.hasChanges ? 'Changes' : 'No changes'}:** ${summaryLine(plan)}`,
+    '',
+  ].join('\n');
 }
 
 export function formatCronApplyText(result: CronApplyResult, markdown = false): string {
   if (result.actions.length === 0) return markdown ? '**Applied:** no changes.' : 'Applied: no changes.';
-  const lines = result.actions.map((a) => `${a.action} ${a.name}${a.changes?.length ? ` (${a.changes.map((c) => c.field).join(', ')})` : ''}`);
+  const lines = result.actions.map(
+    (a) => `${a.action} ${a.name}${a.changes?.length ? ` (${a.changes.map((c) => c.field).join(', ')})` : ''}`,
+  );
   return markdown ? ['**Applied:**', '', ...lines.map((l) => `- ${l}`)].join('\n') : ['Applied:', ...lines.map((l) => `  ${l}`)].join('\n');
 }

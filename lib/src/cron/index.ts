@@ -3,7 +3,16 @@
  * (every problem at file:line:col), translate its schedules to unix-cron, compute next runs, map
  * jobs to Cloud Scheduler HTTP jobs, and plan/apply them. The CLI is `next-cloud-tasks cron`.
  */
-export type { CronFile, CronJobDefinition, CronJobTarget, CronRetryParameters, CronYamlProblem, SchedulerJobSettings, SchedulerRetryConfig, SourcePosition } from './types.js';
+export type {
+  CronFile,
+  CronJobDefinition,
+  CronJobTarget,
+  CronRetryParameters,
+  CronYamlProblem,
+  SchedulerJobSettings,
+  SchedulerRetryConfig,
+  SourcePosition,
+} from './types.js';
 export { CronYamlError, CronUsageError, CronApiError, formatProblem } from './errors.js';
 export { SCHEDULER_DEFAULTS, SCHEDULER_LIMITS } from './defaults.js';
 export { parseCronYaml, loadCronYaml, loadProjectCronYaml, cronYamlPath } from './parse.js';

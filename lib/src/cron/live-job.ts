@@ -39,7 +39,8 @@ export interface JobResource {
 const STATES = ['STATE_UNSPECIFIED', 'ENABLED', 'PAUSED', 'DISABLED', 'UPDATE_FAILED'] as const;
 const METHODS = ['HTTP_METHOD_UNSPECIFIED', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
-const enumName = <T extends readonly string[]>(names: T, value: unknown): T[number] => (typeof value === 'number' ? (names[value] ?? names[0]) : ((value as T[number]) ?? names[0]));
+const enumName = <T extends readonly string[]>(names: T, value: unknown): T[number] =>
+  typeof value === 'number' ? (names[value] ?? names[0]) : ((value as T[number]) ?? names[0]);
 
 function toDuration(seconds: number): { seconds: number; nanos: number } {
   const whole = Math.floor(seconds);
@@ -57,7 +58,10 @@ export function fromJobResource(job: JobResource): LiveJob {
   const h = job.httpTarget;
   const method = enumName(METHODS, h?.httpMethod);
   return {
-    name: String(job.name ?? '').split('/').pop() ?? '',
+    name:
+      String(job.name ?? '')
+        .split('/')
+        .pop() ?? '',
     description: job.description ?? '',
     schedule: job.schedule ?? '',
     timeZone: job.timeZone ?? '',

@@ -33,7 +33,15 @@ export function loadCronYaml(path: string): CronFile {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((err as Error).message);
-    throw new CronYamlError(path, [{ file: path, line: 1, column: 1, message: `cannot read ${path} (${reason}): create it, or point to it with --file`, severity: 'error' }]);
+    throw new CronYamlError(path, [
+      {
+        file: path,
+        line: 1,
+        column: 1,
+        message: `cannot read ${path} (${reason}): create it, or point to it with --file`,
+        severity: 'error',
+      },
+    ]);
   }
   return parseCronYaml(text, path);
 }
@@ -61,7 +69,8 @@ function validateDocument(root: Node | null, problems: ProblemCollector): CronJo
   for (const pair of root.items as Pair<Node, Node>[]) {
     const key = String(scalarValue(pair.key));
     if (key === 'cron') list = pair.value ?? null;
-    else if (key === 'application') problems.warning(pair.key, key, 'application is ignored: the project comes from --project or GOOGLE_CLOUD_PROJECT');
+    else if (key === 'application')
+      problems.warning(pair.key, key, 'application is ignored: the project comes from --project or GOOGLE_CLOUD_PROJECT');
     else problems.error(pair.key, key, `Unknown top-level key "${key}"; allowed keys: ${CRON_TOP_LEVEL_KEYS.join(', ')}`);
   }
   if (list == null || (isScalar(list) && list.value == null)) return [];
@@ -75,7 +84,9 @@ function validateDocument(root: Node | null, problems: ProblemCollector): CronJo
     const job = validateCronEntry(item, problems);
     if (!job) continue;
     const first = seen.get(job.id);
-    const descriptionNode = isMap(item) ? (item.items as Pair<Node, Node>[]).find((p) => scalarValue(p.key) === 'description')?.value : undefined;
+    const descriptionNode = isMap(item)
+      ? (item.items as Pair<Node, Node>[]).find((p) => scalarValue(p.key) === 'description')?.value
+      : undefined;
     if (first) {
       problems.error(
         descriptionNode ?? item,
@@ -86,7 +97,11 @@ function validateDocument(root: Node | null, problems: ProblemCollector): CronJo
     }
     seen.set(job.id, job.position);
     if (!job.description) {
-      problems.warning(item, 'description', `cron job without a description is named "${job.id}" after its ${job.target.kind} and schedule: changing either renames the job in Cloud Scheduler (a new job, the old one reported as not in the file). Add a description to give it a stable name.`);
+      problems.warning(
+        item,
+        'description',
+        `cron job without a description is named "${job.id}" after its ${job.target.kind} and schedule: changing either renames the job in Cloud Scheduler (a new job, the old one reported as not in the file). Add a description to give it a stable name.`,
+      );
     }
     jobs.push(job);
   }

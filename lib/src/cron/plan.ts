@@ -56,7 +56,12 @@ export interface JobPlan {
 }
 
 /** Compares the file's jobs (mapped) with the live ones. Pure. */
-export function planJobs(file: string, desired: { job: SchedulerJobSettings; position: SourcePosition }[], live: LiveJob[], options: JobPlanOptions = {}): JobPlan {
+export function planJobs(
+  file: string,
+  desired: { job: SchedulerJobSettings; position: SourcePosition }[],
+  live: LiveJob[],
+  options: JobPlanOptions = {},
+): JobPlan {
   const liveByName = new Map(live.map((job) => [job.name, job]));
   const items: JobPlanItem[] = desired.map(({ job, position }) => {
     const current = liveByName.get(job.name);
@@ -68,7 +73,8 @@ export function planJobs(file: string, desired: { job: SchedulerJobSettings; pos
   });
   const inFile = new Set(desired.map((d) => d.job.name));
   for (const job of [...live].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!inFile.has(job.name)) items.push({ action: 'missing', name: job.name, live: job, pause: Boolean(options.pauseMissing) && job.state === 'ENABLED' });
+    if (!inFile.has(job.name))
+      items.push({ action: 'missing', name: job.name, live: job, pause: Boolean(options.pauseMissing) && job.state === 'ENABLED' });
   }
   const counts = { create: 0, update: 0, unchanged: 0, missing: 0 };
   for (const item of items) counts[item.action]++;
@@ -115,7 +121,8 @@ export function diffJob(desired: SchedulerJobSettings, live: LiveJob): JobFieldC
   if (live.state !== 'ENABLED') changes.push({ field: 'state', from: live.state, to: 'ENABLED' });
   cmp('description', live.description, desired.description);
   cmp('schedule', live.schedule.trim().split(/\s+/).join(' '), desired.schedule);
-  if (!sameZone(live.timeZone, desired.timeZone)) changes.push({ field: 'timeZone', from: live.timeZone || '(unset: UTC)', to: desired.timeZone });
+  if (!sameZone(live.timeZone, desired.timeZone))
+    changes.push({ field: 'timeZone', from: live.timeZone || '(unset: UTC)', to: desired.timeZone });
   cmpDuration('attemptDeadline', live.attemptDeadlineSeconds, desired.attemptDeadlineSeconds);
   const [l, d] = [live.retryConfig, desired.retryConfig];
   cmp('retryConfig.retryCount', l.retryCount, d.retryCount);
@@ -133,8 +140,10 @@ export function diffJob(desired: SchedulerJobSettings, live: LiveJob): JobFieldC
   cmp('httpTarget.httpMethod', lt.httpMethod, dt.httpMethod);
   cmp('httpTarget.headers', headersText(lt.headers), headersText(dt.headers));
   cmp('httpTarget.body', describeBody(lt.body), describeBody(dt.body));
-  if (lt.body !== dt.body && describeBody(lt.body) === describeBody(dt.body)) changes.push({ field: 'httpTarget.body', from: 'other bytes', to: describeBody(dt.body) });
-  const token = (t: SchedulerJobSettings['httpTarget']['oidcToken'] | undefined) => (t ? `${t.serviceAccountEmail} for ${t.audience}` : '(no OIDC token)');
+  if (lt.body !== dt.body && describeBody(lt.body) === describeBody(dt.body))
+    changes.push({ field: 'httpTarget.body', from: 'other bytes', to: describeBody(dt.body) });
+  const token = (t: SchedulerJobSettings['httpTarget']['oidcToken'] | undefined) =>
+    t ? `${t.serviceAccountEmail} for ${t.audience}` : '(no OIDC token)';
   cmp('httpTarget.oidcToken', token(lt.oidcToken), token(dt.oidcToken));
   return changes;
 }

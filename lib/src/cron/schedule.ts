@@ -58,7 +58,9 @@ function intervalTimes(s: GrocInterval, text: string): number[] {
     const span = (s.range.end - s.range.start + DAY) % DAY;
     for (let t = 0; t <= span; t += s.minutes) times.push((s.range.start + t) % DAY);
     if (s.weekdays && s.range.start + span >= DAY) {
-      throw inexact(`"${text}" runs past midnight on the days it names, and unix-cron ties each run to the day it happens on: split it into two jobs, before and after midnight`);
+      throw inexact(
+        `"${text}" runs past midnight on the days it names, and unix-cron ties each run to the day it happens on: split it into two jobs, before and after midnight`,
+      );
     }
     return times;
   }
@@ -105,7 +107,8 @@ function translateInterval(s: GrocInterval, text: string): string {
 }
 
 /** Days of the month covered by "1st", "2nd", ... occurrences of a weekday: 1-7, 8-14, 15-21, 22-28, 29-31. */
-const ordinalDays = (ordinals: number[]) => ordinals.flatMap((n) => Array.from({ length: 7 }, (_, i) => (n - 1) * 7 + i + 1).filter((d) => d <= 31));
+const ordinalDays = (ordinals: number[]) =>
+  ordinals.flatMap((n) => Array.from({ length: 7 }, (_, i) => (n - 1) * 7 + i + 1).filter((d) => d <= 31));
 
 function translateSpecificTime(s: GrocSpecificTime, text: string): string {
   const head = `${s.time % 60} ${Math.floor(s.time / 60)}`;
@@ -141,25 +144,30 @@ const ELEMENT = /^(\*|([0-9a-z]+)(?:-([0-9a-z]+))?)(?:\/(\d+))?$/;
 export function checkUnixCron(text: string): string {
   const fields = text.trim().split(/\s+/);
   const bad = (message: string) => new ScheduleError('cron', `unix-cron "${text.trim()}": ${message}`);
-  if (fields.length === 6) throw bad('Cloud Scheduler has no seconds (or years) field: write five fields, minute hour day-of-month month day-of-week');
+  if (fields.length === 6)
+    throw bad('Cloud Scheduler has no seconds (or years) field: write five fields, minute hour day-of-month month day-of-week');
   if (fields.length !== 5) throw bad(`needs five fields (minute hour day-of-month month day-of-week), got ${fields.length}`);
   fields.forEach((field, index) => {
     const spec = FIELDS[index];
     for (const element of field.toLowerCase().split(',')) {
       const match = ELEMENT.exec(element);
-      if (/[?#]|^\d*[lw]$/.test(element)) throw bad(`the ${spec.name} field "${field}" uses a Quartz extension (?, L, W, #) that unix-cron does not have`);
+      if (/[?#]|^\d*[lw]$/.test(element))
+        throw bad(`the ${spec.name} field "${field}" uses a Quartz extension (?, L, W, #) that unix-cron does not have`);
       if (!match) throw bad(`the ${spec.name} field "${field}" is not a value, a range a-b, * or a step /n`);
       const value = (word: string) => {
         const named = spec.names?.indexOf(word) ?? -1;
         const n = /^\d+$/.test(word) ? Number(word) : named >= 0 ? named + (spec.name === 'month' ? 1 : 0) : NaN;
         if (Number.isNaN(n) || n < spec.range.min || n > spec.range.max) {
-          throw bad(`the ${spec.name} field "${field}": "${word}" is not from ${spec.range.min} to ${spec.range.max}${spec.names ? ` (or ${spec.names[0]}-${spec.names.at(-1)})` : ''}`);
+          throw bad(
+            `the ${spec.name} field "${field}": "${word}" is not from ${spec.range.min} to ${spec.range.max}${spec.names ? ` (or ${spec.names[0]}-${spec.names.at(-1)})` : ''}`,
+          );
         }
         return n;
       };
       if (match[2] !== undefined) {
         const low = value(match[2]);
-        if (match[3] !== undefined && value(match[3]) < low) throw bad(`the ${spec.name} field "${field}": the range ${match[2]}-${match[3]} runs backwards`);
+        if (match[3] !== undefined && value(match[3]) < low)
+          throw bad(`the ${spec.name} field "${field}": the range ${match[2]}-${match[3]} runs backwards`);
       }
       if (match[4] !== undefined && Number(match[4]) < 1) throw bad(`the ${spec.name} field "${field}": a step must be 1 or more`);
     }

@@ -40,7 +40,11 @@ async function loadDefaultCredentials(): Promise<AuthClient> {
 async function createClient(options: CloudSchedulerAdminOptions): Promise<SchedulerClient> {
   const { CloudSchedulerClient } = await import('@google-cloud/scheduler');
   const authClient = options.authClient ?? (await loadDefaultCredentials());
-  return new CloudSchedulerClient({ fallback: true, authClient, ...(options.apiEndpoint && { apiEndpoint: options.apiEndpoint }) } as ConstructorParameters<typeof CloudSchedulerClient>[0]);
+  return new CloudSchedulerClient({
+    fallback: true,
+    authClient,
+    ...(options.apiEndpoint && { apiEndpoint: options.apiEndpoint }),
+  } as ConstructorParameters<typeof CloudSchedulerClient>[0]);
 }
 
 /** A SchedulerAdmin over the real @google-cloud/scheduler client. */
@@ -49,7 +53,13 @@ export function createCloudSchedulerAdmin(options: CloudSchedulerAdminOptions): 
   const delays = options.rateLimitRetryDelaysMs ?? [1000, 3000, 9000];
   const parent = `projects/${options.project}/locations/${options.location}`;
   const path = (job: string) => `${parent}/jobs/${job}`;
-  const context = (operation: string) => ({ operation, project: options.project, location: options.location, endpoint, serviceAccountEmail: options.serviceAccountEmail });
+  const context = (operation: string) => ({
+    operation,
+    project: options.project,
+    location: options.location,
+    endpoint,
+    serviceAccountEmail: options.serviceAccountEmail,
+  });
   let client: Promise<SchedulerClient> | undefined;
 
   async function call<T>(operation: string, fn: (c: SchedulerClient) => Promise<T>): Promise<T> {
@@ -79,7 +89,9 @@ export function createCloudSchedulerAdmin(options: CloudSchedulerAdminOptions): 
       await call(`create job ${job.name}`, (c) => c.createJob({ parent, job: toJobResource(job, path(job.name)) as never }));
     },
     async updateJob(job, fields) {
-      await call(`update job ${job.name} (${fields.join(', ')})`, (c) => c.updateJob({ job: toJobResource(job, path(job.name), fields) as never, updateMask: { paths: [...fields] } }));
+      await call(`update job ${job.name} (${fields.join(', ')})`, (c) =>
+        c.updateJob({ job: toJobResource(job, path(job.name), fields) as never, updateMask: { paths: [...fields] } }),
+      );
     },
     async pauseJob(name) {
       await call(`pause job ${name}`, (c) => c.pauseJob({ name: path(name) }));

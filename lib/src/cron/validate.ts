@@ -11,7 +11,17 @@ import type { CronJobDefinition, CronJobTarget } from './types.js';
 import { validateCronRetry } from './validate-retry.js';
 
 /** App Engine's keys, then our extensions (`function`, `args`, `attempt_deadline`). */
-export const CRON_KEYS = ['description', 'url', 'schedule', 'timezone', 'target', 'retry_parameters', 'function', 'args', 'attempt_deadline'] as const;
+export const CRON_KEYS = [
+  'description',
+  'url',
+  'schedule',
+  'timezone',
+  'target',
+  'retry_parameters',
+  'function',
+  'args',
+  'attempt_deadline',
+] as const;
 type CronKey = (typeof CRON_KEYS)[number];
 
 const NOT_DATA = Symbol('not JSON data');
@@ -43,7 +53,8 @@ function isJsonData(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
   if (Array.isArray(value)) return value.every((item) => isJsonData(item, depth + 1));
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).every((item) => isJsonData(item, depth + 1));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.values(value).every((item) => isJsonData(item, depth + 1));
   return false;
 }
 
@@ -53,7 +64,11 @@ function isJsonData(value: unknown, depth = 0): boolean {
  */
 export function validateCronEntry(node: Node, problems: ProblemCollector): CronJobDefinition | undefined {
   if (!isMap(node)) {
-    problems.error(node, undefined, `each entry under "cron:" must be a mapping with at least url (or function) and schedule, got ${describe(scalarValue(node) ?? node.toString())}`);
+    problems.error(
+      node,
+      undefined,
+      `each entry under "cron:" must be a mapping with at least url (or function) and schedule, got ${describe(scalarValue(node) ?? node.toString())}`,
+    );
     return undefined;
   }
   const errorsBefore = problems.errorCount;
@@ -72,7 +87,11 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
 
   const description = text('description') ?? '';
   if (description.length > SCHEDULER_LIMITS.maxDescriptionLength) {
-    problems.error(at('description'), 'description', `description is ${description.length} characters long; App Engine allows at most ${SCHEDULER_LIMITS.maxDescriptionLength}`);
+    problems.error(
+      at('description'),
+      'description',
+      `description is ${description.length} characters long; App Engine allows at most ${SCHEDULER_LIMITS.maxDescriptionLength}`,
+    );
   }
   const target = validateTarget((k) => fields.has(k), text, at, valueNode, problems);
   const label = description || (target?.kind === 'url' ? target.path : target?.kind === 'function' ? target.functionId : '(unnamed)');
@@ -80,24 +99,40 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
   const scheduleText = text('schedule');
   let translated;
   if (scheduleText === undefined || scheduleText.trim() === '') {
-    problems.error(at('schedule'), 'schedule', `Missing required value "schedule" for cron job "${label}": write e.g. "schedule: every day 09:00" or a unix-cron line like "0 9 * * *"`);
+    problems.error(
+      at('schedule'),
+      'schedule',
+      `Missing required value "schedule" for cron job "${label}": write e.g. "schedule: every day 09:00" or a unix-cron line like "0 9 * * *"`,
+    );
   } else {
     try {
       translated = translateSchedule(scheduleText);
     } catch (error) {
       if (!(error instanceof ScheduleError)) throw error;
-      problems.error(at('schedule'), 'schedule', error.kind === 'inexact' ? `no exact unix-cron translation: ${error.message}` : error.message);
+      problems.error(
+        at('schedule'),
+        'schedule',
+        error.kind === 'inexact' ? `no exact unix-cron translation: ${error.message}` : error.message,
+      );
     }
   }
 
   const timeZone = text('timezone') ?? SCHEDULER_DEFAULTS.timeZone;
   if (fields.has('timezone') && !isKnownTimeZone(timeZone)) {
-    problems.error(at('timezone'), 'timezone', `timezone "${timeZone}" is unknown: use a tz database name like America/Los_Angeles, Europe/Paris or UTC`);
+    problems.error(
+      at('timezone'),
+      'timezone',
+      `timezone "${timeZone}" is unknown: use a tz database name like America/Los_Angeles, Europe/Paris or UTC`,
+    );
   }
 
   const service = text('target');
   if (fields.has('target') && (service === undefined || !SCHEDULER_LIMITS.targetPattern.test(service))) {
-    problems.error(at('target'), 'target', `Value ${describe(service ?? '')} for target does not match expression "[service:]version" (lowercase letters, digits and hyphens)`);
+    problems.error(
+      at('target'),
+      'target',
+      `Value ${describe(service ?? '')} for target does not match expression "[service:]version" (lowercase letters, digits and hyphens)`,
+    );
   }
 
   let attemptDeadlineSeconds: number | undefined;
@@ -106,7 +141,11 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
     const seconds = parseAgeLimit(raw);
     const { minAttemptDeadlineSeconds: min, maxAttemptDeadlineSeconds: max } = SCHEDULER_LIMITS;
     if (seconds === undefined || seconds < min || seconds > max) {
-      problems.error(at('attempt_deadline'), 'attempt_deadline', `attempt_deadline must be from 15s to 30m (Cloud Scheduler's limits for HTTP targets), got ${describe(raw)}`);
+      problems.error(
+        at('attempt_deadline'),
+        'attempt_deadline',
+        `attempt_deadline must be from 15s to 30m (Cloud Scheduler's limits for HTTP targets), got ${describe(raw)}`,
+      );
     } else attemptDeadlineSeconds = seconds;
   }
 
@@ -140,25 +179,46 @@ function validateTarget(
   const hasUrl = has('url');
   const hasFunction = has('function');
   if (hasUrl && hasFunction) {
-    problems.error(at('function'), 'function', 'a cron job has either url (a route of your app) or function (a deferrable function), not both');
+    problems.error(
+      at('function'),
+      'function',
+      'a cron job has either url (a route of your app) or function (a deferrable function), not both',
+    );
     return undefined;
   }
   if (!hasUrl && !hasFunction) {
-    problems.error(at('url'), 'url', 'Missing required value "url": give the route the job calls (e.g. "url: /tasks/summary"), or "function: <deferrable id>" to run a deferrable function');
+    problems.error(
+      at('url'),
+      'url',
+      'Missing required value "url": give the route the job calls (e.g. "url: /tasks/summary"), or "function: <deferrable id>" to run a deferrable function',
+    );
     return undefined;
   }
   if (hasUrl) {
     const path = text('url') ?? '';
     if (!path.startsWith('/')) {
-      problems.error(at('url'), 'url', `Value ${describe(path)} for url does not match expression "^/.*$": write the path of the route, starting with "/" (the host comes from DEFERRED_SERVICE_URL or --target-url)`);
+      problems.error(
+        at('url'),
+        'url',
+        `Value ${describe(path)} for url does not match expression "^/.*$": write the path of the route, starting with "/" (the host comes from DEFERRED_SERVICE_URL or --target-url)`,
+      );
       return undefined;
     }
-    if (has('args')) problems.error(at('args'), 'args', 'args only goes with function: a url job sends no arguments (App Engine cron calls the URL with GET)');
+    if (has('args'))
+      problems.error(
+        at('args'),
+        'args',
+        'args only goes with function: a url job sends no arguments (App Engine cron calls the URL with GET)',
+      );
     return { kind: 'url', path };
   }
   const functionId = text('function') ?? '';
   if (!DEFERRABLE_ID_PATTERN.test(functionId)) {
-    problems.error(at('function'), 'function', `function ${describe(functionId)} is not a deferrable id: the id given to deferrable(id, fn), 1-100 letters, digits, "_", "." or "-", starting with a letter`);
+    problems.error(
+      at('function'),
+      'function',
+      `function ${describe(functionId)} is not a deferrable id: the id given to deferrable(id, fn), 1-100 letters, digits, "_", "." or "-", starting with a letter`,
+    );
     return undefined;
   }
   return validateArgs(functionId, valueNode('args'), problems);
@@ -173,7 +233,11 @@ function validateArgs(functionId: string, node: Node | null, problems: ProblemCo
   const args = node.items.map(nodeData);
   const bad = args.indexOf(NOT_DATA);
   if (bad >= 0) {
-    problems.error(node.items[bad] as Node, 'args', `argument ${bad + 1} of "${functionId}" is not plain JSON data (strings, numbers, booleans, null, lists, mappings)`);
+    problems.error(
+      node.items[bad] as Node,
+      'args',
+      `argument ${bad + 1} of "${functionId}" is not plain JSON data (strings, numbers, booleans, null, lists, mappings)`,
+    );
     return undefined;
   }
   try {

@@ -21,7 +21,13 @@ export class ActivityLog {
 
   constructor(dispatcher: Dispatcher) {
     dispatcher.on('task:success', ({ task, status, durationMs }) =>
-      this.add({ kind: 'success', queue: shortId(task.queue), task: task.name, attempt: task.dispatchCount, detail: `HTTP ${status} in ${durationMs} ms` }),
+      this.add({
+        kind: 'success',
+        queue: shortId(task.queue),
+        task: task.name,
+        attempt: task.dispatchCount,
+        detail: `HTTP ${status} in ${durationMs} ms`,
+      }),
     );
     dispatcher.on('task:error', ({ task, result, retryAtMs }) =>
       this.add({

@@ -31,7 +31,12 @@ export interface AttemptResult {
 
 const DETAIL_BYTES = 2048;
 
-export function buildHeaders(task: TaskRecord, previous: { status?: number; reason?: string }, signer: OidcSigner, body: Buffer | undefined): Record<string, string> {
+export function buildHeaders(
+  task: TaskRecord,
+  previous: { status?: number; reason?: string },
+  signer: OidcSigner,
+  body: Buffer | undefined,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(task.headers)) if (!isReplacedAtDispatch(key)) headers[key] = value;
   const retry = task.dispatchCount > 1;
@@ -106,7 +111,10 @@ export function sendAttempt(
       resolve(result);
     };
     const deadline = setTimeout(() => {
-      finish({ reason: 'DEADLINE_EXCEEDED', detail: `no complete answer within the dispatch deadline of ${task.dispatchDeadlineSeconds}s` });
+      finish({
+        reason: 'DEADLINE_EXCEEDED',
+        detail: `no complete answer within the dispatch deadline of ${task.dispatchDeadlineSeconds}s`,
+      });
       request?.destroy();
     }, task.dispatchDeadlineSeconds * 1000);
     const onResponse = (response: http.IncomingMessage) => {
@@ -136,8 +144,7 @@ export function sendAttempt(
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'ERR_TARGET_REFUSED') {
           finish({ reason: 'TARGET_REFUSED', detail: `refused to send to ${task.url}: ${error.message}` });
-        }
-        else finish({ reason: 'CONNECTION_ERROR', detail: `${task.url}: ${error.message}` });
+        } else finish({ reason: 'CONNECTION_ERROR', detail: `${task.url}: ${error.message}` });
       });
       request.end(body);
     } catch (error) {

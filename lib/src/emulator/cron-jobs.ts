@@ -49,7 +49,9 @@ export interface LoadedCronJobs {
 }
 
 function summaryOf(def: CronJobDefinition): string {
-  return def.target.kind === 'url' ? `GET ${def.target.path}` : `${def.target.functionId}(${def.target.args.map((a) => JSON.stringify(a)).join(', ')})`;
+  return def.target.kind === 'url'
+    ? `GET ${def.target.path}`
+    : `${def.target.functionId}(${def.target.args.map((a) => JSON.stringify(a)).join(', ')})`;
 }
 
 /** Creates or updates every job of the file (keeping each one's last result); forgets jobs it no longer lists. */
@@ -59,7 +61,9 @@ export function loadCronJobsFromYaml(store: Store, file: string, target: CronApp
   const names: string[] = [];
   for (const def of parsed.jobs) {
     if (def.service !== undefined) {
-      warnings.push(`${def.position.file}:${def.position.line}:${def.position.column}: job "${def.id}" has target "${def.service}": the emulator sends it to the app at ${target.appUrl}`);
+      warnings.push(
+        `${def.position.file}:${def.position.line}:${def.position.column}: job "${def.id}" has target "${def.service}": the emulator sends it to the app at ${target.appUrl}`,
+      );
     }
     const job = toSchedulerJob(def, {
       serviceUrl: target.appUrl,
@@ -70,7 +74,13 @@ export function loadCronJobsFromYaml(store: Store, file: string, target: CronApp
     });
     if (def.service !== undefined) job.httpTarget.oidcToken.audience = target.audience ?? target.appUrl;
     const existing = store.getCronJob<CronJobRecord>(def.id);
-    const record: CronJobRecord = { id: def.id, schedule: def.schedule, summary: summaryOf(def), job, ...(existing?.last && { last: existing.last }) };
+    const record: CronJobRecord = {
+      id: def.id,
+      schedule: def.schedule,
+      summary: summaryOf(def),
+      job,
+      ...(existing?.last && { last: existing.last }),
+    };
     // A retry that was due when the emulator stopped stays due, if the job still runs the same thing.
     if (existing?.pending && JSON.stringify(existing.job) === JSON.stringify(job)) record.pending = existing.pending;
     store.putCronJob(def.id, record);

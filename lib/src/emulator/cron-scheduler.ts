@@ -153,7 +153,12 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
       Authorization: `Bearer ${this.signer.sign(target.oidcToken.audience, target.oidcToken.serviceAccountEmail)}`,
       'Content-Length': String(body?.length ?? 0),
     };
-    const handle = sendAttempt({ url: target.uri, httpMethod: target.httpMethod, dispatchDeadlineSeconds: job.job.attemptDeadlineSeconds }, headers, body, this.transport);
+    const handle = sendAttempt(
+      { url: target.uri, httpMethod: target.httpMethod, dispatchDeadlineSeconds: job.job.attemptDeadlineSeconds },
+      headers,
+      body,
+      this.transport,
+    );
     this.attempts.set(job.id, handle);
     this.emit('cron:start', { job, scheduleTimeMs: pending.scheduleTimeMs, attempt: pending.attempts });
     void handle.done.then((result) => {
@@ -176,21 +181,38 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
     if (!ok && mayRetry(job, pending.attempts, pending.firstAttemptMs, nowMs)) {
       const r = job.job.retryConfig;
-      const policy = { maxAttempts: -1, maxRetryDurationSeconds: 0, minBackoffSeconds: r.minBackoffSeconds, maxBackoffSeconds: r.maxBackoffSeconds, maxDoublings: r.maxDoublings };
+      const policy = {
+        maxAttempts: -1,
+        maxRetryDurationSeconds: 0,
+        minBackoffSeconds: r.minBackoffSeconds,
+        maxBackoffSeconds: r.maxBackoffSeconds,
+        maxDoublings: r.maxDoublings,
+      };
       pending.retryAtMs = nowMs + Math.round(backoffSeconds(policy, pending.attempts) * 1000);
       this.store.putCronJob(id, job);
-      this.log?.(`cron retry ${id}: attempt ${pending.attempts} got ${result.status ?? result.reason}; next at ${new Date(pending.retryAtMs).toISOString()}`);
+      this.log?.(
+        `cron retry ${id}: attempt ${pending.attempts} got ${result.status ?? result.reason}; next at ${new Date(pending.retryAtMs).toISOString()}`,
+      );
       this.emit('cron:retry', { job, result, retryAtMs: pending.retryAtMs });
       return;
     }
-    const detail = result.outcome === DEAD_LETTERED ? `${result.outcome}: ${result.detail}` : result.outcome ?? result.detail;
-    const run: CronRunResult = { scheduleTimeMs: pending.scheduleTimeMs, finishedMs: nowMs, attempts: pending.attempts, ok, status: result.status, detail: detail.slice(0, 300) };
+    const detail = result.outcome === DEAD_LETTERED ? `${result.outcome}: ${result.detail}` : (result.outcome ?? result.detail);
+    const run: CronRunResult = {
+      scheduleTimeMs: pending.scheduleTimeMs,
+      finishedMs: nowMs,
+      attempts: pending.attempts,
+      ok,
+      status: result.status,
+      detail: detail.slice(0, 300),
+    };
     delete job.pending;
     job.last = run;
     // Times that passed during the run (and its retries) are skipped, not run late.
     job.nextRunMs = this.nextAfter(job, Math.max(nowMs, pending.scheduleTimeMs));
     this.store.putCronJob(id, job);
-    this.log?.(`cron ${ok ? 'ok' : 'failed'} ${id}: ${result.status !== undefined ? `HTTP ${result.status}` : result.reason} after ${run.attempts} attempt(s)`);
+    this.log?.(
+      `cron ${ok ? 'ok' : 'failed'} ${id}: ${result.status !== undefined ? `HTTP ${result.status}` : result.reason} after ${run.attempts} attempt(s)`,
+    );
     this.emit('cron:done', { job, run });
   }
 }

@@ -271,7 +271,13 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     const attempts = task.dispatchCount;
     if (retry && shouldRetry(retry, { attempts, firstAttemptAt: task.firstAttempt!.dispatchTimeMs, now: nowMs })) {
       const retryAtMs = nowMs + Math.round(backoffSeconds(retry, attempts) * 1000);
-      const next: TaskRecord = { ...task, state: 'queued', scheduleTimeMs: retryAtMs, retryReason: result.reason, lastError: detail || failure };
+      const next: TaskRecord = {
+        ...task,
+        state: 'queued',
+        scheduleTimeMs: retryAtMs,
+        retryReason: result.reason,
+        lastError: detail || failure,
+      };
       this.store.updateTask(next);
       this.options.log?.(`retry ${task.name} attempt ${attempts} failed (${failure}); next at ${new Date(retryAtMs).toISOString()}`);
       this.notify('task:error', { task: next, result, retryAtMs });

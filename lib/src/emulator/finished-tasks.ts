@@ -42,7 +42,10 @@ export class FinishedTaskRecorder {
     if (known) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiters.set(name, (this.waiters.get(name) ?? []).filter((w) => w !== done));
+        this.waiters.set(
+          name,
+          (this.waiters.get(name) ?? []).filter((w) => w !== done),
+        );
         reject(new Error(`task ${name} neither ran nor was dead-lettered within ${timeoutMs} ms`));
       }, timeoutMs);
       const done = (outcome: FinishedTask) => {

@@ -10,7 +10,9 @@ const PARENT = new RegExp(`^projects/${inner(PROJECT_ID)}/locations/${inner(LOCA
 
 export function checkParent(parent: string): string {
   if (!PARENT.test(parent)) {
-    throw invalidArgument(`Invalid resource field value in the request: parent "${parent}" must look like projects/PROJECT_ID/locations/LOCATION_ID`);
+    throw invalidArgument(
+      `Invalid resource field value in the request: parent "${parent}" must look like projects/PROJECT_ID/locations/LOCATION_ID`,
+    );
   }
   return parent;
 }

@@ -41,7 +41,15 @@ export class OidcSigner {
     const key = `${audience}\n${email}`;
     const cached = this.cache.get(key);
     if (cached && cached.exp - now > REUSE_MARGIN_SECONDS) return cached.token;
-    const claims: IdTokenClaims = { iss: EMULATOR_ISSUER, aud: audience, sub: email, email, email_verified: true, iat: now, exp: now + TOKEN_LIFETIME_SECONDS };
+    const claims: IdTokenClaims = {
+      iss: EMULATOR_ISSUER,
+      aud: audience,
+      sub: email,
+      email,
+      email_verified: true,
+      iat: now,
+      exp: now + TOKEN_LIFETIME_SECONDS,
+    };
     const token = signRs256IdToken(claims, this.kid, this.privateKey);
     this.cache.set(key, { token, exp: claims.exp });
     return token;

@@ -34,7 +34,8 @@ const positiveNumber = (value: unknown, field: string): number | undefined => {
 const integer = (value: unknown, field: string, min: number): number | undefined => {
   if (value === undefined || value === null || value === 0) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min) throw invalidArgument(`${field} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(number) || number < min)
+    throw invalidArgument(`${field} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
   return number;
 };
 
@@ -44,22 +45,29 @@ const duration = (value: unknown, field: string): number | undefined =>
 /** One setter per updateMask path (camelCase, as google-gax sends it). */
 const SETTERS: Record<string, Setter> = {
   'rateLimits.maxDispatchesPerSecond': (queue, input, limits) => {
-    const rate = positiveNumber(message(input, 'rateLimits')?.maxDispatchesPerSecond, 'rateLimits.maxDispatchesPerSecond') ?? API_QUEUE_DEFAULTS.rateLimits.maxDispatchesPerSecond;
+    const rate =
+      positiveNumber(message(input, 'rateLimits')?.maxDispatchesPerSecond, 'rateLimits.maxDispatchesPerSecond') ??
+      API_QUEUE_DEFAULTS.rateLimits.maxDispatchesPerSecond;
     if (rate > limits.maxDispatchesPerSecond) {
-      throw invalidArgument(`rateLimits.maxDispatchesPerSecond is ${rate}, over Cloud Tasks' maximum of ${limits.maxDispatchesPerSecond} per queue; lower it or spread the work over several queues`);
+      throw invalidArgument(
+        `rateLimits.maxDispatchesPerSecond is ${rate}, over Cloud Tasks' maximum of ${limits.maxDispatchesPerSecond} per queue; lower it or spread the work over several queues`,
+      );
     }
     queue.rateLimits.maxDispatchesPerSecond = rate;
     queue.rateLimits.maxBurstSize = derivedBurstSize(rate);
   },
   'rateLimits.maxConcurrentDispatches': (queue, input, limits) => {
-    const max = integer(message(input, 'rateLimits')?.maxConcurrentDispatches, 'rateLimits.maxConcurrentDispatches', 1) ?? API_QUEUE_DEFAULTS.rateLimits.maxConcurrentDispatches;
+    const max =
+      integer(message(input, 'rateLimits')?.maxConcurrentDispatches, 'rateLimits.maxConcurrentDispatches', 1) ??
+      API_QUEUE_DEFAULTS.rateLimits.maxConcurrentDispatches;
     if (max > limits.maxConcurrentDispatches) {
       throw invalidArgument(`rateLimits.maxConcurrentDispatches is ${max}, over Cloud Tasks' maximum of ${limits.maxConcurrentDispatches}`);
     }
     queue.rateLimits.maxConcurrentDispatches = max;
   },
   'retryConfig.maxAttempts': (queue, input) => {
-    queue.retryConfig.maxAttempts = integer(message(input, 'retryConfig')?.maxAttempts, 'retryConfig.maxAttempts', -1) ?? API_QUEUE_DEFAULTS.retryConfig.maxAttempts;
+    queue.retryConfig.maxAttempts =
+      integer(message(input, 'retryConfig')?.maxAttempts, 'retryConfig.maxAttempts', -1) ?? API_QUEUE_DEFAULTS.retryConfig.maxAttempts;
   },
   'retryConfig.maxRetryDuration': (queue, input) => {
     const seconds = duration(message(input, 'retryConfig')?.maxRetryDuration, 'retryConfig.maxRetryDuration') ?? 0;
@@ -67,18 +75,21 @@ const SETTERS: Record<string, Setter> = {
     queue.retryConfig.maxRetryDurationSeconds = Math.trunc(seconds); // Cloud Tasks truncates to the second
   },
   'retryConfig.minBackoff': (queue, input) => {
-    const seconds = duration(message(input, 'retryConfig')?.minBackoff, 'retryConfig.minBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.minBackoffSeconds;
+    const seconds =
+      duration(message(input, 'retryConfig')?.minBackoff, 'retryConfig.minBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.minBackoffSeconds;
     if (seconds < 0) throw invalidArgument('retryConfig.minBackoff must not be negative');
     queue.retryConfig.minBackoffSeconds = seconds;
   },
   'retryConfig.maxBackoff': (queue, input) => {
-    const seconds = duration(message(input, 'retryConfig')?.maxBackoff, 'retryConfig.maxBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.maxBackoffSeconds;
+    const seconds =
+      duration(message(input, 'retryConfig')?.maxBackoff, 'retryConfig.maxBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.maxBackoffSeconds;
     if (seconds < 0) throw invalidArgument('retryConfig.maxBackoff must not be negative');
     queue.retryConfig.maxBackoffSeconds = seconds;
   },
   'retryConfig.maxDoublings': (queue, input) => {
     const value = message(input, 'retryConfig')?.maxDoublings;
-    queue.retryConfig.maxDoublings = value === undefined ? API_QUEUE_DEFAULTS.retryConfig.maxDoublings : (integer(value, 'retryConfig.maxDoublings', 0) ?? 0);
+    queue.retryConfig.maxDoublings =
+      value === undefined ? API_QUEUE_DEFAULTS.retryConfig.maxDoublings : (integer(value, 'retryConfig.maxDoublings', 0) ?? 0);
   },
   'stackdriverLoggingConfig.samplingRatio': (queue, input) => {
     const ratio = Number(message(input, 'stackdriverLoggingConfig')?.samplingRatio ?? 0);
@@ -119,7 +130,9 @@ function presentPaths(input: JsonObject): string[] {
 function checkBackoffs(queue: QueueRecord): void {
   const { minBackoffSeconds, maxBackoffSeconds } = queue.retryConfig;
   if (minBackoffSeconds > maxBackoffSeconds) {
-    throw invalidArgument(`retryConfig.minBackoff (${formatDuration(minBackoffSeconds)}) must not exceed retryConfig.maxBackoff (${formatDuration(maxBackoffSeconds)})`);
+    throw invalidArgument(
+      `retryConfig.minBackoff (${formatDuration(minBackoffSeconds)}) must not exceed retryConfig.maxBackoff (${formatDuration(maxBackoffSeconds)})`,
+    );
   }
 }
 

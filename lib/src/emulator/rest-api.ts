@@ -65,7 +65,8 @@ export function createRestApi(service: TasksService) {
       },
     },
     task: {
-      GET: async (_req, query, name, verb) => (verb ? undefined : taskToJson(service.getTask(name), parseView(query.get('responseView')), asInt(query))),
+      GET: async (_req, query, name, verb) =>
+        verb ? undefined : taskToJson(service.getTask(name), parseView(query.get('responseView')), asInt(query)),
       DELETE: async (_req, _query, name, verb) => (verb ? undefined : (service.deleteTask(name), {})),
       POST: async (req, query, name, verb) => {
         if (verb !== 'run') return undefined;
@@ -94,7 +95,10 @@ export function createRestApi(service: TasksService) {
         sendJson(res, 200, result);
         return true;
       }
-      throw new ApiError('UNIMPLEMENTED', `${req.method} ${url.pathname} is not a Cloud Tasks v2 method the emulator implements (queues: create, get, list, patch, delete, pause, resume, purge; tasks: create, get, list, delete, run)`);
+      throw new ApiError(
+        'UNIMPLEMENTED',
+        `${req.method} ${url.pathname} is not a Cloud Tasks v2 method the emulator implements (queues: create, get, list, patch, delete, pause, resume, purge; tasks: create, get, list, delete, run)`,
+      );
     } catch (error) {
       sendError(res, error);
       return true;

@@ -116,7 +116,12 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
         if (await restApi(req, res, url)) return;
         if (certs(req, res, url.pathname)) return;
         if (await dashboard(req, res, url)) return;
-        sendError(res, notFound(`Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH} and the dashboard at /`));
+        sendError(
+          res,
+          notFound(
+            `Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH} and the dashboard at /`,
+          ),
+        );
       } catch (error) {
         if (!res.headersSent) sendError(res, error);
         else res.destroy();

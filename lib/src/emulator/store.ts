@@ -124,7 +124,9 @@ export class Store {
     this.transaction(() => {
       const tomb = this.sql('SELECT expires_ms FROM tombstones WHERE name = ?').get(task.name) as { expires_ms: number } | undefined;
       if (tomb && tomb.expires_ms > nowMs) {
-        throw alreadyExists(`The task cannot be created because a task with this name existed too recently: ${task.name}. Task names stay taken for a while after the task ends; use another name.`);
+        throw alreadyExists(
+          `The task cannot be created because a task with this name existed too recently: ${task.name}. Task names stay taken for a while after the task ends; use another name.`,
+        );
       }
       const exists = this.sql('SELECT 1 AS one FROM tasks WHERE name = ?').get(task.name);
       if (exists) throw alreadyExists(`Requested entity already exists: task ${task.name}`);
@@ -166,7 +168,9 @@ export class Store {
 
   /** Keeps the name taken until `untilMs` (a later call moves the date). Call inside a transaction. */
   private tombstone(name: string, untilMs: number): void {
-    this.sql('INSERT INTO tombstones (name, expires_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET expires_ms = excluded.expires_ms').run(name, untilMs);
+    this.sql(
+      'INSERT INTO tombstones (name, expires_ms) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET expires_ms = excluded.expires_ms',
+    ).run(name, untilMs);
   }
 
   listTasks(queue: string, states: TaskState[], options: { afterSeq?: number; limit?: number } = {}): StoredTask[] {
@@ -208,8 +212,7 @@ export class Store {
 
   nextScheduleMs(queue: string): number | undefined {
     const row = this.sql("SELECT MIN(schedule_ms) AS next FROM tasks WHERE queue = ? AND state = 'queued'").get(queue) as
-      | { next: number | null }
-      | undefined;
+      { next: number | null } | undefined;
     return row?.next ?? undefined;
   }
 
@@ -247,9 +250,10 @@ export class Store {
   }
 
   countTasks(queue: string, nowMs: number): TaskCounts {
-    const rows = this.sql(
-      "SELECT state, schedule_ms <= ? AS due, COUNT(*) AS n FROM tasks WHERE queue = ? GROUP BY state, due",
-    ).all(nowMs, queue) as { state: TaskState; due: number; n: number }[];
+    const rows = this.sql('SELECT state, schedule_ms <= ? AS due, COUNT(*) AS n FROM tasks WHERE queue = ? GROUP BY state, due').all(
+      nowMs,
+      queue,
+    ) as { state: TaskState; due: number; n: number }[];
     const counts: TaskCounts = { ready: 0, scheduled: 0, running: 0, dead: 0 };
     for (const { state, due, n } of rows) {
       if (state === 'queued') counts[due ? 'ready' : 'scheduled'] += n;
@@ -266,7 +270,10 @@ export class Store {
   }
 
   putCronJob(name: string, job: unknown): void {
-    this.sql('INSERT INTO cron_jobs (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data').run(name, JSON.stringify(job));
+    this.sql('INSERT INTO cron_jobs (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data').run(
+      name,
+      JSON.stringify(job),
+    );
   }
 
   listCronJobs<T>(): T[] {

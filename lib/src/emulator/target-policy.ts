@@ -38,7 +38,10 @@ export class TargetRefusedError extends Error {
 
 /** A URL's hostname without IPv6 brackets or a trailing dot, lower case: `[::1]` -> `::1`. */
 function bareHost(hostname: string): string {
-  return hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 const familyOf = (address: string) => (isIP(address) === 6 ? 'ipv6' : 'ipv4');
@@ -85,7 +88,10 @@ export function normalizeAllowedHost(input: string): string {
 
 /** Splits a comma-separated list (the flag may repeat, the variable is one string). */
 export function parseAllowedHosts(values: readonly string[]): string[] {
-  return values.flatMap((value) => value.split(',')).filter((value) => value.trim() !== '').map(normalizeAllowedHost);
+  return values
+    .flatMap((value) => value.split(','))
+    .filter((value) => value.trim() !== '')
+    .map(normalizeAllowedHost);
 }
 
 /** Resolves a name to all its addresses (dns.lookup with `all: true`). */

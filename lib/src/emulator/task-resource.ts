@@ -8,7 +8,15 @@ import { invalidArgument } from './api-error.js';
 import { checkTaskName } from './names.js';
 import type { CloudTasksLimits } from './options.js';
 import { HTTP_METHODS, TASK_VIEWS, type AttemptRecord, type TaskRecord, type TaskView } from './model.js';
-import { enumValue, formatDuration, formatTimestamp, parseBytes, parseDuration, parseTimestamp, type JsonObject } from '../contract/proto-json.js';
+import {
+  enumValue,
+  formatDuration,
+  formatTimestamp,
+  parseBytes,
+  parseDuration,
+  parseTimestamp,
+  type JsonObject,
+} from '../contract/proto-json.js';
 
 /** Cloud Tasks generates numeric ids (19 or 20 digits); so does the emulator. */
 export function generateTaskId(): string {
@@ -43,7 +51,8 @@ function checkHeaders(headers: unknown, limits: CloudTasksLimits): Record<string
     result[key] = value as string;
     bytes += key.length + (value as string).length;
   }
-  if (bytes > limits.maxHeaderBytes) throw invalidArgument(`task.httpRequest.headers total ${bytes} bytes, over the ${limits.maxHeaderBytes}-byte limit`);
+  if (bytes > limits.maxHeaderBytes)
+    throw invalidArgument(`task.httpRequest.headers total ${bytes} bytes, over the ${limits.maxHeaderBytes}-byte limit`);
   return result;
 }
 
@@ -82,8 +91,14 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
   const name = task.name ? checkTaskName(task.name, queueName) : `${queueName}/tasks/${generateTaskId()}`;
   const url = checkUrl(http.url);
   const headers = checkHeaders(http.headers, limits);
-  const body = http.body === undefined || http.body === null || http.body === '' ? undefined : parseBytes(http.body, 'task.httpRequest.body', invalidArgument);
-  const httpMethod = http.httpMethod === undefined || http.httpMethod === 0 ? 'POST' : enumValue(HTTP_METHODS, http.httpMethod, 'task.httpRequest.httpMethod', invalidArgument);
+  const body =
+    http.body === undefined || http.body === null || http.body === ''
+      ? undefined
+      : parseBytes(http.body, 'task.httpRequest.body', invalidArgument);
+  const httpMethod =
+    http.httpMethod === undefined || http.httpMethod === 0
+      ? 'POST'
+      : enumValue(HTTP_METHODS, http.httpMethod, 'task.httpRequest.httpMethod', invalidArgument);
   if (httpMethod === 'HTTP_METHOD_UNSPECIFIED') throw invalidArgument('task.httpRequest.httpMethod is unspecified');
   const oidc = http.oidcToken as Record<string, unknown> | undefined;
   if (oidc && (typeof oidc.serviceAccountEmail !== 'string' || !oidc.serviceAccountEmail.includes('@'))) {
@@ -91,7 +106,9 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
   }
   const size = (body?.length ?? 0) + url.length + Object.entries(headers).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
   if (size > limits.maxTaskBytes) {
-    throw invalidArgument(`Task size ${size} bytes is over the ${limits.maxTaskBytes}-byte limit of a Cloud Task; store large data elsewhere and pass its key`);
+    throw invalidArgument(
+      `Task size ${size} bytes is over the ${limits.maxTaskBytes}-byte limit of a Cloud Task; store large data elsewhere and pass its key`,
+    );
   }
   return {
     name,
@@ -102,7 +119,12 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
     headers,
     ...(body ? { body: body.toString('base64') } : {}),
     ...(oidc
-      ? { oidcToken: { serviceAccountEmail: oidc.serviceAccountEmail as string, ...(oidc.audience ? { audience: String(oidc.audience) } : {}) } }
+      ? {
+          oidcToken: {
+            serviceAccountEmail: oidc.serviceAccountEmail as string,
+            ...(oidc.audience ? { audience: String(oidc.audience) } : {}),
+          },
+        }
       : {}),
     scheduleTimeMs: resolveSchedule(task, nowMs, limits),
     createTimeMs: nowMs,
@@ -115,7 +137,12 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
 
 export function parseView(value: unknown): TaskView {
   if (value === undefined || value === null || value === '') return 'BASIC';
-  const view = enumValue(TASK_VIEWS, typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value, 'responseView', invalidArgument);
+  const view = enumValue(
+    TASK_VIEWS,
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value,
+    'responseView',
+    invalidArgument,
+  );
   return view === 'VIEW_UNSPECIFIED' ? 'BASIC' : view;
 }
 

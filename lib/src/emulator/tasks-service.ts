@@ -48,7 +48,8 @@ export class TasksService {
 
   getQueue(name: string): QueueRecord {
     const queue = this.store.getQueue(checkQueueName(name, 'name'));
-    if (!queue) throw notFound(`Queue does not exist: ${name}. Create it with createQueue, or add it to queue.yaml and restart the emulator`);
+    if (!queue)
+      throw notFound(`Queue does not exist: ${name}. Create it with createQueue, or add it to queue.yaml and restart the emulator`);
     return queue;
   }
 
@@ -57,7 +58,8 @@ export class TasksService {
     let queues = this.store.listQueues(parent);
     if (filter) {
       const match = /^\s*state\s*[:=]\s*(RUNNING|PAUSED)\s*$/.exec(filter);
-      if (!match) throw invalidArgument(`filter "${filter}" is not supported by the emulator; it understands "state: RUNNING" or "state: PAUSED"`);
+      if (!match)
+        throw invalidArgument(`filter "${filter}" is not supported by the emulator; it understands "state: RUNNING" or "state: PAUSED"`);
       queues = queues.filter((queue) => queue.state === match[1]);
     }
     const after = pageToken ? Buffer.from(pageToken, 'base64url').toString('utf8') : '';
@@ -139,7 +141,10 @@ export class TasksService {
     if (!Number.isInteger(afterSeq)) throw invalidArgument('pageToken is not one this emulator returned');
     const items = this.store.listTasks(queueName, ['queued', 'running'], { afterSeq, limit: size + 1 });
     const page = items.slice(0, size);
-    return { items: page, ...(items.length > size ? { nextPageToken: Buffer.from(String(page[page.length - 1].seq)).toString('base64url') } : {}) };
+    return {
+      items: page,
+      ...(items.length > size ? { nextPageToken: Buffer.from(String(page[page.length - 1].seq)).toString('base64url') } : {}),
+    };
   }
 
   deleteTask(name: string): void {
@@ -149,7 +154,8 @@ export class TasksService {
 
   runTask(name: string): StoredTask {
     const task = this.getTask(name);
-    if (this.dispatch.isRunning(name)) throw failedPrecondition(`Task ${name} is being dispatched right now; wait for the attempt to finish`);
+    if (this.dispatch.isRunning(name))
+      throw failedPrecondition(`Task ${name} is being dispatched right now; wait for the attempt to finish`);
     return this.dispatch.runNow(task) ?? task;
   }
 

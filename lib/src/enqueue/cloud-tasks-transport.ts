@@ -22,13 +22,25 @@ function toEnqueueError(error: unknown, request: CreateTaskRequest): Error {
   if (isRpcCode(google, RPC_CODE.ALREADY_EXISTS)) return new TaskAlreadyExistsError(`${queue}/tasks/${request.taskId ?? '(unnamed)'}`);
   const cause = { cause: error };
   if (isRpcCode(google, RPC_CODE.PERMISSION_DENIED)) {
-    return new CloudTasksError(RPC_CODE.PERMISSION_DENIED, `Cloud Tasks refused to create a task in ${queue} (PERMISSION_DENIED): the app's runtime service account needs roles/cloudtasks.enqueuer on the queue, and roles/iam.serviceAccountUser on ${request.oidcToken.serviceAccountEmail} to attach its OIDC token. Google said: ${message}`, cause);
+    return new CloudTasksError(
+      RPC_CODE.PERMISSION_DENIED,
+      `Cloud Tasks refused to create a task in ${queue} (PERMISSION_DENIED): the app's runtime service account needs roles/cloudtasks.enqueuer on the queue, and roles/iam.serviceAccountUser on ${request.oidcToken.serviceAccountEmail} to attach its OIDC token. Google said: ${message}`,
+      cause,
+    );
   }
   if (isRpcCode(google, RPC_CODE.NOT_FOUND)) {
-    return new CloudTasksError(RPC_CODE.NOT_FOUND, `queue ${queue} does not exist in Cloud Tasks: deploy queue.yaml with \`npx next-cloud-tasks queues apply\` (GOOGLE_CLOUD_PROJECT and CLOUD_TASKS_LOCATION must name the project and region of the queues). Google said: ${message}`, cause);
+    return new CloudTasksError(
+      RPC_CODE.NOT_FOUND,
+      `queue ${queue} does not exist in Cloud Tasks: deploy queue.yaml with \`npx next-cloud-tasks queues apply\` (GOOGLE_CLOUD_PROJECT and CLOUD_TASKS_LOCATION must name the project and region of the queues). Google said: ${message}`,
+      cause,
+    );
   }
   if (isRpcCode(google, RPC_CODE.UNAUTHENTICATED)) {
-    return new CloudTasksError(RPC_CODE.UNAUTHENTICATED, `Cloud Tasks did not accept the app's credentials (UNAUTHENTICATED): on Cloud Run the runtime service account is used; locally run \`gcloud auth application-default login\` or set CLOUD_TASKS_EMULATOR_HOST. Google said: ${message}`, cause);
+    return new CloudTasksError(
+      RPC_CODE.UNAUTHENTICATED,
+      `Cloud Tasks did not accept the app's credentials (UNAUTHENTICATED): on Cloud Run the runtime service account is used; locally run \`gcloud auth application-default login\` or set CLOUD_TASKS_EMULATOR_HOST. Google said: ${message}`,
+      cause,
+    );
   }
   return new CloudTasksError(google.code, `Cloud Tasks could not create a task in ${queue}: ${message}`, cause);
 }
@@ -60,7 +72,11 @@ function sharedClient(emulatorHost: string | undefined): Promise<CloudTasksClien
  * metadata server) and away from the emulator, only the client is built: looking for credentials
  * there can take seconds.
  */
-export async function warmUpCloudTasksClient(emulatorHost: string | undefined, queue: string, runsOnCloudRun = onCloudRun()): Promise<void> {
+export async function warmUpCloudTasksClient(
+  emulatorHost: string | undefined,
+  queue: string,
+  runsOnCloudRun = onCloudRun(),
+): Promise<void> {
   const client = await sharedClient(emulatorHost);
   await client.initialize();
   if (emulatorHost || runsOnCloudRun) await client.createTask({ parent: queue, task: { httpRequest: { url: '' } } }).catch(() => undefined);

@@ -34,7 +34,9 @@ export function enqueueRuntime(): { transport: TaskTransport; config: EnqueueCon
   if (state.override) return state.override;
   const config = enqueueConfigFromEnv();
   // UNAVAILABLE / DEADLINE_EXCEEDED are retried under a name chosen before the first try (enqueue-retry.ts).
-  state.cloudTransport ??= withEnqueueRetries(createCloudTasksTransport({ emulatorHost: config.emulatorHost }), { attempts: readTuning('enqueueAttempts') });
+  state.cloudTransport ??= withEnqueueRetries(createCloudTasksTransport({ emulatorHost: config.emulatorHost }), {
+    attempts: readTuning('enqueueAttempts'),
+  });
   return { transport: state.cloudTransport, config };
 }
 

@@ -47,7 +47,8 @@ export function randomTaskId(): string {
   return randomBytes(16).toString('hex');
 }
 
-const retryableCode = (error: unknown) => (error instanceof CloudTasksError && error.code !== undefined && RETRYABLE.has(error.code) ? error.code : undefined);
+const retryableCode = (error: unknown) =>
+  error instanceof CloudTasksError && error.code !== undefined && RETRYABLE.has(error.code) ? error.code : undefined;
 
 function exhausted(request: CreateTaskRequest, tries: number, startedAt: number, last: CloudTasksError): CloudTasksError {
   const name = `${queuePath(request)}/tasks/${request.taskId}`;
@@ -80,7 +81,10 @@ export function withEnqueueRetries(transport: TaskTransport, options: Partial<En
           if (code === undefined) throw error;
           if (tryNumber >= attempts) throw exhausted(request, tryNumber, startedAt, error as CloudTasksError);
           const delay = Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** (tryNumber - 1));
-          log('WARNING', `Cloud Tasks answered ${RETRYABLE.get(code)} creating ${request.taskId} in ${request.queue}; try ${tryNumber + 1} of ${attempts} in ${Math.round(delay)} ms`);
+          log(
+            'WARNING',
+            `Cloud Tasks answered ${RETRYABLE.get(code)} creating ${request.taskId} in ${request.queue}; try ${tryNumber + 1} of ${attempts} in ${Math.round(delay)} ms`,
+          );
           await sleep(delay);
         }
       }

@@ -51,14 +51,18 @@ function resolveSchedule(options: DeferOptions, now: number): Date | undefined {
   if (countdown !== undefined && eta !== undefined) invalid('countdown', 'give countdown or eta, not both');
   let at: number | undefined;
   if (countdown !== undefined) {
-    if (typeof countdown !== 'number' || !Number.isFinite(countdown) || countdown < 0) invalid('countdown', `countdown must be a number of seconds >= 0, got ${String(countdown)}`);
+    if (typeof countdown !== 'number' || !Number.isFinite(countdown) || countdown < 0)
+      invalid('countdown', `countdown must be a number of seconds >= 0, got ${String(countdown)}`);
     at = now + countdown * 1000;
   } else if (eta !== undefined) {
     if (!(eta instanceof Date) || Number.isNaN(eta.getTime())) invalid('eta', 'eta must be a valid Date');
     at = eta.getTime();
   }
   if (at !== undefined && at - now > MAX_SCHEDULE_AHEAD_MS) {
-    invalid(countdown !== undefined ? 'countdown' : 'eta', `a task can be scheduled at most 30 days ahead (Cloud Tasks' limit); got ${new Date(at).toISOString()}`);
+    invalid(
+      countdown !== undefined ? 'countdown' : 'eta',
+      `a task can be scheduled at most 30 days ahead (Cloud Tasks' limit); got ${new Date(at).toISOString()}`,
+    );
   }
   return at === undefined ? undefined : new Date(at);
 }
@@ -66,10 +70,14 @@ function resolveSchedule(options: DeferOptions, now: number): Date | undefined {
 function resolvePath(url: string | undefined, functionId: string): string {
   if (url === undefined) return `/_ah/queue/deferred/${functionId}`;
   if (typeof url !== 'string' || !url.startsWith('/') || url.startsWith('//')) {
-    invalid('url', `url must be a path in this app starting with "/", got ${JSON.stringify(url)} (tasks always call the app's own DEFERRED_SERVICE_URL)`);
+    invalid(
+      'url',
+      `url must be a path in this app starting with "/", got ${JSON.stringify(url)} (tasks always call the app's own DEFERRED_SERVICE_URL)`,
+    );
   }
   // Next.js answers a trailing slash with 308, and Cloud Tasks counts any non-2xx as a failure.
-  if (url.length > 1 && url.split('?')[0].endsWith('/')) invalid('url', `url must not end with "/" (Next.js would answer 308, a failure to Cloud Tasks): ${url}`);
+  if (url.length > 1 && url.split('?')[0].endsWith('/'))
+    invalid('url', `url must not end with "/" (Next.js would answer 308, a failure to Cloud Tasks): ${url}`);
   return url;
 }
 

@@ -116,4 +116,3 @@ function whyNotKept(error: unknown, request: CreateTaskRequest): string {
   }
   return `it could not be kept in dead-letter queue ${queue} (${describeError(error)}); this entry is the only copy of the task`;
 }
-

@@ -80,7 +80,11 @@ function outcomeOf(error: unknown): TaskOutcome {
   return 'failed';
 }
 
-async function runFunction(envelope: TaskEnvelope, context: TaskContext, manifest: Manifest): Promise<{ outcome: TaskOutcome; error?: unknown }> {
+async function runFunction(
+  envelope: TaskEnvelope,
+  context: TaskContext,
+  manifest: Manifest,
+): Promise<{ outcome: TaskOutcome; error?: unknown }> {
   const fn = manifest.get(envelope.fn);
   if (!fn) return { outcome: 'unknown-function', error: new Error(`no deferrable function "${envelope.fn}" in this deploy's manifest`) };
   emitTaskEvent('task:start', { context });

@@ -25,7 +25,10 @@ const refuse = (status: 401 | 403 | 500 | 503, reason: string): CronRequestVerdi
   ok: false,
   status,
   reason,
-  response: Response.json({ error: status === 403 ? 'forbidden' : status === 401 ? 'unauthorized' : status === 500 ? 'misconfigured' : 'unavailable' }, { status }),
+  response: Response.json(
+    { error: status === 403 ? 'forbidden' : status === 401 ? 'unauthorized' : status === 500 ? 'misconfigured' : 'unavailable' },
+    { status },
+  ),
 });
 
 /**
@@ -57,5 +60,10 @@ export async function verifyCronRequest(request: Request, options: VerifyCronReq
     return refuse(verdict.status, verdict.reason);
   }
   const run = readSchedulerHeaders(request.headers);
-  return { ok: true, email: verdict.email, ...(run && { jobName: run.jobName }), ...(run?.scheduleTime && { scheduleTime: run.scheduleTime }) };
+  return {
+    ok: true,
+    email: verdict.email,
+    ...(run && { jobName: run.jobName }),
+    ...(run?.scheduleTime && { scheduleTime: run.scheduleTime }),
+  };
 }

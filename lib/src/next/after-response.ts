@@ -18,4 +18,3 @@ export function runAfterResponse(work: () => unknown): void {
     void runGuarded(work);
   }
 }
-

@@ -47,7 +47,6 @@ export function mergeRewrites(theirs: RewritesResult | undefined): RewritesResul
   return { ...theirs, afterFiles: [...DEFERRED_REWRITES, ...(theirs.afterFiles ?? [])] };
 }
 
-
 /** A path for outputFileTracingIncludes: relative to the app's folder, with forward slashes. */
 const traceGlob = (appDir: string, path: string) => {
   const rel = relative(appDir, path).split(sep).join('/');
@@ -90,7 +89,10 @@ function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): 
  */
 export function withCloudTasks(config?: NextConfig, options?: CloudTasksConfigOptions): NextConfig;
 export function withCloudTasks(config: ConfigFunction, options?: CloudTasksConfigOptions): ConfigFunction;
-export function withCloudTasks(config: NextConfig | ConfigFunction = {}, options: CloudTasksConfigOptions = {}): NextConfig | ConfigFunction {
+export function withCloudTasks(
+  config: NextConfig | ConfigFunction = {},
+  options: CloudTasksConfigOptions = {},
+): NextConfig | ConfigFunction {
   if (typeof config === 'function') return async (phase, context) => applyCloudTasks(await config(phase, context), options);
   return applyCloudTasks(config, options);
 }

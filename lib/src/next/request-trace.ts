@@ -22,4 +22,3 @@ async function requestTraceparent(): Promise<string | undefined> {
 export function propagateRequestTrace(): void {
   setTraceProvider(requestTraceparent);
 }
-

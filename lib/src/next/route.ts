@@ -15,4 +15,3 @@ export function createDeferredRoute(manifest: Manifest, options: Omit<HandlerOpt
   const handler: RouteHandler = (request) => handleDeferredRequest(request, { ...options, manifest });
   return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
 }
-

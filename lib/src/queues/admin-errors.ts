@@ -1,7 +1,6 @@
 import { isRpcCode, readGoogleApiError, RPC_CODE } from '../contract/google-errors.js';
 import { QueuesApiError } from './errors.js';
 
-
 export interface ApiErrorContext {
   operation: string;
   project: string;
@@ -26,15 +25,18 @@ export function toQueuesApiError(err: unknown, ctx: ApiErrorContext): QueuesApiE
   } else if (is(RPC_CODE.PERMISSION_DENIED)) {
     hint = `Permission denied (${where}): grant the deploying account roles/cloudtasks.queueAdmin on the project (see docs/queues-ci.md); for plan/check alone, roles/cloudtasks.viewer is enough.`;
   } else if (is(RPC_CODE.UNAUTHENTICATED) || /default credentials/i.test(detail)) {
-    hint = 'No valid Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step.';
+    hint =
+      'No valid Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step.';
   } else if (is(RPC_CODE.RESOURCE_EXHAUSTED)) {
-    hint = 'Cloud Tasks rate-limited the queue admin calls (HTTP 429) and retrying did not help: wait a minute and run again (apply is idempotent), or ask for more "Queue management requests" quota.';
+    hint =
+      'Cloud Tasks rate-limited the queue admin calls (HTTP 429) and retrying did not help: wait a minute and run again (apply is idempotent), or ask for more "Queue management requests" quota.';
   } else if (is(RPC_CODE.NOT_FOUND)) {
     hint = `Not found (${where}): check --project / GOOGLE_CLOUD_PROJECT and --location / CLOUD_TASKS_LOCATION (a Cloud Tasks region such as us-central1: gcloud tasks locations list).`;
   } else if (is(RPC_CODE.ALREADY_EXISTS)) {
-    hint = 'The queue exists, or was deleted less than 7 days ago (Cloud Tasks keeps a deleted queue\'s name for 7 days): pick another name or wait.';
+    hint =
+      "The queue exists, or was deleted less than 7 days ago (Cloud Tasks keeps a deleted queue's name for 7 days): pick another name or wait.";
   } else if (is(RPC_CODE.INVALID_ARGUMENT)) {
-    hint = 'Cloud Tasks refused a setting: check this queue\'s entry in queue.yaml (npx next-cloud-tasks queues validate).';
+    hint = "Cloud Tasks refused a setting: check this queue's entry in queue.yaml (npx next-cloud-tasks queues validate).";
   } else if (code === RPC_CODE.UNAVAILABLE || /ECONNREFUSED|ENOTFOUND|fetch failed/i.test(detail)) {
     hint = `Cannot reach Cloud Tasks at ${ctx.endpoint}: check the network, or that the emulator runs when CLOUD_TASKS_EMULATOR_HOST is set.`;
   }

@@ -45,7 +45,10 @@ export async function applyPlan(plan: QueuePlan, admin: QueueAdmin): Promise<App
     } else if (item.action === 'update') {
       const fieldChanges = item.changes.filter((c) => c.field !== 'state');
       if (fieldChanges.length > 0) {
-        await admin.updateQueue(item.desired, fieldChanges.map((c) => c.field as Exclude<QueueField, 'state'>));
+        await admin.updateQueue(
+          item.desired,
+          fieldChanges.map((c) => c.field as Exclude<QueueField, 'state'>),
+        );
         actions.push({ name: item.name, action: 'updated', changes: fieldChanges });
       }
       if (item.changes.some((c) => c.field === 'state')) {

@@ -32,7 +32,10 @@ type TasksClient = import('@google-cloud/tasks').CloudTasksClient;
 async function createClient(options: CloudTasksAdminOptions, emulatorHost: string | undefined): Promise<TasksClient> {
   // ~400 ms and gRPC's load: only the CLI (and tests) pay it, never the task handler.
   if (emulatorHost) return createCloudTasksClient(emulatorHost, options.authClient ? { authClient: options.authClient } : {});
-  return createCloudTasksClient(undefined, { fallback: true, authClient: options.authClient ?? (await loadDefaultCredentials()) } as CloudTasksClientOptions);
+  return createCloudTasksClient(undefined, {
+    fallback: true,
+    authClient: options.authClient ?? (await loadDefaultCredentials()),
+  } as CloudTasksClientOptions);
 }
 
 /**
@@ -73,7 +76,9 @@ export function createCloudTasksCaller(options: CloudTasksAdminOptions): { call:
   async function call<T>(operation: string, fn: (c: TasksClient) => Promise<T>): Promise<T> {
     const c = await getClient().catch((err: unknown) => {
       client = undefined;
-      throw err instanceof QueuesApiError ? err : toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint });
+      throw err instanceof QueuesApiError
+        ? err
+        : toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint });
     });
     for (let attempt = 0; ; attempt++) {
       try {

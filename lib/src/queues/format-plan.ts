@@ -30,7 +30,9 @@ function summaryLine(plan: QueuePlan): string {
 
 function missingNote(item: Extract<QueuePlanItem, { action: 'missing' }>): string {
   if (item.pause) return `${item.live.state} -> PAUSED (--pause-missing)`;
-  return item.live.state === 'RUNNING' ? 'RUNNING: left as is, never deleted (--pause-missing pauses it)' : `${item.live.state}: left as is`;
+  return item.live.state === 'RUNNING'
+    ? 'RUNNING: left as is, never deleted (--pause-missing pauses it)'
+    : `${item.live.state}: left as is`;
 }
 
 export function formatPlanText(plan: QueuePlan, target: string): string {
@@ -69,7 +71,16 @@ export function formatPlanMarkdown(plan: QueuePlan, target: string): string {
         return `| \`${item.name}\` | not in ${plan.file} | ${missingNote(item)} |`;
     }
   });
-  return [`### Cloud Tasks queue plan: \`${plan.file}\` → \`${target}\``, '', '| queue | action | details |', '|---|---|---|', ...rows, '', `**${plan.hasChanges ? 'Changes' : 'No changes'}:** ${summaryLine(plan)}`, ''].join('\n');
+  return [
+    `### Cloud Tasks queue plan: \`${plan.file}\` → \`${target}\``,
+    '',
+    '| queue | action | details |',
+    '|---|---|---|',
+    ...rows,
+    '',
+    `**${plan.hasChanges ? 'Changes' : 'No changes'}:** ${summaryLine(plan)}`,
+    '',
+  ].join('\n');
 }
 
 export function formatApplyText(result: ApplyResult, markdown = false): string {

@@ -33,10 +33,14 @@ export function durationSeconds(d: DurationLike): number {
 
 /** A queue as Cloud Tasks returned it, in our terms. Unset numbers read as 0, as proto3 does. */
 export function fromQueueResource(q: QueueResource): LiveQueue {
-  const state = typeof q.state === 'number' ? (STATES[q.state] ?? 'STATE_UNSPECIFIED') : ((q.state as LiveQueue['state']) ?? 'STATE_UNSPECIFIED');
+  const state =
+    typeof q.state === 'number' ? (STATES[q.state] ?? 'STATE_UNSPECIFIED') : ((q.state as LiveQueue['state']) ?? 'STATE_UNSPECIFIED');
   const r = q.retryConfig ?? {};
   return {
-    name: String(q.name ?? '').split('/').pop() ?? '',
+    name:
+      String(q.name ?? '')
+        .split('/')
+        .pop() ?? '',
     state,
     rateLimits: {
       maxDispatchesPerSecond: q.rateLimits?.maxDispatchesPerSecond ?? 0,
@@ -62,7 +66,8 @@ export function toQueueResource(settings: CloudTasksQueueSettings, path: string,
   const want = (f: QueueField) => !fields || fields.includes(f);
   const r = settings.retryConfig;
   const rateLimits: Record<string, number> = {};
-  if (want('rateLimits.maxDispatchesPerSecond') && settings.rateLimits.maxDispatchesPerSecond > 0) rateLimits.maxDispatchesPerSecond = settings.rateLimits.maxDispatchesPerSecond;
+  if (want('rateLimits.maxDispatchesPerSecond') && settings.rateLimits.maxDispatchesPerSecond > 0)
+    rateLimits.maxDispatchesPerSecond = settings.rateLimits.maxDispatchesPerSecond;
   if (want('rateLimits.maxConcurrentDispatches')) rateLimits.maxConcurrentDispatches = settings.rateLimits.maxConcurrentDispatches;
   const retryConfig: Record<string, unknown> = {};
   if (want('retryConfig.maxAttempts')) retryConfig.maxAttempts = r.maxAttempts;

@@ -34,7 +34,13 @@ export function loadQueueYaml(path: string): QueueFile {
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((err as Error).message);
     throw new QueueYamlError(path, [
-      { file: path, line: 1, column: 1, message: `cannot read ${path} (${reason}): create it, or point to it with --file`, severity: 'error' },
+      {
+        file: path,
+        line: 1,
+        column: 1,
+        message: `cannot read ${path} (${reason}): create it, or point to it with --file`,
+        severity: 'error',
+      },
     ]);
   }
   return parseQueueYaml(text, path);
@@ -53,8 +59,14 @@ function validateDocument(root: Node | null, problems: ProblemCollector): QueueD
   for (const pair of root.items as Pair<Node, Node>[]) {
     const key = String(scalarValue(pair.key));
     if (key === 'queue') list = pair.value ?? null;
-    else if (key === 'total_storage_limit') problems.warning(pair.key, key, 'total_storage_limit cannot be set through the Cloud Tasks API (it has no storage quota per app): ignored');
-    else if (key === 'application') problems.warning(pair.key, key, 'application is ignored: the project comes from --project or GOOGLE_CLOUD_PROJECT');
+    else if (key === 'total_storage_limit')
+      problems.warning(
+        pair.key,
+        key,
+        'total_storage_limit cannot be set through the Cloud Tasks API (it has no storage quota per app): ignored',
+      );
+    else if (key === 'application')
+      problems.warning(pair.key, key, 'application is ignored: the project comes from --project or GOOGLE_CLOUD_PROJECT');
     else problems.error(pair.key, key, `Unknown top-level key "${key}"; allowed keys: ${TOP_LEVEL_KEYS.join(', ')}`);
   }
   if (list == null || (isScalar(list) && list.value == null)) return [];
@@ -70,7 +82,11 @@ function validateDocument(root: Node | null, problems: ProblemCollector): QueueD
     const name = scalarValue(nameNode);
     const first = typeof name === 'string' || typeof name === 'number' ? seen.get(String(name)) : undefined;
     if (first) {
-      problems.error(nameNode, 'name', `Duplicate queue name "${name}": already defined at ${first.file}:${first.line}:${first.column}; merge the two entries`);
+      problems.error(
+        nameNode,
+        'name',
+        `Duplicate queue name "${name}": already defined at ${first.file}:${first.line}:${first.column}; merge the two entries`,
+      );
     } else if (name != null) seen.set(String(name), problems.at(item));
     const def = validateQueueEntry(item, problems);
     if (def && !first) queues.push(def);

@@ -95,7 +95,8 @@ export function diffQueue(desired: CloudTasksQueueSettings, live: LiveQueue): Fi
   };
   if (live.state !== desired.state) changes.push({ field: 'state', from: live.state, to: desired.state });
   // A paused `rate: 0` queue keeps whatever rate it had: Cloud Tasks has no rate of 0, pausing is the equivalent.
-  if (desired.state === 'RUNNING') cmpNumber('rateLimits.maxDispatchesPerSecond', live.rateLimits.maxDispatchesPerSecond, desired.rateLimits.maxDispatchesPerSecond);
+  if (desired.state === 'RUNNING')
+    cmpNumber('rateLimits.maxDispatchesPerSecond', live.rateLimits.maxDispatchesPerSecond, desired.rateLimits.maxDispatchesPerSecond);
   cmpNumber('rateLimits.maxConcurrentDispatches', live.rateLimits.maxConcurrentDispatches, desired.rateLimits.maxConcurrentDispatches);
   const [l, d] = [live.retryConfig, desired.retryConfig];
   cmpNumber('retryConfig.maxAttempts', l.maxAttempts, d.maxAttempts);

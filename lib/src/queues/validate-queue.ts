@@ -24,7 +24,11 @@ type QueueKey = (typeof QUEUE_KEYS)[number];
  */
 export function validateQueueEntry(node: Node, problems: ProblemCollector): QueueDefinition | undefined {
   if (!isMap(node)) {
-    problems.error(node, undefined, `each entry under "queue:" must be a mapping with at least name and rate (e.g. "- name: default" then "  rate: 5/s"), got ${describe(scalarValue(node) ?? node.toString())}`);
+    problems.error(
+      node,
+      undefined,
+      `each entry under "queue:" must be a mapping with at least name and rate (e.g. "- name: default" then "  rate: 5/s"), got ${describe(scalarValue(node) ?? node.toString())}`,
+    );
     return undefined;
   }
   const errorsBefore = problems.errorCount;
@@ -43,10 +47,19 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
 
   const mode = scalarValue(valueNode('mode')) ?? 'push';
   if (mode === 'pull') {
-    problems.error(at('mode'), 'mode', `queue "${label}" is a pull queue: Cloud Tasks has no pull queues (only App Engine did). Remove it, or use Pub/Sub for pull-style work.`);
+    problems.error(
+      at('mode'),
+      'mode',
+      `queue "${label}" is a pull queue: Cloud Tasks has no pull queues (only App Engine did). Remove it, or use Pub/Sub for pull-style work.`,
+    );
     return undefined;
   }
-  if (mode !== 'push') problems.error(at('mode'), 'mode', `Value ${describe(mode)} for mode does not match expression "(pull)|(push)"; Cloud Tasks supports push only: remove mode or write "mode: push"`);
+  if (mode !== 'push')
+    problems.error(
+      at('mode'),
+      'mode',
+      `Value ${describe(mode)} for mode does not match expression "(pull)|(push)"; Cloud Tasks supports push only: remove mode or write "mode: push"`,
+    );
 
   const rate = validateRate(scalarValue(valueNode('rate')), at('rate'), label, problems);
 
@@ -62,16 +75,26 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
 
   const bucketSize = wholeNumber('bucket_size', 0, APP_ENGINE_LIMITS.maxBucketSize);
   if (bucketSize !== undefined) {
-    problems.warning(at('bucket_size'), 'bucket_size', `bucket_size cannot be set through the Cloud Tasks API (max_burst_size is output-only; Cloud Tasks derives it from the rate): ${bucketSize} is ignored`);
+    problems.warning(
+      at('bucket_size'),
+      'bucket_size',
+      `bucket_size cannot be set through the Cloud Tasks API (max_burst_size is output-only; Cloud Tasks derives it from the rate): ${bucketSize} is ignored`,
+    );
   }
   const maxConcurrentRequests = wholeNumber('max_concurrent_requests', 1, APP_ENGINE_LIMITS.maxConcurrentRequests);
 
-  const retryParameters = fields.has('retry_parameters') ? validateRetryParameters(valueNode('retry_parameters'), label, problems) : undefined;
+  const retryParameters = fields.has('retry_parameters')
+    ? validateRetryParameters(valueNode('retry_parameters'), label, problems)
+    : undefined;
 
   let target: string | undefined;
   if (fields.has('target')) {
     target = String(scalarValue(valueNode('target')) ?? '');
-    problems.warning(at('target'), 'target', `target cannot be set through the Cloud Tasks API for HTTP tasks: "${target}" is ignored (each task's URL comes from defer())`);
+    problems.warning(
+      at('target'),
+      'target',
+      `target cannot be set through the Cloud Tasks API for HTTP tasks: "${target}" is ignored (each task's URL comes from defer())`,
+    );
   }
   if (fields.has('acl')) {
     problems.warning(at('acl'), 'acl', 'acl is ignored by Cloud Tasks: grant roles/cloudtasks.enqueuer on the queue with IAM instead');
@@ -141,7 +164,8 @@ function validateName(value: unknown, at: Node, problems: ProblemCollector): str
   }
   const name = String(value);
   if (!APP_ENGINE_LIMITS.namePattern.test(name)) {
-    const why = name.length > 100 ? `it is ${name.length} characters long, the maximum is 100` : 'only letters, digits and hyphens are allowed';
+    const why =
+      name.length > 100 ? `it is ${name.length} characters long, the maximum is 100` : 'only letters, digits and hyphens are allowed';
     problems.error(at, 'name', `Value "${name}" for name does not match expression "^[A-Za-z0-9-]{1,100}$": ${why}`);
     return undefined;
   }
@@ -150,7 +174,11 @@ function validateName(value: unknown, at: Node, problems: ProblemCollector): str
 
 function validateRate(value: unknown, at: Node, queue: string, problems: ProblemCollector): QueueDefinition['rate'] | undefined {
   if (value === undefined || value === null) {
-    problems.error(at, 'rate', `Missing required value "rate" for push queue "${queue}": write e.g. "rate: 5/s" (or "rate: 0" to keep the queue paused)`);
+    problems.error(
+      at,
+      'rate',
+      `Missing required value "rate" for push queue "${queue}": write e.g. "rate: 5/s" (or "rate: 0" to keep the queue paused)`,
+    );
     return undefined;
   }
   const text = String(value).trim();
@@ -160,7 +188,11 @@ function validateRate(value: unknown, at: Node, queue: string, problems: Problem
     return undefined;
   }
   if (perSecond > APP_ENGINE_LIMITS.maxRatePerSecond) {
-    problems.error(at, 'rate', `Rate "${text}" is invalid: the maximum is ${APP_ENGINE_LIMITS.maxRatePerSecond}/s per queue; split the work over several queues`);
+    problems.error(
+      at,
+      'rate',
+      `Rate "${text}" is invalid: the maximum is ${APP_ENGINE_LIMITS.maxRatePerSecond}/s per queue; split the work over several queues`,
+    );
     return undefined;
   }
   return { perSecond, text };

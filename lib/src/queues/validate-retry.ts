@@ -19,7 +19,11 @@ export const RETRY_PARAMETER_KEYS = [
 export function validateRetryParameters(node: Node | null, queue: string, problems: ProblemCollector): RetryParameters | undefined {
   if (node == null || (isScalar(node) && node.value == null)) return undefined; // `retry_parameters:` with nothing under it
   if (!isMap(node)) {
-    problems.error(node, 'retry_parameters', `retry_parameters of queue "${queue}" must be a mapping of ${RETRY_PARAMETER_KEYS.join(', ')}`);
+    problems.error(
+      node,
+      'retry_parameters',
+      `retry_parameters of queue "${queue}" must be a mapping of ${RETRY_PARAMETER_KEYS.join(', ')}`,
+    );
     return undefined;
   }
   const out: RetryParameters = {};
@@ -32,8 +36,10 @@ export function validateRetryParameters(node: Node | null, queue: string, proble
     switch (key) {
       case 'task_retry_limit': {
         const n = asNumber(value);
-        if (n === undefined || !Number.isInteger(n)) problems.error(at, where, `task_retry_limit must be a whole number, got ${describe(value)}`);
-        else if (n < 0) problems.error(at, where, 'Task retry limit must not be less than zero. Remove task_retry_limit for unlimited retries.');
+        if (n === undefined || !Number.isInteger(n))
+          problems.error(at, where, `task_retry_limit must be a whole number, got ${describe(value)}`);
+        else if (n < 0)
+          problems.error(at, where, 'Task retry limit must not be less than zero. Remove task_retry_limit for unlimited retries.');
         else out.taskRetryLimit = n;
         break;
       }
@@ -41,9 +47,17 @@ export function validateRetryParameters(node: Node | null, queue: string, proble
         const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
         const seconds = parseAgeLimit(text);
         if (seconds === undefined) {
-          problems.error(at, where, `Task Age_Limit must be in s (seconds), m (minutes), h (hours) or d (days): got ${describe(value)}; write e.g. 2d, 1.5h, 30m or 45s`);
+          problems.error(
+            at,
+            where,
+            `Task Age_Limit must be in s (seconds), m (minutes), h (hours) or d (days): got ${describe(value)}; write e.g. 2d, 1.5h, 30m or 45s`,
+          );
         } else if (!(seconds > 0)) {
-          problems.error(at, where, `Task age limit must be greater than zero (${describe(value)} is under a second). Remove task_age_limit for no age limit.`);
+          problems.error(
+            at,
+            where,
+            `Task age limit must be greater than zero (${describe(value)} is under a second). Remove task_age_limit for no age limit.`,
+          );
         } else out.taskAgeLimit = { seconds, text: text.trim() };
         break;
       }
@@ -62,13 +76,18 @@ export function validateRetryParameters(node: Node | null, queue: string, proble
       }
       case 'max_doublings': {
         const n = asNumber(value);
-        if (n === undefined || !Number.isInteger(n)) problems.error(at, where, `max_doublings must be a whole number, got ${describe(value)}`);
+        if (n === undefined || !Number.isInteger(n))
+          problems.error(at, where, `max_doublings must be a whole number, got ${describe(value)}`);
         else if (n < 0) problems.error(at, where, 'Max doublings must not be less than zero.');
         else out.maxDoublings = n;
         break;
       }
       default:
-        problems.error(pair.key as Node, where, `Unknown key "${key}" in retry_parameters of queue "${queue}"; allowed keys: ${RETRY_PARAMETER_KEYS.join(', ')}`);
+        problems.error(
+          pair.key as Node,
+          where,
+          `Unknown key "${key}" in retry_parameters of queue "${queue}"; allowed keys: ${RETRY_PARAMETER_KEYS.join(', ')}`,
+        );
     }
   }
   if (out.minBackoffSeconds !== undefined && out.maxBackoffSeconds !== undefined && out.minBackoffSeconds > out.maxBackoffSeconds) {

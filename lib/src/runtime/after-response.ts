@@ -16,7 +16,8 @@ export async function runGuarded(work: () => unknown): Promise<void> {
 /** Takes over where runAfterResponse sends its work (the test kit's collector). */
 export type AfterResponseScheduler = (work: () => unknown) => void;
 
-const state = () => processState('after-response', (): { scheduler?: AfterResponseScheduler; warnedAboutCpu: boolean } => ({ warnedAboutCpu: false }));
+const state = () =>
+  processState('after-response', (): { scheduler?: AfterResponseScheduler; warnedAboutCpu: boolean } => ({ warnedAboutCpu: false }));
 
 /** Replaces Next's `after()` for runAfterResponse; `undefined` restores it. For tests. */
 export function setAfterResponseScheduler(next: AfterResponseScheduler | undefined): void {

@@ -76,7 +76,10 @@ function checkUrl(variable: string, value: string, problems: Problem[]): string 
   try {
     url = new URL(value);
   } catch {
-    problems.push({ variable, message: `${variable}="${value}" is not a URL: give the app's base URL, like https://my-app-abc123-uc.a.run.app` });
+    problems.push({
+      variable,
+      message: `${variable}="${value}" is not a URL: give the app's base URL, like https://my-app-abc123-uc.a.run.app`,
+    });
     return value;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -89,7 +92,10 @@ function checkUrl(variable: string, value: string, problems: Problem[]): string 
 
 function checkEmail(variable: string, value: string, problems: Problem[]): void {
   if (value && !/^[^@\s,]+@[^@\s,]+$/.test(value)) {
-    problems.push({ variable, message: `${variable}="${value}" is not an email address (expected like tasks@my-project.iam.gserviceaccount.com)` });
+    problems.push({
+      variable,
+      message: `${variable}="${value}" is not an email address (expected like tasks@my-project.iam.gserviceaccount.com)`,
+    });
   }
 }
 
@@ -106,7 +112,10 @@ function readEmulatorHost(env: Env, problems: Problem[]): string | undefined {
       message: `CLOUD_TASKS_EMULATOR_HOST is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): it would make the app trust the local emulator's tokens. Remove it from the service's environment`,
     });
   } else if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(host)) {
-    problems.push({ variable: 'CLOUD_TASKS_EMULATOR_HOST', message: `CLOUD_TASKS_EMULATOR_HOST="${host}" must be host:port, like 127.0.0.1:8123` });
+    problems.push({
+      variable: 'CLOUD_TASKS_EMULATOR_HOST',
+      message: `CLOUD_TASKS_EMULATOR_HOST="${host}" must be host:port, like 127.0.0.1:8123`,
+    });
   }
   return host;
 }
@@ -122,7 +131,11 @@ function fail(purpose: string, problems: Problem[]): never {
 function enqueueSettings(env: Env, problems: Problem[]): EnqueueConfig {
   const project = required(env, 'GOOGLE_CLOUD_PROJECT', 'the Google Cloud project that owns the queues', problems);
   const location = required(env, 'CLOUD_TASKS_LOCATION', 'the region of the queues, e.g. us-central1', problems);
-  const serviceUrl = checkUrl('DEFERRED_SERVICE_URL', required(env, 'DEFERRED_SERVICE_URL', "the app's public base URL that tasks call back", problems), problems);
+  const serviceUrl = checkUrl(
+    'DEFERRED_SERVICE_URL',
+    required(env, 'DEFERRED_SERVICE_URL', "the app's public base URL that tasks call back", problems),
+    problems,
+  );
   const serviceAccountEmail = required(env, 'DEFERRED_SERVICE_ACCOUNT', 'the service account whose OIDC token tasks carry', problems);
   checkEmail('DEFERRED_SERVICE_ACCOUNT', serviceAccountEmail, problems);
   const audience = checkUrl('DEFERRED_AUDIENCE', readVariable(env, 'DEFERRED_AUDIENCE') ?? '', problems) || serviceUrl;
@@ -141,11 +154,27 @@ function handlerSettings(env: Env, problems: Problem[]): HandlerConfig {
   const explicitAudience = readVariable(env, 'DEFERRED_AUDIENCE');
   const audience = explicitAudience
     ? checkUrl('DEFERRED_AUDIENCE', explicitAudience, problems)
-    : checkUrl('DEFERRED_SERVICE_URL', required(env, 'DEFERRED_SERVICE_URL', "the app's public base URL, the audience of task tokens (or set DEFERRED_AUDIENCE)", problems), problems);
+    : checkUrl(
+        'DEFERRED_SERVICE_URL',
+        required(
+          env,
+          'DEFERRED_SERVICE_URL',
+          "the app's public base URL, the audience of task tokens (or set DEFERRED_AUDIENCE)",
+          problems,
+        ),
+        problems,
+      );
   const emailsVariable = readVariable(env, 'DEFERRED_ALLOWED_EMAILS') ? 'DEFERRED_ALLOWED_EMAILS' : 'DEFERRED_SERVICE_ACCOUNT';
-  const allowedEmails = (readVariable(env, emailsVariable) ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const allowedEmails = (readVariable(env, emailsVariable) ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (!allowedEmails.length) {
-    problems.push({ variable: 'DEFERRED_ALLOWED_EMAILS', message: 'DEFERRED_ALLOWED_EMAILS (or DEFERRED_SERVICE_ACCOUNT) is not set: the service account emails whose task tokens are accepted' });
+    problems.push({
+      variable: 'DEFERRED_ALLOWED_EMAILS',
+      message:
+        'DEFERRED_ALLOWED_EMAILS (or DEFERRED_SERVICE_ACCOUNT) is not set: the service account emails whose task tokens are accepted',
+    });
   }
   for (const email of allowedEmails) checkEmail(emailsVariable, email, problems);
   const emulatorHost = readEmulatorHost(env, problems);
@@ -259,7 +288,11 @@ export type TuningName = keyof typeof TUNING;
 type TuningValue<K extends TuningName> = ReturnType<(typeof TUNING)[K]['fallback']>;
 
 /** A tuning value, or its default; a malformed value falls back to the default and says so. */
-export function readTuning<K extends TuningName>(name: K, env: Env = process.env, warn = (message: string) => log('WARNING', message)): TuningValue<K> {
+export function readTuning<K extends TuningName>(
+  name: K,
+  env: Env = process.env,
+  warn = (message: string) => log('WARNING', message),
+): TuningValue<K> {
   const tuning: Tuning<TuningValue<K>> = TUNING[name] as never;
   const raw = readVariable(env, tuning.variable);
   const fallback = tuning.fallback(env);
@@ -274,6 +307,8 @@ export function readTuning<K extends TuningName>(name: K, env: Env = process.env
 export function listTuningProblems(env: Env = process.env): ConfigProblem[] {
   return Object.values(TUNING).flatMap((tuning: Tuning<unknown>) => {
     const raw = readVariable(env, tuning.variable);
-    return raw !== undefined && tuning.parse(raw) === undefined ? [{ variable: tuning.variable, message: `${tuning.variable}="${raw}" ${tuning.rule}` }] : [];
+    return raw !== undefined && tuning.parse(raw) === undefined
+      ? [{ variable: tuning.variable, message: `${tuning.variable}="${raw}" ${tuning.rule}` }]
+      : [];
   });
 }

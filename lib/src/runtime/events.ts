@@ -16,7 +16,13 @@ export interface TaskEventMap {
 
 export type DeadLetterReason = 'permanent-failure' | 'undecodable' | 'final-attempt';
 export type TaskEventName = keyof TaskEventMap;
-export const TASK_EVENT_NAMES = ['task:enqueued', 'task:start', 'task:success', 'task:error', 'task:dead'] as const satisfies readonly TaskEventName[];
+export const TASK_EVENT_NAMES = [
+  'task:enqueued',
+  'task:start',
+  'task:success',
+  'task:error',
+  'task:dead',
+] as const satisfies readonly TaskEventName[];
 /** Called with every lifecycle event: `(event, payload)`, e.g. for a metrics exporter. */
 export type AnyTaskEventListener = <E extends TaskEventName>(event: E, payload: TaskEventMap[E]) => void;
 type Listener<E extends TaskEventName> = (payload: TaskEventMap[E]) => void;

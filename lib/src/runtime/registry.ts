@@ -20,10 +20,7 @@ export const DEFERRABLE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
  *
  * @example export const sendWelcome = deferrable('users.sendWelcome', async (userId: string) => { ... });
  */
-export function deferrable<Args extends unknown[], Result>(
-  id: string,
-  fn: (...args: Args) => Result,
-): DeferrableFunction<Args, Result> {
+export function deferrable<Args extends unknown[], Result>(id: string, fn: (...args: Args) => Result): DeferrableFunction<Args, Result> {
   if (!DEFERRABLE_ID_PATTERN.test(id)) {
     throw new TypeError(
       `deferrable id "${id}" is not valid: use 1-100 letters, digits, "_", "." or "-", starting with a letter (it becomes part of the task URL)`,

@@ -74,12 +74,19 @@ export function startDraining(graceMs: number): void {
   const current = state();
   if (current.draining) return;
   current.draining = true;
-  log('INFO', `shutting down: ${current.flights.size} task(s) in flight get ${graceMs} ms to finish; new task requests are answered 503 (retried)`);
+  log(
+    'INFO',
+    `shutting down: ${current.flights.size} task(s) in flight get ${graceMs} ms to finish; new task requests are answered 503 (retried)`,
+  );
   current.timer = setTimeout(() => {
     for (const flight of current.flights) {
       const path = new URL(flight.request.url).pathname;
       const name = flight.request.headers.get('x-cloudtasks-taskname');
-      log('WARNING', `task cut short by shutdown after ${graceMs} ms, answered 503 so Cloud Tasks retries it: ${name ?? '(no task name)'} at ${path}`, { task: { name, path } });
+      log(
+        'WARNING',
+        `task cut short by shutdown after ${graceMs} ms, answered 503 so Cloud Tasks retries it: ${name ?? '(no task name)'} at ${path}`,
+        { task: { name, path } },
+      );
       flight.cut();
     }
     current.flights.clear();

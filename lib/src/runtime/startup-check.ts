@@ -4,7 +4,15 @@
  * listing every problem, instead of on its first task.
  */
 import { QueueYamlError, formatProblem } from '../queues/errors.js';
-import { listConfigProblems, listTuningProblems, readTuning, readVariable as read, TUNING, type ConfigProblem, type StartupCheckMode } from './config.js';
+import {
+  listConfigProblems,
+  listTuningProblems,
+  readTuning,
+  readVariable as read,
+  TUNING,
+  type ConfigProblem,
+  type StartupCheckMode,
+} from './config.js';
 import { listBuildProblems } from './build-files.js';
 import { DEFAULT_QUEUE_YAML, loadQueueCatalog, queueYamlPath } from './queue-catalog.js';
 
@@ -34,14 +42,46 @@ function describeSettings(env: Env): StartupSetting[] {
     { variable: 'CLOUD_TASKS_LOCATION', value: read(env, 'CLOUD_TASKS_LOCATION'), note: 'region of the queues' },
     { variable: 'DEFERRED_SERVICE_URL', value: serviceUrl, note: 'base URL tasks call back (never the Host header)' },
     { variable: 'DEFERRED_SERVICE_ACCOUNT', value: serviceAccount, note: "invoker account: the tasks' OIDC token carries its email" },
-    { variable: 'DEFERRED_AUDIENCE', value: read(env, 'DEFERRED_AUDIENCE'), note: `token audience; unset: DEFERRED_SERVICE_URL (${serviceUrl ?? 'unset'})` },
-    { variable: 'DEFERRED_ALLOWED_EMAILS', value: read(env, 'DEFERRED_ALLOWED_EMAILS'), note: `token emails accepted; unset: DEFERRED_SERVICE_ACCOUNT (${serviceAccount ?? 'unset'})` },
-    { variable: 'DEFERRED_QUEUE_YAML', value: read(env, 'DEFERRED_QUEUE_YAML'), note: `queue.yaml; unset: ${DEFAULT_QUEUE_YAML} in ${process.cwd()}` },
-    { variable: 'CLOUD_TASKS_EMULATOR_HOST', value: read(env, 'CLOUD_TASKS_EMULATOR_HOST'), note: 'local emulator (trusts its tokens); must be unset on Cloud Run' },
-    { variable: TUNING.startupCheck.variable, value: read(env, TUNING.startupCheck.variable), note: 'fail / warn / off; unset: fail when NODE_ENV=production, else warn' },
-    { variable: TUNING.shutdownGraceMs.variable, value: read(env, TUNING.shutdownGraceMs.variable), note: `after SIGTERM, ms tasks in flight may finish; unset: ${TUNING.shutdownGraceMs.fallback()}` },
-    { variable: TUNING.enqueueAttempts.variable, value: read(env, TUNING.enqueueAttempts.variable), note: `createTask tries on UNAVAILABLE / DEADLINE_EXCEEDED (named tasks); unset: ${TUNING.enqueueAttempts.fallback()}` },
-    { variable: TUNING.prewarm.variable, value: read(env, TUNING.prewarm.variable), note: 'load the Cloud Tasks client at start (on / off); unset: on' },
+    {
+      variable: 'DEFERRED_AUDIENCE',
+      value: read(env, 'DEFERRED_AUDIENCE'),
+      note: `token audience; unset: DEFERRED_SERVICE_URL (${serviceUrl ?? 'unset'})`,
+    },
+    {
+      variable: 'DEFERRED_ALLOWED_EMAILS',
+      value: read(env, 'DEFERRED_ALLOWED_EMAILS'),
+      note: `token emails accepted; unset: DEFERRED_SERVICE_ACCOUNT (${serviceAccount ?? 'unset'})`,
+    },
+    {
+      variable: 'DEFERRED_QUEUE_YAML',
+      value: read(env, 'DEFERRED_QUEUE_YAML'),
+      note: `queue.yaml; unset: ${DEFAULT_QUEUE_YAML} in ${process.cwd()}`,
+    },
+    {
+      variable: 'CLOUD_TASKS_EMULATOR_HOST',
+      value: read(env, 'CLOUD_TASKS_EMULATOR_HOST'),
+      note: 'local emulator (trusts its tokens); must be unset on Cloud Run',
+    },
+    {
+      variable: TUNING.startupCheck.variable,
+      value: read(env, TUNING.startupCheck.variable),
+      note: 'fail / warn / off; unset: fail when NODE_ENV=production, else warn',
+    },
+    {
+      variable: TUNING.shutdownGraceMs.variable,
+      value: read(env, TUNING.shutdownGraceMs.variable),
+      note: `after SIGTERM, ms tasks in flight may finish; unset: ${TUNING.shutdownGraceMs.fallback()}`,
+    },
+    {
+      variable: TUNING.enqueueAttempts.variable,
+      value: read(env, TUNING.enqueueAttempts.variable),
+      note: `createTask tries on UNAVAILABLE / DEADLINE_EXCEEDED (named tasks); unset: ${TUNING.enqueueAttempts.fallback()}`,
+    },
+    {
+      variable: TUNING.prewarm.variable,
+      value: read(env, TUNING.prewarm.variable),
+      note: 'load the Cloud Tasks client at start (on / off); unset: on',
+    },
     { variable: 'K_SERVICE', value: read(env, 'K_SERVICE'), note: 'set by Cloud Run: the service name' },
   ];
 }
@@ -53,7 +93,13 @@ function checkQueues(env: Env, problems: ConfigProblem[]): StartupReport['queues
     return { file: path, names: [...catalog.names], implicit: catalog.implicit ?? false };
   } catch (error) {
     const variable = read(env, 'DEFERRED_QUEUE_YAML') ? 'DEFERRED_QUEUE_YAML' : 'queue.yaml';
-    const detail = error instanceof QueueYamlError ? error.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ') : String(error);
+    const detail =
+      error instanceof QueueYamlError
+        ? error.problems
+            .filter((p) => p.severity === 'error')
+            .map(formatProblem)
+            .join('; ')
+        : String(error);
     problems.push({ variable, message: `queue.yaml at ${path} cannot be used: ${detail}` });
     return undefined;
   }

@@ -65,6 +65,11 @@ export function collectAfterResponse(): AfterResponseCollector {
 /** The jest form: a fresh collector before each test of the file or describe block, restored after it. */
 export function setupAfterResponseCollector(): AfterResponseCollector {
   const collector = new Collector();
-  aroundEachTest('setupAfterResponseCollector()', 'collectAfterResponse()', () => collector.start(), () => collector.restore());
+  aroundEachTest(
+    'setupAfterResponseCollector()',
+    'collectAfterResponse()',
+    () => collector.start(),
+    () => collector.restore(),
+  );
   return collector;
 }

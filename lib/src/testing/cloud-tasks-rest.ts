@@ -20,8 +20,10 @@ function apiError(status: ApiStatus, message: string) {
 class BadRequest extends Error {}
 
 const badRequest = (message: string) => new BadRequest(message);
-const timestamp = (value: unknown) => (value === undefined || value === null ? undefined : new Date(parseTimestamp(value, 'task.scheduleTime', badRequest)));
-const duration = (value: unknown) => (value === undefined || value === null ? undefined : parseDuration(value, 'task.dispatchDeadline', badRequest));
+const timestamp = (value: unknown) =>
+  value === undefined || value === null ? undefined : new Date(parseTimestamp(value, 'task.scheduleTime', badRequest));
+const duration = (value: unknown) =>
+  value === undefined || value === null ? undefined : parseDuration(value, 'task.dispatchDeadline', badRequest);
 
 /** The fields of a REST CreateTaskRequest body that HTTP tasks use. */
 interface RestCreateTaskBody {
@@ -45,7 +47,8 @@ function toCreateRequest(params: RouteParams, body: RestCreateTaskBody | undefin
   let taskId: string | undefined;
   if (task.name !== undefined && task.name !== '') {
     taskId = String(task.name).startsWith(`${parent}/tasks/`) ? String(task.name).slice(parent.length + 7) : '';
-    if (!TASK_ID.test(taskId)) throw new BadRequest(`Task name "${task.name}" is invalid: it must be ${parent}/tasks/TASK_ID ([A-Za-z0-9_-], at most 500)`);
+    if (!TASK_ID.test(taskId))
+      throw new BadRequest(`Task name "${task.name}" is invalid: it must be ${parent}/tasks/TASK_ID ([A-Za-z0-9_-], at most 500)`);
   }
   return {
     project: params.project,

@@ -52,7 +52,15 @@ export function resolveCron(cron: StubCron | undefined): CronFile {
 
 export function toStubCronJob(def: CronJobDefinition): StubCronJob {
   const target: CronJobTarget = def.target.kind === 'url' ? { ...def.target } : { ...def.target, args: structuredClone(def.target.args) };
-  return { id: def.id, description: def.description, schedule: def.schedule, cron: def.cron, timeZone: def.timeZone, target, ...(def.service !== undefined && { service: def.service }) };
+  return {
+    id: def.id,
+    description: def.description,
+    schedule: def.schedule,
+    cron: def.cron,
+    timeZone: def.timeZone,
+    target,
+    ...(def.service !== undefined && { service: def.service }),
+  };
 }
 
 /** The job a test names: its description (any case) or its id. */
@@ -79,7 +87,9 @@ export async function runCronJobOnce(
 ): Promise<CronJobRunResult> {
   const def = findCronJob(file, name);
   if (def.target.kind !== 'function') {
-    throw new Error(`cron job "${name}" calls ${def.target.path} (a url job): the stub runs function jobs; test your route by calling it with cronRequest(job, { signingKey })`);
+    throw new Error(
+      `cron job "${name}" calls ${def.target.path} (a url job): the stub runs function jobs; test your route by calling it with cronRequest(job, { signingKey })`,
+    );
   }
   const result = await executeTask(
     {
@@ -95,7 +105,8 @@ export async function runCronJobOnce(
 
 /** Every time a job fires in (from, to], earliest first (jobs in file order at equal times). */
 export function cronFiringsBetween(file: CronFile, from: Date, to: Date): CronFiring[] {
-  if (!(to.getTime() >= from.getTime())) throw new RangeError(`cronRunsBetween(from, to): ${to.toISOString()} is before ${from.toISOString()}`);
+  if (!(to.getTime() >= from.getTime()))
+    throw new RangeError(`cronRunsBetween(from, to): ${to.toISOString()} is before ${from.toISOString()}`);
   const firings = file.jobs.flatMap((def, index) => runsBetween(def.cron, def.timeZone, from, to).map((at) => ({ index, at, def })));
   firings.sort((a, b) => a.at.getTime() - b.at.getTime() || a.index - b.index);
   return firings.map(({ def, at }) => ({ job: toStubCronJob(def), at }));

@@ -20,10 +20,15 @@ export interface CronRequestOptions {
  * `await GET(cronRequest(stub.cronJobs()[0], { signingKey }))`.
  */
 export function cronRequest(job: StubCronJob, options: CronRequestOptions): Request {
-  if (job.target.kind !== 'url') throw new Error(`cron job "${job.id}" runs ${job.target.functionId}, not a route: run it with stub.runCronJob()`);
+  if (job.target.kind !== 'url')
+    throw new Error(`cron job "${job.id}" runs ${job.target.functionId}, not a route: run it with stub.runCronJob()`);
   const { path } = job.target;
   const headers = new Headers(writeSchedulerHeaders({ jobName: job.id, scheduleTime: options.scheduleTime ?? new Date() }));
-  const token = signIdToken(options.signingKey, { aud: TEST_ENQUEUE_CONFIG.audience, email: TEST_ENQUEUE_CONFIG.serviceAccountEmail, ...options.claims });
+  const token = signIdToken(options.signingKey, {
+    aud: TEST_ENQUEUE_CONFIG.audience,
+    email: TEST_ENQUEUE_CONFIG.serviceAccountEmail,
+    ...options.claims,
+  });
   headers.set('Authorization', `Bearer ${token}`);
   return new Request(options.url ?? TEST_ENQUEUE_CONFIG.serviceUrl + path, { method: 'GET', headers });
 }

@@ -12,7 +12,9 @@ interface TestHooks {
 export function aroundEachTest(caller: string, alternative: string, setUp: () => void, tearDown: () => void): void {
   const { beforeEach, afterEach } = globalThis as TestHooks;
   if (typeof beforeEach !== 'function' || typeof afterEach !== 'function') {
-    throw new Error(`${caller} registers jest hooks: call it at the top of a test file or in a describe block. Elsewhere, use ${alternative}.`);
+    throw new Error(
+      `${caller} registers jest hooks: call it at the top of a test file or in a describe block. Elsewhere, use ${alternative}.`,
+    );
   }
   beforeEach(() => setUp());
   afterEach(() => tearDown());

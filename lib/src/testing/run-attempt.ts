@@ -58,6 +58,12 @@ export async function deliverTask(record: StubTaskRecord, settings: AttemptSetti
   record.retryCount = attempts;
   // X-CloudTasks-TaskExecutionCount counts the answers received, 5xx excluded.
   if (result.status < 500) record.executionCount += 1;
-  record.lastAttempt = { at: new Date(nowMs), status: result.status, outcome: result.outcome, deadLettered: result.deadLettered, error: result.error };
+  record.lastAttempt = {
+    at: new Date(nowMs),
+    status: result.status,
+    outcome: result.outcome,
+    deadLettered: result.deadLettered,
+    error: result.error,
+  };
   return { result, final, retryAtMs: nowMs + backoffSeconds(queue.retryConfig, attempts) * 1000 };
 }

@@ -16,6 +16,11 @@ import type { TaskQueueStubOptions } from './stub-options.js';
  */
 export function setupTaskQueueStub(options: TaskQueueStubOptions): TaskQueueStub {
   const stub = createTaskQueueStub(options);
-  aroundEachTest('setupTaskQueueStub()', 'createTaskQueueStub() with install() and uninstall()', () => stub.install(), () => stub.uninstall());
+  aroundEachTest(
+    'setupTaskQueueStub()',
+    'createTaskQueueStub() with install() and uninstall()',
+    () => stub.install(),
+    () => stub.uninstall(),
+  );
   return stub;
 }

@@ -8,10 +8,27 @@ import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '..
 import { install, uninstall } from './install.js';
 import { deliverTask, type DeadLetteredTask } from './run-attempt.js';
 import { resolveQueues, STUB_DEFAULTS, TEST_ENQUEUE_CONFIG, type TaskQueueStubOptions } from './stub-options.js';
-import { byEta, DEFAULT_DISPATCH_DEADLINE_SECONDS, matchesFilter, snapshot, tryDecode, type StubTask, type TaskFilter, type StubTaskRecord } from './stub-task.js';
+import {
+  byEta,
+  DEFAULT_DISPATCH_DEADLINE_SECONDS,
+  matchesFilter,
+  snapshot,
+  tryDecode,
+  type StubTask,
+  type TaskFilter,
+  type StubTaskRecord,
+} from './stub-task.js';
 import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
 import type { CronFile } from '../cron/types.js';
-import { cronFiringsBetween, resolveCron, runCronJobOnce, toStubCronJob, type CronFiring, type CronJobRunResult, type StubCronJob } from './cron-jobs.js';
+import {
+  cronFiringsBetween,
+  resolveCron,
+  runCronJobOnce,
+  toStubCronJob,
+  type CronFiring,
+  type CronJobRunResult,
+  type StubCronJob,
+} from './cron-jobs.js';
 
 /** One delivery made by `runTask` or `drain`: the handler's result, and what became of the task. */
 export interface TaskRunResult extends TaskResult {
@@ -49,7 +66,8 @@ export class TaskQueueStub implements TaskTransport {
   private seq = 0;
 
   constructor(private readonly options: TaskQueueStubOptions) {
-    if (!options?.manifest) throw new TypeError('createTaskQueueStub() needs { manifest }: the manifest of deferrable functions that your task route serves');
+    if (!options?.manifest)
+      throw new TypeError('createTaskQueueStub() needs { manifest }: the manifest of deferrable functions that your task route serves');
     this.config = { ...TEST_ENQUEUE_CONFIG, ...options.config };
     this.settings = {
       manifest: options.manifest,
@@ -173,7 +191,9 @@ export class TaskQueueStub implements TaskTransport {
       const next = this.records(filter).find((r) => r.etaMs <= nowMs && this.catalog.get(r.queueName)?.state !== 'PAUSED');
       if (!next) return runs;
       if (runs.length >= this.settings.maxDrainRuns) {
-        throw new Error(`drain() stopped after ${runs.length} deliveries (maxDrainRuns): does a task defer itself without a countdown, or does a queue have a 0 s backoff?`);
+        throw new Error(
+          `drain() stopped after ${runs.length} deliveries (maxDrainRuns): does a task defer itself without a countdown, or does a queue have a 0 s backoff?`,
+        );
       }
       runs.push(await this.deliver(next, true));
     }
@@ -226,7 +246,9 @@ export class TaskQueueStub implements TaskTransport {
     const name = typeof task === 'string' ? task : task?.name;
     const record = typeof name === 'string' ? (this.tasks.get(name) ?? [...this.tasks.values()].find((r) => r.id === name)) : undefined;
     if (!record) {
-      throw new Error(`task ${String(name)} is not in the stub (it ran, or was deleted or flushed); list the current tasks with getFilteredTasks()`);
+      throw new Error(
+        `task ${String(name)} is not in the stub (it ran, or was deleted or flushed); list the current tasks with getFilteredTasks()`,
+      );
     }
     return record;
   }

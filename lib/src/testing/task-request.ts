@@ -21,7 +21,11 @@ export function taskRequest(task: StubTask, options: TaskRequestOptions): Reques
   const headers = new Headers(task.headers);
   for (const [key, value] of Object.entries(writeTaskHeaders(taskHeadersOf(task, task.eta)))) headers.set(key, value);
   if (task.oidcToken) {
-    const token = signIdToken(options.signingKey, { aud: task.oidcToken.audience, email: task.oidcToken.serviceAccountEmail, ...options.claims });
+    const token = signIdToken(options.signingKey, {
+      aud: task.oidcToken.audience,
+      email: task.oidcToken.serviceAccountEmail,
+      ...options.claims,
+    });
     headers.set('Authorization', `Bearer ${token}`);
   }
   return new Request(options.url ?? task.url, { method: 'POST', headers, body: task.payload.slice() });

@@ -31,7 +31,9 @@ export function createVirtualClock(start: Date = new Date()): ResettableClock {
       const target = date instanceof Date ? date.getTime() : NaN;
       if (Number.isNaN(target)) throw new RangeError('clock.advanceTo() takes a valid Date');
       if (target < nowMs) {
-        throw new RangeError(`clock.advanceTo(${date.toISOString()}) is before the clock's time ${new Date(nowMs).toISOString()}: the virtual clock only moves forward`);
+        throw new RangeError(
+          `clock.advanceTo(${date.toISOString()}) is before the clock's time ${new Date(nowMs).toISOString()}: the virtual clock only moves forward`,
+        );
       }
       nowMs = target;
     },

@@ -14,7 +14,13 @@ export interface FakeJob {
   state: number; // 1 ENABLED, 2 PAUSED, 3 DISABLED
   attemptDeadline?: string;
   retryConfig?: Record<string, unknown>;
-  httpTarget?: { uri: string; httpMethod?: number; headers?: Record<string, string>; body?: string; oidcToken?: { serviceAccountEmail: string; audience: string } };
+  httpTarget?: {
+    uri: string;
+    httpMethod?: number;
+    headers?: Record<string, string>;
+    body?: string;
+    oidcToken?: { serviceAccountEmail: string; audience: string };
+  };
   pubsubTarget?: unknown;
 }
 
@@ -25,14 +31,21 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-const STATUS_NAMES: Record<number, string> = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 409: 'ALREADY_EXISTS', 429: 'RESOURCE_EXHAUSTED' };
+const STATUS_NAMES: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ALREADY_EXISTS',
+  429: 'RESOURCE_EXHAUSTED',
+};
 
 export function createFakeCloudScheduler(project: string, location: string) {
   const parent = `projects/${project}/locations/${location}`;
   const jobs = new Map<string, FakeJob>();
   const requests: RecordedRequest[] = [];
   const faults: { status: number; message: string; times: number; match?: RegExp }[] = [];
-  const error = (status: number, message: string) => HttpResponse.json({ error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN' } }, { status });
+  const error = (status: number, message: string) =>
+    HttpResponse.json({ error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN' } }, { status });
 
   /** Cloud Scheduler fills in its defaults for what a create leaves out, and adds its own User-Agent header. */
   function stored(body: FakeJob): FakeJob {
@@ -40,8 +53,17 @@ export function createFakeCloudScheduler(project: string, location: string) {
       ...body,
       state: 1,
       attemptDeadline: body.attemptDeadline ?? '180s',
-      retryConfig: { retryCount: 0, maxRetryDuration: '0s', minBackoffDuration: '5s', maxBackoffDuration: '3600s', maxDoublings: 5, ...body.retryConfig },
-      ...(body.httpTarget && { httpTarget: { ...body.httpTarget, headers: { ...body.httpTarget.headers, 'User-Agent': 'Google-Cloud-Scheduler' } } }),
+      retryConfig: {
+        retryCount: 0,
+        maxRetryDuration: '0s',
+        minBackoffDuration: '5s',
+        maxBackoffDuration: '3600s',
+        maxDoublings: 5,
+        ...body.retryConfig,
+      },
+      ...(body.httpTarget && {
+        httpTarget: { ...body.httpTarget, headers: { ...body.httpTarget.headers, 'User-Agent': 'Google-Cloud-Scheduler' } },
+      }),
     };
   }
 
@@ -96,7 +118,12 @@ export function createFakeCloudScheduler(project: string, location: string) {
     },
     /** Requests that changed something (everything but the list). */
     writes() {
-      return requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(`${parent}/jobs/`, '')}${r.query.get('updateMask') ? `?updateMask=${r.query.get('updateMask')}` : ''}`);
+      return requests
+        .filter((r) => r.method !== 'GET')
+        .map(
+          (r) =>
+            `${r.method} ${r.path.replace(`${parent}/jobs/`, '')}${r.query.get('updateMask') ? `?updateMask=${r.query.get('updateMask')}` : ''}`,
+        );
     },
   };
 }

@@ -12,7 +12,9 @@ export async function runDeadLetters(argv: string[], env: Record<string, string 
     stderr: (t) => err.push(t),
     adminOptions: {
       // No credentials, and fetch looked up per call so msw sees the requests (see PLATFORM-NOTES).
-      ...(env.CLOUD_TASKS_EMULATOR_HOST ? {} : { authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never) }),
+      ...(env.CLOUD_TASKS_EMULATOR_HOST
+        ? {}
+        : { authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never) }),
       rateLimitRetryDelaysMs: [5, 5],
     },
   });

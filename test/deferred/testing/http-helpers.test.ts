@@ -1,6 +1,15 @@
 import { PassThroughClient } from 'google-auth-library';
 import { setupServer } from 'msw/node';
-import { createManifest, defer, deferrable, getTaskContext, setLogWriter, setTaskTransport, TaskAlreadyExistsError, type TaskContext } from 'next-cloud-tasks';
+import {
+  createManifest,
+  defer,
+  deferrable,
+  getTaskContext,
+  setLogWriter,
+  setTaskTransport,
+  TaskAlreadyExistsError,
+  type TaskContext,
+} from 'next-cloud-tasks';
 import { createCloudTasksTransport } from 'next-cloud-tasks/internals';
 import { createDeferredRoute } from 'next-cloud-tasks/next';
 import { createSigningKey, setupTaskQueueStub, taskRequest, TEST_ENQUEUE_CONFIG, TEST_HANDLER_CONFIG } from 'next-cloud-tasks/testing';
@@ -38,7 +47,12 @@ describe('taskRequest: a task through your own route, with a token signed as Goo
 
     const response = await route.POST(request);
     expect(response.status).toBe(200);
-    expect(runs).toEqual([{ args: ['cus_1', 1250n], context: expect.objectContaining({ queueName: 'testing', taskName: 'inv-1', retryCount: 0, eta: task.eta }) }]);
+    expect(runs).toEqual([
+      {
+        args: ['cus_1', 1250n],
+        context: expect.objectContaining({ queueName: 'testing', taskName: 'inv-1', retryCount: 0, eta: task.eta }),
+      },
+    ]);
   });
 
   test("the task's history travels in the X-CloudTasks-* headers", async () => {
@@ -92,7 +106,13 @@ describe('cloudTasksRestHandlers: the production transport, answered in memory b
 
   test('a task created over REST is in the stub: name, schedule, url, headers, arguments; and it runs', async () => {
     const at = queue.clock.now().getTime();
-    const name = await defer(invoice, ['cus_9', 99n], { queue: 'testing', name: 'rest-1', countdown: 30, dispatchDeadline: 120, headers: { 'X-Tenant': 'acme' } });
+    const name = await defer(invoice, ['cus_9', 99n], {
+      queue: 'testing',
+      name: 'rest-1',
+      countdown: 30,
+      dispatchDeadline: 120,
+      headers: { 'X-Tenant': 'acme' },
+    });
     expect(name).toBe(`${parent}/tasks/rest-1`);
     const [task] = queue.getFilteredTasks({ queueNames: 'testing' });
     expect(task).toEqual(
@@ -132,7 +152,9 @@ describe('cloudTasksRestHandlers: the production transport, answered in memory b
     const [tasks] = await client.listTasks({ parent });
     expect(tasks.map((t) => t.name)).toEqual([`${parent}/tasks/listed-1`, `${parent}/tasks/listed-2`]);
     const [one] = await client.getTask({ name: `${parent}/tasks/listed-2` });
-    expect(Number(one.scheduleTime?.seconds) * 1000).toBe(Math.floor(queue.getFilteredTasks({ name: 'listed-2' })[0].eta.getTime() / 1000) * 1000);
+    expect(Number(one.scheduleTime?.seconds) * 1000).toBe(
+      Math.floor(queue.getFilteredTasks({ name: 'listed-2' })[0].eta.getTime() / 1000) * 1000,
+    );
     await client.deleteTask({ name: `${parent}/tasks/listed-1` });
     expect(queue.getFilteredTasks().map((t) => t.id)).toEqual(['listed-2']);
     await expect(client.getTask({ name: `${parent}/tasks/listed-1` })).rejects.toMatchObject({ code: 5 });
@@ -152,7 +174,10 @@ describe('cloudTasksRestHandlers: the production transport, answered in memory b
   test('a task without an OIDC token is kept as such, and its request carries no Authorization', async () => {
     const { CloudTasksClient } = await import('@google-cloud/tasks');
     const client = new CloudTasksClient({ fallback: true, authClient: authClient() } as never);
-    await client.createTask({ parent, task: { httpRequest: { url: 'https://app.example.test/hook', httpMethod: 'POST' as never, body: Buffer.from('{}') } } });
+    await client.createTask({
+      parent,
+      task: { httpRequest: { url: 'https://app.example.test/hook', httpMethod: 'POST' as never, body: Buffer.from('{}') } },
+    });
     const [task] = queue.getFilteredTasks();
     expect(task).toEqual(expect.objectContaining({ url: 'https://app.example.test/hook', oidcToken: undefined, functionId: undefined }));
     expect(new TextDecoder().decode(task.payload)).toBe('{}');

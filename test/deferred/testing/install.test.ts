@@ -4,7 +4,14 @@ import { createTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const ping = deferrable('ping', () => {});
 const manifest = createManifest([ping]);
-const ENV = ['GOOGLE_CLOUD_PROJECT', 'CLOUD_TASKS_LOCATION', 'DEFERRED_SERVICE_URL', 'DEFERRED_SERVICE_ACCOUNT', 'DEFERRED_AUDIENCE', 'CLOUD_TASKS_EMULATOR_HOST'];
+const ENV = [
+  'GOOGLE_CLOUD_PROJECT',
+  'CLOUD_TASKS_LOCATION',
+  'DEFERRED_SERVICE_URL',
+  'DEFERRED_SERVICE_ACCOUNT',
+  'DEFERRED_AUDIENCE',
+  'CLOUD_TASKS_EMULATOR_HOST',
+];
 const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
 
 beforeEach(() => {
@@ -12,8 +19,9 @@ beforeEach(() => {
   resetConfigCache();
 });
 afterEach(() => {
-  for (const name of ENV) if (saved[name] === undefined) delete process.env[name];
-  else process.env[name] = saved[name];
+  for (const name of ENV)
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
   resetConfigCache();
 });
 
@@ -37,7 +45,9 @@ test('stubs nest: uninstalling the inner one puts the outer one (and its queues)
   inner.install();
   try {
     await defer(ping, [], { queue: 'mail' });
-    await expect(defer(ping, [], { queue: 'testing' })).rejects.toThrow(/queue "testing" is not defined in inner\.yaml; known queues: mail/);
+    await expect(defer(ping, [], { queue: 'testing' })).rejects.toThrow(
+      /queue "testing" is not defined in inner\.yaml; known queues: mail/,
+    );
     inner.uninstall();
     await defer(ping, [], { queue: 'testing' });
     await expect(defer(ping, [], { queue: 'mail' })).rejects.toBeInstanceOf(UnknownQueueError);

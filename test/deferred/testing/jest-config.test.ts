@@ -52,13 +52,19 @@ test('withCloudTasksJest over next/jest: ours and superjson are transformed, the
 
 test("a plain config (no next/jest) gets jest's defaults with the packages let through; extra packages join the list", async () => {
   const config = await withCloudTasksJest({ testEnvironment: 'node' }, ['my-esm-lib'])();
-  expect(config.transformIgnorePatterns).toEqual([`/node_modules/(?!(${[...ESM_PACKAGES, 'my-esm-lib'].join('|')})/)`, '\\.pnp\\.[^\\/]+$']);
+  expect(config.transformIgnorePatterns).toEqual([
+    `/node_modules/(?!(${[...ESM_PACKAGES, 'my-esm-lib'].join('|')})/)`,
+    '\\.pnp\\.[^\\/]+$',
+  ]);
   expect(ignored(config.transformIgnorePatterns, '/app/node_modules/my-esm-lib/index.js')).toBe(false);
   expect(ignored(config.transformIgnorePatterns, NPM.google)).toBe(true);
 });
 
 test('patterns that do not name node_modules, or already let a scoped package through, keep working', () => {
-  const patterns = allowPackagesInIgnorePatterns(['^.+\\.module\\.(css|sass|scss)$', '/node_modules/(?!(@scope/pkg)/)'], ['next-cloud-tasks']);
+  const patterns = allowPackagesInIgnorePatterns(
+    ['^.+\\.module\\.(css|sass|scss)$', '/node_modules/(?!(@scope/pkg)/)'],
+    ['next-cloud-tasks'],
+  );
   expect(patterns).toEqual(['^.+\\.module\\.(css|sass|scss)$', '/node_modules/(?!(next-cloud-tasks|@scope/pkg)/)']);
   expect(ignored(patterns, '/app/node_modules/@scope/pkg/index.js')).toBe(false);
 });

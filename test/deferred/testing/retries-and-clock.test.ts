@@ -1,5 +1,15 @@
 import { join } from 'node:path';
-import { createManifest, defer, deferrable, getTaskContext, onTaskEvent, PermanentTaskFailure, setLogWriter, SingularTaskFailure, type TaskContext } from 'next-cloud-tasks';
+import {
+  createManifest,
+  defer,
+  deferrable,
+  getTaskContext,
+  onTaskEvent,
+  PermanentTaskFailure,
+  setLogWriter,
+  SingularTaskFailure,
+  type TaskContext,
+} from 'next-cloud-tasks';
 import { encodeEnvelope } from 'next-cloud-tasks/internals';
 import { createTaskQueueStub, setupTaskQueueStub } from 'next-cloud-tasks/testing';
 
@@ -64,7 +74,16 @@ describe('retries as Cloud Tasks makes them', () => {
     expect(queue.getFilteredTasks()).toEqual([]);
     expect(contexts.map((c) => c.retryCount)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(queue.deadLetteredTasks()).toEqual([
-      expect.objectContaining({ reason: 'final-attempt', name, taskName: name.split('/').pop(), queue: 'backoff', functionId: 'fails', attempt: 8, error: 'Error: boom', at: queue.clock.now() }),
+      expect.objectContaining({
+        reason: 'final-attempt',
+        name,
+        taskName: name.split('/').pop(),
+        queue: 'backoff',
+        functionId: 'fails',
+        attempt: 8,
+        error: 'Error: boom',
+        at: queue.clock.now(),
+      }),
     ]);
   });
 
@@ -116,7 +135,9 @@ describe('retries as Cloud Tasks makes them', () => {
     const [run] = await queue.drain();
     expect(run).toEqual(expect.objectContaining({ status: 500, deadLettered: true, disposition: 'deleted' }));
     const [dead] = queue.deadLetteredTasks();
-    expect(dead).toEqual(expect.objectContaining({ name, taskName: 'one-shot', attempt: 1, url: '/_ah/queue/deferred/fails', bodyEncoding: 'utf8' }));
+    expect(dead).toEqual(
+      expect.objectContaining({ name, taskName: 'one-shot', attempt: 1, url: '/_ah/queue/deferred/fails', bodyEncoding: 'utf8' }),
+    );
     expect(JSON.parse(dead.body).json.fn).toBe('fails');
   });
 
@@ -133,12 +154,21 @@ describe('retries as Cloud Tasks makes them', () => {
     await defer(hopeless, [], { queue: 'default' });
     const [run] = await queue.drain();
     expect(run).toEqual(expect.objectContaining({ status: 200, outcome: 'permanent-failure', deadLettered: true, disposition: 'deleted' }));
-    expect(queue.deadLetteredTasks()).toEqual([expect.objectContaining({ reason: 'permanent-failure', error: 'PermanentTaskFailure: never' })]);
+    expect(queue.deadLetteredTasks()).toEqual([
+      expect.objectContaining({ reason: 'permanent-failure', error: 'PermanentTaskFailure: never' }),
+    ]);
   });
 
   test('an unknown function is retried, and dead-lettered on its last attempt', async () => {
     const body = encodeEnvelope('removed.in.this.deploy', []);
-    const request = { project: 'test-project', location: 'us-central1', url: 'https://app.example.test/_ah/queue/deferred/x', headers: {}, body, oidcToken: { serviceAccountEmail: 'a@b.c', audience: 'x' } };
+    const request = {
+      project: 'test-project',
+      location: 'us-central1',
+      url: 'https://app.example.test/_ah/queue/deferred/x',
+      headers: {},
+      body,
+      oidcToken: { serviceAccountEmail: 'a@b.c', audience: 'x' },
+    };
     await queue.createTask({ ...request, queue: 'default' });
     await queue.createTask({ ...request, queue: 'once' });
     const runs = await queue.drain();
@@ -174,7 +204,7 @@ describe('retries as Cloud Tasks makes them', () => {
     }
   });
 
-  test('the lifecycle events are the handler\'s: start, error, dead, success', async () => {
+  test("the lifecycle events are the handler's: start, error, dead, success", async () => {
     const seen: string[] = [];
     const offs = [
       onTaskEvent('task:start', (e) => seen.push(`start ${e.context.functionId}`)),

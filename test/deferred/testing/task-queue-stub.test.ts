@@ -1,4 +1,14 @@
-import { createManifest, defer, deferrable, getTaskContext, PermanentTaskFailure, setLogWriter, TaskAlreadyExistsError, UnknownQueueError, type TaskContext } from 'next-cloud-tasks';
+import {
+  createManifest,
+  defer,
+  deferrable,
+  getTaskContext,
+  PermanentTaskFailure,
+  setLogWriter,
+  TaskAlreadyExistsError,
+  UnknownQueueError,
+  type TaskContext,
+} from 'next-cloud-tasks';
 import { TEST_ENQUEUE_CONFIG, setupTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const sent: { to: string; subject: string }[] = [];
@@ -69,7 +79,9 @@ test('runTask goes through the handler pipeline: the function sees its task cont
   const [task] = queue.getFilteredTasks();
   await queue.runTask(task);
   await queue.runTask(task.name);
-  expect(contexts.map((c) => [c.queueName, c.taskName, c.functionId, c.retryCount, c.executionCount, c.attempt, c.previousResponse])).toEqual([
+  expect(
+    contexts.map((c) => [c.queueName, c.taskName, c.functionId, c.retryCount, c.executionCount, c.attempt, c.previousResponse]),
+  ).toEqual([
     ['testing', 'hello-1', 'mail.send', 0, 0, 1, undefined],
     ['testing', 'hello-1', 'mail.send', 1, 1, 2, 200],
   ]);
@@ -81,7 +93,9 @@ test('runTask reports a failure as the handler would (500), and keeps the task',
   const result = await queue.runTask(queue.getFilteredTasks()[0]);
   expect(result.status).toBe(500);
   expect(result.error).toEqual(new Error('smtp down'));
-  expect(queue.getFilteredTasks()).toEqual([expect.objectContaining({ retryCount: 1, executionCount: 0, lastAttempt: expect.objectContaining({ status: 500, outcome: 'failed' }) })]);
+  expect(queue.getFilteredTasks()).toEqual([
+    expect.objectContaining({ retryCount: 1, executionCount: 0, lastAttempt: expect.objectContaining({ status: 500, outcome: 'failed' }) }),
+  ]);
 });
 
 test('runTask of a task that is gone says so', async () => {
@@ -121,7 +135,9 @@ describe('getFilteredTasks: exact-match filters, one value or a list', () => {
     const [task] = queue.getFilteredTasks({ name: 'one' });
     task.args!.push('extra');
     task.headers['X-Evil'] = '1';
-    expect(queue.getFilteredTasks({ name: 'one' })[0]).toEqual(expect.objectContaining({ args: ['1', 'a'], headers: { 'Content-Type': 'application/json' } }));
+    expect(queue.getFilteredTasks({ name: 'one' })[0]).toEqual(
+      expect.objectContaining({ args: ['1', 'a'], headers: { 'Content-Type': 'application/json' } }),
+    );
   });
 });
 
@@ -199,7 +215,9 @@ describe('queue names and task names', () => {
       oidcToken: { serviceAccountEmail: 'a@b', audience: 'x' },
     });
     await expect(direct).rejects.toBeInstanceOf(UnknownQueueError);
-    await expect(direct).rejects.toThrow(/queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench/);
+    await expect(direct).rejects.toThrow(
+      /queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench/,
+    );
   });
 
   test('a duplicate name raises TaskAlreadyExistsError naming the task', async () => {
@@ -242,4 +260,3 @@ test('each test starts empty: the previous tests left nothing behind', () => {
   expect(queue.getFilteredTasks()).toEqual([]);
   expect(queue.deadLetteredTasks()).toEqual([]);
 });
-

@@ -31,12 +31,55 @@ export interface FuzzTargets {
   targetUrl: string;
 }
 
-const ODD_STRINGS = ['', ' ', 'a b', '../..', '%2F', '%', '%zz', 'é', '€', '😀', '\u0000', '\r\n', '\t', 'null', 'undefined', '__proto__', 'constructor', 'x'.repeat(501), '-', '_', '0'];
-const ODD_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 1e308, -1e308, '', 'x', [], [1, 2], {}, { a: 1 }, { seconds: 'x' }, { seconds: 1e20 }, 'NaN', 'Infinity'];
+const ODD_STRINGS = [
+  '',
+  ' ',
+  'a b',
+  '../..',
+  '%2F',
+  '%',
+  '%zz',
+  'é',
+  '€',
+  '😀',
+  '\u0000',
+  '\r\n',
+  '\t',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  'x'.repeat(501),
+  '-',
+  '_',
+  '0',
+];
+const ODD_VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -1e308,
+  '',
+  'x',
+  [],
+  [1, 2],
+  {},
+  { a: 1 },
+  { seconds: 'x' },
+  { seconds: 1e20 },
+  'NaN',
+  'Infinity',
+];
 
 function oddString(rng: Rng): string {
   if (chance(rng, 0.3)) return pick(rng, ODD_STRINGS);
-  return Array.from({ length: 1 + int(rng, 20) }, () => String.fromCodePoint(pick(rng, [int(rng, 0x80), 0x80 + int(rng, 0x80), int(rng, 0x3000), 0x1f600]))).join('');
+  return Array.from({ length: 1 + int(rng, 20) }, () =>
+    String.fromCodePoint(pick(rng, [int(rng, 0x80), 0x80 + int(rng, 0x80), int(rng, 0x3000), 0x1f600])),
+  ).join('');
 }
 
 function taskId(rng: Rng): string {
@@ -71,7 +114,22 @@ function headerName(rng: Rng): string {
 
 function headerValue(rng: Rng): unknown {
   if (chance(rng, 0.08)) return pick(rng, ODD_VALUES);
-  return pick(rng, ['application/json', 'Google', 'a\r\nSet-Cookie: x=1', 'a\nb', 'a\rb', 'a\u0000b', '5 €', 'café', 'caf\u00e9', '\t tab', 'x'.repeat(int(rng, 3000)), '\u007f', oddString(rng), ''] as unknown[]);
+  return pick(rng, [
+    'application/json',
+    'Google',
+    'a\r\nSet-Cookie: x=1',
+    'a\nb',
+    'a\rb',
+    'a\u0000b',
+    '5 €',
+    'café',
+    'caf\u00e9',
+    '\t tab',
+    'x'.repeat(int(rng, 3000)),
+    '\u007f',
+    oddString(rng),
+    '',
+  ] as unknown[]);
 }
 
 function headers(rng: Rng): unknown {
@@ -84,19 +142,62 @@ function headers(rng: Rng): unknown {
 function url(rng: Rng, targets: FuzzTargets): unknown {
   const path = `/fz/${int(rng, 1000)}${chance(rng, 0.2) ? '/fail' : ''}`;
   switch (int(rng, 14)) {
-    case 0: return pick(rng, ['http://169.254.169.254/computeMetadata/v1/', 'http://metadata.google.internal/', 'http://[fd00:ec2::254]/', 'http://2852039166/', 'http://[fe80::1]/']);
-    case 1: return pick(rng, ['http://10.0.0.1/', 'https://example.com/', 'http://0.0.0.0:1/', 'http://app.internal/']);
-    case 2: return pick(rng, ['javascript:alert(1)', 'file:///etc/passwd', 'ftp://127.0.0.1/', 'data:text/plain,x', '/relative', '', 'http://', 'http://[::1', 'http://127.0.0.1:99999/']);
-    case 3: return pick(rng, ODD_VALUES);
-    case 4: return `${targets.targetUrl}/${encodeURIComponent(oddString(rng))}?q=${encodeURIComponent(oddString(rng))}`;
-    case 5: return `${targets.targetUrl}${path}`.replace('127.0.0.1', pick(rng, ['localhost', '[::1]', '127.0.0.1', '0x7f.1']));
-    case 6: return `${targets.targetUrl}/${'x'.repeat(int(rng, 5000))}`;
-    default: return `${targets.targetUrl}${path}`;
+    case 0:
+      return pick(rng, [
+        'http://169.254.169.254/computeMetadata/v1/',
+        'http://metadata.google.internal/',
+        'http://[fd00:ec2::254]/',
+        'http://2852039166/',
+        'http://[fe80::1]/',
+      ]);
+    case 1:
+      return pick(rng, ['http://10.0.0.1/', 'https://example.com/', 'http://0.0.0.0:1/', 'http://app.internal/']);
+    case 2:
+      return pick(rng, [
+        'javascript:alert(1)',
+        'file:///etc/passwd',
+        'ftp://127.0.0.1/',
+        'data:text/plain,x',
+        '/relative',
+        '',
+        'http://',
+        'http://[::1',
+        'http://127.0.0.1:99999/',
+      ]);
+    case 3:
+      return pick(rng, ODD_VALUES);
+    case 4:
+      return `${targets.targetUrl}/${encodeURIComponent(oddString(rng))}?q=${encodeURIComponent(oddString(rng))}`;
+    case 5:
+      return `${targets.targetUrl}${path}`.replace('127.0.0.1', pick(rng, ['localhost', '[::1]', '127.0.0.1', '0x7f.1']));
+    case 6:
+      return `${targets.targetUrl}/${'x'.repeat(int(rng, 5000))}`;
+    default:
+      return `${targets.targetUrl}${path}`;
   }
 }
 
 function duration(rng: Rng): unknown {
-  return pick(rng, ['15s', '600s', '1800s', '1800.000000001s', '14.999s', '0.5s', '-5s', '1e3s', 'abc', '600', 600, null, '99999999999999999999s', '0s', { seconds: 30 }, { seconds: 'x' }, { seconds: 1e300, nanos: -1 }, '30.1234567891s']);
+  return pick(rng, [
+    '15s',
+    '600s',
+    '1800s',
+    '1800.000000001s',
+    '14.999s',
+    '0.5s',
+    '-5s',
+    '1e3s',
+    'abc',
+    '600',
+    600,
+    null,
+    '99999999999999999999s',
+    '0s',
+    { seconds: 30 },
+    { seconds: 'x' },
+    { seconds: 1e300, nanos: -1 },
+    '30.1234567891s',
+  ]);
 }
 
 function timestamp(rng: Rng): unknown {
@@ -155,13 +256,26 @@ function httpRequest(rng: Rng, targets: FuzzTargets): unknown {
 
 function queueName(rng: Rng, targets: FuzzTargets): string {
   if (chance(rng, 0.85)) return `${targets.parent}/queues/${pick(rng, targets.queues)}`;
-  return pick(rng, [`${targets.parent}/queues/nope`, `${targets.parent}/queues/${oddString(rng)}`, 'projects/other/locations/x/queues/y', `${targets.parent}/queues/`]);
+  return pick(rng, [
+    `${targets.parent}/queues/nope`,
+    `${targets.parent}/queues/${oddString(rng)}`,
+    'projects/other/locations/x/queues/y',
+    `${targets.parent}/queues/`,
+  ]);
 }
 
 /** A create that should be accepted: the odd values above reject most, and the accepted ones reach the dispatcher. */
 function validTask(rng: Rng, targets: FuzzTargets, queue: string): Record<string, unknown> {
   const goodHeaders: Record<string, string> = {};
-  for (let i = int(rng, 4); i > 0; i--) goodHeaders[pick(rng, ['X-App', 'Content-Type', 'traceparent', "x!#$%&'*+.^_`|~", `X-${int(rng, 100)}`])] = pick(rng, ['v', 'café', '\t tab ', 'a,b;c=d', '', 'x'.repeat(int(rng, 2000))]);
+  for (let i = int(rng, 4); i > 0; i--)
+    goodHeaders[pick(rng, ['X-App', 'Content-Type', 'traceparent', "x!#$%&'*+.^_`|~", `X-${int(rng, 100)}`])] = pick(rng, [
+      'v',
+      'café',
+      '\t tab ',
+      'a,b;c=d',
+      '',
+      'x'.repeat(int(rng, 2000)),
+    ]);
   return {
     ...(chance(rng, 0.5) ? { name: `${queue}/tasks/${taskId(rng).replace(/[^A-Za-z0-9_-]/g, '') || 'x'}` } : {}),
     httpRequest: {
@@ -179,7 +293,10 @@ function validTask(rng: Rng, targets: FuzzTargets, queue: string): Record<string
 function createTaskBody(rng: Rng, targets: FuzzTargets, queue: string): unknown {
   if (chance(rng, 0.3)) return { task: validTask(rng, targets, queue) };
   const task: Record<string, unknown> = { httpRequest: httpRequest(rng, targets) };
-  if (chance(rng, 0.4)) task.name = chance(rng, 0.8) ? `${queue}/tasks/${taskId(rng)}` : pick(rng, [oddString(rng), `${targets.parent}/queues/other/tasks/x`, 'tasks/x', 5]);
+  if (chance(rng, 0.4))
+    task.name = chance(rng, 0.8)
+      ? `${queue}/tasks/${taskId(rng)}`
+      : pick(rng, [oddString(rng), `${targets.parent}/queues/other/tasks/x`, 'tasks/x', 5]);
   if (chance(rng, 0.4)) task.scheduleTime = timestamp(rng);
   if (chance(rng, 0.4)) task.dispatchDeadline = duration(rng);
   if (chance(rng, 0.03)) task.appEngineHttpRequest = { relativeUri: '/x' };
@@ -213,7 +330,21 @@ function patchQueueBody(rng: Rng, name: string): unknown {
   return queue;
 }
 
-const MASK_PATHS = ['rateLimits.maxDispatchesPerSecond', 'rateLimits.maxConcurrentDispatches', 'retryConfig.maxAttempts', 'retry_config.min_backoff', 'retryConfig.maxBackoff', 'retryConfig.maxRetryDuration', 'retryConfig.maxDoublings', 'stackdriverLoggingConfig', 'state', 'name', 'bogus', '', 'rateLimits'];
+const MASK_PATHS = [
+  'rateLimits.maxDispatchesPerSecond',
+  'rateLimits.maxConcurrentDispatches',
+  'retryConfig.maxAttempts',
+  'retry_config.min_backoff',
+  'retryConfig.maxBackoff',
+  'retryConfig.maxRetryDuration',
+  'retryConfig.maxDoublings',
+  'stackdriverLoggingConfig',
+  'state',
+  'name',
+  'bogus',
+  '',
+  'rateLimits',
+];
 
 /** A few random byte edits of a JSON text: flipped bytes, inserted JSON syntax, cuts, duplicated slices. */
 function mutateBytes(rng: Rng, text: string): Buffer {
@@ -221,10 +352,21 @@ function mutateBytes(rng: Rng, text: string): Buffer {
   for (let i = 1 + int(rng, 4); i > 0; i--) {
     const at = int(rng, out.length + 1);
     switch (int(rng, 4)) {
-      case 0: out[at] = int(rng, 256); break;
-      case 1: out.splice(at, 0, ...Buffer.from(pick(rng, ['"', '{', '}', '[', ']', ',', ':', '\\', '\\u0000', '"__proto__":', 'null', '1e999', '\\ud800']))); break;
-      case 2: out.splice(at, int(rng, 16)); break;
-      default: out.splice(at, 0, ...out.slice(int(rng, out.length), int(rng, out.length)));
+      case 0:
+        out[at] = int(rng, 256);
+        break;
+      case 1:
+        out.splice(
+          at,
+          0,
+          ...Buffer.from(pick(rng, ['"', '{', '}', '[', ']', ',', ':', '\\', '\\u0000', '"__proto__":', 'null', '1e999', '\\ud800'])),
+        );
+        break;
+      case 2:
+        out.splice(at, int(rng, 16));
+        break;
+      default:
+        out.splice(at, 0, ...out.slice(int(rng, out.length), int(rng, out.length)));
     }
   }
   return Buffer.from(out);
@@ -242,28 +384,54 @@ function encode(rng: Rng, value: unknown): Buffer {
 function pathOf(rng: Rng, name: string): string {
   const segments = name.split('/');
   switch (int(rng, 10)) {
-    case 0: return segments.join('/');
-    case 1: return segments.map((s) => encodeURIComponent(encodeURIComponent(s))).join('/');
-    case 2: return `${segments.map(encodeURIComponent).join('/')}%`;
-    default: return segments.map(encodeURIComponent).join('/');
+    case 0:
+      return segments.join('/');
+    case 1:
+      return segments.map((s) => encodeURIComponent(encodeURIComponent(s))).join('/');
+    case 2:
+      return `${segments.map(encodeURIComponent).join('/')}%`;
+    default:
+      return segments.map(encodeURIComponent).join('/');
   }
 }
 
 function requestHeaders(rng: Rng, hostPort: string): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   switch (int(rng, 40)) {
-    case 0: headers['content-type'] = 'text/plain'; break;
-    case 1: delete headers['content-type']; break;
-    case 2: headers.origin = 'null'; break;
-    case 3: headers['sec-fetch-site'] = 'cross-site'; break;
-    case 4: headers.origin = `http://${hostPort}`; headers['sec-fetch-site'] = 'same-origin'; break;
-    case 5: headers['content-type'] = 'application/json; charset=utf-8'; break;
-    default: break;
+    case 0:
+      headers['content-type'] = 'text/plain';
+      break;
+    case 1:
+      delete headers['content-type'];
+      break;
+    case 2:
+      headers.origin = 'null';
+      break;
+    case 3:
+      headers['sec-fetch-site'] = 'cross-site';
+      break;
+    case 4:
+      headers.origin = `http://${hostPort}`;
+      headers['sec-fetch-site'] = 'same-origin';
+      break;
+    case 5:
+      headers['content-type'] = 'application/json; charset=utf-8';
+      break;
+    default:
+      break;
   }
   return headers;
 }
 
-const QUERIES = ['', '?$alt=json;enum-encoding=int', '?$alt=json%3Benum-encoding=int', '?updateMask=', '?%', '?pageSize=-1', '?responseView=FULL'];
+const QUERIES = [
+  '',
+  '?$alt=json;enum-encoding=int',
+  '?$alt=json%3Benum-encoding=int',
+  '?updateMask=',
+  '?%',
+  '?pageSize=-1',
+  '?responseView=FULL',
+];
 
 /** One request: ~60% CreateTask, ~32% UpdateQueue, the rest other writes and odd paths. */
 export function fuzzRequest(rng: Rng, targets: FuzzTargets, hostPort: string): FuzzRequest {
@@ -271,19 +439,39 @@ export function fuzzRequest(rng: Rng, targets: FuzzTargets, hostPort: string): F
   const roll = rng();
   if (roll < 0.6) {
     const queue = queueName(rng, targets);
-    return { kind: 'create', method: 'POST', path: `/v2/${pathOf(rng, queue)}/tasks${pick(rng, QUERIES)}`, headers, body: encode(rng, createTaskBody(rng, targets, queue)) };
+    return {
+      kind: 'create',
+      method: 'POST',
+      path: `/v2/${pathOf(rng, queue)}/tasks${pick(rng, QUERIES)}`,
+      headers,
+      body: encode(rng, createTaskBody(rng, targets, queue)),
+    };
   }
   if (roll < 0.92) {
     // A small pool of names: PATCH creates a missing queue, as Cloud Tasks does.
-    const name = chance(rng, 0.9) ? `${targets.parent}/queues/${pick(rng, [...targets.queues, 'fz-patched-1', 'fz-patched-2', 'fz-patched-3'])}` : queueName(rng, targets);
-    const mask = chance(rng, 0.6) ? `?updateMask=${Array.from({ length: 1 + int(rng, 3) }, () => pick(rng, MASK_PATHS)).join(',')}` : pick(rng, QUERIES);
-    return { kind: 'patch', method: 'PATCH', path: `/v2/${pathOf(rng, name)}${mask}`, headers, body: encode(rng, patchQueueBody(rng, name)) };
+    const name = chance(rng, 0.9)
+      ? `${targets.parent}/queues/${pick(rng, [...targets.queues, 'fz-patched-1', 'fz-patched-2', 'fz-patched-3'])}`
+      : queueName(rng, targets);
+    const mask = chance(rng, 0.6)
+      ? `?updateMask=${Array.from({ length: 1 + int(rng, 3) }, () => pick(rng, MASK_PATHS)).join(',')}`
+      : pick(rng, QUERIES);
+    return {
+      kind: 'patch',
+      method: 'PATCH',
+      path: `/v2/${pathOf(rng, name)}${mask}`,
+      headers,
+      body: encode(rng, patchQueueBody(rng, name)),
+    };
   }
   const queue = queueName(rng, targets);
   const other: [string, string, unknown][] = [
     ['POST', `/v2/${pathOf(rng, queue)}:${pick(rng, ['pause', 'resume', 'purge', 'bogus', ''])}`, {}],
     ['POST', `/v2/${pathOf(rng, `${queue}/tasks/${taskId(rng)}`)}:run`, { responseView: pick(rng, ['FULL', 7]) }],
-    ['POST', `/v2/${targets.parent}/queues`, { name: chance(rng, 0.5) ? `${targets.parent}/queues/fz-new-${int(rng, 5)}` : oddString(rng) }],
+    [
+      'POST',
+      `/v2/${targets.parent}/queues`,
+      { name: chance(rng, 0.5) ? `${targets.parent}/queues/fz-new-${int(rng, 5)}` : oddString(rng) },
+    ],
     ['DELETE', `/v2/${pathOf(rng, `${queue}/tasks/${taskId(rng)}`)}`, undefined],
     ['GET', `/v2/${pathOf(rng, queue)}/tasks${pick(rng, QUERIES)}`, undefined],
     [pick(rng, ['PUT', 'POST', 'PATCH']), `/v2/${oddString(rng).replace(/[#?]/g, '')}`, {}],

@@ -15,7 +15,12 @@ export interface DashboardActionOptions {
   headers?: Record<string, string>;
 }
 
-export async function dashboardAction(emulatorUrl: string, action: string, name: string, options: DashboardActionOptions = {}): Promise<Response> {
+export async function dashboardAction(
+  emulatorUrl: string,
+  action: string,
+  name: string,
+  options: DashboardActionOptions = {},
+): Promise<Response> {
   return fetch(`${emulatorUrl}/_emulator/actions/${action}`, {
     method: 'POST',
     redirect: 'manual',

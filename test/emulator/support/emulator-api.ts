@@ -33,12 +33,17 @@ export interface PausedQueueFill {
  * Creates a queue, pauses it and fills it with `count` tasks, so that creating them takes no
  * dispatch time: resuming it starts the measurement. Resolves with the queue's name.
  */
-export async function fillPausedQueue(api: EmulatorApi, { parent, id, rateLimits, count, url, batch = 50 }: PausedQueueFill): Promise<string> {
+export async function fillPausedQueue(
+  api: EmulatorApi,
+  { parent, id, rateLimits, count, url, batch = 50 }: PausedQueueFill,
+): Promise<string> {
   const queue = `${parent}/queues/${id}`;
   await api('POST', `${parent}/queues`, { name: queue, rateLimits });
   await api('POST', `${queue}:pause`, {});
   for (let start = 0; start < count; start += batch) {
-    await Promise.all(Array.from({ length: Math.min(batch, count - start) }, () => api('POST', `${queue}/tasks`, { task: { httpRequest: { url } } })));
+    await Promise.all(
+      Array.from({ length: Math.min(batch, count - start) }, () => api('POST', `${queue}/tasks`, { task: { httpRequest: { url } } })),
+    );
   }
   return queue;
 }

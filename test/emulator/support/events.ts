@@ -37,8 +37,13 @@ export function recordEvents(emulator: EmulatorHandle) {
     return () => emulator.events.off(event, listener);
   });
   return {
-    all: <K extends keyof DispatcherEvents>(event: K): DispatcherEvents[K][0][] => seen.filter((e) => e.event === event).map((e) => e.payload),
-    async waitFor<K extends keyof DispatcherEvents>(event: K, matches: (payload: DispatcherEvents[K][0]) => boolean, timeoutMs = 15_000): Promise<DispatcherEvents[K][0]> {
+    all: <K extends keyof DispatcherEvents>(event: K): DispatcherEvents[K][0][] =>
+      seen.filter((e) => e.event === event).map((e) => e.payload),
+    async waitFor<K extends keyof DispatcherEvents>(
+      event: K,
+      matches: (payload: DispatcherEvents[K][0]) => boolean,
+      timeoutMs = 15_000,
+    ): Promise<DispatcherEvents[K][0]> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = seen.find((e) => e.event === event && matches(e.payload));

@@ -17,7 +17,10 @@ export interface SpawnedEmulator {
 const ROOT = join(__dirname, '../../..');
 
 export function spawnEmulator(args: string[], timeoutMs = 20_000): Promise<SpawnedEmulator> {
-  const child = spawn(process.execPath, [join(ROOT, 'lib/dist/cli/bin.js'), 'emulator', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'lib/dist/cli/bin.js'), 'emulator', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {

@@ -44,7 +44,13 @@ export async function startTargetServer(respond: (request: ReceivedRequest, inde
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request: ReceivedRequest = { atMs: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      const request: ReceivedRequest = {
+        atMs: Date.now(),
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       const index = received.push(request) - 1;
       for (const waiter of waiters.filter((w) => received.length >= w.count)) waiter.resolve();
       const reply = respond(request, index);
@@ -73,7 +79,10 @@ export async function startTargetServer(respond: (request: ReceivedRequest, inde
     waitFor(count, timeoutMs = 15_000) {
       if (received.length >= count) return Promise.resolve(received.slice());
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`target server got ${received.length} of ${count} expected requests within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`target server got ${received.length} of ${count} expected requests within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({
           count,
           resolve: () => {

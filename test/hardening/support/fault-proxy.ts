@@ -32,22 +32,38 @@ export async function startFaultProxy(emulatorUrl: string): Promise<FaultProxy> 
     const isCreate = req.method === 'POST' && /\/queues\/[^/]+\/tasks$/.test(new URL(req.url!, 'http://x').pathname);
     const fault: Fault = isCreate ? (proxy.script.shift() ?? 'pass') : 'pass';
     if (isCreate) proxy.createCalls.push((JSON.parse(body.toString() || '{}') as { task?: { name?: string } }).task?.name);
-    if (fault === 'unavailable') return void res.writeHead(503, { 'content-type': 'application/json' }).end(googleError(503, 'UNAVAILABLE', 'The service is currently unavailable.'));
-    if (fault === 'permission-denied') return void res.writeHead(403, { 'content-type': 'application/json' }).end(googleError(403, 'PERMISSION_DENIED', 'The principal lacks IAM permission "cloudtasks.tasks.create"'));
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
-    const upstream = await fetch(emulatorUrl + req.url, { method: req.method, headers, body: ['GET', 'HEAD'].includes(req.method!) ? undefined : new Uint8Array(body) });
+    if (fault === 'unavailable')
+      return void res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(googleError(503, 'UNAVAILABLE', 'The service is currently unavailable.'));
+    if (fault === 'permission-denied')
+      return void res
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end(googleError(403, 'PERMISSION_DENIED', 'The principal lacks IAM permission "cloudtasks.tasks.create"'));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
+    ) as Record<string, string>;
+    const upstream = await fetch(emulatorUrl + req.url, {
+      method: req.method,
+      headers,
+      body: ['GET', 'HEAD'].includes(req.method!) ? undefined : new Uint8Array(body),
+    });
     const answer = Buffer.from(await upstream.arrayBuffer());
     // The task now exists; the caller is told the call timed out.
-    if (fault === 'deadline-after-create') return void res.writeHead(504, { 'content-type': 'application/json' }).end(googleError(504, 'DEADLINE_EXCEEDED', 'Deadline exceeded'));
+    if (fault === 'deadline-after-create')
+      return void res
+        .writeHead(504, { 'content-type': 'application/json' })
+        .end(googleError(504, 'DEADLINE_EXCEEDED', 'Deadline exceeded'));
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(answer);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
   return Object.assign(proxy, {
     hostPort: `127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   });
 }

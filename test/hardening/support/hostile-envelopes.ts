@@ -8,7 +8,11 @@ const envelope = (json: string, meta?: string) => `{"json":${json}${meta ? `,"me
 const ok = '{"v":1,"fn":"test.record","args":[{}],"enqueuedAt":1}';
 
 export const HOSTILE_ENVELOPES: [string, number, string | Uint8Array<ArrayBuffer>][] = [
-  ['meta.referentialEqualities planting __proto__.polluted', 200, envelope(ok, '{"referentialEqualities":{"args.0":["__proto__.polluted"]}}')],
+  [
+    'meta.referentialEqualities planting __proto__.polluted',
+    200,
+    envelope(ok, '{"referentialEqualities":{"args.0":["__proto__.polluted"]}}'),
+  ],
   ['meta.referentialEqualities rooted at __proto__', 200, envelope(ok, '{"referentialEqualities":{"__proto__.polluted":["args.0"]}}')],
   ['meta.values at __proto__.polluted', 200, envelope(ok, '{"values":{"__proto__.polluted":["undefined"]}}')],
   ['meta.values at args.0.__proto__.polluted', 200, envelope(ok, '{"values":{"args.0.__proto__.polluted":["Date"]}}')],

@@ -20,7 +20,13 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-const STATUS_NAMES: Record<number, string> = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 409: 'ALREADY_EXISTS', 429: 'RESOURCE_EXHAUSTED' };
+const STATUS_NAMES: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ALREADY_EXISTS',
+  429: 'RESOURCE_EXHAUSTED',
+};
 
 export function createFakeCloudTasks(project: string, location: string) {
   const parent = `projects/${project}/locations/${location}`;
@@ -28,7 +34,8 @@ export function createFakeCloudTasks(project: string, location: string) {
   const requests: RecordedRequest[] = [];
   const faults: { status: number; message: string; times: number; match?: RegExp }[] = [];
 
-  const error = (status: number, message: string) => HttpResponse.json({ error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN' } }, { status });
+  const error = (status: number, message: string) =>
+    HttpResponse.json({ error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN' } }, { status });
 
   /** Cloud Tasks fills in its own defaults for what createQueue leaves out. */
   function create(body: Partial<FakeQueue> & { name: string }): FakeQueue {
@@ -36,7 +43,14 @@ export function createFakeCloudTasks(project: string, location: string) {
       name: body.name,
       state: 1,
       rateLimits: { maxDispatchesPerSecond: 500, maxConcurrentDispatches: 1000, maxBurstSize: 100, ...body.rateLimits },
-      retryConfig: { maxAttempts: 100, maxRetryDuration: '0s', minBackoff: '0.100s', maxBackoff: '3600s', maxDoublings: 16, ...body.retryConfig },
+      retryConfig: {
+        maxAttempts: 100,
+        maxRetryDuration: '0s',
+        minBackoff: '0.100s',
+        maxBackoff: '3600s',
+        maxDoublings: 16,
+        ...body.retryConfig,
+      },
     };
   }
 
@@ -68,7 +82,8 @@ export function createFakeCloudTasks(project: string, location: string) {
     else if (request.method === 'PATCH') {
       for (const field of (url.searchParams.get('updateMask') ?? '').split(',').filter(Boolean)) {
         const [group, key] = field.split('.') as ['rateLimits' | 'retryConfig', string];
-        if (!(group in q) || !body?.[group] || !(key in body[group])) return error(400, `updateMask path "${field}" not in the request's queue`);
+        if (!(group in q) || !body?.[group] || !(key in body[group]))
+          return error(400, `updateMask path "${field}" not in the request's queue`);
         (q[group] as Record<string, unknown>)[key] = body[group][key];
       }
     } else return error(400, `unsupported ${request.method} ${path}`);
@@ -86,7 +101,11 @@ export function createFakeCloudTasks(project: string, location: string) {
     /** Seed a live queue, as if made by someone else (short id, partial settings). */
     seed(name: string, over: Partial<Omit<FakeQueue, 'name'>> = {}) {
       const q = create({ name: `${parent}/queues/${name}` });
-      Object.assign(q, { ...over, rateLimits: { ...q.rateLimits, ...over.rateLimits }, retryConfig: { ...q.retryConfig, ...over.retryConfig } });
+      Object.assign(q, {
+        ...over,
+        rateLimits: { ...q.rateLimits, ...over.rateLimits },
+        retryConfig: { ...q.retryConfig, ...over.retryConfig },
+      });
       queues.set(q.name, q);
       return q;
     },
@@ -95,7 +114,12 @@ export function createFakeCloudTasks(project: string, location: string) {
     },
     /** Requests that changed something (everything but the list). */
     writes() {
-      return requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(`${parent}/queues/`, '')}${r.query.get('updateMask') ? `?updateMask=${r.query.get('updateMask')}` : ''}`);
+      return requests
+        .filter((r) => r.method !== 'GET')
+        .map(
+          (r) =>
+            `${r.method} ${r.path.replace(`${parent}/queues/`, '')}${r.query.get('updateMask') ? `?updateMask=${r.query.get('updateMask')}` : ''}`,
+        );
     },
   };
 }

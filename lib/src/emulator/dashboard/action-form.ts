@@ -12,9 +12,9 @@ export interface FormContext {
   formToken: string;
 }
 
-export const action = (page: FormContext, path: string, name: string, label: string, extra: { confirm?: string; kind?: string } = {}) => html`
-  <form method="post" action="/_emulator/actions/${path}" ${extra.confirm ? html`data-confirm="${extra.confirm}"` : ''}>
-    <input type="hidden" name="name" value="${name}"><input type="hidden" name="back" value="${page.back}">
-    <input type="hidden" name="${FORM_TOKEN_FIELD}" value="${page.formToken}">
+export const action = (page: FormContext, path: string, name: string, label: string, extra: { confirm?: string; kind?: string } = {}) =>
+  html` <form method="post" action="/_emulator/actions/${path}" ${extra.confirm ? html`data-confirm="${extra.confirm}"` : ''}>
+    <input type="hidden" name="name" value="${name}" /><input type="hidden" name="back" value="${page.back}" />
+    <input type="hidden" name="${FORM_TOKEN_FIELD}" value="${page.formToken}" />
     <button type="submit" class="${extra.kind ?? ''}">${label}</button>
   </form>`;

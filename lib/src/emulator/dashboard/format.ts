@@ -22,11 +22,14 @@ export function formatValue(value: unknown, depth = 0): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
-  if (value instanceof Map) return `Map{${[...value].map(([k, v]) => `${formatValue(k, depth + 1)} => ${formatValue(v, depth + 1)}`).join(', ')}}`;
+  if (value instanceof Map)
+    return `Map{${[...value].map(([k, v]) => `${formatValue(k, depth + 1)} => ${formatValue(v, depth + 1)}`).join(', ')}}`;
   if (value instanceof Set) return `Set{${[...value].map((v) => formatValue(v, depth + 1)).join(', ')}}`;
   if (Array.isArray(value)) return `[${value.map((v) => formatValue(v, depth + 1)).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${formatValue(v, depth + 1)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${formatValue(v, depth + 1)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }
@@ -40,14 +43,27 @@ export function decodeTaskBody(base64: string | undefined): DecodedBody {
   } catch {
     const text = bytes.toString('utf8');
     // Not an envelope (a task made by hand): show the bytes, as text when they are text.
-    return { args: truncate(/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text) ? `${bytes.length} bytes: ${bytes.subarray(0, 64).toString('hex')}` : text) };
+    return {
+      args: truncate(
+        /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text) ? `${bytes.length} bytes: ${bytes.subarray(0, 64).toString('hex')}` : text,
+      ),
+    };
   }
 }
 
 export function formatRelative(ms: number, nowMs: number): string {
   const delta = Math.round((ms - nowMs) / 1000);
   const abs = Math.abs(delta);
-  const text = abs < 1 ? 'now' : abs < 90 ? `${abs} s` : abs < 5400 ? `${Math.round(abs / 60)} min` : abs < 129600 ? `${Math.round(abs / 3600)} h` : `${Math.round(abs / 86400)} d`;
+  const text =
+    abs < 1
+      ? 'now'
+      : abs < 90
+        ? `${abs} s`
+        : abs < 5400
+          ? `${Math.round(abs / 60)} min`
+          : abs < 129600
+            ? `${Math.round(abs / 3600)} h`
+            : `${Math.round(abs / 86400)} d`;
   if (text === 'now') return text;
   return delta > 0 ? `in ${text}` : `${text} ago`;
 }

@@ -39,23 +39,44 @@ export interface DashboardModel {
 export const REFRESH_MS = 2000;
 
 function queueRows(model: DashboardModel): SafeHtml {
-  if (model.queues.length === 0) return html`<tr><td colspan="8" class="empty">No queues yet. Add them to queue.yaml and restart, or create one with the API.</td></tr>`;
+  if (model.queues.length === 0)
+    return html`<tr>
+      <td colspan="8" class="empty">No queues yet. Add them to queue.yaml and restart, or create one with the API.</td>
+    </tr>`;
   return html`${model.queues.map(({ queue, counts }) => {
     const id = shortId(queue.name);
     const { rateLimits: rate, retryConfig: retry } = queue;
     const paused = queue.state === 'PAUSED';
     return html`<tr data-queue="${id}">
-      <td><a href="/?queue=${encodeURIComponent(id)}"><strong>${id}</strong></a><div class="muted">${queue.source}</div></td>
+      <td>
+        <a href="/?queue=${encodeURIComponent(id)}"><strong>${id}</strong></a>
+        <div class="muted">${queue.source}</div>
+      </td>
       <td><span class="badge ${paused ? 'paused' : 'running'}">${queue.state}</span></td>
-      <td>${rate.maxDispatchesPerSecond}/s<div class="muted">burst ${rate.maxBurstSize}, ≤ ${rate.maxConcurrentDispatches} at once</div></td>
-      <td>${retry.maxAttempts === -1 ? 'unlimited' : retry.maxAttempts} attempts<div class="muted">${retry.maxRetryDurationSeconds ? `for ≥ ${formatSeconds(retry.maxRetryDurationSeconds)}` : 'no time limit'}</div></td>
-      <td>${formatSeconds(retry.minBackoffSeconds)} → ${formatSeconds(retry.maxBackoffSeconds)}<div class="muted">${retry.maxDoublings} doublings</div></td>
-      <td class="counts"><span title="due now">${counts.ready}</span> / <span title="scheduled later">${counts.scheduled}</span> / <span title="in flight">${counts.running}</span></td>
+      <td>
+        ${rate.maxDispatchesPerSecond}/s
+        <div class="muted">burst ${rate.maxBurstSize}, ≤ ${rate.maxConcurrentDispatches} at once</div>
+      </td>
+      <td>
+        ${retry.maxAttempts === -1 ? 'unlimited' : retry.maxAttempts} attempts
+        <div class="muted">
+          ${retry.maxRetryDurationSeconds ? `for ≥ ${formatSeconds(retry.maxRetryDurationSeconds)}` : 'no time limit'}
+        </div>
+      </td>
+      <td>
+        ${formatSeconds(retry.minBackoffSeconds)} → ${formatSeconds(retry.maxBackoffSeconds)}
+        <div class="muted">${retry.maxDoublings} doublings</div>
+      </td>
+      <td class="counts">
+        <span title="due now">${counts.ready}</span> / <span title="scheduled later">${counts.scheduled}</span> /
+        <span title="in flight">${counts.running}</span>
+      </td>
       <td class="counts ${counts.dead ? 'bad' : ''}">${counts.dead}</td>
       <td class="actions">
         ${paused ? action(model, 'queue-resume', queue.name, 'Resume') : action(model, 'queue-pause', queue.name, 'Pause')}
         ${action(model, 'queue-purge', queue.name, 'Purge', { confirm: `Delete every task in ${id}?`, kind: 'danger' })}
-      </td></tr>`;
+      </td>
+    </tr>`;
   })}`;
 }
 
@@ -76,69 +97,142 @@ function lastResponse(task: TaskRecord): string {
 }
 
 function taskRows(model: DashboardModel): SafeHtml {
-  if (model.tasks.length === 0) return html`<tr><td colspan="8" class="empty">No tasks waiting${model.filterQueue ? ` in ${model.filterQueue}` : ''}.</td></tr>`;
+  if (model.tasks.length === 0)
+    return html`<tr>
+      <td colspan="8" class="empty">No tasks waiting${model.filterQueue ? ` in ${model.filterQueue}` : ''}.</td>
+    </tr>`;
   return html`${model.tasks.map((task) => {
     const body = decodeTaskBody(task.body);
     const running = task.state === 'running';
     return html`<tr data-task="${shortId(task.name)}">
-      <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}
-        <div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(pathOf(task.url), 60)}</div></td>
+      <td class="mono" title="${task.name}">
+        ${truncate(shortId(task.name), 40)}
+        <div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(pathOf(task.url), 60)}</div>
+      </td>
       <td class="mono fn">${body.fn ?? '—'}</td>
       <td class="mono args">${body.args}</td>
-      <td title="${new Date(task.scheduleTimeMs).toISOString()}">${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}</td>
+      <td title="${new Date(task.scheduleTimeMs).toISOString()}">
+        ${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}
+      </td>
       <td class="counts">${task.dispatchCount}</td>
       <td>${lastResponse(task)}</td>
       <td class="mono error">${task.lastError ? truncate(task.lastError, 160) : ''}</td>
       <td class="actions">
         ${running ? '' : action(model, 'task-run', task.name, 'Run now')}
         ${action(model, 'task-delete', task.name, 'Delete', { kind: 'danger' })}
-      </td></tr>`;
+      </td>
+    </tr>`;
   })}`;
 }
 
 function deadRows(model: DashboardModel): SafeHtml {
-  if (model.dead.length === 0) return html`<tr><td colspan="6" class="empty">Nothing dead-lettered.</td></tr>`;
+  if (model.dead.length === 0)
+    return html`<tr>
+      <td colspan="6" class="empty">Nothing dead-lettered.</td>
+    </tr>`;
   return html`${model.dead.map((task) => {
     const body = decodeTaskBody(task.body);
     return html`<tr data-dead="${shortId(task.name)}">
-      <td class="mono" title="${task.name}">${truncate(shortId(task.name), 40)}<div class="muted">${shortId(task.queue)}</div></td>
+      <td class="mono" title="${task.name}">
+        ${truncate(shortId(task.name), 40)}
+        <div class="muted">${shortId(task.queue)}</div>
+      </td>
       <td class="mono fn">${body.fn ?? '—'}</td>
       <td class="mono args">${body.args}</td>
       <td class="counts">${task.dispatchCount}</td>
-      <td class="error">${truncate(task.deadReason ?? '', 300)}
+      <td class="error">
+        ${truncate(task.deadReason ?? '', 300)}
         ${task.lastError && !(task.deadReason ?? '').includes(task.lastError) ? html`<div class="mono">${truncate(task.lastError, 300)}</div>` : ''}
-        <div class="muted">${task.deadTimeMs ? formatRelative(task.deadTimeMs, model.nowMs) : ''}</div></td>
+        <div class="muted">${task.deadTimeMs ? formatRelative(task.deadTimeMs, model.nowMs) : ''}</div>
+      </td>
       <td class="actions">
-        ${action(model, 'dead-replay', task.name, 'Replay')}
-        ${action(model, 'dead-delete', task.name, 'Delete', { kind: 'danger' })}
-      </td></tr>`;
+        ${action(model, 'dead-replay', task.name, 'Replay')} ${action(model, 'dead-delete', task.name, 'Delete', { kind: 'danger' })}
+      </td>
+    </tr>`;
   })}`;
 }
 
 function activityRows(model: DashboardModel): SafeHtml {
   if (model.activity.length === 0) return html`<li class="empty">No task has run since the emulator started.</li>`;
   return html`${model.activity.slice(0, 15).map(
-    (entry) => html`<li class="${entry.kind}"><span class="muted">${new Date(entry.atMs).toISOString().slice(11, 19)}</span>
-      <span class="badge ${entry.kind}">${entry.kind}</span> <span class="mono">${entry.queue}/${truncate(shortId(entry.task), 40)}</span>
-      attempt ${entry.attempt}: ${truncate(entry.detail, 200)}</li>`,
+    (entry) =>
+      html`<li class="${entry.kind}">
+        <span class="muted">${new Date(entry.atMs).toISOString().slice(11, 19)}</span>
+        <span class="badge ${entry.kind}">${entry.kind}</span>
+        <span class="mono">${entry.queue}/${truncate(shortId(entry.task), 40)}</span> attempt ${entry.attempt}:
+        ${truncate(entry.detail, 200)}
+      </li>`,
   )}`;
 }
 
 /** The part of the page the refresh script replaces. */
 export function renderMain(model: DashboardModel): SafeHtml {
   const filter = model.filterQueue;
-  return html`
-    <section><h2>Queues <span class="muted">ready / scheduled / running</span></h2>
-      <table class="queues"><thead><tr><th>Queue</th><th>State</th><th>Rate</th><th>Retries</th><th>Backoff</th><th>Tasks</th><th>Dead</th><th></th></tr></thead>
-      <tbody>${queueRows(model)}</tbody></table></section>
-    <section><h2>Tasks ${filter ? html`in <span class="mono">${filter}</span> <a href="/" class="small">show all</a>` : ''}</h2>
-      <table class="tasks"><thead><tr><th>Task</th><th>Function</th><th>Arguments</th><th>ETA</th><th>Attempts</th><th>Last response</th><th>Last error</th><th></th></tr></thead>
-      <tbody>${taskRows(model)}</tbody></table></section>
-    <section><h2>Dead-lettered</h2>
-      <table class="dead"><thead><tr><th>Task</th><th>Function</th><th>Arguments</th><th>Attempts</th><th>Why</th><th></th></tr></thead>
-      <tbody>${deadRows(model)}</tbody></table></section>
+  return html` <section>
+      <h2>Queues <span class="muted">ready / scheduled / running</span></h2>
+      <table class="queues">
+        <thead>
+          <tr>
+            <th>Queue</th>
+            <th>State</th>
+            <th>Rate</th>
+            <th>Retries</th>
+            <th>Backoff</th>
+            <th>Tasks</th>
+            <th>Dead</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${queueRows(model)}
+        </tbody>
+      </table>
+    </section>
+    <section>
+      <h2>Tasks ${filter ? html`in <span class="mono">${filter}</span> <a href="/" class="small">show all</a>` : ''}</h2>
+      <table class="tasks">
+        <thead>
+          <tr>
+            <th>Task</th>
+            <th>Function</th>
+            <th>Arguments</th>
+            <th>ETA</th>
+            <th>Attempts</th>
+            <th>Last response</th>
+            <th>Last error</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${taskRows(model)}
+        </tbody>
+      </table>
+    </section>
+    <section>
+      <h2>Dead-lettered</h2>
+      <table class="dead">
+        <thead>
+          <tr>
+            <th>Task</th>
+            <th>Function</th>
+            <th>Arguments</th>
+            <th>Attempts</th>
+            <th>Why</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${deadRows(model)}
+        </tbody>
+      </table>
+    </section>
     ${model.cronJobs?.length ? cronSection(model, model.cronJobs) : ''}
-    <section><h2>Recent activity</h2><ul class="activity">${activityRows(model)}</ul></section>`;
+    <section>
+      <h2>Recent activity</h2>
+      <ul class="activity">
+        ${activityRows(model)}
+      </ul>
+    </section>`;
 }
 
 const SCRIPT = `
@@ -178,14 +272,29 @@ export const PAGE_CSP = [
 ].join('; ');
 
 export function renderPage(model: DashboardModel): string {
-  return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>Cloud Tasks emulator</title>
-    <noscript><meta http-equiv="refresh" content="${REFRESH_MS / 1000}"></noscript>
-    <style>${new SafeHtml(STYLE)}</style></head>
-    <body><header><h1>Cloud Tasks emulator</h1>
-      <span class="muted">projects/${model.project}/locations/${model.location}${model.hostPort ? html` · app env <code>CLOUD_TASKS_EMULATOR_HOST=${model.hostPort}</code>` : ''} · refreshes every ${REFRESH_MS / 1000} s</span></header>
-    ${model.notice ? html`<p class="notice ${model.notice.error ? 'bad' : ''}" role="status">${model.notice.text}</p>` : ''}
-    <main>${renderMain(model)}</main>
-    <script>${new SafeHtml(SCRIPT)}</script></body></html>`}`;
+  return `<!doctype html>${html`<html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>Cloud Tasks emulator</title>
+      <noscript><meta http-equiv="refresh" content="${REFRESH_MS / 1000}" /></noscript>
+      <style>
+        ${new SafeHtml(STYLE)}
+      </style>
+    </head>
+    <body>
+      <header>
+        <h1>Cloud Tasks emulator</h1>
+        <span class="muted"
+          >projects/${model.project}/locations/${model.location}${model.hostPort ? html` · app env <code>CLOUD_TASKS_EMULATOR_HOST=${model.hostPort}</code>` : ''}
+          · refreshes every ${REFRESH_MS / 1000} s</span
+        >
+      </header>
+      ${model.notice ? html`<p class="notice ${model.notice.error ? 'bad' : ''}" role="status">${model.notice.text}</p>` : ''}
+      <main>${renderMain(model)}</main>
+      <script>
+        ${new SafeHtml(SCRIPT)};
+      </script>
+    </body>
+  </html>`}`;
 }

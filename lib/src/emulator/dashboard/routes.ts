@@ -57,7 +57,9 @@ export function createDashboard({ store, service, activity, options, cron }: Das
       location: options.location,
       filterQueue,
       queues: queues.map((queue) => ({ queue, counts: store.countTasks(queue.name, nowMs) })),
-      tasks: collect(['queued', 'running']).sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.scheduleTimeMs - b.scheduleTimeMs),
+      tasks: collect(['queued', 'running']).sort(
+        (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.scheduleTimeMs - b.scheduleTimeMs,
+      ),
       dead: collect(['dead']).sort((a, b) => (b.deadTimeMs ?? 0) - (a.deadTimeMs ?? 0)),
       activity: activity.recent(),
       cronJobs: cron?.list(),
