@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The dashboard as a browser would get it (server-rendered HTML, POST forms), without a browser:
  * queues of queue.yaml, decoded tasks (escaped), and every action.
@@ -71,6 +72,18 @@ test('a body that is not an envelope is shown raw', async () => {
   const html = await page('/?queue=reports');
   const row = html.slice(html.indexOf('data-task="raw"'), html.indexOf('</tr>', html.indexOf('data-task="raw"')));
   expect(row).toContain('{&quot;plain&quot;:&quot;json&quot;}');
+});
+
+test("the page's inline style and script are exactly what its Content-Security-Policy allows", async () => {
+  const response = await fetch(`${emulator.url}/`);
+  const csp = response.headers.get('content-security-policy') ?? '';
+  const html = await response.text();
+  const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const [, style] = /<style>([\s\S]*?)<\/style>/.exec(html)!;
+  const [, script] = /<script>([\s\S]*?)<\/script>/.exec(html)!;
+  // A changed byte (an indentation, a semicolon) and the browser refuses to style or refresh the page.
+  expect(csp).toContain(`style-src ${hash(style)}`);
+  expect(csp).toContain(`script-src ${hash(script)}`);
 });
 
 test("the refresh script gets only the page's main part", async () => {

@@ -272,15 +272,15 @@ export const PAGE_CSP = [
 ].join('; ');
 
 export function renderPage(model: DashboardModel): string {
+  // The style and script must stay byte for byte what the CSP hashes: Prettier must not indent them.
+  // prettier-ignore
   return `<!doctype html>${html`<html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>Cloud Tasks emulator</title>
       <noscript><meta http-equiv="refresh" content="${REFRESH_MS / 1000}" /></noscript>
-      <style>
-        ${new SafeHtml(STYLE)}
-      </style>
+      <style>${new SafeHtml(STYLE)}</style>
     </head>
     <body>
       <header>
@@ -292,9 +292,7 @@ export function renderPage(model: DashboardModel): string {
       </header>
       ${model.notice ? html`<p class="notice ${model.notice.error ? 'bad' : ''}" role="status">${model.notice.text}</p>` : ''}
       <main>${renderMain(model)}</main>
-      <script>
-        ${new SafeHtml(SCRIPT)};
-      </script>
+      <script>${new SafeHtml(SCRIPT)}</script>
     </body>
   </html>`}`;
 }
