@@ -1,0 +1,27 @@
+import { defer, type DeadLetterEntry, type DeferrableFunction } from 'next-cloud-tasks';
+import { createTaskQueueStub, type TaskQueueStub } from 'next-cloud-tasks/testing';
+import { CONTRACT_FUNCTIONS, runContractSuite } from './contract-suite';
+
+// `default` retries for ever; `last` allows one attempt, so its first failure is the last.
+const QUEUES = 'queue:\n- name: default\n  rate: 5/s\n- name: last\n  rate: 5/s\n  retry_parameters:\n    task_retry_limit: 0\n';
+const byId = new Map<string, DeferrableFunction<unknown[]>>(Object.values(CONTRACT_FUNCTIONS).map((fn) => [fn.deferredId, fn]));
+
+let stub: TaskQueueStub;
+let deadLetter: (entry: DeadLetterEntry) => void;
+
+runContractSuite("the jest stub's runTask", {
+  setUp(manifest, sink) {
+    deadLetter = sink;
+    stub = createTaskQueueStub({ manifest, queues: { yaml: QUEUES } });
+    stub.install();
+  },
+  async deliver({ functionId, args, lastAttempt }) {
+    const name = await defer(byId.get(functionId)!, args, { queue: lastAttempt ? 'last' : 'default' });
+    const before = stub.deadLetteredTasks().length;
+    const result = await stub.drain().then((runs) => runs.find((run) => run.task.name === name)!);
+    for (const entry of stub.deadLetteredTasks().slice(before)) deadLetter(entry);
+    stub.clear();
+    return { status: result.status, outcome: result.deadLettered ? 'dead-lettered' : result.outcome, deadLettered: result.deadLettered };
+  },
+  tearDown: () => stub.uninstall(),
+});
