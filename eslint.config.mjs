@@ -7,18 +7,19 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 
 const src = (folder) => `./lib/src/${folder}`;
 /** Every folder of lib/src, so a zone can say "everything but these". */
-const FOLDERS = ['contract', 'queues', 'runtime', 'enqueue', 'handle', 'next', 'testing', 'emulator', 'cli'];
+const FOLDERS = ['contract', 'queues', 'cron', 'runtime', 'enqueue', 'handle', 'next', 'testing', 'emulator', 'cli'];
 /** Which folders each folder may import (its own is always allowed). */
 const MAY_IMPORT = {
   contract: [],
   queues: ['contract'],
+  cron: ['contract', 'queues'],
   runtime: ['contract', 'queues'],
   enqueue: ['contract', 'queues', 'runtime'],
   // The Cloud Tasks dead-letter sink creates its tasks through the enqueue stage.
   handle: ['contract', 'queues', 'runtime', 'enqueue'],
   next: ['contract', 'queues', 'runtime', 'enqueue', 'handle'],
-  testing: ['contract', 'queues', 'runtime', 'enqueue', 'handle'],
-  emulator: ['contract', 'queues'],
+  testing: ['contract', 'queues', 'cron', 'runtime', 'enqueue', 'handle'],
+  emulator: ['contract', 'queues', 'cron'],
   cli: FOLDERS,
 };
 const zones = Object.entries(MAY_IMPORT).flatMap(([folder, allowed]) =>

@@ -12,6 +12,9 @@ export const PROJECT_ID = /^[A-Za-z0-9:.-]+$/;
 /** A location id, e.g. us-central1. */
 export const LOCATION_ID = /^[A-Za-z0-9-]+$/;
 
+/** A deferrable function's id: it appears in task URLs and logs, so URL-safe and readable. */
+export const DEFERRABLE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
+
 /** The queue's full resource name: projects/P/locations/L/queues/Q. */
 export function queuePath({ project, location, queue }: { project: string; location: string; queue: string }): string {
   return `projects/${project}/locations/${location}/queues/${queue}`;

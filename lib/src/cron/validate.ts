@@ -2,7 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { EnvelopeEncodeError, encodeEnvelope } from '../contract/envelope.js';
 import { describe, type ProblemCollector, scalarValue } from '../queues/problems.js';
 import { parseAgeLimit } from '../queues/units.js';
-import { DEFERRABLE_ID_PATTERN } from '../runtime/registry.js';
+import { DEFERRABLE_ID_PATTERN } from '../contract/names.js';
 import { SCHEDULER_DEFAULTS, SCHEDULER_LIMITS } from './defaults.js';
 import { jobIdFor } from './job-id.js';
 import { isKnownTimeZone } from './next-runs.js';

@@ -5,14 +5,12 @@
  * and the task handler finds it again in the manifest. The id is part of every queued task:
  * renaming it strands the tasks already queued under the old id.
  */
+import { DEFERRABLE_ID_PATTERN } from '../contract/names.js';
 
 /** A function that `defer` can enqueue; callable directly too (tests, synchronous use). */
 export type DeferrableFunction<Args extends unknown[] = never[], Result = unknown> = ((...args: Args) => Result) & {
   readonly deferredId: string;
 };
-
-/** Ids appear in task URLs and logs: keep them URL-safe and readable. */
-export const DEFERRABLE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
 
 /**
  * Marks `fn` as deferrable under `id`. The id must be unique across the manifest and stable
