@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { CronUsageError } from '../cron/errors.js';
 import type { CronTargetOptions } from '../cron/map.js';
 import { COMMANDS, EXIT } from './queues-options.js';
+import { checkCommand, parseFlags } from './command-line.js';
 
 export { COMMANDS, EXIT };
 export type CronCommand = (typeof COMMANDS)[number];
@@ -90,39 +90,26 @@ function parseTargetUrls(pairs: string[], source: string): Record<string, string
 
 /** Parses argv (without node and script) and the environment into options. */
 export function parseCronCliOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): CronCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        file: { type: 'string' },
-        project: { type: 'string' },
-        location: { type: 'string' },
-        'service-url': { type: 'string' },
-        'service-account': { type: 'string' },
-        audience: { type: 'string' },
-        'target-url': { type: 'string', multiple: true },
-        'pause-missing': { type: 'boolean' },
-        json: { type: 'boolean' },
-        markdown: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new CronUsageError(`${(err as Error).message}\nRun with --help for the options.`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      file: { type: 'string' },
+      project: { type: 'string' },
+      location: { type: 'string' },
+      'service-url': { type: 'string' },
+      'service-account': { type: 'string' },
+      audience: { type: 'string' },
+      'target-url': { type: 'string', multiple: true },
+      'pause-missing': { type: 'boolean' },
+      json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    CronUsageError,
+  );
   const help = values.help ?? DEFAULTS.help;
   const [command, ...extra] = positionals;
-  if (!help && !(COMMANDS as readonly string[]).includes(command ?? '')) {
-    throw new CronUsageError(
-      command
-        ? `unknown command "${command}"; expected one of ${COMMANDS.join(', ')}`
-        : `missing command; expected one of ${COMMANDS.join(', ')}`,
-    );
-  }
+  if (!help) checkCommand(command, COMMANDS, CronUsageError);
   if (extra.length > 0) throw new CronUsageError(`unexpected argument "${extra[0]}"; options start with -- (e.g. --file ${extra[0]})`);
   if (values.json && values.markdown) throw new CronUsageError('--json and --markdown cannot be used together');
   const fromEnv = (...names: string[]) => names.map((n) => env[n]?.trim()).find(Boolean) || undefined;

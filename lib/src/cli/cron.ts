@@ -3,7 +3,7 @@
  * command's flags, exit codes, output forms and never-delete rule (cli/queues.ts).
  */
 import { applyCronPlan, type CronApplyResult, type SchedulerAdmin } from '../cron/apply.js';
-import { CronApiError, CronUsageError, CronYamlError, formatProblem } from '../cron/errors.js';
+import { formatProblem } from '../cron/errors.js';
 import { formatCronApplyText, formatCronPlanMarkdown, formatCronPlanText } from '../cron/format-plan.js';
 import { toSchedulerJob, toSchedulerJobs } from '../cron/map.js';
 import { nextRuns } from '../cron/next-runs.js';
@@ -12,7 +12,7 @@ import { planJobs, type JobPlan } from '../cron/plan.js';
 import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../cron/scheduler-admin.js';
 import type { CronFile, CronJobDefinition } from '../cron/types.js';
 import { CRON_USAGE, type CronCliOptions, EXIT, parseCronCliOptions, requireCronTarget } from './cron-options.js';
-import { annotate } from './queues.js';
+import { annotate, reportCommandFailure } from './command-failure.js';
 
 export interface RunCronCliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -32,7 +32,7 @@ export async function runCronCli(argv: string[], io: RunCronCliIo): Promise<numb
   try {
     options = parseCronCliOptions(argv, io.env);
   } catch (err) {
-    return fail(err, io);
+    return reportCommandFailure(err, io);
   }
   if (options.help) {
     io.stdout(CRON_USAGE);
@@ -45,7 +45,7 @@ export async function runCronCli(argv: string[], io: RunCronCliIo): Promise<numb
     if (options.command === 'validate') return validateReport(file, options, io);
     return await runAgainstScheduler(file, options, io);
   } catch (err) {
-    return fail(err, io, options.json);
+    return reportCommandFailure(err, io, options.json);
   }
 }
 
@@ -132,28 +132,4 @@ function report(
   io.stdout(options.markdown ? formatCronPlanMarkdown(plan, target) : formatCronPlanText(plan, target));
   if (result) io.stdout(formatCronApplyText(result, options.markdown));
   if (drift) io.stderr(`Drift: the live jobs differ from ${plan.file}. Review the plan above, then run: next-cloud-tasks cron apply`);
-}
-
-function fail(err: unknown, io: RunCronCliIo, json = false): number {
-  if (err instanceof CronYamlError && !json) annotate(err.problems, io);
-  const code =
-    err instanceof CronYamlError
-      ? EXIT.invalidOrDrift
-      : err instanceof CronUsageError
-        ? EXIT.usage
-        : err instanceof CronApiError
-          ? EXIT.api
-          : undefined;
-  if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
-  if (json) {
-    const detail =
-      err instanceof CronYamlError
-        ? { problems: err.problems }
-        : err instanceof CronApiError
-          ? { code: err.code, status: err.status, hint: err.hint }
-          : {};
-    io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message, ...detail }, null, 2));
-  }
-  io.stderr(`${(err as Error).name}: ${(err as Error).message}${code === EXIT.usage ? '\nRun with --help for usage.' : ''}`);
-  return code;
 }

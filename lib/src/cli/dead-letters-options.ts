@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { QueuesUsageError } from '../queues/errors.js';
+import { checkCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
 
 export const DEAD_LETTER_COMMANDS = ['list', 'inspect', 'replay', 'delete'] as const;
 export type DeadLettersCommand = (typeof DEAD_LETTER_COMMANDS)[number];
@@ -70,26 +70,19 @@ Exit codes:
 
 /** Parses argv (after `dead-letters`) and the environment into options. */
 export function parseDeadLettersOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): DeadLettersCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        queue: { type: 'string' },
-        all: { type: 'boolean' },
-        file: { type: 'string' },
-        project: { type: 'string' },
-        location: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new QueuesUsageError(`${(err as Error).message}\nRun with --help for the options.`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      queue: { type: 'string' },
+      all: { type: 'boolean' },
+      file: { type: 'string' },
+      project: { type: 'string' },
+      location: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    QueuesUsageError,
+  );
   const help = values.help ?? DEFAULTS.help;
   const [command, ...tasks] = positionals;
   const options: DeadLettersCliOptions = {
@@ -105,10 +98,7 @@ export function parseDeadLettersOptions(argv: string[], env: Readonly<Record<str
     help,
   };
   if (help) return options;
-  if (!(DEAD_LETTER_COMMANDS as readonly string[]).includes(command ?? '')) {
-    const expected = `expected one of ${DEAD_LETTER_COMMANDS.join(', ')}`;
-    throw new QueuesUsageError(command ? `unknown command "${command}"; ${expected}` : `missing command; ${expected}`);
-  }
+  checkCommand(command, DEAD_LETTER_COMMANDS, QueuesUsageError);
   checkTasks(options);
   return options;
 }
@@ -131,9 +121,5 @@ function checkTasks({ command, tasks, all }: DeadLettersCliOptions): void {
 
 /** Project and location, or a usage error naming the flag and the variable to set. */
 export function requireDeadLettersTarget(options: DeadLettersCliOptions): { project: string; location: string } {
-  const missing: string[] = [];
-  if (!options.project) missing.push('the project: pass --project or set GOOGLE_CLOUD_PROJECT');
-  if (!options.location) missing.push('the location: pass --location or set CLOUD_TASKS_LOCATION (e.g. us-central1)');
-  if (missing.length > 0) throw new QueuesUsageError(`dead-letters ${options.command} needs ${missing.join('; and ')}`);
-  return { project: options.project!, location: options.location! };
+  return requireProjectAndLocation(options, `dead-letters ${options.command}`, QueuesUsageError);
 }

@@ -6,7 +6,7 @@
  */
 import { createDeadLetterAdmin, type DeadLetterAdmin, type StoredTask } from '../queues/dead-letter-admin.js';
 import type { CloudTasksAdminOptions } from '../queues/cloud-tasks-admin.js';
-import { formatProblem, QueuesApiError, QueuesUsageError, QueueYamlError } from '../queues/errors.js';
+import { QueuesApiError, QueuesUsageError } from '../queues/errors.js';
 import { loadQueueYaml } from '../queues/parse.js';
 import type { QueueFile } from '../queues/types.js';
 import { readDeadLetterHeaders, type DeadLetterMetadata } from '../contract/dead-letter-headers.js';
@@ -19,6 +19,7 @@ import {
 } from './dead-letters-options.js';
 import { formatDeadTask, formatDeadTaskTable, inspectJson, listJson } from './dead-letters-format.js';
 import { EXIT } from './queues-options.js';
+import { reportCommandFailure } from './command-failure.js';
 
 export interface DeadLettersIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -64,7 +65,7 @@ export async function runDeadLettersCli(argv: string[], io: DeadLettersIo): Prom
   try {
     options = parseDeadLettersOptions(argv, io.env);
   } catch (err) {
-    return fail(err, io);
+    return reportCommandFailure(err, io);
   }
   if (options.help) {
     io.stdout(DEAD_LETTERS_USAGE);
@@ -82,7 +83,7 @@ export async function runDeadLettersCli(argv: string[], io: DeadLettersIo): Prom
       await admin.close?.();
     }
   } catch (err) {
-    return fail(err, io, options.json);
+    return reportCommandFailure(err, io, options.json);
   }
 }
 
@@ -284,23 +285,4 @@ async function resolveTask(context: Context, arg: string): Promise<DeadTask> {
   const task = await admin.getTask(byOrigin[0].task.name);
   if (!task) throw notFound();
   return deadTaskOf(task, byOrigin[0].deadLetterQueue);
-}
-
-function fail(err: unknown, io: DeadLettersIo, json = false): number {
-  const code =
-    err instanceof QueueYamlError
-      ? EXIT.invalidOrDrift
-      : err instanceof QueuesUsageError
-        ? EXIT.usage
-        : err instanceof QueuesApiError
-          ? EXIT.api
-          : undefined;
-  if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
-  if (json) io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message }, null, 2));
-  if (err instanceof QueueYamlError) {
-    for (const problem of err.problems.filter((p) => p.severity === 'error')) io.stderr(formatProblem(problem));
-  } else {
-    io.stderr(`${(err as Error).name}: ${(err as Error).message}${code === EXIT.usage ? '\nRun with --help for usage.' : ''}`);
-  }
-  return code;
 }

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { QueuesUsageError } from '../queues/errors.js';
+import { checkCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
 
 export const COMMANDS = ['validate', 'plan', 'apply', 'check'] as const;
 export type QueuesCommand = (typeof COMMANDS)[number];
@@ -71,35 +71,22 @@ Exit codes:
 
 /** Parses argv (without node and script) and the environment into options. */
 export function parseCliOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): QueuesCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        file: { type: 'string' },
-        project: { type: 'string' },
-        location: { type: 'string' },
-        'pause-missing': { type: 'boolean' },
-        json: { type: 'boolean' },
-        markdown: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new QueuesUsageError(`${(err as Error).message}\nRun with --help for the options.`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      file: { type: 'string' },
+      project: { type: 'string' },
+      location: { type: 'string' },
+      'pause-missing': { type: 'boolean' },
+      json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    QueuesUsageError,
+  );
   const help = values.help ?? DEFAULTS.help;
   const [command, ...extra] = positionals;
-  if (!help && !(COMMANDS as readonly string[]).includes(command ?? '')) {
-    throw new QueuesUsageError(
-      command
-        ? `unknown command "${command}"; expected one of ${COMMANDS.join(', ')}`
-        : `missing command; expected one of ${COMMANDS.join(', ')}`,
-    );
-  }
+  if (!help) checkCommand(command, COMMANDS, QueuesUsageError);
   if (extra.length > 0) throw new QueuesUsageError(`unexpected argument "${extra[0]}"; options start with -- (e.g. --file ${extra[0]})`);
   if (values.json && values.markdown) throw new QueuesUsageError('--json and --markdown cannot be used together');
   return {
@@ -117,9 +104,5 @@ export function parseCliOptions(argv: string[], env: Readonly<Record<string, str
 
 /** Project and location, or a usage error naming the flag and the variable to set. */
 export function requireTarget(options: QueuesCliOptions): { project: string; location: string } {
-  const missing: string[] = [];
-  if (!options.project) missing.push('the project: pass --project or set GOOGLE_CLOUD_PROJECT');
-  if (!options.location) missing.push('the location: pass --location or set CLOUD_TASKS_LOCATION (e.g. us-central1)');
-  if (missing.length > 0) throw new QueuesUsageError(`${options.command} needs ${missing.join('; and ')}`);
-  return { project: options.project!, location: options.location! };
+  return requireProjectAndLocation(options, options.command, QueuesUsageError);
 }

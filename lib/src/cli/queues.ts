@@ -1,12 +1,13 @@
 import { applyPlan, type ApplyResult, type QueueAdmin } from '../queues/apply.js';
 import { type CloudTasksAdminOptions, createCloudTasksAdmin } from '../queues/cloud-tasks-admin.js';
 import { EXIT, parseCliOptions, type QueuesCliOptions, requireTarget, USAGE } from './queues-options.js';
-import { formatProblem, QueuesApiError, QueuesUsageError, QueueYamlError } from '../queues/errors.js';
+import { formatProblem } from '../queues/errors.js';
+import { annotate, reportCommandFailure } from './command-failure.js';
 import { describeSettings, formatApplyText, formatPlanMarkdown, formatPlanText } from '../queues/format-plan.js';
 import { toCloudTasksQueue } from '../queues/map.js';
 import { loadQueueYaml } from '../queues/parse.js';
 import { planQueues, type QueuePlan } from '../queues/plan.js';
-import type { QueueFile, QueueYamlProblem } from '../queues/types.js';
+import type { QueueFile } from '../queues/types.js';
 
 export interface RunCliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -24,7 +25,7 @@ export async function runQueuesCli(argv: string[], io: RunCliIo): Promise<number
   try {
     options = parseCliOptions(argv, io.env);
   } catch (err) {
-    return fail(err, io);
+    return reportCommandFailure(err, io);
   }
   if (options.help) {
     io.stdout(USAGE);
@@ -37,7 +38,7 @@ export async function runQueuesCli(argv: string[], io: RunCliIo): Promise<number
     if (options.command === 'validate') return validateReport(file, options, io);
     return await runAgainstCloudTasks(file, options, io);
   } catch (err) {
-    return fail(err, io, options.json);
+    return reportCommandFailure(err, io, options.json);
   }
 }
 
@@ -101,35 +102,3 @@ function report(
  * On GitHub Actions, also print workflow commands so each problem shows on the line of queue.yaml
  * in the pull request's diff (https://docs.github.com/actions/reference/workflow-commands).
  */
-export function annotate(problems: readonly QueueYamlProblem[], io: Pick<RunCliIo, 'env' | 'stdout'>): void {
-  if (io.env.GITHUB_ACTIONS !== 'true') return;
-  const escape = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  for (const p of problems) {
-    const props = `file=${escape(p.file).replace(/[:,]/g, (c) => (c === ':' ? '%3A' : '%2C'))},line=${p.line},col=${p.column}`;
-    io.stdout(`::${p.severity} ${props}::${escape(p.message)}`);
-  }
-}
-
-function fail(err: unknown, io: RunCliIo, json = false): number {
-  if (err instanceof QueueYamlError && !json) annotate(err.problems, io);
-  const code =
-    err instanceof QueueYamlError
-      ? EXIT.invalidOrDrift
-      : err instanceof QueuesUsageError
-        ? EXIT.usage
-        : err instanceof QueuesApiError
-          ? EXIT.api
-          : undefined;
-  if (code === undefined) throw err; // a bug, not a user error: let the stack trace show
-  if (json) {
-    const detail =
-      err instanceof QueueYamlError
-        ? { problems: err.problems }
-        : err instanceof QueuesApiError
-          ? { code: err.code, status: err.status, hint: err.hint }
-          : {};
-    io.stdout(JSON.stringify({ ok: false, error: (err as Error).name, message: (err as Error).message, ...detail }, null, 2));
-  }
-  io.stderr(`${(err as Error).name}: ${(err as Error).message}${code === EXIT.usage ? '\nRun with --help for usage.' : ''}`);
-  return code;
-}

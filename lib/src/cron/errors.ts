@@ -10,6 +10,8 @@ export { formatProblem };
  */
 export class CronYamlError extends DeferredError {
   override name = 'CronYamlError';
+  /** For the CLI: an invalid file (exit code 1). */
+  readonly kind = 'invalid-file';
   constructor(
     readonly file: string,
     readonly problems: CronYamlProblem[],
@@ -22,6 +24,7 @@ export class CronYamlError extends DeferredError {
 /** The command line was wrong (unknown command or flag, missing project/location/service URL). Exit code 2. */
 export class CronUsageError extends DeferredError {
   override name = 'CronUsageError';
+  readonly kind = 'usage';
 }
 
 /**
@@ -30,6 +33,7 @@ export class CronUsageError extends DeferredError {
  */
 export class CronApiError extends DeferredError {
   override name = 'CronApiError';
+  readonly kind = 'api';
   constructor(
     readonly operation: string,
     readonly code: number | undefined,

@@ -13,6 +13,8 @@ export function formatProblem(p: QueueYamlProblem): string {
  */
 export class QueueYamlError extends DeferredError {
   override name = 'QueueYamlError';
+  /** For the CLI: an invalid file (exit code 1). */
+  readonly kind = 'invalid-file';
   constructor(
     readonly file: string,
     readonly problems: QueueYamlProblem[],
@@ -26,6 +28,7 @@ export class QueueYamlError extends DeferredError {
 /** The command line was wrong (unknown command or flag, missing project/location). Exit code 2. */
 export class QueuesUsageError extends DeferredError {
   override name = 'QueuesUsageError';
+  readonly kind = 'usage';
 }
 
 /**
@@ -34,6 +37,7 @@ export class QueuesUsageError extends DeferredError {
  */
 export class QueuesApiError extends DeferredError {
   override name = 'QueuesApiError';
+  readonly kind = 'api';
   constructor(
     readonly operation: string,
     readonly code: number | undefined,

@@ -1,0 +1,37 @@
+/**
+ * What the file-and-API commands (queues, cron, dead-letters) share on their command line: strict
+ * flags with positionals, the command word, and the project and location (flag, else variable).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** The command's own usage error class (exit code 2). */
+export type UsageErrorClass = new (message: string) => Error;
+
+/** node:util's parseArgs, strict, positionals allowed; a wrong flag is a usage error that points at --help. */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, UsageError: UsageErrorClass) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\nRun with --help for the options.`);
+  }
+}
+
+/** `command` must be one of `commands`; else a usage error that lists them. */
+export function checkCommand<C extends string>(command: string | undefined, commands: readonly C[], UsageError: UsageErrorClass): C {
+  if ((commands as readonly string[]).includes(command ?? '')) return command as C;
+  const expected = `expected one of ${commands.join(', ')}`;
+  throw new UsageError(command ? `unknown command "${command}"; ${expected}` : `missing command; ${expected}`);
+}
+
+/** Project and location, or a usage error that names, for each one missing, its flag and its variable. */
+export function requireProjectAndLocation(
+  options: { project?: string; location?: string },
+  what: string,
+  UsageError: UsageErrorClass,
+): { project: string; location: string } {
+  const missing: string[] = [];
+  if (!options.project) missing.push('the project: pass --project or set GOOGLE_CLOUD_PROJECT');
+  if (!options.location) missing.push('the location: pass --location or set CLOUD_TASKS_LOCATION (e.g. us-central1)');
+  if (missing.length > 0) throw new UsageError(`${what} needs ${missing.join('; and ')}`);
+  return { project: options.project!, location: options.location! };
+}
