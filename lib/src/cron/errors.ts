@@ -1,5 +1,5 @@
 import { DeferredError } from '../contract/errors.js';
-import { formatProblem } from '../queues/errors.js';
+import { formatProblem, GoogleApiCallError } from '../queues/errors.js';
 import type { CronYamlProblem } from './types.js';
 
 export { formatProblem };
@@ -27,21 +27,7 @@ export class CronUsageError extends DeferredError {
   readonly kind = 'usage';
 }
 
-/**
- * Cloud Scheduler refused or failed a call. `status` is the HTTP status when known, `code` the
- * gRPC code, `hint` what to do (a 403 names the roles to grant). Exit code 3.
- */
-export class CronApiError extends DeferredError {
+/** Cloud Scheduler refused or failed a call (see GoogleApiCallError). Exit code 3. */
+export class CronApiError extends GoogleApiCallError {
   override name = 'CronApiError';
-  readonly kind = 'api';
-  constructor(
-    readonly operation: string,
-    readonly code: number | undefined,
-    readonly status: number | undefined,
-    readonly hint: string,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${operation} failed: ${detail}${hint ? `\n  ${hint}` : ''}`, options);
-  }
 }

@@ -32,11 +32,11 @@ export class QueuesUsageError extends DeferredError {
 }
 
 /**
- * Cloud Tasks refused or failed a queue call. `status` is the HTTP status when known,
- * `code` the gRPC code, `hint` says what to do (a 403 names the role to grant). Exit code 3.
+ * A Google API (Cloud Tasks, Cloud Scheduler) refused or failed a call of a deploy command.
+ * `status` is the HTTP status when known, `code` the gRPC code, `hint` says what to do (a 403
+ * names the role to grant). Exit code 3.
  */
-export class QueuesApiError extends DeferredError {
-  override name = 'QueuesApiError';
+export class GoogleApiCallError extends DeferredError {
   readonly kind = 'api';
   constructor(
     readonly operation: string,
@@ -48,4 +48,9 @@ export class QueuesApiError extends DeferredError {
   ) {
     super(`${operation} failed: ${detail}${hint ? `\n  ${hint}` : ''}`, options);
   }
+}
+
+/** Cloud Tasks refused or failed a queue call. */
+export class QueuesApiError extends GoogleApiCallError {
+  override name = 'QueuesApiError';
 }
