@@ -1,6 +1,7 @@
 /**
  * The first defer() after a server starts, against the warm ones: a fresh `next start` of the
- * demo, pointed at the emulator, then POST /api/greetings (a route handler that defers) once as
+ * demo, pointed at a Cloud Tasks stand-in that answers at once (as in enqueue.bench.ts, so the
+ * service's own time is left out), then POST /api/greetings (a route handler that defers) once as
  * soon as the server answers, and WARM_CALLS more. Measured twice: defer() itself (the route's
  * Server-Timing header) and the whole request. Ratio: first / median(warm). Goal for defer(): <= 1.5.
  * The same with DEFERRED_PREWARM=off (the client loaded by the first defer(), as before prewarm)
@@ -10,8 +11,8 @@
  * Run: npm run bench -- cold-start. BENCH_ROUNDS (fresh servers per setting) overrides.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { buildNextApp } from '../test/helpers/next-server';
-import { startEmulatedApp } from '../test/helpers/emulated-app';
+import { buildNextApp, freePort, startNextServer } from '../test/helpers/next-server';
+import { startInstantCloudTasks } from './support/instant-cloud-tasks';
 import { machine, median, round } from './support/stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -35,15 +36,28 @@ async function timedDefer(url: string, name: string): Promise<Timing> {
 type Run = { first: Timing; warm: Timing };
 
 async function oneServer(prewarm: 'on' | 'off'): Promise<Run> {
-  const local = await startEmulatedApp({ DEFERRED_PREWARM: prewarm });
+  const tasks = await startInstantCloudTasks();
+  const port = await freePort();
+  const app = await startNextServer(
+    {
+      GOOGLE_CLOUD_PROJECT: 'bench',
+      CLOUD_TASKS_LOCATION: 'us-central1',
+      DEFERRED_SERVICE_URL: `http://127.0.0.1:${port}`,
+      DEFERRED_SERVICE_ACCOUNT: 'tasks@bench.iam.gserviceaccount.com',
+      CLOUD_TASKS_EMULATOR_HOST: tasks.host,
+      DEFERRED_PREWARM: prewarm,
+    },
+    port,
+  );
   try {
-    await fetch(`${local.app.url}/api/greetings`);
-    const first = await timedDefer(local.app.url, 'first');
+    await fetch(`${app.url}/api/greetings`);
+    const first = await timedDefer(app.url, 'first');
     const warm: Timing[] = [];
-    for (let i = 0; i < WARM_CALLS; i++) warm.push(await timedDefer(local.app.url, `warm${i}`));
+    for (let i = 0; i < WARM_CALLS; i++) warm.push(await timedDefer(app.url, `warm${i}`));
     return { first, warm: { deferMs: median(warm.map((t) => t.deferMs)), requestMs: median(warm.map((t) => t.requestMs)) } };
   } finally {
-    await local.stop();
+    await app.stop();
+    await tasks.close();
   }
 }
 

@@ -5,29 +5,16 @@
  * The network makes that ratio noisy (several % between runs), so the adapter's own work is
  * also measured in process, without the network, as microseconds per call.
  */
-import { createServer } from 'node:http';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { startInstantCloudTasks } from './support/instant-cloud-tasks';
 import { machine, median, round } from './support/stats';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 
 async function main() {
-  let created = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      created++;
-      const parent = decodeURIComponent(new URL(req.url!, 'http://x').pathname)
-        .replace(/^\/v2\//, '')
-        .replace(/\/tasks$/, '');
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ name: `${parent}/tasks/${created}`, dispatchCount: 0 }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  const server = await startInstantCloudTasks();
+  const { host } = server;
   Object.assign(process.env, {
     GOOGLE_CLOUD_PROJECT: 'bench',
     CLOUD_TASKS_LOCATION: 'us-central1',
@@ -129,7 +116,7 @@ async function main() {
   console.log(JSON.stringify(summary, null, 2));
   await client.close();
   await defaultClient.close();
-  server.close();
+  await server.close();
 }
 
 main().catch((error) => {
