@@ -15,6 +15,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
 import { BUILT_QUEUE_YAML_VARIABLE, findPackageDir, TASK_CLIENT_PACKAGE } from '../runtime/build-files.js';
+import { queueYamlSetting } from '../runtime/config.js';
+import { DEFAULT_QUEUE_YAML } from '../runtime/queue-catalog.js';
 
 export interface CloudTasksConfigOptions {
   /**
@@ -55,7 +57,7 @@ const traceGlob = (appDir: string, path: string) => {
 
 function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): NextConfig {
   const appDir = resolve(options.dir ?? process.cwd());
-  const queueYaml = options.queueYaml ?? process.env.DEFERRED_QUEUE_YAML?.trim() ?? 'queue.yaml';
+  const queueYaml = options.queueYaml ?? queueYamlSetting() ?? DEFAULT_QUEUE_YAML;
   const queueYamlFile = resolve(appDir, queueYaml);
   // As this package finds it: hoisted next to the app's packages, or nested under this one.
   const clientDir = findPackageDir(TASK_CLIENT_PACKAGE, dirname(fileURLToPath(import.meta.url)));

@@ -221,6 +221,11 @@ export function resetConfigCache(): void {
   state.handler = undefined;
 }
 
+/** A production server (`next start`, a standalone build): NODE_ENV=production. */
+export function isProduction(env: Env = process.env): boolean {
+  return env.NODE_ENV === 'production';
+}
+
 /** Where the adapter runs on Cloud Run (K_SERVICE is set there, and only there). */
 export function onCloudRun(env: Env = process.env): boolean {
   return readVariable(env, 'K_SERVICE') !== undefined;
@@ -263,7 +268,7 @@ export const TUNING = {
     variable: 'DEFERRED_STARTUP_CHECK',
     parse: oneOf<StartupCheckMode>('fail', 'warn', 'off'),
     rule: 'must be fail, warn or off',
-    fallback: (env: Env): StartupCheckMode => (env.NODE_ENV === 'production' ? 'fail' : 'warn'),
+    fallback: (env: Env): StartupCheckMode => (isProduction(env) ? 'fail' : 'warn'),
   } satisfies Tuning<StartupCheckMode>,
   shutdownGraceMs: {
     variable: 'DEFERRED_SHUTDOWN_GRACE_MS',

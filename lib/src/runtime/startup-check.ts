@@ -12,6 +12,7 @@ import {
   TUNING,
   type ConfigProblem,
   type StartupCheckMode,
+  isProduction,
 } from './config.js';
 import { listBuildProblems } from './build-files.js';
 import { DEFAULT_QUEUE_YAML, loadQueueCatalog, queueYamlPath } from './queue-catalog.js';
@@ -109,7 +110,7 @@ function checkQueues(env: Env, problems: ConfigProblem[]): StartupReport['queues
 export function inspectStartup(env: Env = process.env): StartupReport {
   const problems = [...listConfigProblems(env), ...listTuningProblems(env)];
   // A production server must carry what it reads at run time; `next dev` reads the app's folder.
-  if (env.NODE_ENV === 'production') problems.push(...listBuildProblems(queueYamlPath(env)));
+  if (isProduction(env)) problems.push(...listBuildProblems(queueYamlPath(env)));
   const queues = checkQueues(env, problems);
   return { settings: describeSettings(env), queues, problems };
 }
