@@ -54,7 +54,7 @@ const GENERATED_ID_BASE = 1_000_000_000_000_000_000n;
  * from the moment `defer` was called, on its own clock: `countdown: 60` is due 60 virtual
  * seconds after the clock's time at that `defer`, however far the clock has been moved.
  */
-export class TaskQueueStub implements TaskTransport {
+export class TaskQueueStub {
   readonly config: EnqueueConfig;
   private readonly resettableClock = createVirtualClock();
   private readonly settings: Required<Pick<TaskQueueStubOptions, 'manifest' | 'retries' | 'nameReuseSeconds' | 'maxDrainRuns'>>;
@@ -118,9 +118,16 @@ export class TaskQueueStub implements TaskTransport {
     return to === undefined ? cronFiringsBetween(this.cron, this.clock.now(), fromOrTo) : cronFiringsBetween(this.cron, fromOrTo, to);
   }
 
-  get transport(): TaskTransport {
-    return this;
-  }
+  /** What `defer` and `cancelTask` use once installed: create adds a task, delete removes a queued one. */
+  readonly transport: TaskTransport = {
+    createTask: (request) => this.createTask(request),
+    deleteTask: async (name) => {
+      const record = this.tasks.get(name);
+      if (!record) return false; // ran, deleted or flushed: Cloud Tasks' NOT_FOUND
+      this.remove(record);
+      return true;
+    },
+  };
 
   /** Makes `defer` use this stub with `config`, empty, with the clock at the real time. */
   install(): void {
