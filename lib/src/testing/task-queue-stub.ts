@@ -41,6 +41,14 @@ export interface TaskRunResult extends TaskResult {
   disposition: 'kept' | 'deleted' | 'retry-scheduled';
 }
 
+export interface RunTaskOptions {
+  /**
+   * Reject with the error the function threw (or the handler's, for an unknown function or an
+   * undecodable payload) instead of resolving with a non-2xx `status`. @default false
+   */
+  throwOnError?: boolean;
+}
+
 /** Cloud Tasks' generated task ids are 19 digits; these count up, so a test's names are repeatable. */
 const GENERATED_ID_BASE = 1_000_000_000_000_000_000n;
 
@@ -179,10 +187,15 @@ export class TaskQueueStub {
   /**
    * Delivers one task now, due or not, through the handler's pipeline, and leaves it in place
    * (App Engine's `deferred.run`). Its counts and `lastAttempt` record the delivery; a failure
-   * on its last attempt is dead-lettered. Never throws for the function's errors: read `status`.
+   * on its last attempt is dead-lettered. By default never throws for the function's errors:
+   * read `status`. With `{ throwOnError: true }` it rejects with what the function threw (the
+   * error itself, PermanentTaskFailure included), as App Engine's `deferred.run(payload)` raised
+   * it, after the delivery is recorded as without the option.
    */
-  async runTask(task: StubTask | string): Promise<TaskRunResult> {
-    return this.deliver(this.recordOf(task), false);
+  async runTask(task: StubTask | string, options: RunTaskOptions = {}): Promise<TaskRunResult> {
+    const run = await this.deliver(this.recordOf(task), false);
+    if (options.throwOnError && run.error !== undefined) throw run.error;
+    return run;
   }
 
   /**
