@@ -159,7 +159,7 @@ function readPayloadStorage(env: Env, problems: Problem[]): PayloadStorageConfig
   }
   if (!value) return undefined;
   const match = /^gs:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
-  if (!match || !BUCKET_NAME.test(match[1]) || (match[2] ?? '').includes('//')) {
+  if (!match || !BUCKET_NAME.test(match[1]) || /^\/|\/\//.test(match[2] ?? '')) {
     problems.push({
       variable: 'DEFERRED_PAYLOAD_BUCKET',
       message: `DEFERRED_PAYLOAD_BUCKET="${value}" must be gs://BUCKET or gs://BUCKET/PREFIX (a bucket name of 3-63 lowercase letters, digits, -, _ or .), like gs://my-app-deferred/payloads`,

@@ -13,12 +13,13 @@ import {
   DEFAULT_DISPATCH_DEADLINE_SECONDS,
   matchesFilter,
   snapshot,
-  tryDecode,
+  enqueuedAtOf,
   type StubTask,
   type TaskFilter,
   type StubTaskRecord,
 } from './stub-task.js';
 import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
+import { MemoryPayloadStore } from './memory-payload-store.js';
 import type { CronFile } from '../cron/types.js';
 import {
   cronFiringsBetween,
@@ -72,6 +73,9 @@ export class TaskQueueStub {
   private readonly tombstones = new Map<string, number>();
   private deadLetters: DeadLetteredTask[] = [];
   private seq = 0;
+  /** Offloaded payloads (with `config.payloadStorage`): what `defer` writes there, and `runTask` reads. */
+  readonly payloads = new MemoryPayloadStore();
+  private readonly peek = (bucket: string, object: string) => this.payloads.peek(bucket, object);
 
   constructor(private readonly options: TaskQueueStubOptions) {
     if (!options?.manifest)
@@ -181,7 +185,7 @@ export class TaskQueueStub {
 
   /** App Engine's `get_filtered_tasks`: the matching tasks, earliest ETA first. */
   getFilteredTasks(filter: TaskFilter = {}): StubTask[] {
-    return this.records(filter).map(snapshot);
+    return this.records(filter).map((record) => snapshot(record, this.peek));
   }
 
   /**
@@ -238,6 +242,7 @@ export class TaskQueueStub {
     this.tombstones.clear();
     this.deadLetters = [];
     this.seq = 0;
+    this.payloads.clear();
   }
 
   /** Tasks dead-lettered so far (what the handler's dead-letter sink received), oldest first. */
@@ -258,7 +263,7 @@ export class TaskQueueStub {
   /** A schedule keeps its distance from the real time `defer` read (the envelope's), on the virtual clock. */
   private etaOnClock(request: CreateTaskRequest, nowMs: number): number {
     if (!request.scheduleTime) return nowMs;
-    const deferredAt = tryDecode(request.body)?.enqueuedAt ?? Date.now();
+    const deferredAt = enqueuedAtOf(request.body) ?? Date.now();
     return nowMs + (request.scheduleTime.getTime() - deferredAt);
   }
 
@@ -287,6 +292,7 @@ export class TaskQueueStub {
       nowMs,
       retries: this.settings.retries,
       onDeadLetter: (entry) => this.deadLetters.push(entry),
+      payloadStorage: this.config.payloadStorage,
     });
     let disposition: TaskRunResult['disposition'] = 'kept';
     if (asCloudTasks && this.tasks.get(record.name) === record) {
@@ -299,7 +305,7 @@ export class TaskQueueStub {
         disposition = 'retry-scheduled';
       }
     }
-    return { ...result, task: snapshot(record), disposition };
+    return { ...result, task: snapshot(record, this.peek), disposition };
   }
 }
 
