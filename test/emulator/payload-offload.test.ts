@@ -128,6 +128,11 @@ test('a 5 MB task is stored, delivered as a reference, verified and run; then it
   expect(stored.length).toBe(reference.ref.bytes);
   expect(createHash('sha256').update(stored).digest('hex')).toBe(reference.ref.sha256);
 
+  // The dashboard shows it next to the task: the object, its size, the arguments read from it.
+  const page = await (await fetch(`${emulator.url}/`)).text();
+  expect(page).toContain(`payload gs://${BUCKET}/${reference.ref.object} · 5.0 MB`);
+  expect(page).toContain(blob.slice(0, 40));
+
   await pauseQueue(false);
   await events.waitFor('task:success', ({ task }) => task.name === name, 20_000);
   expect(runs).toEqual([{ bytes: blob.length, sha256: sha256(blob) }]);

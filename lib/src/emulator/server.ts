@@ -99,7 +99,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     // Cloud Storage's JSON API for the adapter's offloaded payloads (STORAGE_EMULATOR_HOST).
     objects = new ObjectStore(options.data);
     const storageApi = createStorageApi(objects);
-    const dashboard = createDashboard({ store, service, activity, options, cron });
+    const dashboard = createDashboard({ store, service, activity, options, cron, objects });
 
     const certs = (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
       if (req.method !== 'GET') return false;
