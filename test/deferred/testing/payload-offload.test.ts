@@ -48,6 +48,27 @@ describe('with config.payloadStorage', () => {
     expect(queue.payloads.list()).toHaveLength(1);
   });
 
+  test('a task that cannot be created leaves no object behind (a duplicate name)', async () => {
+    await defer(importRows, [manyRows()], { queue: 'testing', name: 'import-1' });
+    await expect(defer(importRows, [manyRows()], { queue: 'testing', name: 'import-1' })).rejects.toThrow(/already exists/);
+    expect(queue.payloads.list()).toHaveLength(1);
+    expect(queue.payloads.list()[0].object).toBe(queue.getFilteredTasks()[0].payloadObject);
+  });
+
+  test('DEFERRED_PAYLOAD_OFFLOAD_BYTES offloads smaller tasks too', async () => {
+    process.env.DEFERRED_PAYLOAD_OFFLOAD_BYTES = '2000';
+    try {
+      await defer(importRows, [['a'.repeat(3000)]], { queue: 'testing', name: 'medium' });
+      await defer(importRows, [['a'.repeat(100)]], { queue: 'testing', name: 'small' });
+    } finally {
+      delete process.env.DEFERRED_PAYLOAD_OFFLOAD_BYTES;
+    }
+    expect(queue.getFilteredTasks({ name: 'medium' })[0].payloadObject).toBeDefined();
+    expect(queue.getFilteredTasks({ name: 'small' })[0].payloadObject).toBeUndefined();
+    await queue.drain();
+    expect(received).toEqual([1, 1]);
+  });
+
   test('small tasks stay inline', async () => {
     await defer(importRows, [['one row']], { queue: 'testing' });
     expect(queue.getFilteredTasks()[0].payloadObject).toBeUndefined();
