@@ -1,6 +1,8 @@
 // ESM-only packages that jest (CommonJS mode) must transform; found one error at a time
 // (see shared/PLATFORM-NOTES.md, "jest and msw").
 const esmPackages = ['msw', '@mswjs', '@msw', '@open-draft', 'rettime', 'until-async', 'cookie', 'superjson', 'copy-anything', 'is-what'];
+// @google-cloud/storage's HTTP layer (teeny-request) loads node-fetch 3 (ESM) with import(): transformed, jest can load it.
+const storageFetch = ['teeny-request', 'node-fetch', 'data-uri-to-buffer', 'fetch-blob', 'formdata-polyfill', 'node-domexception'];
 
 // The package's entries resolve to its sources (lib/src), so unit tests need no build; the Next
 // servers the integration tests start use the built package (lib/dist), as a user's app does.
@@ -22,7 +24,7 @@ module.exports = {
   // test/fixtures/fresh-app holds a user's app files (its own jest test): the fresh-app test copies them.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/fixtures/'],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!(${[...esmPackages, ...storageFetch].join('|')})/)`],
   moduleNameMapper: {
     ...packageEntries,
     '^@/(.*)$': '<rootDir>/$1',

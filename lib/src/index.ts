@@ -6,6 +6,7 @@
 export { deferrable, createManifest } from './runtime/registry.js';
 export type { DeferrableFunction, Manifest } from './runtime/registry.js';
 export { defer, setTaskTransport } from './enqueue/defer.js';
+export { cancelTask } from './enqueue/cancel-task.js';
 export type { DeferOptions } from './enqueue/task-options.js';
 export type { TaskTransport, CreateTaskRequest, CreatedTask } from './contract/transport.js';
 export { handleDeferredRequest } from './handle/handler.js';

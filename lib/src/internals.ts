@@ -8,8 +8,10 @@ export { OUTCOMES, OUTCOME_HEADER, DEAD_LETTERED } from './contract/outcomes.js'
 export type { Outcome, TaskOutcome } from './contract/outcomes.js';
 export { readTaskHeaders, writeTaskHeaders } from './contract/task-headers.js';
 export { readSchedulerHeaders, writeSchedulerHeaders } from './contract/scheduler-headers.js';
-export { encodeEnvelope, decodeEnvelope } from './contract/envelope.js';
-export type { TaskEnvelope } from './contract/envelope.js';
+export { encodeEnvelope, decodeEnvelope, encodeReferenceEnvelope, readReferenceEnvelope } from './contract/envelope.js';
+export type { TaskEnvelope, PayloadReference, ReferenceEnvelope } from './contract/envelope.js';
+export { setPayloadStore } from './runtime/payload-store.js';
+export type { PayloadStore } from './runtime/payload-store.js';
 export { readEnqueueConfig, readHandlerConfig, resetConfigCache } from './runtime/config.js';
 export type { EnqueueConfig, HandlerConfig } from './runtime/config.js';
 export { createCloudTasksTransport } from './enqueue/cloud-tasks-transport.js';

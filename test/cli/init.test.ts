@@ -258,7 +258,7 @@ describe('next.config forms', () => {
     expect(actions(result)[file]).toBe('updated');
     expect(read(file)).toContain(wrapped);
     const { externals, rewrites } = loadNextConfig(file);
-    expect(externals).toEqual(['@google-cloud/tasks']);
+    expect(externals).toEqual(['@google-cloud/tasks', '@google-cloud/storage']);
     expect(rewrites).toHaveLength(2);
     expect(actions(initApp(dir))[file]).toBe('unchanged');
   });

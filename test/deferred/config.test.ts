@@ -84,3 +84,40 @@ test('the handler needs only the audience and the accepted emails', () => {
     /DEFERRED_ALLOWED_EMAILS \(or DEFERRED_SERVICE_ACCOUNT\) is not set/,
   );
 });
+
+describe('DEFERRED_PAYLOAD_BUCKET', () => {
+  test('gs://bucket/prefix gives the bucket and a prefix ending in /, for defer and the handler alike', () => {
+    const env = { ...complete, DEFERRED_PAYLOAD_BUCKET: 'gs://my-app-deferred/payloads' };
+    expect(readEnqueueConfig(env).payloadStorage).toEqual({ bucket: 'my-app-deferred', prefix: 'payloads/' });
+    expect(readHandlerConfig(env).payloadStorage).toEqual({ bucket: 'my-app-deferred', prefix: 'payloads/' });
+    expect(readEnqueueConfig({ ...complete, DEFERRED_PAYLOAD_BUCKET: 'gs://my-app-deferred' }).payloadStorage).toEqual({
+      bucket: 'my-app-deferred',
+      prefix: '',
+    });
+    expect(readEnqueueConfig(complete).payloadStorage).toBeUndefined();
+  });
+
+  test('STORAGE_EMULATOR_HOST is the stand-in, and is refused on Cloud Run', () => {
+    const env = { ...complete, DEFERRED_PAYLOAD_BUCKET: 'gs://b-local/x/', STORAGE_EMULATOR_HOST: 'http://127.0.0.1:8123/storage/v1' };
+    expect(readEnqueueConfig(env).payloadStorage).toEqual({
+      bucket: 'b-local',
+      prefix: 'x/',
+      emulatorUrl: 'http://127.0.0.1:8123/storage/v1',
+    });
+    expect(listConfigProblems({ ...env, K_SERVICE: 'app' })).toEqual([
+      expect.objectContaining({ variable: 'STORAGE_EMULATOR_HOST', message: expect.stringMatching(/set on Cloud Run/) }),
+    ]);
+  });
+
+  test.each(['my-bucket', 's3://my-bucket/x', 'gs://My_Bucket', 'gs://ab', 'gs://b-ok//x'])(
+    '%s is refused, with the form to use',
+    (value) => {
+      expect(listConfigProblems({ ...complete, DEFERRED_PAYLOAD_BUCKET: value })).toEqual([
+        expect.objectContaining({
+          variable: 'DEFERRED_PAYLOAD_BUCKET',
+          message: expect.stringMatching(/must be gs:\/\/BUCKET or gs:\/\/BUCKET\/PREFIX/),
+        }),
+      ]);
+    },
+  );
+});

@@ -90,3 +90,60 @@ test('off Cloud Run, no warning', async () => {
   expect(logs.filter((l) => l.severity === 'WARNING')).toEqual([]);
   restore();
 });
+
+describe('afterResponse(fn): the wrapper form', () => {
+  async function loadWrapper() {
+    const loaded = await load();
+    let afterResponse!: typeof import('next-cloud-tasks/next').afterResponse;
+    jest.isolateModules(() => {
+      afterResponse = require('next-cloud-tasks/next').afterResponse;
+    });
+    return { ...loaded, afterResponse };
+  }
+
+  test('each call schedules fn with its arguments, taken at the call; nothing runs before after() does', async () => {
+    const { afterResponse, restore } = await loadWrapper();
+    const seen: [string, number][] = [];
+    const track = afterResponse(async (event: string, count: number) => void seen.push([event, count]));
+    const user = { count: 1 };
+    expect(track('signup', user.count)).toBeUndefined();
+    user.count = 2;
+    track('login', user.count);
+    await settle();
+    expect(seen).toEqual([]);
+    expect(scheduled).toHaveLength(2);
+    for (const work of scheduled) await work();
+    expect(seen).toEqual([
+      ['signup', 1],
+      ['login', 2],
+    ]);
+    restore();
+  });
+
+  test("fn's error is logged at ERROR, never thrown to the caller or by after()", async () => {
+    const { afterResponse, logs, restore } = await loadWrapper();
+    const track = afterResponse((event: string) => {
+      throw new Error(`cannot send ${event}`);
+    });
+    expect(() => track('signup')).not.toThrow();
+    await expect(scheduled[0]()).resolves.toBeUndefined();
+    expect(logs).toEqual([expect.objectContaining({ severity: 'ERROR', message: expect.stringContaining('cannot send signup') })]);
+    restore();
+  });
+
+  test('outside a request, a call still runs fn in the background', async () => {
+    insideRequest = false;
+    const { afterResponse, restore } = await loadWrapper();
+    const seen: string[] = [];
+    afterResponse((event: string) => void seen.push(event))('cli');
+    await settle();
+    expect(seen).toEqual(['cli']);
+    restore();
+  });
+
+  test('something other than a function is refused where it is wrapped', async () => {
+    const { afterResponse, restore } = await loadWrapper();
+    expect(() => afterResponse('track' as never)).toThrow(/afterResponse\(\) takes the function/);
+    restore();
+  });
+});

@@ -234,11 +234,14 @@ describe('next start with npx next-cloud-tasks emulator', () => {
     expect(Object.keys(appEnv).sort()).toEqual([
       'CLOUD_TASKS_EMULATOR_HOST',
       'CLOUD_TASKS_LOCATION',
+      'DEFERRED_PAYLOAD_BUCKET',
       'DEFERRED_SERVICE_ACCOUNT',
       'DEFERRED_SERVICE_URL',
       'GOOGLE_CLOUD_PROJECT',
+      'STORAGE_EMULATOR_HOST',
     ]);
     expect(appEnv.DEFERRED_SERVICE_URL).toBe(appUrl);
+    expect(appEnv.STORAGE_EMULATOR_HOST).toBe(`http://${appEnv.CLOUD_TASKS_EMULATOR_HOST}/storage/v1`);
   });
 
   test("a task the emulator dispatches runs the app's function, and the handler's path never loads @google-cloud/tasks", async () => {

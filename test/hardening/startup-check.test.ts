@@ -89,6 +89,8 @@ describe('next-cloud-tasks doctor', () => {
         DEFERRED_AUDIENCE: '',
         DEFERRED_ALLOWED_EMAILS: '',
         CLOUD_TASKS_EMULATOR_HOST: '',
+        DEFERRED_PAYLOAD_BUCKET: '',
+        STORAGE_EMULATOR_HOST: '',
         K_SERVICE: '',
         ...env,
       },
@@ -108,6 +110,16 @@ describe('next-cloud-tasks doctor', () => {
     expect(output).toMatch(/misconfigured \(1 problem\)/);
     expect(output).toMatch(/DEFERRED_SERVICE_ACCOUNT="nope" is not an email address/);
     expect(code).toBe(1);
+  });
+
+  test('checks the payload bucket: shows it, and names a malformed one with the form to use', async () => {
+    const good = await doctor({ ...GOOD, DEFERRED_PAYLOAD_BUCKET: 'gs://my-project-deferred/payloads' });
+    expect(good.output).toMatch(/DEFERRED_PAYLOAD_BUCKET\s+gs:\/\/my-project-deferred\/payloads/);
+    expect(good.code).toBe(0);
+    const bad = await doctor({ ...GOOD, DEFERRED_PAYLOAD_BUCKET: 'my-project-deferred', DEFERRED_PAYLOAD_OFFLOAD_BYTES: '5000000' });
+    expect(bad.output).toMatch(/DEFERRED_PAYLOAD_BUCKET="my-project-deferred" must be gs:\/\/BUCKET or gs:\/\/BUCKET\/PREFIX/);
+    expect(bad.output).toMatch(/DEFERRED_PAYLOAD_OFFLOAD_BYTES="5000000" must be a whole number of bytes up to 1048576/);
+    expect(bad.code).toBe(1);
   });
 });
 

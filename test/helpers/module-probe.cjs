@@ -3,7 +3,7 @@
 const Module = require('node:module');
 const { appendFileSync } = require('node:fs');
 const file = process.env.MODULE_PROBE_FILE;
-const watched = ['@google-cloud/tasks', 'google-gax', '@grpc/grpc-js'];
+const watched = ['@google-cloud/tasks', 'google-gax', '@grpc/grpc-js', '@google-cloud/storage'];
 const seen = new Set();
 const load = Module._load;
 Module._load = function (request, ...rest) {

@@ -64,6 +64,9 @@ export function formatDeadTask(dead: DeadTask): string {
     ['attempts', String(meta?.attempts ?? '?')],
     ['dead-lettered at', when(dead)],
     ['error', meta?.error ?? ''],
+    ...(meta?.payloadObject
+      ? ([['payload object', `${meta.payloadObject} (kept for the replay; the task's body refers to it)`]] as [string, string][])
+      : []),
     ['url', `POST ${task.url}`],
     [
       'headers',
@@ -75,6 +78,8 @@ export function formatDeadTask(dead: DeadTask): string {
   if ('envelope' in payload) {
     rows.push(['enqueued at', new Date(payload.envelope.enqueuedAt).toISOString()]);
     rows.push(['args', inspect(payload.envelope.args, { depth: 8, breakLength: 100, maxArrayLength: 50, maxStringLength: 2000 })]);
+  } else if (meta?.payloadObject) {
+    rows.push(['payload', `offloaded: ${oneLine(rawBody(task.body), 2000)}`]);
   } else {
     rows.push(['payload', `not a task envelope (${payload.problem}); raw: ${oneLine(rawBody(task.body), 2000)}`]);
   }

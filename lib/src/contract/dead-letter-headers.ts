@@ -17,6 +17,8 @@ export const DEAD_LETTER_HEADERS = {
   attempts: 'X-Deferred-Dead-Attempts',
   /** The deferrable function's id; absent when the body did not decode. */
   functionId: 'X-Deferred-Dead-Function',
+  /** gs://bucket/object of the task's offloaded payload, kept for the replay (DEFERRED_PAYLOAD_BUCKET). */
+  payloadObject: 'X-Deferred-Dead-Payload',
 } as const;
 
 const PREFIX = 'x-deferred-dead-';
@@ -31,6 +33,7 @@ export interface DeadLetterMetadata {
   task?: string;
   attempts?: number;
   functionId?: string;
+  payloadObject?: string;
 }
 
 type Headerish = Readonly<Record<string, string>> | null | undefined;
@@ -63,6 +66,7 @@ export function writeDeadLetterHeaders(meta: DeadLetterMetadata): Record<string,
   if (meta.task) headers[DEAD_LETTER_HEADERS.task] = encodeHeaderText(meta.task);
   if (meta.attempts !== undefined) headers[DEAD_LETTER_HEADERS.attempts] = String(meta.attempts);
   if (meta.functionId) headers[DEAD_LETTER_HEADERS.functionId] = encodeHeaderText(meta.functionId);
+  if (meta.payloadObject) headers[DEAD_LETTER_HEADERS.payloadObject] = encodeHeaderText(meta.payloadObject);
   return headers;
 }
 
@@ -83,6 +87,7 @@ export function readDeadLetterHeaders(headers: Headerish): DeadLetterMetadata | 
     task: get(DEAD_LETTER_HEADERS.task),
     attempts: Number.isInteger(attempts) && attempts > 0 ? attempts : undefined,
     functionId: get(DEAD_LETTER_HEADERS.functionId),
+    ...(get(DEAD_LETTER_HEADERS.payloadObject) && { payloadObject: get(DEAD_LETTER_HEADERS.payloadObject) }),
   };
 }
 

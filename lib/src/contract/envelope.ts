@@ -19,6 +19,32 @@ export interface TaskEnvelope {
 
 export const ENVELOPE_VERSION = 1;
 
+/** Where an offloaded envelope is, and what it must be: checked before a byte of it is decoded. */
+export interface PayloadReference {
+  bucket: string;
+  object: string;
+  /** Exact size of the object, in bytes. */
+  bytes: number;
+  /** SHA-256 of the object, lowercase hex. */
+  sha256: string;
+}
+
+/**
+ * The reference form of the body, for an envelope too big for a task (DEFERRED_PAYLOAD_BUCKET):
+ * the envelope itself is the object `ref` names. Its own version, 2, so that a deploy from before
+ * offloading refuses it (undecodable) rather than reading it as a call without arguments.
+ * `fn` and the times repeat the envelope's, for logs and retry limits when the object is unreadable.
+ */
+export interface ReferenceEnvelope {
+  v: 2;
+  fn: string;
+  ref: PayloadReference;
+  enqueuedAt: number;
+  scheduledAt?: number;
+}
+
+export const REFERENCE_ENVELOPE_VERSION = 2;
+
 /** A task body that can never run: the handler dead-letters it. */
 export class EnvelopeDecodeError extends DeferredError {
   override name = 'EnvelopeDecodeError';
@@ -56,6 +82,49 @@ export function encodeEnvelope(
     );
   }
   return new TextEncoder().encode(text);
+}
+
+/** The small body a task carries instead of an offloaded envelope. */
+export function encodeReferenceEnvelope(
+  fn: string,
+  ref: PayloadReference,
+  times: { enqueuedAt: number; scheduledAt?: number },
+): Uint8Array {
+  const envelope: ReferenceEnvelope = { v: REFERENCE_ENVELOPE_VERSION, fn, ref, enqueuedAt: times.enqueuedAt };
+  if (times.scheduledAt !== undefined && times.scheduledAt > times.enqueuedAt) envelope.scheduledAt = times.scheduledAt;
+  return new TextEncoder().encode(JSON.stringify(envelope));
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A body in the reference form, or undefined when it is not one (an inline envelope, or garbage). */
+export function readReferenceEnvelope(body: Uint8Array | string): ReferenceEnvelope | undefined {
+  // Inline envelopes are superjson ({"json":...}); a reference is plain JSON starting with {"v":2.
+  const text =
+    typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, 16)).toString('latin1');
+  if (!text.startsWith(`{"v":${REFERENCE_ENVELOPE_VERSION},`)) return undefined;
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    throw new EnvelopeDecodeError('task body is a payload reference that is not valid JSON');
+  }
+  const { fn, ref, enqueuedAt, scheduledAt } = value;
+  const r = (ref ?? {}) as Record<string, unknown>;
+  if (typeof fn !== 'string' || fn === '') throw new EnvelopeDecodeError('payload reference has no function id (fn)');
+  if (typeof r.bucket !== 'string' || typeof r.object !== 'string' || r.object === '')
+    throw new EnvelopeDecodeError('payload reference names no bucket and object');
+  if (typeof r.bytes !== 'number' || !Number.isSafeInteger(r.bytes) || r.bytes < 0)
+    throw new EnvelopeDecodeError('payload reference has no byte size');
+  if (typeof r.sha256 !== 'string' || !SHA256_HEX.test(r.sha256)) throw new EnvelopeDecodeError('payload reference has no sha256');
+  const envelope: ReferenceEnvelope = {
+    v: REFERENCE_ENVELOPE_VERSION,
+    fn,
+    ref: { bucket: r.bucket, object: r.object, bytes: r.bytes, sha256: r.sha256 },
+    enqueuedAt: typeof enqueuedAt === 'number' && Number.isFinite(enqueuedAt) ? enqueuedAt : Date.now(),
+  };
+  if (typeof scheduledAt === 'number' && Number.isFinite(scheduledAt)) envelope.scheduledAt = scheduledAt;
+  return envelope;
 }
 
 /** Decodes a task body; throws `EnvelopeDecodeError` for anything that can never run. */

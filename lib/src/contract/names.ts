@@ -19,3 +19,12 @@ export const DEFERRABLE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
 export function queuePath({ project, location, queue }: { project: string; location: string; queue: string }): string {
   return `projects/${project}/locations/${location}/queues/${queue}`;
 }
+
+/** A task's full resource name, projects/P/locations/L/queues/Q/tasks/T, in its parts; `undefined` if it is not one. */
+export function parseTaskName(name: string): { project: string; location: string; queue: string; taskId: string } | undefined {
+  const match = /^projects\/([^/]+)\/locations\/([^/]+)\/queues\/([^/]+)\/tasks\/([^/]+)$/.exec(name);
+  if (!match) return undefined;
+  const [, project, location, queue, taskId] = match;
+  const valid = PROJECT_ID.test(project) && LOCATION_ID.test(location) && QUEUE_ID.test(queue) && TASK_ID.test(taskId);
+  return valid ? { project, location, queue, taskId } : undefined;
+}

@@ -23,6 +23,9 @@ export const OUTCOMES = {
   'retry-requested': { status: 408, severity: 'DEBUG', meaning: 'the function threw SingularTaskFailure: retried quietly' },
   'unknown-function': { status: 404, severity: 'WARNING', meaning: 'no function of that id in this deploy (mid-deploy): retried' },
   undecodable: { status: 200, severity: 'ERROR', meaning: 'a body that can never decode: dropped and dead-lettered' },
+  // An offloaded payload (DEFERRED_PAYLOAD_BUCKET) that is not in the bucket: retried, since a
+  // retry is cheap and nothing is lost by it; dead-lettered on the last attempt (handle/load-payload.ts).
+  'payload-missing': { status: 404, severity: 'WARNING', meaning: "the task's payload object is missing: retried" },
 } as const satisfies Record<string, { status: number; severity: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'; meaning: string }>;
 
 export type Outcome = keyof typeof OUTCOMES;
@@ -30,7 +33,7 @@ export type Outcome = keyof typeof OUTCOMES;
 /** How a delivery that reached the function (or tried to) ended: what execute-task decides. */
 export type TaskOutcome = Extract<
   Outcome,
-  'success' | 'failed' | 'permanent-failure' | 'retry-requested' | 'unknown-function' | 'undecodable'
+  'success' | 'failed' | 'permanent-failure' | 'retry-requested' | 'unknown-function' | 'undecodable' | 'payload-missing'
 >;
 
 /** Outcomes that can never succeed later: dead-lettered on the spot. */

@@ -25,4 +25,10 @@ export interface CreatedTask {
  */
 export interface TaskTransport {
   createTask(request: CreateTaskRequest): Promise<CreatedTask>;
+  /**
+   * Deletes a queued task by its full resource name (what `cancelTask` calls): `true` if it was
+   * deleted, `false` if there is no such task any more (it ran, or was deleted: NOT_FOUND).
+   * Optional so that a transport written before it still type-checks; `cancelTask` says so.
+   */
+  deleteTask?(name: string): Promise<boolean>;
 }

@@ -19,6 +19,8 @@ import { loadQueuesFromYaml } from './queue-yaml.js';
 import { refuseRequest } from './request-guard.js';
 import { createRestApi } from './rest-api.js';
 import { Store } from './store.js';
+import { ObjectStore } from './storage/object-store.js';
+import { createStorageApi } from './storage/storage-api.js';
 import { TargetPolicy } from './target-policy.js';
 import { TasksService } from './tasks-service.js';
 
@@ -76,6 +78,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
   // Before the store opens: a bad --allow-target-host fails the start with its message.
   const targets = new TargetPolicy(options.allowedTargetHosts);
   const store = new Store(options.data);
+  let objects: ObjectStore | undefined;
   try {
     const signer = OidcSigner.load(store);
     const queueYaml = options.queueYaml ? loadQueuesFromYaml(store, options.queueYaml, options.project, options.location) : undefined;
@@ -93,7 +96,10 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     const activity = new ActivityLog(dispatcher);
     const outcomes = new FinishedTaskRecorder(dispatcher);
     const restApi = createRestApi(service);
-    const dashboard = createDashboard({ store, service, activity, options, cron });
+    // Cloud Storage's JSON API for the adapter's offloaded payloads (STORAGE_EMULATOR_HOST).
+    objects = new ObjectStore(options.data);
+    const storageApi = createStorageApi(objects);
+    const dashboard = createDashboard({ store, service, activity, options, cron, objects });
 
     const certs = (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
       if (req.method !== 'GET') return false;
@@ -113,6 +119,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
           sendError(res, refused);
           return;
         }
+        if (await storageApi(req, res, url)) return;
         if (await restApi(req, res, url)) return;
         if (certs(req, res, url.pathname)) return;
         if (await dashboard(req, res, url)) return;
@@ -166,10 +173,12 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
           // Attempts cut short by the stop are due again at the next start.
           store.recoverRunning();
           store.close();
+          objects?.close();
         })()),
     };
   } catch (error) {
     store.close();
+    objects?.close();
     throw error;
   }
 }

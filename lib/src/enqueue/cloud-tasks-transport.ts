@@ -45,6 +45,20 @@ function toEnqueueError(error: unknown, request: CreateTaskRequest): Error {
   return new CloudTasksError(google.code, `Cloud Tasks could not create a task in ${queue}: ${message}`, cause);
 }
 
+/** A DeleteTask error as one that says what to do; NOT_FOUND is not an error (the caller answers `false`). */
+function toDeleteError(error: unknown, name: string): Error {
+  const google = readGoogleApiError(error);
+  const cause = { cause: error };
+  if (isRpcCode(google, RPC_CODE.PERMISSION_DENIED)) {
+    return new CloudTasksError(
+      RPC_CODE.PERMISSION_DENIED,
+      `Cloud Tasks refused to delete ${name} (PERMISSION_DENIED): the app's runtime service account needs roles/cloudtasks.taskDeleter on the queue (roles/cloudtasks.enqueuer only creates tasks). Google said: ${google.message}`,
+      cause,
+    );
+  }
+  return new CloudTasksError(google.code, `Cloud Tasks could not delete ${name}: ${google.message}`, cause);
+}
+
 /**
  * The Cloud Tasks client for `emulatorHost` (or Google's), one per process whichever module
  * instance asks: made on first use, and made again if making it failed.
@@ -115,6 +129,17 @@ export function createCloudTasksTransport(options: CloudTasksTransportOptions = 
         return { name: created.name ?? `${parent}/tasks/${request.taskId ?? ''}` };
       } catch (error) {
         throw toEnqueueError(error, request);
+      }
+    },
+    async deleteTask(name: string): Promise<boolean> {
+      const client = clientFor();
+      try {
+        await (await client).deleteTask({ name });
+        return true;
+      } catch (error) {
+        // The task ran (Cloud Tasks deletes a task once it succeeds or gives up) or was deleted before.
+        if (isRpcCode(readGoogleApiError(error), RPC_CODE.NOT_FOUND)) return false;
+        throw toDeleteError(error, name);
       }
     },
   };

@@ -1,6 +1,7 @@
 import { createCloudTasksTransport, warmUpCloudTasksClient } from './cloud-tasks-transport.js';
-import { enqueueConfigFromEnv, readTuning, type EnqueueConfig } from '../runtime/config.js';
+import { enqueueConfigFromEnv, readTuning, type EnqueueConfig, type PayloadStorageConfig } from '../runtime/config.js';
 import { withEnqueueRetries } from './enqueue-retry.js';
+import { offloadEnvelope } from './offload-payload.js';
 import { encodeEnvelope } from '../contract/envelope.js';
 import { PayloadTooLargeError, UnknownQueueError } from '../contract/errors.js';
 import { emitTaskEvent } from '../runtime/events.js';
@@ -11,7 +12,9 @@ import type { DeferrableFunction } from '../runtime/registry.js';
 import { resolveTaskOptions, type DeferOptions } from './task-options.js';
 import { traceparentForTask, type TraceOptions } from '../runtime/trace.js';
 import { queuePath } from '../contract/names.js';
-import { type TaskTransport } from '../contract/transport.js';
+import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+import type { PayloadReference } from '../contract/envelope.js';
+import { payloadStoreFor } from '../runtime/payload-store.js';
 
 interface EnqueueState {
   override?: { transport: TaskTransport; config: EnqueueConfig };
@@ -62,6 +65,21 @@ export async function prewarmDefer(timeoutMs = 5000): Promise<void> {
   }
 }
 
+/** Creates the task; when that fails, an offloaded payload no task will read is deleted (best effort: the bucket's lifecycle rule is the backstop). */
+async function createOrForget(
+  transport: TaskTransport,
+  ref: PayloadReference | undefined,
+  storage: PayloadStorageConfig | undefined,
+  request: CreateTaskRequest,
+): Promise<CreatedTask> {
+  try {
+    return await transport.createTask(request);
+  } catch (error) {
+    if (ref && storage) await (await payloadStoreFor(storage)).delete(ref.bucket, ref.object).catch(() => undefined);
+    throw error;
+  }
+}
+
 function sizeOf(body: Uint8Array, url: string, headers: Record<string, string>): number {
   let size = body.byteLength + Buffer.byteLength(url);
   for (const [key, value] of Object.entries(headers)) size += Buffer.byteLength(key) + Buffer.byteLength(value);
@@ -90,7 +108,8 @@ export async function defer<Args extends unknown[]>(
   if (!queues.get(task.queue)) throw new UnknownQueueError(task.queue, [...queues.names], queues.file);
   const { transport, config } = enqueueRuntime();
 
-  const body = encodeEnvelope(fn.deferredId, args, { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime() });
+  const times = { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime() };
+  let body: Uint8Array = encodeEnvelope(fn.deferredId, args, times);
   const url = config.serviceUrl + task.path;
   // The caller's trace rides on the task (unless its own headers set one), so the handler's logs
   // show under the request that deferred it.
@@ -99,9 +118,20 @@ export async function defer<Args extends unknown[]>(
   // The body is JSON: Cloud Tasks sets no Content-Type of its own.
   const headers = { ...task.headers, ...(traceparent ? { traceparent } : {}), 'Content-Type': 'application/json' };
   const size = sizeOf(body, url, headers);
-  if (size > MAX_TASK_BYTES) throw new PayloadTooLargeError(fn.deferredId, size, MAX_TASK_BYTES);
+  let offloaded: Awaited<ReturnType<typeof offloadEnvelope>> | undefined;
+  if (size > readTuning('payloadOffloadBytes') || size > MAX_TASK_BYTES) {
+    if (!config.payloadStorage) {
+      if (size > MAX_TASK_BYTES) throw new PayloadTooLargeError(fn.deferredId, size, MAX_TASK_BYTES);
+    } else {
+      // Too big for the task (or past DEFERRED_PAYLOAD_OFFLOAD_BYTES): the envelope goes to Cloud Storage.
+      offloaded = await offloadEnvelope(fn.deferredId, body, config.payloadStorage, times);
+      body = offloaded.body;
+      const referenceSize = sizeOf(body, url, headers);
+      if (referenceSize > MAX_TASK_BYTES) throw new PayloadTooLargeError(fn.deferredId, referenceSize, MAX_TASK_BYTES);
+    }
+  }
 
-  const created = await transport.createTask({
+  const created = await createOrForget(transport, offloaded?.ref, config.payloadStorage, {
     project: config.project,
     location: config.location,
     queue: task.queue,

@@ -67,6 +67,8 @@ export function withEnqueueRetries(transport: TaskTransport, options: Partial<En
   const { attempts, initialDelayMs, maxDelayMs, sleep } = { ...DEFAULT_ENQUEUE_RETRY, ...options };
   if (attempts <= 1) return transport;
   return {
+    // Not retried: a retry after a try that deleted the task would answer NOT_FOUND, i.e. `false`.
+    ...(transport.deleteTask ? { deleteTask: (name: string) => transport.deleteTask!(name) } : {}),
     async createTask(input: CreateTaskRequest): Promise<CreatedTask> {
       // The name is chosen once, before the first try: it is what makes a retry safe.
       const request = { ...input, taskId: input.taskId ?? randomTaskId() };

@@ -101,6 +101,7 @@ function deadTaskRequest(entry: DeadLetterEntry, dlq: string, config: EnqueueCon
         task: entry.taskName,
         attempts: entry.attempt,
         functionId: entry.functionId,
+        payloadObject: entry.payloadObject,
       }),
     },
     body: Buffer.from(entry.body, entry.bodyEncoding === 'base64' ? 'base64' : 'utf8'),

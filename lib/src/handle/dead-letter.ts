@@ -22,6 +22,11 @@ export interface DeadLetterEntry {
   headers?: Record<string, string>;
   body: string;
   bodyEncoding: 'utf8' | 'base64';
+  /**
+   * `gs://bucket/object` of the task's offloaded payload (DEFERRED_PAYLOAD_BUCKET), kept for the
+   * replay: `body` is then the small reference to it. Deleting it makes the task unreplayable.
+   */
+  payloadObject?: string;
 }
 
 /** What a sink may answer: where it kept the task, when it kept it as a task (the emulator reads it). */

@@ -1,7 +1,11 @@
 import { shouldRetry } from '../contract/retry-policy.js';
 import { bodyForDeadLetter, taskOwnHeaders, type DeadLetterSink } from './dead-letter.js';
 import { defaultDeadLetterSink } from './default-dead-letter-sink.js';
-import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
+import { decodeEnvelope, readReferenceEnvelope, type ReferenceEnvelope, type TaskEnvelope } from '../contract/envelope.js';
+import type { PayloadStorageConfig } from '../runtime/config.js';
+import { readTuning } from '../runtime/config.js';
+import { payloadStoreFor } from '../runtime/payload-store.js';
+import { loadOffloadedEnvelope, objectUrl } from './load-payload.js';
 import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';
 import { describeError, log } from '../runtime/logger.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
@@ -45,6 +49,11 @@ export interface ExecuteTaskOptions {
   deadLetter?: DeadLetterSink;
   /** Whether a failed attempt was the last one. @default the queue's retry config in queue.yaml */
   isLastAttempt?: (attempt: AttemptInfo) => boolean;
+  /**
+   * DEFERRED_PAYLOAD_BUCKET: the only bucket and prefix offloaded payloads are read from.
+   * @default none: a task whose payload was offloaded is undecodable
+   */
+  payloadStorage?: PayloadStorageConfig;
 }
 
 export interface TaskResult {
@@ -96,6 +105,15 @@ async function runFunction(
   }
 }
 
+/** Deletes a finished task's payload; a failure is logged (the lifecycle rule is the backstop), never the task's. */
+async function deletePayload(reference: ReferenceEnvelope, storage: PayloadStorageConfig, trace?: Record<string, string>): Promise<void> {
+  try {
+    await (await payloadStoreFor(storage)).delete(reference.ref.bucket, reference.ref.object);
+  } catch (error) {
+    log('WARNING', `could not delete the payload ${objectUrl(reference.ref)} of a finished task: ${describeError(error)}`, trace);
+  }
+}
+
 /** Hands a task that will not run again to the sink; false when the sink failed. */
 async function deadLetter(
   delivery: TaskDelivery,
@@ -104,6 +122,7 @@ async function deadLetter(
   outcome: TaskOutcome,
   error: unknown,
   sink: DeadLetterSink = defaultDeadLetterSink(),
+  reference?: ReferenceEnvelope,
 ): Promise<false | { keptAs?: string }> {
   const reason: DeadLetterReason = DEAD_ON_ARRIVAL.has(outcome) ? (outcome as DeadLetterReason) : 'final-attempt';
   let receipt;
@@ -111,7 +130,8 @@ async function deadLetter(
     receipt = await sink({
       reason,
       error: describeError(error),
-      functionId: envelope?.fn,
+      functionId: envelope?.fn ?? reference?.fn,
+      ...(reference ? { payloadObject: objectUrl(reference.ref) } : {}),
       queue: delivery.headers.queueName,
       taskName: delivery.headers.taskName,
       attempt: delivery.headers.retryCount + 1,
@@ -137,10 +157,18 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
   let envelope: TaskEnvelope | undefined;
   let context: TaskContext | undefined;
   let run: { outcome: TaskOutcome; error?: unknown };
+  let reference: ReferenceEnvelope | undefined;
   try {
-    envelope = decodeEnvelope(delivery.body);
+    reference = readReferenceEnvelope(delivery.body);
+    if (!reference) envelope = decodeEnvelope(delivery.body);
   } catch (error) {
     run = { outcome: 'undecodable', error };
+  }
+  if (reference) {
+    // An offloaded payload (DEFERRED_PAYLOAD_BUCKET): read and verified before it is decoded.
+    const loaded = await loadOffloadedEnvelope(reference, options.payloadStorage, readTuning('payloadMaxBytes'));
+    if ('envelope' in loaded) envelope = loaded.envelope;
+    else run = { outcome: loaded.outcome, error: loaded.error };
   }
   if (envelope) {
     const { scheduler } = delivery;
@@ -164,30 +192,39 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
       (options.isLastAttempt ?? isLastAttemptPerQueueYaml)({
         queueName: headers.queueName,
         attempt: headers.retryCount + 1,
-        firstAttemptAt: envelope?.scheduledAt ?? envelope?.enqueuedAt ?? now,
+        firstAttemptAt: envelope?.scheduledAt ?? envelope?.enqueuedAt ?? reference?.scheduledAt ?? reference?.enqueuedAt ?? now,
         now,
       }));
-  const kept = lastAttempt ? await deadLetter(delivery, envelope, context, outcome, error, options.deadLetter) : false;
+  const kept = lastAttempt ? await deadLetter(delivery, envelope, context, outcome, error, options.deadLetter, reference) : false;
   const deadLettered = kept !== false;
+  // Done for good: the payload is deleted. A dead-lettered task keeps it, for its replay (the
+  // bucket's lifecycle rule removes what no one replays).
+  if (reference && outcome === 'success' && options.payloadStorage) await deletePayload(reference, options.payloadStorage, delivery.trace);
   // When the sink could not keep a dead task, a 500 makes Cloud Tasks keep it instead.
   const status = lastAttempt && !deadLettered ? OUTCOMES.failed.status : OUTCOMES[outcome].status;
   if (context && outcome === 'success') emitTaskEvent('task:success', { context, durationMs });
   else if (context && outcome !== 'unknown-function') emitTaskEvent('task:error', { context, error, durationMs, willRetry: !lastAttempt });
-  log(OUTCOMES[outcome].severity, `task ${outcome}: ${envelope?.fn ?? '(undecodable)'}${error ? `: ${describeError(error)}` : ''}`, {
-    ...delivery.trace,
-    task: {
-      queue: headers.queueName,
-      name: headers.taskName,
-      functionId: envelope?.fn,
-      attempt: headers.retryCount + 1,
-      ...(delivery.scheduler && { cronJob: delivery.scheduler.jobName }),
-      outcome,
-      status,
-      deadLettered,
-      durationMs: Math.round(durationMs * 10) / 10,
+  log(
+    OUTCOMES[outcome].severity,
+    `task ${outcome}: ${envelope?.fn ?? reference?.fn ?? '(undecodable)'}${error ? `: ${describeError(error)}` : ''}`,
+    {
+      ...delivery.trace,
+      task: {
+        queue: headers.queueName,
+        name: headers.taskName,
+        functionId: envelope?.fn ?? reference?.fn,
+        attempt: headers.retryCount + 1,
+        ...(reference && { payloadObject: objectUrl(reference.ref) }),
+        ...(delivery.scheduler && { cronJob: delivery.scheduler.jobName }),
+        outcome,
+        status,
+        deadLettered,
+        durationMs: Math.round(durationMs * 10) / 10,
+      },
+      ...(error instanceof Error && outcome === 'failed' ? { stack_trace: error.stack } : {}),
     },
-    ...(error instanceof Error && outcome === 'failed' ? { stack_trace: error.stack } : {}),
-  });
+  );
   const deadLetterTask = kept ? kept.keptAs : undefined;
-  return { outcome, status, deadLettered, ...(deadLetterTask ? { deadLetterTask } : {}), functionId: envelope?.fn, error, durationMs };
+  const functionId = envelope?.fn ?? reference?.fn;
+  return { outcome, status, deadLettered, ...(deadLetterTask ? { deadLetterTask } : {}), functionId, error, durationMs };
 }

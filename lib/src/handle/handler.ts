@@ -82,7 +82,12 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
       requestHeaders: request.headers,
       scheduler: readSchedulerHeaders(request.headers),
     },
-    { manifest: options.manifest, deadLetter: options.deadLetter, isLastAttempt: options.isLastAttempt },
+    {
+      manifest: options.manifest,
+      deadLetter: options.deadLetter,
+      isLastAttempt: options.isLastAttempt,
+      payloadStorage: config.payloadStorage,
+    },
   );
   const kept: Record<string, string> = result.deadLetterTask ? { [DEAD_LETTER_KEPT_HEADER]: result.deadLetterTask } : {};
   return outcomeResponse(result.outcome, { status: result.status, deadLettered: result.deadLettered, headers: kept });

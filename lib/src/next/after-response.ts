@@ -18,3 +18,19 @@ export function runAfterResponse(work: () => unknown): void {
     void runGuarded(work);
   }
 }
+
+/**
+ * The wrapper form of runAfterResponse (App Engine's `@run_after_response` decorator): every call
+ * of the returned function schedules `fn` with those arguments after the response, guarded the
+ * same way (logged, never thrown, never retried). The arguments are taken at the call, so a
+ * value changed later in the request does not change what runs. Calls return nothing: the work
+ * has not run yet.
+ *
+ * @example
+ * const track = afterResponse(async (event: string, userId: string) => analytics.send(event, userId));
+ * track('signup', user.id); // track(42) does not compile
+ */
+export function afterResponse<Args extends unknown[]>(fn: (...args: Args) => unknown): (...args: Args) => void {
+  if (typeof fn !== 'function') throw new TypeError('afterResponse() takes the function to run after the response');
+  return (...args: Args) => runAfterResponse(() => fn(...args));
+}

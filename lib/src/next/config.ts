@@ -4,7 +4,8 @@
  *
  * - the rewrites of App Engine's vanity task URLs (`/_ah/queue/deferred_<suffix>`) to the task route;
  * - `@google-cloud/tasks` in `serverExternalPackages` (it loads its protos at run time, which
- *   Turbopack cannot bundle);
+ *   Turbopack cannot bundle), and `@google-cloud/storage` (imported lazily for big payloads: left
+ *   to Node, it costs the bundles nothing);
  * - the files a standalone build must trace: the client's JSON protos and the app's queue.yaml,
  *   both read at run time, so `output: 'standalone'` works with no other edit.
  *
@@ -30,6 +31,9 @@ export interface CloudTasksConfigOptions {
    */
   dir?: string;
 }
+
+/** The Cloud Storage client that offloads payloads too big for a task (DEFERRED_PAYLOAD_BUCKET). */
+const STORAGE_CLIENT_PACKAGE = '@google-cloud/storage';
 
 type Rewrite = { source: string; destination: string };
 type Rewrites = NonNullable<NextConfig['rewrites']>;
@@ -69,7 +73,7 @@ function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): 
   const userRewrites = config.rewrites;
   return {
     ...config,
-    serverExternalPackages: [...new Set([...(config.serverExternalPackages ?? []), TASK_CLIENT_PACKAGE])],
+    serverExternalPackages: [...new Set([...(config.serverExternalPackages ?? []), TASK_CLIENT_PACKAGE, STORAGE_CLIENT_PACKAGE])],
     outputFileTracingIncludes: { ...includes, '/**': [...new Set([...(includes['/**'] ?? []), ...traced])] },
     // Built into the server: the start-up check then fails, naming the fix, when a production
     // server cannot find the queue.yaml it was built with (a standalone copy that lost it).

@@ -1,4 +1,5 @@
 import { ConfigError } from '../contract/errors.js';
+import { MAX_TASK_BYTES } from '../contract/limits.js';
 import { log } from './logger.js';
 import { processState } from './process-state.js';
 
@@ -23,6 +24,12 @@ import { processState } from './process-state.js';
  * |                              | answered 503 (retried); default 8000 (Cloud Run allows 10 s)      |                  |
  * | DEFERRED_PREWARM             | `on` / `off`: load the Cloud Tasks client at server start so the   | instrumentation  |
  * |                              | first defer() is fast; `off` for a service that never defers; `on`  |                  |
+ * | DEFERRED_PAYLOAD_BUCKET      | `gs://bucket/prefix`: where defer() stores an envelope too big for | defer, handler   |
+ * |                              | a task (the task carries a reference); unset: such payloads throw |                  |
+ * | STORAGE_EMULATOR_HOST        | `http://127.0.0.1:8123`: Cloud Storage's stand-in (the emulator);  | defer, handler   |
+ * |                              | never set on Cloud Run                                             |                  |
+ * | DEFERRED_PAYLOAD_OFFLOAD_BYTES | offload envelopes past this many bytes (tasks past 1 MiB always) | defer            |
+ * | DEFERRED_PAYLOAD_MAX_BYTES   | the biggest offloaded payload the handler reads; default 32 MiB    | handler          |
  * | K_SERVICE                    | set by Cloud Run: the service's name (production checks, warnings) | all              |
  * | NODE_ENV                     | `production` makes the start-up check fail instead of warn         | instrumentation  |
  * | NEXT_CLOUD_TASKS_BUILT_QUEUE_YAML | set by withCloudTasks at build time (inlined by Next): the    | instrumentation  |
@@ -39,12 +46,25 @@ export interface EnqueueConfig {
   serviceAccountEmail: string;
   audience: string;
   emulatorHost?: string;
+  /** DEFERRED_PAYLOAD_BUCKET: where payloads too big for a task go; undefined: they throw PayloadTooLargeError. */
+  payloadStorage?: PayloadStorageConfig;
+}
+
+/** DEFERRED_PAYLOAD_BUCKET, parsed: the only bucket and prefix the adapter writes and the handler reads. */
+export interface PayloadStorageConfig {
+  bucket: string;
+  /** '' or ending with '/': every object name starts with it. */
+  prefix: string;
+  /** STORAGE_EMULATOR_HOST as a URL (`http://127.0.0.1:8123`): the local stand-in, no credentials. */
+  emulatorUrl?: string;
 }
 
 export interface HandlerConfig {
   audience: string;
   allowedEmails: readonly string[];
   emulatorHost?: string;
+  /** DEFERRED_PAYLOAD_BUCKET: the only place the handler reads offloaded payloads from. */
+  payloadStorage?: PayloadStorageConfig;
   /** GOOGLE_CLOUD_PROJECT, for the trace field of log entries; optional for the handler. */
   project?: string;
 }
@@ -120,6 +140,37 @@ function readEmulatorHost(env: Env, problems: Problem[]): string | undefined {
   return host;
 }
 
+/** Cloud Storage's bucket naming rules (3-63 characters; lowercase letters, digits, -, _ and dots). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
+
+/** DEFERRED_PAYLOAD_BUCKET (`gs://bucket/prefix`) and STORAGE_EMULATOR_HOST; undefined when no bucket is set. */
+function readPayloadStorage(env: Env, problems: Problem[]): PayloadStorageConfig | undefined {
+  const value = readVariable(env, 'DEFERRED_PAYLOAD_BUCKET');
+  const emulator = readVariable(env, 'STORAGE_EMULATOR_HOST');
+  let emulatorUrl: string | undefined;
+  if (emulator) {
+    emulatorUrl = /^https?:\/\//.test(emulator) ? emulator.replace(/\/+$/, '') : `http://${emulator}`;
+    if (readVariable(env, 'K_SERVICE')) {
+      problems.push({
+        variable: 'STORAGE_EMULATOR_HOST',
+        message: `STORAGE_EMULATOR_HOST is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): payloads would go to a local stand-in. Remove it from the service's environment`,
+      });
+    }
+  }
+  if (!value) return undefined;
+  const match = /^gs:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
+  if (!match || !BUCKET_NAME.test(match[1]) || /^\/|\/\//.test(match[2] ?? '')) {
+    problems.push({
+      variable: 'DEFERRED_PAYLOAD_BUCKET',
+      message: `DEFERRED_PAYLOAD_BUCKET="${value}" must be gs://BUCKET or gs://BUCKET/PREFIX (a bucket name of 3-63 lowercase letters, digits, -, _ or .), like gs://my-app-deferred/payloads`,
+    });
+    return undefined;
+  }
+  const rawPrefix = match[2] ?? '';
+  const prefix = rawPrefix === '' || rawPrefix.endsWith('/') ? rawPrefix : `${rawPrefix}/`;
+  return { bucket: match[1], prefix, ...(emulatorUrl ? { emulatorUrl } : {}) };
+}
+
 function fail(purpose: string, problems: Problem[]): never {
   const lines = problems.map((p) => `  - ${p.message}`).join('\n');
   throw new ConfigError(
@@ -140,7 +191,8 @@ function enqueueSettings(env: Env, problems: Problem[]): EnqueueConfig {
   checkEmail('DEFERRED_SERVICE_ACCOUNT', serviceAccountEmail, problems);
   const audience = checkUrl('DEFERRED_AUDIENCE', readVariable(env, 'DEFERRED_AUDIENCE') ?? '', problems) || serviceUrl;
   const emulatorHost = readEmulatorHost(env, problems);
-  return { project, location, serviceUrl, serviceAccountEmail, audience, emulatorHost };
+  const payloadStorage = readPayloadStorage(env, problems);
+  return { project, location, serviceUrl, serviceAccountEmail, audience, emulatorHost, ...(payloadStorage ? { payloadStorage } : {}) };
 }
 
 export function readEnqueueConfig(env: Env = process.env): EnqueueConfig {
@@ -178,7 +230,14 @@ function handlerSettings(env: Env, problems: Problem[]): HandlerConfig {
   }
   for (const email of allowedEmails) checkEmail(emailsVariable, email, problems);
   const emulatorHost = readEmulatorHost(env, problems);
-  return { audience, allowedEmails, emulatorHost, project: readVariable(env, 'GOOGLE_CLOUD_PROJECT') };
+  const payloadStorage = readPayloadStorage(env, problems);
+  return {
+    audience,
+    allowedEmails,
+    emulatorHost,
+    project: readVariable(env, 'GOOGLE_CLOUD_PROJECT'),
+    ...(payloadStorage ? { payloadStorage } : {}),
+  };
 }
 
 export function readHandlerConfig(env: Env = process.env): HandlerConfig {
@@ -281,6 +340,18 @@ export const TUNING = {
     parse: (raw: string) => (/^([1-9]|10)$/.test(raw) ? Number(raw) : undefined),
     rule: 'must be a whole number from 1 to 10',
     fallback: () => 4,
+  } satisfies Tuning<number>,
+  payloadOffloadBytes: {
+    variable: 'DEFERRED_PAYLOAD_OFFLOAD_BYTES',
+    parse: (raw: string) => (/^\d{1,7}$/.test(raw) && Number(raw) <= MAX_TASK_BYTES ? Number(raw) : undefined),
+    rule: `must be a whole number of bytes up to ${MAX_TASK_BYTES} (a task past that is offloaded anyway)`,
+    fallback: () => MAX_TASK_BYTES,
+  } satisfies Tuning<number>,
+  payloadMaxBytes: {
+    variable: 'DEFERRED_PAYLOAD_MAX_BYTES',
+    parse: (raw: string) => (/^\d{1,10}$/.test(raw) && Number(raw) > 0 ? Number(raw) : undefined),
+    rule: 'must be a whole number of bytes, like 33554432 (32 MiB)',
+    fallback: () => 32 * 1024 * 1024,
   } satisfies Tuning<number>,
   prewarm: {
     variable: 'DEFERRED_PREWARM',

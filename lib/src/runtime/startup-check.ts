@@ -64,6 +64,26 @@ function describeSettings(env: Env): StartupSetting[] {
       note: 'local emulator (trusts its tokens); must be unset on Cloud Run',
     },
     {
+      variable: 'DEFERRED_PAYLOAD_BUCKET',
+      value: read(env, 'DEFERRED_PAYLOAD_BUCKET'),
+      note: 'gs://BUCKET/PREFIX for payloads too big for a task; unset: defer() throws PayloadTooLargeError past 1 MiB',
+    },
+    {
+      variable: 'STORAGE_EMULATOR_HOST',
+      value: read(env, 'STORAGE_EMULATOR_HOST'),
+      note: "the emulator's Cloud Storage stand-in (http://127.0.0.1:8123/storage/v1); must be unset on Cloud Run",
+    },
+    {
+      variable: TUNING.payloadOffloadBytes.variable,
+      value: read(env, TUNING.payloadOffloadBytes.variable),
+      note: `offload envelopes past this many bytes (with a bucket); unset: ${TUNING.payloadOffloadBytes.fallback()} (what does not fit)`,
+    },
+    {
+      variable: TUNING.payloadMaxBytes.variable,
+      value: read(env, TUNING.payloadMaxBytes.variable),
+      note: `the biggest offloaded payload the handler reads; unset: ${TUNING.payloadMaxBytes.fallback()}`,
+    },
+    {
       variable: TUNING.startupCheck.variable,
       value: read(env, TUNING.startupCheck.variable),
       note: 'fail / warn / off; unset: fail when NODE_ENV=production, else warn',

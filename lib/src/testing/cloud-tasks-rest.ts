@@ -10,6 +10,20 @@ import type { StubTask } from './stub-task.js';
 export interface CloudTasksRestOptions {
   /** @default 'https://cloudtasks.googleapis.com' (what @google-cloud/tasks calls in REST mode) */
   baseUrl?: string;
+  /**
+   * Calls answered with Google's 403 PERMISSION_DENIED, as when the app's service account lacks
+   * the role (roles/cloudtasks.enqueuer to create, roles/cloudtasks.taskDeleter to delete): for
+   * testing what the app does then. @default [] (every call allowed)
+   */
+  permissionDenied?: ('createTask' | 'deleteTask')[];
+}
+
+/** Google's wording, permission included, for a call the caller may not make. */
+function permissionDenied(permission: string, resource: string) {
+  return apiError(
+    'PERMISSION_DENIED',
+    `The principal (user or service account) lacks IAM permission "${permission}" for the resource "${resource}" (or the resource may not exist).`,
+  );
 }
 
 /** Google's JSON error envelope, as the REST client expects it. */
@@ -96,14 +110,17 @@ function notFound(name: string) {
  * list with `responseView: FULL` include the body) from the stub, so a test that drives the
  * production transport (or its own `@google-cloud/tasks` client in REST mode, or the
  * `dead-letters` CLI) sees the same task list as `defer` through the stub. A duplicate name
- * gets Google's 409 ALREADY_EXISTS; a queue missing from the stub's queue.yaml, 404 NOT_FOUND.
+ * gets Google's 409 ALREADY_EXISTS; a queue missing from the stub's queue.yaml, 404 NOT_FOUND; a
+ * task that is not queued (it ran, or was deleted), 404 NOT_FOUND, which `cancelTask` reads as `false`.
  */
 export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksRestOptions = {}): HttpHandler[] {
   const queueUrl = `${options.baseUrl ?? 'https://cloudtasks.googleapis.com'}/v2/projects/:project/locations/:location/queues/:queue`;
   const find = (p: RouteParams) => stub.getFilteredTasks({ name: `${queuePath(p)}/tasks/${p.task}` })[0];
+  const denied = new Set(options.permissionDenied ?? []);
   return [
     http.post(`${queueUrl}/tasks`, async ({ request, params }) => {
       const p = params as RouteParams;
+      if (denied.has('createTask')) return permissionDenied('cloudtasks.tasks.create', queuePath(p));
       try {
         const body = (await request.json().catch(() => undefined)) as RestCreateTaskBody | undefined;
         const { name } = await stub.createTask(toCreateRequest(p, body));
@@ -128,8 +145,10 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
       return task ? HttpResponse.json(taskResource(task, full)) : notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
     }),
     http.delete(`${queueUrl}/tasks/:task`, ({ params }) => {
+      const name = `${queuePath(params as RouteParams)}/tasks/${params.task}`;
+      if (denied.has('deleteTask')) return permissionDenied('cloudtasks.tasks.delete', name);
       const task = find(params as RouteParams);
-      if (!task) return notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
+      if (!task) return notFound(name);
       stub.deleteTask(task);
       return HttpResponse.json({});
     }),

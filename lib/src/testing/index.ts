@@ -5,7 +5,7 @@
  * globals at import; msw's handlers for Google's endpoints are `next-cloud-tasks/testing/msw`.
  */
 export { createTaskQueueStub, TaskQueueStub } from './task-queue-stub.js';
-export type { TaskRunResult } from './task-queue-stub.js';
+export type { RunTaskOptions, TaskRunResult } from './task-queue-stub.js';
 export { setupTaskQueueStub } from './setup-task-queue-stub.js';
 export { TEST_ENQUEUE_CONFIG, TEST_HANDLER_CONFIG, STUB_DEFAULTS } from './stub-options.js';
 export type { StubQueues, TaskQueueStubOptions } from './stub-options.js';

@@ -2,12 +2,15 @@ import type { EnqueueConfig } from '../runtime/config.js';
 import { setTaskTransport } from '../enqueue/defer.js';
 import { queueCatalog, setQueueCatalog, type QueueCatalog } from '../runtime/queue-catalog.js';
 import type { TaskTransport } from '../contract/transport.js';
+import { setPayloadStore, type PayloadStore } from '../runtime/payload-store.js';
 
 /** What installing a stub changes: where `defer` sends tasks, with which settings and queues. */
 export interface Installable {
   transport: TaskTransport;
   config: EnqueueConfig;
   catalog: QueueCatalog;
+  /** Where offloaded payloads go while installed. */
+  payloads?: PayloadStore;
 }
 
 /** Installed stubs, innermost last: uninstalling one puts the one below it back. */
@@ -17,6 +20,7 @@ let catalogBefore: QueueCatalog | undefined;
 function apply(target: Installable): void {
   setTaskTransport(target.transport, target.config);
   setQueueCatalog(target.catalog);
+  setPayloadStore(target.payloads);
 }
 
 export function install(target: Installable): void {
@@ -38,6 +42,7 @@ export function uninstall(target: Installable): void {
   const below = stack.at(-1);
   if (below) return apply(below);
   setTaskTransport(undefined);
+  setPayloadStore(undefined);
   setQueueCatalog(catalogBefore);
   catalogBefore = undefined;
 }

@@ -3,6 +3,7 @@ import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import type { DeadLetterEntry } from '../handle/dead-letter.js';
 import { executeTask, type TaskResult } from '../handle/execute-task.js';
 import type { Manifest } from '../runtime/registry.js';
+import type { PayloadStorageConfig } from '../runtime/config.js';
 import { pathOf, taskHeadersOf, type StubTaskRecord } from './stub-task.js';
 
 /** A dead-lettered task as the stub keeps it: the sink's entry, the task's full name and when. */
@@ -20,6 +21,8 @@ export interface AttemptSettings {
   nowMs: number;
   retries: boolean;
   onDeadLetter: (task: DeadLetteredTask) => void;
+  /** Where offloaded payloads may be read from (the stub's `config.payloadStorage`). */
+  payloadStorage?: PayloadStorageConfig;
 }
 
 export interface StubAttemptResult {
@@ -51,6 +54,7 @@ export async function deliverTask(record: StubTaskRecord, settings: AttemptSetti
     {
       manifest: settings.manifest,
       isLastAttempt: () => final,
+      payloadStorage: settings.payloadStorage,
       deadLetter: (entry) => settings.onDeadLetter({ ...entry, name: record.name, at: new Date(nowMs) }),
     },
   );

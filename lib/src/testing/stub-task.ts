@@ -1,4 +1,4 @@
-import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
+import { decodeEnvelope, readReferenceEnvelope, type TaskEnvelope } from '../contract/envelope.js';
 import { DISPATCH_DEADLINE_SECONDS } from '../contract/limits.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import type { TaskOutcome } from '../contract/outcomes.js';
@@ -31,6 +31,11 @@ export interface StubTask {
   path: string;
   /** When the task is next due, on the stub's virtual clock. */
   eta: Date;
+  /**
+   * `gs://bucket/object` when the envelope was too big for the task and went to the bucket
+   * (`config.payloadStorage`): `payload` is then the small reference, `args` read from the object.
+   */
+  payloadObject?: string;
   /** The task's own headers (Content-Type and those given to `defer`). */
   headers: Record<string, string>;
   /** The deferrable function's id; undefined when the payload does not decode. */
@@ -73,9 +78,25 @@ export interface StubTaskRecord {
 /** Cloud Tasks' default dispatch deadline (10 minutes). */
 export const DEFAULT_DISPATCH_DEADLINE_SECONDS = DISPATCH_DEADLINE_SECONDS.default;
 
-export function tryDecode(body: Uint8Array): TaskEnvelope | undefined {
+/** Reads an offloaded payload's object, synchronously (the stub's memory). */
+export type PayloadPeek = (bucket: string, object: string) => Uint8Array | undefined;
+
+/** The task's envelope, its offloaded payload's read through `peek`; undefined when it cannot decode. */
+export function tryDecode(body: Uint8Array, peek?: PayloadPeek): TaskEnvelope | undefined {
   try {
-    return decodeEnvelope(body);
+    const reference = readReferenceEnvelope(body);
+    if (!reference) return decodeEnvelope(body);
+    const data = peek?.(reference.ref.bucket, reference.ref.object);
+    return data ? decodeEnvelope(data) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When `defer` ran (the envelope's enqueuedAt, or the reference's), for the virtual clock. */
+export function enqueuedAtOf(body: Uint8Array): number | undefined {
+  try {
+    return (readReferenceEnvelope(body) ?? decodeEnvelope(body)).enqueuedAt;
   } catch {
     return undefined;
   }
@@ -111,8 +132,14 @@ export function taskHeadersOf(
   };
 }
 
-export function snapshot(record: StubTaskRecord): StubTask {
-  const envelope = tryDecode(record.body);
+export function snapshot(record: StubTaskRecord, peek?: PayloadPeek): StubTask {
+  const envelope = tryDecode(record.body, peek);
+  let reference;
+  try {
+    reference = readReferenceEnvelope(record.body);
+  } catch {
+    reference = undefined;
+  }
   return {
     name: record.name,
     id: record.id,
@@ -120,8 +147,9 @@ export function snapshot(record: StubTaskRecord): StubTask {
     url: record.url,
     path: pathOf(record.url),
     eta: new Date(record.etaMs),
+    ...(reference && { payloadObject: `gs://${reference.ref.bucket}/${reference.ref.object}` }),
     headers: { ...record.headers },
-    functionId: envelope?.fn,
+    functionId: envelope?.fn ?? reference?.fn,
     args: envelope?.args,
     payload: record.body.slice(),
     retryCount: record.retryCount,

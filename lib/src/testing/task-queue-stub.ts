@@ -13,12 +13,13 @@ import {
   DEFAULT_DISPATCH_DEADLINE_SECONDS,
   matchesFilter,
   snapshot,
-  tryDecode,
+  enqueuedAtOf,
   type StubTask,
   type TaskFilter,
   type StubTaskRecord,
 } from './stub-task.js';
 import { createVirtualClock, type VirtualClock } from './virtual-clock.js';
+import { MemoryPayloadStore } from './memory-payload-store.js';
 import type { CronFile } from '../cron/types.js';
 import {
   cronFiringsBetween,
@@ -41,6 +42,14 @@ export interface TaskRunResult extends TaskResult {
   disposition: 'kept' | 'deleted' | 'retry-scheduled';
 }
 
+export interface RunTaskOptions {
+  /**
+   * Reject with the error the function threw (or the handler's, for an unknown function or an
+   * undecodable payload) instead of resolving with a non-2xx `status`. @default false
+   */
+  throwOnError?: boolean;
+}
+
 /** Cloud Tasks' generated task ids are 19 digits; these count up, so a test's names are repeatable. */
 const GENERATED_ID_BASE = 1_000_000_000_000_000_000n;
 
@@ -54,7 +63,7 @@ const GENERATED_ID_BASE = 1_000_000_000_000_000_000n;
  * from the moment `defer` was called, on its own clock: `countdown: 60` is due 60 virtual
  * seconds after the clock's time at that `defer`, however far the clock has been moved.
  */
-export class TaskQueueStub implements TaskTransport {
+export class TaskQueueStub {
   readonly config: EnqueueConfig;
   private readonly resettableClock = createVirtualClock();
   private readonly settings: Required<Pick<TaskQueueStubOptions, 'manifest' | 'retries' | 'nameReuseSeconds' | 'maxDrainRuns'>>;
@@ -64,6 +73,9 @@ export class TaskQueueStub implements TaskTransport {
   private readonly tombstones = new Map<string, number>();
   private deadLetters: DeadLetteredTask[] = [];
   private seq = 0;
+  /** Offloaded payloads (with `config.payloadStorage`): what `defer` writes there, and `runTask` reads. */
+  readonly payloads = new MemoryPayloadStore();
+  private readonly peek = (bucket: string, object: string) => this.payloads.peek(bucket, object);
 
   constructor(private readonly options: TaskQueueStubOptions) {
     if (!options?.manifest)
@@ -118,9 +130,16 @@ export class TaskQueueStub implements TaskTransport {
     return to === undefined ? cronFiringsBetween(this.cron, this.clock.now(), fromOrTo) : cronFiringsBetween(this.cron, fromOrTo, to);
   }
 
-  get transport(): TaskTransport {
-    return this;
-  }
+  /** What `defer` and `cancelTask` use once installed: create adds a task, delete removes a queued one. */
+  readonly transport: TaskTransport = {
+    createTask: (request) => this.createTask(request),
+    deleteTask: async (name) => {
+      const record = this.tasks.get(name);
+      if (!record) return false; // ran, deleted or flushed: Cloud Tasks' NOT_FOUND
+      this.remove(record);
+      return true;
+    },
+  };
 
   /** Makes `defer` use this stub with `config`, empty, with the clock at the real time. */
   install(): void {
@@ -166,16 +185,21 @@ export class TaskQueueStub implements TaskTransport {
 
   /** App Engine's `get_filtered_tasks`: the matching tasks, earliest ETA first. */
   getFilteredTasks(filter: TaskFilter = {}): StubTask[] {
-    return this.records(filter).map(snapshot);
+    return this.records(filter).map((record) => snapshot(record, this.peek));
   }
 
   /**
    * Delivers one task now, due or not, through the handler's pipeline, and leaves it in place
    * (App Engine's `deferred.run`). Its counts and `lastAttempt` record the delivery; a failure
-   * on its last attempt is dead-lettered. Never throws for the function's errors: read `status`.
+   * on its last attempt is dead-lettered. By default never throws for the function's errors:
+   * read `status`. With `{ throwOnError: true }` it rejects with what the function threw (the
+   * error itself, PermanentTaskFailure included), as App Engine's `deferred.run(payload)` raised
+   * it, after the delivery is recorded as without the option.
    */
-  async runTask(task: StubTask | string): Promise<TaskRunResult> {
-    return this.deliver(this.recordOf(task), false);
+  async runTask(task: StubTask | string, options: RunTaskOptions = {}): Promise<TaskRunResult> {
+    const run = await this.deliver(this.recordOf(task), false);
+    if (options.throwOnError && run.error !== undefined) throw run.error;
+    return run;
   }
 
   /**
@@ -218,6 +242,7 @@ export class TaskQueueStub implements TaskTransport {
     this.tombstones.clear();
     this.deadLetters = [];
     this.seq = 0;
+    this.payloads.clear();
   }
 
   /** Tasks dead-lettered so far (what the handler's dead-letter sink received), oldest first. */
@@ -238,7 +263,7 @@ export class TaskQueueStub implements TaskTransport {
   /** A schedule keeps its distance from the real time `defer` read (the envelope's), on the virtual clock. */
   private etaOnClock(request: CreateTaskRequest, nowMs: number): number {
     if (!request.scheduleTime) return nowMs;
-    const deferredAt = tryDecode(request.body)?.enqueuedAt ?? Date.now();
+    const deferredAt = enqueuedAtOf(request.body) ?? Date.now();
     return nowMs + (request.scheduleTime.getTime() - deferredAt);
   }
 
@@ -267,6 +292,7 @@ export class TaskQueueStub implements TaskTransport {
       nowMs,
       retries: this.settings.retries,
       onDeadLetter: (entry) => this.deadLetters.push(entry),
+      payloadStorage: this.config.payloadStorage,
     });
     let disposition: TaskRunResult['disposition'] = 'kept';
     if (asCloudTasks && this.tasks.get(record.name) === record) {
@@ -279,7 +305,7 @@ export class TaskQueueStub implements TaskTransport {
         disposition = 'retry-scheduled';
       }
     }
-    return { ...result, task: snapshot(record), disposition };
+    return { ...result, task: snapshot(record, this.peek), disposition };
   }
 }
 

@@ -1,5 +1,5 @@
 import { setLogWriter, type LogEntry } from 'next-cloud-tasks';
-import { runAfterResponse } from 'next-cloud-tasks/next';
+import { afterResponse as wrapAfterResponse, runAfterResponse } from 'next-cloud-tasks/next';
 import { collectAfterResponse, setupAfterResponseCollector } from 'next-cloud-tasks/testing';
 
 const done: string[] = [];
@@ -13,6 +13,20 @@ afterEach(() => setLogWriter(undefined));
 
 describe('setupAfterResponseCollector', () => {
   const afterResponse = setupAfterResponseCollector();
+
+  test("holds the calls of an afterResponse(fn) wrapper too, with their arguments; fn's error is collected", async () => {
+    const track = wrapAfterResponse((event: string) => {
+      if (event === 'bad') throw new Error('analytics down');
+      done.push(event);
+    });
+    track('signup');
+    track('bad');
+    expect(done).toEqual([]);
+    const run = await afterResponse.runAll();
+    expect(done).toEqual(['signup']);
+    expect(run.ran).toBe(2);
+    expect(run.errors).toEqual([new Error('analytics down')]);
+  });
 
   test('holds the work until runAll, then runs it in order', async () => {
     runAfterResponse(() => done.push('ping'));

@@ -14,7 +14,10 @@ const reminded: string[] = [];
 const remind = deferrable('users.remind', (user: string) => void reminded.push(user));
 const sendInvoice = deferrable('billing.invoice', (_order: string) => {});
 const placeOrder = (order: string) => defer(sendInvoice, [order], { name: `invoice-${order}` });
-const manifest = createManifest([sendWelcome, syncToCrm, remind, sendInvoice]);
+const chargeCard = deferrable('billing.charge', async (_customer: string, _cents: bigint) => {
+  throw new Error('card declined');
+});
+const manifest = createManifest([sendWelcome, syncToCrm, remind, sendInvoice, chargeCard]);
 const retryQueues = { path: join(__dirname, 'fixtures/retry-queues.yaml') };
 
 const logs: LogEntry[] = [];
@@ -42,6 +45,15 @@ describe('the first test', () => {
     const result = await queue.runTask(tasks[0]);
     expect(result.status).toBe(200);
     expect(sent).toEqual(['ada@example.com']);
+  });
+});
+
+describe('runTask that throws, as deferred.run raised', () => {
+  const queue = setupTaskQueueStub({ manifest });
+
+  test("the function's error is thrown", async () => {
+    await defer(chargeCard, ['cus_1', 500n], { queue: 'testing', name: 'charge-1' });
+    await expect(queue.runTask('charge-1', { throwOnError: true })).rejects.toThrow('card declined');
   });
 });
 

@@ -98,6 +98,23 @@ test('runTask reports a failure as the handler would (500), and keeps the task',
   ]);
 });
 
+test("runTask with { throwOnError: true } rejects with the function's own error, as deferred.run raised it", async () => {
+  await defer(fails, [], { queue: 'testing', name: 'raises' });
+  await expect(queue.runTask('raises', { throwOnError: true })).rejects.toThrow(new Error('smtp down'));
+  // The delivery is recorded as without the option: a second run is a retry.
+  expect(queue.getFilteredTasks()[0]).toEqual(
+    expect.objectContaining({ retryCount: 1, lastAttempt: expect.objectContaining({ status: 500 }) }),
+  );
+
+  await defer(hopeless, [], { queue: 'testing', name: 'hopeless' });
+  const permanent = await queue.runTask('hopeless', { throwOnError: true }).catch((error: unknown) => error);
+  expect(permanent).toBeInstanceOf(PermanentTaskFailure);
+  expect((permanent as Error).message).toBe('no such mailbox');
+
+  await defer(sendMail, ['a', 'b'], { queue: 'testing', name: 'fine' });
+  expect((await queue.runTask('fine', { throwOnError: true })).status).toBe(200);
+});
+
 test('runTask of a task that is gone says so', async () => {
   await defer(sendMail, ['c', 'd'], { queue: 'testing', name: 'gone' });
   const [task] = queue.getFilteredTasks();

@@ -2,11 +2,37 @@
  * How the dashboard shows a task: its body decoded with the app's own envelope decoder (function
  * id and arguments, superjson types intact), or the raw bytes when it is not an envelope.
  */
-import { decodeEnvelope } from '../../contract/envelope.js';
+import { createHash } from 'node:crypto';
+import { decodeEnvelope, readReferenceEnvelope, type ReferenceEnvelope } from '../../contract/envelope.js';
 
 export interface DecodedBody {
   fn?: string;
   args: string;
+  /** For a task whose envelope was offloaded (DEFERRED_PAYLOAD_BUCKET): where it is, and in what state. */
+  payload?: string;
+}
+
+/** Reads an object of the emulator's Cloud Storage stand-in. */
+export type ObjectPeek = (bucket: string, object: string) => Buffer | undefined;
+
+/** Past this, an offloaded payload's arguments are not decoded on every refresh of the page. */
+const MAX_DECODED_PAYLOAD = 8 * 1024 * 1024;
+
+function offloadedBody(reference: ReferenceEnvelope, peek: ObjectPeek | undefined): DecodedBody {
+  const { ref } = reference;
+  const where = `gs://${ref.bucket}/${ref.object}`;
+  const data = peek?.(ref.bucket, ref.object);
+  const size = `${(ref.bytes / 1e6).toFixed(1)} MB`;
+  if (!data) return { fn: reference.fn, args: '(in Cloud Storage)', payload: `${where} · ${size} · missing` };
+  const intact = data.length === ref.bytes && createHash('sha256').update(data).digest('hex') === ref.sha256;
+  if (!intact) return { fn: reference.fn, args: '(in Cloud Storage)', payload: `${where} · ${size} · does not match its reference` };
+  if (data.length > MAX_DECODED_PAYLOAD) return { fn: reference.fn, args: '(in Cloud Storage)', payload: `${where} · ${size}` };
+  try {
+    const envelope = decodeEnvelope(data);
+    return { fn: envelope.fn, args: truncate(envelope.args.map((arg) => formatValue(arg)).join(', ')), payload: `${where} · ${size}` };
+  } catch {
+    return { fn: reference.fn, args: '(in Cloud Storage)', payload: `${where} · ${size} · not an envelope` };
+  }
 }
 
 const MAX_TEXT = 300;
@@ -34,10 +60,12 @@ export function formatValue(value: unknown, depth = 0): string {
   return String(value);
 }
 
-export function decodeTaskBody(base64: string | undefined): DecodedBody {
+export function decodeTaskBody(base64: string | undefined, peek?: ObjectPeek): DecodedBody {
   if (!base64) return { args: '(no body)' };
   const bytes = Buffer.from(base64, 'base64');
   try {
+    const reference = readReferenceEnvelope(bytes);
+    if (reference) return offloadedBody(reference, peek);
     const envelope = decodeEnvelope(bytes);
     return { fn: envelope.fn, args: truncate(envelope.args.map((arg) => formatValue(arg)).join(', ')) };
   } catch {

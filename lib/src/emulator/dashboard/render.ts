@@ -10,7 +10,7 @@ import { cronSection } from './cron-section.js';
 import { shortId, type QueueRecord, type TaskRecord } from '../model.js';
 import type { TaskCounts } from '../store.js';
 import { action } from './action-form.js';
-import { decodeTaskBody, formatRelative, formatSeconds, truncate } from './format.js';
+import { decodeTaskBody, formatRelative, formatSeconds, truncate, type ObjectPeek } from './format.js';
 import { html, SafeHtml } from './html.js';
 import { STYLE } from './style.js';
 
@@ -34,6 +34,8 @@ export interface DashboardModel {
   formToken: string;
   /** cron.yaml's jobs with their next run and last result. */
   cronJobs?: CronJobRecord[];
+  /** The Cloud Storage stand-in's objects, for tasks whose payload was offloaded. */
+  peekObject?: ObjectPeek;
 }
 
 export const REFRESH_MS = 2000;
@@ -102,7 +104,7 @@ function taskRows(model: DashboardModel): SafeHtml {
       <td colspan="8" class="empty">No tasks waiting${model.filterQueue ? ` in ${model.filterQueue}` : ''}.</td>
     </tr>`;
   return html`${model.tasks.map((task) => {
-    const body = decodeTaskBody(task.body);
+    const body = decodeTaskBody(task.body, model.peekObject);
     const running = task.state === 'running';
     return html`<tr data-task="${shortId(task.name)}">
       <td class="mono" title="${task.name}">
@@ -110,7 +112,7 @@ function taskRows(model: DashboardModel): SafeHtml {
         <div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(pathOf(task.url), 60)}</div>
       </td>
       <td class="mono fn">${body.fn ?? '—'}</td>
-      <td class="mono args">${body.args}</td>
+      <td class="mono args">${body.args}${body.payload ? html`<div class="muted payload">payload ${body.payload}</div>` : ''}</td>
       <td title="${new Date(task.scheduleTimeMs).toISOString()}">
         ${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}
       </td>
@@ -131,14 +133,14 @@ function deadRows(model: DashboardModel): SafeHtml {
       <td colspan="6" class="empty">Nothing dead-lettered.</td>
     </tr>`;
   return html`${model.dead.map((task) => {
-    const body = decodeTaskBody(task.body);
+    const body = decodeTaskBody(task.body, model.peekObject);
     return html`<tr data-dead="${shortId(task.name)}">
       <td class="mono" title="${task.name}">
         ${truncate(shortId(task.name), 40)}
         <div class="muted">${shortId(task.queue)}</div>
       </td>
       <td class="mono fn">${body.fn ?? '—'}</td>
-      <td class="mono args">${body.args}</td>
+      <td class="mono args">${body.args}${body.payload ? html`<div class="muted payload">payload ${body.payload}</div>` : ''}</td>
       <td class="counts">${task.dispatchCount}</td>
       <td class="error">
         ${truncate(task.deadReason ?? '', 300)}

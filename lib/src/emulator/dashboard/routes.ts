@@ -14,6 +14,7 @@ import type { Store } from '../store.js';
 import type { TasksService } from '../tasks-service.js';
 import { FORM_TOKEN_FIELD, FormToken } from './form-token.js';
 import { PAGE_CSP, renderMain, renderPage, type DashboardModel } from './render.js';
+import type { ObjectStore } from '../storage/object-store.js';
 
 const TASKS_SHOWN = 100;
 
@@ -24,6 +25,8 @@ export interface DashboardDeps {
   options: Pick<ResolvedOptions, 'project' | 'location'>;
   /** cron.yaml's jobs (listed, and run by "Run now"). */
   cron?: CronScheduler;
+  /** The Cloud Storage stand-in: offloaded payloads are shown next to their tasks. */
+  objects?: Pick<ObjectStore, 'get'>;
 }
 
 type Action = (service: TasksService, name: string, cron?: CronScheduler) => string;
@@ -42,7 +45,7 @@ const ACTIONS: Record<string, Action> = {
 /** Only paths of this page: `back` must not turn the form into an open redirect. */
 const safeBack = (back: string | null) => (back && /^\/(?!\/)/.test(back) ? back : '/');
 
-export function createDashboard({ store, service, activity, options, cron }: DashboardDeps) {
+export function createDashboard({ store, service, activity, options, cron, objects }: DashboardDeps) {
   const formToken = new FormToken();
   const model = (url: URL, notice?: DashboardModel['notice']): DashboardModel => {
     const nowMs = Date.now();
@@ -63,6 +66,7 @@ export function createDashboard({ store, service, activity, options, cron }: Das
       dead: collect(['dead']).sort((a, b) => (b.deadTimeMs ?? 0) - (a.deadTimeMs ?? 0)),
       activity: activity.recent(),
       cronJobs: cron?.list(),
+      ...(objects && { peekObject: (bucket: string, object: string) => objects.get(bucket, object)?.data }),
       notice,
       back: `${url.pathname}${url.search}`,
       formToken: formToken.value,

@@ -1,0 +1,87 @@
+/**
+ * The jest stub models DEFERRED_PAYLOAD_BUCKET: with `config.payloadStorage`, a task too big for
+ * Cloud Tasks is stored in the stub's memory and read back, verified, by runTask and drain.
+ */
+import { createManifest, defer, deferrable, PayloadTooLargeError, PermanentTaskFailure, setLogWriter } from 'next-cloud-tasks';
+import { setupTaskQueueStub } from 'next-cloud-tasks/testing';
+
+const received: number[] = [];
+const importRows = deferrable('rows.import', (rows: string[]) => void received.push(rows.length));
+const refuseRows = deferrable('rows.refuse', (_rows: string[]) => {
+  throw new PermanentTaskFailure('bad header row');
+});
+const manifest = createManifest([importRows, refuseRows]);
+/** ~2 MB of arguments: over Cloud Tasks' 1 MiB. */
+const manyRows = () => Array.from({ length: 20_000 }, (_, i) => `row ${i} `.padEnd(100, 'x'));
+
+beforeEach(() => {
+  received.length = 0;
+  setLogWriter(() => {});
+});
+afterEach(() => setLogWriter(undefined));
+
+describe('with config.payloadStorage', () => {
+  const queue = setupTaskQueueStub({ manifest, config: { payloadStorage: { bucket: 'test-payloads', prefix: 'deferred/' } } });
+
+  test('a big task is stored, listed with its arguments, run by drain, and its object deleted', async () => {
+    await defer(importRows, [manyRows()], { queue: 'testing' });
+    const [task] = queue.getFilteredTasks();
+    expect(task.payloadObject).toMatch(/^gs:\/\/test-payloads\/deferred\/rows\.import\/[0-9a-f-]{36}\.json$/);
+    expect(task.payload.byteLength).toBeLessThan(1000);
+    expect(task.functionId).toBe('rows.import');
+    expect(task.args?.[0]).toHaveLength(20_000);
+    expect(queue.payloads.list()).toEqual([{ object: task.payloadObject, bytes: expect.any(Number) }]);
+    expect(queue.payloads.list()[0].bytes).toBeGreaterThan(2_000_000);
+
+    const [run] = await queue.drain();
+    expect(run.status).toBe(200);
+    expect(received).toEqual([20_000]);
+    expect(queue.payloads.list()).toEqual([]);
+  });
+
+  test('runTask reads it back too; a dead-lettered one keeps its object, named in the dead letter', async () => {
+    await defer(refuseRows, [manyRows()], { queue: 'testing', name: 'refused' });
+    const result = await queue.runTask('refused');
+    expect(result.outcome).toBe('permanent-failure');
+    const [dead] = queue.deadLetteredTasks();
+    expect(dead.payloadObject).toBe(queue.getFilteredTasks()[0].payloadObject);
+    expect(queue.payloads.list()).toHaveLength(1);
+  });
+
+  test('a task that cannot be created leaves no object behind (a duplicate name)', async () => {
+    await defer(importRows, [manyRows()], { queue: 'testing', name: 'import-1' });
+    await expect(defer(importRows, [manyRows()], { queue: 'testing', name: 'import-1' })).rejects.toThrow(/already exists/);
+    expect(queue.payloads.list()).toHaveLength(1);
+    expect(queue.payloads.list()[0].object).toBe(queue.getFilteredTasks()[0].payloadObject);
+  });
+
+  test('DEFERRED_PAYLOAD_OFFLOAD_BYTES offloads smaller tasks too', async () => {
+    process.env.DEFERRED_PAYLOAD_OFFLOAD_BYTES = '2000';
+    try {
+      await defer(importRows, [['a'.repeat(3000)]], { queue: 'testing', name: 'medium' });
+      await defer(importRows, [['a'.repeat(100)]], { queue: 'testing', name: 'small' });
+    } finally {
+      delete process.env.DEFERRED_PAYLOAD_OFFLOAD_BYTES;
+    }
+    expect(queue.getFilteredTasks({ name: 'medium' })[0].payloadObject).toBeDefined();
+    expect(queue.getFilteredTasks({ name: 'small' })[0].payloadObject).toBeUndefined();
+    await queue.drain();
+    expect(received).toEqual([1, 1]);
+  });
+
+  test('small tasks stay inline', async () => {
+    await defer(importRows, [['one row']], { queue: 'testing' });
+    expect(queue.getFilteredTasks()[0].payloadObject).toBeUndefined();
+    expect(queue.payloads.list()).toEqual([]);
+  });
+});
+
+describe('without it', () => {
+  setupTaskQueueStub({ manifest });
+
+  test('a big task throws PayloadTooLargeError, naming the variable that lifts the limit', async () => {
+    const attempt = defer(importRows, [manyRows()], { queue: 'testing' });
+    await expect(attempt).rejects.toBeInstanceOf(PayloadTooLargeError);
+    await expect(attempt).rejects.toThrow(/DEFERRED_PAYLOAD_BUCKET/);
+  });
+});
