@@ -16,10 +16,11 @@ const OURS = [
 ];
 const rewritesOf = async (config: NextConfig) => config.rewrites!();
 
-test('an empty config gets the task URLs, the external client, its traced protos and the queue.yaml it was built with', async () => {
+test('an empty config gets the task URLs, the external clients, its traced protos and the queue.yaml it was built with', async () => {
   const config = withCloudTasks({}, { dir: appDir });
   expect(await rewritesOf(config)).toEqual(OURS);
-  expect(config.serverExternalPackages).toEqual(['@google-cloud/tasks']);
+  // Both Google clients load files at run time (protos; node-fetch for storage): Turbopack must leave them to Node.
+  expect(config.serverExternalPackages).toEqual(['@google-cloud/tasks', '@google-cloud/storage']);
   const traced = config.outputFileTracingIncludes!['/**'];
   expect(traced).toEqual(expect.arrayContaining(['./queue.yaml']));
   expect(traced.some((glob) => /@google-cloud\/tasks\/build\/\*\*\/\*\.json$/.test(glob))).toBe(true);
@@ -40,7 +41,7 @@ test("the app's own settings are kept: its rewrites after ours, its external pac
   );
   expect(config.reactStrictMode).toBe(true);
   expect(await rewritesOf(config)).toEqual([...OURS, theirs]);
-  expect(config.serverExternalPackages).toEqual(['sharp', '@google-cloud/tasks']);
+  expect(config.serverExternalPackages).toEqual(['sharp', '@google-cloud/tasks', '@google-cloud/storage']);
   expect(config.outputFileTracingIncludes!['/api/x']).toEqual(['./x.json']);
   expect(config.outputFileTracingIncludes!['/**']).toEqual(expect.arrayContaining(['./data/**', './queue.yaml']));
   expect(config.env).toMatchObject({ MINE: '1', NEXT_CLOUD_TASKS_BUILT_QUEUE_YAML: './queue.yaml' });
