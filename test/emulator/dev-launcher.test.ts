@@ -16,7 +16,7 @@ const accepts = (port: number) =>
 
 test('starts the emulator, then next dev pointed at it; SIGINT stops both', async () => {
   const [appPort, emulatorPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(ROOT, 'lib/dist/cli/bin.js'), 'dev', '--data', ':memory:', '--quiet'], {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/.bin/next-cloud-tasks'), 'dev', '--data', ':memory:', '--quiet'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(appPort), CLOUD_TASKS_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -79,7 +79,7 @@ test('the check fails the start in production and warns in development unless DE
 
 describe('next-cloud-tasks doctor', () => {
   const doctor = (env: Record<string, string>) =>
-    runToExit([process.execPath, join(ROOT, 'lib/dist/cli/bin.js'), 'doctor'], {
+    runToExit([process.execPath, join(ROOT, 'node_modules/.bin/next-cloud-tasks'), 'doctor'], {
       cwd: ROOT,
       env: {
         GOOGLE_CLOUD_PROJECT: '',

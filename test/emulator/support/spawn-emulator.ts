@@ -17,7 +17,7 @@ export interface SpawnedEmulator {
 const ROOT = join(__dirname, '../../..');
 
 export function spawnEmulator(args: string[], timeoutMs = 20_000): Promise<SpawnedEmulator> {
-  const child = spawn(process.execPath, [join(ROOT, 'lib/dist/cli/bin.js'), 'emulator', ...args], {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/.bin/next-cloud-tasks'), 'emulator', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
