@@ -28,7 +28,12 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'lib/package.json'), 'utf8')
 
 test('it holds package.json and the build, without sources, tests or build info, at a size a user downloads', () => {
   const paths = pack.files.map((file) => file.path);
-  expect(paths.filter((path) => !/^dist\/.+\.(js|d\.ts)$/.test(path) && path !== 'bin/next-cloud-tasks.js' && !/^(package\.json|README\.md|LICENSE)$/.test(path))).toEqual([]);
+  expect(
+    paths.filter(
+      (path) =>
+        !/^dist\/.+\.(js|d\.ts)$/.test(path) && path !== 'bin/next-cloud-tasks.js' && !/^(package\.json|README\.md|LICENSE)$/.test(path),
+    ),
+  ).toEqual([]);
   expect(paths.filter((path) => /\.test\.|tsbuildinfo|^src\//.test(path))).toEqual([]);
   expect(pack.size).toBeLessThan(400_000);
   console.log(`next-cloud-tasks tarball: ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${pack.files.length} files`);
