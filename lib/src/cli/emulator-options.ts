@@ -1,7 +1,7 @@
 /**
  * `next-cloud-tasks emulator [--port 8123] [--host 127.0.0.1] [--data FILE | --data :memory:]
  * [--queue-yaml queue.yaml] [--cron-yaml cron.yaml] [--app-url URL] [--project ID] [--location ID]
- * [--allow-target-host HOST[,HOST]]` to EmulatorOptions.
+ * [--allow-target-host HOST[,HOST]] [--reuse-deleted-queue-names]` to EmulatorOptions.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,10 @@ export const USAGE = `Usage: next-cloud-tasks emulator [options]
                         hosts besides loopback that tasks may be sent to (repeatable; also
                         $${ALLOWED_HOSTS_ENV}), e.g. host.docker.internal for an app in a
                         container. Link-local and cloud metadata addresses are never allowed
+  --reuse-deleted-queue-names
+                        free a deleted queue's name at once, for test set-ups that delete and
+                        re-create a fixed queue. Real Cloud Tasks (and the emulator by default)
+                        refuses the name for 7 days with FAILED_PRECONDITION
   --quiet               do not print a line per task outcome
   --help                show this help`;
 
@@ -50,6 +54,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         project: { type: 'string' },
         location: { type: 'string' },
         'allow-target-host': { type: 'string', multiple: true },
+        'reuse-deleted-queue-names': { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -90,6 +95,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       project: values.project ?? env.GOOGLE_CLOUD_PROJECT ?? DEFAULT_OPTIONS.project,
       location: values.location ?? env.CLOUD_TASKS_LOCATION ?? DEFAULT_OPTIONS.location,
       allowedTargetHosts,
+      ...(values['reuse-deleted-queue-names'] && { limits: { deletedQueueNameSeconds: 0 } }),
     },
   };
 }

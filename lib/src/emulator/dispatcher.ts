@@ -7,7 +7,9 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
+import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
+import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { buildHeaders, failedAttempt, sendAttempt, type AttemptHandle, type AttemptResult, type AttemptTransport } from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
@@ -237,7 +239,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     const task: TaskRecord = {
       ...current,
       responseCount: current.responseCount + (answered ? 1 : 0),
-      executionCount: current.executionCount + (answered && result.status! < 500 ? 1 : 0),
+      executionCount: current.executionCount + (countsAsExecution(result) ? 1 : 0),
       lastAttempt: {
         ...current.lastAttempt!,
         responseTimeMs: nowMs,
@@ -266,7 +268,9 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
   private retryOrDeadLetter(task: TaskRecord, result: AttemptResult, nowMs: number): void {
     const queue = this.store.getQueue(task.queue);
     const failure = result.status !== undefined ? `HTTP ${result.status}` : result.reason;
-    const detail = result.detail.slice(0, 2048);
+    // A redirect leaves no trace in the app's logs: say why here, where the dashboard shows it.
+    const hint = redirectHint(result.status, result.location);
+    const detail = hint ?? result.detail.slice(0, 2048);
     const retry = queue?.retryConfig;
     const attempts = task.dispatchCount;
     if (retry && shouldRetry(retry, { attempts, firstAttemptAt: task.firstAttempt!.dispatchTimeMs, now: nowMs })) {
@@ -279,7 +283,9 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
         lastError: detail || failure,
       };
       this.store.updateTask(next);
-      this.options.log?.(`retry ${task.name} attempt ${attempts} failed (${failure}); next at ${new Date(retryAtMs).toISOString()}`);
+      this.options.log?.(
+        `retry ${task.name} attempt ${attempts} failed (${failure}); next at ${new Date(retryAtMs).toISOString()}${hint ? `. ${hint}` : ''}`,
+      );
       this.notify('task:error', { task: next, result, retryAtMs });
       return;
     }

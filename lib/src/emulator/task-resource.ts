@@ -4,7 +4,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { headerProblem } from '../contract/http-headers.js';
-import { invalidArgument } from './api-error.js';
+import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
+import { storedHttpHeaders, storedTaskBytes } from '../contract/cloud-tasks-behaviour.js';
+import { cloudTasksError, invalidArgument } from './api-error.js';
 import { checkTaskName } from './names.js';
 import type { CloudTasksLimits } from './options.js';
 import { HTTP_METHODS, TASK_VIEWS, type AttemptRecord, type TaskRecord, type TaskView } from './model.js';
@@ -24,15 +26,15 @@ export function generateTaskId(): string {
 }
 
 function checkUrl(url: unknown): string {
-  if (typeof url !== 'string' || url === '') throw invalidArgument('task.httpRequest.url is required');
+  if (typeof url !== 'string' || url === '') throw cloudTasksError(CLOUD_TASKS_ERRORS.urlRequired, 'Set task.httpRequest.url.');
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalidArgument(`task.httpRequest.url "${url}" is not an absolute URL`);
+    throw cloudTasksError(CLOUD_TASKS_ERRORS.urlScheme, `task.httpRequest.url "${url}" is not an absolute URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw invalidArgument(`task.httpRequest.url must use http or https, got ${parsed.protocol}`);
+    throw cloudTasksError(CLOUD_TASKS_ERRORS.urlScheme, `task.httpRequest.url must use http or https, got ${parsed.protocol}`);
   }
   return url;
 }
@@ -60,7 +62,8 @@ function resolveSchedule(input: JsonObject, nowMs: number, limits: CloudTasksLim
   if (input.scheduleTime === undefined || input.scheduleTime === null) return nowMs;
   const scheduleMs = parseTimestamp(input.scheduleTime, 'task.scheduleTime', invalidArgument);
   if (scheduleMs > nowMs + limits.maxScheduleAheadSeconds * 1000) {
-    throw invalidArgument(
+    throw cloudTasksError(
+      CLOUD_TASKS_ERRORS.scheduleTooFar(scheduleMs),
       `task.scheduleTime ${formatTimestamp(scheduleMs)} is more than ${limits.maxScheduleAheadSeconds / 86400} days ahead; Cloud Tasks refuses it. Schedule it nearer, or store it and enqueue it later`,
     );
   }
@@ -71,7 +74,8 @@ function resolveDeadline(input: JsonObject, limits: CloudTasksLimits): number {
   if (input.dispatchDeadline === undefined || input.dispatchDeadline === null) return limits.defaultDispatchDeadlineSeconds;
   const seconds = parseDuration(input.dispatchDeadline, 'task.dispatchDeadline', invalidArgument);
   if (seconds < limits.minDispatchDeadlineSeconds || seconds > limits.maxDispatchDeadlineSeconds) {
-    throw invalidArgument(
+    throw cloudTasksError(
+      CLOUD_TASKS_ERRORS.dispatchDeadlineRange,
       `task.dispatchDeadline ${formatDuration(seconds)} is out of range: it must be between ${formatDuration(limits.minDispatchDeadlineSeconds)} and ${formatDuration(limits.maxDispatchDeadlineSeconds)}`,
     );
   }
@@ -90,7 +94,8 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
   if (http.oauthToken) throw invalidArgument('task.httpRequest.oauthToken is not supported by the emulator; use oidcToken');
   const name = task.name ? checkTaskName(task.name, queueName) : `${queueName}/tasks/${generateTaskId()}`;
   const url = checkUrl(http.url);
-  const headers = checkHeaders(http.headers, limits);
+  // Stored as Cloud Tasks stores them: with its User-Agent (headers.json), which counts towards the size.
+  const headers = storedHttpHeaders(checkHeaders(http.headers, limits));
   const body =
     http.body === undefined || http.body === null || http.body === ''
       ? undefined
@@ -104,10 +109,15 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
   if (oidc && (typeof oidc.serviceAccountEmail !== 'string' || !oidc.serviceAccountEmail.includes('@'))) {
     throw invalidArgument('task.httpRequest.oidcToken.serviceAccountEmail must be a service account email');
   }
-  const size = (body?.length ?? 0) + url.length + Object.entries(headers).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+  const token = oidc && {
+    serviceAccountEmail: String(oidc.serviceAccountEmail),
+    audience: oidc.audience ? String(oidc.audience) : undefined,
+  };
+  const size = storedTaskBytes({ name, url, headers, bodyBytes: body?.length ?? 0, oidcToken: token });
   if (size > limits.maxTaskBytes) {
-    throw invalidArgument(
-      `Task size ${size} bytes is over the ${limits.maxTaskBytes}-byte limit of a Cloud Task; store large data elsewhere and pass its key`,
+    throw cloudTasksError(
+      CLOUD_TASKS_ERRORS.taskTooLarge,
+      `The stored task is ${size} bytes, over the ${limits.maxTaskBytes}-byte limit of a Cloud Task; store large data elsewhere and pass its key`,
     );
   }
   return {

@@ -2,7 +2,8 @@
  * The Cloud Tasks operations, independent of HTTP: the REST API and the dashboard both call
  * these, so a "run now" on the page and a RunTask from the client behave the same.
  */
-import { alreadyExists, failedPrecondition, invalidArgument, notFound } from './api-error.js';
+import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
+import { cloudTasksError, failedPrecondition, invalidArgument, notFound } from './api-error.js';
 import type { QueueRecord, TaskRecord } from './model.js';
 import { checkParent, checkQueueName, parentOf } from './names.js';
 import type { CloudTasksLimits } from './options.js';
@@ -48,8 +49,12 @@ export class TasksService {
 
   getQueue(name: string): QueueRecord {
     const queue = this.store.getQueue(checkQueueName(name, 'name'));
-    if (!queue)
-      throw notFound(`Queue does not exist: ${name}. Create it with createQueue, or add it to queue.yaml and restart the emulator`);
+    if (!queue) {
+      const hint = this.store.isTombstoned(name, this.now())
+        ? `The queue ${name} was deleted; its name stays taken for ${this.deletedNameBlock()}.`
+        : `There is no queue ${name}: create it with createQueue, or add it to queue.yaml and restart the emulator.`;
+      throw cloudTasksError(CLOUD_TASKS_ERRORS.queueNotFound, hint);
+    }
     return queue;
   }
 
@@ -72,8 +77,15 @@ export class TasksService {
   createQueue(parent: string, input: JsonObject): QueueRecord {
     checkParent(parent);
     const name = checkQueueName(input.name);
-    if (parentOf(name) !== parent) throw invalidArgument(`queue.name ${name} is not under the parent ${parent}`);
-    if (this.store.getQueue(name)) throw alreadyExists(`Queue already exists: ${name}`);
+    if (parentOf(name) !== parent) throw cloudTasksError(CLOUD_TASKS_ERRORS.queueParentMismatch(name, parent));
+    if (this.store.getQueue(name)) throw cloudTasksError(CLOUD_TASKS_ERRORS.queueAlreadyExists, `A queue named ${name} exists already.`);
+    if (this.store.isTombstoned(name, this.now())) {
+      throw cloudTasksError(
+        CLOUD_TASKS_ERRORS.queueRecentlyDeleted,
+        `The queue ${name} was deleted less than ${this.deletedNameBlock()} ago, and Cloud Tasks keeps a deleted queue's name taken ` +
+          'that long. Use another name, or start the emulator with --reuse-deleted-queue-names to free deleted names at once.',
+      );
+    }
     const queue = applyQueueInput(newQueue(name), input, this.limits);
     this.store.putQueue(queue);
     return queue;
@@ -83,7 +95,14 @@ export class TasksService {
   updateQueue(name: string, input: JsonObject, updateMask: string | null): QueueRecord {
     checkQueueName(name);
     if (input.name !== undefined && input.name !== name) throw invalidArgument(`queue.name ${input.name} does not match the URL's ${name}`);
-    const existing = this.store.getQueue(name) ?? newQueue(name);
+    const found = this.store.getQueue(name);
+    if (!found && this.store.isTombstoned(name, this.now())) {
+      throw cloudTasksError(
+        CLOUD_TASKS_ERRORS.queueRecentlyDeleted,
+        `The queue ${name} was deleted less than ${this.deletedNameBlock()} ago; use another name, or start the emulator with --reuse-deleted-queue-names.`,
+      );
+    }
+    const existing = found ?? newQueue(name);
     const mask = updateMask ? updateMask.split(',').filter(Boolean) : undefined;
     const queue = applyQueueInput(existing, input, this.limits, mask);
     this.store.putQueue(queue);
@@ -92,8 +111,10 @@ export class TasksService {
   }
 
   deleteQueue(name: string): void {
-    this.getQueue(name);
-    this.store.deleteQueue(name);
+    checkQueueName(name, 'name');
+    if (!this.store.getQueue(name)) throw cloudTasksError(CLOUD_TASKS_ERRORS.entityNotFound, `There is no queue ${name}.`);
+    const blockSeconds = this.limits.deletedQueueNameSeconds;
+    this.store.deleteQueue(name, blockSeconds > 0 ? this.now() + blockSeconds * 1000 : 0);
     this.dispatch.wake(name);
   }
 
@@ -113,6 +134,11 @@ export class TasksService {
     return queue;
   }
 
+  private deletedNameBlock(): string {
+    const seconds = this.limits.deletedQueueNameSeconds;
+    return seconds % 86400 === 0 ? `${seconds / 86400} days` : `${seconds} s`;
+  }
+
   // --- tasks ---
 
   createTask(queueName: string, input: unknown): TaskRecord {
@@ -130,8 +156,11 @@ export class TasksService {
   /** Dead-lettered tasks are gone for the API, as in Cloud Tasks; the dashboard still shows them. */
   getTask(name: string): StoredTask {
     const task = this.store.getTask(name);
-    if (!task || task.state === 'dead') throw notFound(`Task does not exist (it ran, was deleted, or never existed): ${name}`);
-    return task;
+    if (task && task.state !== 'dead') return task;
+    // A dead-lettered task ended too: the emulator tombstones its name when it is deleted.
+    if (task || this.store.isTombstoned(name, this.now()))
+      throw cloudTasksError(CLOUD_TASKS_ERRORS.taskRecentlyDeleted, `Task ${name} ran, was deleted, or was dead-lettered.`);
+    throw cloudTasksError(CLOUD_TASKS_ERRORS.entityNotFound, `There is no task ${name}.`);
   }
 
   listTasks(queueName: string, pageSize: string | null, pageToken: string | null): ListPage<StoredTask> {

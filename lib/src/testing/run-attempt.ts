@@ -1,3 +1,4 @@
+import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import type { DeadLetterEntry } from '../handle/dead-letter.js';
@@ -57,7 +58,7 @@ export async function deliverTask(record: StubTaskRecord, settings: AttemptSetti
   record.firstAttemptAtMs = firstAttemptAt;
   record.retryCount = attempts;
   // X-CloudTasks-TaskExecutionCount counts the answers received, 5xx excluded.
-  if (result.status < 500) record.executionCount += 1;
+  if (countsAsExecution({ status: result.status })) record.executionCount += 1;
   record.lastAttempt = {
     at: new Date(nowMs),
     status: result.status,
