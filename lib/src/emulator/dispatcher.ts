@@ -11,6 +11,8 @@ import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
 import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
+import { applyQueueHttpTarget } from './queue-http-target.js';
+import { emulatorOAuthToken } from './oidc-signer.js';
 import { buildHeaders, failedAttempt, sendAttempt, type AttemptHandle, type AttemptResult, type AttemptTransport } from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
 import { shortId, type QueueRecord, type TaskRecord } from './model.js';
@@ -223,7 +225,11 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
   private send(task: TaskRecord, previous: { status?: number; reason?: string }): AttemptHandle {
     try {
       const body = task.body ? Buffer.from(task.body, 'base64') : undefined;
-      return sendAttempt(task, buildHeaders(task, previous, this.signer, body), body, this.transport);
+      // The queue's routing (httpTarget), applied at each delivery: a queue update reaches waiting tasks too.
+      const routed = applyQueueHttpTarget(task, this.store.getQueue(task.queue)?.httpTarget);
+      const headers = buildHeaders(routed, previous, this.signer, body);
+      if (routed.oauthToken) headers.Authorization = `Bearer ${emulatorOAuthToken(routed.oauthToken.serviceAccountEmail)}`;
+      return sendAttempt(routed, headers, body, this.transport);
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
       return failedAttempt('REQUEST_ERROR', `the request could not be built${code ? ` (${code})` : ''}: ${message ?? String(error)}`);

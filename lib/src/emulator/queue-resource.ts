@@ -6,6 +6,9 @@
 import { CLOUD_TASKS_ERRORS, type CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
 import { cloudTasksError, invalidArgument } from './api-error.js';
 import type { CloudTasksLimits } from './options.js';
+import { httpTargetToJson, parseQueueHttpTarget, type QueueHttpTarget } from './queue-http-target.js';
+
+const HTTP_TARGET_PARTS: (keyof QueueHttpTarget)[] = ['uriOverride', 'httpMethod', 'headerOverrides', 'oidcToken', 'oauthToken'];
 import { QUEUE_STATES, type QueueRecord, type RateLimits, type RetryConfig } from './model.js';
 import { formatDuration, formatTimestamp, parseDuration, message, type JsonObject } from '../contract/proto-json.js';
 
@@ -109,6 +112,17 @@ const SETTERS: Record<string, Setter> = {
         ? API_QUEUE_DEFAULTS.retryConfig.maxDoublings
         : (integer(value, 'retryConfig.maxDoublings', 0, CLOUD_TASKS_ERRORS.maxDoublingsNegative) ?? 0);
   },
+  httpTarget: (queue, input) => {
+    queue.httpTarget = parseQueueHttpTarget(input.httpTarget);
+  },
+  ...Object.fromEntries(
+    HTTP_TARGET_PARTS.map((part): [string, Setter] => [
+      `httpTarget.${part}`,
+      (queue, input) => {
+        queue.httpTarget = parseQueueHttpTarget(input.httpTarget, queue.httpTarget, part);
+      },
+    ]),
+  ),
   'stackdriverLoggingConfig.samplingRatio': (queue, input) => {
     const ratio = Number(message(input, 'stackdriverLoggingConfig')?.samplingRatio ?? 0);
     if (!(ratio >= 0 && ratio <= 1)) throw invalidArgument('stackdriverLoggingConfig.samplingRatio must be between 0 and 1');
@@ -140,6 +154,7 @@ function expandMask(paths: string[]): string[] {
 /** Fields the request body actually carries, when it comes without an updateMask. */
 function presentPaths(input: JsonObject): string[] {
   return Object.keys(SETTERS).filter((path) => {
+    if (path.startsWith('httpTarget')) return path === 'httpTarget' && input.httpTarget !== undefined && input.httpTarget !== null;
     const [group, field] = path.split('.');
     return message(input, group)?.[field] !== undefined;
   });
@@ -192,5 +207,6 @@ export function queueToJson(queue: QueueRecord, enumsAsInt: boolean): Record<str
     state: enumsAsInt ? QUEUE_STATES.indexOf(queue.state) : queue.state,
     ...(queue.purgeTimeMs === undefined ? {} : { purgeTime: formatTimestamp(queue.purgeTimeMs) }),
     ...(queue.stackdriverLoggingConfig ? { stackdriverLoggingConfig: queue.stackdriverLoggingConfig } : {}),
+    ...(queue.httpTarget ? { httpTarget: httpTargetToJson(queue.httpTarget, enumsAsInt) } : {}),
   };
 }

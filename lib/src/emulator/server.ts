@@ -4,7 +4,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
+import { EMULATOR_JWKS_PATH, EMULATOR_OIDC_DISCOVERY_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
+import { oidcDiscovery } from './oidc-discovery.js';
 import { ActivityLog } from './activity.js';
 import { invalidArgument, notFound } from './api-error.js';
 import { loadCronJobsFromYaml, type LoadedCronJobs } from './cron-jobs.js';
@@ -89,17 +90,20 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     if (!cronYaml) store.deleteCronJobsExcept([]);
     const cron = new CronScheduler(store, signer, options.log, options.cronClock, targets);
     const dispatcher = new Dispatcher(store, signer, options, Date.now, targets);
-    const service = new TasksService(store, options.limits, dispatcher, Date.now, targets);
+    const service = new TasksService(store, options.limits, dispatcher, Date.now, targets, options.location);
     const activity = new ActivityLog(dispatcher);
     const outcomes = new FinishedTaskRecorder(dispatcher);
     const restApi = createRestApi(service);
     const dashboard = createDashboard({ store, service, activity, options, cron });
 
+    /** http://host:port, known once the server listens (the discovery document's jwks_uri). */
+    let baseUrl = '';
     const certs = (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
       if (req.method !== 'GET') return false;
       const cache = { 'cache-control': `public, max-age=${CERTS_MAX_AGE_SECONDS}` };
       if (pathname === EMULATOR_PEM_CERTS_PATH) sendJson(res, 200, signer.pemCerts(), cache);
       else if (pathname === EMULATOR_JWKS_PATH) sendJson(res, 200, signer.jwks(), cache);
+      else if (pathname === EMULATOR_OIDC_DISCOVERY_PATH) sendJson(res, 200, oidcDiscovery(baseUrl), cache);
       else return false;
       return true;
     };
@@ -119,7 +123,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
         sendError(
           res,
           notFound(
-            `Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH} and the dashboard at /`,
+            `Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH}, ${EMULATOR_OIDC_DISCOVERY_PATH} and the dashboard at /`,
           ),
         );
       } catch (error) {
@@ -142,6 +146,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
 
     const { port } = server.address() as AddressInfo;
     const hostPort = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+    baseUrl = `http://${hostPort}`;
     let stopping: Promise<void> | undefined;
     return {
       url: `http://${hostPort}`,

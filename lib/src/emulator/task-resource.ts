@@ -8,6 +8,7 @@ import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
 import { storedHttpHeaders, storedTaskBytes } from '../contract/cloud-tasks-behaviour.js';
 import { cloudTasksError, invalidArgument } from './api-error.js';
 import { checkTaskName } from './names.js';
+import { overrideUrl, type QueueHttpTarget } from './queue-http-target.js';
 import type { CloudTasksLimits } from './options.js';
 import { HTTP_METHODS, TASK_VIEWS, type AttemptRecord, type TaskRecord, type TaskView } from './model.js';
 import {
@@ -83,17 +84,26 @@ function resolveDeadline(input: JsonObject, limits: CloudTasksLimits): number {
 }
 
 /** CreateTask's `task` to a record, or INVALID_ARGUMENT naming the field and the rule. */
-export function taskFromInput(queueName: string, input: unknown, nowMs: number, limits: CloudTasksLimits): TaskRecord {
+export function taskFromInput(
+  queueName: string,
+  input: unknown,
+  nowMs: number,
+  limits: CloudTasksLimits,
+  /** The queue's routing: with a URI override that names a host, a task may leave its URL out. */
+  queueTarget?: QueueHttpTarget,
+): TaskRecord {
   if (typeof input !== 'object' || input === null) throw invalidArgument('task is required');
   const task = input as JsonObject;
   if (task.appEngineHttpRequest) {
     throw invalidArgument('The emulator dispatches HTTP targets only: use task.httpRequest instead of appEngineHttpRequest');
   }
-  const http = task.httpRequest as JsonObject | undefined;
+  const routed = queueTarget?.uriOverride?.host ? queueTarget.uriOverride : undefined;
+  const http = (task.httpRequest ?? (routed ? {} : undefined)) as JsonObject | undefined;
   if (!http) throw invalidArgument('task.httpRequest is required (the emulator dispatches HTTP targets)');
   if (http.oauthToken) throw invalidArgument('task.httpRequest.oauthToken is not supported by the emulator; use oidcToken');
   const name = task.name ? checkTaskName(task.name, queueName) : `${queueName}/tasks/${generateTaskId()}`;
-  const url = checkUrl(http.url);
+  // Without a URL of its own, the task is sent where the queue's URI override says.
+  const url = routed && (http.url === undefined || http.url === null || http.url === '') ? overrideUrl('', routed) : checkUrl(http.url);
   // Stored as Cloud Tasks stores them: with its User-Agent (headers.json), which counts towards the size.
   const headers = storedHttpHeaders(checkHeaders(http.headers, limits));
   const body =

@@ -4,9 +4,11 @@
  */
 import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
 import { cloudTasksError, failedPrecondition, invalidArgument, notFound } from './api-error.js';
+import { appEngineApp, locationsOf, type LocationResource } from './locations.js';
 import type { QueueRecord, TaskRecord } from './model.js';
 import { checkParent, checkQueueName, parentOf } from './names.js';
 import type { CloudTasksLimits } from './options.js';
+import { overrideUrl } from './queue-http-target.js';
 import { applyQueueInput, newQueue } from './queue-resource.js';
 import type { StoredTask, Store } from './store.js';
 import { TargetPolicy } from './target-policy.js';
@@ -43,7 +45,31 @@ export class TasksService {
     private readonly dispatch: DispatchControl,
     private readonly now: () => number = Date.now,
     private readonly targets: TargetPolicy = new TargetPolicy(),
+    /** The location the emulator serves besides those that hold queues (--location). */
+    private readonly homeLocation = 'us-central1',
   ) {}
+
+  // --- locations ---
+
+  listLocations(project: string): LocationResource[] {
+    return locationsOf(project, this.homeLocation, this.store.listQueues());
+  }
+
+  /** For gcloud's location lookup (locations.ts). */
+  appEngineApp(project: string): Record<string, unknown> {
+    return appEngineApp(project, this.homeLocation);
+  }
+
+  getLocation(name: string): LocationResource {
+    const [, project] = name.split('/');
+    const location = this.listLocations(project ?? '').find((candidate) => candidate.name === name);
+    if (!location) {
+      throw notFound(
+        `The emulator serves no location ${name}: it serves ${this.homeLocation} (--location) and the locations of its queues`,
+      );
+    }
+    return location;
+  }
 
   // --- queues ---
 
@@ -87,6 +113,7 @@ export class TasksService {
       );
     }
     const queue = applyQueueInput(newQueue(name), input, this.limits);
+    this.checkRouting(queue);
     this.store.putQueue(queue);
     return queue;
   }
@@ -105,6 +132,7 @@ export class TasksService {
     const existing = found ?? newQueue(name);
     const mask = updateMask ? updateMask.split(',').filter(Boolean) : undefined;
     const queue = applyQueueInput(existing, input, this.limits, mask);
+    this.checkRouting(queue);
     this.store.putQueue(queue);
     this.dispatch.wake(name);
     return queue;
@@ -134,6 +162,14 @@ export class TasksService {
     return queue;
   }
 
+  /** A queue-level URI override must send tasks where the emulator may send them, like a task's URL. */
+  private checkRouting(queue: QueueRecord): void {
+    const uri = queue.httpTarget?.uriOverride;
+    if (!uri?.host) return;
+    const refused = this.targets.refuseUrl(new URL(overrideUrl('', uri)));
+    if (refused) throw invalidArgument(`queue.httpTarget.uriOverride ${refused}`);
+  }
+
   private deletedNameBlock(): string {
     const seconds = this.limits.deletedQueueNameSeconds;
     return seconds % 86400 === 0 ? `${seconds / 86400} days` : `${seconds} s`;
@@ -142,15 +178,38 @@ export class TasksService {
   // --- tasks ---
 
   createTask(queueName: string, input: unknown): TaskRecord {
-    this.getQueue(queueName);
+    const queue = this.getQueue(queueName);
     const nowMs = this.now();
-    const task = taskFromInput(queueName, input, nowMs, this.limits);
-    // Refused here, with the flag to name, rather than failing at every delivery.
-    const refused = this.targets.refuseUrl(new URL(task.url));
+    const task = taskFromInput(queueName, input, nowMs, this.limits, queue.httpTarget);
+    // Refused here, with the flag to name, rather than failing at every delivery; where the queue's routing sends it.
+    const uri = queue.httpTarget?.uriOverride;
+    const refused = this.targets.refuseUrl(new URL(uri ? overrideUrl(task.url, uri) : task.url));
     if (refused) throw invalidArgument(`task.httpRequest.url ${refused}`);
     this.store.insertTask(task, nowMs);
     this.dispatch.wake(queueName);
     return task;
+  }
+
+  /**
+   * BufferTask: a task made from an HTTP body alone, sent where the queue's httpTarget routes it
+   * (its URI override is required), with the body's Content-Type. `taskId` empty: an id is chosen.
+   */
+  bufferTask(queueName: string, taskId: string | undefined, body: { contentType?: unknown; data?: unknown } | undefined): TaskRecord {
+    const queue = this.getQueue(queueName);
+    if (!queue.httpTarget?.uriOverride?.host) {
+      throw failedPrecondition(
+        `BufferTask needs the queue's httpTarget.uriOverride (with a host) to know where to send the task; ${queueName} has none. ` +
+          'Set it with UpdateQueue (gcloud tasks queues update --http-uri-override=...)',
+      );
+    }
+    const contentType = typeof body?.contentType === 'string' && body.contentType ? body.contentType : undefined;
+    return this.createTask(queueName, {
+      ...(taskId ? { name: `${queueName}/tasks/${taskId}` } : {}),
+      httpRequest: {
+        ...(contentType ? { headers: { 'Content-Type': contentType } } : {}),
+        ...(body?.data ? { body: body.data } : {}),
+      },
+    });
   }
 
   /** Dead-lettered tasks are gone for the API, as in Cloud Tasks; the dashboard still shows them. */
