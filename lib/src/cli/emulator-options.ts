@@ -11,6 +11,8 @@ import { ALLOWED_HOSTS_ENV, parseAllowedHosts } from '../emulator/target-policy.
 export const USAGE = `Usage: next-cloud-tasks emulator [options]
 
   --port <n>            port to listen on (default ${DEFAULT_OPTIONS.port}; 0 = any free port)
+  --grpc-port <n|off>   port of the Cloud Tasks v2 gRPC service (default: --port + 1, i.e. 8124;
+                        0 = any free port; off = REST only)
   --host <addr>         interface to bind (default ${DEFAULT_OPTIONS.host}; the emulator has no auth)
   --data <file>         SQLite file for queues, tasks and the signing key
                         (default ${DEFAULT_OPTIONS.data}), or :memory: to keep nothing
@@ -46,6 +48,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       args: argv,
       options: {
         port: { type: 'string' },
+        'grpc-port': { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
         'queue-yaml': { type: 'string' },
@@ -67,6 +70,10 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const port = values.port === undefined ? DEFAULT_OPTIONS.port : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliUsageError(`--port must be a port number (0-65535), got "${values.port}"`);
+  const grpcFlag = values['grpc-port'];
+  const grpcPort = grpcFlag === undefined ? undefined : grpcFlag === 'off' ? false : Number(grpcFlag);
+  if (typeof grpcPort === 'number' && (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535))
+    throw new CliUsageError(`--grpc-port must be a port number (0-65535) or off, got "${grpcFlag}"`);
   let allowedTargetHosts: string[];
   try {
     allowedTargetHosts = parseAllowedHosts([...(values['allow-target-host'] ?? []), env[ALLOWED_HOSTS_ENV] ?? '']);
@@ -85,6 +92,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     quiet: values.quiet ?? false,
     options: {
       port,
+      ...(grpcPort !== undefined && { grpcPort }),
       host: values.host ?? DEFAULT_OPTIONS.host,
       data: values.data ?? DEFAULT_OPTIONS.data,
       queueYaml,

@@ -47,6 +47,11 @@ export interface EmulatorOptions {
   /** Port to listen on; 0 picks a free one (tests). @default 8123 */
   port: number;
   /**
+   * Port of the Cloud Tasks v2 gRPC service (the default transport of Google's clients); `false`
+   * serves REST only. @default port + 1 (8124), or a free port when `port` is 0
+   */
+  grpcPort?: number | false;
+  /**
    * Interface to bind. The emulator has no authentication: its dashboard deletes and replays
    * tasks, so anything but loopback exposes that to the network. @default '127.0.0.1'
    */

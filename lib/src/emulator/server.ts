@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EMULATOR_JWKS_PATH, EMULATOR_OIDC_DISCOVERY_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
 import { oidcDiscovery } from './oidc-discovery.js';
+import { startGrpcServer, type GrpcServerHandle } from './grpc/server.js';
 import { ActivityLog } from './activity.js';
 import { invalidArgument, notFound } from './api-error.js';
 import { loadCronJobsFromYaml, type LoadedCronJobs } from './cron-jobs.js';
@@ -30,6 +31,9 @@ export interface EmulatorHandle {
   host: string;
   /** `host:port`, the value for the app's CLOUD_TASKS_EMULATOR_HOST. */
   hostPort: string;
+  /** `host:port` of the Cloud Tasks gRPC service; undefined when it is off (grpcPort: false). */
+  grpcHostPort?: string;
+  grpcPort?: number;
   options: ResolvedOptions;
   /** Task lifecycle events (task:start, task:success, task:error, task:dead). */
   events: Dispatcher;
@@ -145,7 +149,20 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     sweep.unref();
 
     const { port } = server.address() as AddressInfo;
-    const hostPort = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+    const hostOf = (n: number) => `${options.host.includes(':') ? `[${options.host}]` : options.host}:${n}`;
+    const hostPort = hostOf(port);
+    let grpcServer: GrpcServerHandle | undefined;
+    if (options.grpcPort !== false) {
+      try {
+        grpcServer = await startGrpcServer(service, options.host, options.grpcPort ?? (options.port === 0 ? 0 : port + 1));
+      } catch (error) {
+        dispatcher.stop();
+        cron.stop();
+        clearInterval(sweep);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        throw error;
+      }
+    }
     baseUrl = `http://${hostPort}`;
     let stopping: Promise<void> | undefined;
     return {
@@ -153,6 +170,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       port,
       host: options.host,
       hostPort,
+      ...(grpcServer ? { grpcPort: grpcServer.port, grpcHostPort: hostOf(grpcServer.port) } : {}),
       options,
       events: dispatcher,
       waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),
@@ -164,6 +182,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
           clearInterval(sweep);
           dispatcher.stop();
           cron.stop();
+          await grpcServer?.stop();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
