@@ -128,6 +128,19 @@ describe('stub REST handlers (cloudTasksRestHandlers)', () => {
     await expect(missingQueue).rejects.toMatchObject({ code: 5, message: messageOf('realcloud.json#task/create/queue-not-found') });
   });
 
+  test('realcloud.json#task/get/recently-deleted: a task that ran is "no longer exists", not "not found"', async () => {
+    const tasks = await client();
+    const [created] = await tasks.createTask({
+      parent,
+      task: { name: `${parent}/tasks/ran-once`, httpRequest: { url: 'https://app.example.test/x', httpMethod: 'POST' as never } },
+    });
+    await tasks.deleteTask({ name: created.name! });
+    await expect(tasks.getTask({ name: created.name! })).rejects.toMatchObject({
+      code: 5,
+      message: messageOf('realcloud.json#task/get/recently-deleted'),
+    });
+  });
+
   test('realcloud.json#task/create/already-exists', async () => {
     const tasks = await client();
     const task = { name: `${parent}/tasks/once`, httpRequest: { url: 'https://app.example.test/x', httpMethod: 'POST' as never } };

@@ -96,7 +96,8 @@ function taskResource(task: StubTask, full = false) {
   };
 }
 
-function notFound(name: string) {
+function notFound(stub: TaskQueueStub, name: string) {
+  if (stub.isRecentlyEnded(name)) return googleError(CLOUD_TASKS_ERRORS.taskRecentlyDeleted, `Task ${name} ran or was deleted.`);
   return googleError(CLOUD_TASKS_ERRORS.entityNotFound, `The stub has no task ${name}.`);
 }
 
@@ -138,11 +139,13 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
     http.get(`${queueUrl}/tasks/:task`, ({ request, params }) => {
       const task = find(params as RouteParams);
       const full = fullView(new URL(request.url).searchParams.get('responseView'));
-      return task ? HttpResponse.json(taskResource(task, full)) : notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
+      return task
+        ? HttpResponse.json(taskResource(task, full))
+        : notFound(stub, `${queuePath(params as RouteParams)}/tasks/${params.task}`);
     }),
     http.delete(`${queueUrl}/tasks/:task`, ({ params }) => {
       const task = find(params as RouteParams);
-      if (!task) return notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
+      if (!task) return notFound(stub, `${queuePath(params as RouteParams)}/tasks/${params.task}`);
       stub.deleteTask(task);
       return HttpResponse.json({});
     }),
