@@ -43,6 +43,11 @@ export function describeConformance(adapter: ConformanceAdapter): void {
     let counter = 0;
     const unique = (prefix: string) => `${prefix}-${adapter.name.toLowerCase()}-${++counter}`;
     const queuePath = (id: string) => `${PARENT}/queues/${id}`;
+    /** A whole hour 40 days ahead, and how Google renders it in the message: US Pacific wall time and offset. */
+    const farScheduleMs = Math.ceil((Date.now() + 40 * 86400_000) / 3600_000) * 3600_000;
+    const pacific = new Date(farScheduleMs).toLocaleString('sv-SE', { timeZone: 'America/Los_Angeles' }).replace(' ', 'T');
+    const offsetHours = (Date.parse(`${pacific}Z`) - farScheduleMs) / 3600_000;
+    const farScheduleText = `${pacific}-${String(-offsetHours).padStart(2, '0')}:00`;
     const requestsTo = (path: string) => target.received.filter((request) => request.path === path);
 
     beforeAll(async () => {
@@ -228,6 +233,11 @@ export function describeConformance(adapter: ConformanceAdapter): void {
           parent: PARENT,
           queue: { name: queuePath(unique('backoff')), retryConfig: { minBackoff: { seconds: 10 }, maxBackoff: { seconds: 5 } } },
         }),
+      'errors.json#task-invalid-config (schedule time over 30 days; the time in US Pacific)': async () => {
+        const queue = await fastQueue(unique('far'));
+        const at = farScheduleMs;
+        return client.createTask({ parent: queue, task: httpTask('/x', { scheduleTime: { seconds: at / 1000 } }) });
+      },
       'errors.json#task-invalid-config (URL scheme)': async () => {
         const queue = await fastQueue(unique('scheme'));
         return client.createTask({ parent: queue, task: { httpRequest: { url: 'ftp://127.0.0.1/x', httpMethod: 'POST' } } });
@@ -242,7 +252,7 @@ export function describeConformance(adapter: ConformanceAdapter): void {
       test("Google's code and exact message (our hint only in the details)", async () => {
         const error = await failure(errorCases[recording.case]());
         expect(error.code).toBe(recording.code);
-        const message = recording.message.replaceAll('{queue_path}', queuePath('mismatch'));
+        const message = recording.message.replaceAll('{queue_path}', queuePath('mismatch')).replaceAll('{schedule_time}', farScheduleText);
         // google-gax prefixes a gRPC error's message with "<code> <NAME>: ".
         expect(error.message.replace(/^\d+ [A-Z_]+: /, '')).toBe(message);
         if ('help' in recording) expect(helpLinksOf(error)).toContainEqual(recording.help);
