@@ -144,7 +144,7 @@ test('an action posted from another origin is refused; an error comes back as a 
   const missing = await act('task-run', `${QUEUES}/emails/tasks/nope`);
   const location = missing.headers.get('location')!;
   expect(location).toContain('error=1');
-  expect(await page(location)).toMatch(/class="notice bad" role="status">Task does not exist/);
+  expect(await page(location)).toMatch(/class="notice bad" role="status">Requested entity was not found\. There is no task/);
 });
 
 test('a web page cannot drive the API either: cross-origin writes and non-loopback Host names are refused', async () => {

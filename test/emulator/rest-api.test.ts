@@ -6,6 +6,7 @@ import type { CloudTasksClient } from '@google-cloud/tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorClient, PARENT, queuePath } from './support/client';
 import { startTargetServer, type TargetServer } from './support/target-server';
+import { hintOf } from './support/google-error';
 
 let emulator: EmulatorHandle;
 let client: CloudTasksClient;
@@ -218,7 +219,8 @@ describe('errors, with their codes', () => {
     await client.deleteTask({ name });
     const tombstoned = await failure(client.createTask({ parent: queuePath('dupes'), task: httpTask('/once', { name }) }));
     expect(tombstoned.code).toBe(GRPC.ALREADY_EXISTS);
-    expect(tombstoned.message).toMatch(/existed too recently/);
+    expect(tombstoned.message).toBe('Requested entity already exists');
+    expect(hintOf(tombstoned)).toMatch(/existed too recently/);
   });
 
   test('NOT_FOUND (404): missing queue, task in a missing queue, missing task', async () => {
@@ -236,7 +238,8 @@ describe('errors, with their codes', () => {
     const invalid = async (call: Promise<unknown>, message: RegExp) => {
       const error = await failure(call);
       expect(error).toMatchObject({ code: GRPC.INVALID_ARGUMENT, httpStatusCode: 400 });
-      expect(error.message).toMatch(message);
+      // Google's message, then the emulator's hint (a DebugInfo detail).
+      expect(`${error.message} ${hintOf(error)}`).toMatch(message);
     };
     await invalid(client.createQueue({ parent: PARENT, queue: { name: queuePath('bad_id') } }), /QUEUE_ID has 1 to 100/);
     await invalid(client.createQueue({ parent: PARENT, queue: { name: queuePath('x'.repeat(101)) } }), /QUEUE_ID/);
@@ -257,7 +260,7 @@ describe('errors, with their codes', () => {
     );
     await invalid(
       client.createQueue({ parent: PARENT, queue: { name: 'projects/p/locations/l/queues/elsewhere' } }),
-      /not under the parent/,
+      /must begin with projects\/test-project/,
     );
     await client.createQueue({ parent: PARENT, queue: { name: queuePath('masked') } });
     await invalid(
@@ -273,10 +276,10 @@ describe('errors, with their codes', () => {
     const invalid = async (task: Record<string, unknown>, message: RegExp) => {
       const error = await failure(client.createTask({ parent, task }));
       expect(error).toMatchObject({ code: GRPC.INVALID_ARGUMENT, httpStatusCode: 400 });
-      expect(error.message).toMatch(message);
+      expect(`${error.message} ${hintOf(error)}`).toMatch(message);
     };
     await invalid(httpTask('/x', { name: `${parent}/tasks/bad.id` }), /TASK_ID/);
-    await invalid(httpTask('/x', { name: `${queuePath('other')}/tasks/ok` }), /must be projects/);
+    await invalid(httpTask('/x', { name: `${queuePath('other')}/tasks/ok` }), /must be the same as the queue name in the named task/);
     const day = 86400;
     await invalid(httpTask('/x', { scheduleTime: { seconds: Math.floor(Date.now() / 1000) + 31 * day } }), /more than 30 days ahead/);
     await invalid(httpTask('/x', { dispatchDeadline: { seconds: 14 } }), /between 15s and 1800s/);

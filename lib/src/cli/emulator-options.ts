@@ -1,7 +1,7 @@
 /**
  * `next-cloud-tasks emulator [--port 8123] [--host 127.0.0.1] [--data FILE | --data :memory:]
  * [--queue-yaml queue.yaml] [--cron-yaml cron.yaml] [--app-url URL] [--project ID] [--location ID]
- * [--allow-target-host HOST[,HOST]]` to EmulatorOptions.
+ * [--allow-target-host HOST[,HOST]] [--reuse-deleted-queue-names]` to EmulatorOptions.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,8 @@ import { ALLOWED_HOSTS_ENV, parseAllowedHosts } from '../emulator/target-policy.
 export const USAGE = `Usage: next-cloud-tasks emulator [options]
 
   --port <n>            port to listen on (default ${DEFAULT_OPTIONS.port}; 0 = any free port)
+  --grpc-port <n|off>   port of the Cloud Tasks v2 gRPC service (default: --port + 1, i.e. 8124;
+                        0 = any free port; off = REST only)
   --host <addr>         interface to bind (default ${DEFAULT_OPTIONS.host}; the emulator has no auth)
   --data <file>         SQLite file for queues, tasks and the signing key
                         (default ${DEFAULT_OPTIONS.data}), or :memory: to keep nothing
@@ -26,6 +28,10 @@ export const USAGE = `Usage: next-cloud-tasks emulator [options]
                         hosts besides loopback that tasks may be sent to (repeatable; also
                         $${ALLOWED_HOSTS_ENV}), e.g. host.docker.internal for an app in a
                         container. Link-local and cloud metadata addresses are never allowed
+  --reuse-deleted-queue-names
+                        free a deleted queue's name at once, for test set-ups that delete and
+                        re-create a fixed queue. Real Cloud Tasks (and the emulator by default)
+                        refuses the name for 7 days with FAILED_PRECONDITION
   --quiet               do not print a line per task outcome
   --help                show this help`;
 
@@ -42,6 +48,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       args: argv,
       options: {
         port: { type: 'string' },
+        'grpc-port': { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
         'queue-yaml': { type: 'string' },
@@ -50,6 +57,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
         project: { type: 'string' },
         location: { type: 'string' },
         'allow-target-host': { type: 'string', multiple: true },
+        'reuse-deleted-queue-names': { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -62,6 +70,10 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const port = values.port === undefined ? DEFAULT_OPTIONS.port : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CliUsageError(`--port must be a port number (0-65535), got "${values.port}"`);
+  const grpcFlag = values['grpc-port'];
+  const grpcPort = grpcFlag === undefined ? undefined : grpcFlag === 'off' ? false : Number(grpcFlag);
+  if (typeof grpcPort === 'number' && (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65535))
+    throw new CliUsageError(`--grpc-port must be a port number (0-65535) or off, got "${grpcFlag}"`);
   let allowedTargetHosts: string[];
   try {
     allowedTargetHosts = parseAllowedHosts([...(values['allow-target-host'] ?? []), env[ALLOWED_HOSTS_ENV] ?? '']);
@@ -80,6 +92,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     quiet: values.quiet ?? false,
     options: {
       port,
+      ...(grpcPort !== undefined && { grpcPort }),
       host: values.host ?? DEFAULT_OPTIONS.host,
       data: values.data ?? DEFAULT_OPTIONS.data,
       queueYaml,
@@ -90,6 +103,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       project: values.project ?? env.GOOGLE_CLOUD_PROJECT ?? DEFAULT_OPTIONS.project,
       location: values.location ?? env.CLOUD_TASKS_LOCATION ?? DEFAULT_OPTIONS.location,
       allowedTargetHosts,
+      ...(values['reuse-deleted-queue-names'] && { limits: { deletedQueueNameSeconds: 0 } }),
     },
   };
 }

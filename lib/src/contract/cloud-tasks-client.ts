@@ -7,6 +7,10 @@ export type CloudTasksClientOptions = NonNullable<ConstructorParameters<typeof C
 /**
  * A Cloud Tasks client: against the local emulator when `emulatorHost` is given (REST over plain
  * HTTP, no credentials; `options` may still override), else Google's, made with `options`.
+ * Both speak REST (google-gax's `fallback`), so production runs the path the emulator tests run:
+ * measured in docs/transport.md, a gRPC channel whose connection was dropped while Cloud Run
+ * throttled the CPU fails the next createTask with UNAVAILABLE, where REST reconnects; REST's
+ * first call is also faster and lighter. `{ fallback: false }` in `options` chooses gRPC.
  * `@google-cloud/tasks` takes ~400 ms to import and loads gRPC, so it is imported here, on first
  * use, never at start-up or on the task handler's path.
  */
@@ -15,7 +19,7 @@ export async function createCloudTasksClient(
   options: CloudTasksClientOptions = {},
 ): Promise<CloudTasksClient> {
   const { CloudTasksClient } = await import('@google-cloud/tasks');
-  if (!emulatorHost) return new CloudTasksClient(options);
+  if (!emulatorHost) return new CloudTasksClient({ fallback: true, ...options } as CloudTasksClientOptions);
   const { PassThroughClient } = await import('google-auth-library');
   const { host, port } = splitHostPort(emulatorHost);
   return new CloudTasksClient({

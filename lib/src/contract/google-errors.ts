@@ -68,11 +68,27 @@ export const API_STATUS_HTTP = {
 } as const;
 export type ApiStatus = keyof typeof API_STATUS_HTTP;
 
+/** A google.rpc detail in an error body (Help, DebugInfo, ...), tagged with its `@type`. */
+export type GoogleErrorDetail = { '@type': string } & Record<string, unknown>;
+
+/** google.rpc.Help, as Google attaches to some INVALID_ARGUMENT errors (a link to the field's definition). */
+export const helpDetail = (links: { description: string; url: string }[]): GoogleErrorDetail => ({
+  '@type': 'type.googleapis.com/google.rpc.Help',
+  links,
+});
+
+/** google.rpc.DebugInfo: where a stand-in puts its own hint, so `message` stays Google's exact text. */
+export const debugInfoDetail = (detail: string): GoogleErrorDetail => ({ '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail });
+
 /**
- * Google's JSON error envelope, `{ "error": { "code": <HTTP status>, "message", "status" } }`:
+ * Google's JSON error envelope, `{ "error": { "code": <HTTP status>, "message", "status", "details"? } }`:
  * google-gax maps `status` to its gRPC code (NOT_FOUND -> 5), so a client throws against a
  * stand-in (the emulator, the stub's REST handlers) the error it would against Cloud Tasks.
  */
-export function googleErrorBody(status: ApiStatus, message: string): { error: { code: number; message: string; status: ApiStatus } } {
-  return { error: { code: API_STATUS_HTTP[status], message, status } };
+export function googleErrorBody(
+  status: ApiStatus,
+  message: string,
+  details?: GoogleErrorDetail[],
+): { error: { code: number; message: string; status: ApiStatus; details?: GoogleErrorDetail[] } } {
+  return { error: { code: API_STATUS_HTTP[status], message, status, ...(details?.length ? { details } : {}) } };
 }

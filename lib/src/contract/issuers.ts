@@ -18,3 +18,5 @@ export const EMULATOR_ISSUER = 'https://cloud-tasks-emulator.local';
 export const EMULATOR_PEM_CERTS_PATH = '/oauth2/v1/certs';
 /** The same keys as a JWKS, as at https://www.googleapis.com/oauth2/v3/certs. */
 export const EMULATOR_JWKS_PATH = '/oauth2/v3/certs';
+/** The emulator's OpenID Connect discovery document (issuer, jwks_uri), as https://accounts.google.com serves one. */
+export const EMULATOR_OIDC_DISCOVERY_PATH = '/.well-known/openid-configuration';

@@ -23,7 +23,13 @@ const plainError: InvalidValue = (message) => new TypeError(message);
 
 /** `{ seconds, nanos }`, as gRPC and the REST client's decoded objects give a Duration or a Timestamp. */
 type SecondsNanos = { seconds?: unknown; nanos?: unknown };
-const isSecondsNanos = (value: unknown): value is SecondsNanos => typeof value === 'object' && value !== null && 'seconds' in value;
+// proto3 leaves zero fields out on the wire: a gRPC Duration of 0.05 s decodes as { nanos }, and 0 s as {}.
+const isSecondsNanos = (value: unknown): value is SecondsNanos =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  !Buffer.isBuffer(value) &&
+  Object.keys(value).every((key) => key === 'seconds' || key === 'nanos');
 
 /** google.protobuf.Duration's range: about 10,000 years either way. */
 const MAX_DURATION_SECONDS = 315_576_000_000;

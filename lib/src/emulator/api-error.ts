@@ -1,8 +1,18 @@
 /**
  * Errors the REST API answers with, in Google's envelope (contract/google-errors.ts), so the
- * real client throws the same error it would against Cloud Tasks.
+ * real client throws the same error it would against Cloud Tasks. Where Cloud Tasks has a
+ * recorded message (contract/cloud-tasks-messages.ts), `message` is Google's, word for word,
+ * and the emulator's own hint (which name, which flag) travels in a google.rpc.DebugInfo detail.
  */
-import { API_STATUS_HTTP, googleErrorBody, type ApiStatus } from '../contract/google-errors.js';
+import type { CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
+import {
+  API_STATUS_HTTP,
+  debugInfoDetail,
+  googleErrorBody,
+  helpDetail,
+  type ApiStatus,
+  type GoogleErrorDetail,
+} from '../contract/google-errors.js';
 
 export type { ApiStatus };
 
@@ -12,14 +22,28 @@ export class ApiError extends Error {
   constructor(
     readonly status: ApiStatus,
     message: string,
+    /** google.rpc details: Google's Help link, the emulator's hint. */
+    readonly details: GoogleErrorDetail[] = [],
   ) {
     super(message);
     this.httpStatus = API_STATUS_HTTP[status];
   }
 
-  toJSON(): ReturnType<typeof googleErrorBody> {
-    return googleErrorBody(this.status, this.message);
+  /** The emulator's hint, if the error carries one. */
+  get hint(): string | undefined {
+    const debug = this.details.find((detail) => detail['@type'].endsWith('google.rpc.DebugInfo'));
+    return debug ? String(debug.detail) : undefined;
   }
+
+  toJSON(): ReturnType<typeof googleErrorBody> {
+    return googleErrorBody(this.status, this.message, this.details);
+  }
+}
+
+/** Google's recorded error, with the emulator's hint in its details. */
+export function cloudTasksError(text: CloudTasksErrorText, hint?: string): ApiError {
+  const details = [...(text.help ? [helpDetail([text.help])] : []), ...(hint ? [debugInfoDetail(hint)] : [])];
+  return new ApiError(text.status, text.message, details);
 }
 
 export const invalidArgument = (message: string) => new ApiError('INVALID_ARGUMENT', message);

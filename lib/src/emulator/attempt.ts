@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { DEAD_LETTER_KEPT_HEADER, OUTCOME_HEADER } from '../contract/outcomes.js';
 import { isReplacedAtDispatch } from '../contract/http-headers.js';
+import { attemptHeaders } from '../contract/cloud-tasks-behaviour.js';
 import { writeTaskHeaders } from '../contract/task-headers.js';
 import { shortId, type TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
@@ -19,12 +20,15 @@ export interface AttemptResult {
   outcome?: string;
   /** The app's x-deferred-kept-as header: the dead task's name in a dead-letter queue. */
   keptAs?: string;
+  /** The answer's Location header (a redirect). */
+  location?: string;
   /** First bytes of the answer, or what went wrong on the way. */
   detail: string;
   /**
-   * DEADLINE_EXCEEDED, CONNECTION_ERROR, or HTTP_<status> for X-CloudTasks-TaskRetryReason; the
-   * emulator's own TARGET_REFUSED (the target policy said no) and REQUEST_ERROR (the request could
-   * not be built, e.g. a header value Node refuses).
+   * DEADLINE_EXCEEDED, CONNECTION_ERROR, or HTTP_<status>, for the dashboard and the logs (Cloud
+   * Tasks' X-CloudTasks-TaskRetryReason is empty for HTTP targets); the emulator's own
+   * TARGET_REFUSED (the target policy said no) and REQUEST_ERROR (the request could not be built,
+   * e.g. a header value Node refuses).
    */
   reason: string;
 }
@@ -39,19 +43,19 @@ export function buildHeaders(
 ): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(task.headers)) if (!isReplacedAtDispatch(key)) headers[key] = value;
-  const retry = task.dispatchCount > 1;
   Object.assign(
     headers,
-    writeTaskHeaders({
-      queueName: shortId(task.queue),
-      taskName: shortId(task.name),
-      // dispatchCount already includes this attempt.
-      retryCount: task.dispatchCount - 1,
-      executionCount: task.executionCount,
-      eta: new Date(task.scheduleTimeMs),
-      previousResponse: retry ? previous.status : undefined,
-      retryReason: retry ? previous.reason || undefined : undefined,
-    }),
+    writeTaskHeaders(
+      attemptHeaders({
+        queueName: shortId(task.queue),
+        taskName: shortId(task.name),
+        // dispatchCount already includes this attempt.
+        attemptsBefore: task.dispatchCount - 1,
+        executionsBefore: task.executionCount,
+        eta: new Date(task.scheduleTimeMs),
+        previous: { status: previous.status, timedOut: previous.reason === 'DEADLINE_EXCEEDED' },
+      }),
+    ),
     { 'Content-Length': String(body?.length ?? 0) },
   );
   if (task.oidcToken) {
@@ -131,6 +135,7 @@ export function sendAttempt(
           status,
           outcome: first(response.headers[OUTCOME_HEADER]),
           keptAs: first(response.headers[DEAD_LETTER_KEPT_HEADER]),
+          location: first(response.headers.location),
           detail: Buffer.concat(chunks).subarray(0, DETAIL_BYTES).toString('utf8'),
           reason: `HTTP_${status}`,
         });

@@ -7,8 +7,12 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
+import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
+import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
+import { applyQueueHttpTarget } from './queue-http-target.js';
+import { emulatorOAuthToken } from './oidc-signer.js';
 import { buildHeaders, failedAttempt, sendAttempt, type AttemptHandle, type AttemptResult, type AttemptTransport } from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
 import { shortId, type QueueRecord, type TaskRecord } from './model.js';
@@ -221,7 +225,11 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
   private send(task: TaskRecord, previous: { status?: number; reason?: string }): AttemptHandle {
     try {
       const body = task.body ? Buffer.from(task.body, 'base64') : undefined;
-      return sendAttempt(task, buildHeaders(task, previous, this.signer, body), body, this.transport);
+      // The queue's routing (httpTarget), applied at each delivery: a queue update reaches waiting tasks too.
+      const routed = applyQueueHttpTarget(task, this.store.getQueue(task.queue)?.httpTarget);
+      const headers = buildHeaders(routed, previous, this.signer, body);
+      if (routed.oauthToken) headers.Authorization = `Bearer ${emulatorOAuthToken(routed.oauthToken.serviceAccountEmail)}`;
+      return sendAttempt(routed, headers, body, this.transport);
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
       return failedAttempt('REQUEST_ERROR', `the request could not be built${code ? ` (${code})` : ''}: ${message ?? String(error)}`);
@@ -237,7 +245,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     const task: TaskRecord = {
       ...current,
       responseCount: current.responseCount + (answered ? 1 : 0),
-      executionCount: current.executionCount + (answered && result.status! < 500 ? 1 : 0),
+      executionCount: current.executionCount + (countsAsExecution(result) ? 1 : 0),
       lastAttempt: {
         ...current.lastAttempt!,
         responseTimeMs: nowMs,
@@ -266,7 +274,9 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
   private retryOrDeadLetter(task: TaskRecord, result: AttemptResult, nowMs: number): void {
     const queue = this.store.getQueue(task.queue);
     const failure = result.status !== undefined ? `HTTP ${result.status}` : result.reason;
-    const detail = result.detail.slice(0, 2048);
+    // A redirect leaves no trace in the app's logs: say why here, where the dashboard shows it.
+    const hint = redirectHint(result.status, result.location);
+    const detail = hint ?? result.detail.slice(0, 2048);
     const retry = queue?.retryConfig;
     const attempts = task.dispatchCount;
     if (retry && shouldRetry(retry, { attempts, firstAttemptAt: task.firstAttempt!.dispatchTimeMs, now: nowMs })) {
@@ -279,7 +289,9 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
         lastError: detail || failure,
       };
       this.store.updateTask(next);
-      this.options.log?.(`retry ${task.name} attempt ${attempts} failed (${failure}); next at ${new Date(retryAtMs).toISOString()}`);
+      this.options.log?.(
+        `retry ${task.name} attempt ${attempts} failed (${failure}); next at ${new Date(retryAtMs).toISOString()}${hint ? `. ${hint}` : ''}`,
+      );
       this.notify('task:error', { task: next, result, retryAtMs });
       return;
     }

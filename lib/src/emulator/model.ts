@@ -3,6 +3,7 @@
  * count, first attempt, last response), so a restart resumes exactly where the crash left off.
  */
 import type { QueueState, RateLimits, RetryConfig } from '../contract/queue-settings.js';
+import type { QueueHttpTarget } from './queue-http-target.js';
 
 export const QUEUE_STATES = ['STATE_UNSPECIFIED', 'RUNNING', 'PAUSED', 'DISABLED'] as const;
 
@@ -22,6 +23,8 @@ export interface QueueRecord {
   retryConfig: RetryConfig;
   stackdriverLoggingConfig?: { samplingRatio: number };
   purgeTimeMs?: number;
+  /** Queue-level routing applied to every task on dispatch (queue-http-target.ts). */
+  httpTarget?: QueueHttpTarget;
   /** Where the queue came from, shown on the dashboard. */
   source: 'api' | 'queue.yaml';
 }

@@ -65,3 +65,12 @@ export class OidcSigner {
     return { keys: [{ ...this.publicKey.export({ format: 'jwk' }), kid: this.kid, alg: 'RS256', use: 'sig' }] };
   }
 }
+
+/**
+ * What the emulator sends for an `oauthToken` (a queue's or a task's): it cannot mint Google
+ * access tokens, so an opaque bearer token that names the account and says where it came from.
+ * Only Google APIs accept OAuth tokens; an app's own route should expect OIDC.
+ */
+export function emulatorOAuthToken(serviceAccountEmail: string): string {
+  return `emulator-oauth-token.${Buffer.from(serviceAccountEmail).toString('base64url')}`;
+}

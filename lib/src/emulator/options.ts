@@ -4,6 +4,7 @@
  * `startEmulator(options)`, so a default changes here and nowhere else.
  */
 import { DISPATCH_DEADLINE_SECONDS, MAX_SCHEDULE_AHEAD_MS, MAX_TASK_BYTES } from '../contract/limits.js';
+import { DELETED_QUEUE_NAME_BLOCK_SECONDS } from '../contract/cloud-tasks-behaviour.js';
 import { APP_ENGINE_LIMITS } from '../queues/defaults.js';
 
 /** Cloud Tasks' own limits. Tests may loosen one (a 1 s dispatch deadline) to stay fast. */
@@ -17,7 +18,8 @@ export interface CloudTasksLimits {
   /** Dispatch deadline of a task that sets none. @default 600 (10 min) */
   defaultDispatchDeadlineSeconds: number;
   /**
-   * Size of a task (body + URL + headers). Google's quotas page says 1 MiB, the API reference
+   * Size of the stored task (contract/cloud-tasks-behaviour.ts storedTaskBytes: name, URL,
+   * stored headers with the added User-Agent, body). Google's quotas page says 1 MiB, the API reference
    * says 100 KB: the emulator enforces the hard 1 MiB. @default 1048576
    */
   maxTaskBytes: number;
@@ -32,11 +34,23 @@ export interface CloudTasksLimits {
    * purged). Cloud Tasks keeps it ~1 h for queues made with the API. @default 3600
    */
   tombstoneSeconds: number;
+  /**
+   * How long a deleted queue's name stays taken: CreateQueue answers FAILED_PRECONDITION ("The
+   * queue cannot be created because a queue with this name existed too recently.") meanwhile, as
+   * Cloud Tasks does for about 7 days. 0 frees it at once (the CLI's --reuse-deleted-queue-names),
+   * for test set-ups that delete and re-create a fixed queue. @default 604800 (7 days)
+   */
+  deletedQueueNameSeconds: number;
 }
 
 export interface EmulatorOptions {
   /** Port to listen on; 0 picks a free one (tests). @default 8123 */
   port: number;
+  /**
+   * Port of the Cloud Tasks v2 gRPC service (the default transport of Google's clients); `false`
+   * serves REST only. @default port + 1 (8124), or a free port when `port` is 0
+   */
+  grpcPort?: number | false;
   /**
    * Interface to bind. The emulator has no authentication: its dashboard deletes and replays
    * tasks, so anything but loopback exposes that to the network. @default '127.0.0.1'
@@ -94,6 +108,7 @@ export const DEFAULT_LIMITS: CloudTasksLimits = {
   maxDispatchesPerSecond: APP_ENGINE_LIMITS.maxRatePerSecond,
   maxConcurrentDispatches: APP_ENGINE_LIMITS.maxConcurrentRequests,
   tombstoneSeconds: 3600,
+  deletedQueueNameSeconds: DELETED_QUEUE_NAME_BLOCK_SECONDS,
 };
 
 export const DEFAULT_OPTIONS = {

@@ -3,8 +3,12 @@
  * JSON form. Only the fields the emulator honours are accepted; an unknown mask path is an error
  * rather than a silent no-op.
  */
-import { invalidArgument } from './api-error.js';
+import { CLOUD_TASKS_ERRORS, type CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
+import { cloudTasksError, invalidArgument } from './api-error.js';
 import type { CloudTasksLimits } from './options.js';
+import { httpTargetToJson, parseQueueHttpTarget, type QueueHttpTarget } from './queue-http-target.js';
+
+const HTTP_TARGET_PARTS: (keyof QueueHttpTarget)[] = ['uriOverride', 'httpMethod', 'headerOverrides', 'oidcToken', 'oauthToken'];
 import { QUEUE_STATES, type QueueRecord, type RateLimits, type RetryConfig } from './model.js';
 import { formatDuration, formatTimestamp, parseDuration, message, type JsonObject } from '../contract/proto-json.js';
 
@@ -24,18 +28,21 @@ export function derivedBurstSize(maxDispatchesPerSecond: number): number {
 
 type Setter = (queue: QueueRecord, input: JsonObject, limits: CloudTasksLimits) => void;
 
-const positiveNumber = (value: unknown, field: string): number | undefined => {
+/** Google's message when a value is below its minimum (a negative rate, maxAttempts -2); ours as the hint. */
+const tooLow = (google: CloudTasksErrorText | undefined, hint: string) => (google ? cloudTasksError(google, hint) : invalidArgument(hint));
+
+const positiveNumber = (value: unknown, field: string, google?: CloudTasksErrorText): number | undefined => {
   if (value === undefined || value === null || value === 0) return undefined; // proto3: 0 is "unset"
   const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw invalidArgument(`${field} must be a positive number, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(number) || number < 0) throw tooLow(google, `${field} must be a positive number, got ${JSON.stringify(value)}`);
   return number;
 };
 
-const integer = (value: unknown, field: string, min: number): number | undefined => {
+const integer = (value: unknown, field: string, min: number, google?: CloudTasksErrorText): number | undefined => {
   if (value === undefined || value === null || value === 0) return undefined;
   const number = Number(value);
   if (!Number.isInteger(number) || number < min)
-    throw invalidArgument(`${field} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+    throw tooLow(google, `${field} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
   return number;
 };
 
@@ -46,10 +53,14 @@ const duration = (value: unknown, field: string): number | undefined =>
 const SETTERS: Record<string, Setter> = {
   'rateLimits.maxDispatchesPerSecond': (queue, input, limits) => {
     const rate =
-      positiveNumber(message(input, 'rateLimits')?.maxDispatchesPerSecond, 'rateLimits.maxDispatchesPerSecond') ??
-      API_QUEUE_DEFAULTS.rateLimits.maxDispatchesPerSecond;
+      positiveNumber(
+        message(input, 'rateLimits')?.maxDispatchesPerSecond,
+        'rateLimits.maxDispatchesPerSecond',
+        CLOUD_TASKS_ERRORS.rateNegative,
+      ) ?? API_QUEUE_DEFAULTS.rateLimits.maxDispatchesPerSecond;
     if (rate > limits.maxDispatchesPerSecond) {
-      throw invalidArgument(
+      throw cloudTasksError(
+        CLOUD_TASKS_ERRORS.rateTooHigh,
         `rateLimits.maxDispatchesPerSecond is ${rate}, over Cloud Tasks' maximum of ${limits.maxDispatchesPerSecond} per queue; lower it or spread the work over several queues`,
       );
     }
@@ -58,16 +69,24 @@ const SETTERS: Record<string, Setter> = {
   },
   'rateLimits.maxConcurrentDispatches': (queue, input, limits) => {
     const max =
-      integer(message(input, 'rateLimits')?.maxConcurrentDispatches, 'rateLimits.maxConcurrentDispatches', 1) ??
-      API_QUEUE_DEFAULTS.rateLimits.maxConcurrentDispatches;
+      integer(
+        message(input, 'rateLimits')?.maxConcurrentDispatches,
+        'rateLimits.maxConcurrentDispatches',
+        1,
+        CLOUD_TASKS_ERRORS.concurrentNegative,
+      ) ?? API_QUEUE_DEFAULTS.rateLimits.maxConcurrentDispatches;
     if (max > limits.maxConcurrentDispatches) {
-      throw invalidArgument(`rateLimits.maxConcurrentDispatches is ${max}, over Cloud Tasks' maximum of ${limits.maxConcurrentDispatches}`);
+      throw cloudTasksError(
+        CLOUD_TASKS_ERRORS.concurrentTooHigh,
+        `rateLimits.maxConcurrentDispatches is ${max}, over Cloud Tasks' maximum of ${limits.maxConcurrentDispatches}`,
+      );
     }
     queue.rateLimits.maxConcurrentDispatches = max;
   },
   'retryConfig.maxAttempts': (queue, input) => {
     queue.retryConfig.maxAttempts =
-      integer(message(input, 'retryConfig')?.maxAttempts, 'retryConfig.maxAttempts', -1) ?? API_QUEUE_DEFAULTS.retryConfig.maxAttempts;
+      integer(message(input, 'retryConfig')?.maxAttempts, 'retryConfig.maxAttempts', -1, CLOUD_TASKS_ERRORS.maxAttemptsRange) ??
+      API_QUEUE_DEFAULTS.retryConfig.maxAttempts;
   },
   'retryConfig.maxRetryDuration': (queue, input) => {
     const seconds = duration(message(input, 'retryConfig')?.maxRetryDuration, 'retryConfig.maxRetryDuration') ?? 0;
@@ -77,20 +96,33 @@ const SETTERS: Record<string, Setter> = {
   'retryConfig.minBackoff': (queue, input) => {
     const seconds =
       duration(message(input, 'retryConfig')?.minBackoff, 'retryConfig.minBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.minBackoffSeconds;
-    if (seconds < 0) throw invalidArgument('retryConfig.minBackoff must not be negative');
+    if (seconds < 0) throw cloudTasksError(CLOUD_TASKS_ERRORS.minBackoffNegative, 'retryConfig.minBackoff must not be negative');
     queue.retryConfig.minBackoffSeconds = seconds;
   },
   'retryConfig.maxBackoff': (queue, input) => {
     const seconds =
       duration(message(input, 'retryConfig')?.maxBackoff, 'retryConfig.maxBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.maxBackoffSeconds;
-    if (seconds < 0) throw invalidArgument('retryConfig.maxBackoff must not be negative');
+    if (seconds < 0) throw cloudTasksError(CLOUD_TASKS_ERRORS.maxBackoffNegative, 'retryConfig.maxBackoff must not be negative');
     queue.retryConfig.maxBackoffSeconds = seconds;
   },
   'retryConfig.maxDoublings': (queue, input) => {
     const value = message(input, 'retryConfig')?.maxDoublings;
     queue.retryConfig.maxDoublings =
-      value === undefined ? API_QUEUE_DEFAULTS.retryConfig.maxDoublings : (integer(value, 'retryConfig.maxDoublings', 0) ?? 0);
+      value === undefined
+        ? API_QUEUE_DEFAULTS.retryConfig.maxDoublings
+        : (integer(value, 'retryConfig.maxDoublings', 0, CLOUD_TASKS_ERRORS.maxDoublingsNegative) ?? 0);
   },
+  httpTarget: (queue, input) => {
+    queue.httpTarget = parseQueueHttpTarget(input.httpTarget);
+  },
+  ...Object.fromEntries(
+    HTTP_TARGET_PARTS.map((part): [string, Setter] => [
+      `httpTarget.${part}`,
+      (queue, input) => {
+        queue.httpTarget = parseQueueHttpTarget(input.httpTarget, queue.httpTarget, part);
+      },
+    ]),
+  ),
   'stackdriverLoggingConfig.samplingRatio': (queue, input) => {
     const ratio = Number(message(input, 'stackdriverLoggingConfig')?.samplingRatio ?? 0);
     if (!(ratio >= 0 && ratio <= 1)) throw invalidArgument('stackdriverLoggingConfig.samplingRatio must be between 0 and 1');
@@ -122,6 +154,7 @@ function expandMask(paths: string[]): string[] {
 /** Fields the request body actually carries, when it comes without an updateMask. */
 function presentPaths(input: JsonObject): string[] {
   return Object.keys(SETTERS).filter((path) => {
+    if (path.startsWith('httpTarget')) return path === 'httpTarget' && input.httpTarget !== undefined && input.httpTarget !== null;
     const [group, field] = path.split('.');
     return message(input, group)?.[field] !== undefined;
   });
@@ -130,7 +163,8 @@ function presentPaths(input: JsonObject): string[] {
 function checkBackoffs(queue: QueueRecord): void {
   const { minBackoffSeconds, maxBackoffSeconds } = queue.retryConfig;
   if (minBackoffSeconds > maxBackoffSeconds) {
-    throw invalidArgument(
+    throw cloudTasksError(
+      CLOUD_TASKS_ERRORS.backoffOrder,
       `retryConfig.minBackoff (${formatDuration(minBackoffSeconds)}) must not exceed retryConfig.maxBackoff (${formatDuration(maxBackoffSeconds)})`,
     );
   }
@@ -164,7 +198,8 @@ export function queueToJson(queue: QueueRecord, enumsAsInt: boolean): Record<str
     rateLimits: { ...rateLimits },
     retryConfig: {
       maxAttempts: retryConfig.maxAttempts,
-      maxRetryDuration: formatDuration(retryConfig.maxRetryDurationSeconds),
+      // Unlimited (0) is proto3's default, which real Cloud Tasks leaves out: a default queue has no such field.
+      ...(retryConfig.maxRetryDurationSeconds ? { maxRetryDuration: formatDuration(retryConfig.maxRetryDurationSeconds) } : {}),
       minBackoff: formatDuration(retryConfig.minBackoffSeconds),
       maxBackoff: formatDuration(retryConfig.maxBackoffSeconds),
       maxDoublings: retryConfig.maxDoublings,
@@ -172,5 +207,6 @@ export function queueToJson(queue: QueueRecord, enumsAsInt: boolean): Record<str
     state: enumsAsInt ? QUEUE_STATES.indexOf(queue.state) : queue.state,
     ...(queue.purgeTimeMs === undefined ? {} : { purgeTime: formatTimestamp(queue.purgeTimeMs) }),
     ...(queue.stackdriverLoggingConfig ? { stackdriverLoggingConfig: queue.stackdriverLoggingConfig } : {}),
+    ...(queue.httpTarget ? { httpTarget: httpTargetToJson(queue.httpTarget, enumsAsInt) } : {}),
   };
 }

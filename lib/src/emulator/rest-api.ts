@@ -17,6 +17,10 @@ const SEGMENT = '[^/:]+';
 const PARENT = `projects/${SEGMENT}/locations/${SEGMENT}`;
 const QUEUE = `${PARENT}/queues/${SEGMENT}`;
 const ROUTES = {
+  locations: new RegExp(`^/v2/(projects/${SEGMENT})/locations$`),
+  location: new RegExp(`^/v2/(${PARENT})$`),
+  // BufferTask: .../tasks/ID:buffer, and .../tasks/:buffer (an empty id, as gcloud sends it) or .../tasks:buffer.
+  buffer: new RegExp(`^/v2/(${QUEUE})/tasks(?:/(${SEGMENT})?)?:buffer$`),
   queues: new RegExp(`^/v2/(${PARENT})/queues$`),
   queue: new RegExp(`^/v2/(${QUEUE})(?::(pause|resume|purge))?$`),
   tasks: new RegExp(`^/v2/(${QUEUE})/tasks$`),
@@ -30,6 +34,19 @@ export function createRestApi(service: TasksService) {
   const queueJson = (query: URLSearchParams) => (queue: Parameters<typeof queueToJson>[0]) => queueToJson(queue, asInt(query));
 
   const handlers: Record<keyof typeof ROUTES, Partial<Record<string, Handler>>> = {
+    locations: {
+      GET: async (_req, _query, project) => ({ locations: service.listLocations(project.slice('projects/'.length)) }),
+    },
+    location: {
+      GET: async (_req, _query, name) => service.getLocation(name),
+    },
+    buffer: {
+      POST: async (req, query, queue, taskId) => {
+        const body = await readJson(req, MAX_REQUEST_BYTES);
+        const task = service.bufferTask(queue, taskId || undefined, body.body as { contentType?: unknown; data?: unknown } | undefined);
+        return { task: taskToJson(task, 'BASIC', asInt(query)) };
+      },
+    },
     queues: {
       GET: async (_req, query, parent) => {
         const page = service.listQueues(parent, query.get('filter'), query.get('pageSize'), query.get('pageToken'));
@@ -78,6 +95,14 @@ export function createRestApi(service: TasksService) {
 
   /** Answers the request if it is a Cloud Tasks API call; false lets the server try other routes. */
   return async function handleRestApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const app = /^\/v1\/apps\/([^/]+)$/.exec(url.pathname);
+    if (app && req.method === 'GET') {
+      sendJson(res, 200, service.appEngineApp(decodeURIComponent(app[1])));
+      return true;
+    }
+    // google-gax's locations mixin in @google-cloud/tasks 7 asks at /v1/projects/P/locations[/L]; gcloud at /v2/.
+    if (/^\/v1\/projects\/[^/]+\/locations(\/[^/]+)?$/.test(url.pathname))
+      url = new URL(url.pathname.replace(/^\/v1\//, '/v2/') + url.search, url);
     if (!url.pathname.startsWith('/v2/')) return false;
     try {
       let path: string;
@@ -97,7 +122,7 @@ export function createRestApi(service: TasksService) {
       }
       throw new ApiError(
         'UNIMPLEMENTED',
-        `${req.method} ${url.pathname} is not a Cloud Tasks v2 method the emulator implements (queues: create, get, list, patch, delete, pause, resume, purge; tasks: create, get, list, delete, run)`,
+        `${req.method} ${url.pathname} is not a Cloud Tasks v2 method the emulator implements (locations: list, get; queues: create, get, list, patch, delete, pause, resume, purge; tasks: create, buffer, get, list, delete, run)`,
       );
     } catch (error) {
       sendError(res, error);

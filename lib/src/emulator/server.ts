@@ -4,7 +4,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
+import { EMULATOR_JWKS_PATH, EMULATOR_OIDC_DISCOVERY_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
+import { oidcDiscovery } from './oidc-discovery.js';
+import { startGrpcServer, type GrpcServerHandle } from './grpc/server.js';
 import { ActivityLog } from './activity.js';
 import { invalidArgument, notFound } from './api-error.js';
 import { loadCronJobsFromYaml, type LoadedCronJobs } from './cron-jobs.js';
@@ -31,6 +33,9 @@ export interface EmulatorHandle {
   host: string;
   /** `host:port`, the value for the app's CLOUD_TASKS_EMULATOR_HOST. */
   hostPort: string;
+  /** `host:port` of the Cloud Tasks gRPC service; undefined when it is off (grpcPort: false). */
+  grpcHostPort?: string;
+  grpcPort?: number;
   options: ResolvedOptions;
   /** Task lifecycle events (task:start, task:success, task:error, task:dead). */
   events: Dispatcher;
@@ -92,7 +97,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     if (!cronYaml) store.deleteCronJobsExcept([]);
     const cron = new CronScheduler(store, signer, options.log, options.cronClock, targets);
     const dispatcher = new Dispatcher(store, signer, options, Date.now, targets);
-    const service = new TasksService(store, options.limits, dispatcher, Date.now, targets);
+    const service = new TasksService(store, options.limits, dispatcher, Date.now, targets, options.location);
     const activity = new ActivityLog(dispatcher);
     const outcomes = new FinishedTaskRecorder(dispatcher);
     const restApi = createRestApi(service);
@@ -101,11 +106,14 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     const storageApi = createStorageApi(objects);
     const dashboard = createDashboard({ store, service, activity, options, cron, objects });
 
+    /** http://host:port, known once the server listens (the discovery document's jwks_uri). */
+    let baseUrl = '';
     const certs = (req: IncomingMessage, res: ServerResponse, pathname: string): boolean => {
       if (req.method !== 'GET') return false;
       const cache = { 'cache-control': `public, max-age=${CERTS_MAX_AGE_SECONDS}` };
       if (pathname === EMULATOR_PEM_CERTS_PATH) sendJson(res, 200, signer.pemCerts(), cache);
       else if (pathname === EMULATOR_JWKS_PATH) sendJson(res, 200, signer.jwks(), cache);
+      else if (pathname === EMULATOR_OIDC_DISCOVERY_PATH) sendJson(res, 200, oidcDiscovery(baseUrl), cache);
       else return false;
       return true;
     };
@@ -126,7 +134,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
         sendError(
           res,
           notFound(
-            `Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH} and the dashboard at /`,
+            `Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH}, ${EMULATOR_OIDC_DISCOVERY_PATH} and the dashboard at /`,
           ),
         );
       } catch (error) {
@@ -148,13 +156,28 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     sweep.unref();
 
     const { port } = server.address() as AddressInfo;
-    const hostPort = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+    const hostOf = (n: number) => `${options.host.includes(':') ? `[${options.host}]` : options.host}:${n}`;
+    const hostPort = hostOf(port);
+    let grpcServer: GrpcServerHandle | undefined;
+    if (options.grpcPort !== false) {
+      try {
+        grpcServer = await startGrpcServer(service, options.host, options.grpcPort ?? (options.port === 0 ? 0 : port + 1));
+      } catch (error) {
+        dispatcher.stop();
+        cron.stop();
+        clearInterval(sweep);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        throw error;
+      }
+    }
+    baseUrl = `http://${hostPort}`;
     let stopping: Promise<void> | undefined;
     return {
       url: `http://${hostPort}`,
       port,
       host: options.host,
       hostPort,
+      ...(grpcServer ? { grpcPort: grpcServer.port, grpcHostPort: hostOf(grpcServer.port) } : {}),
       options,
       events: dispatcher,
       waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),
@@ -166,6 +189,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
           clearInterval(sweep);
           dispatcher.stop();
           cron.stop();
+          await grpcServer?.stop();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();

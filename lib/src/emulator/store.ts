@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { alreadyExists } from './api-error.js';
+import { cloudTasksError } from './api-error.js';
+import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
 import type { QueueRecord, TaskRecord, TaskState } from './model.js';
 
 const SCHEMA = `
@@ -109,12 +110,28 @@ export class Store {
     return rows.map((row) => JSON.parse(row.data) as QueueRecord);
   }
 
-  /** Deletes the queue and every task in it (dead letters included). */
-  deleteQueue(name: string): void {
+  /**
+   * Deletes the queue and every task in it (dead letters included), and keeps its name taken
+   * until `tombstoneUntilMs` (Cloud Tasks: 7 days); a time at or before now frees it at once.
+   */
+  deleteQueue(name: string, tombstoneUntilMs = 0): void {
     this.transaction(() => {
       this.sql('DELETE FROM tasks WHERE queue = ?').run(name);
       this.sql('DELETE FROM queues WHERE name = ?').run(name);
+      if (tombstoneUntilMs > 0) this.tombstone(name, tombstoneUntilMs);
+      else this.sql('DELETE FROM tombstones WHERE name = ?').run(name);
     });
+  }
+
+  /** Whether the name (a queue's or a task's) is still taken by a deleted one at `nowMs`. */
+  isTombstoned(name: string, nowMs: number): boolean {
+    const tomb = this.sql('SELECT expires_ms FROM tombstones WHERE name = ?').get(name) as { expires_ms: number } | undefined;
+    return tomb !== undefined && tomb.expires_ms > nowMs;
+  }
+
+  /** Frees a name at once (a queue name, when the emulator runs with --reuse-deleted-queue-names). */
+  forgetTombstone(name: string): void {
+    this.sql('DELETE FROM tombstones WHERE name = ?').run(name);
   }
 
   // --- tasks ---
@@ -122,14 +139,14 @@ export class Store {
   /** Throws ALREADY_EXISTS if the name is taken by a task or by a recent one's tombstone. */
   insertTask(task: TaskRecord, nowMs: number): void {
     this.transaction(() => {
-      const tomb = this.sql('SELECT expires_ms FROM tombstones WHERE name = ?').get(task.name) as { expires_ms: number } | undefined;
-      if (tomb && tomb.expires_ms > nowMs) {
-        throw alreadyExists(
-          `The task cannot be created because a task with this name existed too recently: ${task.name}. Task names stay taken for a while after the task ends; use another name.`,
+      if (this.isTombstoned(task.name, nowMs)) {
+        throw cloudTasksError(
+          CLOUD_TASKS_ERRORS.taskAlreadyExists,
+          `A task named ${task.name} existed too recently: task names stay taken for a while after the task ends; use another name.`,
         );
       }
       const exists = this.sql('SELECT 1 AS one FROM tasks WHERE name = ?').get(task.name);
-      if (exists) throw alreadyExists(`Requested entity already exists: task ${task.name}`);
+      if (exists) throw cloudTasksError(CLOUD_TASKS_ERRORS.taskAlreadyExists, `A task named ${task.name} is in the queue already.`);
       this.sql('INSERT INTO tasks (name, queue, state, schedule_ms, data) VALUES (?, ?, ?, ?, ?)').run(
         task.name,
         task.queue,

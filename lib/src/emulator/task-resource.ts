@@ -4,8 +4,11 @@
  */
 import { randomInt } from 'node:crypto';
 import { headerProblem } from '../contract/http-headers.js';
-import { invalidArgument } from './api-error.js';
+import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
+import { storedHttpHeaders, storedTaskBytes } from '../contract/cloud-tasks-behaviour.js';
+import { cloudTasksError, invalidArgument } from './api-error.js';
 import { checkTaskName } from './names.js';
+import { overrideUrl, type QueueHttpTarget } from './queue-http-target.js';
 import type { CloudTasksLimits } from './options.js';
 import { HTTP_METHODS, TASK_VIEWS, type AttemptRecord, type TaskRecord, type TaskView } from './model.js';
 import {
@@ -24,15 +27,15 @@ export function generateTaskId(): string {
 }
 
 function checkUrl(url: unknown): string {
-  if (typeof url !== 'string' || url === '') throw invalidArgument('task.httpRequest.url is required');
+  if (typeof url !== 'string' || url === '') throw cloudTasksError(CLOUD_TASKS_ERRORS.urlRequired, 'Set task.httpRequest.url.');
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw invalidArgument(`task.httpRequest.url "${url}" is not an absolute URL`);
+    throw cloudTasksError(CLOUD_TASKS_ERRORS.urlScheme, `task.httpRequest.url "${url}" is not an absolute URL`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw invalidArgument(`task.httpRequest.url must use http or https, got ${parsed.protocol}`);
+    throw cloudTasksError(CLOUD_TASKS_ERRORS.urlScheme, `task.httpRequest.url must use http or https, got ${parsed.protocol}`);
   }
   return url;
 }
@@ -60,7 +63,8 @@ function resolveSchedule(input: JsonObject, nowMs: number, limits: CloudTasksLim
   if (input.scheduleTime === undefined || input.scheduleTime === null) return nowMs;
   const scheduleMs = parseTimestamp(input.scheduleTime, 'task.scheduleTime', invalidArgument);
   if (scheduleMs > nowMs + limits.maxScheduleAheadSeconds * 1000) {
-    throw invalidArgument(
+    throw cloudTasksError(
+      CLOUD_TASKS_ERRORS.scheduleTooFar(scheduleMs),
       `task.scheduleTime ${formatTimestamp(scheduleMs)} is more than ${limits.maxScheduleAheadSeconds / 86400} days ahead; Cloud Tasks refuses it. Schedule it nearer, or store it and enqueue it later`,
     );
   }
@@ -71,7 +75,8 @@ function resolveDeadline(input: JsonObject, limits: CloudTasksLimits): number {
   if (input.dispatchDeadline === undefined || input.dispatchDeadline === null) return limits.defaultDispatchDeadlineSeconds;
   const seconds = parseDuration(input.dispatchDeadline, 'task.dispatchDeadline', invalidArgument);
   if (seconds < limits.minDispatchDeadlineSeconds || seconds > limits.maxDispatchDeadlineSeconds) {
-    throw invalidArgument(
+    throw cloudTasksError(
+      CLOUD_TASKS_ERRORS.dispatchDeadlineRange,
       `task.dispatchDeadline ${formatDuration(seconds)} is out of range: it must be between ${formatDuration(limits.minDispatchDeadlineSeconds)} and ${formatDuration(limits.maxDispatchDeadlineSeconds)}`,
     );
   }
@@ -79,18 +84,28 @@ function resolveDeadline(input: JsonObject, limits: CloudTasksLimits): number {
 }
 
 /** CreateTask's `task` to a record, or INVALID_ARGUMENT naming the field and the rule. */
-export function taskFromInput(queueName: string, input: unknown, nowMs: number, limits: CloudTasksLimits): TaskRecord {
+export function taskFromInput(
+  queueName: string,
+  input: unknown,
+  nowMs: number,
+  limits: CloudTasksLimits,
+  /** The queue's routing: with a URI override that names a host, a task may leave its URL out. */
+  queueTarget?: QueueHttpTarget,
+): TaskRecord {
   if (typeof input !== 'object' || input === null) throw invalidArgument('task is required');
   const task = input as JsonObject;
   if (task.appEngineHttpRequest) {
     throw invalidArgument('The emulator dispatches HTTP targets only: use task.httpRequest instead of appEngineHttpRequest');
   }
-  const http = task.httpRequest as JsonObject | undefined;
+  const routed = queueTarget?.uriOverride?.host ? queueTarget.uriOverride : undefined;
+  const http = (task.httpRequest ?? (routed ? {} : undefined)) as JsonObject | undefined;
   if (!http) throw invalidArgument('task.httpRequest is required (the emulator dispatches HTTP targets)');
   if (http.oauthToken) throw invalidArgument('task.httpRequest.oauthToken is not supported by the emulator; use oidcToken');
   const name = task.name ? checkTaskName(task.name, queueName) : `${queueName}/tasks/${generateTaskId()}`;
-  const url = checkUrl(http.url);
-  const headers = checkHeaders(http.headers, limits);
+  // Without a URL of its own, the task is sent where the queue's URI override says.
+  const url = routed && (http.url === undefined || http.url === null || http.url === '') ? overrideUrl('', routed) : checkUrl(http.url);
+  // Stored as Cloud Tasks stores them: with its User-Agent (headers.json), which counts towards the size.
+  const headers = storedHttpHeaders(checkHeaders(http.headers, limits));
   const body =
     http.body === undefined || http.body === null || http.body === ''
       ? undefined
@@ -104,10 +119,15 @@ export function taskFromInput(queueName: string, input: unknown, nowMs: number, 
   if (oidc && (typeof oidc.serviceAccountEmail !== 'string' || !oidc.serviceAccountEmail.includes('@'))) {
     throw invalidArgument('task.httpRequest.oidcToken.serviceAccountEmail must be a service account email');
   }
-  const size = (body?.length ?? 0) + url.length + Object.entries(headers).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
+  const token = oidc && {
+    serviceAccountEmail: String(oidc.serviceAccountEmail),
+    audience: oidc.audience ? String(oidc.audience) : undefined,
+  };
+  const size = storedTaskBytes({ name, url, headers, bodyBytes: body?.length ?? 0, oidcToken: token });
   if (size > limits.maxTaskBytes) {
-    throw invalidArgument(
-      `Task size ${size} bytes is over the ${limits.maxTaskBytes}-byte limit of a Cloud Task; store large data elsewhere and pass its key`,
+    throw cloudTasksError(
+      CLOUD_TASKS_ERRORS.taskTooLarge,
+      `The stored task is ${size} bytes, over the ${limits.maxTaskBytes}-byte limit of a Cloud Task; store large data elsewhere and pass its key`,
     );
   }
   return {

@@ -2,10 +2,13 @@
  * The Cloud Tasks operations, independent of HTTP: the REST API and the dashboard both call
  * these, so a "run now" on the page and a RunTask from the client behave the same.
  */
-import { alreadyExists, failedPrecondition, invalidArgument, notFound } from './api-error.js';
+import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
+import { cloudTasksError, failedPrecondition, invalidArgument, notFound } from './api-error.js';
+import { appEngineApp, locationsOf, type LocationResource } from './locations.js';
 import type { QueueRecord, TaskRecord } from './model.js';
 import { checkParent, checkQueueName, parentOf } from './names.js';
 import type { CloudTasksLimits } from './options.js';
+import { overrideUrl } from './queue-http-target.js';
 import { applyQueueInput, newQueue } from './queue-resource.js';
 import type { StoredTask, Store } from './store.js';
 import { TargetPolicy } from './target-policy.js';
@@ -42,14 +45,42 @@ export class TasksService {
     private readonly dispatch: DispatchControl,
     private readonly now: () => number = Date.now,
     private readonly targets: TargetPolicy = new TargetPolicy(),
+    /** The location the emulator serves besides those that hold queues (--location). */
+    private readonly homeLocation = 'us-central1',
   ) {}
+
+  // --- locations ---
+
+  listLocations(project: string): LocationResource[] {
+    return locationsOf(project, this.homeLocation, this.store.listQueues());
+  }
+
+  /** For gcloud's location lookup (locations.ts). */
+  appEngineApp(project: string): Record<string, unknown> {
+    return appEngineApp(project, this.homeLocation);
+  }
+
+  getLocation(name: string): LocationResource {
+    const [, project] = name.split('/');
+    const location = this.listLocations(project ?? '').find((candidate) => candidate.name === name);
+    if (!location) {
+      throw notFound(
+        `The emulator serves no location ${name}: it serves ${this.homeLocation} (--location) and the locations of its queues`,
+      );
+    }
+    return location;
+  }
 
   // --- queues ---
 
   getQueue(name: string): QueueRecord {
     const queue = this.store.getQueue(checkQueueName(name, 'name'));
-    if (!queue)
-      throw notFound(`Queue does not exist: ${name}. Create it with createQueue, or add it to queue.yaml and restart the emulator`);
+    if (!queue) {
+      const hint = this.store.isTombstoned(name, this.now())
+        ? `The queue ${name} was deleted; its name stays taken for ${this.deletedNameBlock()}.`
+        : `There is no queue ${name}: create it with createQueue, or add it to queue.yaml and restart the emulator.`;
+      throw cloudTasksError(CLOUD_TASKS_ERRORS.queueNotFound, hint);
+    }
     return queue;
   }
 
@@ -72,9 +103,17 @@ export class TasksService {
   createQueue(parent: string, input: JsonObject): QueueRecord {
     checkParent(parent);
     const name = checkQueueName(input.name);
-    if (parentOf(name) !== parent) throw invalidArgument(`queue.name ${name} is not under the parent ${parent}`);
-    if (this.store.getQueue(name)) throw alreadyExists(`Queue already exists: ${name}`);
+    if (parentOf(name) !== parent) throw cloudTasksError(CLOUD_TASKS_ERRORS.queueParentMismatch(name, parent));
+    if (this.store.getQueue(name)) throw cloudTasksError(CLOUD_TASKS_ERRORS.queueAlreadyExists, `A queue named ${name} exists already.`);
+    if (this.store.isTombstoned(name, this.now())) {
+      throw cloudTasksError(
+        CLOUD_TASKS_ERRORS.queueRecentlyDeleted,
+        `The queue ${name} was deleted less than ${this.deletedNameBlock()} ago, and Cloud Tasks keeps a deleted queue's name taken ` +
+          'that long. Use another name, or start the emulator with --reuse-deleted-queue-names to free deleted names at once.',
+      );
+    }
     const queue = applyQueueInput(newQueue(name), input, this.limits);
+    this.checkRouting(queue);
     this.store.putQueue(queue);
     return queue;
   }
@@ -83,17 +122,27 @@ export class TasksService {
   updateQueue(name: string, input: JsonObject, updateMask: string | null): QueueRecord {
     checkQueueName(name);
     if (input.name !== undefined && input.name !== name) throw invalidArgument(`queue.name ${input.name} does not match the URL's ${name}`);
-    const existing = this.store.getQueue(name) ?? newQueue(name);
+    const found = this.store.getQueue(name);
+    if (!found && this.store.isTombstoned(name, this.now())) {
+      throw cloudTasksError(
+        CLOUD_TASKS_ERRORS.queueRecentlyDeleted,
+        `The queue ${name} was deleted less than ${this.deletedNameBlock()} ago; use another name, or start the emulator with --reuse-deleted-queue-names.`,
+      );
+    }
+    const existing = found ?? newQueue(name);
     const mask = updateMask ? updateMask.split(',').filter(Boolean) : undefined;
     const queue = applyQueueInput(existing, input, this.limits, mask);
+    this.checkRouting(queue);
     this.store.putQueue(queue);
     this.dispatch.wake(name);
     return queue;
   }
 
   deleteQueue(name: string): void {
-    this.getQueue(name);
-    this.store.deleteQueue(name);
+    checkQueueName(name, 'name');
+    if (!this.store.getQueue(name)) throw cloudTasksError(CLOUD_TASKS_ERRORS.entityNotFound, `There is no queue ${name}.`);
+    const blockSeconds = this.limits.deletedQueueNameSeconds;
+    this.store.deleteQueue(name, blockSeconds > 0 ? this.now() + blockSeconds * 1000 : 0);
     this.dispatch.wake(name);
   }
 
@@ -113,25 +162,64 @@ export class TasksService {
     return queue;
   }
 
+  /** A queue-level URI override must send tasks where the emulator may send them, like a task's URL. */
+  private checkRouting(queue: QueueRecord): void {
+    const uri = queue.httpTarget?.uriOverride;
+    if (!uri?.host) return;
+    const refused = this.targets.refuseUrl(new URL(overrideUrl('', uri)));
+    if (refused) throw invalidArgument(`queue.httpTarget.uriOverride ${refused}`);
+  }
+
+  private deletedNameBlock(): string {
+    const seconds = this.limits.deletedQueueNameSeconds;
+    return seconds % 86400 === 0 ? `${seconds / 86400} days` : `${seconds} s`;
+  }
+
   // --- tasks ---
 
   createTask(queueName: string, input: unknown): TaskRecord {
-    this.getQueue(queueName);
+    const queue = this.getQueue(queueName);
     const nowMs = this.now();
-    const task = taskFromInput(queueName, input, nowMs, this.limits);
-    // Refused here, with the flag to name, rather than failing at every delivery.
-    const refused = this.targets.refuseUrl(new URL(task.url));
+    const task = taskFromInput(queueName, input, nowMs, this.limits, queue.httpTarget);
+    // Refused here, with the flag to name, rather than failing at every delivery; where the queue's routing sends it.
+    const uri = queue.httpTarget?.uriOverride;
+    const refused = this.targets.refuseUrl(new URL(uri ? overrideUrl(task.url, uri) : task.url));
     if (refused) throw invalidArgument(`task.httpRequest.url ${refused}`);
     this.store.insertTask(task, nowMs);
     this.dispatch.wake(queueName);
     return task;
   }
 
+  /**
+   * BufferTask: a task made from an HTTP body alone, sent where the queue's httpTarget routes it
+   * (its URI override is required), with the body's Content-Type. `taskId` empty: an id is chosen.
+   */
+  bufferTask(queueName: string, taskId: string | undefined, body: { contentType?: unknown; data?: unknown } | undefined): TaskRecord {
+    const queue = this.getQueue(queueName);
+    if (!queue.httpTarget?.uriOverride?.host) {
+      throw failedPrecondition(
+        `BufferTask needs the queue's httpTarget.uriOverride (with a host) to know where to send the task; ${queueName} has none. ` +
+          'Set it with UpdateQueue (gcloud tasks queues update --http-uri-override=...)',
+      );
+    }
+    const contentType = typeof body?.contentType === 'string' && body.contentType ? body.contentType : undefined;
+    return this.createTask(queueName, {
+      ...(taskId ? { name: `${queueName}/tasks/${taskId}` } : {}),
+      httpRequest: {
+        ...(contentType ? { headers: { 'Content-Type': contentType } } : {}),
+        ...(body?.data ? { body: body.data } : {}),
+      },
+    });
+  }
+
   /** Dead-lettered tasks are gone for the API, as in Cloud Tasks; the dashboard still shows them. */
   getTask(name: string): StoredTask {
     const task = this.store.getTask(name);
-    if (!task || task.state === 'dead') throw notFound(`Task does not exist (it ran, was deleted, or never existed): ${name}`);
-    return task;
+    if (task && task.state !== 'dead') return task;
+    // A dead-lettered task ended too: the emulator tombstones its name when it is deleted.
+    if (task || this.store.isTombstoned(name, this.now()))
+      throw cloudTasksError(CLOUD_TASKS_ERRORS.taskRecentlyDeleted, `Task ${name} ran, was deleted, or was dead-lettered.`);
+    throw cloudTasksError(CLOUD_TASKS_ERRORS.entityNotFound, `There is no task ${name}.`);
   }
 
   listTasks(queueName: string, pageSize: string | null, pageToken: string | null): ListPage<StoredTask> {

@@ -1,7 +1,9 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
 import { queuePath, TASK_ID } from '../contract/names.js';
-import { API_STATUS_HTTP, googleErrorBody, type ApiStatus } from '../contract/google-errors.js';
+import { storedHttpHeaders } from '../contract/cloud-tasks-behaviour.js';
+import { CLOUD_TASKS_ERRORS, type CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
+import { API_STATUS_HTTP, debugInfoDetail, googleErrorBody, helpDetail, type ApiStatus } from '../contract/google-errors.js';
 import { parseDuration, parseTimestamp } from '../contract/proto-json.js';
 import { type CreateTaskRequest } from '../contract/transport.js';
 import type { TaskQueueStub } from './task-queue-stub.js';
@@ -29,6 +31,12 @@ function permissionDenied(permission: string, resource: string) {
 /** Google's JSON error envelope, as the REST client expects it. */
 function apiError(status: ApiStatus, message: string) {
   return HttpResponse.json(googleErrorBody(status, message), { status: API_STATUS_HTTP[status] });
+}
+
+/** Google's recorded error (contract/cloud-tasks-messages.ts), the stub's own hint in a DebugInfo detail. */
+function googleError(text: CloudTasksErrorText, hint: string) {
+  const details = [...(text.help ? [helpDetail([text.help])] : []), debugInfoDetail(hint)];
+  return HttpResponse.json(googleErrorBody(text.status, text.message, details), { status: API_STATUS_HTTP[text.status] });
 }
 
 class BadRequest extends Error {}
@@ -94,15 +102,21 @@ function taskResource(task: StubTask, full = false) {
     httpRequest: {
       url: task.url,
       httpMethod: 'POST',
-      headers: task.headers,
+      // As Cloud Tasks stores them: with its User-Agent.
+      headers: storedHttpHeaders(task.headers),
       ...(full && task.payload.byteLength ? { body: Buffer.from(task.payload).toString('base64') } : {}),
       ...(task.oidcToken ? { oidcToken: task.oidcToken } : {}),
     },
   };
 }
 
-function notFound(name: string) {
-  return apiError('NOT_FOUND', `Requested entity was not found: ${name}`);
+function notFound(stub: TaskQueueStub, name: string) {
+  if (stub.isRecentlyEnded(name)) return googleError(CLOUD_TASKS_ERRORS.taskRecentlyDeleted, `Task ${name} ran or was deleted.`);
+  return googleError(CLOUD_TASKS_ERRORS.entityNotFound, `The stub has no task ${name}.`);
+}
+
+function queueNotFound(name: string) {
+  return googleError(CLOUD_TASKS_ERRORS.queueNotFound, `There is no queue ${name} in the stub's queue.yaml.`);
 }
 
 /**
@@ -127,14 +141,14 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
         return HttpResponse.json(taskResource(stub.getFilteredTasks({ name })[0]));
       } catch (error) {
         if (error instanceof BadRequest) return apiError('INVALID_ARGUMENT', error.message);
-        if (error instanceof TaskAlreadyExistsError) return apiError('ALREADY_EXISTS', 'Requested entity already exists');
-        if (error instanceof UnknownQueueError) return apiError('NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
+        if (error instanceof TaskAlreadyExistsError) return googleError(CLOUD_TASKS_ERRORS.taskAlreadyExists, error.message);
+        if (error instanceof UnknownQueueError) return queueNotFound(queuePath(p));
         throw error;
       }
     }),
     http.get(`${queueUrl}/tasks`, ({ request, params }) => {
       const p = params as RouteParams;
-      if (!stub.catalog.get(p.queue)) return apiError('NOT_FOUND', `Queue does not exist: ${queuePath(p)}`);
+      if (!stub.catalog.get(p.queue)) return queueNotFound(queuePath(p));
       const full = fullView(new URL(request.url).searchParams.get('responseView'));
       const tasks = stub.getFilteredTasks({ queueNames: p.queue }).map((task) => taskResource(task, full));
       return HttpResponse.json(tasks.length ? { tasks } : {});
@@ -142,13 +156,15 @@ export function cloudTasksRestHandlers(stub: TaskQueueStub, options: CloudTasksR
     http.get(`${queueUrl}/tasks/:task`, ({ request, params }) => {
       const task = find(params as RouteParams);
       const full = fullView(new URL(request.url).searchParams.get('responseView'));
-      return task ? HttpResponse.json(taskResource(task, full)) : notFound(`${queuePath(params as RouteParams)}/tasks/${params.task}`);
+      return task
+        ? HttpResponse.json(taskResource(task, full))
+        : notFound(stub, `${queuePath(params as RouteParams)}/tasks/${params.task}`);
     }),
     http.delete(`${queueUrl}/tasks/:task`, ({ params }) => {
       const name = `${queuePath(params as RouteParams)}/tasks/${params.task}`;
       if (denied.has('deleteTask')) return permissionDenied('cloudtasks.tasks.delete', name);
       const task = find(params as RouteParams);
-      if (!task) return notFound(name);
+      if (!task) return notFound(stub, name);
       stub.deleteTask(task);
       return HttpResponse.json({});
     }),

@@ -1,10 +1,11 @@
+import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import type { DeadLetterEntry } from '../handle/dead-letter.js';
 import { executeTask, type TaskResult } from '../handle/execute-task.js';
 import type { Manifest } from '../runtime/registry.js';
 import type { PayloadStorageConfig } from '../runtime/config.js';
-import { pathOf, taskHeadersOf, type StubTaskRecord } from './stub-task.js';
+import { pathOf, taskHeadersOf, type StubTaskRecord, type TaskAttempt } from './stub-task.js';
 
 /** A dead-lettered task as the stub keeps it: the sink's entry, the task's full name and when. */
 export interface DeadLetteredTask extends DeadLetterEntry {
@@ -34,6 +35,17 @@ export interface StubAttemptResult {
 }
 
 /**
+ * Counts one delivery into the task's history as Cloud Tasks does (contract/cloud-tasks-behaviour.ts):
+ * every delivery raises the retry count, an answer other than 5xx the execution count.
+ */
+export function recordAttempt(record: StubTaskRecord, attempt: TaskAttempt): void {
+  record.firstAttemptAtMs ??= attempt.at.getTime();
+  record.retryCount += 1;
+  if (countsAsExecution({ status: attempt.status })) record.executionCount += 1;
+  record.lastAttempt = attempt;
+}
+
+/**
  * One delivery of a task through `executeTask`, the handler's own pipeline (decode, lookup,
  * context, status contract), minus HTTP and the token. Updates the task's counts the way
  * Cloud Tasks does: every delivery raises the retry count, a non-5xx answer the execution count.
@@ -58,16 +70,12 @@ export async function deliverTask(record: StubTaskRecord, settings: AttemptSetti
       deadLetter: (entry) => settings.onDeadLetter({ ...entry, name: record.name, at: new Date(nowMs) }),
     },
   );
-  record.firstAttemptAtMs = firstAttemptAt;
-  record.retryCount = attempts;
-  // X-CloudTasks-TaskExecutionCount counts the answers received, 5xx excluded.
-  if (result.status < 500) record.executionCount += 1;
-  record.lastAttempt = {
+  recordAttempt(record, {
     at: new Date(nowMs),
     status: result.status,
     outcome: result.outcome,
     deadLettered: result.deadLettered,
     error: result.error,
-  };
+  });
   return { result, final, retryAtMs: nowMs + backoffSeconds(queue.retryConfig, attempts) * 1000 };
 }

@@ -1,3 +1,4 @@
+import { attemptHeaders } from '../contract/cloud-tasks-behaviour.js';
 import { decodeEnvelope, readReferenceEnvelope, type TaskEnvelope } from '../contract/envelope.js';
 import { DISPATCH_DEADLINE_SECONDS } from '../contract/limits.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
@@ -113,23 +114,21 @@ export function pathOf(url: string): string {
 
 /**
  * What Cloud Tasks tells the handler on the task's next delivery, from its history (a stored
- * record or a snapshot of it). The retry reason uses the local emulator's spelling, so both
- * report a retry the same way.
+ * record or a snapshot of it), by the model the emulator uses too (contract/cloud-tasks-behaviour.ts):
+ * on a retry, the previous status and an empty retry reason, as real Cloud Tasks sends them.
  */
 export function taskHeadersOf(
   task: Pick<StubTaskRecord, 'queueName' | 'id' | 'retryCount' | 'executionCount'> & { lastAttempt?: { status: number } },
   eta: Date,
 ): TaskHeaders {
-  const previous = task.lastAttempt;
-  return {
+  return attemptHeaders({
     queueName: task.queueName,
     taskName: task.id,
-    retryCount: task.retryCount,
-    executionCount: task.executionCount,
+    attemptsBefore: task.retryCount,
+    executionsBefore: task.executionCount,
     eta,
-    previousResponse: previous?.status,
-    retryReason: previous ? `HTTP_${previous.status}` : undefined,
-  };
+    previous: task.lastAttempt && { status: task.lastAttempt.status },
+  });
 }
 
 export function snapshot(record: StubTaskRecord, peek?: PayloadPeek): StubTask {

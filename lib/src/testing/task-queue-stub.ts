@@ -161,9 +161,7 @@ export class TaskQueueStub {
     const seq = ++this.seq;
     const id = request.taskId ?? String(GENERATED_ID_BASE + BigInt(seq));
     const name = `${queuePath(request)}/tasks/${id}`;
-    const removedAt = this.tombstones.get(name);
-    const tombstoned = removedAt !== undefined && nowMs - removedAt < this.settings.nameReuseSeconds * 1000;
-    if (this.tasks.has(name) || tombstoned) throw new TaskAlreadyExistsError(name);
+    if (this.tasks.has(name) || this.isRecentlyEnded(name, nowMs)) throw new TaskAlreadyExistsError(name);
     this.tombstones.delete(name);
     this.tasks.set(name, {
       seq,
@@ -229,6 +227,15 @@ export class TaskQueueStub {
     const doomed = this.records({ queueNames: queueName });
     for (const record of doomed) this.remove(record);
     return doomed.length;
+  }
+
+  /**
+   * Whether a task of this full name ended (ran, was deleted or purged) less than
+   * `nameReuseSeconds` ago: its name is still taken, and Cloud Tasks says so when asked for it.
+   */
+  isRecentlyEnded(name: string, nowMs = this.clock.now().getTime()): boolean {
+    const removedAt = this.tombstones.get(name);
+    return removedAt !== undefined && nowMs - removedAt < this.settings.nameReuseSeconds * 1000;
   }
 
   /** Removes one task (its name stays taken for `nameReuseSeconds`, as in Cloud Tasks). */

@@ -68,7 +68,7 @@ describe('taskRequest: a task through your own route, with a token signed as Goo
       'x-cloudtasks-taskexecutioncount': '1',
       'x-cloudtasks-tasketa': (task.eta.getTime() / 1000).toFixed(6),
       'x-cloudtasks-taskpreviousresponse': '200',
-      'x-cloudtasks-taskretryreason': 'HTTP_200',
+      'x-cloudtasks-taskretryreason': '',
     });
     expect(request.headers.get('user-agent')).toBe('Google-Cloud-Tasks');
     expect((await route.POST(request)).status).toBe(200);

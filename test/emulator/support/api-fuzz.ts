@@ -504,7 +504,14 @@ export function checkAnswer(status: number, contentType: string | undefined, tex
   if (status === 200) return 'error' in value ? `200 with an error: ${text.slice(0, 200)}` : undefined;
   const error = value.error;
   const keys = error && typeof error === 'object' ? Object.keys(error).sort().join(',') : '';
-  if (keys !== 'code,message,status') return `error envelope keys "${keys}": ${text.slice(0, 200)}`;
+  if (keys !== 'code,message,status' && keys !== 'code,details,message,status')
+    return `error envelope keys "${keys}": ${text.slice(0, 200)}`;
+  // google.rpc details (Google's Help link, the emulator's DebugInfo hint), each tagged with its type.
+  if (keys.includes('details')) {
+    const details = error.details as unknown;
+    const typed = Array.isArray(details) && details.every((d) => /^type\.googleapis\.com\/google\.rpc\.\w+$/.test(String(d?.['@type'])));
+    if (!typed) return `error details not google.rpc typed: ${text.slice(0, 200)}`;
+  }
   if (error.code !== status || API_STATUSES[error.status] !== status) return `status ${status} with ${error.code} ${error.status}`;
   if (typeof error.message !== 'string' || error.message.length === 0) return 'empty error message';
   return undefined;

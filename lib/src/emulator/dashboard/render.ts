@@ -4,6 +4,7 @@
  * page body every 2 s (and a <noscript> meta refresh does without it).
  */
 import { createHash } from 'node:crypto';
+import { redirectHint } from '../../contract/redirect-hint.js';
 import type { ActivityEntry } from '../activity.js';
 import type { CronJobRecord } from '../cron-jobs.js';
 import { cronSection } from './cron-section.js';
@@ -98,6 +99,13 @@ function lastResponse(task: TaskRecord): string {
   return attempt.httpStatus !== undefined ? `HTTP ${attempt.httpStatus}` : (task.retryReason ?? 'no answer');
 }
 
+/** The last answer was a redirect: the handler never ran, so say why in full (contract/redirect-hint.ts). */
+function redirectNote(task: TaskRecord): SafeHtml | undefined {
+  const status = task.lastAttempt?.httpStatus;
+  if (status === undefined || status < 300 || status > 399) return undefined;
+  return html`<div class="redirect-hint" role="note">${task.lastError ?? redirectHint(status)}</div>`;
+}
+
 function taskRows(model: DashboardModel): SafeHtml {
   if (model.tasks.length === 0)
     return html`<tr>
@@ -118,7 +126,7 @@ function taskRows(model: DashboardModel): SafeHtml {
       </td>
       <td class="counts">${task.dispatchCount}</td>
       <td>${lastResponse(task)}</td>
-      <td class="mono error">${task.lastError ? truncate(task.lastError, 160) : ''}</td>
+      <td class="mono error">${redirectNote(task) ?? (task.lastError ? truncate(task.lastError, 160) : '')}</td>
       <td class="actions">
         ${running ? '' : action(model, 'task-run', task.name, 'Run now')}
         ${action(model, 'task-delete', task.name, 'Delete', { kind: 'danger' })}
@@ -144,7 +152,7 @@ function deadRows(model: DashboardModel): SafeHtml {
       <td class="counts">${task.dispatchCount}</td>
       <td class="error">
         ${truncate(task.deadReason ?? '', 300)}
-        ${task.lastError && !(task.deadReason ?? '').includes(task.lastError) ? html`<div class="mono">${truncate(task.lastError, 300)}</div>` : ''}
+        ${redirectNote(task) ?? (task.lastError && !(task.deadReason ?? '').includes(task.lastError) ? html`<div class="mono">${truncate(task.lastError, 300)}</div>` : '')}
         <div class="muted">${task.deadTimeMs ? formatRelative(task.deadTimeMs, model.nowMs) : ''}</div>
       </td>
       <td class="actions">

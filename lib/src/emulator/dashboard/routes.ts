@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityLog } from '../activity.js';
 import type { CronScheduler } from '../cron-scheduler.js';
-import { notFound, permissionDenied } from '../api-error.js';
+import { ApiError, notFound, permissionDenied } from '../api-error.js';
 import { readForm, sendError } from '../http-util.js';
 import { shortId } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
@@ -107,7 +107,9 @@ export function createDashboard({ store, service, activity, options, cron, objec
       if (!act) throw notFound(`Unknown action ${match[1]}`);
       back.searchParams.set('notice', act(service, form.get('name') ?? '', cron));
     } catch (error) {
-      back.searchParams.set('notice', (error as Error).message);
+      // Google's exact message, then the emulator's hint (an ApiError's DebugInfo detail).
+      const hint = error instanceof ApiError ? error.hint : undefined;
+      back.searchParams.set('notice', hint ? `${(error as Error).message} ${hint}` : (error as Error).message);
       back.searchParams.set('error', '1');
     }
     res.writeHead(303, { location: `${back.pathname}${back.search}` }).end();

@@ -1,0 +1,14 @@
+/**
+ * The conformance suite over gRPC, the default transport of @google-cloud/tasks (and of
+ * Google's clients in every language): an unchanged client, only pointed at the emulator.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { describeConformance } from './support/suite';
+
+describeConformance({
+  name: 'gRPC',
+  connect: async (emulator) => {
+    const { CloudTasksClient } = await import('@google-cloud/tasks');
+    return new CloudTasksClient({ apiEndpoint: emulator.host, port: emulator.grpcPort, sslCreds: grpc.credentials.createInsecure() });
+  },
+});
