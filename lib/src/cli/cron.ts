@@ -12,7 +12,7 @@ import { planJobs, type JobPlan } from '../cron/plan.js';
 import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../cron/scheduler-admin.js';
 import type { CronFile, CronJobDefinition } from '../cron/types.js';
 import { CRON_USAGE, type CronCliOptions, EXIT, parseCronCliOptions, requireCronTarget } from './cron-options.js';
-import { annotate, reportCommandFailure } from './command-failure.js';
+import { runFileCommand } from './file-command.js';
 
 export interface RunCronCliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -27,26 +27,15 @@ export interface RunCronCliIo {
 }
 
 /** Runs `next-cloud-tasks cron ...` and returns its exit code; never calls process.exit. */
-export async function runCronCli(argv: string[], io: RunCronCliIo): Promise<number> {
-  let options: CronCliOptions;
-  try {
-    options = parseCronCliOptions(argv, io.env);
-  } catch (err) {
-    return reportCommandFailure(err, io);
-  }
-  if (options.help) {
-    io.stdout(CRON_USAGE);
-    return EXIT.ok;
-  }
-  try {
-    const file = loadCronYaml(options.file);
-    if (!options.json) for (const w of file.warnings) io.stderr(formatProblem(w));
-    annotate(file.warnings, io);
-    if (options.command === 'validate') return validateReport(file, options, io);
-    return await runAgainstScheduler(file, options, io);
-  } catch (err) {
-    return reportCommandFailure(err, io, options.json);
-  }
+export function runCronCli(argv: string[], io: RunCronCliIo): Promise<number> {
+  return runFileCommand<CronCliOptions, CronFile>(argv, io, {
+    parse: parseCronCliOptions,
+    usage: CRON_USAGE,
+    load: loadCronYaml,
+    formatWarning: formatProblem,
+    validate: (file, options) => validateReport(file, options, io),
+    deploy: (file, options) => runAgainstScheduler(file, options, io),
+  });
 }
 
 function runsOf(job: CronJobDefinition, now: Date): string {

@@ -2,12 +2,12 @@ import { applyPlan, type ApplyResult, type QueueAdmin } from '../queues/apply.js
 import { type CloudTasksAdminOptions, createCloudTasksAdmin } from '../queues/cloud-tasks-admin.js';
 import { EXIT, parseCliOptions, type QueuesCliOptions, requireTarget, USAGE } from './queues-options.js';
 import { formatProblem } from '../queues/errors.js';
-import { annotate, reportCommandFailure } from './command-failure.js';
 import { describeSettings, formatApplyText, formatPlanMarkdown, formatPlanText } from '../queues/format-plan.js';
 import { toCloudTasksQueue } from '../queues/map.js';
 import { loadQueueYaml } from '../queues/parse.js';
 import { planQueues, type QueuePlan } from '../queues/plan.js';
 import type { QueueFile } from '../queues/types.js';
+import { runFileCommand } from './file-command.js';
 
 export interface RunCliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -20,26 +20,15 @@ export interface RunCliIo {
 }
 
 /** Runs `npx next-cloud-tasks queues ...` and returns its exit code (see EXIT); never calls process.exit. */
-export async function runQueuesCli(argv: string[], io: RunCliIo): Promise<number> {
-  let options: QueuesCliOptions;
-  try {
-    options = parseCliOptions(argv, io.env);
-  } catch (err) {
-    return reportCommandFailure(err, io);
-  }
-  if (options.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
-  try {
-    const file = loadQueueYaml(options.file);
-    if (!options.json) for (const w of file.warnings) io.stderr(formatProblem(w));
-    annotate(file.warnings, io);
-    if (options.command === 'validate') return validateReport(file, options, io);
-    return await runAgainstCloudTasks(file, options, io);
-  } catch (err) {
-    return reportCommandFailure(err, io, options.json);
-  }
+export function runQueuesCli(argv: string[], io: RunCliIo): Promise<number> {
+  return runFileCommand<QueuesCliOptions, QueueFile>(argv, io, {
+    parse: parseCliOptions,
+    usage: USAGE,
+    load: loadQueueYaml,
+    formatWarning: formatProblem,
+    validate: (file, options) => validateReport(file, options, io),
+    deploy: (file, options) => runAgainstCloudTasks(file, options, io),
+  });
 }
 
 function validateReport(file: QueueFile, options: QueuesCliOptions, io: RunCliIo): number {

@@ -1,0 +1,40 @@
+/**
+ * The flow the two deploy commands share (`queues` over queue.yaml, `cron` over cron.yaml): parse
+ * the command line (or print --help), load and validate the file (its warnings printed and, in CI,
+ * annotated), then validate or deploy; every user error ends through reportCommandFailure.
+ */
+import { annotate, reportCommandFailure, type CommandError, type CommandIo } from './command-failure.js';
+import { EXIT } from './queues-options.js';
+
+type Problems = Extract<CommandError, { kind: 'invalid-file' }>['problems'];
+
+export interface FileCommand<Options, File> {
+  parse(argv: string[], env: CommandIo['env']): Options & { help: boolean; json: boolean; command: string; file: string };
+  usage: string;
+  load(path: string): File & { warnings: Problems };
+  formatWarning(problem: Problems[number]): string;
+  validate(file: File, options: Options): number;
+  deploy(file: File, options: Options): Promise<number>;
+}
+
+/** Runs a deploy command and returns its exit code (see EXIT); never calls process.exit. */
+export async function runFileCommand<Options, File>(argv: string[], io: CommandIo, command: FileCommand<Options, File>): Promise<number> {
+  let options: ReturnType<FileCommand<Options, File>['parse']>;
+  try {
+    options = command.parse(argv, io.env);
+  } catch (err) {
+    return reportCommandFailure(err, io);
+  }
+  if (options.help) {
+    io.stdout(command.usage);
+    return EXIT.ok;
+  }
+  try {
+    const file = command.load(options.file);
+    if (!options.json) for (const warning of file.warnings) io.stderr(command.formatWarning(warning));
+    annotate(file.warnings, io);
+    return options.command === 'validate' ? command.validate(file, options) : await command.deploy(file, options);
+  } catch (err) {
+    return reportCommandFailure(err, io, options.json);
+  }
+}
