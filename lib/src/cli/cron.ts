@@ -12,7 +12,7 @@ import { planJobs, type JobPlan } from '../cron/plan.js';
 import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../cron/scheduler-admin.js';
 import type { CronFile, CronJobDefinition } from '../cron/types.js';
 import { CRON_USAGE, type CronCliOptions, EXIT, parseCronCliOptions, requireCronTarget } from './cron-options.js';
-import { runFileCommand } from './file-command.js';
+import { reportPlan, runFileCommand, type PlanRendering } from './file-command.js';
 
 export interface RunCronCliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -93,32 +93,16 @@ async function runAgainstScheduler(file: CronFile, options: CronCliOptions, io: 
     let result: CronApplyResult | undefined;
     if (options.command === 'apply') result = await applyCronPlan(plan, admin);
     const drift = options.command === 'check' && plan.hasChanges;
-    report(plan, result, drift, target, options, io);
+    reportPlan({ plan, result, drift, target }, options, io, JOB_PLAN);
     return drift ? EXIT.invalidOrDrift : EXIT.ok;
   } finally {
     await admin.close?.();
   }
 }
 
-function report(
-  plan: JobPlan,
-  result: CronApplyResult | undefined,
-  drift: boolean,
-  target: string,
-  options: CronCliOptions,
-  io: RunCronCliIo,
-): void {
-  if (options.json) {
-    io.stdout(
-      JSON.stringify(
-        { command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) },
-        null,
-        2,
-      ),
-    );
-    return;
-  }
-  io.stdout(options.markdown ? formatCronPlanMarkdown(plan, target) : formatCronPlanText(plan, target));
-  if (result) io.stdout(formatCronApplyText(result, options.markdown));
-  if (drift) io.stderr(`Drift: the live jobs differ from ${plan.file}. Review the plan above, then run: next-cloud-tasks cron apply`);
-}
+const JOB_PLAN: PlanRendering<JobPlan, CronApplyResult> = {
+  text: formatCronPlanText,
+  markdown: formatCronPlanMarkdown,
+  applied: formatCronApplyText,
+  drift: (file) => `Drift: the live jobs differ from ${file}. Review the plan above, then run: npx next-cloud-tasks cron apply`,
+};

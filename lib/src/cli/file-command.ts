@@ -38,3 +38,30 @@ export async function runFileCommand<Options, File>(argv: string[], io: CommandI
     return reportCommandFailure(err, io, options.json);
   }
 }
+
+/** How a deploy command renders its plan and what it applied. */
+export interface PlanRendering<Plan, Applied> {
+  text(plan: Plan, target: string): string;
+  markdown(plan: Plan, target: string): string;
+  applied(result: Applied, markdown: boolean): string;
+  /** What `check` says on drift, with the command that applies. */
+  drift(file: string): string;
+}
+
+/** Prints the plan (text, Markdown or one JSON document), what was applied, and drift for `check`. */
+export function reportPlan<Plan extends { file: string; hasChanges: boolean }, Applied extends { actions: unknown }>(
+  report: { plan: Plan; result: Applied | undefined; drift: boolean; target: string },
+  options: { command: string; json: boolean; markdown: boolean },
+  io: CommandIo,
+  render: PlanRendering<Plan, Applied>,
+): void {
+  const { plan, result, drift, target } = report;
+  if (options.json) {
+    const document = { command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) };
+    io.stdout(JSON.stringify(document, null, 2));
+    return;
+  }
+  io.stdout(options.markdown ? render.markdown(plan, target) : render.text(plan, target));
+  if (result) io.stdout(render.applied(result, options.markdown));
+  if (drift) io.stderr(render.drift(plan.file));
+}

@@ -7,7 +7,7 @@ import { toCloudTasksQueue } from '../queues/map.js';
 import { loadQueueYaml } from '../queues/parse.js';
 import { planQueues, type QueuePlan } from '../queues/plan.js';
 import type { QueueFile } from '../queues/types.js';
-import { runFileCommand } from './file-command.js';
+import { reportPlan, runFileCommand, type PlanRendering } from './file-command.js';
 
 export interface RunCliIo {
   env: Readonly<Record<string, string | undefined>>;
@@ -56,38 +56,16 @@ async function runAgainstCloudTasks(file: QueueFile, options: QueuesCliOptions, 
     let result: ApplyResult | undefined;
     if (options.command === 'apply') result = await applyPlan(plan, admin);
     const drift = options.command === 'check' && plan.hasChanges;
-    report(plan, result, drift, target, options, io);
+    reportPlan({ plan, result, drift, target }, options, io, QUEUE_PLAN);
     return drift ? EXIT.invalidOrDrift : EXIT.ok;
   } finally {
     await admin.close?.();
   }
 }
 
-function report(
-  plan: QueuePlan,
-  result: ApplyResult | undefined,
-  drift: boolean,
-  target: string,
-  options: QueuesCliOptions,
-  io: RunCliIo,
-): void {
-  if (options.json) {
-    io.stdout(
-      JSON.stringify(
-        { command: options.command, target, drift: plan.hasChanges, plan, ...(result && { applied: result.actions }) },
-        null,
-        2,
-      ),
-    );
-    return;
-  }
-  io.stdout(options.markdown ? formatPlanMarkdown(plan, target) : formatPlanText(plan, target));
-  if (result) io.stdout(formatApplyText(result, options.markdown));
-  if (drift)
-    io.stderr(`Drift: the live queues differ from ${plan.file}. Review the plan above, then run: npx next-cloud-tasks queues apply`);
-}
-
-/**
- * On GitHub Actions, also print workflow commands so each problem shows on the line of queue.yaml
- * in the pull request's diff (https://docs.github.com/actions/reference/workflow-commands).
- */
+const QUEUE_PLAN: PlanRendering<QueuePlan, ApplyResult> = {
+  text: formatPlanText,
+  markdown: formatPlanMarkdown,
+  applied: formatApplyText,
+  drift: (file) => `Drift: the live queues differ from ${file}. Review the plan above, then run: npx next-cloud-tasks queues apply`,
+};
