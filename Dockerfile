@@ -6,9 +6,12 @@
 ARG NODE_IMAGE=node:22-bookworm-slim
 
 # 1. Dependencies, from the lockfile only, so this layer is cached until package-lock.json changes.
+#    The package (lib/) is an npm workspace of the app: its package.json and bin shim come too.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY lib/package.json lib/
+COPY lib/bin lib/bin
 RUN npm ci --no-audit --no-fund
 
 # 2. The build: NEXT_OUTPUT=standalone makes next.config.js emit .next/standalone (server.js plus
@@ -18,7 +21,8 @@ WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1 NEXT_OUTPUT=standalone
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN npx next build
+# The app consumes the package as a user's app would, from its build (lib/dist).
+RUN npm run build:lib && npx next build
 
 # 3. The runtime: no npm, no sources, no dev dependencies; files owned by root, run as `node`
 #    (uid 1000, in the base image), so the app cannot rewrite its own code.

@@ -90,6 +90,9 @@ test('the Dockerfile builds and runs this same artifact: standalone on Node 22, 
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-[\w-]*slim$/m);
   expect(dockerfile).toMatch(/NEXT_OUTPUT=standalone/);
+  // The package is a workspace of the app: npm ci needs its package.json, and next build its dist.
+  expect(dockerfile).toMatch(/^COPY lib\/package\.json lib\/$/m);
+  expect(dockerfile).toMatch(/^RUN npm run build:lib && npx next build$/m);
   expect(dockerfile).toMatch(/COPY --from=build \/app\/\.next\/standalone \.\//);
   expect(dockerfile).toMatch(/COPY --from=build \/app\/\.next\/static \.\/\.next\/static/);
   expect(dockerfile).toMatch(/ENV .*HOSTNAME=0\.0\.0\.0/);
