@@ -1,5 +1,5 @@
-// Runs before `npm run dev` and `npm test` (the README's two commands), with no dependencies of
-// its own so that it works on a fresh clone: checks the Node.js version, and installs the
+// Runs before `npm run dev` and `npm test` (the README's two commands) and every other script that
+// needs the package built, with no dependencies of its own so that it works on a fresh clone: checks the Node.js version, and installs the
 // project's packages when node_modules is missing or older than package-lock.json.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
