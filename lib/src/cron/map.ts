@@ -3,7 +3,7 @@ import { formatProblem } from '../queues/errors.js';
 import { SCHEDULER_DEFAULTS } from './defaults.js';
 import { CronUsageError } from './errors.js';
 import type { CronFile, CronJobDefinition, SchedulerJobSettings } from './types.js';
-import { effectiveCronBackoff } from './validate-retry.js';
+import { effectiveBackoff } from '../queues/validate-retry.js';
 
 /** Where the jobs call, and with which token: the app's settings, as its own environment gives them. */
 export interface CronTargetOptions {
@@ -40,7 +40,8 @@ function baseFor(def: CronJobDefinition, options: CronTargetOptions): { base: st
 export function toSchedulerJob(def: CronJobDefinition, options: CronTargetOptions): SchedulerJobSettings {
   const { base, audience } = baseFor(def, options);
   const retry = def.retryParameters;
-  const backoff = effectiveCronBackoff(retry);
+  // A lone bound moves the other default out of its way, as queue.yaml's does.
+  const backoff = effectiveBackoff(retry, SCHEDULER_DEFAULTS);
   const oidcToken = { serviceAccountEmail: options.serviceAccountEmail, audience };
   const httpTarget: SchedulerJobSettings['httpTarget'] =
     def.target.kind === 'url'

@@ -1,7 +1,7 @@
 import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { asNumber, describe, type ProblemCollector, scalarValue } from '../queues/problems.js';
 import { parseAgeLimit } from '../queues/units.js';
-import { SCHEDULER_DEFAULTS, SCHEDULER_LIMITS } from './defaults.js';
+import { SCHEDULER_LIMITS } from './defaults.js';
 import type { CronRetryParameters } from './types.js';
 
 export const CRON_RETRY_KEYS = ['job_retry_limit', 'job_age_limit', 'min_backoff_seconds', 'max_backoff_seconds', 'max_doublings'] as const;
@@ -81,14 +81,4 @@ export function validateCronRetry(node: Node | null, job: string, problems: Prob
     );
   }
   return out;
-}
-
-/** The backoff pair Cloud Scheduler gets: a lone bound moves the other default out of its way, as queue.yaml's does. */
-export function effectiveCronBackoff(retry: CronRetryParameters | undefined): { min: number; max: number } {
-  const min = retry?.minBackoffSeconds;
-  const max = retry?.maxBackoffSeconds;
-  if (min !== undefined && max !== undefined) return { min, max };
-  if (min !== undefined) return { min, max: Math.max(min, SCHEDULER_DEFAULTS.maxBackoffSeconds) };
-  if (max !== undefined) return { min: Math.min(max, SCHEDULER_DEFAULTS.minBackoffSeconds), max };
-  return { min: SCHEDULER_DEFAULTS.minBackoffSeconds, max: SCHEDULER_DEFAULTS.maxBackoffSeconds };
 }

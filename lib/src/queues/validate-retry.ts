@@ -104,12 +104,16 @@ export function validateRetryParameters(node: Node | null, queue: string, proble
  * The backoff pair Cloud Tasks gets. With only one of the two set, App Engine moves the other
  * default out of the way instead of failing: a lone min above the default max raises max to it,
  * a lone max below the default min lowers min to it (queueinfo.py, TranslateRetryParameters).
+ * cron.yaml's retry_parameters follow the same rule, with Cloud Scheduler's defaults.
  */
-export function effectiveBackoff(retry: RetryParameters | undefined): { min: number; max: number } {
+export function effectiveBackoff(
+  retry: Pick<RetryParameters, 'minBackoffSeconds' | 'maxBackoffSeconds'> | undefined,
+  defaults: { minBackoffSeconds: number; maxBackoffSeconds: number } = APP_ENGINE_DEFAULTS,
+): { min: number; max: number } {
   const min = retry?.minBackoffSeconds;
   const max = retry?.maxBackoffSeconds;
   if (min !== undefined && max !== undefined) return { min, max };
-  if (min !== undefined) return { min, max: Math.max(min, APP_ENGINE_DEFAULTS.maxBackoffSeconds) };
-  if (max !== undefined) return { min: Math.min(max, APP_ENGINE_DEFAULTS.minBackoffSeconds), max };
-  return { min: APP_ENGINE_DEFAULTS.minBackoffSeconds, max: APP_ENGINE_DEFAULTS.maxBackoffSeconds };
+  if (min !== undefined) return { min, max: Math.max(min, defaults.maxBackoffSeconds) };
+  if (max !== undefined) return { min: Math.min(max, defaults.minBackoffSeconds), max };
+  return { min: defaults.minBackoffSeconds, max: defaults.maxBackoffSeconds };
 }
