@@ -15,6 +15,7 @@ export type { PayloadStore } from './runtime/payload-store.js';
 export { readEnqueueConfig, readHandlerConfig, resetConfigCache } from './runtime/config.js';
 export type { EnqueueConfig, HandlerConfig } from './runtime/config.js';
 export { createCloudTasksTransport } from './enqueue/cloud-tasks-transport.js';
+export { prewarmDefer } from './enqueue/defer.js';
 export type { CloudTasksTransportOptions } from './enqueue/cloud-tasks-transport.js';
 export { queueCatalog, loadQueueCatalog, setQueueCatalog, catalogFrom } from './runtime/queue-catalog.js';
 export type { QueueCatalog } from './runtime/queue-catalog.js';

@@ -5,7 +5,6 @@ import { isRpcCode, readGoogleApiError, RPC_CODE } from '../contract/google-erro
 import { timestampObject } from '../contract/proto-json.js';
 import { queuePath } from '../contract/names.js';
 import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
-import { onCloudRun } from '../runtime/config.js';
 import { processState } from '../runtime/process-state.js';
 
 export interface CloudTasksTransportOptions {
@@ -77,23 +76,19 @@ function sharedClient(emulatorHost: string | undefined): Promise<CloudTasksClien
   return client;
 }
 
+/** Imports and builds the shared client, and its stub (~200 ms: the import loads gRPC and the protos). */
+export async function buildCloudTasksClient(emulatorHost: string | undefined): Promise<void> {
+  await (await sharedClient(emulatorHost)).initialize();
+}
+
 /**
- * Imports and builds the shared client, then sends one CreateTask that Cloud Tasks refuses
- * (INVALID_ARGUMENT: a task without a URL), so the first real createTask costs what later ones
- * do: the import (~200 ms) and the client's stub, the code protobufjs generates on first use of
- * the method's types (~40 ms), the connection and, on Cloud Run, the first access token. The
- * refusal creates nothing and needs no permission beyond the one defer() needs. Off Cloud Run (no
- * metadata server) and away from the emulator, only the client is built: looking for credentials
- * there can take seconds.
+ * A CreateTask that Cloud Tasks refuses (INVALID_ARGUMENT: a task without a URL): sent once at
+ * start, it warms what the first real one would pay for, the code protobufjs generates for the
+ * method's types (~40 ms), the connection and, on Cloud Run, the first access token. It creates
+ * nothing and needs no permission beyond the one defer() needs.
  */
-export async function warmUpCloudTasksClient(
-  emulatorHost: string | undefined,
-  queue: string,
-  runsOnCloudRun = onCloudRun(),
-): Promise<void> {
-  const client = await sharedClient(emulatorHost);
-  await client.initialize();
-  if (emulatorHost || runsOnCloudRun) await client.createTask({ parent: queue, task: { httpRequest: { url: '' } } }).catch(() => undefined);
+export function refusedCreateTask(request: Omit<CreateTaskRequest, 'url' | 'headers' | 'body'>): CreateTaskRequest {
+  return { ...request, url: '', headers: {}, body: new Uint8Array() };
 }
 
 /** The production transport (and, with `emulatorHost`, the emulator's): one client, made on first use and reused. */
