@@ -22,8 +22,8 @@ import { processState } from './process-state.js';
  * |                              | are named before the first try; 1 = unnamed, no retry; default 4   |                  |
  * | DEFERRED_SHUTDOWN_GRACE_MS   | after SIGTERM, how long tasks in flight may finish before they are | instrumentation  |
  * |                              | answered 503 (retried); default 8000 (Cloud Run allows 10 s)      |                  |
- * | DEFERRED_PREWARM             | `on` / `off`: warm defer() at server start (the client, one refused | instrumentation  |
- * |                              | CreateTask, the pipeline); `off` for a service that never defers; `on` |               |
+ * | DEFERRED_PREWARM             | `on` / `off`: warm defer() at start (client, one refused CreateTask, | instrumentation |
+ * |                              | the pipeline); `off` for a service that never defers; default `on` |                  |
  * | DEFERRED_PAYLOAD_BUCKET      | `gs://bucket/prefix`: where defer() stores an envelope too big for | defer, handler   |
  * |                              | a task (the task carries a reference); unset: such payloads throw |                  |
  * | STORAGE_EMULATOR_HOST        | `http://127.0.0.1:8123`: Cloud Storage's stand-in (the emulator);  | defer, handler   |
