@@ -9,7 +9,7 @@
  *
  * Needs the npm registry (or a warm npm cache) besides loopback. About 1-3 minutes.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from 'next-cloud-tasks/internals';
@@ -81,6 +81,19 @@ test('the tarball installs with one Next: none nested under next-cloud-tasks, no
   expect(existsSync(join(app, 'node_modules/next-cloud-tasks/node_modules/react'))).toBe(false);
   expect(existsSync(join(app, 'node_modules/next-cloud-tasks/src'))).toBe(false);
   expect(existsSync(join(app, 'node_modules/.bin/next-cloud-tasks'))).toBe(true);
+});
+
+test('every doc the messages name (node_modules/next-cloud-tasks/docs/...) is in the installed package', () => {
+  const installed = join(app, 'node_modules/next-cloud-tasks');
+  const named = new Set<string>();
+  for (const file of readdirSync(join(installed, 'dist'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js'))) {
+    for (const [, doc] of readFileSync(join(installed, 'dist', file), 'utf8').matchAll(
+      /node_modules\/next-cloud-tasks\/(docs\/[\w-]+\.md)/g,
+    ))
+      named.add(doc);
+  }
+  expect([...named].sort()).toEqual(['docs/cron.md', 'docs/deploy-cloud-run.md', 'docs/queues-ci.md']);
+  for (const doc of named) expect(existsSync(join(installed, doc))).toBe(true);
 });
 
 test('npx next-cloud-tasks init sets the app up; a second run changes nothing', () => {

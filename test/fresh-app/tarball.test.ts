@@ -26,12 +26,15 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'lib/package.json'), 'utf8')
   exports: Record<string, string | { types: string; default: string }>;
 };
 
-test('it holds package.json and the build, without sources, tests or build info, at a size a user downloads', () => {
+test('it holds package.json, the build and the docs, without sources, tests or build info, at a size a user downloads', () => {
   const paths = pack.files.map((file) => file.path);
   expect(
     paths.filter(
       (path) =>
-        !/^dist\/.+\.(js|d\.ts)$/.test(path) && path !== 'bin/next-cloud-tasks.js' && !/^(package\.json|README\.md|LICENSE)$/.test(path),
+        !/^dist\/.+\.(js|d\.ts)$/.test(path) &&
+        !/^docs\/[\w-]+\.md$/.test(path) &&
+        path !== 'bin/next-cloud-tasks.js' &&
+        !/^(package\.json|README\.md|LICENSE)$/.test(path),
     ),
   ).toEqual([]);
   expect(paths.filter((path) => /\.test\.|tsbuildinfo|^src\//.test(path))).toEqual([]);

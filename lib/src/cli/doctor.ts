@@ -12,7 +12,7 @@ export const DOCTOR_USAGE = `Usage: next-cloud-tasks doctor [--production]
 Prints what the Cloud Tasks adapter reads from this environment and the app's .env files (loaded as
 Next.js loads them: .env.development* for \`next dev\`, .env.production* with --production or
 NODE_ENV=production), and every problem with it. Exit code 0 when defer() and the task handler can
-work, 1 when not. See docs/deploy-cloud-run.md for each variable.`;
+work, 1 when not. See node_modules/next-cloud-tasks/docs/deploy-cloud-run.md for each variable.`;
 
 export async function runDoctorCommand(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {

@@ -48,7 +48,7 @@ export class PayloadTooLargeError extends DeferredError {
     readonly limit: number,
   ) {
     super(
-      `task for "${fn}" is ${bytes} bytes, over the ${limit}-byte limit of a Cloud Task; set DEFERRED_PAYLOAD_BUCKET=gs://BUCKET/PREFIX to have defer() keep big payloads in Cloud Storage (docs/deploy-cloud-run.md), or store the data elsewhere and pass its key instead`,
+      `task for "${fn}" is ${bytes} bytes, over the ${limit}-byte limit of a Cloud Task; set DEFERRED_PAYLOAD_BUCKET=gs://BUCKET/PREFIX to have defer() keep big payloads in Cloud Storage (node_modules/next-cloud-tasks/docs/deploy-cloud-run.md), or store the data elsewhere and pass its key instead`,
     );
   }
 }

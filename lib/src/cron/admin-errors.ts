@@ -45,8 +45,8 @@ export function toCronApiError(err: unknown, ctx: CronApiErrorContext): CronApiE
     hint = `The Cloud Scheduler API is not enabled in ${ctx.project}: gcloud services enable cloudscheduler.googleapis.com --project ${ctx.project}`;
   } else if (is(CODE.PERMISSION_DENIED, 403)) {
     hint = /actAs|serviceAccounts/i.test(detail)
-      ? `Permission denied: a job whose runs carry ${account}'s OIDC token can only be created or changed by an account with iam.serviceAccounts.actAs on it: grant the deploying account roles/iam.serviceAccountUser on ${account} (see docs/cron.md).`
-      : `Permission denied (${where}): grant the deploying account roles/cloudscheduler.admin on the project, and roles/iam.serviceAccountUser on ${account} (its jobs carry that account's token); for plan/check alone, roles/cloudscheduler.viewer is enough (see docs/cron.md).`;
+      ? `Permission denied: a job whose runs carry ${account}'s OIDC token can only be created or changed by an account with iam.serviceAccounts.actAs on it: grant the deploying account roles/iam.serviceAccountUser on ${account} (see node_modules/next-cloud-tasks/docs/cron.md).`
+      : `Permission denied (${where}): grant the deploying account roles/cloudscheduler.admin on the project, and roles/iam.serviceAccountUser on ${account} (its jobs carry that account's token); for plan/check alone, roles/cloudscheduler.viewer is enough (see node_modules/next-cloud-tasks/docs/cron.md).`;
   } else if (is(CODE.UNAUTHENTICATED, 401) || /default credentials/i.test(detail)) {
     hint =
       'No valid Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step.';

@@ -29,7 +29,7 @@ async function loadDefaultCredentials(): Promise<AuthClient> {
       'load Application Default Credentials',
       16,
       undefined,
-      'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see docs/queues-ci.md).',
+      'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see node_modules/next-cloud-tasks/docs/queues-ci.md).',
       String((err as Error).message ?? err).split('\n')[0],
       { cause: err },
     );

@@ -23,7 +23,7 @@ export function toQueuesApiError(err: unknown, ctx: ApiErrorContext): QueuesApiE
   if (google.reason === 'SERVICE_DISABLED' || /has not been used|is disabled/i.test(detail)) {
     hint = `The Cloud Tasks API is not enabled in ${ctx.project}: gcloud services enable cloudtasks.googleapis.com --project ${ctx.project}`;
   } else if (is(RPC_CODE.PERMISSION_DENIED)) {
-    hint = `Permission denied (${where}): grant the deploying account roles/cloudtasks.queueAdmin on the project (see docs/queues-ci.md); for plan/check alone, roles/cloudtasks.viewer is enough.`;
+    hint = `Permission denied (${where}): grant the deploying account roles/cloudtasks.queueAdmin on the project (see node_modules/next-cloud-tasks/docs/queues-ci.md); for plan/check alone, roles/cloudtasks.viewer is enough.`;
   } else if (is(RPC_CODE.UNAUTHENTICATED) || /default credentials/i.test(detail)) {
     hint =
       'No valid Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step.';

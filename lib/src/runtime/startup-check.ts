@@ -145,6 +145,6 @@ export function formatStartupProblems(problems: readonly ConfigProblem[]): strin
   const lines = problems.map((p) => `  - ${p.message}`).join('\n');
   return (
     `The Cloud Tasks adapter is misconfigured (${problems.length} problem${problems.length === 1 ? '' : 's'}); fix these settings and restart:\n${lines}\n` +
-    'Every variable is described in docs/deploy-cloud-run.md of next-cloud-tasks; `npx next-cloud-tasks doctor` prints what the app sees.'
+    'Every variable is described in node_modules/next-cloud-tasks/docs/deploy-cloud-run.md; `npx next-cloud-tasks doctor` prints what the app sees.'
   );
 }
