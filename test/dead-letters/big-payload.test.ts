@@ -6,19 +6,14 @@
  */
 import path from 'node:path';
 import { Storage } from '@google-cloud/storage';
-import { createManifest, defer, deferrable, setLogWriter } from 'next-cloud-tasks';
-import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
-import { catalogFrom, resetConfigCache, resetTokenVerifier, setQueueCatalog } from 'next-cloud-tasks/internals';
-import { loadQueueYaml } from 'next-cloud-tasks/queues';
+import { createManifest, defer, deferrable } from 'next-cloud-tasks';
+import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorApi } from '../emulator/support/emulator-api';
-import { recordEvents } from '../emulator/support/events';
-import { startHandlerServer, type HandlerServer } from '../helpers/handler-server';
+import { LOCATION, PROJECT } from '../helpers/emulated-app';
+import { startEmulatedHandler, type EmulatedHandler } from '../helpers/emulated-handler';
 import { runDeadLetters } from './support/run-dead-letters';
 
 const FIXTURE = path.join(__dirname, '../fixtures/queues/big-dead-letter-app.yaml');
-const PROJECT = 'dev-project';
-const LOCATION = 'us-central1';
-const EMAIL = `deferred-tasks@${PROJECT}.iam.gserviceaccount.com`;
 const QUEUES = `projects/${PROJECT}/locations/${LOCATION}/queues`;
 const BUCKET = 'dlq-payloads';
 
@@ -30,38 +25,17 @@ const importCsv = deferrable('imports.csv', (csv: string) => {
 });
 const manifest = createManifest([importCsv]);
 
+let loop: EmulatedHandler;
 let emulator: EmulatorHandle;
-let app: HandlerServer;
-let events: ReturnType<typeof recordEvents>;
+let events: EmulatedHandler['events'];
 let cliEnv: Record<string, string>;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: FIXTURE, project: PROJECT, location: LOCATION });
-  events = recordEvents(emulator);
-  app = await startHandlerServer({ manifest });
-  cliEnv = { CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort, GOOGLE_CLOUD_PROJECT: PROJECT, CLOUD_TASKS_LOCATION: LOCATION };
-  Object.assign(process.env, cliEnv, {
-    DEFERRED_SERVICE_URL: app.url,
-    DEFERRED_SERVICE_ACCOUNT: EMAIL,
-    DEFERRED_PAYLOAD_BUCKET: `gs://${BUCKET}/deferred`,
-    STORAGE_EMULATOR_HOST: `${emulator.url}/storage/v1`,
-  });
-  resetConfigCache();
-  resetTokenVerifier();
-  setQueueCatalog(catalogFrom(loadQueueYaml(FIXTURE)));
-  setLogWriter(() => {});
+  loop = await startEmulatedHandler({ queueYaml: FIXTURE, handler: { manifest }, payloadBucket: `gs://${BUCKET}/deferred` });
+  ({ emulator, events, cliEnv } = loop);
 });
 
-afterAll(async () => {
-  setLogWriter(undefined);
-  setQueueCatalog(undefined);
-  process.env = savedEnv;
-  resetConfigCache();
-  events?.stop();
-  await app?.close();
-  await emulator?.stop();
-});
+afterAll(() => loop?.stop());
 
 test('kept with its object, inspected, replayed from the object, which is then deleted', async () => {
   const csv = 'id,name\n'.padEnd(3_000_000, 'x');

@@ -5,19 +5,14 @@
  * queue.yaml), and the `dead-letters` CLI lists, inspects and replays it, where it runs.
  */
 import path from 'node:path';
-import { createManifest, defer, deferrable, setLogWriter, type LogEntry } from 'next-cloud-tasks';
-import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
-import { catalogFrom, resetConfigCache, resetTokenVerifier, setQueueCatalog } from 'next-cloud-tasks/internals';
-import { loadQueueYaml } from 'next-cloud-tasks/queues';
+import { createManifest, defer, deferrable, type LogEntry } from 'next-cloud-tasks';
+import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorApi } from '../emulator/support/emulator-api';
-import { recordEvents } from '../emulator/support/events';
-import { startHandlerServer, type HandlerServer } from '../helpers/handler-server';
+import { LOCATION, PROJECT } from '../helpers/emulated-app';
+import { startEmulatedHandler, type EmulatedHandler } from '../helpers/emulated-handler';
 import { runDeadLetters } from './support/run-dead-letters';
 
 const FIXTURE = path.join(__dirname, '../fixtures/queues/dead-letter-app.yaml');
-const PROJECT = 'dev-project';
-const LOCATION = 'us-central1';
-const EMAIL = `deferred-tasks@${PROJECT}.iam.gserviceaccount.com`;
 const QUEUES = `projects/${PROJECT}/locations/${LOCATION}/queues`;
 
 let healed = false;
@@ -28,35 +23,19 @@ const sendReceipt = deferrable('shop.sendReceipt', (to: string, at: Date) => {
 });
 const manifest = createManifest([sendReceipt]);
 
+let loop: EmulatedHandler;
 let emulator: EmulatorHandle;
-let app: HandlerServer;
-let events: ReturnType<typeof recordEvents>;
+let events: EmulatedHandler['events'];
 let cliEnv: Record<string, string>;
-const savedEnv = { ...process.env };
 const logs: LogEntry[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: FIXTURE, project: PROJECT, location: LOCATION });
-  events = recordEvents(emulator);
   // The handler with its defaults: config from the environment, the default dead-letter sink.
-  app = await startHandlerServer({ manifest });
-  cliEnv = { CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort, GOOGLE_CLOUD_PROJECT: PROJECT, CLOUD_TASKS_LOCATION: LOCATION };
-  Object.assign(process.env, cliEnv, { DEFERRED_SERVICE_URL: app.url, DEFERRED_SERVICE_ACCOUNT: EMAIL });
-  resetConfigCache();
-  resetTokenVerifier();
-  setQueueCatalog(catalogFrom(loadQueueYaml(FIXTURE)));
-  setLogWriter((entry) => logs.push(entry));
+  loop = await startEmulatedHandler({ queueYaml: FIXTURE, handler: { manifest }, logWriter: (entry) => logs.push(entry) });
+  ({ emulator, events, cliEnv } = loop);
 });
 
-afterAll(async () => {
-  setLogWriter(undefined);
-  setQueueCatalog(undefined);
-  process.env = savedEnv;
-  resetConfigCache();
-  events?.stop();
-  await app?.close();
-  await emulator?.stop();
-});
+afterAll(() => loop?.stop());
 
 beforeEach(() => {
   healed = false;
@@ -106,7 +85,7 @@ test('a task that exhausts its attempts is listed, inspected, replayed, and runs
   expect(inspect.code).toBe(0);
   expect(inspect.stdout).toMatch(/^attempts +3$/m);
   expect(inspect.stdout).toMatch(/^args +\[ 'ada@example\.com', 2026-12-01T09:30:00\.000Z \]$/m);
-  expect(inspect.stdout).toContain(`url               POST ${app.url}/_ah/queue/deferred/shop.sendReceipt`);
+  expect(inspect.stdout).toContain(`url               POST ${loop.app.url}/_ah/queue/deferred/shop.sendReceipt`);
 
   healed = true;
   const replay = await runDeadLetters(['replay', id, '--file', FIXTURE], cliEnv);

@@ -7,32 +7,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Storage } from '@google-cloud/storage';
-import {
-  createManifest,
-  defer,
-  deferrable,
-  PayloadTooLargeError,
-  PermanentTaskFailure,
-  setLogWriter,
-  type DeadLetterEntry,
-} from 'next-cloud-tasks';
-import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
-import {
-  catalogFrom,
-  createCloudTasksTransport,
-  encodeReferenceEnvelope,
-  resetConfigCache,
-  resetTokenVerifier,
-  setQueueCatalog,
-} from 'next-cloud-tasks/internals';
-import { loadQueueYaml } from 'next-cloud-tasks/queues';
-import { recordEvents } from './support/events';
-import { startHandlerServer, type HandlerServer } from '../helpers/handler-server';
+import { createManifest, defer, deferrable, PayloadTooLargeError, PermanentTaskFailure, type DeadLetterEntry } from 'next-cloud-tasks';
+import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
+import { createCloudTasksTransport, encodeReferenceEnvelope, resetConfigCache } from 'next-cloud-tasks/internals';
+import { LOCATION, PROJECT, TASKS_EMAIL } from '../helpers/emulated-app';
+import { startEmulatedHandler, type EmulatedHandler } from '../helpers/emulated-handler';
 
 const FIXTURE = path.join(__dirname, '../fixtures/queues/payload-app.yaml');
-const PROJECT = 'dev-project';
-const LOCATION = 'us-central1';
-const EMAIL = `deferred-tasks@${PROJECT}.iam.gserviceaccount.com`;
 const QUEUE = `projects/${PROJECT}/locations/${LOCATION}/queues/big`;
 const BUCKET = 'app-payloads';
 const PREFIX = 'deferred/';
@@ -46,47 +27,29 @@ const reject = deferrable('files.reject', (_blob: string) => {
 });
 const manifest = createManifest([ingest, reject]);
 
+let loop: EmulatedHandler;
 let emulator: EmulatorHandle;
-let app: HandlerServer;
+let app: EmulatedHandler['app'];
 let storage: Storage;
-let events: ReturnType<typeof recordEvents>;
+let events: EmulatedHandler['events'];
 const deadLetters: DeadLetterEntry[] = [];
-const savedEnv = { ...process.env };
 
 /** A 5 MB argument: random, so no compression or dedup could hide a mistake. */
 const fiveMegabytes = () => randomBytes(3_750_000).toString('base64');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: FIXTURE, project: PROJECT, location: LOCATION });
-  events = recordEvents(emulator);
-  app = await startHandlerServer({ manifest, deadLetter: (entry) => void deadLetters.push(entry) });
-  Object.assign(process.env, {
-    CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
-    GOOGLE_CLOUD_PROJECT: PROJECT,
-    CLOUD_TASKS_LOCATION: LOCATION,
-    DEFERRED_SERVICE_URL: app.url,
-    DEFERRED_SERVICE_ACCOUNT: EMAIL,
-    DEFERRED_PAYLOAD_BUCKET: `gs://${BUCKET}/${PREFIX}`,
-    STORAGE_EMULATOR_HOST: `${emulator.url}/storage/v1`,
+  loop = await startEmulatedHandler({
+    queueYaml: FIXTURE,
+    handler: { manifest, deadLetter: (entry) => void deadLetters.push(entry) },
+    payloadBucket: `gs://${BUCKET}/${PREFIX}`,
   });
-  resetConfigCache();
-  resetTokenVerifier();
-  setQueueCatalog(catalogFrom(loadQueueYaml(FIXTURE)));
-  setLogWriter(() => {});
+  ({ emulator, app, events } = loop);
   // The test's own client, as a developer would make one for the emulator.
   storage = new Storage({ apiEndpoint: emulator.url, useAuthWithCustomEndpoint: false, projectId: PROJECT });
 });
 
-afterAll(async () => {
-  setLogWriter(undefined);
-  setQueueCatalog(undefined);
-  process.env = savedEnv;
-  resetConfigCache();
-  events?.stop();
-  await app?.close();
-  await emulator?.stop();
-});
+afterAll(() => loop?.stop());
 
 beforeEach(() => {
   runs.length = 0;
@@ -169,7 +132,7 @@ async function createRawTask(body: Uint8Array, path = '/_ah/queue/deferred/files
     url: app.url + path,
     headers: { 'Content-Type': 'application/json' },
     body,
-    oidcToken: { serviceAccountEmail: EMAIL, audience: app.url },
+    oidcToken: { serviceAccountEmail: TASKS_EMAIL, audience: app.url },
   });
   return name;
 }
