@@ -161,7 +161,6 @@ const REHEARSAL_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba90
 /** Answers like Cloud Tasks without sending anything: the rehearsals' transport. */
 const rehearsalTransport: TaskTransport = {
   createTask: async (request) => ({ name: `${queuePath(request)}/tasks/warm-up` }),
-  deleteTask: async () => false,
 };
 
 /**
@@ -193,7 +192,8 @@ export async function prewarmDefer(timeoutMs = 5000): Promise<void> {
     const runtime = enqueueRuntime();
     if (!enqueueState().override) await warmUpTransport(runtime, queue);
     const pipeline = enqueuePipeline();
-    const rehearsal: EnqueueRuntime = { transport: rehearsalTransport, config: runtime.config };
+    // No payload bucket either: a rehearsal's envelope must not be written anywhere.
+    const rehearsal: EnqueueRuntime = { transport: rehearsalTransport, config: { ...runtime.config, payloadStorage: undefined } };
     const options = { queue, traceparent: REHEARSAL_TRACEPARENT };
     for (let i = 0; i < REHEARSALS; i++) await pipeline(REHEARSAL_FUNCTION_ID, ['warm-up', new Date()], options, rehearsal, () => {});
   };
