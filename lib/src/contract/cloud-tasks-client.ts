@@ -11,8 +11,9 @@ export type CloudTasksClientOptions = NonNullable<ConstructorParameters<typeof C
  * measured in docs/transport.md, a gRPC channel whose connection was dropped while Cloud Run
  * throttled the CPU fails the next createTask with UNAVAILABLE, where REST reconnects; REST's
  * first call is also faster and lighter. `{ fallback: false }` in `options` chooses gRPC.
- * `@google-cloud/tasks` takes ~400 ms to import and loads gRPC, so it is imported here, on first
- * use, never at start-up or on the task handler's path.
+ * `@google-cloud/tasks` takes ~200-400 ms to import and loads gRPC, so it is imported here, on
+ * first use: registerDeferred's warm-up at start (unless DEFERRED_PREWARM=off), the first
+ * defer(), or the queue commands; never on the task handler's path.
  */
 export async function createCloudTasksClient(
   emulatorHost: string | undefined,

@@ -101,7 +101,7 @@ function describeSettings(env: Env): StartupSetting[] {
     {
       variable: TUNING.prewarm.variable,
       value: read(env, TUNING.prewarm.variable),
-      note: 'load the Cloud Tasks client at start (on / off); unset: on',
+      note: 'warm defer() at start: the client, one refused CreateTask, the pipeline (on / off); unset: on',
     },
     { variable: 'K_SERVICE', value: read(env, 'K_SERVICE'), note: 'set by Cloud Run: the service name' },
   ];

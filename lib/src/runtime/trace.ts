@@ -4,8 +4,8 @@
  * carry that trace (traceFields), so in Cloud Logging a task shows under its request.
  *
  * The core knows no framework: the trace comes from `defer`'s `traceparent` option, or from an
- * ambient provider that a framework adapter installs (next/index.ts reads the incoming request's
- * headers with `next/headers`).
+ * ambient provider that a framework adapter installs (next/request-trace.ts reads the incoming
+ * request's headers with `next/headers`).
  */
 import { processState } from './process-state.js';
 
