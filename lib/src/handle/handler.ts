@@ -48,7 +48,7 @@ export async function handleDeferredRequest(request: Request, options: HandlerOp
 const shuttingDown = () => outcomeResponse('shutting-down', { headers: { 'retry-after': '1', connection: 'close' } });
 
 async function serveTask(request: Request, options: HandlerOptions): Promise<Response> {
-  const url = new URL(request.url).pathname;
+  const { pathname: path, search } = new URL(request.url);
 
   let config: HandlerConfig;
   try {
@@ -62,13 +62,13 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
 
   const verdict = await verifyTaskToken(request.headers.get('authorization'), config);
   if (!verdict.ok) {
-    log('WARNING', `task request refused (${verdict.status}): ${verdict.reason}`, { ...trace, path: url });
+    log('WARNING', `task request refused (${verdict.status}): ${verdict.reason}`, { ...trace, path });
     return outcomeResponse(REFUSED_TOKEN[verdict.status]);
   }
 
   const body = await readBodyWithLimit(request, options.maxBodyBytes ?? MAX_TASK_BYTES);
   if (body === 'too-large') {
-    log('WARNING', `task body over ${options.maxBodyBytes ?? MAX_TASK_BYTES} bytes refused`, { ...trace, path: url });
+    log('WARNING', `task body over ${options.maxBodyBytes ?? MAX_TASK_BYTES} bytes refused`, { ...trace, path });
     return outcomeResponse('too-large');
   }
 
@@ -77,7 +77,7 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
     {
       body,
       headers: readTaskHeaders(request.headers),
-      url: url + new URL(request.url).search,
+      url: path + search,
       trace,
       requestHeaders: request.headers,
       scheduler: readSchedulerHeaders(request.headers),
