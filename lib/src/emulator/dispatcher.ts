@@ -123,7 +123,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     const queue = this.store.getQueue(task.queue);
     if (!queue) return undefined;
     // startAttempt writes it (state included) before the request goes out.
-    return this.startAttempt(this.runtime(queue), { ...task, state: 'running' });
+    return this.startAttempt(queue, this.runtime(queue), { ...task, state: 'running' });
   }
 
   private runtime(queue: QueueRecord): QueueRuntime {
@@ -158,7 +158,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     if (!unlimited) runtime.bucket.take(claimed.length, nowMs);
     for (const task of claimed) {
       try {
-        this.startAttempt(runtime, task);
+        this.startAttempt(queue, runtime, task);
       } catch (error) {
         // Only the store can throw here; the task stays 'running', so the next start re-queues it.
         this.options.log?.(`could not start an attempt of ${task.name}: ${(error as Error)?.message ?? error}`);
@@ -182,8 +182,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     runtime.timer = setTimeout(() => this.pumpSafely(queue.name), Math.min(delay, MAX_SLEEP_MS));
   }
 
-  /** Returns the task as written: running, its attempt counted. */
-  private startAttempt<T extends TaskRecord>(runtime: QueueRuntime, claimed: T): T {
+  /** Returns the task as written: running, its attempt counted. `queue` is the task's, read this tick. */
+  private startAttempt<T extends TaskRecord>(queue: QueueRecord, runtime: QueueRuntime, claimed: T): T {
     const nowMs = this.now();
     const previous = { status: claimed.lastAttempt?.httpStatus, reason: claimed.retryReason };
     const attemptRecord = { scheduleTimeMs: claimed.scheduleTimeMs, dispatchTimeMs: nowMs };
@@ -195,7 +195,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     };
     // Written before the request goes out: a crash now still counts this attempt.
     this.store.updateTask(task);
-    const handle = this.send(task, previous);
+    const handle = this.send(task, previous, queue.httpTarget);
     runtime.inFlight.add(task.name);
     this.attempts.set(task.name, handle);
     this.notify('task:start', { task, attempt: task.dispatchCount });
@@ -222,11 +222,11 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
    * The attempt's request, or an attempt that failed at once: a task stored with a header Node
    * refuses, or a signing error, is that task's failure (retried per its queue), never a crash.
    */
-  private send(task: TaskRecord, previous: { status?: number; reason?: string }): AttemptHandle {
+  private send(task: TaskRecord, previous: { status?: number; reason?: string }, httpTarget: QueueRecord['httpTarget']): AttemptHandle {
     try {
       const body = task.body ? Buffer.from(task.body, 'base64') : undefined;
       // The queue's routing (httpTarget), applied at each delivery: a queue update reaches waiting tasks too.
-      const routed = applyQueueHttpTarget(task, this.store.getQueue(task.queue)?.httpTarget);
+      const routed = applyQueueHttpTarget(task, httpTarget);
       const headers = buildHeaders(routed, previous, this.signer, body);
       if (routed.oauthToken) headers.Authorization = `Bearer ${emulatorOAuthToken(routed.oauthToken.serviceAccountEmail)}`;
       return sendAttempt(routed, headers, body, this.transport);
