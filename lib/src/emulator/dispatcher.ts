@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
+import { parseTaskName } from '../contract/names.js';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
 import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
@@ -15,13 +16,15 @@ import { applyQueueHttpTarget } from './queue-http-target.js';
 import { emulatorOAuthToken } from './oidc-signer.js';
 import { buildHeaders, failedAttempt, sendAttempt, type AttemptHandle, type AttemptResult, type AttemptTransport } from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
-import { shortId, type QueueRecord, type TaskRecord } from './model.js';
+import type { QueueRecord, TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
 import type { ResolvedOptions } from './options.js';
 import type { StoredTask, Store } from './store.js';
 import { TargetPolicy } from './target-policy.js';
 import type { DispatchControl } from './tasks-service.js';
 import { TokenBucket } from './token-bucket.js';
+
+type ParsedTaskName = NonNullable<ReturnType<typeof parseTaskName>>;
 
 /** The lifecycle of a task, as the handler and the jest stub also report it. */
 export interface DispatcherEvents {
@@ -258,9 +261,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       // The app's handler says "2xx, but it went to the dead-letter sink" (contract/outcomes.ts).
       if (result.outcome === DEAD_LETTERED) {
         const why = `the app answered ${result.status} with ${result.outcome}: ${result.detail}`.trim();
-        // The app kept it as a task of a dead-letter queue (here): only that copy stays, as in Cloud Tasks.
-        if (result.keptAs && this.store.getTask(result.keptAs)) this.movedToDeadLetterQueue(task, result.keptAs, why, nowMs);
-        else this.deadLetter(task, why, result.detail);
+        const kept = this.keptCopy(result.keptAs);
+        this.deadLetter(kept ? task : { ...task, lastError: result.detail }, why, nowMs, kept);
         return;
       }
       this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
@@ -297,25 +299,24 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     }
     const limits = retry ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s` : 'its queue is gone';
     const why = `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
-    // The app saw its last attempt too and kept the task in a dead-letter queue (here): only that copy stays.
-    const last = { ...task, retryReason: result.reason };
-    if (result.keptAs && this.store.getTask(result.keptAs)) {
-      this.movedToDeadLetterQueue({ ...last, lastError: detail || failure }, result.keptAs, why, nowMs);
-    } else {
-      this.deadLetter(last, why, detail || failure);
-    }
+    // The app saw its last attempt too, and may have kept the task in a dead-letter queue (here).
+    this.deadLetter({ ...task, retryReason: result.reason, lastError: detail || failure }, why, nowMs, this.keptCopy(result.keptAs));
   }
 
-  private movedToDeadLetterQueue(task: TaskRecord, keptAs: string, why: string, nowMs: number): void {
-    this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
-    const reason = `${why}; kept in dead-letter queue ${keptAs.split('/tasks/')[0].split('/').pop()} as ${shortId(keptAs)}`;
-    this.options.log?.(`dead ${task.name}: ${reason}`);
-    this.emit('task:dead', { task: { ...task, state: 'dead', deadReason: reason, deadTimeMs: nowMs }, reason });
+  /** The task the app's dead-letter sink made in a dead-letter queue of this emulator, if it exists. */
+  private keptCopy(keptAs: string | undefined): ParsedTaskName | undefined {
+    return keptAs && this.store.getTask(keptAs) ? parseTaskName(keptAs) : undefined;
   }
 
-  private deadLetter(task: TaskRecord, reason: string, lastError: string): void {
-    const dead: TaskRecord = { ...task, state: 'dead', deadReason: reason, deadTimeMs: this.now(), lastError };
-    this.store.updateTask(dead);
+  /**
+   * Gives up on the task. Kept in a dead-letter queue, only that copy stays, as in Cloud Tasks;
+   * otherwise the task stays in its queue, dead, for the dashboard and a replay.
+   */
+  private deadLetter(task: TaskRecord, why: string, nowMs: number, kept: ParsedTaskName | undefined): void {
+    const reason = kept ? `${why}; kept in dead-letter queue ${kept.queue} as ${kept.taskId}` : why;
+    const dead: TaskRecord = { ...task, state: 'dead', deadReason: reason, deadTimeMs: nowMs };
+    if (kept) this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
+    else this.store.updateTask(dead);
     this.options.log?.(`dead ${task.name}: ${reason}`);
     this.notify('task:dead', { task: dead, reason });
   }
