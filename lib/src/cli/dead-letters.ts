@@ -10,7 +10,7 @@ import { QueuesApiError, QueuesUsageError } from '../queues/errors.js';
 import { loadQueueYaml } from '../queues/parse.js';
 import type { QueueFile } from '../queues/types.js';
 import { readDeadLetterHeaders, type DeadLetterMetadata } from '../contract/dead-letter-headers.js';
-import { queuePath } from '../contract/names.js';
+import { queuePath, shortId } from '../contract/names.js';
 import {
   DEAD_LETTERS_USAGE,
   parseDeadLettersOptions,
@@ -56,8 +56,6 @@ interface Context {
   path: (queue: string) => string;
   io: DeadLettersIo;
 }
-
-const shortId = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 
 /** Runs `next-cloud-tasks dead-letters ...` and returns its exit code (see EXIT); never calls process.exit. */
 export async function runDeadLettersCli(argv: string[], io: DeadLettersIo): Promise<number> {

@@ -28,3 +28,8 @@ export function parseTaskName(name: string): { project: string; location: string
   const valid = PROJECT_ID.test(project) && LOCATION_ID.test(location) && QUEUE_ID.test(queue) && TASK_ID.test(taskId);
   return valid ? { project, location, queue, taskId } : undefined;
 }
+
+/** A resource name's own id, its last segment: `projects/p/locations/l/queues/q` → `q`. */
+export function shortId(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}

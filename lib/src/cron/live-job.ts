@@ -1,3 +1,5 @@
+import { shortId } from '../contract/names.js';
+import { durationObject } from '../contract/proto-json.js';
 import { durationSeconds } from '../queues/live-queue.js';
 import type { LiveJob } from './plan.js';
 import type { SchedulerJobSettings } from './types.js';
@@ -42,11 +44,6 @@ const METHODS = ['HTTP_METHOD_UNSPECIFIED', 'POST', 'GET', 'HEAD', 'PUT', 'DELET
 const enumName = <T extends readonly string[]>(names: T, value: unknown): T[number] =>
   typeof value === 'number' ? (names[value] ?? names[0]) : ((value as T[number]) ?? names[0]);
 
-function toDuration(seconds: number): { seconds: number; nanos: number } {
-  const whole = Math.floor(seconds);
-  return { seconds: whole, nanos: Math.round((seconds - whole) * 1e9) };
-}
-
 function base64Of(body: Uint8Array | string | null | undefined): string | undefined {
   if (body == null || body.length === 0) return undefined;
   return typeof body === 'string' ? body : Buffer.from(body).toString('base64');
@@ -58,10 +55,7 @@ export function fromJobResource(job: JobResource): LiveJob {
   const h = job.httpTarget;
   const method = enumName(METHODS, h?.httpMethod);
   return {
-    name:
-      String(job.name ?? '')
-        .split('/')
-        .pop() ?? '',
+    name: shortId(String(job.name ?? '')),
     description: job.description ?? '',
     schedule: job.schedule ?? '',
     timeZone: job.timeZone ?? '',
@@ -98,13 +92,13 @@ export function toJobResource(job: SchedulerJobSettings, path: string, fields?: 
     ...(want('description') && { description: job.description }),
     ...(want('schedule') && { schedule: job.schedule }),
     ...(want('timeZone') && { timeZone: job.timeZone }),
-    ...(want('attemptDeadline') && { attemptDeadline: toDuration(job.attemptDeadlineSeconds) }),
+    ...(want('attemptDeadline') && { attemptDeadline: durationObject(job.attemptDeadlineSeconds) }),
     ...(want('retryConfig') && {
       retryConfig: {
         retryCount: r.retryCount,
-        maxRetryDuration: toDuration(r.maxRetryDurationSeconds),
-        minBackoffDuration: toDuration(r.minBackoffSeconds),
-        maxBackoffDuration: toDuration(r.maxBackoffSeconds),
+        maxRetryDuration: durationObject(r.maxRetryDurationSeconds),
+        minBackoffDuration: durationObject(r.minBackoffSeconds),
+        maxBackoffDuration: durationObject(r.maxBackoffSeconds),
         maxDoublings: r.maxDoublings,
       },
     }),

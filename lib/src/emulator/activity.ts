@@ -3,7 +3,7 @@
  * wants to see right after clicking a button in the app. Memory only; the store has the state.
  */
 import type { Dispatcher } from './dispatcher.js';
-import { shortId } from './model.js';
+import { shortId } from '../contract/names.js';
 
 export interface ActivityEntry {
   atMs: number;

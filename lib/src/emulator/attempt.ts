@@ -9,7 +9,8 @@ import { DEAD_LETTER_KEPT_HEADER, OUTCOME_HEADER } from '../contract/outcomes.js
 import { isReplacedAtDispatch } from '../contract/http-headers.js';
 import { attemptHeaders } from '../contract/cloud-tasks-behaviour.js';
 import { writeTaskHeaders } from '../contract/task-headers.js';
-import { shortId, type TaskRecord } from './model.js';
+import { shortId } from '../contract/names.js';
+import type { TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
 import type { TargetPolicy } from './target-policy.js';
 

@@ -71,7 +71,3 @@ export interface TaskRecord {
   deadReason?: string;
   deadTimeMs?: number;
 }
-
-export function shortId(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
-}

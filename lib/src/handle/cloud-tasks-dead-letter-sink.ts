@@ -1,6 +1,6 @@
 import { CloudTasksError } from '../contract/errors.js';
 import { withoutDeadLetterHeaders, writeDeadLetterHeaders } from '../contract/dead-letter-headers.js';
-import { queuePath } from '../contract/names.js';
+import { queuePath, shortId } from '../contract/names.js';
 import { type CreateTaskRequest, type TaskTransport } from '../contract/transport.js';
 import { enqueueRuntime } from '../enqueue/defer.js';
 import type { EnqueueConfig } from '../runtime/config.js';
@@ -74,7 +74,7 @@ export function cloudTasksDeadLetterSink(options: CloudTasksDeadLetterSinkOption
     } catch (error) {
       return fallback(entry, whyNotKept(error, request));
     }
-    const id = receipt.keptAs.slice(receipt.keptAs.lastIndexOf('/') + 1);
+    const id = shortId(receipt.keptAs);
     const { body: _body, bodyEncoding: _encoding, ...withoutBody } = entry;
     const what = `task dead-lettered (${entry.reason}): ${entry.functionId ?? 'unknown function'}: ${entry.error}`;
     const where = `kept in dead-letter queue ${dlq} as ${id}`;

@@ -1,3 +1,4 @@
+import { shortId } from '../contract/names.js';
 import { durationObject, parseDuration } from '../contract/proto-json.js';
 import type { LiveQueue, QueueField } from './plan.js';
 import type { CloudTasksQueueSettings } from './types.js';
@@ -37,10 +38,7 @@ export function fromQueueResource(q: QueueResource): LiveQueue {
     typeof q.state === 'number' ? (STATES[q.state] ?? 'STATE_UNSPECIFIED') : ((q.state as LiveQueue['state']) ?? 'STATE_UNSPECIFIED');
   const r = q.retryConfig ?? {};
   return {
-    name:
-      String(q.name ?? '')
-        .split('/')
-        .pop() ?? '',
+    name: shortId(String(q.name ?? '')),
     state,
     rateLimits: {
       maxDispatchesPerSecond: q.rateLimits?.maxDispatchesPerSecond ?? 0,

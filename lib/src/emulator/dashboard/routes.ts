@@ -8,7 +8,7 @@ import type { ActivityLog } from '../activity.js';
 import type { CronScheduler } from '../cron-scheduler.js';
 import { ApiError, notFound, permissionDenied } from '../api-error.js';
 import { readForm, sendError } from '../http-util.js';
-import { shortId } from '../model.js';
+import { shortId } from '../../contract/names.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Store } from '../store.js';
 import type { TasksService } from '../tasks-service.js';
