@@ -1,3 +1,4 @@
+import { RPC_CODE } from '../contract/google-errors.js';
 import { CronApiError } from './errors.js';
 
 interface GaxLikeError {
@@ -16,19 +17,9 @@ export interface CronApiErrorContext {
   serviceAccountEmail?: string;
 }
 
-const CODE = {
-  INVALID_ARGUMENT: 3,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  UNAVAILABLE: 14,
-  UNAUTHENTICATED: 16,
-};
-
 export function isSchedulerRateLimited(err: unknown): boolean {
   const e = err as GaxLikeError;
-  return e?.code === CODE.RESOURCE_EXHAUSTED || e?.httpStatusCode === 429;
+  return e?.code === RPC_CODE.RESOURCE_EXHAUSTED || e?.httpStatusCode === 429;
 }
 
 /** Turns a client error into a CronApiError that names the cause and what to do, IAM roles included. */
@@ -43,23 +34,23 @@ export function toCronApiError(err: unknown, ctx: CronApiErrorContext): CronApiE
   let hint = '';
   if (e.reason === 'SERVICE_DISABLED' || /has not been used|is disabled/i.test(detail)) {
     hint = `The Cloud Scheduler API is not enabled in ${ctx.project}: gcloud services enable cloudscheduler.googleapis.com --project ${ctx.project}`;
-  } else if (is(CODE.PERMISSION_DENIED, 403)) {
+  } else if (is(RPC_CODE.PERMISSION_DENIED, 403)) {
     hint = /actAs|serviceAccounts/i.test(detail)
       ? `Permission denied: a job whose runs carry ${account}'s OIDC token can only be created or changed by an account with iam.serviceAccounts.actAs on it: grant the deploying account roles/iam.serviceAccountUser on ${account} (see node_modules/next-cloud-tasks/docs/cron.md).`
       : `Permission denied (${where}): grant the deploying account roles/cloudscheduler.admin on the project, and roles/iam.serviceAccountUser on ${account} (its jobs carry that account's token); for plan/check alone, roles/cloudscheduler.viewer is enough (see node_modules/next-cloud-tasks/docs/cron.md).`;
-  } else if (is(CODE.UNAUTHENTICATED, 401) || /default credentials/i.test(detail)) {
+  } else if (is(RPC_CODE.UNAUTHENTICATED, 401) || /default credentials/i.test(detail)) {
     hint =
       'No valid Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step.';
-  } else if (is(CODE.RESOURCE_EXHAUSTED, 429)) {
+  } else if (is(RPC_CODE.RESOURCE_EXHAUSTED, 429)) {
     hint =
       'Cloud Scheduler rate-limited the calls (HTTP 429) and retrying did not help: wait a minute and run again (apply is idempotent).';
-  } else if (is(CODE.NOT_FOUND, 404)) {
+  } else if (is(RPC_CODE.NOT_FOUND, 404)) {
     hint = `Not found (${where}): check --project / GOOGLE_CLOUD_PROJECT and --location / CLOUD_SCHEDULER_LOCATION (a Cloud Scheduler region such as us-central1).`;
-  } else if (is(CODE.ALREADY_EXISTS, 409)) {
+  } else if (is(RPC_CODE.ALREADY_EXISTS, 409)) {
     hint = 'The job exists already (made since the plan was read): run apply again.';
-  } else if (is(CODE.INVALID_ARGUMENT, 400)) {
+  } else if (is(RPC_CODE.INVALID_ARGUMENT, 400)) {
     hint = "Cloud Scheduler refused a setting: check this job's entry in cron.yaml (next-cloud-tasks cron validate).";
-  } else if (code === CODE.UNAVAILABLE || /ECONNREFUSED|ENOTFOUND|fetch failed/i.test(detail)) {
+  } else if (code === RPC_CODE.UNAVAILABLE || /ECONNREFUSED|ENOTFOUND|fetch failed/i.test(detail)) {
     hint = `Cannot reach Cloud Scheduler at ${ctx.endpoint}: check the network.`;
   }
   return new CronApiError(ctx.operation, code, status, hint, detail, { cause: err });

@@ -1,4 +1,6 @@
 import type { AuthClient } from 'google-auth-library';
+import { RPC_CODE } from '../contract/google-errors.js';
+import { createGoogleAdminCaller, loadDefaultCredentials } from '../queues/google-admin-call.js';
 import { isSchedulerRateLimited, toCronApiError } from './admin-errors.js';
 import type { SchedulerAdmin } from './apply.js';
 import { CronApiError } from './errors.js';
@@ -20,26 +22,20 @@ export interface CloudSchedulerAdminOptions {
 
 type SchedulerClient = import('@google-cloud/scheduler').CloudSchedulerClient;
 
-async function loadDefaultCredentials(): Promise<AuthClient> {
-  const { GoogleAuth } = await import('google-auth-library');
-  try {
-    return (await new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] }).getClient()) as AuthClient;
-  } catch (err) {
-    throw new CronApiError(
-      'load Application Default Credentials',
-      16,
-      undefined,
-      'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see node_modules/next-cloud-tasks/docs/queues-ci.md).',
-      String((err as Error).message ?? err).split('\n')[0],
-      { cause: err },
-    );
-  }
-}
+const credentialsError = (detail: string, cause: unknown) =>
+  new CronApiError(
+    'load Application Default Credentials',
+    RPC_CODE.UNAUTHENTICATED,
+    undefined,
+    'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see node_modules/next-cloud-tasks/docs/queues-ci.md).',
+    detail,
+    { cause },
+  );
 
 /** REST mode (works through proxies and with msw); @google-cloud/scheduler is imported here, on first use only. */
 async function createClient(options: CloudSchedulerAdminOptions): Promise<SchedulerClient> {
   const { CloudSchedulerClient } = await import('@google-cloud/scheduler');
-  const authClient = options.authClient ?? (await loadDefaultCredentials());
+  const authClient = options.authClient ?? (await loadDefaultCredentials(credentialsError));
   return new CloudSchedulerClient({
     fallback: true,
     authClient,
@@ -50,7 +46,6 @@ async function createClient(options: CloudSchedulerAdminOptions): Promise<Schedu
 /** A SchedulerAdmin over the real @google-cloud/scheduler client. */
 export function createCloudSchedulerAdmin(options: CloudSchedulerAdminOptions): SchedulerAdmin & { close(): Promise<void> } {
   const endpoint = `https://${options.apiEndpoint ?? 'cloudscheduler.googleapis.com'}`;
-  const delays = options.rateLimitRetryDelaysMs ?? [1000, 3000, 9000];
   const parent = `projects/${options.project}/locations/${options.location}`;
   const path = (job: string) => `${parent}/jobs/${job}`;
   const context = (operation: string) => ({
@@ -60,25 +55,13 @@ export function createCloudSchedulerAdmin(options: CloudSchedulerAdminOptions): 
     endpoint,
     serviceAccountEmail: options.serviceAccountEmail,
   });
-  let client: Promise<SchedulerClient> | undefined;
-
-  async function call<T>(operation: string, fn: (c: SchedulerClient) => Promise<T>): Promise<T> {
-    const c = await (client ??= createClient(options)).catch((err: unknown) => {
-      client = undefined;
-      throw err instanceof CronApiError ? err : toCronApiError(err, context(operation));
-    });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn(c);
-      } catch (err) {
-        if (isSchedulerRateLimited(err) && attempt < delays.length) {
-          await new Promise((r) => setTimeout(r, delays[attempt]));
-          continue;
-        }
-        throw toCronApiError(err, context(operation));
-      }
-    }
-  }
+  const { call, close } = createGoogleAdminCaller({
+    createClient: () => createClient(options),
+    isRateLimited: isSchedulerRateLimited,
+    toError: (err, operation) => toCronApiError(err, context(operation)),
+    isOwnError: (err) => err instanceof CronApiError,
+    rateLimitRetryDelaysMs: options.rateLimitRetryDelaysMs,
+  });
 
   return {
     async listJobs(): Promise<LiveJob[]> {
@@ -99,8 +82,6 @@ export function createCloudSchedulerAdmin(options: CloudSchedulerAdminOptions): 
     async resumeJob(name) {
       await call(`resume job ${name}`, (c) => c.resumeJob({ name: path(name) }));
     },
-    async close() {
-      if (client) await (await client).close();
-    },
+    close,
   };
 }

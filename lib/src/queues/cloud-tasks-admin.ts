@@ -3,8 +3,10 @@ import { createCloudTasksClient, type CloudTasksClientOptions } from '../contrac
 import { isRateLimited, toQueuesApiError } from './admin-errors.js';
 import type { QueueAdmin } from './apply.js';
 import { QueuesApiError } from './errors.js';
+import { createGoogleAdminCaller, loadDefaultCredentials } from './google-admin-call.js';
 import type { LiveQueue } from './plan.js';
 import { queuePath } from '../contract/names.js';
+import { RPC_CODE } from '../contract/google-errors.js';
 import { fromQueueResource, type QueueResource, toQueueResource } from './live-queue.js';
 
 export interface CloudTasksAdminOptions {
@@ -24,9 +26,17 @@ export interface CloudTasksAdminOptions {
   rateLimitRetryDelaysMs?: number[];
 }
 
-export const DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS = [1000, 3000, 9000];
-
 type TasksClient = import('@google-cloud/tasks').CloudTasksClient;
+
+const credentialsError = (detail: string, cause: unknown) =>
+  new QueuesApiError(
+    'load Application Default Credentials',
+    RPC_CODE.UNAUTHENTICATED,
+    undefined,
+    'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see node_modules/next-cloud-tasks/docs/queues-ci.md); or set CLOUD_TASKS_EMULATOR_HOST to use the emulator.',
+    detail,
+    { cause },
+  );
 
 /** REST mode (works through proxies and with msw); Application Default Credentials unless the emulator or a test says otherwise. */
 async function createClient(options: CloudTasksAdminOptions, emulatorHost: string | undefined): Promise<TasksClient> {
@@ -34,29 +44,8 @@ async function createClient(options: CloudTasksAdminOptions, emulatorHost: strin
   if (emulatorHost) return createCloudTasksClient(emulatorHost, options.authClient ? { authClient: options.authClient } : {});
   return createCloudTasksClient(undefined, {
     fallback: true,
-    authClient: options.authClient ?? (await loadDefaultCredentials()),
+    authClient: options.authClient ?? (await loadDefaultCredentials(credentialsError)),
   } as CloudTasksClientOptions);
-}
-
-/**
- * Resolves Application Default Credentials up front. Left to the client, a missing ADC fails the
- * call and also rejects the client's other method stubs unhandled, which kills the process with
- * exit code 1 (our "drift" code) before the real error is reported.
- */
-async function loadDefaultCredentials(): Promise<AuthClient> {
-  const { GoogleAuth } = await import('google-auth-library');
-  try {
-    return (await new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] }).getClient()) as AuthClient;
-  } catch (err) {
-    throw new QueuesApiError(
-      'load Application Default Credentials',
-      16,
-      undefined,
-      'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see node_modules/next-cloud-tasks/docs/queues-ci.md); or set CLOUD_TASKS_EMULATOR_HOST to use the emulator.',
-      String((err as Error).message ?? err).split('\n')[0],
-      { cause: err },
-    );
-  }
 }
 
 /** Runs one Cloud Tasks call, retrying 429s; any error becomes a QueuesApiError naming `operation`. */
@@ -69,36 +58,13 @@ export type CloudTasksCall = <T>(operation: string, fn: (client: TasksClient) =>
 export function createCloudTasksCaller(options: CloudTasksAdminOptions): { call: CloudTasksCall; close(): Promise<void> } {
   const { emulatorHost } = options;
   const endpoint = emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com';
-  const delays = options.rateLimitRetryDelaysMs ?? DEFAULT_RATE_LIMIT_RETRY_DELAYS_MS;
-  let client: Promise<TasksClient> | undefined;
-  const getClient = () => (client ??= createClient(options, emulatorHost));
-
-  async function call<T>(operation: string, fn: (c: TasksClient) => Promise<T>): Promise<T> {
-    const c = await getClient().catch((err: unknown) => {
-      client = undefined;
-      throw err instanceof QueuesApiError
-        ? err
-        : toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint });
-    });
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn(c);
-      } catch (err) {
-        if (isRateLimited(err) && attempt < delays.length) {
-          await new Promise((r) => setTimeout(r, delays[attempt]));
-          continue;
-        }
-        throw toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint });
-      }
-    }
-  }
-
-  return {
-    call,
-    async close() {
-      if (client) await (await client).close();
-    },
-  };
+  return createGoogleAdminCaller({
+    createClient: () => createClient(options, emulatorHost),
+    isRateLimited,
+    toError: (err, operation) => toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint }),
+    isOwnError: (err) => err instanceof QueuesApiError,
+    rateLimitRetryDelaysMs: options.rateLimitRetryDelaysMs,
+  });
 }
 
 /** A QueueAdmin over the real @google-cloud/tasks client, in REST mode (works through proxies and with msw). */
