@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { ProblemCollector, scalarValue } from '../queues/problems.js';
+import { parseYamlText, readYamlFile } from '../queues/yaml-file.js';
 import { CronYamlError } from './errors.js';
 import type { CronFile, CronJobDefinition, SourcePosition } from './types.js';
 import { validateCronEntry } from './validate.js';
@@ -14,36 +15,15 @@ export const CRON_TOP_LEVEL_KEYS = ['cron', 'application'] as const;
  * its line and column.
  */
 export function parseCronYaml(text: string, file = 'cron.yaml'): CronFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems = new ProblemCollector(file, lines);
-  for (const err of doc.errors) {
-    problems.problems.push({ ...problems.atOffset(err.pos[0]), message: `YAML syntax: ${err.message.split('\n')[0]}`, severity: 'error' });
-  }
-  if (doc.errors.length > 0) throw new CronYamlError(file, problems.problems);
-  const jobs = validateDocument(doc.contents as Node | null, problems);
+  const { root, problems } = parseYamlText(text, file, CronYamlError);
+  const jobs = validateDocument(root, problems);
   if (problems.errorCount > 0) throw new CronYamlError(file, problems.problems);
   return { file, jobs, warnings: problems.problems.filter((p) => p.severity === 'warning') };
 }
 
 /** Reads cron.yaml from disk and parses it; a missing file is an error naming it. */
 export function loadCronYaml(path: string): CronFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((err as Error).message);
-    throw new CronYamlError(path, [
-      {
-        file: path,
-        line: 1,
-        column: 1,
-        message: `cannot read ${path} (${reason}): create it, or point to it with --file`,
-        severity: 'error',
-      },
-    ]);
-  }
-  return parseCronYaml(text, path);
+  return parseCronYaml(readYamlFile(path, CronYamlError), path);
 }
 
 /** Path of cron.yaml: DEFERRED_CRON_YAML, else cron.yaml in the working directory. */

@@ -8,11 +8,11 @@ export function formatProblem(p: QueueYamlProblem): string {
 }
 
 /**
- * queue.yaml is missing, unreadable or invalid. `problems` holds every error found (all at once)
- * and the warnings (severity 'warning'); the message lists the errors, one `file:line:col: message` each.
+ * A YAML file (queue.yaml, cron.yaml) is missing, unreadable or invalid. `problems` holds every
+ * error found (all at once) and the warnings (severity 'warning'); the message lists the errors,
+ * one `file:line:col: message` each.
  */
-export class QueueYamlError extends DeferredError {
-  override name = 'QueueYamlError';
+export class YamlFileError extends DeferredError {
   /** For the CLI: an invalid file (exit code 1). */
   readonly kind = 'invalid-file';
   constructor(
@@ -23,6 +23,11 @@ export class QueueYamlError extends DeferredError {
     const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
     super(`${file}: ${count}\n${errors.map(formatProblem).join('\n')}`);
   }
+}
+
+/** queue.yaml is missing, unreadable or invalid (see YamlFileError). */
+export class QueueYamlError extends YamlFileError {
+  override name = 'QueueYamlError';
 }
 
 /** The command line was wrong (unknown command or flag, missing project/location). Exit code 2. */

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { QueueYamlError } from './errors.js';
 import { ProblemCollector, scalarValue } from './problems.js';
+import { parseYamlText, readYamlFile } from './yaml-file.js';
 import type { QueueDefinition, QueueFile, SourcePosition } from './types.js';
 import { validateQueueEntry } from './validate-queue.js';
 import { withDeadLetterQueues } from './dead-letter-queues.js';
@@ -13,37 +13,15 @@ export const TOP_LEVEL_KEYS = ['queue', 'total_storage_limit', 'application'] as
  * warnings; throws a QueueYamlError listing every error, each at its line and column.
  */
 export function parseQueueYaml(text: string, file = 'queue.yaml'): QueueFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems = new ProblemCollector(file, lines);
-  for (const err of doc.errors) {
-    problems.problems.push({ ...problems.atOffset(err.pos[0]), message: `YAML syntax: ${err.message.split('\n')[0]}`, severity: 'error' });
-  }
-  if (doc.errors.length > 0) throw new QueueYamlError(file, problems.problems);
-
-  const queues = validateDocument(doc.contents as Node | null, problems);
+  const { root, problems } = parseYamlText(text, file, QueueYamlError);
+  const queues = validateDocument(root, problems);
   if (problems.errorCount > 0) throw new QueueYamlError(file, problems.problems);
   return { file, queues, warnings: problems.problems.filter((p) => p.severity === 'warning') };
 }
 
 /** Reads queue.yaml from disk (synchronously: it is read once, at start) and parses it. */
 export function loadQueueYaml(path: string): QueueFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String((err as Error).message);
-    throw new QueueYamlError(path, [
-      {
-        file: path,
-        line: 1,
-        column: 1,
-        message: `cannot read ${path} (${reason}): create it, or point to it with --file`,
-        severity: 'error',
-      },
-    ]);
-  }
-  return parseQueueYaml(text, path);
+  return parseQueueYaml(readYamlFile(path, QueueYamlError), path);
 }
 
 function validateDocument(root: Node | null, problems: ProblemCollector): QueueDefinition[] {
