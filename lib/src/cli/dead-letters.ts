@@ -4,13 +4,14 @@
  * (both through the Cloud Tasks REST API). Everything it shows comes from the dead task itself:
  * its body and its X-Deferred-Dead-* headers, never from the logs.
  */
-import { createDeadLetterAdmin, type DeadLetterAdmin, type StoredTask } from '../queues/dead-letter-admin.js';
+import { createDeadLetterAdmin, isNotFound, type DeadLetterAdmin, type StoredTask } from '../queues/dead-letter-admin.js';
 import type { CloudTasksAdminOptions } from '../queues/cloud-tasks-admin.js';
 import { QueuesApiError, QueuesUsageError } from '../queues/errors.js';
 import { loadQueueYaml } from '../queues/parse.js';
 import type { QueueFile } from '../queues/types.js';
-import { readDeadLetterHeaders, type DeadLetterMetadata } from '../contract/dead-letter-headers.js';
-import { queuePath, shortId } from '../contract/names.js';
+import { readDeadLetterHeaders, withoutDeadLetterHeaders, type DeadLetterMetadata } from '../contract/dead-letter-headers.js';
+import { RPC_CODE } from '../contract/google-errors.js';
+import { queuePath, shortId, TASK_ID } from '../contract/names.js';
 import {
   DEAD_LETTERS_USAGE,
   parseDeadLettersOptions,
@@ -130,7 +131,9 @@ const COMMANDS: Record<DeadLettersCliOptions['command'], (context: Context) => P
       const replayed = await createIn(context, from, dead, {
         url: full.url,
         // The task's own headers: ours go, and Cloud Tasks sets User-Agent itself.
-        headers: Object.fromEntries(Object.entries(full.headers).filter(([name]) => !/^(x-deferred-dead-.*|user-agent)$/i.test(name))),
+        headers: Object.fromEntries(
+          Object.entries(withoutDeadLetterHeaders(full.headers)).filter(([name]) => name.toLowerCase() !== 'user-agent'),
+        ),
         ...(full.body ? { body: full.body } : {}),
         ...(full.oidcToken ? { oidcToken: full.oidcToken } : {}),
         ...(full.dispatchDeadlineSeconds ? { dispatchDeadlineSeconds: full.dispatchDeadlineSeconds } : {}),
@@ -165,7 +168,7 @@ async function createIn(context: Context, queue: string, dead: DeadTask, task: N
   try {
     return await context.admin.createTask(queue, task);
   } catch (error) {
-    if (!(error instanceof QueuesApiError) || !(error.code === 5 || error.status === 404)) throw error;
+    if (!isNotFound(error)) throw error;
     const hint =
       `The queue ${queue}, where ${dead.id} came from, does not exist in ${context.target}: ` +
       `create it (next-cloud-tasks queues apply), or delete the dead task. It stays in ${dead.deadLetterQueue}.`;
@@ -225,7 +228,7 @@ async function listDeadTasks({ admin, scope }: Context): Promise<{ tasks: DeadTa
     try {
       for (const task of await admin.listTasks(dlq)) tasks.push(deadTaskOf(task, dlq));
     } catch (error) {
-      if (!(error instanceof QueuesApiError) || !(error.code === 5 || error.status === 404)) throw error;
+      if (!isNotFound(error)) throw error;
       const hint =
         `The dead-letter queue ${dlq} does not exist yet: create it with \`next-cloud-tasks queues apply\` ` +
         '(until then dead tasks of its queues are only in the logs: severity ERROR, field deadLetter).';
@@ -235,8 +238,6 @@ async function listDeadTasks({ admin, scope }: Context): Promise<{ tasks: DeadTa
   const inScope = scope.from ? tasks.filter((dead) => dead.meta?.queue === scope.from) : tasks;
   return { tasks: inScope.sort((a, b) => (b.task.createTime?.getTime() ?? 0) - (a.task.createTime?.getTime() ?? 0)), missing };
 }
-
-const TASK_ID = /^[A-Za-z0-9_-]{1,500}$/;
 
 /**
  * A TASK argument as a dead task, read in full: a full name in one of the dead-letter queues, an
@@ -248,7 +249,7 @@ async function resolveTask(context: Context, arg: string): Promise<DeadTask> {
   const notFound = () =>
     new QueuesApiError(
       `find dead task ${arg}`,
-      5,
+      RPC_CODE.NOT_FOUND,
       404,
       '`next-cloud-tasks dead-letters list` shows the dead tasks and their ids.',
       `no dead task ${arg} in ${where}`,

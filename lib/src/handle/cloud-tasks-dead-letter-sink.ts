@@ -1,5 +1,6 @@
 import { CloudTasksError } from '../contract/errors.js';
 import { withoutDeadLetterHeaders, writeDeadLetterHeaders } from '../contract/dead-letter-headers.js';
+import { RPC_CODE } from '../contract/google-errors.js';
 import { queuePath, shortId } from '../contract/names.js';
 import { type CreateTaskRequest, type TaskTransport } from '../contract/transport.js';
 import { enqueueRuntime } from '../enqueue/defer.js';
@@ -111,7 +112,7 @@ function deadTaskRequest(entry: DeadLetterEntry, dlq: string, config: EnqueueCon
 
 function whyNotKept(error: unknown, request: CreateTaskRequest): string {
   const queue = queuePath(request);
-  if (error instanceof CloudTasksError && error.code === 5) {
+  if (error instanceof CloudTasksError && error.code === RPC_CODE.NOT_FOUND) {
     const fix = `queue.yaml declares it; create it with \`${CLI} queues apply\``;
     return `its dead-letter queue ${queue} does not exist: ${fix}. Until then this entry is the only copy of the task`;
   }

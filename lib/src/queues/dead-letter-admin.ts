@@ -1,3 +1,4 @@
+import { RPC_CODE } from '../contract/google-errors.js';
 import { createCloudTasksCaller, type CloudTasksAdminOptions } from './cloud-tasks-admin.js';
 import { QueuesApiError } from './errors.js';
 import { durationSeconds } from './live-queue.js';
@@ -66,7 +67,9 @@ function fromTaskResource(task: TaskResource): StoredTask {
   };
 }
 
-const isNotFound = (error: unknown) => error instanceof QueuesApiError && (error.code === 5 || error.status === 404);
+/** Cloud Tasks answered NOT_FOUND (the queue or task does not exist). */
+export const isNotFound = (error: unknown): error is QueuesApiError =>
+  error instanceof QueuesApiError && (error.code === RPC_CODE.NOT_FOUND || error.status === 404);
 
 /** A DeadLetterAdmin over the real @google-cloud/tasks client, in REST mode, as the queue deployer's. */
 export function createDeadLetterAdmin(options: CloudTasksAdminOptions): DeadLetterAdmin & { close(): Promise<void> } {
