@@ -9,7 +9,8 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
-import { backoffSeconds } from '../contract/retry-policy.js';
+import type { RetryConfig } from '../contract/queue-settings.js';
+import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { writeSchedulerHeaders } from '../contract/scheduler-headers.js';
 import { nextRun } from '../cron/next-runs.js';
 import { sendAttempt, type AttemptHandle, type AttemptResult, type AttemptTransport } from './attempt.js';
@@ -29,12 +30,20 @@ export interface CronSchedulerEvents {
 
 const MAX_SLEEP_MS = 2 ** 31 - 1;
 
-/** Cloud Scheduler's rule: retries stop once retryCount retries are made AND maxRetryDuration has passed (0 = no duration). */
-function mayRetry(job: CronJobRecord, attempts: number, firstAttemptMs: number, nowMs: number): boolean {
+/**
+ * A job's retry settings as Cloud Tasks' RetryConfig: Cloud Scheduler's rule is the same (retries
+ * stop once retryCount retries are made AND maxRetryDuration has passed, 0 = no duration), with
+ * retryCount + 1 attempts.
+ */
+function retryPolicy(job: CronJobRecord): RetryConfig {
   const r = job.job.retryConfig;
-  const attemptsReached = attempts >= r.retryCount + 1;
-  const durationReached = r.maxRetryDurationSeconds === 0 || nowMs - firstAttemptMs >= r.maxRetryDurationSeconds * 1000;
-  return !(attemptsReached && durationReached);
+  return {
+    maxAttempts: r.retryCount + 1,
+    maxRetryDurationSeconds: r.maxRetryDurationSeconds,
+    minBackoffSeconds: r.minBackoffSeconds,
+    maxBackoffSeconds: r.maxBackoffSeconds,
+    maxDoublings: r.maxDoublings,
+  };
 }
 
 export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
@@ -179,15 +188,8 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     const nowMs = this.now();
     const pending = job.pending;
     const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
-    if (!ok && mayRetry(job, pending.attempts, pending.firstAttemptMs, nowMs)) {
-      const r = job.job.retryConfig;
-      const policy = {
-        maxAttempts: -1,
-        maxRetryDurationSeconds: 0,
-        minBackoffSeconds: r.minBackoffSeconds,
-        maxBackoffSeconds: r.maxBackoffSeconds,
-        maxDoublings: r.maxDoublings,
-      };
+    const policy = retryPolicy(job);
+    if (!ok && shouldRetry(policy, { attempts: pending.attempts, firstAttemptAt: pending.firstAttemptMs, now: nowMs })) {
       pending.retryAtMs = nowMs + Math.round(backoffSeconds(policy, pending.attempts) * 1000);
       this.store.putCronJob(id, job);
       this.log?.(
