@@ -38,6 +38,13 @@ export class ApiError extends Error {
   toJSON(): ReturnType<typeof googleErrorBody> {
     return googleErrorBody(this.status, this.message, this.details);
   }
+
+  /** The error as an ApiError: itself, or INTERNAL for any other error (a bug of the emulator's). */
+  static from(error: unknown): ApiError {
+    return error instanceof ApiError
+      ? error
+      : new ApiError('INTERNAL', `Internal error in the emulator: ${(error as Error)?.message ?? String(error)}`);
+  }
 }
 
 /** Google's recorded error, with the emulator's hint in its details. */
@@ -48,6 +55,5 @@ export function cloudTasksError(text: CloudTasksErrorText, hint?: string): ApiEr
 
 export const invalidArgument = (message: string) => new ApiError('INVALID_ARGUMENT', message);
 export const notFound = (message: string) => new ApiError('NOT_FOUND', message);
-export const alreadyExists = (message: string) => new ApiError('ALREADY_EXISTS', message);
 export const failedPrecondition = (message: string) => new ApiError('FAILED_PRECONDITION', message);
 export const permissionDenied = (message: string) => new ApiError('PERMISSION_DENIED', message);

@@ -79,6 +79,16 @@ export interface AttemptTransport {
   targets: TargetPolicy;
 }
 
+/** Keep-alive connections to the targets `targets` allows; closeAttemptTransport ends them. */
+export function createAttemptTransport(targets: TargetPolicy): AttemptTransport {
+  return { agents: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }, targets };
+}
+
+export function closeAttemptTransport(transport: AttemptTransport): void {
+  transport.agents.http.destroy();
+  transport.agents.https.destroy();
+}
+
 /** An attempt that failed before any byte went out (a refused target, a request Node cannot build). */
 export function failedAttempt(reason: string, detail: string): AttemptHandle {
   return { done: Promise.resolve({ reason, detail }), abort: () => {} };

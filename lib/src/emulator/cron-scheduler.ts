@@ -6,14 +6,19 @@
  * store, written before each step, so a restart resumes a pending retry.
  */
 import { EventEmitter } from 'node:events';
-import http from 'node:http';
-import https from 'node:https';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
 import type { RetryConfig } from '../contract/queue-settings.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { writeSchedulerHeaders } from '../contract/scheduler-headers.js';
 import { nextRun } from '../cron/next-runs.js';
-import { sendAttempt, type AttemptHandle, type AttemptResult, type AttemptTransport } from './attempt.js';
+import {
+  closeAttemptTransport,
+  createAttemptTransport,
+  sendAttempt,
+  type AttemptHandle,
+  type AttemptResult,
+  type AttemptTransport,
+} from './attempt.js';
 import type { CronJobRecord, CronRunResult } from './cron-jobs.js';
 import type { OidcSigner } from './oidc-signer.js';
 import type { Store } from './store.js';
@@ -62,7 +67,7 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     targets: TargetPolicy = new TargetPolicy(),
   ) {
     super();
-    this.transport = { agents: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }, targets };
+    this.transport = createAttemptTransport(targets);
   }
 
   list(): CronJobRecord[] {
@@ -85,8 +90,7 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     this.stopped = true;
     clearTimeout(this.timer);
     for (const attempt of this.attempts.values()) attempt.abort();
-    this.transport.agents.http.destroy();
-    this.transport.agents.https.destroy();
+    closeAttemptTransport(this.transport);
   }
 
   /** The dashboard's "run now": one run with the current time as its schedule time, unless one is under way. */

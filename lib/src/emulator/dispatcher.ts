@@ -5,8 +5,6 @@
  * letter. The store is written before each step is acted on, so a crash replays, never loses.
  */
 import { EventEmitter } from 'node:events';
-import http from 'node:http';
-import https from 'node:https';
 import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import { parseTaskName } from '../contract/names.js';
 import { DEAD_LETTERED } from '../contract/outcomes.js';
@@ -14,7 +12,16 @@ import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { applyQueueHttpTarget } from './queue-http-target.js';
 import { emulatorOAuthToken } from './oidc-signer.js';
-import { buildHeaders, failedAttempt, sendAttempt, type AttemptHandle, type AttemptResult, type AttemptTransport } from './attempt.js';
+import {
+  buildHeaders,
+  closeAttemptTransport,
+  createAttemptTransport,
+  failedAttempt,
+  sendAttempt,
+  type AttemptHandle,
+  type AttemptResult,
+  type AttemptTransport,
+} from './attempt.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
 import type { QueueRecord, TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
@@ -60,7 +67,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     targets: TargetPolicy = new TargetPolicy(),
   ) {
     super();
-    this.transport = { agents: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }, targets };
+    this.transport = createAttemptTransport(targets);
   }
 
   /** Re-queues attempts a crash interrupted, then looks at every queue. */
@@ -75,8 +82,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     this.stopped = true;
     for (const runtime of this.runtimes.values()) clearTimeout(runtime.timer);
     for (const attempt of this.attempts.values()) attempt.abort();
-    this.transport.agents.http.destroy();
-    this.transport.agents.https.destroy();
+    closeAttemptTransport(this.transport);
   }
 
   isRunning(taskName: string): boolean {

@@ -34,10 +34,7 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
-  const apiError =
-    error instanceof ApiError
-      ? error
-      : new ApiError('INTERNAL', `Internal error in the emulator: ${(error as Error)?.message ?? String(error)}`);
+  const apiError = ApiError.from(error);
   sendJson(res, apiError.httpStatus, apiError.toJSON());
 }
 

@@ -62,7 +62,7 @@ function foreignWrite(req: IncomingMessage, host: string): string | undefined {
 }
 
 /** The media type of a Content-Type header, lower case, without parameters: `Application/JSON; charset=utf-8` -> `application/json`. */
-const mediaType = (value: string | undefined) => (value ?? '').split(';')[0].trim().toLowerCase();
+export const mediaType = (value: string | undefined) => (value ?? '').split(';')[0].trim().toLowerCase();
 
 /** Why the request is refused (in Google's error envelope), or undefined if it may go on. */
 export function refuseRequest(req: IncomingMessage, boundHost: string, pathname: string): ApiError | undefined {

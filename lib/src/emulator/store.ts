@@ -129,11 +129,6 @@ export class Store {
     return tomb !== undefined && tomb.expires_ms > nowMs;
   }
 
-  /** Frees a name at once (a queue name, when the emulator runs with --reuse-deleted-queue-names). */
-  forgetTombstone(name: string): void {
-    this.sql('DELETE FROM tombstones WHERE name = ?').run(name);
-  }
-
   // --- tasks ---
 
   /** Throws ALREADY_EXISTS if the name is taken by a task or by a recent one's tombstone. */
@@ -199,13 +194,11 @@ export class Store {
   }
 
   /** Tasks in dispatch order (running first, then by schedule time), for the dashboard. */
-  listTasksByEta(queue: string | undefined, states: TaskState[], limit: number): StoredTask[] {
+  listTasksByEta(queue: string, states: TaskState[], limit: number): StoredTask[] {
     const placeholders = states.map(() => '?').join(', ');
-    const where = queue === undefined ? '' : 'queue = ? AND';
-    const params = queue === undefined ? [...states, limit] : [queue, ...states, limit];
     const rows = this.sql(
-      `SELECT seq, data FROM tasks WHERE ${where} state IN (${placeholders}) ORDER BY state = 'running' DESC, schedule_ms, seq LIMIT ?`,
-    ).all(...params) as TaskRow[];
+      `SELECT seq, data FROM tasks WHERE queue = ? AND state IN (${placeholders}) ORDER BY state = 'running' DESC, schedule_ms, seq LIMIT ?`,
+    ).all(queue, ...states, limit) as TaskRow[];
     return rows.map(rowToTask);
   }
 

@@ -7,20 +7,6 @@ import type * as Grpc from '@grpc/grpc-js';
 import type { GoogleErrorDetail } from '../../contract/google-errors.js';
 import { ApiError } from '../api-error.js';
 
-/** google.rpc.Code by the status names the emulator answers with. */
-const RPC_CODES: Record<string, number> = {
-  INVALID_ARGUMENT: 3,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  UNAUTHENTICATED: 16,
-};
-
 // Protobuf wire format, by hand: the four small messages here do not warrant a codec.
 function varint(n: number): Buffer {
   const bytes: number[] = [];
@@ -57,11 +43,8 @@ export function encodeRpcStatus(code: number, message: string, details: GoogleEr
 }
 
 export function toGrpcError(grpc: typeof Grpc, error: unknown): Partial<Grpc.StatusObject> & Error {
-  const api =
-    error instanceof ApiError
-      ? error
-      : new ApiError('INTERNAL', `Internal error in the emulator: ${(error as Error)?.message ?? String(error)}`);
-  const code = RPC_CODES[api.status] ?? 13;
+  const api = ApiError.from(error);
+  const code = grpc.status[api.status];
   const metadata = new grpc.Metadata();
   metadata.set('grpc-status-details-bin', encodeRpcStatus(code, api.message, api.details));
   return Object.assign(new Error(api.message), { code, details: api.message, metadata });

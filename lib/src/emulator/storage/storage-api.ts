@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, invalidArgument, notFound } from '../api-error.js';
 import { readBody, sendError, sendJson } from '../http-util.js';
+import { mediaType } from '../request-guard.js';
 import { objectResource, type ObjectStore } from './object-store.js';
 
 /** The biggest object the stand-in takes: the adapter's offloaded envelopes are far smaller. */
@@ -18,8 +19,6 @@ const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 const OBJECT_PATH = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/;
 const UPLOAD_PATH = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/;
 const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', '']);
-
-const mediaType = (value: string | undefined) => (value ?? '').split(';')[0].trim().toLowerCase();
 
 /** A multipart/related body: the JSON metadata part, then the media part. */
 function parseMultipart(body: Buffer, contentType: string): { metadata: Record<string, unknown>; data: Buffer; type: string } {
