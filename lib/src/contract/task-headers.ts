@@ -2,6 +2,8 @@
  * The `X-CloudTasks-*` request headers Cloud Tasks sends with each delivery, read and written in
  * one place: the handler reads them; the emulator and the test kit write them.
  */
+import { HTTP_TARGET_USER_AGENT } from './cloud-tasks-behaviour.js';
+
 /** What Cloud Tasks tells a handler about the delivery, from the `X-CloudTasks-*` headers. */
 export interface TaskHeaders {
   queueName?: string;
@@ -43,7 +45,7 @@ export function readTaskHeaders(headers: Headers): TaskHeaders {
  */
 export function writeTaskHeaders(task: TaskHeaders): Record<string, string> {
   const headers: Record<string, string> = {
-    'User-Agent': 'Google-Cloud-Tasks',
+    'User-Agent': HTTP_TARGET_USER_AGENT,
     'X-CloudTasks-TaskRetryCount': String(task.retryCount),
     'X-CloudTasks-TaskExecutionCount': String(task.executionCount),
   };

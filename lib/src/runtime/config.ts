@@ -126,7 +126,7 @@ function checkEmail(variable: string, value: string, problems: Problem[]): void 
 function readEmulatorHost(env: Env, problems: Problem[]): string | undefined {
   const host = readVariable(env, 'CLOUD_TASKS_EMULATOR_HOST');
   if (!host) return undefined;
-  if (readVariable(env, 'K_SERVICE')) {
+  if (onCloudRun(env)) {
     problems.push({
       variable: 'CLOUD_TASKS_EMULATOR_HOST',
       message: `CLOUD_TASKS_EMULATOR_HOST is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): it would make the app trust the local emulator's tokens. Remove it from the service's environment`,
@@ -150,7 +150,7 @@ function readPayloadStorage(env: Env, problems: Problem[]): PayloadStorageConfig
   let emulatorUrl: string | undefined;
   if (emulator) {
     emulatorUrl = /^https?:\/\//.test(emulator) ? emulator.replace(/\/+$/, '') : `http://${emulator}`;
-    if (readVariable(env, 'K_SERVICE')) {
+    if (onCloudRun(env)) {
       problems.push({
         variable: 'STORAGE_EMULATOR_HOST',
         message: `STORAGE_EMULATOR_HOST is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): payloads would go to a local stand-in. Remove it from the service's environment`,

@@ -4,6 +4,7 @@ import { DISPATCH_DEADLINE_SECONDS } from '../contract/limits.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import type { TaskOutcome } from '../contract/outcomes.js';
 import type { CreateTaskRequest } from '../contract/transport.js';
+import { objectUrl } from '../handle/load-payload.js';
 
 /** One delivery the stub made, as Cloud Tasks would record it. */
 export interface TaskAttempt {
@@ -146,7 +147,7 @@ export function snapshot(record: StubTaskRecord, peek?: PayloadPeek): StubTask {
     url: record.url,
     path: pathOf(record.url),
     eta: new Date(record.etaMs),
-    ...(reference && { payloadObject: `gs://${reference.ref.bucket}/${reference.ref.object}` }),
+    ...(reference && { payloadObject: objectUrl(reference.ref) }),
     headers: { ...record.headers },
     functionId: envelope?.fn ?? reference?.fn,
     args: envelope?.args,
