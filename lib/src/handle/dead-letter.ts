@@ -1,3 +1,5 @@
+import { isDeadLetterHeader } from '../contract/dead-letter-headers.js';
+import { isReplacedAtDispatch } from '../contract/http-headers.js';
 import type { DeadLetterReason } from '../runtime/events.js';
 import { log } from '../runtime/logger.js';
 
@@ -65,22 +67,20 @@ export function bodyForDeadLetter(body: Uint8Array): Pick<DeadLetterEntry, 'body
 }
 
 /**
- * Request headers that are not the task's: hop-by-hop ones, those Cloud Tasks sets on every
- * delivery (it refuses or overrides them at create), and those Cloud Run's front end and proxies
- * add. Everything else came with the task, as `defer` (or whoever created it) set it.
+ * Request headers that the task did not bring besides those Cloud Tasks sets on every delivery
+ * (contract/http-headers.ts) and our own: those Cloud Run's front end and proxies add.
  */
-const NOT_THE_TASKS = new RegExp(
-  '^(authorization|host|content-length|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect|proxy-.*' +
-    '|user-agent|accept-encoding|forwarded|via|cdn-loop|x-forwarded-.*|x-real-ip|x-cloud-trace-context' +
-    '|x-cloudtasks-.*|x-google-.*|x-goog-.*|x-appengine-.*|x-deferred-dead-.*)$',
-  'i',
-);
+const ADDED_ON_THE_WAY =
+  /^(expect|proxy-.*|accept-encoding|forwarded|via|cdn-loop|x-forwarded-.*|x-real-ip|x-cloud-trace-context|x-goog-.*)$/i;
+
+/** Not the task's own: set by Cloud Tasks at delivery, added by the front end, or a dead-letter header of ours. */
+const notTheTasks = (name: string) => isReplacedAtDispatch(name) || isDeadLetterHeader(name) || ADDED_ON_THE_WAY.test(name);
 
 /** The task's own headers among a delivery's request headers. */
 export function taskOwnHeaders(headers: Headers): Record<string, string> {
   const own: Record<string, string> = {};
   headers.forEach((value, name) => {
-    if (!NOT_THE_TASKS.test(name)) own[name] = value;
+    if (!notTheTasks(name)) own[name] = value;
   });
   return own;
 }
