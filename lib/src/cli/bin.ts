@@ -3,7 +3,7 @@
  * The `next-cloud-tasks` command: the package's local tools, run from the app's folder.
  * Each command is imported only when it runs, so `--help` and `queues validate` stay fast.
  */
-import { EXIT } from './queues-options.js';
+import { EXIT } from './exit-codes.js';
 
 export const USAGE = `Usage: next-cloud-tasks <command> [options]
 

@@ -1,11 +1,11 @@
 /**
  * How the file-and-API commands (queues, cron, dead-letters) end on an error: one exit code per
- * kind of error (contract: queues-options.ts's EXIT), a GitHub annotation per problem of an
+ * kind of error (contract: exit-codes.ts's EXIT), a GitHub annotation per problem of an
  * invalid file, and with --json one JSON document on stdout. Anything else is a bug: rethrown, so
  * its stack trace shows.
  */
 import type { SourcePosition } from '../queues/types.js';
-import { EXIT } from './queues-options.js';
+import { EXIT } from './exit-codes.js';
 
 /** The three kinds a command's errors come in, by what the error carries. */
 export type CommandError =

@@ -1,9 +1,8 @@
 import { CronUsageError } from '../cron/errors.js';
 import type { CronTargetOptions } from '../cron/map.js';
-import { COMMANDS, EXIT } from './queues-options.js';
+import { COMMANDS } from './queues-options.js';
 import { checkCommand, parseFlags } from './command-line.js';
 
-export { COMMANDS, EXIT };
 export type CronCommand = (typeof COMMANDS)[number];
 
 /** Every option of `next-cloud-tasks cron`, with its flag, environment fallback and default. */

@@ -11,7 +11,8 @@ import { loadCronYaml } from '../cron/parse.js';
 import { planJobs, type JobPlan } from '../cron/plan.js';
 import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../cron/scheduler-admin.js';
 import type { CronFile, CronJobDefinition } from '../cron/types.js';
-import { CRON_USAGE, type CronCliOptions, EXIT, parseCronCliOptions, requireCronTarget } from './cron-options.js';
+import { CRON_USAGE, type CronCliOptions, parseCronCliOptions, requireCronTarget } from './cron-options.js';
+import { EXIT } from './exit-codes.js';
 import { reportPlan, runFileCommand, type PlanRendering } from './file-command.js';
 
 export interface RunCronCliIo {

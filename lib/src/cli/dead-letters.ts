@@ -19,7 +19,7 @@ import {
   type DeadLettersCliOptions,
 } from './dead-letters-options.js';
 import { formatDeadTask, formatDeadTaskTable, inspectJson, listJson } from './dead-letters-format.js';
-import { EXIT } from './queues-options.js';
+import { EXIT } from './exit-codes.js';
 import { reportCommandFailure } from './command-failure.js';
 
 export interface DeadLettersIo {

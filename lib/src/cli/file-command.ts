@@ -4,7 +4,7 @@
  * annotated), then validate or deploy; every user error ends through reportCommandFailure.
  */
 import { annotate, reportCommandFailure, type CommandError, type CommandIo } from './command-failure.js';
-import { EXIT } from './queues-options.js';
+import { EXIT } from './exit-codes.js';
 
 type Problems = Extract<CommandError, { kind: 'invalid-file' }>['problems'];
 

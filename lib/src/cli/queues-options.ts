@@ -4,16 +4,6 @@ import { checkCommand, parseFlags, requireProjectAndLocation } from './command-l
 export const COMMANDS = ['validate', 'plan', 'apply', 'check'] as const;
 export type QueuesCommand = (typeof COMMANDS)[number];
 
-/** Exit codes of `next-cloud-tasks queues`, documented in --help and docs/queues-ci.md. */
-export const EXIT = {
-  ok: 0,
-  /** queue.yaml is invalid, or `check` found drift. */
-  invalidOrDrift: 1,
-  usage: 2,
-  /** Cloud Tasks refused or failed a call (permission, quota, network). */
-  api: 3,
-} as const;
-
 /** Every option of the CLI, with its flag, environment fallback and default. */
 export interface QueuesCliOptions {
   command: QueuesCommand;

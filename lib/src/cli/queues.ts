@@ -1,6 +1,7 @@
 import { applyPlan, type ApplyResult, type QueueAdmin } from '../queues/apply.js';
 import { type CloudTasksAdminOptions, createCloudTasksAdmin } from '../queues/cloud-tasks-admin.js';
-import { EXIT, parseCliOptions, type QueuesCliOptions, requireTarget, USAGE } from './queues-options.js';
+import { EXIT } from './exit-codes.js';
+import { parseCliOptions, type QueuesCliOptions, requireTarget, USAGE } from './queues-options.js';
 import { formatProblem } from '../queues/errors.js';
 import { describeSettings, formatApplyText, formatPlanMarkdown, formatPlanText } from '../queues/format-plan.js';
 import { toCloudTasksQueue } from '../queues/map.js';
