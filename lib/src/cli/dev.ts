@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { splitHostPort } from '../contract/host-port.js';
-import { emulatedAppEnv } from './emulated-app-env.js';
+import { emulatedAppEnv, formatAppEnv, localAppPort, localAppUrl } from './emulated-app-env.js';
 
 const STOP_GRACE_MS = 5000;
 const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
@@ -51,10 +51,10 @@ export function runDevCommand(args: string[]): Promise<number> {
   const split = args.indexOf('--');
   const emulatorFlags = split < 0 ? args : args.slice(0, split);
   const nextFlags = split < 0 ? [] : args.slice(split + 1);
-  const appPort = process.env.PORT ?? '3000';
+  const appPort = localAppPort(process.env);
   const emulatorHost = process.env.CLOUD_TASKS_EMULATOR_HOST ?? '127.0.0.1:8123';
   const { host: emulatorAddress, port: emulatorPort } = splitHostPort(emulatorHost);
-  const appEnv = emulatedAppEnv(process.env, { emulatorHost, appUrl: `http://127.0.0.1:${appPort}` });
+  const appEnv = emulatedAppEnv(process.env, { emulatorHost, appUrl: localAppUrl(process.env) });
 
   return new Promise((done) => {
     const children = new Set<ChildProcess>();
@@ -114,11 +114,7 @@ export function runDevCommand(args: string[]): Promise<number> {
         console.error(`[dev] no Next.js installed in ${process.cwd()}: run this in your app's folder (npm install next)`);
         return stopAll(1);
       }
-      console.log(
-        `[dev] app env: ${Object.entries(appEnv)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(' ')}`,
-      );
+      console.log(`[dev] app env: ${formatAppEnv(appEnv)}`);
       // Loopback only, like the emulator: the app's task route is reachable with an emulator token.
       start('[next]', [nextBin, 'dev', '--hostname', '127.0.0.1', '--port', appPort, ...nextFlags], { ...process.env, ...appEnv });
       console.log(`[dev] app http://127.0.0.1:${appPort}  emulator dashboard http://${emulatorHost}/  (Ctrl-C stops both)`);

@@ -5,6 +5,18 @@ type Env = Record<string, string | undefined>;
 /** The bucket `dev` and `emulator` give the app: it exists only in the emulator. */
 export const LOCAL_PAYLOAD_BUCKET = 'local-deferred-payloads';
 
+/** The app's port, as `next dev` picks it: PORT, else 3000. */
+export const localAppPort = (env: Env): string => env.PORT ?? '3000';
+
+/** The app's local URL on loopback, where the emulator delivers tasks by default. */
+export const localAppUrl = (env: Env): string => `http://127.0.0.1:${localAppPort(env)}`;
+
+/** The variables as one `NAME=value ...` line, to paste into a shell or an .env file. */
+export const formatAppEnv = (appEnv: Record<string, string>): string =>
+  Object.entries(appEnv)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+
 /**
  * Every variable the app reads (runtime/config.ts) for the local emulator: what `dev` injects and
  * `emulator` prints. A value already set in `env` wins.

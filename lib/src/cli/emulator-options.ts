@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type EmulatorOptions } from '../emulator/options.js';
 import { ALLOWED_HOSTS_ENV, parseAllowedHosts } from '../emulator/target-policy.js';
+import { localAppUrl } from './emulated-app-env.js';
 
 export const USAGE = `Usage: next-cloud-tasks emulator [options]
 
@@ -84,7 +85,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const queueYaml = values['queue-yaml'] ?? (existsSync(defaultYaml) ? defaultYaml : undefined);
   const defaultCron = `${cwd}/cron.yaml`;
   const cronYaml = values['cron-yaml'] ?? (existsSync(defaultCron) ? defaultCron : undefined);
-  const appUrl = values['app-url'] ?? env.DEFERRED_SERVICE_URL?.trim() ?? `http://127.0.0.1:${env.PORT ?? '3000'}`;
+  const appUrl = values['app-url'] ?? env.DEFERRED_SERVICE_URL?.trim() ?? localAppUrl(env);
   if (!/^https?:\/\/[^\s]+$/.test(appUrl))
     throw new CliUsageError(`--app-url must be an http(s) URL like http://127.0.0.1:3000, got "${appUrl}"`);
   return {

@@ -5,7 +5,7 @@
  */
 import { CliUsageError, parseCliArgs, USAGE } from './emulator-options.js';
 import { isLoopbackBind } from '../emulator/request-guard.js';
-import { emulatedAppEnv } from './emulated-app-env.js';
+import { emulatedAppEnv, formatAppEnv, localAppUrl } from './emulated-app-env.js';
 
 /** Runs until SIGINT/SIGTERM; resolves with the exit code. */
 export async function runEmulatorCommand(args: string[]): Promise<number> {
@@ -39,12 +39,8 @@ async function serve(args: string[]): Promise<number> {
     console.log(`  cron.yaml:  ${emulator.options.cronYaml} (${emulator.cronYaml.names.length} jobs, calling ${emulator.options.appUrl})`);
     for (const warning of emulator.cronYaml.warnings) console.log(`    warning: ${warning}`);
   }
-  const appEnv = emulatedAppEnv(process.env, { emulatorHost: emulator.hostPort, appUrl: `http://127.0.0.1:${process.env.PORT ?? '3000'}` });
-  console.log(
-    `  app env:    ${Object.entries(appEnv)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
-  );
+  const appEnv = emulatedAppEnv(process.env, { emulatorHost: emulator.hostPort, appUrl: localAppUrl(process.env) });
+  console.log(`  app env:    ${formatAppEnv(appEnv)}`);
   if (!isLoopbackBind(emulator.host)) {
     console.warn(
       `warning: bound to ${emulator.host}: anyone who can reach it can create, run and delete tasks (the emulator has no authentication)`,
