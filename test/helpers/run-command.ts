@@ -1,11 +1,9 @@
 import { PassThroughClient } from 'google-auth-library';
+import type { CommandIo } from '@/lib/src/cli/command-failure';
 import { lateFetch } from '@/lib/src/contract/late-fetch';
 
 /** What the deploy commands (queues, cron, dead-letters) take besides argv: their io, and options for their API client. */
-interface CommandIo {
-  env: Record<string, string | undefined>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+interface DeployCommandIo extends CommandIo {
   adminOptions: { authClient?: PassThroughClient; rateLimitRetryDelaysMs: number[] };
 }
 
@@ -15,7 +13,7 @@ interface CommandIo {
  * PLATFORM-NOTES); against the emulator, the command's own emulator client. 429 retries are short.
  */
 export async function runCommand<Extra extends object>(
-  command: (argv: string[], io: CommandIo & Extra) => Promise<number>,
+  command: (argv: string[], io: DeployCommandIo & Extra) => Promise<number>,
   argv: string[],
   env: Record<string, string | undefined>,
   extra: Extra = {} as Extra,

@@ -13,12 +13,10 @@ import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../c
 import type { CronFile, CronJobDefinition } from '../cron/types.js';
 import { CRON_USAGE, type CronCliOptions, parseCronCliOptions, requireCronTarget } from './cron-options.js';
 import { EXIT } from './exit-codes.js';
+import type { CommandIo } from './command-failure.js';
 import { reportPlan, runFileCommand, type PlanRendering } from './file-command.js';
 
-export interface RunCronCliIo {
-  env: Readonly<Record<string, string | undefined>>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export interface RunCronCliIo extends CommandIo {
   /** How to reach Cloud Scheduler; tests inject an auth client or short 429 delays. @default createCloudSchedulerAdmin */
   createAdmin?: (options: CloudSchedulerAdminOptions) => SchedulerAdmin & { close?(): Promise<void> };
   /** Extra admin options (e.g. `rateLimitRetryDelaysMs`, `authClient`), merged into what the CLI passes. */

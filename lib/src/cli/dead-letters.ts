@@ -20,12 +20,9 @@ import {
 } from './dead-letters-options.js';
 import { formatDeadTask, formatDeadTaskTable, inspectJson, listJson } from './dead-letters-format.js';
 import { EXIT } from './exit-codes.js';
-import { reportCommandFailure } from './command-failure.js';
+import { reportCommandFailure, type CommandIo } from './command-failure.js';
 
-export interface DeadLettersIo {
-  env: Readonly<Record<string, string | undefined>>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export interface DeadLettersIo extends CommandIo {
   /** How to reach Cloud Tasks; tests inject one. @default createDeadLetterAdmin */
   createAdmin?: (options: CloudTasksAdminOptions) => DeadLetterAdmin;
   /** Extra admin options (an `authClient`, short 429 delays), merged into what the CLI passes. */

@@ -8,12 +8,10 @@ import { toCloudTasksQueue } from '../queues/map.js';
 import { loadQueueYaml } from '../queues/parse.js';
 import { planQueues, type QueuePlan } from '../queues/plan.js';
 import type { QueueFile } from '../queues/types.js';
+import type { CommandIo } from './command-failure.js';
 import { reportPlan, runFileCommand, type PlanRendering } from './file-command.js';
 
-export interface RunCliIo {
-  env: Readonly<Record<string, string | undefined>>;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export interface RunCliIo extends CommandIo {
   /** How to reach Cloud Tasks; tests inject an auth client or short 429 delays. @default createCloudTasksAdmin */
   createAdmin?: (options: CloudTasksAdminOptions) => QueueAdmin & { close?(): Promise<void> };
   /** Extra admin options (e.g. `rateLimitRetryDelaysMs`, `authClient`), merged into what the CLI passes. */
