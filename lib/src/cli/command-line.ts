@@ -23,15 +23,20 @@ export function checkCommand<C extends string>(command: string | undefined, comm
   throw new UsageError(command ? `unknown command "${command}"; ${expected}` : `missing command; ${expected}`);
 }
 
-/** Project and location, or a usage error that names, for each one missing, its flag and its variable. */
+/**
+ * Project and location, or one usage error that names, for each one missing, its flag and its
+ * variable, followed by the command's `otherMissing` (its other settings that are missing or wrong).
+ */
 export function requireProjectAndLocation(
   options: { project?: string; location?: string },
   what: string,
   UsageError: UsageErrorClass,
+  { locationVariable = 'CLOUD_TASKS_LOCATION', otherMissing = [] }: { locationVariable?: string; otherMissing?: string[] } = {},
 ): { project: string; location: string } {
   const missing: string[] = [];
   if (!options.project) missing.push('the project: pass --project or set GOOGLE_CLOUD_PROJECT');
-  if (!options.location) missing.push('the location: pass --location or set CLOUD_TASKS_LOCATION (e.g. us-central1)');
+  if (!options.location) missing.push(`the location: pass --location or set ${locationVariable} (e.g. us-central1)`);
+  missing.push(...otherMissing);
   if (missing.length > 0) throw new UsageError(`${what} needs ${missing.join('; and ')}`);
   return { project: options.project!, location: options.location! };
 }

@@ -1,7 +1,7 @@
 import { CronUsageError } from '../cron/errors.js';
 import type { CronTargetOptions } from '../cron/map.js';
 import { COMMANDS } from './queues-options.js';
-import { checkCommand, parseFlags } from './command-line.js';
+import { checkCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
 
 export type CronCommand = (typeof COMMANDS)[number];
 
@@ -137,23 +137,25 @@ export function parseCronCliOptions(argv: string[], env: Readonly<Record<string,
 /** What plan/apply/check need, or one usage error naming every missing flag and its variable. */
 export function requireCronTarget(options: CronCliOptions): { project: string; location: string; targets: CronTargetOptions } {
   const missing: string[] = [];
-  if (!options.project) missing.push('the project: pass --project or set GOOGLE_CLOUD_PROJECT');
-  if (!options.location) missing.push('the location: pass --location or set CLOUD_SCHEDULER_LOCATION (e.g. us-central1)');
   if (!options.serviceUrl)
     missing.push("the app's URL: pass --service-url or set DEFERRED_SERVICE_URL (https://my-app-abc123-uc.a.run.app)");
   else if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(options.serviceUrl))
     missing.push(`a service URL like https://my-app-abc123-uc.a.run.app (--service-url / DEFERRED_SERVICE_URL is "${options.serviceUrl}")`);
   if (!options.serviceAccount)
     missing.push("the jobs' service account: pass --service-account or set CRON_SERVICE_ACCOUNT or DEFERRED_SERVICE_ACCOUNT");
-  if (missing.length > 0) throw new CronUsageError(`cron ${options.command} needs ${missing.join('; and ')}`);
+  const where = requireProjectAndLocation(options, `cron ${options.command}`, CronUsageError, {
+    locationVariable: 'CLOUD_SCHEDULER_LOCATION',
+    otherMissing: missing,
+  });
+  return { ...where, targets: cronTargets(options) };
+}
+
+/** Where the jobs' runs go, and with whose token (serviceUrl and serviceAccount checked by the caller). */
+export function cronTargets(options: CronCliOptions): CronTargetOptions {
   return {
-    project: options.project!,
-    location: options.location!,
-    targets: {
-      serviceUrl: options.serviceUrl!,
-      serviceAccountEmail: options.serviceAccount!,
-      audience: options.audience,
-      targetUrls: options.targetUrls,
-    },
+    serviceUrl: options.serviceUrl!,
+    serviceAccountEmail: options.serviceAccount!,
+    audience: options.audience,
+    targetUrls: options.targetUrls,
   };
 }

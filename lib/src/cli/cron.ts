@@ -11,7 +11,7 @@ import { loadCronYaml } from '../cron/parse.js';
 import { planJobs, type JobPlan } from '../cron/plan.js';
 import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../cron/scheduler-admin.js';
 import type { CronFile, CronJobDefinition } from '../cron/types.js';
-import { CRON_USAGE, type CronCliOptions, parseCronCliOptions, requireCronTarget } from './cron-options.js';
+import { CRON_USAGE, cronTargets, type CronCliOptions, parseCronCliOptions, requireCronTarget } from './cron-options.js';
 import { EXIT } from './exit-codes.js';
 import type { CommandIo } from './command-failure.js';
 import { reportPlan, runFileCommand, type PlanRendering } from './file-command.js';
@@ -52,12 +52,7 @@ function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliI
       nextRuns: nextRuns(job.cron, job.timeZone, now, 3).map((d) => d.toISOString()),
       ...(canMap &&
         (job.service === undefined || options.targetUrls[job.service]) && {
-          schedulerJob: toSchedulerJob(job, {
-            serviceUrl: options.serviceUrl!,
-            serviceAccountEmail: options.serviceAccount!,
-            audience: options.audience,
-            targetUrls: options.targetUrls,
-          }),
+          schedulerJob: toSchedulerJob(job, cronTargets(options)),
         }),
     }));
     io.stdout(JSON.stringify({ command: 'validate', ok: true, file: file.file, jobs, warnings: file.warnings }, null, 2));
