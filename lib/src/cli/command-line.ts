@@ -24,6 +24,25 @@ export function checkCommand<C extends string>(command: string | undefined, comm
 }
 
 /**
+ * The command of a queues or cron command line (validate, plan, apply, check; undefined with
+ * --help and none), after the checks both share: a known command, no stray argument, not both
+ * --json and --markdown.
+ */
+export function deployCommand<C extends string>(
+  positionals: string[],
+  values: { json?: boolean; markdown?: boolean },
+  help: boolean,
+  commands: readonly C[],
+  UsageError: UsageErrorClass,
+): C | undefined {
+  const [command, ...extra] = positionals;
+  if (!help) checkCommand(command, commands, UsageError);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"; options start with -- (e.g. --file ${extra[0]})`);
+  if (values.json && values.markdown) throw new UsageError('--json and --markdown cannot be used together');
+  return command as C | undefined;
+}
+
+/**
  * Project and location, or one usage error that names, for each one missing, its flag and its
  * variable, followed by the command's `otherMissing` (its other settings that are missing or wrong).
  */

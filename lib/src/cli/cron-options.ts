@@ -1,7 +1,7 @@
 import { CronUsageError } from '../cron/errors.js';
 import type { CronTargetOptions } from '../cron/map.js';
 import { COMMANDS } from './queues-options.js';
-import { checkCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
+import { deployCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
 
 export type CronCommand = (typeof COMMANDS)[number];
 
@@ -107,10 +107,7 @@ export function parseCronCliOptions(argv: string[], env: Readonly<Record<string,
     CronUsageError,
   );
   const help = values.help ?? DEFAULTS.help;
-  const [command, ...extra] = positionals;
-  if (!help) checkCommand(command, COMMANDS, CronUsageError);
-  if (extra.length > 0) throw new CronUsageError(`unexpected argument "${extra[0]}"; options start with -- (e.g. --file ${extra[0]})`);
-  if (values.json && values.markdown) throw new CronUsageError('--json and --markdown cannot be used together');
+  const command = deployCommand(positionals, values, help, COMMANDS, CronUsageError);
   const fromEnv = (...names: string[]) => names.map((n) => env[n]?.trim()).find(Boolean) || undefined;
   const targetUrls = values['target-url']
     ? parseTargetUrls(values['target-url'], '--target-url')
@@ -119,7 +116,7 @@ export function parseCronCliOptions(argv: string[], env: Readonly<Record<string,
         'CRON_TARGET_URLS entry',
       );
   return {
-    command: (command ?? 'validate') as CronCommand,
+    command: command ?? 'validate',
     file: values.file ?? DEFAULTS.file,
     project: values.project ?? fromEnv('GOOGLE_CLOUD_PROJECT'),
     location: values.location ?? fromEnv('CLOUD_SCHEDULER_LOCATION', 'CLOUD_TASKS_LOCATION'),

@@ -1,5 +1,5 @@
 import { QueuesUsageError } from '../queues/errors.js';
-import { checkCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
+import { deployCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
 
 export const COMMANDS = ['validate', 'plan', 'apply', 'check'] as const;
 export type QueuesCommand = (typeof COMMANDS)[number];
@@ -75,12 +75,9 @@ export function parseCliOptions(argv: string[], env: Readonly<Record<string, str
     QueuesUsageError,
   );
   const help = values.help ?? DEFAULTS.help;
-  const [command, ...extra] = positionals;
-  if (!help) checkCommand(command, COMMANDS, QueuesUsageError);
-  if (extra.length > 0) throw new QueuesUsageError(`unexpected argument "${extra[0]}"; options start with -- (e.g. --file ${extra[0]})`);
-  if (values.json && values.markdown) throw new QueuesUsageError('--json and --markdown cannot be used together');
+  const command = deployCommand(positionals, values, help, COMMANDS, QueuesUsageError);
   return {
-    command: (command ?? 'validate') as QueuesCommand,
+    command: command ?? 'validate',
     file: values.file ?? DEFAULTS.file,
     project: values.project ?? (env.GOOGLE_CLOUD_PROJECT || undefined),
     location: values.location ?? (env.CLOUD_TASKS_LOCATION || undefined),
