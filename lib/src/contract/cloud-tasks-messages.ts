@@ -4,7 +4,7 @@
  * matches on a message must see the same text locally as in production, so stand-ins keep these
  * exactly and put their own, more helpful hint in the error's details.
  */
-import type { ApiStatus } from './google-errors.js';
+import { debugInfoDetail, helpDetail, type ApiStatus, type GoogleErrorDetail } from './google-errors.js';
 
 /** A google.rpc.Help link, as Google attaches to some INVALID_ARGUMENT errors. */
 export interface HelpLink {
@@ -16,6 +16,11 @@ export interface CloudTasksErrorText {
   status: ApiStatus;
   message: string;
   help?: HelpLink;
+}
+
+/** The error's details as Google sends them (its Help link), then a stand-in's own hint (a DebugInfo). */
+export function errorDetails(text: CloudTasksErrorText, hint?: string): GoogleErrorDetail[] {
+  return [...(text.help ? [helpDetail([text.help])] : []), ...(hint ? [debugInfoDetail(hint)] : [])];
 }
 
 const text = (status: ApiStatus, message: string, help?: HelpLink): CloudTasksErrorText => ({ status, message, ...(help ? { help } : {}) });

@@ -4,15 +4,8 @@
  * recorded message (contract/cloud-tasks-messages.ts), `message` is Google's, word for word,
  * and the emulator's own hint (which name, which flag) travels in a google.rpc.DebugInfo detail.
  */
-import type { CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
-import {
-  API_STATUS_HTTP,
-  debugInfoDetail,
-  googleErrorBody,
-  helpDetail,
-  type ApiStatus,
-  type GoogleErrorDetail,
-} from '../contract/google-errors.js';
+import { errorDetails, type CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
+import { API_STATUS_HTTP, googleErrorBody, type ApiStatus, type GoogleErrorDetail } from '../contract/google-errors.js';
 
 export type { ApiStatus };
 
@@ -49,8 +42,7 @@ export class ApiError extends Error {
 
 /** Google's recorded error, with the emulator's hint in its details. */
 export function cloudTasksError(text: CloudTasksErrorText, hint?: string): ApiError {
-  const details = [...(text.help ? [helpDetail([text.help])] : []), ...(hint ? [debugInfoDetail(hint)] : [])];
-  return new ApiError(text.status, text.message, details);
+  return new ApiError(text.status, text.message, errorDetails(text, hint));
 }
 
 export const invalidArgument = (message: string) => new ApiError('INVALID_ARGUMENT', message);

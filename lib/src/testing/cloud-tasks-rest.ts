@@ -2,8 +2,8 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
 import { queuePath, TASK_ID } from '../contract/names.js';
 import { storedHttpHeaders } from '../contract/cloud-tasks-behaviour.js';
-import { CLOUD_TASKS_ERRORS, type CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
-import { API_STATUS_HTTP, debugInfoDetail, googleErrorBody, helpDetail, type ApiStatus } from '../contract/google-errors.js';
+import { CLOUD_TASKS_ERRORS, errorDetails, type CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
+import { API_STATUS_HTTP, googleErrorBody, type ApiStatus } from '../contract/google-errors.js';
 import { parseDuration, parseTimestamp } from '../contract/proto-json.js';
 import { type CreateTaskRequest } from '../contract/transport.js';
 import type { TaskQueueStub } from './task-queue-stub.js';
@@ -35,8 +35,7 @@ function apiError(status: ApiStatus, message: string) {
 
 /** Google's recorded error (contract/cloud-tasks-messages.ts), the stub's own hint in a DebugInfo detail. */
 function googleError(text: CloudTasksErrorText, hint: string) {
-  const details = [...(text.help ? [helpDetail([text.help])] : []), debugInfoDetail(hint)];
-  return HttpResponse.json(googleErrorBody(text.status, text.message, details), { status: API_STATUS_HTTP[text.status] });
+  return HttpResponse.json(googleErrorBody(text.status, text.message, errorDetails(text, hint)), { status: API_STATUS_HTTP[text.status] });
 }
 
 class BadRequest extends Error {}
