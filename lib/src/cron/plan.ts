@@ -1,4 +1,5 @@
 import { decodeEnvelope } from '../contract/envelope.js';
+import { comparePlan, type DeployPlan, type DeployPlanItem } from '../queues/compare-plan.js';
 import type { SchedulerJobSettings, SourcePosition } from './types.js';
 
 /** A job as Cloud Scheduler reports it. A job made another way (Pub/Sub, App Engine target) has no httpTarget. */
@@ -35,25 +36,14 @@ export interface JobFieldChange {
   to: string | number;
 }
 
-export type JobPlanItem =
-  | { action: 'create'; name: string; desired: SchedulerJobSettings; position: SourcePosition }
-  | { action: 'update'; name: string; desired: SchedulerJobSettings; live: LiveJob; changes: JobFieldChange[]; position: SourcePosition }
-  | { action: 'unchanged'; name: string; desired: SchedulerJobSettings; live: LiveJob; position: SourcePosition }
-  /** In Cloud Scheduler but not in the file: never deleted; paused only with `pauseMissing`. */
-  | { action: 'missing'; name: string; live: LiveJob; pause: boolean };
+export type JobPlanItem = DeployPlanItem<SchedulerJobSettings, LiveJob, JobFieldChange>;
 
 export interface JobPlanOptions {
   /** Pause live jobs that cron.yaml does not list. @default false (they are only reported) */
   pauseMissing?: boolean;
 }
 
-export interface JobPlan {
-  file: string;
-  items: JobPlanItem[];
-  /** True when applying would change something: what `check` fails on. */
-  hasChanges: boolean;
-  counts: Record<JobPlanItem['action'], number>;
-}
+export type JobPlan = DeployPlan<JobPlanItem>;
 
 /** Compares the file's jobs (mapped) with the live ones. Pure. */
 export function planJobs(
@@ -62,24 +52,13 @@ export function planJobs(
   live: LiveJob[],
   options: JobPlanOptions = {},
 ): JobPlan {
-  const liveByName = new Map(live.map((job) => [job.name, job]));
-  const items: JobPlanItem[] = desired.map(({ job, position }) => {
-    const current = liveByName.get(job.name);
-    if (!current) return { action: 'create', name: job.name, desired: job, position };
-    const changes = diffJob(job, current);
-    return changes.length > 0
-      ? { action: 'update', name: job.name, desired: job, live: current, changes, position }
-      : { action: 'unchanged', name: job.name, desired: job, live: current, position };
+  return comparePlan(file, {
+    desired: desired.map(({ job, position }) => ({ name: job.name, desired: job, position })),
+    live,
+    diff: diffJob,
+    activeState: 'ENABLED',
+    pauseMissing: options.pauseMissing,
   });
-  const inFile = new Set(desired.map((d) => d.job.name));
-  for (const job of [...live].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!inFile.has(job.name))
-      items.push({ action: 'missing', name: job.name, live: job, pause: Boolean(options.pauseMissing) && job.state === 'ENABLED' });
-  }
-  const counts = { create: 0, update: 0, unchanged: 0, missing: 0 };
-  for (const item of items) counts[item.action]++;
-  const hasChanges = items.some((i) => i.action === 'create' || i.action === 'update' || (i.action === 'missing' && i.pause));
-  return { file, items, hasChanges, counts };
 }
 
 const UTC_NAMES = new Set(['', 'utc', 'etc/utc', 'gmt', 'etc/gmt', 'etc/universal', 'universal', 'etc/zulu', 'zulu']);

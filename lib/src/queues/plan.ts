@@ -1,5 +1,6 @@
-import type { CloudTasksQueueSettings, QueueFile, SourcePosition } from './types.js';
+import type { CloudTasksQueueSettings, QueueFile } from './types.js';
 import { toCloudTasksQueue } from './map.js';
+import { comparePlan, type DeployPlan, type DeployPlanItem } from './compare-plan.js';
 
 /** A queue as Cloud Tasks reports it; DISABLED is what a queue.yaml upload leaves behind. */
 export interface LiveQueue extends Omit<CloudTasksQueueSettings, 'state'> {
@@ -28,54 +29,24 @@ export interface FieldChange {
   to: string | number;
 }
 
-export type QueuePlanItem =
-  | { action: 'create'; name: string; desired: CloudTasksQueueSettings; position: SourcePosition }
-  | { action: 'update'; name: string; desired: CloudTasksQueueSettings; live: LiveQueue; changes: FieldChange[]; position: SourcePosition }
-  | { action: 'unchanged'; name: string; desired: CloudTasksQueueSettings; live: LiveQueue; position: SourcePosition }
-  /** In Cloud Tasks but not in the file: never deleted; paused only with `pauseMissing`. */
-  | { action: 'missing'; name: string; live: LiveQueue; pause: boolean };
+export type QueuePlanItem = DeployPlanItem<CloudTasksQueueSettings, LiveQueue, FieldChange>;
 
 export interface PlanOptions {
   /** Pause live queues that queue.yaml does not list. @default false (they are only reported) */
   pauseMissing?: boolean;
 }
 
-export interface QueuePlan {
-  file: string;
-  items: QueuePlanItem[];
-  /** True when applying would change something: what `check` fails on. */
-  hasChanges: boolean;
-  counts: Record<QueuePlanItem['action'], number>;
-}
+export type QueuePlan = DeployPlan<QueuePlanItem>;
 
 /** Compares the file's queues with the live ones; pure, so a plan is easy to test and to print. */
 export function planQueues(file: QueueFile, live: LiveQueue[], options: PlanOptions = {}): QueuePlan {
-  const liveByName = new Map(live.map((q) => [q.name, q]));
-  const items: QueuePlanItem[] = [];
-  for (const def of file.queues) {
-    const desired = toCloudTasksQueue(def);
-    const current = liveByName.get(def.name);
-    if (!current) {
-      items.push({ action: 'create', name: def.name, desired, position: def.position });
-      continue;
-    }
-    const changes = diffQueue(desired, current);
-    items.push(
-      changes.length > 0
-        ? { action: 'update', name: def.name, desired, live: current, changes, position: def.position }
-        : { action: 'unchanged', name: def.name, desired, live: current, position: def.position },
-    );
-  }
-  const inFile = new Set(file.queues.map((q) => q.name));
-  for (const q of [...live].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (inFile.has(q.name)) continue;
-    // Only a running queue needs pausing; a paused or disabled one already matches the intent.
-    items.push({ action: 'missing', name: q.name, live: q, pause: Boolean(options.pauseMissing) && q.state === 'RUNNING' });
-  }
-  const counts = { create: 0, update: 0, unchanged: 0, missing: 0 };
-  for (const item of items) counts[item.action]++;
-  const hasChanges = items.some((i) => i.action === 'create' || i.action === 'update' || (i.action === 'missing' && i.pause));
-  return { file: file.file, items, hasChanges, counts };
+  return comparePlan(file.file, {
+    desired: file.queues.map((def) => ({ name: def.name, desired: toCloudTasksQueue(def), position: def.position })),
+    live,
+    diff: diffQueue,
+    activeState: 'RUNNING',
+    pauseMissing: options.pauseMissing,
+  });
 }
 
 /** Fields whose live value differs from the file's. */
