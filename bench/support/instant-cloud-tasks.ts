@@ -7,7 +7,6 @@ import { createServer, type Server } from 'node:http';
 
 export interface InstantCloudTasks {
   host: string;
-  created(): number;
   close(): Promise<void>;
 }
 
@@ -35,7 +34,6 @@ export async function startInstantCloudTasks(): Promise<InstantCloudTasks> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     host: `127.0.0.1:${(server.address() as { port: number }).port}`,
-    created: () => created,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
