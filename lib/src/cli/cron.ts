@@ -8,7 +8,7 @@ import { formatCronApplyText, formatCronPlanMarkdown, formatCronPlanText } from 
 import { toSchedulerJob, toSchedulerJobs } from '../cron/map.js';
 import { nextRuns } from '../cron/next-runs.js';
 import { loadCronYaml } from '../cron/parse.js';
-import { planJobs, type JobPlan } from '../cron/plan.js';
+import { describeCronTarget, planJobs, type JobPlan } from '../cron/plan.js';
 import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../cron/scheduler-admin.js';
 import type { CronFile, CronJobDefinition } from '../cron/types.js';
 import { CRON_USAGE, cronTargets, type CronCliOptions, parseCronCliOptions, requireCronTarget } from './cron-options.js';
@@ -60,10 +60,7 @@ function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliI
   }
   const lines = [`${file.file}: ${file.jobs.length} cron job${file.jobs.length === 1 ? '' : 's'}, valid.`];
   for (const job of file.jobs) {
-    const what =
-      job.target.kind === 'url'
-        ? `GET ${job.target.path}`
-        : `${job.target.functionId}(${job.target.args.map((a) => JSON.stringify(a)).join(', ')})`;
+    const what = describeCronTarget(job.target);
     const translated = job.scheduleFormat === 'app-engine' ? `"${job.schedule}" = "${job.cron}"` : `"${job.cron}"`;
     lines.push(`  ${job.id}: ${translated} ${job.timeZone}, ${what}${job.service ? ` on target ${job.service}` : ''}`);
     lines.push(`      next: ${runsOf(job, now)}`);

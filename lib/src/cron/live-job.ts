@@ -53,6 +53,7 @@ function base64Of(body: Uint8Array | string | null | undefined): string | undefi
 export function fromJobResource(job: JobResource): LiveJob {
   const r = job.retryConfig ?? {};
   const h = job.httpTarget;
+  const body = base64Of(h?.body);
   const method = enumName(METHODS, h?.httpMethod);
   return {
     name: shortId(String(job.name ?? '')),
@@ -75,7 +76,7 @@ export function fromJobResource(job: JobResource): LiveJob {
         // Cloud Scheduler's default method is POST.
         httpMethod: (method === 'HTTP_METHOD_UNSPECIFIED' ? 'POST' : method) as 'GET' | 'POST',
         headers: { ...(h.headers ?? {}) },
-        ...(base64Of(h.body) !== undefined && { body: base64Of(h.body) }),
+        ...(body !== undefined && { body }),
         oidcToken: { serviceAccountEmail: h.oidcToken?.serviceAccountEmail ?? '', audience: h.oidcToken?.audience ?? '' },
       },
     }),

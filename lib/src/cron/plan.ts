@@ -1,6 +1,6 @@
 import { decodeEnvelope } from '../contract/envelope.js';
 import { comparePlan, type DeployPlan, type DeployPlanItem } from '../queues/compare-plan.js';
-import type { SchedulerJobSettings, SourcePosition } from './types.js';
+import type { CronJobTarget, SchedulerJobSettings, SourcePosition } from './types.js';
 
 /** A job as Cloud Scheduler reports it. A job made another way (Pub/Sub, App Engine target) has no httpTarget. */
 export interface LiveJob extends Omit<SchedulerJobSettings, 'httpTarget'> {
@@ -74,6 +74,11 @@ function headersText(headers: Record<string, string> | undefined): string {
   return entries.length ? entries.join('; ') : '(none)';
 }
 
+/** A cron.yaml job's target for display: `GET /path`, or the function and arguments it runs. */
+export function describeCronTarget(target: CronJobTarget): string {
+  return target.kind === 'url' ? `GET ${target.path}` : `${target.functionId}(${target.args.map((a) => JSON.stringify(a)).join(', ')})`;
+}
+
 /** A body for display: the function and arguments it runs, or its size. */
 export function describeBody(body: string | undefined): string {
   if (!body) return '(none)';
@@ -118,9 +123,9 @@ export function diffJob(desired: SchedulerJobSettings, live: LiveJob): JobFieldC
   cmp('httpTarget.uri', lt.uri, dt.uri);
   cmp('httpTarget.httpMethod', lt.httpMethod, dt.httpMethod);
   cmp('httpTarget.headers', headersText(lt.headers), headersText(dt.headers));
-  cmp('httpTarget.body', describeBody(lt.body), describeBody(dt.body));
-  if (lt.body !== dt.body && describeBody(lt.body) === describeBody(dt.body))
-    changes.push({ field: 'httpTarget.body', from: 'other bytes', to: describeBody(dt.body) });
+  const [liveBody, desiredBody] = [describeBody(lt.body), describeBody(dt.body)];
+  cmp('httpTarget.body', liveBody, desiredBody);
+  if (lt.body !== dt.body && liveBody === desiredBody) changes.push({ field: 'httpTarget.body', from: 'other bytes', to: desiredBody });
   const token = (t: SchedulerJobSettings['httpTarget']['oidcToken'] | undefined) =>
     t ? `${t.serviceAccountEmail} for ${t.audience}` : '(no OIDC token)';
   cmp('httpTarget.oidcToken', token(lt.oidcToken), token(dt.oidcToken));

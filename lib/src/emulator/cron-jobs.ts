@@ -5,7 +5,8 @@
  */
 import { loadCronYaml } from '../cron/parse.js';
 import { toSchedulerJob } from '../cron/map.js';
-import type { CronJobDefinition, SchedulerJobSettings } from '../cron/types.js';
+import { describeCronTarget } from '../cron/plan.js';
+import type { SchedulerJobSettings } from '../cron/types.js';
 import type { Store } from './store.js';
 
 /** One finished run (its last attempt), as the dashboard shows it. */
@@ -48,12 +49,6 @@ export interface LoadedCronJobs {
   warnings: string[];
 }
 
-function summaryOf(def: CronJobDefinition): string {
-  return def.target.kind === 'url'
-    ? `GET ${def.target.path}`
-    : `${def.target.functionId}(${def.target.args.map((a) => JSON.stringify(a)).join(', ')})`;
-}
-
 /** Creates or updates every job of the file (keeping each one's last result); forgets jobs it no longer lists. */
 export function loadCronJobsFromYaml(store: Store, file: string, target: CronAppTarget): LoadedCronJobs {
   const parsed = loadCronYaml(file);
@@ -77,7 +72,7 @@ export function loadCronJobsFromYaml(store: Store, file: string, target: CronApp
     const record: CronJobRecord = {
       id: def.id,
       schedule: def.schedule,
-      summary: summaryOf(def),
+      summary: describeCronTarget(def.target),
       job,
       ...(existing?.last && { last: existing.last }),
     };
