@@ -53,6 +53,8 @@ interface Context {
   target: string;
   path: (queue: string) => string;
   io: DeadLettersIo;
+  /** The dead tasks, listed once for every TASK argument given by its original id (all are resolved before any is acted on). */
+  listed?: ReturnType<typeof listDeadTasks>;
 }
 
 /** Runs `next-cloud-tasks dead-letters ...` and returns its exit code (see EXIT); never calls process.exit. */
@@ -270,7 +272,12 @@ async function resolveTask(context: Context, arg: string): Promise<DeadTask> {
     const task = await admin.getTask(`${path(dlq)}/tasks/${arg}`);
     if (task) return deadTaskOf(task, dlq);
   }
-  const { tasks } = await listDeadTasks(context);
+  // A failed list is not kept: the next argument tries again.
+  context.listed ??= listDeadTasks(context).catch((error: unknown) => {
+    context.listed = undefined;
+    throw error;
+  });
+  const { tasks } = await context.listed;
   const byOrigin = tasks.filter((dead) => dead.meta?.task === arg);
   if (byOrigin.length > 1) {
     const queues = [...new Set(byOrigin.map((d) => d.meta?.queue))].join(', ');
