@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { joinHostPort } from '../contract/host-port.js';
 import { EMULATOR_JWKS_PATH, EMULATOR_OIDC_DISCOVERY_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
 import { oidcDiscovery } from './oidc-discovery.js';
 import { startGrpcServer, type GrpcServerHandle } from './grpc/server.js';
@@ -156,8 +157,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     sweep.unref();
 
     const { port } = server.address() as AddressInfo;
-    const hostOf = (n: number) => `${options.host.includes(':') ? `[${options.host}]` : options.host}:${n}`;
-    const hostPort = hostOf(port);
+    const hostPort = joinHostPort(options.host, port);
     let grpcServer: GrpcServerHandle | undefined;
     if (options.grpcPort !== false) {
       try {
@@ -177,7 +177,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       port,
       host: options.host,
       hostPort,
-      ...(grpcServer ? { grpcPort: grpcServer.port, grpcHostPort: hostOf(grpcServer.port) } : {}),
+      ...(grpcServer ? { grpcPort: grpcServer.port, grpcHostPort: joinHostPort(options.host, grpcServer.port) } : {}),
       options,
       events: dispatcher,
       waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),

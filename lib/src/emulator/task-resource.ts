@@ -121,7 +121,7 @@ export function taskFromInput(
   }
   const token = oidc && {
     serviceAccountEmail: String(oidc.serviceAccountEmail),
-    audience: oidc.audience ? String(oidc.audience) : undefined,
+    ...(oidc.audience ? { audience: String(oidc.audience) } : {}),
   };
   const size = storedTaskBytes({ name, url, headers, bodyBytes: body?.length ?? 0, oidcToken: token });
   if (size > limits.maxTaskBytes) {
@@ -138,14 +138,7 @@ export function taskFromInput(
     httpMethod,
     headers,
     ...(body ? { body: body.toString('base64') } : {}),
-    ...(oidc
-      ? {
-          oidcToken: {
-            serviceAccountEmail: oidc.serviceAccountEmail as string,
-            ...(oidc.audience ? { audience: String(oidc.audience) } : {}),
-          },
-        }
-      : {}),
+    ...(token ? { oidcToken: token } : {}),
     scheduleTimeMs: resolveSchedule(task, nowMs, limits),
     createTimeMs: nowMs,
     dispatchDeadlineSeconds: resolveDeadline(task, limits),

@@ -4,6 +4,7 @@
  * server. `new CloudTasksClient({ apiEndpoint, port, sslCreds: grpc.credentials.createInsecure() })`
  * reaches it unchanged, as do Google's clients in other languages.
  */
+import { joinHostPort } from '../../contract/host-port.js';
 import type { TasksService } from '../tasks-service.js';
 import { cloudTasksMethods, grpcHandlers, locationMethods } from './cloud-tasks-service.js';
 import { loadCloudTasksProtos } from './protos.js';
@@ -18,7 +19,7 @@ export async function startGrpcServer(service: TasksService, host: string, port:
   const server = new grpc.Server();
   server.addService(cloudTasks, grpcHandlers(grpc, cloudTasks, cloudTasksMethods(service)));
   server.addService(locations, grpcHandlers(grpc, locations, locationMethods(service)));
-  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const address = joinHostPort(host, port);
   const bound = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
       if (error) reject(new Error(`The emulator's gRPC server cannot listen on ${address}: ${error.message}. Choose another --grpc-port`));
