@@ -11,7 +11,8 @@ import { attemptHeaders } from '../contract/cloud-tasks-behaviour.js';
 import { writeTaskHeaders } from '../contract/task-headers.js';
 import { shortId } from '../contract/names.js';
 import type { TaskRecord } from './model.js';
-import type { OidcSigner } from './oidc-signer.js';
+import { emulatorOAuthToken, type OidcSigner } from './oidc-signer.js';
+import type { DispatchedTask } from './queue-http-target.js';
 import type { TargetPolicy } from './target-policy.js';
 
 export interface AttemptResult {
@@ -37,7 +38,7 @@ export interface AttemptResult {
 const DETAIL_BYTES = 2048;
 
 export function buildHeaders(
-  task: TaskRecord,
+  task: DispatchedTask,
   previous: { status?: number; reason?: string },
   signer: OidcSigner,
   body: Buffer | undefined,
@@ -64,6 +65,8 @@ export function buildHeaders(
     const audience = task.oidcToken.audience ?? task.url;
     headers.Authorization = `Bearer ${signer.sign(audience, task.oidcToken.serviceAccountEmail)}`;
   }
+  // A queue-level OAuth token (httpTarget.oauthToken, never set with an OIDC one): the emulator's stand-in.
+  if (task.oauthToken) headers.Authorization = `Bearer ${emulatorOAuthToken(task.oauthToken.serviceAccountEmail)}`;
   return headers;
 }
 

@@ -11,7 +11,6 @@ import { DEAD_LETTERED } from '../contract/outcomes.js';
 import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { applyQueueHttpTarget } from './queue-http-target.js';
-import { emulatorOAuthToken } from './oidc-signer.js';
 import {
   buildHeaders,
   closeAttemptTransport,
@@ -237,7 +236,6 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       // The queue's routing (httpTarget), applied at each delivery: a queue update reaches waiting tasks too.
       const routed = applyQueueHttpTarget(task, httpTarget);
       const headers = buildHeaders(routed, previous, this.signer, body);
-      if (routed.oauthToken) headers.Authorization = `Bearer ${emulatorOAuthToken(routed.oauthToken.serviceAccountEmail)}`;
       return sendAttempt(routed, headers, body, this.transport);
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
