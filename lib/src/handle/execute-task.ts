@@ -154,6 +154,7 @@ async function deadLetter(
 export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOptions): Promise<TaskResult> {
   const started = performance.now();
   const { headers } = delivery;
+  const attempt = headers.retryCount + 1;
   let envelope: TaskEnvelope | undefined;
   let context: TaskContext | undefined;
   let run: { outcome: TaskOutcome; error?: unknown };
@@ -175,7 +176,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
     context = {
       ...headers,
       functionId: envelope.fn,
-      attempt: headers.retryCount + 1,
+      attempt,
       // A scheduled run's body was written at deploy time: its run began at the schedule time.
       enqueuedAt: scheduler?.scheduleTime ?? new Date(envelope.enqueuedAt),
       traceId: delivery.trace?.['logging.googleapis.com/trace']?.split('/').pop(),
@@ -184,6 +185,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
     run = await runFunction(envelope, context, options.manifest);
   }
   const { outcome, error } = run!;
+  const functionId = envelope?.fn ?? reference?.fn;
   const now = Date.now();
   const durationMs = performance.now() - started;
   const lastAttempt =
@@ -191,7 +193,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
     (DEAD_ON_ARRIVAL.has(outcome) ||
       (options.isLastAttempt ?? isLastAttemptPerQueueYaml)({
         queueName: headers.queueName,
-        attempt: headers.retryCount + 1,
+        attempt,
         firstAttemptAt: envelope?.scheduledAt ?? envelope?.enqueuedAt ?? reference?.scheduledAt ?? reference?.enqueuedAt ?? now,
         now,
       }));
@@ -204,27 +206,22 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
   const status = lastAttempt && !deadLettered ? OUTCOMES.failed.status : OUTCOMES[outcome].status;
   if (context && outcome === 'success') emitTaskEvent('task:success', { context, durationMs });
   else if (context && outcome !== 'unknown-function') emitTaskEvent('task:error', { context, error, durationMs, willRetry: !lastAttempt });
-  log(
-    OUTCOMES[outcome].severity,
-    `task ${outcome}: ${envelope?.fn ?? reference?.fn ?? '(undecodable)'}${error ? `: ${describeError(error)}` : ''}`,
-    {
-      ...delivery.trace,
-      task: {
-        queue: headers.queueName,
-        name: headers.taskName,
-        functionId: envelope?.fn ?? reference?.fn,
-        attempt: headers.retryCount + 1,
-        ...(reference && { payloadObject: objectUrl(reference.ref) }),
-        ...(delivery.scheduler && { cronJob: delivery.scheduler.jobName }),
-        outcome,
-        status,
-        deadLettered,
-        durationMs: Math.round(durationMs * 10) / 10,
-      },
-      ...(error instanceof Error && outcome === 'failed' ? { stack_trace: error.stack } : {}),
+  log(OUTCOMES[outcome].severity, `task ${outcome}: ${functionId ?? '(undecodable)'}${error ? `: ${describeError(error)}` : ''}`, {
+    ...delivery.trace,
+    task: {
+      queue: headers.queueName,
+      name: headers.taskName,
+      functionId,
+      attempt,
+      ...(reference && { payloadObject: objectUrl(reference.ref) }),
+      ...(delivery.scheduler && { cronJob: delivery.scheduler.jobName }),
+      outcome,
+      status,
+      deadLettered,
+      durationMs: Math.round(durationMs * 10) / 10,
     },
-  );
+    ...(error instanceof Error && outcome === 'failed' ? { stack_trace: error.stack } : {}),
+  });
   const deadLetterTask = kept ? kept.keptAs : undefined;
-  const functionId = envelope?.fn ?? reference?.fn;
   return { outcome, status, deadLettered, ...(deadLetterTask ? { deadLetterTask } : {}), functionId, error, durationMs };
 }
