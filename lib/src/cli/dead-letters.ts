@@ -20,7 +20,8 @@ import {
 } from './dead-letters-options.js';
 import { formatDeadTask, formatDeadTaskTable, inspectJson, listJson } from './dead-letters-format.js';
 import { EXIT } from './exit-codes.js';
-import { reportCommandFailure, type CommandIo } from './command-failure.js';
+import type { CommandIo } from './command-failure.js';
+import { runCommand } from './file-command.js';
 
 export interface DeadLettersIo extends CommandIo {
   /** How to reach Cloud Tasks; tests inject one. @default createDeadLetterAdmin */
@@ -58,31 +59,28 @@ interface Context {
 }
 
 /** Runs `next-cloud-tasks dead-letters ...` and returns its exit code (see EXIT); never calls process.exit. */
-export async function runDeadLettersCli(argv: string[], io: DeadLettersIo): Promise<number> {
-  let options: DeadLettersCliOptions;
-  try {
-    options = parseDeadLettersOptions(argv, io.env);
-  } catch (err) {
-    return reportCommandFailure(err, io);
-  }
-  if (options.help) {
-    io.stdout(DEAD_LETTERS_USAGE);
-    return EXIT.ok;
-  }
-  try {
-    const scope = scopeOf(loadQueueYaml(options.file), options.queue);
-    const { project, location } = requireDeadLettersTarget(options);
-    const admin = (io.createAdmin ?? createDeadLetterAdmin)({ project, location, emulatorHost: options.emulatorHost, ...io.adminOptions });
-    const target = `projects/${project}/locations/${location}${options.emulatorHost ? ` (emulator at ${options.emulatorHost})` : ''}`;
-    const context: Context = { options, admin, scope, target, path: (queue) => queuePath({ project, location, queue }), io };
-    try {
-      return await COMMANDS[options.command](context);
-    } finally {
-      await admin.close?.();
-    }
-  } catch (err) {
-    return reportCommandFailure(err, io, options.json);
-  }
+export function runDeadLettersCli(argv: string[], io: DeadLettersIo): Promise<number> {
+  return runCommand(argv, io, {
+    parse: parseDeadLettersOptions,
+    usage: DEAD_LETTERS_USAGE,
+    async run(options) {
+      const scope = scopeOf(loadQueueYaml(options.file), options.queue);
+      const { project, location } = requireDeadLettersTarget(options);
+      const admin = (io.createAdmin ?? createDeadLetterAdmin)({
+        project,
+        location,
+        emulatorHost: options.emulatorHost,
+        ...io.adminOptions,
+      });
+      const target = `projects/${project}/locations/${location}${options.emulatorHost ? ` (emulator at ${options.emulatorHost})` : ''}`;
+      const context: Context = { options, admin, scope, target, path: (queue) => queuePath({ project, location, queue }), io };
+      try {
+        return await COMMANDS[options.command](context);
+      } finally {
+        await admin.close?.();
+      }
+    },
+  });
 }
 
 /** The dead-letter queues queue.yaml declares, all of them or those of `--queue`. */

@@ -1,7 +1,8 @@
 /**
- * The flow the two deploy commands share (`queues` over queue.yaml, `cron` over cron.yaml): parse
- * the command line (or print --help), load and validate the file (its warnings printed and, in CI,
- * annotated), then validate or deploy; every user error ends through reportCommandFailure.
+ * The flow the queues, cron and dead-letters commands share: parse the command line (or print
+ * --help), run, and end every user error through reportCommandFailure (runCommand). The two
+ * deploy commands (`queues` over queue.yaml, `cron` over cron.yaml) also load and validate their
+ * file first, its warnings printed and, in CI, annotated (runFileCommand).
  */
 import { annotate, reportCommandFailure, type CommandError, type CommandIo } from './command-failure.js';
 import { EXIT } from './exit-codes.js';
@@ -17,9 +18,19 @@ export interface FileCommand<Options, File> {
   deploy(file: File, options: Options): Promise<number>;
 }
 
-/** Runs a deploy command and returns its exit code (see EXIT); never calls process.exit. */
-export async function runFileCommand<Options, File>(argv: string[], io: CommandIo, command: FileCommand<Options, File>): Promise<number> {
-  let options: ReturnType<FileCommand<Options, File>['parse']>;
+export interface Command<Options> {
+  parse(argv: string[], env: CommandIo['env']): Options & { help: boolean; json: boolean };
+  usage: string;
+  run(options: Options & { help: boolean; json: boolean }): Promise<number>;
+}
+
+/**
+ * Parses the command line (or prints --help), then runs the command; every user error ends
+ * through reportCommandFailure (as JSON with --json). Returns the exit code (see EXIT); never
+ * calls process.exit.
+ */
+export async function runCommand<Options>(argv: string[], io: CommandIo, command: Command<Options>): Promise<number> {
+  let options: ReturnType<Command<Options>['parse']>;
   try {
     options = command.parse(argv, io.env);
   } catch (err) {
@@ -30,13 +41,24 @@ export async function runFileCommand<Options, File>(argv: string[], io: CommandI
     return EXIT.ok;
   }
   try {
-    const file = command.load(options.file);
-    if (!options.json) for (const warning of file.warnings) io.stderr(command.formatWarning(warning));
-    annotate(file.warnings, io);
-    return options.command === 'validate' ? command.validate(file, options) : await command.deploy(file, options);
+    return await command.run(options);
   } catch (err) {
     return reportCommandFailure(err, io, options.json);
   }
+}
+
+/** Runs a deploy command: its file loaded and validated (warnings printed, and annotated in CI), then validate or deploy. */
+export function runFileCommand<Options, File>(argv: string[], io: CommandIo, command: FileCommand<Options, File>): Promise<number> {
+  return runCommand(argv, io, {
+    parse: command.parse,
+    usage: command.usage,
+    async run(options) {
+      const file = command.load(options.file);
+      if (!options.json) for (const warning of file.warnings) io.stderr(command.formatWarning(warning));
+      annotate(file.warnings, io);
+      return options.command === 'validate' ? command.validate(file, options) : await command.deploy(file, options);
+    },
+  });
 }
 
 /** How a deploy command renders its plan and what it applied. */
