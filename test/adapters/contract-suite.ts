@@ -9,13 +9,13 @@ import {
   deferrable,
   getTaskContext,
   PermanentTaskFailure,
-  setLogWriter,
   SingularTaskFailure,
   type DeadLetterEntry,
   type Manifest,
   type TaskContext,
 } from 'next-cloud-tasks';
-import { OUTCOMES, type TaskOutcome } from 'next-cloud-tasks/internals';
+import { OUTCOMES, type TaskOutcome } from '@/lib/src/contract/outcomes';
+import { setupTestOptions } from 'next-cloud-tasks/testing';
 
 /** One delivery of `fn(...args)` as the adapter makes it. */
 export interface ContractDelivery {
@@ -74,12 +74,11 @@ export function runContractSuite(name: string, adapter: ContractAdapter): void {
     const deadLetters: DeadLetterEntry[] = [];
     beforeAll(() => adapter.setUp(manifest, (entry) => void deadLetters.push(entry)));
     afterAll(() => adapter.tearDown?.());
+    setupTestOptions({ logWriter: () => {} });
     beforeEach(() => {
       ran.length = 0;
       deadLetters.length = 0;
-      setLogWriter(() => {});
     });
-    afterEach(() => setLogWriter(undefined));
 
     test('success: 2xx; the function ran once, with its arguments and its task context', async () => {
       const args = ['a', new Date('2026-01-02T03:04:05Z'), new Map([['k', new Set([1n])]])];

@@ -10,20 +10,19 @@ import {
   getTaskContext,
   handleDeferredRequest,
   PermanentTaskFailure,
-  setLogWriter,
   verifyCronRequest,
   type LogEntry,
   type TaskContext,
+  type CloudTasksOptions,
 } from 'next-cloud-tasks';
 import { loadCronYaml, toSchedulerJobs } from 'next-cloud-tasks/cron';
-import type { HandlerConfig } from 'next-cloud-tasks/internals';
-import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
+import { applyTestOptions, createSigningKey, setupTestOptions, signIdToken } from 'next-cloud-tasks/testing';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import path from 'node:path';
 
 const AUDIENCE = 'https://app-abc-ew.a.run.app';
 const SA = 'cron@demo.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [SA] };
+const config: CloudTasksOptions = { audience: AUDIENCE, allowedEmails: [SA] };
 const key = createSigningKey('google-key-cron');
 const server = setupServer(googleCertsHandler([key]));
 
@@ -41,13 +40,12 @@ const logs: LogEntry[] = [];
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
+setupTestOptions({ logWriter: (entry) => logs.push(entry) });
 beforeEach(() => {
   contexts.length = 0;
   runs.length = 0;
   logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
-afterEach(() => setLogWriter(undefined));
 
 // The jobs exactly as `cron apply` creates them.
 const jobs = toSchedulerJobs(loadCronYaml(path.join(__dirname, '../fixtures/cron/functions-cron.yaml')), {
@@ -139,14 +137,14 @@ describe('verifyCronRequest on a route of your own', () => {
     const saved = { ...process.env };
     for (const v of ['DEFERRED_SERVICE_URL', 'DEFERRED_AUDIENCE', 'DEFERRED_ALLOWED_EMAILS', 'DEFERRED_SERVICE_ACCOUNT'])
       delete process.env[v];
-    const { resetConfigCache } = await import('next-cloud-tasks/internals');
-    resetConfigCache();
+    // Options applied after the change: the settings are resolved again from this environment.
+    const restore = applyTestOptions({});
     try {
       const verdict = await verifyCronRequest(schedulerRequest('weekly-digest'));
       expect(verdict).toMatchObject({ ok: false, status: 500 });
     } finally {
       process.env = saved;
-      resetConfigCache();
+      restore();
     }
   });
 });

@@ -12,7 +12,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeEnvelope } from 'next-cloud-tasks/internals';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { freePort, ROOT, waitForHttp } from '../helpers/next-server';
 import { packLib, run, runOk, startChild, type Child, type PackResult } from './support';
 

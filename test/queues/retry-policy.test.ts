@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { backoffSeconds, shouldRetry } from 'next-cloud-tasks/internals';
+import { backoffSeconds, shouldRetry } from '@/lib/src/contract/retry-policy';
 import type { RetryConfig } from 'next-cloud-tasks/queues';
 
 const retry = (over: Partial<RetryConfig>): RetryConfig => ({

@@ -1,3 +1,4 @@
+import { ENV, envText } from '../contract/env.js';
 import { CronUsageError } from '../cron/errors.js';
 import type { CronTargetOptions } from '../cron/map.js';
 import { COMMANDS } from './queues-options.js';
@@ -108,21 +109,21 @@ export function parseCronCliOptions(argv: string[], env: Readonly<Record<string,
   );
   const help = values.help ?? DEFAULTS.help;
   const command = deployCommand(positionals, values, help, COMMANDS, CronUsageError);
-  const fromEnv = (...names: string[]) => names.map((n) => env[n]?.trim()).find(Boolean) || undefined;
+  const fromEnv = (...keys: (keyof typeof ENV)[]) => keys.map((key) => envText(env, ENV[key])).find(Boolean);
   const targetUrls = values['target-url']
     ? parseTargetUrls(values['target-url'], '--target-url')
     : parseTargetUrls(
-        (env.CRON_TARGET_URLS ?? '').split(',').filter((p) => p.trim()),
+        (envText(env, ENV.cronTargetUrls) ?? '').split(',').filter((p) => p.trim()),
         'CRON_TARGET_URLS entry',
       );
   return {
     command: command ?? 'validate',
     file: values.file ?? DEFAULTS.file,
-    project: values.project ?? fromEnv('GOOGLE_CLOUD_PROJECT'),
-    location: values.location ?? fromEnv('CLOUD_SCHEDULER_LOCATION', 'CLOUD_TASKS_LOCATION'),
-    serviceUrl: values['service-url'] ?? fromEnv('DEFERRED_SERVICE_URL'),
-    serviceAccount: values['service-account'] ?? fromEnv('CRON_SERVICE_ACCOUNT', 'DEFERRED_SERVICE_ACCOUNT'),
-    audience: values.audience ?? fromEnv('DEFERRED_AUDIENCE'),
+    project: values.project ?? fromEnv('project'),
+    location: values.location ?? fromEnv('schedulerLocation', 'location'),
+    serviceUrl: values['service-url'] ?? fromEnv('serviceUrl'),
+    serviceAccount: values['service-account'] ?? fromEnv('cronServiceAccount', 'serviceAccount'),
+    audience: values.audience ?? fromEnv('audience'),
     targetUrls,
     pauseMissing: values['pause-missing'] ?? DEFAULTS.pauseMissing,
     json: values.json ?? DEFAULTS.json,

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { splitHostPort } from '../contract/host-port.js';
+import { ENV, envText } from '../contract/env.js';
 import { emulatedAppEnv, formatAppEnv, localAppPort, localAppUrl } from './emulated-app-env.js';
 
 const STOP_GRACE_MS = 5000;
@@ -52,7 +53,7 @@ export function runDevCommand(args: string[]): Promise<number> {
   const emulatorFlags = split < 0 ? args : args.slice(0, split);
   const nextFlags = split < 0 ? [] : args.slice(split + 1);
   const appPort = localAppPort(process.env);
-  const emulatorHost = process.env.CLOUD_TASKS_EMULATOR_HOST ?? '127.0.0.1:8123';
+  const emulatorHost = envText(process.env, ENV.emulatorHost) ?? '127.0.0.1:8123';
   const { host: emulatorAddress, port: emulatorPort } = splitHostPort(emulatorHost);
   const appEnv = emulatedAppEnv(process.env, { emulatorHost, appUrl: localAppUrl(process.env) });
 

@@ -1,3 +1,4 @@
+import { ENV, envText } from '../contract/env.js';
 import { QueuesUsageError } from '../queues/errors.js';
 import { deployCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
 
@@ -79,12 +80,12 @@ export function parseCliOptions(argv: string[], env: Readonly<Record<string, str
   return {
     command: command ?? 'validate',
     file: values.file ?? DEFAULTS.file,
-    project: values.project ?? (env.GOOGLE_CLOUD_PROJECT || undefined),
-    location: values.location ?? (env.CLOUD_TASKS_LOCATION || undefined),
+    project: values.project ?? envText(env, ENV.project),
+    location: values.location ?? envText(env, ENV.location),
     pauseMissing: values['pause-missing'] ?? DEFAULTS.pauseMissing,
     json: values.json ?? DEFAULTS.json,
     markdown: values.markdown ?? DEFAULTS.markdown,
-    emulatorHost: env.CLOUD_TASKS_EMULATOR_HOST || undefined,
+    emulatorHost: envText(env, ENV.emulatorHost),
     help,
   };
 }
