@@ -118,15 +118,15 @@ const variable = <T>(name: string, about: string, unset: string, parse: EnvVaria
  * same key: runtime/options.ts), then what only the CLI and the emulator read, then the platform's.
  */
 export const ENV = {
-  project: variable('GOOGLE_CLOUD_PROJECT', 'the Google Cloud project that owns the queues', 'none: required to enqueue', text),
-  location: variable('CLOUD_TASKS_LOCATION', 'the region of the queues, e.g. us-central1', 'none: required to enqueue', text),
+  project: variable('GOOGLE_CLOUD_PROJECT', 'the Google Cloud project that owns the queues', 'required to enqueue', text),
+  location: variable('CLOUD_TASKS_LOCATION', 'the region of the queues, e.g. us-central1', 'required to enqueue', text),
   serviceUrl: variable(
     'DEFERRED_SERVICE_URL',
     "the app's public base URL that tasks call back (never the Host header)",
-    'none: required',
+    'required',
     httpUrl,
   ),
-  serviceAccount: variable('DEFERRED_SERVICE_ACCOUNT', "invoker account: the tasks' OIDC token carries its email", 'none: required', email),
+  serviceAccount: variable('DEFERRED_SERVICE_ACCOUNT', "invoker account: the tasks' OIDC token carries its email", 'required', email),
   audience: variable('DEFERRED_AUDIENCE', 'the OIDC token audience', 'DEFERRED_SERVICE_URL', httpUrl),
   allowedEmails: variable('DEFERRED_ALLOWED_EMAILS', 'token emails accepted, comma-separated', 'DEFERRED_SERVICE_ACCOUNT', emails),
   queueYaml: variable('DEFERRED_QUEUE_YAML', 'path of queue.yaml', 'queue.yaml in the working directory', text),
@@ -168,7 +168,7 @@ export const ENV = {
   payloadBucket: variable(
     'DEFERRED_PAYLOAD_BUCKET',
     'gs://BUCKET/PREFIX for payloads too big for a task; the handler reads only there',
-    'none: defer() throws PayloadTooLargeError past 1 MiB',
+    'defer() throws PayloadTooLargeError past 1 MiB',
     gsLocation,
   ),
   payloadOffloadBytes: variable(

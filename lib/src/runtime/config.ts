@@ -3,9 +3,10 @@
  * environment (the table in contract/env.ts) over the defaults (runtime/options.ts), checked,
  * into what defer() and the handler read. Pure: runtime/settings.ts keeps the one result per process.
  */
-import { ENV, envText, isInvalid, isProduction, onCloudRun, type Env, type EnvVariable, type StartupCheckMode } from '../contract/env.js';
+import { ENV, isProduction, onCloudRun, type Env, type StartupCheckMode } from '../contract/env.js';
 import { ConfigError } from '../contract/errors.js';
 import { OPTION_DEFAULTS, type CloudTasksOptions, type CloudTasksSetting } from './options.js';
+import { optional, pick, required, type Problems } from './pick-setting.js';
 
 /** What `defer()` creates tasks with. */
 export interface EnqueueConfig {
@@ -66,39 +67,7 @@ export interface Settings {
   tuningWarnings: string[];
 }
 
-interface Picked<T> {
-  value?: T;
-  /** What to call it in a message: the variable, or the option when it was given explicitly. */
-  label: string;
-  problem?: ConfigProblem;
-}
-
-/** An option given explicitly, as its variable's text, so both go through the same rule. */
-const asText = (value: unknown): string => (Array.isArray(value) ? value.join(',') : String(value));
-
-/** One setting: the explicit option, else its variable, else undefined; checked by the variable's rule. */
-function pick<T>(options: CloudTasksOptions, key: CloudTasksSetting, env: Env): Picked<T> {
-  const variable = ENV[key] as unknown as EnvVariable<T>;
-  const explicit = options[key];
-  const label = explicit === undefined ? variable.name : `options.${key}`;
-  const raw = explicit === undefined ? envText(env, variable) : asText(explicit).trim();
-  if (raw === undefined || raw === '') return { label };
-  const value = variable.parse(raw, label);
-  return isInvalid(value) ? { label, problem: { variable: label, message: value.invalid } } : { value, label };
-}
-
-type Problems = ConfigProblem[];
-
-function required<T>(picked: Picked<T>, what: string, problems: Problems): T | undefined {
-  if (picked.problem) problems.push(picked.problem);
-  else if (picked.value === undefined) problems.push({ variable: picked.label, message: `${picked.label} is not set: ${what}` });
-  return picked.value;
-}
-
-function optional<T>(picked: Picked<T>, problems: Problems): T | undefined {
-  if (picked.problem) problems.push(picked.problem);
-  return picked.value;
-}
+const givenIn = (label: string) => (label.startsWith('options.') ? "registerDeferred's options" : "the service's environment");
 
 /**
  * The emulator's certs and issuer are trusted only with an emulator host, so it must never be set
@@ -110,7 +79,7 @@ function emulatorHost(options: CloudTasksOptions, env: Env, problems: Problems):
   if (onCloudRun(env)) {
     problems.push({
       variable: picked.label,
-      message: `${picked.label} is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): it would make the app trust the local emulator's tokens. Remove it from the service's environment`,
+      message: `${picked.label} is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): it would make the app trust the local emulator's tokens. Remove it from ${givenIn(picked.label)}`,
     });
     return undefined;
   }
@@ -122,7 +91,7 @@ function payloadStorage(options: CloudTasksOptions, env: Env, problems: Problems
   if (emulator.value !== undefined && onCloudRun(env)) {
     problems.push({
       variable: emulator.label,
-      message: `${emulator.label} is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): payloads would go to a local stand-in. Remove it from the service's environment`,
+      message: `${emulator.label} is set on Cloud Run (K_SERVICE=${env.K_SERVICE}): payloads would go to a local stand-in. Remove it from ${givenIn(emulator.label)}`,
     });
   }
   const bucket = optional(pick<{ bucket: string; prefix: string }>(options, 'payloadBucket', env), problems);

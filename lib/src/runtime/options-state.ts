@@ -105,6 +105,11 @@ export function testDouble<K extends keyof TestDoubles>(kind: K): TestDoubles[K]
   return undefined;
 }
 
+/** Moves whenever the options change: what was resolved from them is stale then. */
+export function optionsGeneration(): number {
+  return state().generation;
+}
+
 /** What the settings are resolved from now: the options and the environment (none under a hermetic layer). */
 export function settingsSource(): { generation: number; options: CloudTasksOptions; env: Env } {
   const current = state();

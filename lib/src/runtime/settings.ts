@@ -7,7 +7,7 @@ import { ConfigError } from '../contract/errors.js';
 import { resolveSettings, type EnqueueConfig, type HandlerConfig, type Settings } from './config.js';
 import { log } from './logger.js';
 import type { CloudTasksOptions } from './options.js';
-import { settingsSource } from './options-state.js';
+import { optionsGeneration, settingsSource } from './options-state.js';
 import { processState } from './process-state.js';
 
 interface Resolved {
@@ -21,8 +21,9 @@ const cache = () => processState('settings', (): { resolved?: Resolved } => ({})
 
 function resolved(): Resolved {
   const current = cache();
-  const source = settingsSource();
-  if (current.resolved?.generation !== source.generation) {
+  // On every task request: one comparison while nothing changed.
+  if (current.resolved?.generation !== optionsGeneration()) {
+    const source = settingsSource();
     const settings = resolveSettings(source.options, source.env);
     current.resolved = { generation: source.generation, settings, built: new Map() };
     // Malformed tuning values fall back to their defaults; said once per resolution.
