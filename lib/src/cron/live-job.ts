@@ -1,7 +1,7 @@
 import { shortId } from '../contract/names.js';
 import { durationObject } from '../contract/proto-json.js';
 import { durationSeconds } from '../queues/live-queue.js';
-import type { LiveJob } from './plan.js';
+import type { LiveJob } from './job-resource.js';
 import type { SchedulerJobSettings } from './types.js';
 
 /**

@@ -1,9 +1,9 @@
 import { encodeEnvelope } from '../contract/envelope.js';
-import { formatProblem } from '../queues/errors.js';
+import { formatProblem } from '../deploy/problems.js';
+import { effectiveBackoff } from '../deploy/retry-parameters.js';
 import { SCHEDULER_DEFAULTS } from './defaults.js';
 import { CronUsageError } from './errors.js';
 import type { CronFile, CronJobDefinition, SchedulerJobSettings } from './types.js';
-import { effectiveBackoff } from '../queues/validate-retry.js';
 
 /** Where the jobs call, and with which token: the app's settings, as its own environment gives them. */
 export interface CronTargetOptions {

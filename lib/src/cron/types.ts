@@ -1,9 +1,9 @@
-import type { QueueYamlProblem, SourcePosition } from '../queues/types.js';
+import type { SourcePosition, YamlProblem } from '../deploy/problems.js';
 
 export type { SourcePosition };
 
 /** One thing wrong (error) or worth knowing (warning) in cron.yaml, at its line and column. */
-export type CronYamlProblem = QueueYamlProblem;
+export type CronYamlProblem = YamlProblem;
 
 /** App Engine's retry_parameters of a cron job, as written (after validation). */
 export interface CronRetryParameters {

@@ -1,7 +1,8 @@
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { EnvelopeEncodeError, encodeEnvelope } from '../contract/envelope.js';
-import { describe, type ProblemCollector, scalarValue } from '../queues/problems.js';
-import { parseAgeLimit } from '../queues/units.js';
+import { describe, type ProblemCollector } from '../deploy/problems.js';
+import { parseAgeLimit } from '../deploy/units.js';
+import { readEntry, type EntryFields, type EntryShape } from '../deploy/yaml-entries.js';
 import { DEFERRABLE_ID_PATTERN } from '../contract/names.js';
 import { SCHEDULER_DEFAULTS, SCHEDULER_LIMITS } from './defaults.js';
 import { jobIdFor } from './job-id.js';
@@ -23,6 +24,12 @@ export const CRON_KEYS = [
   'attempt_deadline',
 ] as const;
 type CronKey = (typeof CRON_KEYS)[number];
+
+const CRON_ENTRY: EntryShape<CronKey> = {
+  keys: CRON_KEYS,
+  notAMapping: 'each entry under "cron:" must be a mapping with at least url (or function) and schedule',
+  entry: 'a cron entry',
+};
 
 const NOT_DATA = Symbol('not JSON data');
 
@@ -63,27 +70,9 @@ function isJsonData(value: unknown, depth = 0): boolean {
  * our extensions. Reports every problem and returns the job only when the entry is usable.
  */
 export function validateCronEntry(node: Node, problems: ProblemCollector): CronJobDefinition | undefined {
-  if (!isMap(node)) {
-    problems.error(
-      node,
-      undefined,
-      `each entry under "cron:" must be a mapping with at least url (or function) and schedule, got ${describe(scalarValue(node) ?? node.toString())}`,
-    );
-    return undefined;
-  }
-  const errorsBefore = problems.errorCount;
-  const fields = new Map<CronKey, Pair<Node, Node>>();
-  for (const pair of node.items as Pair<Node, Node>[]) {
-    const key = String(scalarValue(pair.key));
-    if ((CRON_KEYS as readonly string[]).includes(key)) fields.set(key as CronKey, pair);
-    else problems.error(pair.key, key, `Unknown key "${key}" in a cron entry; allowed keys: ${CRON_KEYS.join(', ')}`);
-  }
-  const valueNode = (k: CronKey) => fields.get(k)?.value ?? null;
-  const at = (k: CronKey) => fields.get(k)?.value ?? fields.get(k)?.key ?? node;
-  const text = (k: CronKey) => {
-    const value = scalarValue(valueNode(k));
-    return value === undefined || value === null ? undefined : String(value);
-  };
+  const entry = readEntry(node, CRON_ENTRY, problems);
+  if (!entry) return undefined;
+  const { has, value: valueNode, at, text } = entry;
 
   const description = text('description') ?? '';
   if (description.length > SCHEDULER_LIMITS.maxDescriptionLength) {
@@ -93,7 +82,7 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
       `description is ${description.length} characters long; App Engine allows at most ${SCHEDULER_LIMITS.maxDescriptionLength}`,
     );
   }
-  const target = validateTarget((k) => fields.has(k), text, at, valueNode, problems);
+  const target = validateTarget(entry, problems);
   const label = description || (target?.kind === 'url' ? target.path : target?.kind === 'function' ? target.functionId : '(unnamed)');
 
   const scheduleText = text('schedule');
@@ -118,7 +107,7 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
   }
 
   const timeZone = text('timezone') ?? SCHEDULER_DEFAULTS.timeZone;
-  if (fields.has('timezone') && !isKnownTimeZone(timeZone)) {
+  if (has('timezone') && !isKnownTimeZone(timeZone)) {
     problems.error(
       at('timezone'),
       'timezone',
@@ -127,7 +116,7 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
   }
 
   const service = text('target');
-  if (fields.has('target') && (service === undefined || !SCHEDULER_LIMITS.targetPattern.test(service))) {
+  if (has('target') && (service === undefined || !SCHEDULER_LIMITS.targetPattern.test(service))) {
     problems.error(
       at('target'),
       'target',
@@ -136,7 +125,7 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
   }
 
   let attemptDeadlineSeconds: number | undefined;
-  if (fields.has('attempt_deadline')) {
+  if (has('attempt_deadline')) {
     const raw = text('attempt_deadline') ?? '';
     const seconds = parseAgeLimit(raw);
     const { minAttemptDeadlineSeconds: min, maxAttemptDeadlineSeconds: max } = SCHEDULER_LIMITS;
@@ -149,9 +138,9 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
     } else attemptDeadlineSeconds = seconds;
   }
 
-  const retryParameters = fields.has('retry_parameters') ? validateCronRetry(valueNode('retry_parameters'), label, problems) : undefined;
+  const retryParameters = has('retry_parameters') ? validateCronRetry(valueNode('retry_parameters'), label, problems) : undefined;
 
-  if (!target || !translated || problems.errorCount > errorsBefore) return undefined;
+  if (!target || !translated || entry.hasErrors()) return undefined;
   const schedule = scheduleText!.trim();
   return {
     id: jobIdFor(description, target, schedule),
@@ -169,13 +158,7 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
 }
 
 /** `url` (App Engine) or `function` + `args` (our extension): exactly one of the two. */
-function validateTarget(
-  has: (k: CronKey) => boolean,
-  text: (k: CronKey) => string | undefined,
-  at: (k: CronKey) => Node,
-  valueNode: (k: CronKey) => Node | null,
-  problems: ProblemCollector,
-): CronJobTarget | undefined {
+function validateTarget({ has, text, at, value: valueNode }: EntryFields<CronKey>, problems: ProblemCollector): CronJobTarget | undefined {
   const hasUrl = has('url');
   const hasFunction = has('function');
   if (hasUrl && hasFunction) {

@@ -5,7 +5,7 @@
  */
 import { loadCronYaml } from '../cron/parse.js';
 import { toSchedulerJob } from '../cron/map.js';
-import { describeCronTarget } from '../cron/plan.js';
+import { describeCronTarget } from '../cron/job-resource.js';
 import type { SchedulerJobSettings } from '../cron/types.js';
 import type { Store } from './store.js';
 

@@ -1,6 +1,6 @@
 import { shortId } from '../contract/names.js';
 import { durationObject, parseDuration } from '../contract/proto-json.js';
-import type { LiveQueue, QueueField } from './plan.js';
+import type { LiveQueue, QueueField } from './queue-resource.js';
 import type { CloudTasksQueueSettings } from './types.js';
 
 /**
