@@ -22,8 +22,9 @@ export const CRON_USAGE = `Usage: next-cloud-tasks cron <validate|plan|apply|che
 
 Deploys App Engine's cron.yaml to Cloud Scheduler: each job an HTTP job with an OIDC token,
 calling a route of the app (url:) or a deferrable function through the task handler (function:).
-App Engine schedules ("every day 09:00") are translated to unix-cron where an exact translation
-exists; otherwise validate says why, at the line.
+App Engine schedules ("every day 09:00") are translated to unix-cron. A schedule no unix-cron
+line can say ("1st monday of sep,oct,nov 17:00") gets the smallest line that covers it and a
+filter, sent with each run, with which the app skips the line's other runs.
 
 Commands:
   validate   check cron.yaml alone (App Engine's rules, the translations), no network

@@ -2,6 +2,7 @@
  * `next-cloud-tasks cron validate|plan|apply|check`: cron.yaml to Cloud Scheduler, with the queue
  * command's flags, exit codes, output forms and never-delete rule (cli/queues.ts).
  */
+import { describeCronFilter } from '../contract/cron-filter.js';
 import { deployCronJobs, formatCronDeploy, type CronDeployResult, type SchedulerAdmin } from '../cron/deploy-jobs.js';
 import { describeCronTarget } from '../cron/job-resource.js';
 import { toSchedulerJob } from '../cron/map.js';
@@ -43,7 +44,7 @@ export function runCronCli(argv: string[], io: RunCronCliIo): Promise<number> {
 }
 
 function runsOf(job: CronJobDefinition, now: Date): string {
-  return nextRuns(job.cron, job.timeZone, now, 3)
+  return nextRuns(job, now, 3)
     .map((d) => d.toISOString().replace(':00.000Z', 'Z'))
     .join(', ');
 }
@@ -54,7 +55,7 @@ function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliI
   if (options.json) {
     const jobs = file.jobs.map((job) => ({
       ...job,
-      nextRuns: nextRuns(job.cron, job.timeZone, now, 3).map((d) => d.toISOString()),
+      nextRuns: nextRuns(job, now, 3).map((d) => d.toISOString()),
       ...(canMap &&
         (job.service === undefined || options.targetUrls[job.service]) && {
           schedulerJob: toSchedulerJob(job, cronTargets(options)),
@@ -67,7 +68,8 @@ function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliI
   for (const job of file.jobs) {
     const what = describeCronTarget(job.target);
     const translated = job.scheduleFormat === 'app-engine' ? `"${job.schedule}" = "${job.cron}"` : `"${job.cron}"`;
-    lines.push(`  ${job.id}: ${translated} ${job.timeZone}, ${what}${job.service ? ` on target ${job.service}` : ''}`);
+    const filtered = job.filter ? ` filtered to ${describeCronFilter(job.filter)}` : '';
+    lines.push(`  ${job.id}: ${translated}${filtered} ${job.timeZone}, ${what}${job.service ? ` on target ${job.service}` : ''}`);
     lines.push(`      next: ${runsOf(job, now)}`);
   }
   io.stdout(lines.join('\n'));

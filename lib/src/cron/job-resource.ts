@@ -2,6 +2,7 @@
  * A Cloud Scheduler job as the deploy core sees it (deploy/resource.ts): which fields a deploy
  * manages, how a live job differs from cron.yaml's, and how one reads in a plan.
  */
+import { CRON_FILTER_HEADER, decodeCronFilter, describeCronFilter } from '../contract/cron-filter.js';
 import { decodeEnvelope } from '../contract/envelope.js';
 import { FieldChanges, type FieldChange, type ResourceKind } from '../deploy/resource.js';
 import type { CronJobTarget, SchedulerJobSettings } from './types.js';
@@ -104,8 +105,9 @@ export function describeJob(job: SchedulerJobSettings): string {
     job.httpTarget.httpMethod === 'POST' && job.httpTarget.body
       ? `${describeBody(job.httpTarget.body)} at ${job.httpTarget.uri}`
       : `${job.httpTarget.httpMethod} ${job.httpTarget.uri}`;
+  const filter = job.httpTarget.headers[CRON_FILTER_HEADER];
   return [
-    `"${job.schedule}" ${job.timeZone}`,
+    `"${job.schedule}" ${job.timeZone}${filter ? ` filtered to ${describeCronFilter(decodeCronFilter(filter))}` : ''}`,
     target,
     `retries ${r.retryCount}${r.maxRetryDurationSeconds ? ` for ${r.maxRetryDurationSeconds}s` : ''}`,
     `backoff ${r.minBackoffSeconds}s..${r.maxBackoffSeconds}s`,

@@ -1,3 +1,4 @@
+import type { CronFilter } from '../contract/cron-filter.js';
 import type { SourcePosition, YamlProblem } from '../deploy/problems.js';
 
 export type { SourcePosition };
@@ -36,6 +37,12 @@ export interface CronJobDefinition {
   scheduleFormat: 'app-engine' | 'unix-cron';
   /** IANA time zone; App Engine's default is UTC. */
   timeZone: string;
+  /**
+   * Set when `cron` fires more often than the schedule (`1st monday of sep,oct,nov 17:00` deploys
+   * `0 17 * 9-11 1`): which of its runs are the schedule's. It travels with the job in a header,
+   * and the app skips the other runs.
+   */
+  filter?: CronFilter;
   /** App Engine `target`: the service the job calls (`--target-url NAME=URL` says where it is on Cloud Run). */
   service?: string;
   retryParameters?: CronRetryParameters;

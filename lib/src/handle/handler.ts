@@ -8,6 +8,7 @@ import { readBodyWithLimit } from './read-body.js';
 import type { Manifest } from '../runtime/registry.js';
 import { readTaskHeaders } from '../contract/task-headers.js';
 import { readSchedulerHeaders } from '../contract/scheduler-headers.js';
+import { cronRunSkip } from './cron-run.js';
 import { verifyTaskToken } from './verify-token.js';
 import { MAX_TASK_BYTES } from '../contract/limits.js';
 import { isDraining, trackTask } from '../runtime/shutdown.js';
@@ -65,6 +66,10 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
     log('WARNING', `task request refused (${verdict.status}): ${verdict.reason}`, { ...trace, path });
     return outcomeResponse(REFUSED_TOKEN[verdict.status]);
   }
+
+  // A cron.yaml `function:` job whose line fires more often than its schedule: the other runs end here, unread.
+  const skip = cronRunSkip(request.headers, { ...trace, path });
+  if (skip) return outcomeResponse(skip.outcome);
 
   const body = await readBodyWithLimit(request, options.maxBodyBytes ?? MAX_TASK_BYTES);
   if (body === 'too-large') {
