@@ -19,12 +19,15 @@ export { parseCronYaml, loadCronYaml } from './parse.js';
 export { translateSchedule, ScheduleError } from './schedule.js';
 export type { ScheduleTranslation } from './schedule.js';
 export { nextRuns } from './next-runs.js';
+export type { JobSchedule } from './next-runs.js';
+export type { CronFilter } from '../contract/cron-filter.js';
 export { toSchedulerJobs } from './map.js';
 export type { CronTargetOptions } from './map.js';
 export type { LiveJob } from './job-resource.js';
 export { planCronJobs, applyCronPlan, deployCronJobs, formatCronDeploy } from './deploy-jobs.js';
 export type { CronApplyResult, CronDeployResult, CronPlan, CronPlanItem, SchedulerAdmin } from './deploy-jobs.js';
 export type { DeployOptions } from '../deploy/deploy.js';
+export type { FormatOptions } from '../deploy/render-plan.js';
 // The Cloud Scheduler client (scheduler-admin.ts) loads @google-cloud/scheduler when first used.
 export { createCloudSchedulerAdmin } from './scheduler-admin.js';
 export type { CloudSchedulerAdminOptions } from './scheduler-admin.js';

@@ -22,16 +22,13 @@ import { checkUnixCron } from './unix-cron.js';
 
 export { ScheduleError };
 
-/** What the schedule's runs must also match, beyond the line: a CronFilter but for the time zone, which is the job's. */
-export type ScheduleFilter = Omit<CronFilter, 'timeZone'>;
-
 export interface ScheduleTranslation {
   /** The unix-cron line, five fields separated by single spaces. */
   cron: string;
   /** How cron.yaml wrote it. */
   format: 'app-engine' | 'unix-cron';
-  /** Set when the line fires more often than the schedule: the runs to keep. */
-  filter?: ScheduleFilter;
+  /** Set when the line fires more often than the schedule: the runs to keep (in the job's time zone). */
+  filter?: Omit<CronFilter, 'timeZone'>;
 }
 
 type Translated = Omit<ScheduleTranslation, 'format'>;

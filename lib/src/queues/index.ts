@@ -20,6 +20,7 @@ export type { LiveQueue } from './queue-resource.js';
 export { planQueues, applyQueuePlan, deployQueues, formatQueueDeploy } from './deploy-queues.js';
 export type { QueueAdmin, QueueApplyResult, QueueDeployResult, QueuePlan, QueuePlanItem } from './deploy-queues.js';
 export type { DeployOptions } from '../deploy/deploy.js';
+export type { FormatOptions } from '../deploy/render-plan.js';
 // Loads @google-cloud/tasks only when a call is made: importing this entry stays cheap.
 export { createCloudTasksAdmin } from './cloud-tasks-admin.js';
 export type { CloudTasksAdminOptions } from './cloud-tasks-admin.js';
