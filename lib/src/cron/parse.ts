@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, type Node, type Pair } from 'yaml';
-import { type ProblemCollector, scalarValue } from '../deploy/problems.js';
-import { readEntryList, type TopLevelShape } from '../deploy/yaml-entries.js';
+import type { Node } from 'yaml';
+import type { ProblemCollector } from '../deploy/problems.js';
+import { readEntries, type FileShape } from '../deploy/yaml-entries.js';
 import { parseYamlFile, readYamlFile } from '../deploy/yaml-file.js';
 import { CronYamlError } from './errors.js';
 import type { CronFile, CronJobDefinition, SourcePosition } from './types.js';
-import { validateCronEntry } from './validate.js';
+import { CRON_KEYS, validateCronEntry, type CronKey } from './validate.js';
 
 /**
  * Parses and validates cron.yaml text with App Engine's rules. Returns the jobs (schedules
@@ -35,27 +35,29 @@ export function loadProjectCronYaml(env: Record<string, string | undefined> = pr
   return loadCronYaml(path);
 }
 
-const CRON_YAML: TopLevelShape = {
+const CRON_YAML: FileShape<CronKey> = {
   fileName: 'cron.yaml',
   listKey: 'cron',
   listOf: 'jobs, each starting with "- description: ..."',
   ignoredKeys: { application: 'application is ignored: the project comes from --project or GOOGLE_CLOUD_PROJECT' },
   // App Engine accepts an empty file (CronInfoExternal's `cron` is optional): no jobs.
+  entry: {
+    keys: CRON_KEYS,
+    notAMapping: 'each entry under "cron:" must be a mapping with at least url (or function) and schedule',
+    entry: 'a cron entry',
+  },
 };
 
 function validateDocument(root: Node | null, problems: ProblemCollector): CronJobDefinition[] {
   const jobs: CronJobDefinition[] = [];
   const seen = new Map<string, SourcePosition>();
-  for (const item of readEntryList(root, problems, CRON_YAML)) {
-    const job = validateCronEntry(item, problems);
+  for (const entry of readEntries(root, problems, CRON_YAML)) {
+    const job = validateCronEntry(entry, problems);
     if (!job) continue;
     const first = seen.get(job.id);
-    const descriptionNode = isMap(item)
-      ? (item.items as Pair<Node, Node>[]).find((p) => scalarValue(p.key) === 'description')?.value
-      : undefined;
     if (first) {
       problems.error(
-        descriptionNode ?? item,
+        entry.value('description') ?? entry.node,
         'description',
         `Duplicate cron job "${job.id}": the job at ${first.file}:${first.line}:${first.column} has the same id (ids come from descriptions, ignoring case and punctuation): give the two jobs different descriptions`,
       );
@@ -64,7 +66,7 @@ function validateDocument(root: Node | null, problems: ProblemCollector): CronJo
     seen.set(job.id, job.position);
     if (!job.description) {
       problems.warning(
-        item,
+        entry.node,
         'description',
         `cron job without a description is named "${job.id}" after its ${job.target.kind} and schedule: changing either renames the job in Cloud Scheduler (a new job, the old one reported as not in the file). Add a description to give it a stable name.`,
       );

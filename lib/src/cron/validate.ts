@@ -1,7 +1,6 @@
-import type { Node } from 'yaml';
 import { describe, type ProblemCollector } from '../deploy/problems.js';
 import { parseAgeLimit } from '../deploy/units.js';
-import { readEntry, type EntryShape } from '../deploy/yaml-entries.js';
+import type { EntryFields } from '../deploy/yaml-entries.js';
 import { SCHEDULER_DEFAULTS, SCHEDULER_LIMITS } from './defaults.js';
 import { jobIdFor } from './job-id.js';
 import { isKnownTimeZone } from './next-runs.js';
@@ -22,22 +21,14 @@ export const CRON_KEYS = [
   'args',
   'attempt_deadline',
 ] as const;
-type CronKey = (typeof CRON_KEYS)[number];
-
-const CRON_ENTRY: EntryShape<CronKey> = {
-  keys: CRON_KEYS,
-  notAMapping: 'each entry under "cron:" must be a mapping with at least url (or function) and schedule',
-  entry: 'a cron entry',
-};
+export type CronKey = (typeof CRON_KEYS)[number];
 
 /**
  * Validates one entry of the `cron:` list with App Engine's rules (croninfo.py's CronEntry), plus
  * our extensions. Reports every problem and returns the job only when the entry is usable.
  */
-export function validateCronEntry(node: Node, problems: ProblemCollector): CronJobDefinition | undefined {
-  const entry = readEntry(node, CRON_ENTRY, problems);
-  if (!entry) return undefined;
-  const { has, value: valueNode, at, text } = entry;
+export function validateCronEntry(entry: EntryFields<CronKey>, problems: ProblemCollector): CronJobDefinition | undefined {
+  const { node, has, value: valueNode, at, text } = entry;
 
   const description = text('description') ?? '';
   if (description.length > SCHEDULER_LIMITS.maxDescriptionLength) {

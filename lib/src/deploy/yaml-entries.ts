@@ -6,7 +6,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import { describe, type ProblemCollector, scalarValue } from './problems.js';
 
-export interface TopLevelShape {
+export interface FileShape<Key extends string> {
   /** The file, for messages: 'queue.yaml'. */
   fileName: string;
   /** The key of the list: 'queue'. */
@@ -17,12 +17,30 @@ export interface TopLevelShape {
   ignoredKeys: Record<string, string>;
   /** The error for an empty file; undefined when an empty file just has no entries. */
   emptyFile?: string;
+  /** What each entry of the list may hold. */
+  entry: EntryShape<Key>;
 }
 
 const isEmpty = (node: Node | null | undefined) => node == null || (isScalar(node) && node.value == null);
 
-/** The entries of the file's list (unchecked nodes), after a problem for each top-level key that does not belong. */
-export function readEntryList(root: Node | null, problems: ProblemCollector, shape: TopLevelShape): Node[] {
+/**
+ * The entries of the file's list, each with its fields by key, after a problem at each top-level
+ * key, entry or entry key that does not belong (an entry that is not a mapping is left out). One
+ * at a time: an entry is read when the one before has been validated, so that its `hasErrors()`
+ * counts its own problems only.
+ */
+export function* readEntries<Key extends string>(
+  root: Node | null,
+  problems: ProblemCollector,
+  shape: FileShape<Key>,
+): Generator<EntryFields<Key>> {
+  for (const node of readEntryList(root, problems, shape)) {
+    const entry = readEntry(node, shape.entry, problems);
+    if (entry) yield entry;
+  }
+}
+
+function readEntryList(root: Node | null, problems: ProblemCollector, shape: FileShape<string>): Node[] {
   if (isEmpty(root)) {
     if (shape.emptyFile) problems.error(root, undefined, shape.emptyFile);
     return [];
@@ -74,11 +92,7 @@ export interface EntryFields<Key extends string> {
  * The fields of one entry, each key checked against the shape's (an unknown one is an error that
  * lists them); undefined, after the `notAMapping` error, when the entry is not a mapping.
  */
-export function readEntry<Key extends string>(
-  node: Node,
-  shape: EntryShape<Key>,
-  problems: ProblemCollector,
-): EntryFields<Key> | undefined {
+function readEntry<Key extends string>(node: Node, shape: EntryShape<Key>, problems: ProblemCollector): EntryFields<Key> | undefined {
   const { keys } = shape;
   if (!isMap(node)) {
     problems.error(node, undefined, `${shape.notAMapping}, got ${describe(scalarValue(node) ?? node.toString())}`);

@@ -1,10 +1,10 @@
-import { isMap, type Node, type Pair } from 'yaml';
+import type { Node } from 'yaml';
 import { type ProblemCollector, scalarValue } from '../deploy/problems.js';
-import { readEntryList, type TopLevelShape } from '../deploy/yaml-entries.js';
+import { readEntries, type FileShape } from '../deploy/yaml-entries.js';
 import { parseYamlFile, readYamlFile } from '../deploy/yaml-file.js';
 import { QueueYamlError } from './errors.js';
 import type { QueueDefinition, QueueFile, SourcePosition } from './types.js';
-import { validateQueueEntry } from './validate-queue.js';
+import { QUEUE_KEYS, validateQueueEntry, type QueueKey } from './validate-queue.js';
 import { withDeadLetterQueues } from './dead-letter-queues.js';
 
 /**
@@ -21,7 +21,7 @@ export function loadQueueYaml(path: string): QueueFile {
   return parseQueueYaml(readYamlFile(path, QueueYamlError), path);
 }
 
-const QUEUE_YAML: TopLevelShape = {
+const QUEUE_YAML: FileShape<QueueKey> = {
   fileName: 'queue.yaml',
   listKey: 'queue',
   listOf: 'queues, each starting with "- name: ..."',
@@ -30,14 +30,19 @@ const QUEUE_YAML: TopLevelShape = {
     application: 'application is ignored: the project comes from --project or GOOGLE_CLOUD_PROJECT',
   },
   emptyFile: 'Empty queue configuration: write "queue:" followed by a list of queues',
+  entry: {
+    keys: QUEUE_KEYS,
+    notAMapping: 'each entry under "queue:" must be a mapping with at least name and rate (e.g. "- name: default" then "  rate: 5/s")',
+    entry: 'a queue entry',
+  },
 };
 
 function validateDocument(root: Node | null, problems: ProblemCollector): QueueDefinition[] {
   const queues: QueueDefinition[] = [];
   // Duplicates are found on the names as written, so an entry with other errors still counts.
   const seen = new Map<string, SourcePosition>();
-  for (const item of readEntryList(root, problems, QUEUE_YAML)) {
-    const nameNode = isMap(item) ? (item.items as Pair<Node, Node>[]).find((p) => scalarValue(p.key) === 'name')?.value : undefined;
+  for (const entry of readEntries(root, problems, QUEUE_YAML)) {
+    const nameNode = entry.value('name');
     const name = scalarValue(nameNode);
     const first = typeof name === 'string' || typeof name === 'number' ? seen.get(String(name)) : undefined;
     if (first) {
@@ -46,8 +51,8 @@ function validateDocument(root: Node | null, problems: ProblemCollector): QueueD
         'name',
         `Duplicate queue name "${name}": already defined at ${first.file}:${first.line}:${first.column}; merge the two entries`,
       );
-    } else if (name != null) seen.set(String(name), problems.at(item));
-    const def = validateQueueEntry(item, problems);
+    } else if (name != null) seen.set(String(name), problems.at(entry.node));
+    const def = validateQueueEntry(entry, problems);
     if (def && !first) queues.push(def);
   }
   return withDeadLetterQueues(queues, problems);

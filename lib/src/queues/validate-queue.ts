@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import { asNumber, describe, type ProblemCollector, scalarValue } from '../deploy/problems.js';
 import { parseRate } from '../deploy/units.js';
-import { readEntry, type EntryShape } from '../deploy/yaml-entries.js';
+import type { EntryFields } from '../deploy/yaml-entries.js';
 import { APP_ENGINE_LIMITS } from './defaults.js';
 import type { QueueDefinition } from './types.js';
 import { validateRetryParameters } from './validate-retry.js';
@@ -18,20 +18,14 @@ export const QUEUE_KEYS = [
   'dead_letter_queue',
 ] as const;
 
-const QUEUE_ENTRY: EntryShape<(typeof QUEUE_KEYS)[number]> = {
-  keys: QUEUE_KEYS,
-  notAMapping: 'each entry under "queue:" must be a mapping with at least name and rate (e.g. "- name: default" then "  rate: 5/s")',
-  entry: 'a queue entry',
-};
+export type QueueKey = (typeof QUEUE_KEYS)[number];
 
 /**
  * Validates one entry of the `queue:` list. Reports every problem it finds and returns the
  * definition only when the entry is usable (a name, a rate, push mode, no errors).
  */
-export function validateQueueEntry(node: Node, problems: ProblemCollector): QueueDefinition | undefined {
-  const entry = readEntry(node, QUEUE_ENTRY, problems);
-  if (!entry) return undefined;
-  const { has, value: valueNode, at } = entry;
+export function validateQueueEntry(entry: EntryFields<QueueKey>, problems: ProblemCollector): QueueDefinition | undefined {
+  const { node, has, value: valueNode, at } = entry;
 
   const rawName = scalarValue(valueNode('name'));
   const name = validateName(rawName, at('name'), problems);
