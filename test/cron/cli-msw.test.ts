@@ -62,15 +62,15 @@ describe('validate', () => {
     const r = await runCron(['validate', '--file', ENGINE]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      '  first-monday-report: "1st monday of sep,oct,nov 17:00" = "0 17 * 9-11 1" filtered to days 1-7 of the month Europe/Paris, reports.monthly("eu")\n' +
+      '  first-monday-report: "1st monday of sep,oct,nov 17:00" = "0 17 * 9-11 1" (filter: days 1-7 of the month) Europe/Paris, reports.monthly("eu")\n' +
         '      next: 2026-09-07T15:00Z, 2026-10-05T15:00Z, 2026-11-02T16:00Z',
     );
     expect(r.stdout).toContain(
-      '  march-check: "2nd,third mon,wed,thu of march 17:00" = "0 17 * 3 1,3,4" filtered to days 8-14, 15-21 of the month America/New_York, GET /api/cron/march\n' +
+      '  march-check: "2nd,third mon,wed,thu of march 17:00" = "0 17 * 3 1,3,4" (filter: days 8-14, 15-21 of the month) America/New_York, GET /api/cron/march\n' +
         '      next: 2027-03-08T22:00Z, 2027-03-10T22:00Z, 2027-03-11T22:00Z',
     );
     expect(r.stdout).toContain(
-      '"every 5 minutes from 10:00 to 14:00" = "*/5 10-14 * * *" filtered to from 10:00 to 14:00 every 5 minutes UTC, GET /poll\n' +
+      '"every 5 minutes from 10:00 to 14:00" = "*/5 10-14 * * *" (filter: from 10:00 to 14:00 every 5 minutes) UTC, GET /poll\n' +
         '      next: 2026-06-15T10:00Z, 2026-06-15T10:05Z, 2026-06-15T10:10Z',
     );
     expect(r.stdout).toContain('      next: 2026-06-15T00:01Z, 2026-06-15T00:08Z, 2026-06-15T00:15Z');
@@ -257,7 +257,7 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
   test('a filtered job is planned with its line and filter, and created with the filter header that the app reads', async () => {
     const plan = await runCron(['plan', '--file', ENGINE, ...TARGET]);
     expect(plan.stdout).toContain(
-      '+ create     first-monday-report: "0 17 * 9-11 1" Europe/Paris filtered to days 1-7 of the month, reports.monthly("eu") at https://app-abc-ew.a.run.app/_ah/queue/deferred/reports.monthly',
+      '+ create     first-monday-report: "0 17 * 9-11 1" Europe/Paris (filter: days 1-7 of the month), reports.monthly("eu") at https://app-abc-ew.a.run.app/_ah/queue/deferred/reports.monthly',
     );
     expect((await runCron(['apply', '--file', ENGINE, ...TARGET])).code).toBe(0);
     expect(fake.get('first-monday-report')!.httpTarget!.headers).toMatchObject({

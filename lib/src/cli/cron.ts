@@ -68,7 +68,7 @@ function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliI
   for (const job of file.jobs) {
     const what = describeCronTarget(job.target);
     const translated = job.scheduleFormat === 'app-engine' ? `"${job.schedule}" = "${job.cron}"` : `"${job.cron}"`;
-    const filtered = job.filter ? ` filtered to ${describeCronFilter(job.filter)}` : '';
+    const filtered = job.filter ? ` (filter: ${describeCronFilter(job.filter)})` : '';
     lines.push(`  ${job.id}: ${translated}${filtered} ${job.timeZone}, ${what}${job.service ? ` on target ${job.service}` : ''}`);
     lines.push(`      next: ${runsOf(job, now)}`);
   }

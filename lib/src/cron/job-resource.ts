@@ -107,7 +107,7 @@ export function describeJob(job: SchedulerJobSettings): string {
       : `${job.httpTarget.httpMethod} ${job.httpTarget.uri}`;
   const filter = job.httpTarget.headers[CRON_FILTER_HEADER];
   return [
-    `"${job.schedule}" ${job.timeZone}${filter ? ` filtered to ${describeCronFilter(decodeCronFilter(filter))}` : ''}`,
+    `"${job.schedule}" ${job.timeZone}${filter ? ` (filter: ${describeCronFilter(decodeCronFilter(filter))})` : ''}`,
     target,
     `retries ${r.retryCount}${r.maxRetryDurationSeconds ? ` for ${r.maxRetryDurationSeconds}s` : ''}`,
     `backoff ${r.minBackoffSeconds}s..${r.maxBackoffSeconds}s`,

@@ -1,5 +1,5 @@
 import { checkCronRun } from '../contract/cron-filter.js';
-import { readSchedulerHeaders } from '../contract/scheduler-headers.js';
+import type { SchedulerHeaders } from '../contract/scheduler-headers.js';
 import { log } from '../runtime/logger.js';
 
 /** Why a Cloud Scheduler run is not run: not one of its schedule's runs (answered 2xx), or a filter that cannot be read (500). */
@@ -12,11 +12,17 @@ export interface CronRunSkip {
  * A run of a cron.yaml job whose line fires more often than its App Engine schedule, judged by
  * the filter it carries (contract/cron-filter.ts) once its token is verified: undefined to run it
  * (not a Cloud Scheduler run, no filter, or one of the schedule's runs), else why not, logged.
- * Used by the task handler (`function:` jobs) and verifyCronRequest (`url:` jobs).
+ * `run` is the request's readSchedulerHeaders(), which the caller reads anyway: a task (none)
+ * costs nothing more. Used by the task handler (`function:` jobs) and verifyCronRequest (`url:` jobs).
  */
-export function cronRunSkip(headers: Headers, logFields: Record<string, string>): CronRunSkip | undefined {
-  const run = readSchedulerHeaders(headers);
+export function cronRunSkip(
+  run: SchedulerHeaders | undefined,
+  headers: Headers,
+  trace: Record<string, string>,
+  path: string,
+): CronRunSkip | undefined {
   if (!run) return undefined;
+  const logFields = { ...trace, path };
   const check = checkCronRun(headers, run.scheduleTime);
   if ('malformed' in check) {
     log('ERROR', `cron run of ${run.jobName} refused: ${check.malformed}`, logFields);

@@ -68,7 +68,8 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
   }
 
   // A cron.yaml `function:` job whose line fires more often than its schedule: the other runs end here, unread.
-  const skip = cronRunSkip(request.headers, { ...trace, path });
+  const scheduler = readSchedulerHeaders(request.headers);
+  const skip = cronRunSkip(scheduler, request.headers, trace, path);
   if (skip) return outcomeResponse(skip.outcome);
 
   const body = await readBodyWithLimit(request, options.maxBodyBytes ?? MAX_TASK_BYTES);
@@ -85,7 +86,7 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
       url: path + search,
       trace,
       requestHeaders: request.headers,
-      scheduler: readSchedulerHeaders(request.headers),
+      scheduler,
     },
     {
       manifest: options.manifest,

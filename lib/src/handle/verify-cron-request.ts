@@ -69,11 +69,10 @@ export async function verifyCronRequest(request: Request, options: VerifyCronReq
     log('WARNING', `cron request refused (${verdict.status}): ${verdict.reason}`, { path: new URL(request.url).pathname });
     return refuse(verdict.status, verdict.reason);
   }
-  const path = new URL(request.url).pathname;
-  const skip = cronRunSkip(request.headers, { path });
+  const run = readSchedulerHeaders(request.headers);
+  const skip = cronRunSkip(run, request.headers, {}, new URL(request.url).pathname);
   if (skip?.outcome === 'misconfigured') return refuse(500, skip.reason);
   if (skip) return { ok: false, status: 200, notScheduled: true, reason: skip.reason, response: Response.json({ skipped: skip.reason }) };
-  const run = readSchedulerHeaders(request.headers);
   return {
     ok: true,
     email: verdict.email,

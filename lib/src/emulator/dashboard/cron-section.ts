@@ -55,7 +55,7 @@ export function cronSection(model: FormContext & { nowMs: number }, jobs: CronJo
               <td>
                 ${job.schedule}
                 <div class="muted mono">${job.job.schedule} · ${job.job.timeZone}</div>
-                ${job.filter ? html`<div class="muted">only ${describeCronFilter(job.filter)}</div>` : ''}
+                ${job.filter ? html`<div class="muted">filter: ${describeCronFilter(job.filter)}</div>` : ''}
               </td>
               <td class="mono">
                 ${truncate(job.summary, 120)}
