@@ -4,26 +4,12 @@
  * (before it reads the body), for `url:` jobs verifyCronRequest does, with a distinct verdict the
  * route returns as it is. Requests are built from the jobs exactly as `cron apply` creates them.
  */
-import { setupServer } from 'msw/node';
-import path from 'node:path';
-import {
-  createManifest,
-  deferrable,
-  getTaskContext,
-  handleDeferredRequest,
-  setLogWriter,
-  verifyCronRequest,
-  type LogEntry,
-} from 'next-cloud-tasks';
-import { loadCronYaml, toSchedulerJobs } from 'next-cloud-tasks/cron';
-import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
-import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
+import { createManifest, deferrable, getTaskContext, handleDeferredRequest, verifyCronRequest } from 'next-cloud-tasks';
+import { schedulerRuns, type SchedulerRunOptions } from './support/scheduler-runs';
 
 const AUDIENCE = 'https://app-abc-ew.a.run.app';
 const SA = 'cron@demo.iam.gserviceaccount.com';
 const config = { audience: AUDIENCE, allowedEmails: [SA] };
-const key = createSigningKey('google-key-filtered');
-const server = setupServer(googleCertsHandler([key]));
 
 const ran: { args: unknown[]; scheduleTime?: Date }[] = [];
 const monthly = deferrable(
@@ -32,40 +18,14 @@ const monthly = deferrable(
 );
 const sweep = deferrable('sweeps.run', () => void ran.push({ args: [] }));
 const manifest = createManifest([monthly, sweep]);
-const logs: LogEntry[] = [];
 
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterAll(() => server.close());
-beforeEach(() => {
-  ran.length = 0;
-  logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
-});
-afterEach(() => setLogWriter(undefined));
+const scheduler = schedulerRuns('app-engine-cron.yaml', { audience: AUDIENCE, serviceAccount: SA });
+const { logs } = scheduler;
+beforeEach(() => void (ran.length = 0));
 
-const jobs = toSchedulerJobs(loadCronYaml(path.join(__dirname, '../fixtures/cron/app-engine-cron.yaml')), {
-  serviceUrl: AUDIENCE,
-  serviceAccountEmail: SA,
-});
-
-/** The request Cloud Scheduler's HTTP target sends for a run of `name` scheduled at `scheduleTime` (none: a forced run). */
-function run(name: string, scheduleTime: string | undefined, change: (headers: Headers) => void = () => {}): Request {
-  const target = jobs.find((j) => j.name === name)!.httpTarget;
-  const headers = new Headers({
-    ...target.headers,
-    'User-Agent': 'Google-Cloud-Scheduler',
-    'X-CloudScheduler': 'true',
-    'X-CloudScheduler-JobName': name,
-    ...(scheduleTime && { 'X-CloudScheduler-ScheduleTime': scheduleTime }),
-    Authorization: `Bearer ${signIdToken(key, { aud: target.oidcToken.audience, email: SA })}`,
-  });
-  change(headers);
-  return new Request(target.uri, {
-    method: target.httpMethod,
-    headers,
-    body: target.body ? Buffer.from(target.body, 'base64') : undefined,
-  });
-}
+/** The request of a run of `name` scheduled at `scheduleTime` (undefined: a forced run, without one). */
+const run = (name: string, scheduleTime: string | undefined, change?: SchedulerRunOptions['change']) =>
+  scheduler.request(name, { scheduleTime: scheduleTime ?? null, change });
 
 describe('a function job: the task handler runs the schedule’s runs and answers the others 200 unread', () => {
   // "1st monday of sep,oct,nov 17:00" in Europe/Paris runs on "0 17 * 9-11 1".
