@@ -12,13 +12,12 @@ import {
   verifyCronRequest,
   type TaskContext,
 } from 'next-cloud-tasks';
-import type { HandlerConfig } from 'next-cloud-tasks/internals';
 import { signIdToken } from 'next-cloud-tasks/testing';
 import { schedulerRuns } from './support/scheduler-runs';
 
 const AUDIENCE = 'https://app-abc-ew.a.run.app';
 const SA = 'cron@demo.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [SA] };
+const config = { audience: AUDIENCE, allowedEmails: [SA] };
 
 const contexts: TaskContext[] = [];
 const runs: unknown[][] = [];
