@@ -1,12 +1,32 @@
 import { isScalar, type LineCounter, type Node } from 'yaml';
-import type { QueueYamlProblem, SourcePosition } from './types.js';
+
+/** Where something is in a YAML file (queue.yaml, cron.yaml); line and column start at 1, as editors show them. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One thing wrong (error) or worth knowing (warning) in a YAML file, at its line and column. */
+export interface YamlProblem extends SourcePosition {
+  /** The key the problem is about (`rate`, `retry_parameters.task_age_limit`), when there is one. */
+  key?: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** `file:line:column: message`, the format editors and CI annotations understand. */
+export function formatProblem(p: YamlProblem): string {
+  const tag = p.severity === 'warning' ? 'warning: ' : '';
+  return `${p.file}:${p.line}:${p.column}: ${tag}${p.message}`;
+}
 
 /**
  * Collects every problem of one file, so the user sees them all at once, each at the line and
  * column of the node it is about (App Engine stopped at the first; we do better).
  */
 export class ProblemCollector {
-  readonly problems: QueueYamlProblem[] = [];
+  readonly problems: YamlProblem[] = [];
 
   constructor(
     readonly file: string,

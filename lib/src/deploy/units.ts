@@ -24,3 +24,8 @@ export function parseAgeLimit(text: string): number | undefined {
   if (!m) return undefined;
   return Math.trunc(Number(m[1]) * SECONDS_PER_UNIT[m[2] as Unit]);
 }
+
+/** Seconds for display, to the millisecond: `0.1s`, `3600s`. */
+export function formatSeconds(n: number): string {
+  return `${Math.round(n * 1000) / 1000}s`;
+}

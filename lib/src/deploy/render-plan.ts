@@ -3,38 +3,18 @@
  * Scheduler): plain text for terminals, Markdown for CI job summaries. Each deployer says how it
  * names what it deploys and how it describes one; the layout is the same for both.
  */
+import type { ApplyResult } from './apply.js';
+import type { DeployPlan, DeployPlanItem } from './plan.js';
+import type { ResourceKind } from './resource.js';
 
-/** A plan's item, whatever is deployed. */
-export type PlanItem<Desired> =
-  | { action: 'create'; name: string; desired: Desired }
-  | { action: 'update'; name: string; changes: readonly { field: string; from: string | number; to: string | number }[] }
-  | { action: 'unchanged'; name: string }
-  | { action: 'missing'; name: string; live: { state: string }; pause: boolean };
+/** What the renderings read of a plan: any kind's plan fits. */
+type Plan<Desired> = DeployPlan<DeployPlanItem<Desired, { state: string }>>;
 
-export interface Plan<Desired> {
-  file: string;
-  items: readonly PlanItem<Desired>[];
-  hasChanges: boolean;
-  counts: Record<PlanItem<Desired>['action'], number>;
-}
-
-export interface PlanWording<Desired> {
-  /** What one item is, and many: 'queue' / 'queues'. */
-  noun: string;
-  plural: string;
-  /** The Markdown heading, e.g. 'Cloud Tasks queue plan'. */
-  title: string;
-  /** The live state of an item that runs (RUNNING, ENABLED): a missing one in it is left running. */
-  activeState: string;
-  describe: (desired: Desired) => string;
-  /** A changed field's value for display. @default String */
-  value?: (value: string | number) => string;
-}
-
-/** What was applied, item by item. */
-export interface AppliedItems {
-  actions: readonly { name: string; action: string; changes?: readonly { field: string }[] }[];
-}
+/** How a kind names and describes what it deploys: its ResourceKind fits. */
+export type PlanWording<Desired> = Pick<
+  ResourceKind<Desired, never, string>,
+  'noun' | 'plural' | 'title' | 'activeState' | 'describe' | 'formatValue'
+>;
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
@@ -44,7 +24,7 @@ function summaryLine(plan: Plan<unknown>): string {
   return `${c.create} to create, ${c.update} to update, ${c.unchanged} unchanged, ${c.missing} not in ${plan.file}${pausing ? ` (${pausing} to pause)` : ''}.`;
 }
 
-function missingNote(item: Extract<PlanItem<unknown>, { action: 'missing' }>, activeState: string): string {
+function missingNote(item: Extract<Plan<unknown>['items'][number], { action: 'missing' }>, activeState: string): string {
   if (item.pause) return `${item.live.state} -> PAUSED (--pause-missing)`;
   return item.live.state === activeState
     ? `${activeState}: left as is, never deleted (--pause-missing pauses it)`
@@ -52,7 +32,7 @@ function missingNote(item: Extract<PlanItem<unknown>, { action: 'missing' }>, ac
 }
 
 export function renderPlanText<Desired>(plan: Plan<Desired>, target: string, wording: PlanWording<Desired>): string {
-  const value = wording.value ?? String;
+  const value = wording.formatValue ?? String;
   const lines = [`Plan: ${plan.file} -> ${target}`];
   for (const item of plan.items) {
     if (item.action === 'create') lines.push(`  + create     ${item.name}: ${wording.describe(item.desired)}`);
@@ -69,7 +49,7 @@ export function renderPlanText<Desired>(plan: Plan<Desired>, target: string, wor
 }
 
 export function renderPlanMarkdown<Desired>(plan: Plan<Desired>, target: string, wording: PlanWording<Desired>): string {
-  const value = wording.value ?? String;
+  const value = wording.formatValue ?? String;
   const rows = plan.items.map((item) => {
     if (item.action === 'create') return `| \`${item.name}\` | create | ${cell(wording.describe(item.desired))} |`;
     if (item.action === 'update') {
@@ -91,10 +71,26 @@ export function renderPlanMarkdown<Desired>(plan: Plan<Desired>, target: string,
   ].join('\n');
 }
 
-export function renderApplyText(result: AppliedItems, markdown = false): string {
+export function renderApplyText(result: ApplyResult, markdown = false): string {
   if (result.actions.length === 0) return markdown ? '**Applied:** no changes.' : 'Applied: no changes.';
   const lines = result.actions.map(
     (a) => `${a.action} ${a.name}${a.changes?.length ? ` (${a.changes.map((c) => c.field).join(', ')})` : ''}`,
   );
   return markdown ? ['**Applied:**', '', ...lines.map((l) => `- ${l}`)].join('\n') : ['Applied:', ...lines.map((l) => `  ${l}`)].join('\n');
+}
+
+export interface FormatOptions {
+  /** Markdown (a table, for a CI job summary) instead of text for a terminal. @default false */
+  markdown?: boolean;
+}
+
+/** A deploy's plan and, after apply, what was applied: what the deploy commands print. */
+export function renderDeploy<Desired>(
+  result: { plan: Plan<Desired>; applied?: ApplyResult },
+  target: string,
+  wording: PlanWording<Desired>,
+  { markdown = false }: FormatOptions = {},
+): string {
+  const plan = markdown ? renderPlanMarkdown(result.plan, target, wording) : renderPlanText(result.plan, target, wording);
+  return result.applied ? `${plan}\n${renderApplyText(result.applied, markdown)}` : plan;
 }

@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, type Node, parseDocument } from 'yaml';
-import type { YamlFileError } from './errors.js';
-import { ProblemCollector } from './problems.js';
-import type { QueueYamlProblem } from './types.js';
-
-/** The file's own error class: QueueYamlError, CronYamlError. */
-export type YamlFileErrorClass = new (file: string, problems: QueueYamlProblem[]) => YamlFileError;
+import type { YamlFileErrorClass } from './errors.js';
+import { ProblemCollector, type YamlProblem } from './problems.js';
 
 /**
  * Parses YAML text (duplicate keys refused) into its root node and the collector its validation
@@ -42,4 +38,20 @@ export function readYamlFile(path: string, FileError: YamlFileErrorClass): strin
       },
     ]);
   }
+}
+
+/**
+ * Parses and validates a whole file: `validate` reads the root node, reporting every problem at
+ * its place. Any error throws `FileError` with all of them; else what `validate` returned, and the warnings.
+ */
+export function parseYamlFile<T>(
+  text: string,
+  file: string,
+  FileError: YamlFileErrorClass,
+  validate: (root: Node | null, problems: ProblemCollector) => T,
+): { value: T; warnings: YamlProblem[] } {
+  const { root, problems } = parseYamlText(text, file, FileError);
+  const value = validate(root, problems);
+  if (problems.errorCount > 0) throw new FileError(file, problems.problems);
+  return { value, warnings: problems.problems.filter((p) => p.severity === 'warning') };
 }
