@@ -1,18 +1,21 @@
 /**
  * init's edits of files an app already has, on their text: next.config wrapped with
  * withCloudTasks in each form Next accepts, registerDeferred() merged into register(), .gitignore.
+ * The files are parsed (magicast, Babel's parser); the rest of each file stays byte for byte.
  */
-import { addGitignoreLines, addRegisterDeferred, findExpressionEnd, wrapNextConfig, type EditResult } from '@/lib/src/cli/init-edits';
+import { addGitignoreLines, addRegisterDeferred, wrapNextConfig, type EditResult } from '@/lib/src/cli/init-edits';
+import { findExportedValue, parseSource } from '@/lib/src/cli/source-edits';
 
 const edited = (result: EditResult) => {
   if (result.kind !== 'edited') throw new Error(`expected an edit, got ${JSON.stringify(result)}`);
   return result.text;
 };
 
-describe('findExpressionEnd', () => {
-  const exprAt = (source: string, marker: string) => {
-    const start = source.indexOf(marker) + marker.length;
-    return source.slice(start, findExpressionEnd(source, start).end);
+describe('findExportedValue', () => {
+  const exported = (text: string) => {
+    const found = findExportedValue(parseSource(text)!);
+    if ('reason' in found) throw new Error(found.reason);
+    return text.slice(found.expression.start, found.expression.end);
   };
 
   test.each([
@@ -30,8 +33,22 @@ describe('findExpressionEnd', () => {
       'async function config(phase) {\n  return { a: `${phase};` };\n}',
     ],
     ['export default {\n  // a comment with a ; and a }\n  a: 1,\n};\n', '{\n  // a comment with a ; and a }\n  a: 1,\n}'],
+    ['module.exports = withMDX({\n  a: 1,\n}) // the config\n', 'withMDX({\n  a: 1,\n})'],
   ])('in %j the exported expression is %j', (source, expression) => {
-    expect(exprAt(source, 'export default ')).toBe(expression);
+    expect(exported(source)).toBe(expression);
+  });
+
+  test('two exports, or none, is not a form to wrap; a file that does not parse is left alone', () => {
+    expect(findExportedValue(parseSource('export default a;\nmodule.exports = b;\n')!)).toEqual({ reason: expect.stringContaining('one') });
+    expect(findExportedValue(parseSource('const config = {};\nexport { config as default };\n')!)).toEqual({
+      reason: expect.stringContaining('export default'),
+    });
+    expect(parseSource('export default {')).toBeUndefined();
+    expect(wrapNextConfig('export default {')).toEqual({ kind: 'manual', reason: expect.stringContaining('does not parse') });
+    expect(addRegisterDeferred('export async function register( {')).toEqual({
+      kind: 'manual',
+      reason: expect.stringContaining('does not parse'),
+    });
   });
 });
 
@@ -72,6 +89,13 @@ describe('wrapNextConfig', () => {
       "export default async function config(phase) {\n  return { distDir: phase === 'phase-production-build' ? 'build' : '.next' };\n}\n";
     expect(edited(wrapNextConfig(source))).toContain(
       "export default withCloudTasks(async function config(phase) {\n  return { distDir: phase === 'phase-production-build' ? 'build' : '.next' };\n});\n",
+    );
+  });
+
+  test('text that only looks like an export (a comment, a string) is not taken for one', () => {
+    const source = "// module.exports = legacy; see the docs\nconst note = 'export default nothing';\nexport default { env: { note } };\n";
+    expect(edited(wrapNextConfig(source))).toBe(
+      "// module.exports = legacy; see the docs\nimport { withCloudTasks } from 'next-cloud-tasks/config';\nconst note = 'export default nothing';\nexport default withCloudTasks({ env: { note } });\n",
     );
   });
 

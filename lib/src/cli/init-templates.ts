@@ -48,9 +48,12 @@ export const ${EXAMPLE_FUNCTION.name} = deferrable('${EXAMPLE_FUNCTION.id}', asy
 `;
 }
 
-export const QUEUE_YAML = `# The app's Cloud Tasks queues, in App Engine's queue.yaml format. defer() refuses a queue that
-# is not here. Check it with \`npx next-cloud-tasks queues validate\`; deploy it with
-# \`npx next-cloud-tasks queues plan\` and \`... apply\` (never \`gcloud app deploy queue.yaml\`: it
+/** queue.yaml with one queue; its comment names the app's package runner (`npx`, `pnpm exec`, `yarn`). */
+export const queueYamlFile = (
+  exec: string,
+) => `# The app's Cloud Tasks queues, in App Engine's queue.yaml format. defer() refuses a queue that
+# is not here. Check it with \`${exec} next-cloud-tasks queues validate\`; deploy it with
+# \`${exec} next-cloud-tasks queues plan\` and \`... apply\` (never \`gcloud app deploy queue.yaml\`: it
 # disables every queue it omits). The local emulator loads this file at start.
 queue:
 - name: default

@@ -24,11 +24,12 @@ import {
   exampleFile,
   manifestFile,
   nextConfigFile,
-  QUEUE_YAML,
+  queueYamlFile,
   ROUTE_DIR,
   routeFile,
   TASKS_DIR,
 } from './init-templates.js';
+import { binCommand } from '../runtime/package-runner.js';
 import { findProxyMatcherProblem } from './proxy-check.js';
 
 export const INIT_USAGE = `Usage: next-cloud-tasks init [--dir <app folder>]
@@ -125,12 +126,13 @@ function manifestSteps(layout: AppLayout): InitStep[] {
 function queueYamlStep(layout: AppLayout, warnings: string[]): InitStep {
   const file = 'queue.yaml';
   const path = join(layout.dir, file);
+  const ours = queueYamlFile(layout.runner.exec);
   if (!existsSync(path)) {
-    writeNew(path, QUEUE_YAML);
+    writeNew(path, ours);
     return { file, action: 'created', what: 'one queue, "default"' };
   }
   const text = read(path);
-  if (text === QUEUE_YAML) return { file, action: 'unchanged', what: 'one queue, "default"' };
+  if (text === ours) return { file, action: 'unchanged', what: 'one queue, "default"' };
   try {
     const names = parseQueueYaml(text, file).queues.map((queue) => queue.name);
     if (!names.includes('default')) {
@@ -139,7 +141,8 @@ function queueYamlStep(layout: AppLayout, warnings: string[]): InitStep {
     }
   } catch (error) {
     const problems = indent((error as Error).message);
-    warnings.push(`${file} does not validate:\n${problems}\nRun \`npx next-cloud-tasks queues validate\` after fixing it.`);
+    const validate = binCommand(layout.runner, 'queues validate');
+    warnings.push(`${file} does not validate:\n${problems}\nRun \`${validate}\` after fixing it.`);
   }
   return { file, action: 'unchanged', what: 'your queues, kept' };
 }
@@ -233,7 +236,7 @@ export function formatInitReport(result: InitResult): string {
   if (steps.every((step) => step.action === 'unchanged')) {
     lines.push('', 'Nothing to change: next-cloud-tasks is set up in this app already.');
   }
-  if (!layout.hasPackage) lines.push('', 'next-cloud-tasks is not in package.json yet: npm install next-cloud-tasks');
+  if (!layout.hasPackage) lines.push('', `next-cloud-tasks is not in package.json yet: ${layout.runner.add} next-cloud-tasks`);
   const example = layout.importPath(`${layout.appDir}/${TASKS_DIR}/example`, `${layout.appDir}/actions.${layout.ext}`);
   lines.push(
     '',
@@ -243,11 +246,13 @@ export function formatInitReport(result: InitResult): string {
     `       import { ${EXAMPLE_FUNCTION.name} } from '${example}';`,
     `       await defer(${EXAMPLE_FUNCTION.name}, ['Ada']);`,
     `     Add your own deferrable functions to ${layout.appDir}/${TASKS_DIR}/manifest.${layout.ext}.`,
-    '  2. npx next-cloud-tasks dev',
+    `  2. ${binCommand(layout.runner, 'dev')}`,
     '     the emulator and `next dev` together; tasks show on the dashboard at http://127.0.0.1:8123/',
+    `     (${binCommand(layout.runner, 'start')}: the same with \`next start\` of a production build)`,
     '',
     'Suggested package.json scripts (init does not edit package.json):',
     '  "dev": "next-cloud-tasks dev",',
+    '  "start:local": "next-cloud-tasks start",',
     '  "emulator": "next-cloud-tasks emulator",',
     '  "queues": "next-cloud-tasks queues",',
     '  "doctor": "next-cloud-tasks doctor"',

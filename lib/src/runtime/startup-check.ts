@@ -151,11 +151,11 @@ export function formatStartupProblems(problems: readonly ConfigProblem[], env: E
   const lines = problems.map((p) => `  - ${p.message}`).join('\n');
   const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
   const local = read(env, 'K_SERVICE')
-    ? ''
-    : `To run it locally, start it with the local Cloud Tasks emulator, which sets every variable: ` +
-      `\`${binCommand(runner, 'dev')}\` (next dev) or \`${binCommand(runner, 'start')}\` (next start of the build). Otherwise, `;
+    ? ';'
+    : '. To run it locally, start it with the local Cloud Tasks emulator, which sets every variable: ' +
+      `\`${binCommand(runner, 'dev')}\` (next dev) or \`${binCommand(runner, 'start')}\` (next start of the build). Otherwise,`;
   return (
-    `The Cloud Tasks adapter is misconfigured (${count}). ${local}fix these settings and restart:\n${lines}\n` +
+    `The Cloud Tasks adapter is misconfigured (${count})${local} fix these settings and restart:\n${lines}\n` +
     `Every variable is described in node_modules/next-cloud-tasks/docs/deploy-cloud-run.md; \`${binCommand(runner, 'doctor')}\` prints what the app sees.`
   );
 }
