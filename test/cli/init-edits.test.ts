@@ -3,7 +3,7 @@
  * withCloudTasks in each form Next accepts, registerDeferred() merged into register(), .gitignore.
  * The files are parsed (magicast, Babel's parser); the rest of each file stays byte for byte.
  */
-import { addGitignoreLines, addRegisterDeferred, wrapNextConfig, type EditResult } from '@/lib/src/cli/init-edits';
+import { addGitignoreLines, addRegisterDeferred, setStandaloneOutput, wrapNextConfig, type EditResult } from '@/lib/src/cli/init-edits';
 import { findExportedValue, parseSource } from '@/lib/src/cli/source-edits';
 
 const edited = (result: EditResult) => {
@@ -176,5 +176,35 @@ describe('addGitignoreLines', () => {
     );
     expect(addGitignoreLines('/node_modules\n/.cloud-tasks-emulator\n')).toEqual({ kind: 'unchanged' });
     expect(addGitignoreLines(edited(addGitignoreLines('')))).toEqual({ kind: 'unchanged' });
+  });
+});
+
+describe('setStandaloneOutput', () => {
+  test("create-next-app's config, wrapped by init: output goes first in the object the variable holds", () => {
+    const source =
+      'import type { NextConfig } from "next";\nimport { withCloudTasks } from "next-cloud-tasks/config";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n  cacheComponents: true,\n};\n\nexport default withCloudTasks(nextConfig);\n';
+    const text = edited(setStandaloneOutput(source));
+    expect(text).toBe(source.replace('= {\n', '= {\n  output: "standalone",\n'));
+    expect(setStandaloneOutput(text)).toEqual({ kind: 'unchanged' });
+  });
+
+  test('an inline object (CommonJS, one line, satisfies), and an empty one', () => {
+    expect(edited(setStandaloneOutput('module.exports = withCloudTasks({ reactStrictMode: true });\n'))).toBe(
+      "module.exports = withCloudTasks({ output: 'standalone', reactStrictMode: true });\n",
+    );
+    expect(edited(setStandaloneOutput('export default withCloudTasks({} satisfies NextConfig);\n'))).toBe(
+      "export default withCloudTasks({ output: 'standalone' } satisfies NextConfig);\n",
+    );
+  });
+
+  test('another output, or a config init cannot read (a function): left alone, with the reason', () => {
+    expect(setStandaloneOutput("export default { output: 'export' };\n")).toEqual({
+      kind: 'manual',
+      reason: "its config sets output: 'export'",
+    });
+    expect(setStandaloneOutput('export default withCloudTasks(async () => ({}));\n')).toMatchObject({
+      kind: 'manual',
+      reason: expect.stringContaining('not an object literal'),
+    });
   });
 });

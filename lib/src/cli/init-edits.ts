@@ -11,6 +11,7 @@ import {
   bodyIndent,
   exportsName,
   findExportedFunction,
+  findConfigProperty,
   findExportedValue,
   parseSource,
   prependToFunction,
@@ -99,12 +100,34 @@ export function addRegisterDeferred(text: string): EditResult {
 /** The .gitignore lines init adds. */
 export const GITIGNORE_LINES = ['.cloud-tasks-emulator/'] as const;
 
-/** Appends the lines .gitignore lacks (a line counts as there with or without its leading or trailing slash). */
-export function addGitignoreLines(source: string): EditResult {
+/**
+ * Appends to an ignore file (.gitignore, .dockerignore) the lines it lacks, under a comment (a
+ * line counts as there with or without its leading or trailing slash).
+ */
+export function addIgnoreLines(source: string, lines: readonly string[], comment: string): EditResult {
   const normalise = (line: string) => line.trim().replace(/^\//, '').replace(/\/$/, '');
   const present = new Set(source.split('\n').map(normalise));
-  const missing = GITIGNORE_LINES.filter((line) => !present.has(normalise(line)));
+  const missing = lines.filter((line) => !present.has(normalise(line)));
   if (!missing.length) return { kind: 'unchanged' };
   const separator = !source ? '' : source.endsWith('\n') ? '\n' : '\n\n';
-  return { kind: 'edited', text: `${source}${separator}# next-cloud-tasks: the local emulator's state\n${missing.join('\n')}\n` };
+  return { kind: 'edited', text: `${source}${separator}# ${comment}\n${missing.join('\n')}\n` };
+}
+
+/** .gitignore: the emulator's local state. */
+export const addGitignoreLines = (source: string): EditResult =>
+  addIgnoreLines(source, GITIGNORE_LINES, "next-cloud-tasks: the local emulator's state");
+
+/** next.config: `output: 'standalone'` in the exported config object, which the Dockerfile ships. */
+export function setStandaloneOutput(text: string): EditResult {
+  const source = parseSource(text);
+  if (!source) return NOT_PARSED;
+  const exported = findExportedValue(source);
+  if ('reason' in exported) return { kind: 'manual', reason: exported.reason };
+  const output = findConfigProperty(source, exported, 'output');
+  if ('reason' in output) return { kind: 'manual', reason: output.reason };
+  if (output.found) {
+    if (/^['"]standalone['"]$/.test(output.value)) return { kind: 'unchanged' };
+    return { kind: 'manual', reason: `its config sets output: ${output.value}` };
+  }
+  return { kind: 'edited', text: applySplices(text, [output.add(`${source.quote}standalone${source.quote}`)]) };
 }

@@ -6,6 +6,8 @@
 /** The task route's folder under the App Router folder ("%5F" is "_": `_ah` would be private). */
 export const ROUTE_DIR = '%5Fah/queue/deferred/[[...suffix]]';
 export const TASKS_DIR = '_tasks';
+/** The names Next.js reads its config from, in the order init looks for one. */
+export const NEXT_CONFIG_FILES = ['next.config.ts', 'next.config.mjs', 'next.config.js', 'next.config.cjs', 'next.config.mts'];
 export const EXAMPLE_FUNCTION = { name: 'sayHello', id: 'example.sayHello' } as const;
 
 export function routeFile(manifestImport: string): string {

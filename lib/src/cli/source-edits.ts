@@ -197,3 +197,55 @@ export function prependToFunction(source: ParsedSource, fn: SourceNode, lines: s
   if (!fn.async) splices.push({ at: fn.start, insert: 'async ' });
   return splices;
 }
+
+/** Follows `callee(X)`, `X satisfies T`, `X as T` and `const X = ...` to the object literal a config is. */
+function configObject(source: ParsedSource, node: SourceNode | undefined, depth = 0): SourceNode | undefined {
+  if (!node || depth > 8) return undefined;
+  switch (node.type) {
+    case 'ObjectExpression':
+      return node;
+    case 'CallExpression':
+      return configObject(source, (node.arguments as SourceNode[])[0], depth + 1);
+    case 'TSSatisfiesExpression':
+    case 'TSAsExpression':
+    case 'ParenthesizedExpression':
+      return configObject(source, node.expression as SourceNode, depth + 1);
+    case 'Identifier': {
+      const name = node.name as string;
+      for (const statement of source.body) {
+        if (statement.type !== 'VariableDeclaration') continue;
+        for (const variable of statement.declarations as { id: { name?: string }; init?: SourceNode }[]) {
+          if (variable.id.name === name) return configObject(source, variable.init, depth + 1);
+        }
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A property of the exported config object: its value's text when set, and where a new one goes. */
+export type ConfigProperty = { found: true; value: string } | { found: false; add(valueText: string): Splice } | { reason: string };
+
+/** Finds `key` in the object the module exports as its config (through wrappers and a variable). */
+export function findConfigProperty(source: ParsedSource, exported: ExportedValue, key: string): ConfigProperty {
+  const object = configObject(source, exported.expression);
+  if (!object) return { reason: 'its exported config is not an object literal (or a variable holding one) that init can read' };
+  const properties = object.properties as (SourceNode & { key?: { name?: string; value?: string }; value?: SourceNode })[];
+  const property = properties.find((p) => p.type === 'ObjectProperty' && (p.key?.name ?? p.key?.value) === key);
+  if (property?.value) return { found: true, value: source.text.slice(property.value.start, property.value.end) };
+  return {
+    found: false,
+    add(valueText) {
+      const [first] = properties;
+      if (!first) return { at: object.start + 1, remove: object.end - object.start - 2, insert: ` ${key}: ${valueText} ` };
+      const lineStart = source.text.lastIndexOf('\n', first.start - 1) + 1;
+      const indent = /^[^\S\n]*/.exec(source.text.slice(lineStart))![0];
+      const multiline = source.text.slice(object.start, first.start).includes('\n');
+      return multiline
+        ? { at: object.start + 1, insert: `\n${indent}${key}: ${valueText},` }
+        : { at: object.start + 1, insert: ` ${key}: ${valueText},` };
+    },
+  };
+}
