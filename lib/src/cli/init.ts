@@ -10,14 +10,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseQueueYaml } from '../queues/parse.js';
-import {
-  addGitignoreLines,
-  addRegisterDeferred,
-  instrumentationFile,
-  registerDeferredBlock,
-  wrapNextConfig,
-  type EditResult,
-} from './init-edits.js';
+import { addGitignoreLines, addRegisterDeferred, instrumentationFile, registerDeferredBlock, wrapNextConfig } from './init-edits.js';
 import { dockerSteps } from './init-dockerfile.js';
 import { detectAppLayout, InitError, type AppLayout } from './init-layout.js';
 import { editStep, firstExisting, indent, read, writeNew, type InitStep } from './init-steps.js';
