@@ -9,6 +9,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatInitReport, initApp, leftToDo } from '@/lib/src/cli/init';
+import { dockerfile } from '@/lib/src/cli/init-dockerfile';
+import { detectAppLayout } from '@/lib/src/cli/init-layout';
+import { ROOT } from '../helpers/next-server';
 
 let dir: string;
 beforeEach(() => {
@@ -119,4 +122,11 @@ test('without --dockerfile, none of it', () => {
   const result = initApp(dir);
   expect(result.steps.map((s) => s.file)).not.toContain('Dockerfile');
   expect(read('next.config.ts')).not.toContain('standalone');
+});
+
+test('the deploy guide shows the Dockerfile init writes for an npm app with public/, whole', () => {
+  makeApp({ 'package-lock.json': '{}', 'public/robots.txt': '' });
+  const guide = readFileSync(join(ROOT, 'lib/docs/deploy-cloud-run.md'), 'utf8');
+  const shown = /^```dockerfile\n([\s\S]*?)^```$/m.exec(guide)?.[1];
+  expect(shown).toBe(dockerfile(detectAppLayout(dir), {}));
 });

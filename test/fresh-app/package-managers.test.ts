@@ -158,7 +158,7 @@ describe.each([
     expect(init.stdout).toMatch(/created +Dockerfile/);
     const dockerfile = readFileSync(join(app, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain(`RUN npm install --global --no-audit --no-fund ${PNPM}`);
-    expect(readFileSync(join(app, 'next.config.ts'), 'utf8')).toContain("output: 'standalone'");
+    expect(readFileSync(join(app, 'next.config.ts'), 'utf8')).toMatch(/output: ['"]standalone['"],/);
 
     const recipe = runDockerfileRecipe(dockerfile, app, join(work, 'docker'), toolEnv());
     for (const { command, ms } of recipe.runs) timings.pnpm[`docker RUN ${command}`] = ms;
