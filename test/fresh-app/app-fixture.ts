@@ -5,7 +5,8 @@
  */
 import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/next-server';
+import { freePort, ROOT } from '../helpers/next-server';
+import { startChild, type Child } from './support';
 
 export const FIXTURES = join(ROOT, 'test/fixtures/fresh-app');
 
@@ -66,4 +67,36 @@ export async function deferMarker(appUrl: string, text: string): Promise<string>
   });
   if (response.status !== 200) throw new Error(`POST /api/marker answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { taskName: string }).taskName;
+}
+
+/** `NAME=value NAME=value`, the `app env:` line that `emulator`, `dev` and `start` print, as an object. */
+export const parseAppEnv = (line: string): Record<string, string> =>
+  Object.fromEntries(
+    line
+      .trim()
+      .split(' ')
+      .map((pair) => pair.split('=') as [string, string]),
+  );
+
+/**
+ * `next-cloud-tasks emulator` in `app` for an app on `appPort`, and the app's environment it prints.
+ * Its bin is started directly (what npx, pnpm exec and yarn run), so that the pid is the emulator's.
+ */
+export async function startAppEmulator(app: string, appPort: number): Promise<{ emulator: Child; appEnv: Record<string, string> }> {
+  const emulatorPort = await freePort();
+  const emulator = startChild(
+    join(app, 'node_modules/.bin/next-cloud-tasks'),
+    ['emulator', '--port', String(emulatorPort), '--data', ':memory:'],
+    {
+      cwd: app,
+      env: { PORT: String(appPort) },
+    },
+  );
+  try {
+    const [, envLine] = await emulator.waitFor(/app env: +(.+)\n/);
+    return { emulator, appEnv: parseAppEnv(envLine) };
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
 }

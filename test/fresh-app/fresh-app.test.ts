@@ -14,7 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from 'next-cloud-tasks/internals';
 import { freePort, ROOT, waitForHttp } from '../helpers/next-server';
-import { addMarkerFunction, deferMarker, repoVersion as version, scaffoldApp, waitForMarker as waitForMarkerIn } from './app-fixture';
+import {
+  addMarkerFunction,
+  deferMarker,
+  repoVersion as version,
+  scaffoldApp,
+  startAppEmulator,
+  waitForMarker as waitForMarkerIn,
+} from './app-fixture';
 import { packLib, run, runOk, startChild, type Child, type PackResult } from './support';
 
 jest.setTimeout(300_000);
@@ -177,24 +184,11 @@ describe('next start with npx next-cloud-tasks emulator', () => {
 
   beforeAll(async () => {
     const started = Date.now();
-    const [appPort, emulatorPort] = [await freePort(), await freePort()];
-    // `npx next-cloud-tasks emulator` runs this bin; started without npx so that its pid is the emulator's.
-    const emulator = startChild(
-      join(app, 'node_modules/.bin/next-cloud-tasks'),
-      ['emulator', '--port', String(emulatorPort), '--data', ':memory:'],
-      {
-        cwd: app,
-        env: { PORT: String(appPort) },
-      },
-    );
-    children.push(emulator);
-    const [, envLine] = await emulator.waitFor(/app env: +(.+)\n/);
-    appEnv = Object.fromEntries(
-      envLine
-        .trim()
-        .split(' ')
-        .map((pair) => pair.split('=') as [string, string]),
-    );
+    const appPort = await freePort();
+    // `npx next-cloud-tasks emulator`, started without npx so that its pid is the emulator's.
+    const emulatorStart = await startAppEmulator(app, appPort);
+    children.push(emulatorStart.emulator);
+    appEnv = emulatorStart.appEnv;
     emulatorUrl = `http://${appEnv.CLOUD_TASKS_EMULATOR_HOST}`;
     appUrl = `http://127.0.0.1:${appPort}`;
     const next = startChild(

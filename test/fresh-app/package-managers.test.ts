@@ -13,7 +13,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort, waitForHttp } from '../helpers/next-server';
-import { addMarkerFunction, deferMarker, repoVersion, scaffoldApp, waitForMarker } from './app-fixture';
+import { addMarkerFunction, deferMarker, parseAppEnv, repoVersion, scaffoldApp, startAppEmulator, waitForMarker } from './app-fixture';
 import { IMAGE_USER, runDockerfileRecipe } from './dockerfile-recipe';
 import { packLib, run, runOk, startChild, type Child, type PackResult, type RunResult } from './support';
 
@@ -84,7 +84,7 @@ async function startLocalProduction(app: string, markerFile: string) {
   const appUrl = `http://127.0.0.1:${appPort}`;
   await waitForHttp(appUrl, start.process, start.output, 120_000);
   const [, envLine] = await start.waitFor(/\[start\] app env: (.+)\n/);
-  const appEnv = Object.fromEntries(envLine.split(' ').map((pair) => pair.split('=') as [string, string]));
+  const appEnv = parseAppEnv(envLine);
   return { start, appUrl, appEnv, emulatorPort };
 }
 
@@ -171,23 +171,9 @@ describe.each([
       existsSync(join(image.dir, 'node_modules/.pnpm/@google-cloud+tasks@7.1.0/node_modules/@google-cloud/tasks/build/protos/protos.json')),
     ).toBe(true);
 
-    const [appPort, emulatorPort] = [await freePort(), await freePort()];
-    const emulator = startChild(
-      join(app, 'node_modules/.bin/next-cloud-tasks'),
-      ['emulator', '--port', String(emulatorPort), '--data', ':memory:'],
-      {
-        cwd: app,
-        env: { PORT: String(appPort) },
-      },
-    );
+    const appPort = await freePort();
+    const { emulator, appEnv } = await startAppEmulator(app, appPort);
     children.push(emulator);
-    const [, envLine] = await emulator.waitFor(/app env: +(.+)\n/);
-    const appEnv = Object.fromEntries(
-      envLine
-        .trim()
-        .split(' ')
-        .map((pair) => pair.split('=') as [string, string]),
-    );
     const markers = join(work, 'standalone-markers');
     mkdirSync(markers, { mode: 0o777 });
     chmodSync(markers, 0o777);
