@@ -9,9 +9,9 @@
  * pnpm and yarn come from the npm registry into this test's own folder. Needs the npm registry
  * (or warm caches) besides loopback. About 3-6 minutes.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { freePort, waitForHttp } from '../helpers/next-server';
 import { addMarkerFunction, deferMarker, parseAppEnv, repoVersion, scaffoldApp, startAppEmulator, waitForMarker } from './app-fixture';
 import { IMAGE_USER, runDockerfileRecipe } from './dockerfile-recipe';
@@ -160,6 +160,10 @@ describe.each([
     expect(dockerfile).toContain(`RUN npm install --global --no-audit --no-fund ${PNPM}`);
     expect(readFileSync(join(app, 'next.config.ts'), 'utf8')).toMatch(/output: ['"]standalone['"],/);
 
+    // The app depends on the tarball by a path relative to its folder (`file:../next-cloud-tasks-*.tgz`;
+    // a user's app names the registry's package): put it where that path leads from the stages' /app.
+    mkdirSync(join(work, 'docker'));
+    copyFileSync(pack.tarball, join(work, 'docker', basename(pack.tarball)));
     const recipe = runDockerfileRecipe(dockerfile, app, join(work, 'docker'), toolEnv());
     for (const { command, ms } of recipe.runs) timings.pnpm[`docker RUN ${command}`] = ms;
     const image = recipe.stages.at(-1)!;
