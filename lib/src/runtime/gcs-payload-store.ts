@@ -64,8 +64,10 @@ export function createGcsPayloadStore(emulatorUrl: string | undefined): PayloadS
       const url = `${base}/b/${encodeURIComponent(bucket)}/o/${encodeURIComponent(object)}?alt=media`;
       // The emulator takes no credentials; Cloud Storage gets the client's (the runtime's service account).
       const headers = emulatorUrl ? undefined : await client.authClient.getRequestHeaders(url);
-      // Looked up at call time (a test's interceptor); never cached by a Next server's fetch.
-      const response = await globalThis.fetch(url, { headers, cache: 'no-store' });
+      // Looked up at call time (a test's interceptor); never cached by a Next server's fetch (the Fetch
+      // standard's `cache`, which Next's fetch reads and Node's types leave out).
+      const init: RequestInit & { cache: 'no-store' } = { headers, cache: 'no-store' };
+      const response = await globalThis.fetch(url, init);
       if (response.status === 404) {
         await response.body?.cancel();
         return undefined;
