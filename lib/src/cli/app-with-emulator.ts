@@ -23,18 +23,18 @@ const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
 /** Which Next server runs beside the emulator. */
 export type NextCommand = 'dev' | 'start';
 
-/** What the two commands say about themselves. */
-const ABOUT: Record<NextCommand, string> = {
-  dev: '`next dev`',
-  start: '`next start` of the production build in .next (run `next build` first)',
+/** What `start` adds to the usage text. */
+const NEEDS_BUILD: Record<NextCommand, string> = {
+  dev: '',
+  start: '\nRun `next build` first: `next start` serves the production build in .next.',
 };
 
 export const usageOf = (command: NextCommand) => `Usage: next-cloud-tasks ${command} [emulator options] [-- next ${command} options]
 
-Starts the local Cloud Tasks emulator, then ${ABOUT[command]} in this folder with the app's
-environment pointed at it (printed at start). Ctrl-C stops both. Emulator options: see
-\`next-cloud-tasks emulator --help\`. Environment: PORT (default 3000), CLOUD_TASKS_EMULATOR_HOST
-(default 127.0.0.1:8123); a variable already set wins.`;
+Starts the local Cloud Tasks emulator, then \`next ${command}\` in this folder with the app's
+environment pointed at it (printed at start). Ctrl-C stops both.${NEEDS_BUILD[command]}
+Emulator options: see \`next-cloud-tasks emulator --help\`. Environment: PORT (default 3000),
+CLOUD_TASKS_EMULATOR_HOST (default 127.0.0.1:8123); a variable already set wins.`;
 
 /** Prefixes each line of a child's output, so the two logs stay readable side by side. */
 function pipeLines(child: ChildProcess, label: string, onLine?: (line: string) => void): void {
