@@ -83,10 +83,11 @@ export const parseAppEnv = (line: string): Record<string, string> =>
  * Its bin is started directly (what npx, pnpm exec and yarn run), so that the pid is the emulator's.
  */
 export async function startAppEmulator(app: string, appPort: number): Promise<{ emulator: Child; appEnv: Record<string, string> }> {
-  const emulatorPort = await freePort();
+  const [emulatorPort, grpcPort] = [await freePort(), await freePort()];
+  // A free port for its gRPC service too: the default, --port + 1, may be taken.
   const emulator = startChild(
     join(app, 'node_modules/.bin/next-cloud-tasks'),
-    ['emulator', '--port', String(emulatorPort), '--data', ':memory:'],
+    ['emulator', '--port', String(emulatorPort), '--grpc-port', String(grpcPort), '--data', ':memory:'],
     {
       cwd: app,
       env: { PORT: String(appPort) },

@@ -75,11 +75,16 @@ function timed(manager: string, label: string, result: RunResult): RunResult {
  * bin in node_modules/.bin (what `pnpm exec` and `yarn` run), so that its pid is the command's own.
  */
 async function startLocalProduction(app: string, markerFile: string) {
-  const [appPort, emulatorPort] = [await freePort(), await freePort()];
-  const start = startChild(join(app, 'node_modules/.bin/next-cloud-tasks'), ['start', '--data', ':memory:'], {
-    cwd: app,
-    env: toolEnv({ PORT: String(appPort), CLOUD_TASKS_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`, MARKER_FILE: markerFile }),
-  });
+  const [appPort, emulatorPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
+  // A free port for the emulator's gRPC service too (its default, --port + 1, may be taken).
+  const start = startChild(
+    join(app, 'node_modules/.bin/next-cloud-tasks'),
+    ['start', '--data', ':memory:', '--grpc-port', String(grpcPort)],
+    {
+      cwd: app,
+      env: toolEnv({ PORT: String(appPort), CLOUD_TASKS_EMULATOR_HOST: `127.0.0.1:${emulatorPort}`, MARKER_FILE: markerFile }),
+    },
+  );
   children.push(start);
   const appUrl = `http://127.0.0.1:${appPort}`;
   await waitForHttp(appUrl, start.process, start.output, 120_000);
