@@ -44,7 +44,7 @@ test('no lockfile: the manager that launched the process (npm_config_user_agent)
   expect(detectPackageRunner(nested, {}).exec).toBe('npx');
 });
 
-test('the start-up failure says how to run locally (dev / start, with the runner) before the problems; on Cloud Run it does not', () => {
+test('the start-up failure says how to run locally (dev / start, with the runner) before the problems; on Cloud Run or beside the emulator it does not', () => {
   const cwd = process.cwd();
   writeFileSync(join(dir, 'pnpm-lock.yaml'), '');
   process.chdir(dir);
@@ -57,6 +57,8 @@ test('the start-up failure says how to run locally (dev / start, with the runner
     const deployed = formatStartupProblems(PROBLEM, { K_SERVICE: 'app' });
     expect(deployed).not.toContain('locally');
     expect(deployed).toMatch(/^The Cloud Tasks adapter is misconfigured \(1 problem\); fix these settings/);
+    // Already beside the emulator (dev, start): the problem is elsewhere, no hint.
+    expect(formatStartupProblems(PROBLEM, { CLOUD_TASKS_EMULATOR_HOST: '127.0.0.1:8123' })).not.toContain('locally');
   } finally {
     process.chdir(cwd);
   }

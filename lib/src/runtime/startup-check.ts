@@ -142,18 +142,20 @@ export function startupCheckMode(env: Env = process.env): StartupCheckMode {
 }
 
 /**
- * The one message a failed start prints: off Cloud Run, first how to run the app locally (the
- * emulator sets every variable), then every problem, one per line, and where the variables are
+ * The one message a failed start prints: off Cloud Run and away from the emulator, first how to
+ * run the app locally (the emulator sets every variable), then every problem, one per line, and where the variables are
  * documented. Commands name the app's package runner (`npx`, `pnpm exec`, `yarn`).
  */
 export function formatStartupProblems(problems: readonly ConfigProblem[], env: Env = process.env): string {
   const runner = detectPackageRunner(process.cwd(), env);
   const lines = problems.map((p) => `  - ${p.message}`).join('\n');
   const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-  const local = read(env, 'K_SERVICE')
-    ? ';'
-    : '. To run it locally, start it with the local Cloud Tasks emulator, which sets every variable: ' +
-      `\`${binCommand(runner, 'dev')}\` (next dev) or \`${binCommand(runner, 'start')}\` (next start of the build). Otherwise,`;
+  // Not on Cloud Run, and not already beside the emulator (dev, start): say how to run locally.
+  const local =
+    read(env, 'K_SERVICE') || read(env, 'CLOUD_TASKS_EMULATOR_HOST')
+      ? ';'
+      : '. To run it locally, start it with the local Cloud Tasks emulator, which sets every variable: ' +
+        `\`${binCommand(runner, 'dev')}\` (next dev) or \`${binCommand(runner, 'start')}\` (next start of the build). Otherwise,`;
   return (
     `The Cloud Tasks adapter is misconfigured (${count})${local} fix these settings and restart:\n${lines}\n` +
     `Every variable is described in node_modules/next-cloud-tasks/docs/deploy-cloud-run.md; \`${binCommand(runner, 'doctor')}\` prints what the app sees.`
