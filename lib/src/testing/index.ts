@@ -27,5 +27,6 @@ export { taskResponseProblem } from './task-response.js';
 export { createSigningKey, signIdToken, encodeJwt, rs256, pemCerts } from './oidc-tokens.js';
 export type { IdTokenClaims, SigningKey } from './oidc-tokens.js';
 export type { CronFiring, CronJobRunResult, StubCron, StubCronJob } from './cron-jobs.js';
+export type { CronJobTarget } from '../cron/types.js';
 export { cronRequest } from './cron-request.js';
 export type { CronRequestOptions } from './cron-request.js';
