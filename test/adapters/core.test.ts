@@ -12,7 +12,7 @@ runContractSuite('handleDeferredRequest (the core)', {
   },
   async deliver(delivery) {
     const options = { manifest, config: HANDLER_CONFIG, deadLetter, isLastAttempt: () => delivery.lastAttempt ?? false };
-    return contractResult(await handleDeferredRequest(signedTaskRequest(delivery), options));
+    return contractResult(await handleDeferredRequest(await signedTaskRequest(delivery), options));
   },
   tearDown: () => certsServer.close(),
 });

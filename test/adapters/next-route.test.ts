@@ -12,7 +12,7 @@ runContractSuite('createDeferredRoute (the Next route)', {
   },
   async deliver(delivery) {
     lastAttempt = delivery.lastAttempt ?? false;
-    return contractResult(await route.POST(signedTaskRequest(delivery)));
+    return contractResult(await route.POST(await signedTaskRequest(delivery)));
   },
   tearDown: () => certsServer.close(),
 });

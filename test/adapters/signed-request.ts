@@ -8,16 +8,16 @@ const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';
 const key = createSigningKey();
 
-/** The handler's configuration, and Google's certs served by msw for the key that signs the requests. */
+/** The handler's configuration, and Google's keys served by msw for the key that signs the requests. */
 export const HANDLER_CONFIG: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL] };
 export const certsServer = setupServer(googleCertsHandler([key]));
 
 /** A delivery as Cloud Tasks makes it: POST, a signed OIDC token, the X-CloudTasks headers, the envelope. */
-export function signedTaskRequest({ functionId, args }: ContractDelivery): Request {
+export async function signedTaskRequest({ functionId, args }: ContractDelivery): Promise<Request> {
   return new Request(`http://localhost:3000/_ah/queue/deferred/${functionId}`, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${signIdToken(key, { aud: AUDIENCE, email: EMAIL })}`,
+      authorization: `Bearer ${await signIdToken(key, { aud: AUDIENCE, email: EMAIL })}`,
       'content-type': 'application/json',
       'x-cloudtasks-queuename': 'default',
       'x-cloudtasks-taskname': `contract-${functionId}`,

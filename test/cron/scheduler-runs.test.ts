@@ -57,7 +57,10 @@ const jobs = toSchedulerJobs(loadCronYaml(path.join(__dirname, '../fixtures/cron
 const job = (name: string) => jobs.find((j) => j.name === name)!;
 
 /** The request Cloud Scheduler's HTTP target sends for `name` (headers per its docs). */
-function schedulerRequest(name: string, token = signIdToken(key, { aud: job(name).httpTarget.oidcToken.audience, email: SA })): Request {
+async function schedulerRequest(
+  name: string,
+  token = signIdToken(key, { aud: job(name).httpTarget.oidcToken.audience, email: SA }),
+): Promise<Request> {
   const target = job(name).httpTarget;
   const headers = new Headers({
     ...target.headers,
@@ -65,7 +68,7 @@ function schedulerRequest(name: string, token = signIdToken(key, { aud: job(name
     'X-CloudScheduler': 'true',
     'X-CloudScheduler-JobName': name,
     'X-CloudScheduler-ScheduleTime': '2026-06-15T07:00:00Z',
-    Authorization: `Bearer ${token}`,
+    Authorization: `Bearer ${await token}`,
   });
   return new Request(target.uri, {
     method: target.httpMethod,
@@ -75,7 +78,7 @@ function schedulerRequest(name: string, token = signIdToken(key, { aud: job(name
 }
 
 test('a run runs the function with its arguments and a task context naming the job and its schedule time', async () => {
-  const response = await handleDeferredRequest(schedulerRequest('daily-summary'), { manifest, config });
+  const response = await handleDeferredRequest(await schedulerRequest('daily-summary'), { manifest, config });
   expect(response.status).toBe(200);
   expect(runs).toEqual([['eu', { dryRun: false }]]);
   expect(contexts[0]).toMatchObject({
@@ -90,8 +93,8 @@ test('a run runs the function with its arguments and a task context naming the j
 
 test('the token check is the same: another account gets 403, no token 401, and nothing runs', async () => {
   const stranger = signIdToken(key, { aud: AUDIENCE, email: 'someone@else.iam.gserviceaccount.com' });
-  expect((await handleDeferredRequest(schedulerRequest('daily-summary', stranger), { manifest, config })).status).toBe(403);
-  const noToken = schedulerRequest('daily-summary');
+  expect((await handleDeferredRequest(await schedulerRequest('daily-summary', stranger), { manifest, config })).status).toBe(403);
+  const noToken = await schedulerRequest('daily-summary');
   noToken.headers.delete('authorization');
   expect((await handleDeferredRequest(noToken, { manifest, config })).status).toBe(401);
   expect(runs).toEqual([]);
@@ -99,7 +102,7 @@ test('the token check is the same: another account gets 403, no token 401, and n
 
 test('the status contract is the task one: PermanentTaskFailure answers 2xx and is dead-lettered', async () => {
   const dead: unknown[] = [];
-  const response = await handleDeferredRequest(schedulerRequest('purge-expired-sessions'), {
+  const response = await handleDeferredRequest(await schedulerRequest('purge-expired-sessions'), {
     manifest,
     config,
     deadLetter: (entry) => void dead.push(entry),
@@ -117,7 +120,7 @@ describe('verifyCronRequest on a route of your own', () => {
   };
 
   test('accepts the scheduler’s token and reports the job and schedule time', async () => {
-    const response = await route(schedulerRequest('weekly-digest'));
+    const response = await route(await schedulerRequest('weekly-digest'));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ job: 'weekly-digest', at: '2026-06-15T07:00:00.000Z', email: SA });
   });
@@ -128,9 +131,12 @@ describe('verifyCronRequest on a route of your own', () => {
     });
     expect((await route(noToken)).status).toBe(401);
     expect(
-      (await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: AUDIENCE, email: 'x@y.iam.gserviceaccount.com' })))).status,
+      (await route(await schedulerRequest('weekly-digest', signIdToken(key, { aud: AUDIENCE, email: 'x@y.iam.gserviceaccount.com' }))))
+        .status,
     ).toBe(403);
-    const wrongAudience = await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: 'https://other.example', email: SA })));
+    const wrongAudience = await route(
+      await schedulerRequest('weekly-digest', signIdToken(key, { aud: 'https://other.example', email: SA })),
+    );
     expect(wrongAudience.status).toBe(401);
     expect(await wrongAudience.json()).toEqual({ error: 'unauthorized' });
   });
@@ -142,7 +148,7 @@ describe('verifyCronRequest on a route of your own', () => {
     const { resetConfigCache } = await import('next-cloud-tasks/internals');
     resetConfigCache();
     try {
-      const verdict = await verifyCronRequest(schedulerRequest('weekly-digest'));
+      const verdict = await verifyCronRequest(await schedulerRequest('weekly-digest'));
       expect(verdict).toMatchObject({ ok: false, status: 500 });
     } finally {
       process.env = saved;

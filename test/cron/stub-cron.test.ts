@@ -101,7 +101,7 @@ describe('cronRequest: a url job’s request for your own route', () => {
 
   test('passes verifyCronRequest with the test handler config; a forged one does not', async () => {
     const job = stub.cronJobs().find((j) => j.id === 'weekly-digest')!;
-    const request = cronRequest(job, { signingKey: key, scheduleTime: new Date('2030-01-07T13:00:00Z') });
+    const request = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2030-01-07T13:00:00Z') });
     expect(request.method).toBe('GET');
     expect(new URL(request.url).pathname).toBe('/api/cron/weekly-digest');
     expect(await verifyCronRequest(request, { config: TEST_HANDLER_CONFIG })).toMatchObject({
@@ -109,7 +109,7 @@ describe('cronRequest: a url job’s request for your own route', () => {
       jobName: 'weekly-digest',
       scheduleTime: new Date('2030-01-07T13:00:00Z'),
     });
-    const forged = cronRequest(job, { signingKey: createSigningKey('not-google'), claims: {} });
+    const forged = await cronRequest(job, { signingKey: createSigningKey('not-google'), claims: {} });
     expect(await verifyCronRequest(forged, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: false, status: 401 });
   });
 });
