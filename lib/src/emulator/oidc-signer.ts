@@ -1,7 +1,7 @@
 /**
- * The emulator's stand-in for Google's token service: RS256 ID tokens signed with its own RSA
- * key, and the public key served as Google serves its certs (PEM map and JWKS). The key lives in
- * the SQLite file, so tokens stay verifiable across restarts (the app caches certs).
+ * The emulator's stand-in for Google's token service: RS256 ID tokens signed (with jose) with its
+ * own RSA key, and the public key served as Google serves it (JWKS, and the older PEM map). The
+ * key lives in the SQLite file, so tokens stay verifiable across restarts (the app caches keys).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { signRs256IdToken, type IdTokenClaims } from '../contract/id-token.js';
