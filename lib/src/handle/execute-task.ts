@@ -10,6 +10,7 @@ import { loadOffloadedEnvelope, objectUrl } from './load-payload.js';
 import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';
 import { describeError, log } from '../runtime/logger.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
+import { envelopeSerializer } from '../runtime/class-registry.js';
 import type { Manifest } from '../runtime/registry.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import type { SchedulerHeaders } from '../contract/scheduler-headers.js';
@@ -162,7 +163,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
   let reference: ReferenceEnvelope | undefined;
   try {
     reference = readReferenceEnvelope(delivery.body);
-    if (!reference) envelope = decodeEnvelope(delivery.body);
+    if (!reference) envelope = decodeEnvelope(delivery.body, envelopeSerializer());
   } catch (error) {
     run = { outcome: 'undecodable', error };
   }

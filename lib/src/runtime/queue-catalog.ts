@@ -17,6 +17,8 @@ export interface QueueCatalog {
   get(name: string): CloudTasksQueueSettings | undefined;
   /** The paused queue that keeps `name`'s dead tasks (queue.yaml's `dead_letter_queue`), if any. */
   deadLetterQueue?(name: string): string | undefined;
+  /** When `name` is a dead-letter queue: the queues whose dead tasks it keeps (`defer` refuses it). */
+  deadLetterFor?(name: string): readonly string[] | undefined;
   /** True when there is no queue.yaml and only App Engine's implicit `default` queue exists. */
   implicit?: boolean;
 }
@@ -26,11 +28,13 @@ const IMPLICIT_DEFAULT_QUEUE = 'queue:\n- name: default\n  rate: 5/s\n';
 
 export function catalogFrom(file: QueueFile): QueueCatalog {
   const byName = new Map(file.queues.map((queue) => [queue.name, toCloudTasksQueue(queue)]));
+  const keeping = new Map(file.queues.filter((queue) => queue.deadLetterFor).map((queue) => [queue.name, queue.deadLetterFor!]));
   return {
     file: file.file,
     names: [...byName.keys()],
     get: (name) => byName.get(name),
     deadLetterQueue: (name) => deadLetterQueueOf(file.queues, name),
+    deadLetterFor: (name) => keeping.get(name),
   };
 }
 
