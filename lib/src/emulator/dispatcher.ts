@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import { parseTaskName } from '../contract/names.js';
-import { DEAD_LETTERED } from '../contract/outcomes.js';
+import { DEAD_LETTERED, deadLetterReasonPrefix } from '../contract/outcomes.js';
 import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { applyQueueHttpTarget } from './queue-http-target.js';
@@ -264,7 +264,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     if (answered && result.status! >= 200 && result.status! < 300) {
       // The app's handler says "2xx, but it went to the dead-letter sink" (contract/outcomes.ts).
       if (result.outcome === DEAD_LETTERED) {
-        const why = `the app answered ${result.status} with ${result.outcome}: ${result.detail}`.trim();
+        const why =
+          `${deadLetterReasonPrefix(result.deadReason)}the app answered ${result.status} with ${result.outcome}: ${result.detail}`.trim();
         const kept = this.keptCopy(result.keptAs);
         this.deadLetter(kept ? task : { ...task, lastError: result.detail }, why, nowMs, kept);
         return;
@@ -302,7 +303,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       return;
     }
     const limits = retry ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s` : 'its queue is gone';
-    const why = `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
+    const why = `${deadLetterReasonPrefix(result.deadReason)}gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
     // The app saw its last attempt too, and may have kept the task in a dead-letter queue (here).
     this.deadLetter({ ...task, retryReason: result.reason, lastError: detail || failure }, why, nowMs, this.keptCopy(result.keptAs));
   }

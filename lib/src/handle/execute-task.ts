@@ -64,6 +64,8 @@ export interface TaskResult {
   deadLettered: boolean;
   /** Full name of the dead task in its dead-letter queue, when the sink kept it there. */
   deadLetterTask?: string;
+  /** Why it was dead-lettered, when it was. */
+  deadLetterReason?: DeadLetterReason;
   functionId?: string;
   error?: unknown;
   durationMs: number;
@@ -116,6 +118,12 @@ async function deletePayload(reference: ReferenceEnvelope, storage: PayloadStora
   }
 }
 
+/** Why a task with this outcome is dead-lettered (on the spot, or on its last attempt). */
+function deadLetterReason(outcome: TaskOutcome): DeadLetterReason {
+  if (DEAD_ON_ARRIVAL.has(outcome) || outcome === 'unknown-function') return outcome as DeadLetterReason;
+  return 'final-attempt';
+}
+
 /** Hands a task that will not run again to the sink; false when the sink failed. */
 async function deadLetter(
   delivery: TaskDelivery,
@@ -126,7 +134,7 @@ async function deadLetter(
   sink: DeadLetterSink = defaultDeadLetterSink(),
   reference?: ReferenceEnvelope,
 ): Promise<false | { keptAs?: string }> {
-  const reason: DeadLetterReason = DEAD_ON_ARRIVAL.has(outcome) ? (outcome as DeadLetterReason) : 'final-attempt';
+  const reason = deadLetterReason(outcome);
   let receipt;
   try {
     receipt = await sink({
@@ -225,5 +233,14 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
     ...(error instanceof Error && outcome === 'failed' ? { stack_trace: error.stack } : {}),
   });
   const deadLetterTask = kept ? kept.keptAs : undefined;
-  return { outcome, status, deadLettered, ...(deadLetterTask ? { deadLetterTask } : {}), functionId, error, durationMs };
+  return {
+    outcome,
+    status,
+    deadLettered,
+    ...(deadLetterTask ? { deadLetterTask } : {}),
+    ...(deadLettered ? { deadLetterReason: deadLetterReason(outcome) } : {}),
+    functionId,
+    error,
+    durationMs,
+  };
 }

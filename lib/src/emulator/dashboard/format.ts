@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { decodeEnvelopeForDisplay, readReferenceEnvelope, type ReferenceEnvelope } from '../../contract/envelope.js';
+import { readDeadLetterHeaders } from '../../contract/dead-letter-headers.js';
+import { deadLetterReasonPrefix } from '../../contract/outcomes.js';
 
 export interface DecodedBody {
   fn?: string;
@@ -61,6 +63,14 @@ export function formatValue(value: unknown, depth = 0): string {
       .join(', ')}}`;
   }
   return String(value);
+}
+
+/** Why a task of a dead-letter queue died, from the headers the app's sink gave it: "unknown function: ...; 6 attempts: Error: ...". */
+export function keptDeadReason(headers: Readonly<Record<string, string>>): string | undefined {
+  const meta = readDeadLetterHeaders(headers);
+  if (!meta) return undefined;
+  const attempts = meta.attempts ? `${meta.attempts} attempt(s): ` : '';
+  return `dead-lettered from ${meta.queue ?? 'its queue'}: ${deadLetterReasonPrefix(meta.reason) || `${meta.reason}; `}${attempts}${meta.error}`;
 }
 
 export function decodeTaskBody(base64: string | undefined, peek?: ObjectPeek): DecodedBody {
