@@ -7,14 +7,14 @@
  */
 import { defer, deferrable, registerClass, type DeferrableFunction } from 'next-cloud-tasks';
 
-/** Not registered: its instances would arrive as plain objects, without `norm`. */
-class LoosePoint {
-  constructor(
-    public x: number,
-    public y: number,
-  ) {}
-  norm() {
-    return Math.hypot(this.x, this.y);
+/**
+ * Not registered: its instances would arrive as plain objects, without `toFahrenheit`. (Types are
+ * structural: a class shaped exactly like a registered one would pass; defer() refuses it at run time.)
+ */
+class Celsius {
+  constructor(public degrees: number) {}
+  toFahrenheit() {
+    return (this.degrees * 9) / 5 + 32;
   }
 }
 
@@ -87,13 +87,13 @@ export async function whatTravelsIsAccepted() {
 
 export function whatCannotTravelIsRefusedByDeferrable() {
   // @ts-expect-error a class instance that is not registered: its methods would be lost
-  deferrable('types.loose', (point: LoosePoint) => point.norm());
+  deferrable('types.loose', (temperature: Celsius) => temperature.toFahrenheit());
   // @ts-expect-error a function arrives as null
   deferrable('types.callback', (done: () => void) => done());
   // @ts-expect-error one member of a union is a function
   deferrable('types.union', (_value: string | (() => string)) => {});
   // @ts-expect-error a method nested deep in a plain object
-  deferrable('types.nested', (_order: { lines: { price: LoosePoint }[] }) => {});
+  deferrable('types.nested', (_order: { lines: { temperature: Celsius }[] }) => {});
   // @ts-expect-error a symbol
   deferrable('types.symbol', (_key: symbol) => {});
   // @ts-expect-error a Buffer: superjson cannot decode it
@@ -103,18 +103,18 @@ export function whatCannotTravelIsRefusedByDeferrable() {
   // @ts-expect-error an Error subclass with fields of its own arrives as a plain Error
   deferrable('types.httpError', (_error: HttpError) => {});
   // @ts-expect-error a Map whose values are unregistered class instances
-  deferrable('types.mapOfPoints', (_points: Map<string, LoosePoint>) => {});
+  deferrable('types.mapOfTemperatures', (_temperatures: Map<string, Celsius>) => {});
 }
 
 export async function whatCannotTravelIsRefusedByDefer() {
   // A function typed by hand, past deferrable()'s check: defer() refuses its arguments too.
-  const typedByHand = deferrable('types.byHand', (_point: unknown) => {}) as unknown as DeferrableFunction<[LoosePoint]>;
+  const typedByHand = deferrable('types.byHand', (_value: unknown) => {}) as unknown as DeferrableFunction<[Celsius]>;
   // @ts-expect-error the Point case of issue 20: an unregistered class instance
-  await defer(typedByHand, [new LoosePoint(1, 2)]);
+  await defer(typedByHand, [new Celsius(21)]);
 
-  const takesData = deferrable('types.takesData', (_data: { x: number; y: number }) => {});
-  await defer(takesData, [{ x: 1, y: 2 }]);
-  // Structurally a LoosePoint is { x, y } plus a method, so the types accept it here; at run time
+  const takesData = deferrable('types.takesData', (_data: { degrees: number }) => {});
+  await defer(takesData, [{ degrees: 21 }]);
+  // Structurally a Celsius is { degrees } plus a method, so the types accept it here; at run time
   // defer() refuses the unregistered class's instance (test/deferred/check-arguments.test.ts).
-  await defer(takesData, [new LoosePoint(1, 2)]);
+  await defer(takesData, [new Celsius(21)]);
 }
