@@ -18,17 +18,14 @@ class Celsius {
   }
 }
 
-/** Registered, and declared in RegisteredClasses: it travels as itself. */
+/** Registered, and declared in RegisteredClasses: it travels as itself (its public fields; `#private` ones would not). */
 class TypesMoney {
-  #cents: number;
   constructor(
-    cents: number,
+    public cents: number,
     public currency: string,
-  ) {
-    this.#cents = cents;
-  }
+  ) {}
   format() {
-    return `${this.#cents / 100} ${this.currency}`;
+    return `${this.cents / 100} ${this.currency}`;
   }
 }
 registerClass('types.Money', TypesMoney);
@@ -111,6 +108,12 @@ export async function whatCannotTravelIsRefusedByDefer() {
   const typedByHand = deferrable('types.byHand', (_value: unknown) => {}) as unknown as DeferrableFunction<[Celsius]>;
   // @ts-expect-error the Point case of issue 20: an unregistered class instance
   await defer(typedByHand, [new Celsius(21)]);
+  const callbackByHand = typedByHand as unknown as DeferrableFunction<[string, () => void]>;
+  // @ts-expect-error a function argument: it would arrive as null
+  await defer(callbackByHand, ['x', () => {}]);
+  const symbolByHand = typedByHand as unknown as DeferrableFunction<[{ key: symbol }]>;
+  // @ts-expect-error a symbol, nested: it would be dropped
+  await defer(symbolByHand, [{ key: Symbol('k') }]);
 
   const takesData = deferrable('types.takesData', (_data: { degrees: number }) => {});
   await defer(takesData, [{ degrees: 21 }]);
