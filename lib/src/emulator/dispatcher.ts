@@ -66,7 +66,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     targets: TargetPolicy = new TargetPolicy(),
   ) {
     super();
-    this.transport = createAttemptTransport(targets);
+    this.transport = createAttemptTransport(targets, options.limits.maxConcurrentDispatches);
   }
 
   /** Re-queues attempts a crash interrupted, then looks at every queue. */
