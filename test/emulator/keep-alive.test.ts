@@ -22,6 +22,8 @@ const server = createServer((req, res) => {
     if (target.held.length === WIDTH) for (const held of target.held.splice(0)) held.end('ok');
   });
 }).on('connection', () => (target.connections += 1));
+// Idle sockets stay open between the rounds, however long filling the second queue takes on a loaded machine.
+server.keepAliveTimeout = 120_000;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, data: ':memory:', rateLimits: 'ignore' });

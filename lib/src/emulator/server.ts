@@ -1,13 +1,15 @@
 /**
  * Starts the emulator: the store, the signing key, queue.yaml's queues, the dispatcher, and one
- * node:http server for the REST API, the certs and the dashboard.
+ * port for everything: a node:http server for the REST API, the certs, the dashboard and the
+ * Storage stand-in, and the gRPC server, told apart by each connection's first bytes
+ * (shared-port.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { joinHostPort } from '../contract/host-port.js';
 import { EMULATOR_JWKS_PATH, EMULATOR_OIDC_DISCOVERY_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
 import { oidcDiscovery } from './oidc-discovery.js';
-import { startGrpcServer, type GrpcServerHandle } from './grpc/server.js';
+import { createGrpcServer, type GrpcServerHandle } from './grpc/server.js';
 import { ActivityLog } from './activity.js';
 import { invalidArgument, notFound } from './api-error.js';
 import { loadCronJobsFromYaml, type LoadedCronJobs } from './cron-jobs.js';
@@ -21,6 +23,7 @@ import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './op
 import { loadQueuesFromYaml } from './queue-yaml.js';
 import { refuseRequest } from './request-guard.js';
 import { createRestApi } from './rest-api.js';
+import { createSharedPort } from './shared-port.js';
 import { Store } from './store.js';
 import { ObjectStore } from './storage/object-store.js';
 import { createStorageApi } from './storage/storage-api.js';
@@ -34,7 +37,10 @@ export interface EmulatorHandle {
   host: string;
   /** `host:port`, the value for the app's CLOUD_TASKS_EMULATOR_HOST. */
   hostPort: string;
-  /** `host:port` of the Cloud Tasks gRPC service; undefined when it is off (grpcPort: false). */
+  /**
+   * `host:port` where gRPC clients connect: `hostPort` itself (REST and gRPC share the port),
+   * or the port of its own given with `grpcPort`; undefined when gRPC is off (grpcPort: false).
+   */
   grpcHostPort?: string;
   grpcPort?: number;
   options: ResolvedOptions;
@@ -144,32 +150,31 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       }
     });
     server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
+    const grpcServer: GrpcServerHandle | undefined = options.grpcPort === false ? undefined : await createGrpcServer(service);
+    const shared = createSharedPort({ http1: (socket) => server.emit('connection', socket), http2: grpcServer?.serveConnection });
+    let grpcPort: number | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        shared.server.once('error', reject);
+        shared.server.listen(options.port, options.host, () => {
+          shared.server.off('error', reject);
+          resolve();
+        });
       });
-    });
+      const { port } = shared.server.address() as AddressInfo;
+      grpcPort = typeof options.grpcPort === 'number' ? await grpcServer?.listen(options.host, options.grpcPort) : grpcServer && port;
+    } catch (error) {
+      await grpcServer?.stop();
+      shared.server.close();
+      throw error;
+    }
     dispatcher.start();
     cron.start();
     const sweep = setInterval(() => store.expireTombstones(Date.now()), TOMBSTONE_SWEEP_MS);
     sweep.unref();
 
-    const { port } = server.address() as AddressInfo;
+    const { port } = shared.server.address() as AddressInfo;
     const hostPort = joinHostPort(options.host, port);
-    let grpcServer: GrpcServerHandle | undefined;
-    if (options.grpcPort !== false) {
-      try {
-        grpcServer = await startGrpcServer(service, options.host, options.grpcPort ?? (options.port === 0 ? 0 : port + 1));
-      } catch (error) {
-        dispatcher.stop();
-        cron.stop();
-        clearInterval(sweep);
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        throw error;
-      }
-    }
     baseUrl = `http://${hostPort}`;
     let stopping: Promise<void> | undefined;
     return {
@@ -177,7 +182,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       port,
       host: options.host,
       hostPort,
-      ...(grpcServer ? { grpcPort: grpcServer.port, grpcHostPort: joinHostPort(options.host, grpcServer.port) } : {}),
+      ...(grpcPort !== undefined ? { grpcPort, grpcHostPort: joinHostPort(options.host, grpcPort) } : {}),
       options,
       events: dispatcher,
       waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),
@@ -191,8 +196,8 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
           cron.stop();
           await grpcServer?.stop();
           await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
+            shared.server.close(() => resolve());
+            shared.destroyConnections();
           });
           // Attempts cut short by the stop are due again at the next start.
           store.recoverRunning();
