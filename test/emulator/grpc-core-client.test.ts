@@ -4,25 +4,18 @@
  * it failed there with "Trying to connect an http1.x server". Skipped, saying so, where no
  * Python with grpc is installed (apt-get install -y python3-grpcio).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorApi } from './support/emulator-api';
+import { describeIfInstalled, runs } from './support/installed';
 
 const run = promisify(execFile);
 const SCRIPT = join(__dirname, 'fixtures', 'grpc_core_client.py');
 /** The first Python that imports grpc (Debian's package installs it for /usr/bin/python3). */
-const python = ['python3', '/usr/bin/python3'].find((candidate) => {
-  try {
-    execFileSync(candidate, ['-c', 'import grpc'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-});
-if (!python) console.warn('grpc-core-client.test.ts skipped: no python3 with grpc (apt-get install -y python3-grpcio)');
-const maybe = python ? describe : describe.skip;
+const python = ['python3', '/usr/bin/python3'].find((candidate) => runs(candidate, ['-c', 'import grpc']));
+const maybe = describeIfInstalled(!!python, 'grpc-core-client.test.ts', 'no python3 with grpc (apt-get install -y python3-grpcio)');
 
 maybe("gRPC's C-core client at the emulator's one address", () => {
   let emulator: EmulatorHandle;

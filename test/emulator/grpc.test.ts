@@ -3,12 +3,11 @@
  * methods the emulator does not have over gRPC, a gRPC client and a REST client on the one port
  * seeing one store, the CLI's --grpc-port (a port of its own), and REST only when it is off.
  */
-import * as grpc from '@grpc/grpc-js';
 import http2 from 'node:http2';
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { CliUsageError, parseCliArgs } from '@/lib/src/cli/emulator-options';
-import { emulatorClient, PARENT, PROJECT, queuePath } from './support/client';
+import { emulatorClient, grpcClientOptions, PARENT, PROJECT, queuePath } from './support/client';
 
 let emulator: EmulatorHandle;
 let overGrpc: CloudTasksClient;
@@ -17,7 +16,7 @@ let overRest: CloudTasksClient;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, data: ':memory:' });
   const { CloudTasksClient } = await import('@google-cloud/tasks');
-  overGrpc = new CloudTasksClient({ apiEndpoint: emulator.host, port: emulator.port, sslCreds: grpc.credentials.createInsecure() });
+  overGrpc = new CloudTasksClient(grpcClientOptions(emulator));
   overRest = await emulatorClient(emulator.hostPort);
 });
 
@@ -59,7 +58,7 @@ test('locations over gRPC; IAM methods are UNIMPLEMENTED', async () => {
 test('grpcPort: a port of its own as well; the one port keeps serving both', async () => {
   const apart = await startEmulator({ port: 0, data: ':memory:', grpcPort: 0 });
   const { CloudTasksClient } = await import('@google-cloud/tasks');
-  const connect = (port: number) => new CloudTasksClient({ apiEndpoint: apart.host, port, sslCreds: grpc.credentials.createInsecure() });
+  const connect = (port: number) => new CloudTasksClient(grpcClientOptions({ host: apart.host, port }));
   const [own, shared] = [connect(apart.grpcPort!), connect(apart.port)];
   try {
     expect(apart.grpcPort).toBeGreaterThan(0);
