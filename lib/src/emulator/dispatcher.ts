@@ -11,6 +11,7 @@ import { DEAD_LETTERED } from '../contract/outcomes.js';
 import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { applyQueueHttpTarget } from './queue-http-target.js';
+import { effectiveRetryConfig } from './retry-config.js';
 import {
   buildHeaders,
   closeAttemptTransport,
@@ -283,7 +284,8 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     // A redirect leaves no trace in the app's logs: say why here, where the dashboard shows it.
     const hint = redirectHint(result.status, result.location);
     const detail = hint ?? result.detail.slice(0, 2048);
-    const retry = queue?.retryConfig;
+    // The task's own retry settings (Task.retry_config) override its queue's, field by field.
+    const retry = queue && effectiveRetryConfig(queue.retryConfig, task.retryConfig);
     const attempts = task.dispatchCount;
     if (retry && shouldRetry(retry, { attempts, firstAttemptAt: task.firstAttempt!.dispatchTimeMs, now: nowMs })) {
       const retryAtMs = nowMs + Math.round(backoffSeconds(retry, attempts) * 1000);
@@ -301,7 +303,10 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       this.notify('task:error', { task: next, result, retryAtMs });
       return;
     }
-    const limits = retry ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s` : 'its queue is gone';
+    const own = task.retryConfig ? ", the task's own retry settings" : '';
+    const limits = retry
+      ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s${own}`
+      : 'its queue is gone';
     const why = `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
     // The app saw its last attempt too, and may have kept the task in a dead-letter queue (here).
     this.deadLetter({ ...task, retryReason: result.reason, lastError: detail || failure }, why, nowMs, this.keptCopy(result.keptAs));

@@ -22,6 +22,7 @@ import { FinishedTaskRecorder, type FinishedTask } from './finished-tasks.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
 import { loadQueuesFromYaml } from './queue-yaml.js';
 import { refuseRequest } from './request-guard.js';
+import { BatchTasks } from './batch-tasks.js';
 import { createRestApi } from './rest-api.js';
 import { createSharedPort } from './shared-port.js';
 import { Store } from './store.js';
@@ -107,7 +108,8 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     const service = new TasksService(store, options.limits, dispatcher, Date.now, targets, options.location);
     const activity = new ActivityLog(dispatcher);
     const outcomes = new FinishedTaskRecorder(dispatcher);
-    const restApi = createRestApi(service);
+    const batches = new BatchTasks(service, store);
+    const restApi = createRestApi(service, batches);
     // Cloud Storage's JSON API for the adapter's offloaded payloads (STORAGE_EMULATOR_HOST).
     objects = new ObjectStore(options.data);
     const storageApi = createStorageApi(objects);
@@ -141,7 +143,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
         sendError(
           res,
           notFound(
-            `Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH}, ${EMULATOR_OIDC_DISCOVERY_PATH} and the dashboard at /`,
+            `Nothing at ${url.pathname}: the emulator serves /v2/... and /v2beta3/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH}, ${EMULATOR_OIDC_DISCOVERY_PATH} and the dashboard at /`,
           ),
         );
       } catch (error) {
@@ -150,7 +152,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       }
     });
     server.keepAliveTimeout = 5_000;
-    const grpcServer: GrpcServerHandle | undefined = options.grpcPort === false ? undefined : await createGrpcServer(service);
+    const grpcServer: GrpcServerHandle | undefined = options.grpcPort === false ? undefined : await createGrpcServer(service, batches);
     const shared = createSharedPort({ http1: (socket) => server.emit('connection', socket), http2: grpcServer?.serveConnection });
     let grpcPort: number | undefined;
     try {

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { cloudTasksError } from './api-error.js';
+import { ApiError, cloudTasksError } from './api-error.js';
 import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
 import type { QueueRecord, TaskRecord, TaskState } from './model.js';
 
@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE INDEX IF NOT EXISTS tasks_by_queue ON tasks (queue, state, schedule_ms, seq);
 CREATE TABLE IF NOT EXISTS tombstones (name TEXT PRIMARY KEY, expires_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS cron_jobs (name TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS operations (name TEXT PRIMARY KEY, expires_ms INTEGER NOT NULL, data TEXT NOT NULL);
 `;
 
 export interface TaskCounts {
@@ -47,6 +48,7 @@ const rowToTask = (row: TaskRow): StoredTask => ({ ...(JSON.parse(row.data) as T
 export class Store {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
+  private inTransaction = false;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -65,8 +67,12 @@ export class Store {
     return statement;
   }
 
+  /** Runs `work` in one transaction; inside another one, as part of it (a batch of inserts is one commit). */
   transaction<T>(work: () => T): T {
+    // A counter, not db.isTransaction: that needs Node 22.16, and the package supports 22.13.
+    if (this.inTransaction) return work();
     this.db.exec('BEGIN IMMEDIATE');
+    this.inTransaction = true;
     try {
       const result = work();
       this.db.exec('COMMIT');
@@ -74,6 +80,8 @@ export class Store {
     } catch (error) {
       this.db.exec('ROLLBACK');
       throw error;
+    } finally {
+      this.inTransaction = false;
     }
   }
 
@@ -150,6 +158,25 @@ export class Store {
         JSON.stringify(task),
       );
     });
+  }
+
+  /**
+   * Inserts each task that may be (in one transaction, in order: a name twice in the list is
+   * taken by the first); the error of each task that may not, by its index.
+   */
+  insertTasks(tasks: TaskRecord[], nowMs: number): Map<number, ApiError> {
+    const refused = new Map<number, ApiError>();
+    this.transaction(() =>
+      tasks.forEach((task, index) => {
+        try {
+          this.insertTask(task, nowMs);
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          refused.set(index, error);
+        }
+      }),
+    );
+    return refused;
   }
 
   getTask(name: string): StoredTask | undefined {
@@ -298,8 +325,20 @@ export class Store {
     }
   }
 
-  /** Forgets tombstones past their time, so the table does not grow forever. */
+  // --- long-running operations (BatchCreateTasks, BatchDeleteTasks; see batch-tasks.ts) ---
+
+  getOperation<T>(name: string): T | undefined {
+    const row = this.sql('SELECT data FROM operations WHERE name = ?').get(name) as { data: string } | undefined;
+    return row && (JSON.parse(row.data) as T);
+  }
+
+  putOperation(name: string, operation: unknown, expiresMs: number): void {
+    this.sql('INSERT INTO operations (name, expires_ms, data) VALUES (?, ?, ?)').run(name, expiresMs, JSON.stringify(operation));
+  }
+
+  /** Forgets tombstones and operations past their time, so the tables do not grow forever. */
   expireTombstones(nowMs: number): void {
     this.sql('DELETE FROM tombstones WHERE expires_ms <= ?').run(nowMs);
+    this.sql('DELETE FROM operations WHERE expires_ms <= ?').run(nowMs);
   }
 }

@@ -180,14 +180,25 @@ export class TasksService {
   createTask(queueName: string, input: unknown): TaskRecord {
     const queue = this.getQueue(queueName);
     const nowMs = this.now();
-    const task = taskFromInput(queueName, input, nowMs, this.limits, queue.httpTarget);
+    const task = this.prepareTask(queue, input, nowMs);
+    this.store.insertTask(task, nowMs);
+    this.tasksAdded(queueName);
+    return task;
+  }
+
+  /** CreateTask's checks of one task, short of storing it (its name may still be taken): the task as it would be stored. */
+  prepareTask(queue: QueueRecord, input: unknown, nowMs: number): TaskRecord {
+    const task = taskFromInput(queue.name, input, nowMs, this.limits, queue.httpTarget);
     // Refused here, with the flag to name, rather than failing at every delivery; where the queue's routing sends it.
     const uri = queue.httpTarget?.uriOverride;
     const refused = this.targets.refuseUrl(new URL(uri ? overrideUrl(task.url, uri) : task.url));
     if (refused) throw invalidArgument(`task.httpRequest.url ${refused}`);
-    this.store.insertTask(task, nowMs);
-    this.dispatch.wake(queueName);
     return task;
+  }
+
+  /** Tasks were stored in the queue (CreateTask, BatchCreateTasks): the dispatcher looks at it. */
+  tasksAdded(queueName: string): void {
+    this.dispatch.wake(queueName);
   }
 
   /**

@@ -12,7 +12,7 @@ import { shortId } from '../../contract/names.js';
 import type { QueueRecord, TaskRecord } from '../model.js';
 import type { TaskCounts } from '../store.js';
 import { action } from './action-form.js';
-import { decodeTaskBody, formatRelative, formatSeconds, truncate, type ObjectPeek } from './format.js';
+import { decodeTaskBody, formatRelative, formatSeconds, formatTaskRetry, truncate, type ObjectPeek } from './format.js';
 import { html, SafeHtml } from './html.js';
 import { STYLE } from './style.js';
 
@@ -125,7 +125,16 @@ function taskRows(model: DashboardModel): SafeHtml {
       <td title="${new Date(task.scheduleTimeMs).toISOString()}">
         ${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}
       </td>
-      <td class="counts">${task.dispatchCount}</td>
+      <td class="counts">
+        ${task.dispatchCount}
+        ${
+          task.retryConfig
+            ? html`<div class="muted task-retry" title="The task's own retry settings; the others are its queue's">
+                own retry: ${formatTaskRetry(task.retryConfig)}
+              </div>`
+            : ''
+        }
+      </td>
       <td>${lastResponse(task)}</td>
       <td class="mono error">${redirectNote(task) ?? (task.lastError ? truncate(task.lastError, 160) : '')}</td>
       <td class="actions">

@@ -1,5 +1,6 @@
 /**
- * The emulator's gRPC server: Cloud Tasks v2 and google.cloud.location, plaintext. It takes the
+ * The emulator's gRPC server: Cloud Tasks v2 and v2beta3, google.cloud.location and
+ * google.longrunning's GetOperation, plaintext. It takes the
  * HTTP/2 connections of the emulator's one port (shared-port.ts hands them over), and listens on
  * a port of its own only when asked (--grpc-port). `new CloudTasksClient({ apiEndpoint, port,
  * sslCreds: grpc.credentials.createInsecure() })` reaches it unchanged at the emulator's address,
@@ -7,8 +8,10 @@
  */
 import type { Duplex } from 'node:stream';
 import { joinHostPort } from '../../contract/host-port.js';
+import type { BatchTasks } from '../batch-tasks.js';
+import { MAX_BATCH_REQUEST_BYTES } from '../rest-api.js';
 import type { TasksService } from '../tasks-service.js';
-import { cloudTasksMethods, grpcHandlers, locationMethods } from './cloud-tasks-service.js';
+import { cloudTasksMethods, grpcHandlers, locationMethods, operationMethods } from './cloud-tasks-service.js';
 import { loadCloudTasksProtos } from './protos.js';
 
 export interface GrpcServerHandle {
@@ -19,11 +22,14 @@ export interface GrpcServerHandle {
   stop(): Promise<void>;
 }
 
-export async function createGrpcServer(service: TasksService): Promise<GrpcServerHandle> {
-  const { grpc, cloudTasks, locations } = await loadCloudTasksProtos();
-  const server = new grpc.Server();
-  server.addService(cloudTasks, grpcHandlers(grpc, cloudTasks, cloudTasksMethods(service)));
+export async function createGrpcServer(service: TasksService, batches: BatchTasks): Promise<GrpcServerHandle> {
+  const { grpc, cloudTasks, cloudTasksV2beta3, locations, operations } = await loadCloudTasksProtos();
+  // A batch of 100 tasks is one message: take what the REST API takes (grpc-js's default is 4 MiB).
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_BATCH_REQUEST_BYTES });
+  server.addService(cloudTasks, grpcHandlers(grpc, cloudTasks, cloudTasksMethods(service, batches, 'v2')));
+  server.addService(cloudTasksV2beta3, grpcHandlers(grpc, cloudTasksV2beta3, cloudTasksMethods(service, batches, 'v2beta3')));
   server.addService(locations, grpcHandlers(grpc, locations, locationMethods(service)));
+  server.addService(operations, grpcHandlers(grpc, operations, operationMethods(batches)));
   const credentials = grpc.ServerCredentials.createInsecure();
   const injector = server.createConnectionInjector(credentials);
   return {
