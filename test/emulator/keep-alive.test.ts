@@ -46,7 +46,6 @@ async function round(id: string): Promise<void> {
     rateLimits: { maxConcurrentDispatches: WIDTH },
     count: WIDTH,
     url: `${target.url}/${id}`,
-    batch: 100,
   });
   let done = 0;
   const finished = new Promise<void>((resolve) =>

@@ -63,7 +63,7 @@ export class BatchTasks {
           failed[index] = errorOf(error);
         }
       });
-      const refused = this.store.insertTasks(
+      const refused = this.store.tasks.insertMany(
         prepared.map(({ task }) => task),
         startMs,
       );

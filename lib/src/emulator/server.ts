@@ -152,7 +152,8 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       }
     });
     server.keepAliveTimeout = 5_000;
-    const grpcServer: GrpcServerHandle | undefined = options.grpcPort === false ? undefined : await createGrpcServer(service, batches);
+    const grpcServer: GrpcServerHandle | undefined =
+      options.grpcPort === false ? undefined : createGrpcServer(service, batches, options.log);
     const shared = createSharedPort({ http1: (socket) => server.emit('connection', socket), http2: grpcServer?.serveConnection });
     let grpcPort: number | undefined;
     try {
@@ -202,7 +203,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
             shared.destroyConnections();
           });
           // Attempts cut short by the stop are due again at the next start.
-          store.recoverRunning();
+          store.tasks.recoverRunning();
           store.close();
           objects?.close();
         })()),

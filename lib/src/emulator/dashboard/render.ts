@@ -51,6 +51,8 @@ function queueRows(model: DashboardModel): SafeHtml {
     const id = shortId(queue.name);
     const { rateLimits: rate, retryConfig: retry } = queue;
     const paused = queue.state === 'PAUSED';
+    // Past tens of thousands on both sides of "due now", the split is a lower bound (task-store.ts).
+    const atLeast = counts.atLeast ? '≥ ' : '';
     return html`<tr data-queue="${id}">
       <td>
         <a href="/?queue=${encodeURIComponent(id)}"><strong>${id}</strong></a>
@@ -72,7 +74,7 @@ function queueRows(model: DashboardModel): SafeHtml {
         <div class="muted">${retry.maxDoublings} doublings</div>
       </td>
       <td class="counts">
-        <span title="due now">${counts.ready}</span> / <span title="scheduled later">${counts.scheduled}</span> /
+        <span title="due now">${atLeast}${counts.ready}</span> / <span title="scheduled later">${atLeast}${counts.scheduled}</span> /
         <span title="in flight">${counts.running}</span>
       </td>
       <td class="counts ${counts.dead ? 'bad' : ''}">${counts.dead}</td>
