@@ -2,6 +2,8 @@
 // (see shared/PLATFORM-NOTES.md, "jest and msw").
 const esmPackages = ['msw', '@mswjs', '@msw', '@open-draft', 'rettime', 'until-async', 'cookie', 'superjson', 'copy-anything', 'is-what'];
 // @google-cloud/storage's HTTP layer (teeny-request) loads node-fetch 3 (ESM) with import(): transformed, jest can load it.
+// init parses users' config files with magicast (ESM only).
+const initParser = ['magicast'];
 const storageFetch = ['teeny-request', 'node-fetch', 'data-uri-to-buffer', 'fetch-blob', 'formdata-polyfill', 'node-domexception'];
 
 // The package's entries resolve to its sources (lib/src), so unit tests need no build; the Next
@@ -24,7 +26,7 @@ module.exports = {
   // test/fixtures/fresh-app holds a user's app files (its own jest test): the fresh-app test copies them.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/fixtures/'],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] },
-  transformIgnorePatterns: [`/node_modules/(?!(${[...esmPackages, ...storageFetch].join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!(${[...esmPackages, ...storageFetch, ...initParser].join('|')})/)`],
   moduleNameMapper: {
     ...packageEntries,
     '^@/(.*)$': '<rootDir>/$1',

@@ -3,29 +3,21 @@
  * Cloud Tasks') reach the task context, the token is checked the same way, the status contract is
  * the task one. And verifyCronRequest() on a route of one's own, for `url:` jobs.
  */
-import { setupServer } from 'msw/node';
 import {
   createManifest,
   deferrable,
   getTaskContext,
   handleDeferredRequest,
   PermanentTaskFailure,
-  setLogWriter,
   verifyCronRequest,
-  type LogEntry,
   type TaskContext,
 } from 'next-cloud-tasks';
-import { loadCronYaml, toSchedulerJobs } from 'next-cloud-tasks/cron';
-import type { HandlerConfig } from 'next-cloud-tasks/internals';
-import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
-import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
-import path from 'node:path';
+import { signIdToken } from 'next-cloud-tasks/testing';
+import { schedulerRuns } from './support/scheduler-runs';
 
 const AUDIENCE = 'https://app-abc-ew.a.run.app';
 const SA = 'cron@demo.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [SA] };
-const key = createSigningKey('google-key-cron');
-const server = setupServer(googleCertsHandler([key]));
+const config = { audience: AUDIENCE, allowedEmails: [SA] };
 
 const contexts: TaskContext[] = [];
 const runs: unknown[][] = [];
@@ -37,42 +29,17 @@ const purge = deferrable('sessions.purgeExpired', () => {
   throw new PermanentTaskFailure('nothing to purge, ever');
 });
 const manifest = createManifest([dailySummary, purge]);
-const logs: LogEntry[] = [];
 
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterAll(() => server.close());
+// The jobs exactly as `cron apply` creates them.
+const scheduler = schedulerRuns('functions-cron.yaml', { audience: AUDIENCE, serviceAccount: SA });
+const { key, logs } = scheduler;
 beforeEach(() => {
   contexts.length = 0;
   runs.length = 0;
-  logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
-afterEach(() => setLogWriter(undefined));
 
-// The jobs exactly as `cron apply` creates them.
-const jobs = toSchedulerJobs(loadCronYaml(path.join(__dirname, '../fixtures/cron/functions-cron.yaml')), {
-  serviceUrl: AUDIENCE,
-  serviceAccountEmail: SA,
-});
-const job = (name: string) => jobs.find((j) => j.name === name)!;
-
-/** The request Cloud Scheduler's HTTP target sends for `name` (headers per its docs). */
-function schedulerRequest(name: string, token = signIdToken(key, { aud: job(name).httpTarget.oidcToken.audience, email: SA })): Request {
-  const target = job(name).httpTarget;
-  const headers = new Headers({
-    ...target.headers,
-    'User-Agent': 'Google-Cloud-Scheduler',
-    'X-CloudScheduler': 'true',
-    'X-CloudScheduler-JobName': name,
-    'X-CloudScheduler-ScheduleTime': '2026-06-15T07:00:00Z',
-    Authorization: `Bearer ${token}`,
-  });
-  return new Request(target.uri, {
-    method: target.httpMethod,
-    headers,
-    body: target.body ? Buffer.from(target.body, 'base64') : undefined,
-  });
-}
+/** The request Cloud Scheduler's HTTP target sends for `name`, scheduled at 2026-06-15T07:00:00Z. */
+const schedulerRequest = (name: string, token?: string) => scheduler.request(name, { scheduleTime: '2026-06-15T07:00:00Z', token });
 
 test('a run runs the function with its arguments and a task context naming the job and its schedule time', async () => {
   const response = await handleDeferredRequest(schedulerRequest('daily-summary'), { manifest, config });
