@@ -12,15 +12,15 @@ import { DEAD_LETTERED } from '../contract/outcomes.js';
 import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import type { AttemptResult } from './attempt.js';
-import type { DispatcherEvents } from './task-events.js';
+import type { EmulatorEvents } from './task-events.js';
 import { rpcCodeForHttpStatus } from './http-status.js';
 import type { QueueRecord, TaskRecord } from './model.js';
 import { effectiveRetryConfig } from './retry-config.js';
 import type { StartedTask, Store } from './store.js';
 
 export type Outcome = {
-  [K in keyof DispatcherEvents]: { event: K; payload: DispatcherEvents[K][0]; log: string };
-}[keyof DispatcherEvents];
+  [K in keyof EmulatorEvents]: { event: K; payload: EmulatorEvents[K][0]; log: string };
+}[keyof EmulatorEvents];
 
 export interface OutcomeContext {
   store: Store;

@@ -23,12 +23,11 @@ import type { QueueRecord, TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartedTask, StoredTask, Store } from './store.js';
-import type { DispatcherEvents } from './task-events.js';
+import type { EmulatorEvents } from './task-events.js';
 import { TargetPolicy } from './target-policy.js';
 import type { DispatchControl } from './tasks-service.js';
 import { TokenBucket } from './token-bucket.js';
 
-export type { DispatcherEvents } from './task-events.js';
 
 /** What a retry's headers say of the attempt before it. */
 type Previous = { status?: number; reason?: string };
@@ -46,7 +45,7 @@ interface QueueRuntime {
   timer?: NodeJS.Timeout;
 }
 
-export class Dispatcher extends EventEmitter<DispatcherEvents> implements DispatchControl {
+export class Dispatcher extends EventEmitter<EmulatorEvents> implements DispatchControl {
   private readonly runtimes = new Map<string, QueueRuntime>();
   private readonly attempts = new Map<string, AttemptHandle>();
   private readonly pending = new Set<string>();
@@ -115,7 +114,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
   }
 
   /** Emits to listeners without letting one that throws break the dispatch that emitted. */
-  private notify<K extends keyof DispatcherEvents>(event: K, ...args: DispatcherEvents[K]): void {
+  private notify<K extends keyof EmulatorEvents>(event: K, ...args: EmulatorEvents[K]): void {
     try {
       this.emit(event, ...(args as never));
     } catch (error) {

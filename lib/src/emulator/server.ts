@@ -29,6 +29,7 @@ import { Store } from './store.js';
 import { ObjectStore } from './storage/object-store.js';
 import { createStorageApi } from './storage/storage-api.js';
 import { TargetPolicy } from './target-policy.js';
+import type { EmulatorCron, EmulatorEventSource } from './task-events.js';
 import { TasksService } from './tasks-service.js';
 
 export interface EmulatorHandle {
@@ -46,7 +47,7 @@ export interface EmulatorHandle {
   grpcPort?: number;
   options: ResolvedOptions;
   /** Task lifecycle events (task:start, task:success, task:error, task:dead). */
-  events: Dispatcher;
+  events: EmulatorEventSource;
   /**
    * Resolves when the task (full name) has run successfully or been dead-lettered, even if that
    * happened before the call: the safe way for a test to wait for a task it just created.
@@ -58,7 +59,7 @@ export interface EmulatorHandle {
   /** Jobs loaded from cron.yaml (job ids) and its warnings. */
   cronYaml?: LoadedCronJobs;
   /** Runs cron.yaml's jobs: their list and state, "run now", and events (cron:start, cron:retry, cron:done). */
-  cron: CronScheduler;
+  cron: EmulatorCron;
   /** Stops dispatching, closes the server (and its connections) and the database. */
   stop(): Promise<void>;
 }
