@@ -136,6 +136,17 @@ test('a task that exhausts its retries is listed as dead-lettered with its error
   expect(await page()).not.toContain('data-dead="fail-1"');
 });
 
+test('recent activity names the function each finished task ran', async () => {
+  const done = nextEvent(emulator, 'task:success', ({ task }) => task.name.endsWith('/receipt-1'));
+  await createTask('default', 'receipt-1', encodeEnvelope('sendReceipt', ['order-9']));
+  await done;
+  const html = await page();
+  const activity = html.slice(html.indexOf('<ul class="activity">'), html.indexOf('</ul>', html.indexOf('<ul class="activity">')));
+  const entry = activity.slice(activity.indexOf('receipt-1'), activity.indexOf('</li>', activity.indexOf('receipt-1')));
+  expect(entry).toContain('<span class="mono fn">sendReceipt</span>');
+  expect(entry).toContain('attempt 1: HTTP 200');
+});
+
 test('an action posted from another origin is refused; an error comes back as a notice', async () => {
   const foreign = await act('queue-pause', `${QUEUES}/emails`, { origin: 'http://evil.example' });
   expect(foreign.status).toBe(403);

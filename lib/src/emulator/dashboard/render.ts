@@ -176,15 +176,16 @@ function deadRows(model: DashboardModel): SafeHtml {
 
 function activityRows(model: DashboardModel): SafeHtml {
   if (model.activity.length === 0) return html`<li class="empty">No task has run since the emulator started.</li>`;
-  return html`${model.activity.slice(0, 15).map(
-    (entry) =>
-      html`<li class="${entry.kind}">
-        <span class="muted">${new Date(entry.atMs).toISOString().slice(11, 19)}</span>
-        <span class="badge ${entry.kind}">${entry.kind}</span>
-        <span class="mono">${entry.queue}/${truncate(shortId(entry.task), 40)}</span> attempt ${entry.attempt}:
-        ${truncate(entry.detail, 200)}
-      </li>`,
-  )}`;
+  return html`${model.activity.slice(0, 15).map((entry) => {
+    // Decoded only for the entries shown; an offloaded payload's function is in its reference, no object read.
+    const fn = decodeTaskBody(entry.body).fn;
+    return html`<li class="${entry.kind}">
+      <span class="muted">${new Date(entry.atMs).toISOString().slice(11, 19)}</span>
+      <span class="badge ${entry.kind}">${entry.kind}</span>
+      <span class="mono">${entry.queue}/${truncate(shortId(entry.task), 40)}</span>
+      ${fn ? html`<span class="mono fn">${fn}</span>` : ''} attempt ${entry.attempt}: ${truncate(entry.detail, 200)}
+    </li>`;
+  })}`;
 }
 
 /** The part of the page the refresh script replaces. */
