@@ -28,7 +28,6 @@ import { TargetPolicy } from './target-policy.js';
 import type { DispatchControl } from './tasks-service.js';
 import { TokenBucket } from './token-bucket.js';
 
-
 /** What a retry's headers say of the attempt before it. */
 type Previous = { status?: number; reason?: string };
 /** An attempt that has answered, waiting for its outcome to be written with the others of this tick. */

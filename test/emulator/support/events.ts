@@ -37,8 +37,7 @@ export function recordEvents(emulator: EmulatorHandle) {
     return () => emulator.events.off(event, listener);
   });
   return {
-    all: <K extends keyof EmulatorEvents>(event: K): EmulatorEvents[K][0][] =>
-      seen.filter((e) => e.event === event).map((e) => e.payload),
+    all: <K extends keyof EmulatorEvents>(event: K): EmulatorEvents[K][0][] => seen.filter((e) => e.event === event).map((e) => e.payload),
     async waitFor<K extends keyof EmulatorEvents>(
       event: K,
       matches: (payload: EmulatorEvents[K][0]) => boolean,
