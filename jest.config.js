@@ -1,6 +1,18 @@
 // ESM-only packages that jest (CommonJS mode) must transform; found one error at a time
 // (see shared/PLATFORM-NOTES.md, "jest and msw").
-const esmPackages = ['msw', '@mswjs', '@msw', '@open-draft', 'rettime', 'until-async', 'cookie', 'superjson', 'copy-anything', 'is-what'];
+const esmPackages = [
+  'msw',
+  '@mswjs',
+  '@msw',
+  '@open-draft',
+  'rettime',
+  'until-async',
+  'cookie',
+  'superjson',
+  'copy-anything',
+  'is-what',
+  'jose',
+];
 // @google-cloud/storage's HTTP layer (teeny-request) loads node-fetch 3 (ESM) with import(): transformed, jest can load it.
 // init parses users' config files with magicast (ESM only).
 const initParser = ['magicast'];

@@ -39,10 +39,11 @@ beforeEach(() => {
 });
 
 /** The request Cloud Scheduler's HTTP target sends for `name`, scheduled at 2026-06-15T07:00:00Z. */
-const schedulerRequest = (name: string, token?: string) => scheduler.request(name, { scheduleTime: '2026-06-15T07:00:00Z', token });
+const schedulerRequest = (name: string, token?: string | Promise<string>) =>
+  scheduler.request(name, { scheduleTime: '2026-06-15T07:00:00Z', token });
 
 test('a run runs the function with its arguments and a task context naming the job and its schedule time', async () => {
-  const response = await handleDeferredRequest(schedulerRequest('daily-summary'), { manifest, config });
+  const response = await handleDeferredRequest(await schedulerRequest('daily-summary'), { manifest, config });
   expect(response.status).toBe(200);
   expect(runs).toEqual([['eu', { dryRun: false }]]);
   expect(contexts[0]).toMatchObject({
@@ -57,8 +58,8 @@ test('a run runs the function with its arguments and a task context naming the j
 
 test('the token check is the same: another account gets 403, no token 401, and nothing runs', async () => {
   const stranger = signIdToken(key, { aud: AUDIENCE, email: 'someone@else.iam.gserviceaccount.com' });
-  expect((await handleDeferredRequest(schedulerRequest('daily-summary', stranger), { manifest, config })).status).toBe(403);
-  const noToken = schedulerRequest('daily-summary');
+  expect((await handleDeferredRequest(await schedulerRequest('daily-summary', stranger), { manifest, config })).status).toBe(403);
+  const noToken = await schedulerRequest('daily-summary');
   noToken.headers.delete('authorization');
   expect((await handleDeferredRequest(noToken, { manifest, config })).status).toBe(401);
   expect(runs).toEqual([]);
@@ -66,7 +67,7 @@ test('the token check is the same: another account gets 403, no token 401, and n
 
 test('the status contract is the task one: PermanentTaskFailure answers 2xx and is dead-lettered', async () => {
   const dead: unknown[] = [];
-  const response = await handleDeferredRequest(schedulerRequest('purge-expired-sessions'), {
+  const response = await handleDeferredRequest(await schedulerRequest('purge-expired-sessions'), {
     manifest,
     config,
     deadLetter: (entry) => void dead.push(entry),
@@ -84,7 +85,7 @@ describe('verifyCronRequest on a route of your own', () => {
   };
 
   test('accepts the scheduler’s token and reports the job and schedule time', async () => {
-    const response = await route(schedulerRequest('weekly-digest'));
+    const response = await route(await schedulerRequest('weekly-digest'));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ job: 'weekly-digest', at: '2026-06-15T07:00:00.000Z', email: SA });
   });
@@ -95,9 +96,12 @@ describe('verifyCronRequest on a route of your own', () => {
     });
     expect((await route(noToken)).status).toBe(401);
     expect(
-      (await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: AUDIENCE, email: 'x@y.iam.gserviceaccount.com' })))).status,
+      (await route(await schedulerRequest('weekly-digest', signIdToken(key, { aud: AUDIENCE, email: 'x@y.iam.gserviceaccount.com' }))))
+        .status,
     ).toBe(403);
-    const wrongAudience = await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: 'https://other.example', email: SA })));
+    const wrongAudience = await route(
+      await schedulerRequest('weekly-digest', signIdToken(key, { aud: 'https://other.example', email: SA })),
+    );
     expect(wrongAudience.status).toBe(401);
     expect(await wrongAudience.json()).toEqual({ error: 'unauthorized' });
   });
@@ -109,7 +113,7 @@ describe('verifyCronRequest on a route of your own', () => {
     const { resetConfigCache } = await import('next-cloud-tasks/internals');
     resetConfigCache();
     try {
-      const verdict = await verifyCronRequest(schedulerRequest('weekly-digest'));
+      const verdict = await verifyCronRequest(await schedulerRequest('weekly-digest'));
       expect(verdict).toMatchObject({ ok: false, status: 500 });
     } finally {
       process.env = saved;

@@ -102,7 +102,7 @@ afterAll(() => server.close());
 describe('cronRequest: a url job’s request for your own route', () => {
   test('passes verifyCronRequest with the test handler config; a forged one does not', async () => {
     const job = stub.cronJobs().find((j) => j.id === 'weekly-digest')!;
-    const request = cronRequest(job, { signingKey: key, scheduleTime: new Date('2030-01-07T13:00:00Z') });
+    const request = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2030-01-07T13:00:00Z') });
     expect(request.method).toBe('GET');
     expect(new URL(request.url).pathname).toBe('/api/cron/weekly-digest');
     expect(await verifyCronRequest(request, { config: TEST_HANDLER_CONFIG })).toMatchObject({
@@ -110,7 +110,7 @@ describe('cronRequest: a url job’s request for your own route', () => {
       jobName: 'weekly-digest',
       scheduleTime: new Date('2030-01-07T13:00:00Z'),
     });
-    const forged = cronRequest(job, { signingKey: createSigningKey('not-google'), claims: {} });
+    const forged = await cronRequest(job, { signingKey: createSigningKey('not-google'), claims: {} });
     expect(await verifyCronRequest(forged, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: false, status: 401 });
   });
 });
@@ -145,9 +145,9 @@ describe('jobs whose App Engine schedule no unix-cron line says', () => {
 
   test('cronRequest carries the job’s filter: a time the schedule does not name is "not scheduled now"', async () => {
     const job = engine.cronJobs().find((j) => j.id === 'march-check')!;
-    const onSchedule = cronRequest(job, { signingKey: key, scheduleTime: new Date('2027-03-10T22:00:00Z') });
+    const onSchedule = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2027-03-10T22:00:00Z') });
     expect(await verifyCronRequest(onSchedule, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: true, jobName: 'march-check' });
-    const offSchedule = cronRequest(job, { signingKey: key, scheduleTime: new Date('2027-03-24T21:00:00Z') });
+    const offSchedule = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2027-03-24T21:00:00Z') });
     expect(await verifyCronRequest(offSchedule, { config: TEST_HANDLER_CONFIG })).toMatchObject({
       ok: false,
       status: 200,

@@ -164,12 +164,12 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     this.store.putCronJob(job.id, job);
     const target = job.job.httpTarget;
     const body = target.body ? Buffer.from(target.body, 'base64') : undefined;
-    const headers: Record<string, string> = {
+    const headers = this.signer.sign(target.oidcToken.audience, target.oidcToken.serviceAccountEmail).then((token) => ({
       ...target.headers,
       ...writeSchedulerHeaders({ jobName: job.id, ...(!pending.forced && { scheduleTime: new Date(pending.scheduleTimeMs) }) }),
-      Authorization: `Bearer ${this.signer.sign(target.oidcToken.audience, target.oidcToken.serviceAccountEmail)}`,
+      Authorization: `Bearer ${token}`,
       'Content-Length': String(body?.length ?? 0),
-    };
+    }));
     const handle = sendAttempt(
       { url: target.uri, httpMethod: target.httpMethod, dispatchDeadlineSeconds: job.job.attemptDeadlineSeconds },
       headers,

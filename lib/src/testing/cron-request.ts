@@ -21,16 +21,16 @@ export interface CronRequestOptions {
 /**
  * The request Cloud Scheduler would send for a `url:` job: GET, its X-CloudScheduler headers (and
  * its schedule filter, when it has one) and an OIDC token signed as Google signs it, for testing a route that calls verifyCronRequest():
- * `await GET(cronRequest(stub.cronJobs()[0], { signingKey }))`.
+ * `await GET(await cronRequest(stub.cronJobs()[0], { signingKey }))`.
  */
-export function cronRequest(job: StubCronJob, options: CronRequestOptions): Request {
+export async function cronRequest(job: StubCronJob, options: CronRequestOptions): Promise<Request> {
   if (job.target.kind !== 'url')
     throw new Error(`cron job "${job.id}" runs ${job.target.functionId}, not a route: run it with stub.runCronJob()`);
   const { path } = job.target;
   const headers = new Headers(writeSchedulerHeaders({ jobName: job.id, scheduleTime: options.scheduleTime ?? new Date() }));
   // The job's own header, as Cloud Scheduler sends it with each run.
   if (job.filter) headers.set(CRON_FILTER_HEADER, encodeCronFilter(job.filter));
-  const token = signIdToken(options.signingKey, {
+  const token = await signIdToken(options.signingKey, {
     aud: TEST_ENQUEUE_CONFIG.audience,
     email: TEST_ENQUEUE_CONFIG.serviceAccountEmail,
     ...options.claims,

@@ -9,7 +9,7 @@ export interface SchedulerRunOptions {
   /** X-CloudScheduler-ScheduleTime; null for a run without one (a forced run). */
   scheduleTime: string | null;
   /** The run's bearer token. @default a token of the jobs' account for the job's audience, signed with Google's test key */
-  token?: string;
+  token?: string | Promise<string>;
   /** Changes to the headers before the request is made (a forged or edited header). */
   change?: (headers: Headers) => void;
 }
@@ -38,7 +38,7 @@ export function schedulerRuns(fixture: string, app: { audience: string; serviceA
   const job = (name: string) => jobs.find((j) => j.name === name)!;
 
   /** The request of a run of job `name`. */
-  function request(name: string, { scheduleTime, token, change }: SchedulerRunOptions): Request {
+  async function request(name: string, { scheduleTime, token, change }: SchedulerRunOptions): Promise<Request> {
     const target = job(name).httpTarget;
     const headers = new Headers({
       ...target.headers,
@@ -46,7 +46,7 @@ export function schedulerRuns(fixture: string, app: { audience: string; serviceA
       'X-CloudScheduler': 'true',
       'X-CloudScheduler-JobName': name,
       ...(scheduleTime && { 'X-CloudScheduler-ScheduleTime': scheduleTime }),
-      Authorization: `Bearer ${token ?? signIdToken(key, { aud: target.oidcToken.audience, email: app.serviceAccount })}`,
+      Authorization: `Bearer ${await (token ?? signIdToken(key, { aud: target.oidcToken.audience, email: app.serviceAccount }))}`,
     });
     change?.(headers);
     return new Request(target.uri, {
