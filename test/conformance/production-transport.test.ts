@@ -68,8 +68,10 @@ const TRANSPORTS = {
   'gRPC (fallback: false)': () => ({
     fallback: false,
     apiEndpoint: emulator.host,
-    port: emulator.grpcPort,
+    port: emulator.port,
     sslCreds: grpc.credentials.createInsecure(),
+    // Credentials of its own, or google-gax asks the metadata server for the universe domain first.
+    authClient: new PassThroughClient(),
   }),
 };
 

@@ -13,9 +13,10 @@ import { localAppUrl } from './emulated-app-env.js';
 
 export const USAGE = `Usage: next-cloud-tasks emulator [options]
 
-  --port <n>            port to listen on (default ${DEFAULT_OPTIONS.port}; 0 = any free port)
-  --grpc-port <n|off>   port of the Cloud Tasks v2 gRPC service (default: --port + 1, i.e. 8124;
-                        0 = any free port; off = REST only)
+  --port <n>            port to listen on, for REST and gRPC alike (default ${DEFAULT_OPTIONS.port};
+                        0 = any free port)
+  --grpc-port <n|off>   also serve gRPC on a port of its own (0 = any free port); off = REST only
+                        (default: gRPC on --port, beside REST)
   --host <addr>         interface to bind (default ${DEFAULT_OPTIONS.host}; the emulator has no auth)
   --data <file>         SQLite file for queues, tasks and the signing key
                         (default ${DEFAULT_OPTIONS.data}), or :memory: to keep nothing
