@@ -9,7 +9,7 @@ export type { DeferrableFunction, Manifest, ManifestEntry } from './runtime/regi
 export { defer } from './enqueue/defer.js';
 export { registerClass } from './runtime/class-registry.js';
 export type { RegistrableClass } from './runtime/class-registry.js';
-export type { Carried, CarriedArgs, CannotTravelInATask, RegisteredClasses } from './contract/carried.js';
+export type { Carried, CarriedArgs, CannotTravelInATask, RegisteredClasses, WhyCannotTravel } from './contract/carried.js';
 export { cancelTask } from './enqueue/cancel-task.js';
 export type { DeferOptions } from './enqueue/task-options.js';
 export type { TraceOptions, TraceProvider } from './runtime/trace.js';

@@ -24,28 +24,15 @@
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- empty on purpose: apps augment it.
 export interface RegisteredClasses {}
 
-/** An instance of a registered class. */
-type RegisteredInstance = RegisteredClasses[keyof RegisteredClasses];
-
-type Primitive = string | number | boolean | bigint | null | undefined;
-
-/** `any` is not checked: it says nothing about the value. */
-type IsAny<T> = 0 extends 1 & T ? true : false;
-
 /**
- * What a type that cannot travel becomes in the expected type, so that the editor's error names
- * it: "Type '() => number' is not assignable to type 'CannotTravelInATask<"a function ...">'".
+ * Why a value of type `T` cannot travel in a task, with the fix; `never` when it can (its parts
+ * are checked apart). What the editor shows inside `CannotTravelInATask<...>`.
  */
-export interface CannotTravelInATask<What extends string> {
-  readonly cannotTravel: What;
-}
-
-/** Why a value of type `T` cannot travel in a task; `never` when it can (its parts are checked apart). */
-type Refusal<T> = T extends symbol
+export type WhyCannotTravel<T> = T extends symbol
   ? 'a symbol: pass its description (a string)'
   : T extends (...args: never) => unknown
     ? 'a function or method: pass plain data, or registerClass() the class and add it to RegisteredClasses'
-    : T extends RegisteredInstance
+    : T extends RegisteredClasses[keyof RegisteredClasses]
       ? never
       : T extends Error
         ? Error extends T
@@ -59,32 +46,55 @@ type Refusal<T> = T extends symbol
               ? 'an ArrayBuffer or DataView: pass a Uint8Array over it'
               : never;
 
-/** Types that travel whole, as they are. */
-type Intact = Primitive | RegisteredInstance | Date | RegExp | URL | Error | ArrayBufferView;
-
-/** A value that can travel: itself, or its parts checked (containers). */
-type CarriedValue<T> = T extends Intact
-  ? T
-  : T extends Map<infer K, infer V>
-    ? Map<Carried<K>, Carried<V>>
-    : T extends ReadonlyMap<infer K, infer V>
-      ? ReadonlyMap<Carried<K>, Carried<V>>
-      : T extends Set<infer V>
-        ? Set<Carried<V>>
-        : T extends ReadonlySet<infer V>
-          ? ReadonlySet<Carried<V>>
-          : T extends object
-            ? { [K in keyof T]: Carried<T[K]> }
-            : T;
+/**
+ * What the editor shows where a type cannot travel, so that its error names it: "Type '() =>
+ * number' is not assignable to type 'CannotTravelInATask<"a function ...">'".
+ */
+export interface CannotTravelInATask<What extends string> {
+  readonly cannotTravel: What;
+}
 
 /**
  * `T` as a task carries it: `T` itself when it travels intact, else a type with
- * `CannotTravelInATask<...>` where the part that does not travel is.
+ * `CannotTravelInATask<...>` where the part that does not travel is. One type, not a chain of
+ * helpers, so that every type it names is public (test/fresh-app/public-types.test.ts).
  */
-export type Carried<T> = IsAny<T> extends true ? T : CarriedMember<T>;
-
-/** Each member of a union on its own: `Date | null` is fine, `string | (() => void)` refuses its function. */
-type CarriedMember<T> = T extends unknown ? ([Refusal<T>] extends [never] ? CarriedValue<T> : CannotTravelInATask<Refusal<T>>) : never;
+export type Carried<T> =
+  // `any` is not checked: it says nothing about the value.
+  0 extends 1 & T
+    ? T
+    : // Each member of a union on its own: `Date | null` passes, `string | (() => void)` refuses its function.
+      T extends unknown
+      ? [WhyCannotTravel<T>] extends [never]
+        ? // What travels whole, as it is: primitives, registered classes' instances, Date, RegExp, URL, Error, typed arrays.
+          T extends
+            | string
+            | number
+            | boolean
+            | bigint
+            | null
+            | undefined
+            | RegisteredClasses[keyof RegisteredClasses]
+            | Date
+            | RegExp
+            | URL
+            | Error
+            | ArrayBufferView
+          ? T
+          : // Containers, with their parts checked.
+            T extends Map<infer K, infer V>
+            ? Map<Carried<K>, Carried<V>>
+            : T extends ReadonlyMap<infer K, infer V>
+              ? ReadonlyMap<Carried<K>, Carried<V>>
+              : T extends Set<infer V>
+                ? Set<Carried<V>>
+                : T extends ReadonlySet<infer V>
+                  ? ReadonlySet<Carried<V>>
+                  : T extends object
+                    ? { [K in keyof T]: Carried<T[K]> }
+                    : T
+        : CannotTravelInATask<WhyCannotTravel<T>>
+      : never;
 
 /** A deferrable function's parameter list as tasks carry it (see `Carried`). */
 export type CarriedArgs<Args extends unknown[]> = { [I in keyof Args]: Carried<Args[I]> };
