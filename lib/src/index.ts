@@ -7,6 +7,9 @@
 export { deferrable, createManifest } from './runtime/registry.js';
 export type { DeferrableFunction, Manifest, ManifestEntry } from './runtime/registry.js';
 export { defer } from './enqueue/defer.js';
+export { registerClass } from './runtime/class-registry.js';
+export type { RegistrableClass } from './runtime/class-registry.js';
+export type { Carried, CarriedArgs, CannotTravelInATask, RegisteredClasses, WhyCannotTravel } from './contract/carried.js';
 export { cancelTask } from './enqueue/cancel-task.js';
 export type { DeferOptions } from './enqueue/task-options.js';
 export type { TraceOptions, TraceProvider } from './runtime/trace.js';
@@ -30,6 +33,7 @@ export {
   ConfigError,
   InvalidTaskOptionsError,
   UnknownQueueError,
+  UnknownFunctionError,
   PayloadTooLargeError,
   TaskAlreadyExistsError,
   CloudTasksError,

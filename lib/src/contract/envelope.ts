@@ -1,5 +1,6 @@
-import superjson from 'superjson';
+import { SuperJSON } from 'superjson';
 import { DeferredError } from './errors.js';
+import { classIdsOf, standInClass, unregisteredClassMessage } from './envelope-classes.js';
 
 /**
  * The body of every deferred task: which function to run and its arguments.
@@ -53,25 +54,35 @@ export class EnvelopeDecodeError extends DeferredError {
 /** Arguments that cannot travel in a task; thrown by `defer` before any network call. */
 export class EnvelopeEncodeError extends DeferredError {
   override name = 'EnvelopeEncodeError';
+  /** Where in the arguments the value is, like `args[0].point`, when one value is the problem. */
+  readonly path?: string;
   constructor(
     readonly fn: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; path?: string },
   ) {
     super(message, options);
+    if (options?.path !== undefined) this.path = options.path;
   }
 }
+
+/**
+ * Without the app's classes: enough for envelopes of plain data (cron.yaml's arguments). defer()
+ * and the handler pass the app's (runtime/class-registry.ts).
+ */
+const PLAIN = new SuperJSON();
 
 export function encodeEnvelope(
   fn: string,
   args: unknown[],
   times: { enqueuedAt?: number; scheduledAt?: number } = {},
+  serializer: SuperJSON = PLAIN,
 ): Uint8Array<ArrayBuffer> {
   const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: times.enqueuedAt ?? Date.now() };
   if (times.scheduledAt !== undefined && times.scheduledAt > envelope.enqueuedAt) envelope.scheduledAt = times.scheduledAt;
   let text: string;
   try {
-    text = superjson.stringify(envelope);
+    text = serializer.stringify(envelope);
   } catch (error) {
     // superjson refuses keys named constructor, prototype or __proto__ (a prototype-pollution
     // guard), and such an object could not be decoded safely by the handler either.
@@ -128,7 +139,7 @@ export function readReferenceEnvelope(body: Uint8Array | string): ReferenceEnvel
 }
 
 /** Decodes a task body; throws `EnvelopeDecodeError` for anything that can never run. */
-export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
+export function decodeEnvelope(body: Uint8Array | string, serializer: SuperJSON = PLAIN): TaskEnvelope {
   let text: string;
   try {
     text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -137,8 +148,10 @@ export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
   }
   let value: unknown;
   try {
-    value = superjson.parse(text);
+    value = serializer.parse(text);
   } catch (error) {
+    const unknownClass = classIdsOf(text).find((id) => !serializer.classRegistry.getValue(id));
+    if (unknownClass !== undefined) throw new EnvelopeDecodeError(unregisteredClassMessage(unknownClass));
     throw new EnvelopeDecodeError(`task body is not a superjson envelope: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null) throw new EnvelopeDecodeError('task body is not an object');
@@ -150,4 +163,18 @@ export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
   const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: created };
   if (typeof scheduledAt === 'number' && Number.isFinite(scheduledAt)) envelope.scheduledAt = scheduledAt;
   return envelope;
+}
+
+/**
+ * Decodes a task body for display by a tool that does not have the app's classes (the
+ * emulator's dashboard, the dead-letters CLI): an instance of a registered class decodes as an
+ * object of a stand-in class named by its id, with its fields.
+ */
+export function decodeEnvelopeForDisplay(body: Uint8Array | string): TaskEnvelope {
+  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const ids = text.includes('"class"') ? classIdsOf(text) : [];
+  if (!ids.length) return decodeEnvelope(body);
+  const serializer = new SuperJSON();
+  for (const id of ids) serializer.registerClass(standInClass(id), id);
+  return decodeEnvelope(body, serializer);
 }

@@ -5,11 +5,13 @@ import { builtFromSettings, currentSettings, enqueueConfig } from '../runtime/se
 import { withEnqueueRetries } from './enqueue-retry.js';
 import { offloadEnvelope } from './offload-payload.js';
 import { encodeEnvelope } from '../contract/envelope.js';
-import { PayloadTooLargeError, UnknownQueueError } from '../contract/errors.js';
+import { PayloadTooLargeError } from '../contract/errors.js';
 import { emitTaskEvent } from '../runtime/events.js';
 import { MAX_TASK_BYTES } from '../contract/limits.js';
-import { queueCatalog } from '../runtime/queue-catalog.js';
 import type { DeferrableFunction } from '../runtime/registry.js';
+import type { CarriedArgs } from '../contract/carried.js';
+import { envelopeSerializer } from '../runtime/class-registry.js';
+import { checkDeferCall } from './check-call.js';
 import { resolveTaskOptions, type DeferOptions } from './task-options.js';
 import { traceparentForTask } from '../runtime/trace.js';
 import type { CreateTaskRequest, CreatedTask, TaskTransport } from '../contract/transport.js';
@@ -75,16 +77,15 @@ function sizeOf(body: Uint8Array, url: string, headers: Record<string, string>):
   return size;
 }
 
-/** defer()'s work once its function is checked: options, queue, envelope, size, then the task. */
+/** defer()'s work once its function is checked: options, the call (function, queue, arguments), envelope, size, then the task. */
 async function enqueueTask(functionId: string, args: unknown[], options: DeferOptions): Promise<string> {
   const { transport, config } = enqueueRuntime();
   const now = Date.now();
   const task = resolveTaskOptions(options, functionId, now);
-  const queues = queueCatalog();
-  if (!queues.get(task.queue)) throw new UnknownQueueError(task.queue, [...queues.names], queues.file);
+  checkDeferCall(functionId, args, task.queue);
 
   const times = { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime() };
-  let body: Uint8Array = encodeEnvelope(functionId, args, times);
+  let body: Uint8Array = encodeEnvelope(functionId, args, times, envelopeSerializer());
   const url = config.serviceUrl + task.path;
   // The caller's trace rides on the task (unless its own headers set one), so the handler's logs
   // show under the request that deferred it.
@@ -125,19 +126,22 @@ async function enqueueTask(functionId: string, args: unknown[], options: DeferOp
 
 /**
  * Runs `fn(...args)` later, in a Cloud Task that calls this app back (App Engine's
- * `deferred.defer`). The arguments travel as superjson (Dates, Maps, Sets, BigInt survive);
- * their types come from `fn`, so a wrong argument is a compile error here.
+ * `deferred.defer`). The arguments travel as superjson (Dates, Maps, Sets, BigInt survive, and
+ * the classes given to `registerClass`); their types come from `fn`, so a wrong argument, or one
+ * that cannot travel (a function, an unregistered class's instance), is a compile error here.
  *
- * Checks everything it can before the network call: options, the queue (it must be in
- * queue.yaml), the configuration and the payload size. Returns the task's full resource name.
+ * Checks everything it can before the network call: options, the function (in the manifest, when
+ * given to registerDeferred), the queue (in queue.yaml, not a dead-letter queue), each argument
+ * (the path of one that cannot travel), the configuration and the payload size. Returns the
+ * task's full resource name.
  */
 export async function defer<Args extends unknown[]>(
   fn: DeferrableFunction<Args>,
-  args: NoInfer<Args>,
+  args: NoInfer<CarriedArgs<Args>>,
   options: DeferOptions = {},
 ): Promise<string> {
   if (typeof fn !== 'function' || typeof fn.deferredId !== 'string') {
     throw new TypeError('defer() takes a function made with deferrable(id, fn) and listed in the manifest');
   }
-  return enqueueTask(fn.deferredId, args, options);
+  return enqueueTask(fn.deferredId, args as unknown[], options);
 }
