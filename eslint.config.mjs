@@ -18,6 +18,8 @@ const MAY_IMPORT = {
   next: ['contract', 'queues', 'runtime', 'enqueue', 'handle'],
   testing: ['contract', 'queues', 'cron', 'runtime', 'enqueue', 'handle'],
   emulator: ['contract', 'queues', 'cron'],
+  // The Workflow SDK World: Cloud Tasks' transport and the task route's token check; no one imports it.
+  workflow: ['contract', 'queues', 'runtime', 'enqueue', 'handle'],
 };
 /** Every folder of lib/src, so a zone can say "everything but these". */
 const FOLDERS = [...Object.keys(MAY_IMPORT), 'cli'];
@@ -45,6 +47,13 @@ export default defineConfig([
     rules: {
       'import/no-restricted-paths': ['error', { zones }],
       'import/no-cycle': 'error',
+    },
+  },
+  {
+    // The World runs in any Node process the SDK loads it in (the CLI's too): never Next.
+    files: ['lib/src/workflow/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['next', 'next/*'], message: 'lib/src/workflow must not import next' }] }],
     },
   },
   {
