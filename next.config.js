@@ -1,4 +1,10 @@
 const { withCloudTasks } = require('next-cloud-tasks/config');
+const { withWorkflow } = require('workflow/next');
+
+// The Workflow SDK's World: Cloud Tasks for its queue (next-cloud-tasks/workflow). Set before
+// withWorkflow, which picks its own local World when this is unset; `next build`, `next dev` and
+// `next start` read this file. A standalone server does not: the Dockerfile sets it too.
+process.env.WORKFLOW_TARGET_WORLD ??= 'next-cloud-tasks/workflow';
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -11,5 +17,6 @@ const nextConfig = {
 };
 
 // The task URLs' rewrites, the Cloud Tasks client as an external package, and its protos and
-// queue.yaml traced into standalone builds: see next-cloud-tasks/config.
-module.exports = withCloudTasks(nextConfig);
+// queue.yaml traced into standalone builds: see next-cloud-tasks/config. withWorkflow compiles the
+// "use workflow" / "use step" functions and writes their routes (app/.well-known/workflow/v1).
+module.exports = withWorkflow(withCloudTasks(nextConfig));
