@@ -17,5 +17,10 @@ export async function register(): Promise<void> {
         demoStore().events.push({ event, functionId, at: new Date() });
       },
     });
+    // The Workflow SDK's World is Cloud Tasks (next-cloud-tasks/workflow) in this process, also in
+    // a standalone build; it checks its settings and opens its storage now, not on the first run:
+    // in production a server without its database exits here, naming WORKFLOW_POSTGRES_URL.
+    const { registerWorkflowWorld } = await import('next-cloud-tasks/workflow');
+    await registerWorkflowWorld();
   }
 }

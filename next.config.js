@@ -2,8 +2,9 @@ const { withCloudTasks } = require('next-cloud-tasks/config');
 const { withWorkflow } = require('workflow/next');
 
 // The Workflow SDK's World: Cloud Tasks for its queue (next-cloud-tasks/workflow). Set before
-// withWorkflow, which picks its own local World when this is unset; `next build`, `next dev` and
-// `next start` read this file. A standalone server does not: the Dockerfile sets it too.
+// withWorkflow, which picks its own local World when this is unset. At run time
+// instrumentation.ts registers the same World (registerWorkflowWorld), so a standalone server,
+// which never reads this file, uses it too.
 process.env.WORKFLOW_TARGET_WORLD ??= 'next-cloud-tasks/workflow';
 
 /** @type {import('next').NextConfig} */
@@ -14,6 +15,9 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: process.env.NEXT_SKIP_TYPECHECK === '1' },
   // The Docker image sets NEXT_OUTPUT=standalone; `next start` wants the default output.
   output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
+  // The workflow World's storage packages, which it imports only when chosen: left to Node (and
+  // traced into a standalone build), not bundled.
+  serverExternalPackages: ['@workflow/world-local', '@workflow/world-postgres'],
 };
 
 // The task URLs' rewrites, the Cloud Tasks client as an external package, and its protos and

@@ -16,9 +16,13 @@ import { resetConfigCache } from '@/lib/src/runtime/config';
 import { setLogWriter, type LogEntry } from '@/lib/src/runtime/logger';
 import { resetTokenVerifier } from '@/lib/src/handle/verify-token';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
-import { createWorld } from '@/lib/src/workflow/index';
+import { createWorld, registerWorkflowWorld } from '@/lib/src/workflow/index';
 import { decodeTaskMessage, encodeTaskMessage, type TaskMessage } from '@/lib/src/workflow/task-message';
 import { HOP_MS } from '@/lib/src/workflow/send-task';
+
+// The SDK's runtime is ESM-only; its setWorld() is all registerWorkflowWorld() calls.
+const setWorld = jest.fn();
+jest.mock('workflow/runtime', () => ({ setWorld: (world: unknown) => setWorld(world) }));
 
 const APP = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';
@@ -135,10 +139,52 @@ test('a queue missing from queue.yaml is refused before any task, naming the fil
   expect(created).toHaveLength(0);
 });
 
-test('against Cloud Tasks without a database, queueing fails with a message naming WORKFLOW_POSTGRES_URL', async () => {
+test('against Cloud Tasks without a database, start() and queueing fail with a message naming WORKFLOW_POSTGRES_URL', async () => {
   delete process.env.WORKFLOW_POSTGRES_URL;
+  await expect(createWorld().start!()).rejects.toThrow(/WORKFLOW_POSTGRES_URL is not set: against Cloud Tasks/);
   await expect(createWorld().queue(FLOW, { runId: 'wrun_1' })).rejects.toThrow(/WORKFLOW_POSTGRES_URL is not set/);
-  await expect(createWorld().start!()).rejects.toThrow(/WORKFLOW_POSTGRES_URL/);
+  expect(created).toHaveLength(0);
+});
+
+test('start() names each missing workflow queue of queue.yaml', async () => {
+  setQueueCatalog(catalogFrom(parseQueueYaml('queue:\n- name: workflow-flows\n  rate: 1/s\n')));
+  await expect(createWorld().start!()).rejects.toThrow(/queue "workflow-steps" is not in queue.yaml/);
+});
+
+describe('registerWorkflowWorld()', () => {
+  beforeEach(() => {
+    setWorld.mockClear();
+    delete process.env.WORKFLOW_POSTGRES_URL;
+  });
+
+  test("makes one World the SDK's, for the whole process", async () => {
+    process.env.DEFERRED_STARTUP_CHECK = 'off';
+    const world = await registerWorkflowWorld();
+    expect(setWorld).toHaveBeenCalledWith(world);
+    expect(await registerWorkflowWorld()).toBe(world);
+  });
+
+  test('a bad configuration exits the process in production (DEFERRED_STARTUP_CHECK=fail), naming the variable', async () => {
+    process.env.DEFERRED_STARTUP_CHECK = 'fail';
+    const exit = jest.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`process.exit(${code})`);
+    });
+    await expect(registerWorkflowWorld()).rejects.toThrow('process.exit(1)');
+    exit.mockRestore();
+    expect(logs).toEqual([
+      expect.objectContaining({ severity: 'ERROR', message: expect.stringMatching(/WORKFLOW_POSTGRES_URL is not set/) }),
+    ]);
+  });
+
+  test('warn logs the problem and goes on; off skips the check', async () => {
+    process.env.DEFERRED_STARTUP_CHECK = 'warn';
+    await registerWorkflowWorld();
+    expect(logs).toEqual([expect.objectContaining({ severity: 'WARNING', message: expect.stringMatching(/WORKFLOW_POSTGRES_URL/) })]);
+    logs.length = 0;
+    process.env.DEFERRED_STARTUP_CHECK = 'off';
+    await registerWorkflowWorld();
+    expect(logs).toEqual([]);
+  });
 });
 
 describe('the flow and step handler', () => {

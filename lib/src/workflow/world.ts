@@ -50,6 +50,7 @@ export function createCloudTasksWorld(): World {
     /**
      * Checks the configuration (this World's and the adapter's), that both queues are in
      * queue.yaml, and opens the storage; throws what to fix. Nothing runs in the background.
+     * registerWorkflowWorld() calls it at server start.
      */
     async start() {
       const problems = listProblems();
