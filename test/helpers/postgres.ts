@@ -1,11 +1,20 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './next-server';
 
-/** Debian's PostgreSQL (`apt-get install postgresql`); .ci/run installs it when missing. */
-const BIN = process.env.POSTGRES_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL (`apt-get install postgresql`; .ci/run installs it when missing), its newest version. */
+function postgresBin(): string {
+  if (process.env.POSTGRES_BIN_DIR) return process.env.POSTGRES_BIN_DIR;
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0] ?? '15';
+  return `/usr/lib/postgresql/${newest}/bin`;
+}
+const BIN = postgresBin();
+
+/** `psql` of the same installation, for tests that look at the rows. */
+export const PSQL = join(BIN, 'psql');
 
 export interface ThrowawayPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`, trust auth on loopback only. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatedAppEnv, startProjectEmulator } from '../helpers/emulated-app';
 import { freePort, ROOT, startServer, type RunningServer } from '../helpers/next-server';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/postgres';
+import { PSQL, startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/postgres';
 import { buildStandalone, copyLikeDockerfile } from '../hardening/support/standalone';
 import { runToExit } from '../hardening/support/processes';
 
@@ -58,13 +58,9 @@ test('a workflow runs in the standalone server, its run kept in Postgres', async
     run = (await (await fetch(`${app.url}/api/workflows?runId=${runId}`)).json()) as typeof run;
   }
   expect(run).toMatchObject({ status: 'completed', result: { tips: 'tips sent to Docker' } });
-  const rows = spawnSync(
-    '/usr/lib/postgresql/15/bin/psql',
-    [postgres.url, '-tAc', `select status from workflow.workflow_runs where id = '${runId}'`],
-    {
-      encoding: 'utf8',
-    },
-  );
+  const rows = spawnSync(PSQL, [postgres.url, '-tAc', `select status from workflow.workflow_runs where id = '${runId}'`], {
+    encoding: 'utf8',
+  });
   expect(rows.stdout.trim()).toBe('completed');
 });
 
