@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './next-server';
+import { freePort, ROOT } from './next-server';
 
 /** Debian's PostgreSQL (`apt-get install postgresql`; .ci/run installs it when missing), its newest version. */
 function postgresBin(): string {
@@ -12,6 +12,15 @@ function postgresBin(): string {
   return `/usr/lib/postgresql/${newest}/bin`;
 }
 const BIN = postgresBin();
+
+/** Creates the workflow schema, with world-postgres's own setup command, as docs/workflows.md tells users to. */
+export function bootstrapWorkflowSchema(url: string): void {
+  const setup = spawnSync(process.execPath, [join(ROOT, 'node_modules/@workflow/world-postgres/bin/setup.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, WORKFLOW_POSTGRES_URL: url },
+  });
+  if (setup.status !== 0) throw new Error(`world-postgres setup failed:\n${setup.stdout}\n${setup.stderr}`);
+}
 
 /** `psql` of the same installation, for tests that look at the rows. */
 export const PSQL = join(BIN, 'psql');

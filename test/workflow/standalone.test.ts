@@ -7,11 +7,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatedAppEnv, startProjectEmulator } from '../helpers/emulated-app';
-import { freePort, ROOT, startServer, type RunningServer } from '../helpers/next-server';
-import { PSQL, startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/postgres';
+import { freePort, startServer, type RunningServer } from '../helpers/next-server';
+import { bootstrapWorkflowSchema, PSQL, startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/postgres';
 import { buildStandalone, copyLikeDockerfile } from '../hardening/support/standalone';
 import { runToExit } from '../hardening/support/processes';
 
@@ -27,11 +26,7 @@ beforeAll(async () => {
   await buildStandalone();
   appDir = copyLikeDockerfile();
   postgres = await startThrowawayPostgres();
-  const setup = spawnSync(process.execPath, [join(ROOT, 'node_modules/@workflow/world-postgres/bin/setup.js')], {
-    encoding: 'utf8',
-    env: { ...process.env, WORKFLOW_POSTGRES_URL: postgres.url },
-  });
-  if (setup.status !== 0) throw new Error(`world-postgres setup failed:\n${setup.stdout}\n${setup.stderr}`);
+  bootstrapWorkflowSchema(postgres.url);
   emulator = await startProjectEmulator();
   const port = await freePort();
   env = { PORT: String(port), HOSTNAME: '127.0.0.1', ...emulatedAppEnv(emulator, port), WORKFLOW_POSTGRES_URL: postgres.url };

@@ -13,13 +13,13 @@
  *
  * vitest runs as a child process; its exit code and its count of passed tests decide here.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startProjectEmulator, PROJECT, LOCATION, TASKS_EMAIL } from '../helpers/emulated-app';
 import { ROOT } from '../helpers/next-server';
-import { postgresAvailable, startThrowawayPostgres } from '../helpers/postgres';
+import { bootstrapWorkflowSchema, postgresAvailable, startThrowawayPostgres } from '../helpers/postgres';
+import { prepareWorkflowServer } from '../helpers/workflow-server';
 
 jest.setTimeout(600_000);
 
@@ -33,20 +33,9 @@ let suiteDir: string;
 
 /** The suite's folder: its modules, our server, the workflows, and the SDK's build of them. */
 beforeAll(() => {
-  suiteDir = mkdtempSync(join(tmpdir(), 'nct-world-testing-'));
-  // Packages resolve from the repository's node_modules, the World included (next-cloud-tasks/workflow).
-  symlinkSync(join(ROOT, 'node_modules'), join(suiteDir, 'node_modules'));
-  mkdirSync(join(suiteDir, 'src'));
-  for (const name of SUITE_MODULES) cpSync(join(PACKAGE_SRC, `${name}.mjs`), join(suiteDir, 'src', `${name}.mjs`));
-  cpSync(join(HERE, 'server.mjs'), join(suiteDir, 'src/server.mjs'));
-  cpSync(join(HERE, 'workflows'), join(suiteDir, 'workflows'), { recursive: true });
-  for (const file of ['suite.test.mjs', 'vitest.config.mjs']) cpSync(join(HERE, file), join(suiteDir, file));
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/workflow/bin/run.js'), 'build'], {
-    cwd: suiteDir,
-    encoding: 'utf8',
-    env: { ...process.env, WORKFLOW_TARGET_WORLD: 'next-cloud-tasks/workflow' },
-  });
-  if (build.status !== 0) throw new Error(`workflow build failed:\n${build.stdout}\n${build.stderr}`);
+  const files = Object.fromEntries(['suite.test.mjs', 'vitest.config.mjs'].map((file) => [file, join(HERE, file)]));
+  for (const name of SUITE_MODULES) files[`src/${name}.mjs`] = join(PACKAGE_SRC, `${name}.mjs`);
+  suiteDir = prepareWorkflowServer(join(HERE, 'workflows'), files);
 });
 
 afterAll(() => {
@@ -100,12 +89,7 @@ test('@workflow/world-testing passes on the emulator with a real Postgres', asyn
   if (!postgresAvailable()) throw new Error('PostgreSQL is not installed: apt-get install postgresql (.ci/run does)');
   const postgres = await startThrowawayPostgres();
   try {
-    // The schema, with world-postgres' own setup command, as docs/workflows.md tells users to.
-    const setup = spawnSync(process.execPath, [join(ROOT, 'node_modules/@workflow/world-postgres/bin/setup.js')], {
-      encoding: 'utf8',
-      env: { ...process.env, WORKFLOW_POSTGRES_URL: postgres.url },
-    });
-    if (setup.status !== 0) throw new Error(`world-postgres setup failed:\n${setup.stdout}\n${setup.stderr}`);
+    bootstrapWorkflowSchema(postgres.url);
     expectAllPassed(await runOnEmulator({ WORKFLOW_POSTGRES_URL: postgres.url }));
   } finally {
     await postgres.stop();
