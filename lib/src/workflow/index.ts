@@ -1,7 +1,9 @@
 /**
  * `next-cloud-tasks/workflow`: a Workflow SDK World (`workflow` 4.8.x) whose queue is Cloud Tasks.
  * Select it with `WORKFLOW_TARGET_WORLD=next-cloud-tasks/workflow`: the SDK loads this module
- * and calls its default export (or `createWorld`). See docs/workflows.md.
+ * and calls its default export (or `createWorld`). In a Next.js server, `registerWorkflowWorld()`
+ * in instrumentation.ts sets it for the process (standalone builds included) and checks it at
+ * start. See docs/workflows.md.
  */
 import { createCloudTasksWorld } from './world.js';
 

@@ -50,7 +50,12 @@ async function importPeer<T>(name: string, load: () => Promise<T>, why: string):
 
 async function openLocal(dataDir: string): Promise<WorkflowStore> {
   const local = await importPeer('@workflow/world-local', () => import('@workflow/world-local'), 'The embedded workflow storage');
-  await local.initDataDir(dataDir);
+  // Two servers starting at once on a new folder can read its version file while the other
+  // writes it: the second look finds it whole.
+  await local.initDataDir(dataDir).catch(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await local.initDataDir(dataDir);
+  });
   const world = local.createLocalWorld({ dataDir }) as unknown as WorkflowStore & Record<string, unknown>;
   // Its close() releases its caches and the HTTP agent of its (unused) queue.
   return storagePart(world, async () => world.close?.());

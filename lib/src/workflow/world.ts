@@ -4,8 +4,8 @@
  *
  * Creating it reads nothing and connects to nothing: the SDK creates the World while `next build`
  * collects the workflow routes. Settings are read, and storage is opened, on first use; `start()`
- * does both at once, so a misconfigured server fails when it starts (call it from
- * instrumentation.ts) instead of on its first workflow.
+ * does both at once, so a misconfigured server fails when it starts (registerWorkflowWorld() calls
+ * it from instrumentation.ts) instead of on its first workflow.
  */
 import type { World } from '@workflow/world';
 import { ConfigError } from '../contract/errors.js';
@@ -47,11 +47,7 @@ export function createCloudTasksWorld(): World {
     createQueueHandler: createWorkflowQueueHandler(currentSettings),
     ...store.facade,
 
-    /**
-     * Checks the configuration (this World's and the adapter's), that both queues are in
-     * queue.yaml, and opens the storage; throws what to fix. Nothing runs in the background.
-     * registerWorkflowWorld() calls it at server start.
-     */
+    /** Checks the configuration (this World's and the adapter's), that both queues are in queue.yaml, and opens the storage; throws what to fix. Nothing runs in the background. */
     async start() {
       const problems = listProblems();
       if (problems.length) {
