@@ -92,7 +92,7 @@ test('every doc the messages name (node_modules/next-cloud-tasks/docs/...) is in
     ))
       named.add(doc);
   }
-  expect([...named].sort()).toEqual(['docs/cron.md', 'docs/deploy-cloud-run.md', 'docs/queues-ci.md']);
+  expect([...named].sort()).toEqual(['docs/cron.md', 'docs/deploy-cloud-run.md', 'docs/queues-ci.md', 'docs/workflows.md']);
   for (const doc of named) expect(existsSync(join(installed, doc))).toBe(true);
 });
 
