@@ -98,7 +98,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       } catch {
         // already gone
       }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000).unref())]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
