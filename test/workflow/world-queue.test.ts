@@ -20,10 +20,6 @@ import { createWorld, registerWorkflowWorld } from '@/lib/src/workflow/index';
 import { decodeTaskMessage, encodeTaskMessage, type TaskMessage } from '@/lib/src/workflow/task-message';
 import { HOP_MS } from '@/lib/src/workflow/send-task';
 
-// The SDK's runtime is ESM-only; its setWorld() is all registerWorkflowWorld() calls.
-const setWorld = jest.fn();
-jest.mock('workflow/runtime', () => ({ setWorld: (world: unknown) => setWorld(world) }));
-
 const APP = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';
 const googleKey = createSigningKey('google-key-1');
@@ -153,14 +149,15 @@ test('start() names each missing workflow queue of queue.yaml', async () => {
 
 describe('registerWorkflowWorld()', () => {
   beforeEach(() => {
-    setWorld.mockClear();
     delete process.env.WORKFLOW_POSTGRES_URL;
   });
 
-  test("makes one World the SDK's, for the whole process", async () => {
+  test("makes one World the SDK's, for the whole process (register-world.test.ts checks it with the SDK's runtime)", async () => {
     process.env.DEFERRED_STARTUP_CHECK = 'off';
+    delete process.env.WORKFLOW_TARGET_WORLD;
     const world = await registerWorkflowWorld();
-    expect(setWorld).toHaveBeenCalledWith(world);
+    expect((globalThis as Record<symbol, unknown>)[Symbol.for('@workflow/world//cache')]).toBe(world);
+    expect(process.env.WORKFLOW_TARGET_WORLD).toBe('next-cloud-tasks/workflow');
     expect(await registerWorkflowWorld()).toBe(world);
   });
 
