@@ -4,6 +4,7 @@
  * is a Cloud Task the emulator delivers with its signed token; the app is killed, the emulator
  * restarted, and the runs still complete.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -235,6 +236,29 @@ test('a restart of the emulator during a sleep: the run completes', async () => 
   emulator = await startProjectEmulator();
   events = recordEvents(emulator);
   expect((await waitForRun(runId, 'completed')).result.tips).toBe('tips sent to Barbara');
+});
+
+test("the SDK's own CLI reads the runs: workflow inspect with this World as its backend", async () => {
+  const runId = await startRun('onboarding', 'Inspector');
+  await waitForRun(runId, 'completed');
+  const inspect = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/workflow/bin/run.js'), 'inspect', 'runs', '--json', '--backend', 'next-cloud-tasks/workflow'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // The storage's settings are all it needs; no update check against the npm registry.
+      env: {
+        ...process.env,
+        CLOUD_TASKS_EMULATOR_HOST: env.CLOUD_TASKS_EMULATOR_HOST,
+        WORKFLOW_LOCAL_DATA_DIR: env.WORKFLOW_LOCAL_DATA_DIR,
+        WORKFLOW_NO_UPDATE_CHECK: '1',
+      },
+    },
+  );
+  expect(inspect.status).toBe(0);
+  const { data } = JSON.parse(inspect.stdout) as { data: { runId: string; status: string; workflowName: string }[] };
+  expect(data).toContainEqual(expect.objectContaining({ runId, status: 'completed', workflowName: ONBOARDING }));
 });
 
 test('concurrent runs all complete', async () => {
