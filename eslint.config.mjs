@@ -9,8 +9,10 @@ const src = (folder) => `./lib/src/${folder}`;
 /** Which folders each folder may import (its own is always allowed); cli, the bin, may import them all. */
 const MAY_IMPORT = {
   contract: [],
-  queues: ['contract'],
-  cron: ['contract', 'queues'],
+  // The deploy core (plan, apply, check of a YAML file's resources) that queues and cron build on.
+  deploy: ['contract'],
+  queues: ['contract', 'deploy'],
+  cron: ['contract', 'queues', 'deploy'],
   runtime: ['contract', 'queues'],
   enqueue: ['contract', 'queues', 'runtime'],
   // The Cloud Tasks dead-letter sink creates its tasks through the enqueue stage.

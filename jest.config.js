@@ -1,7 +1,21 @@
 // ESM-only packages that jest (CommonJS mode) must transform; found one error at a time
 // (see shared/PLATFORM-NOTES.md, "jest and msw").
-const esmPackages = ['msw', '@mswjs', '@msw', '@open-draft', 'rettime', 'until-async', 'cookie', 'superjson', 'copy-anything', 'is-what'];
+const esmPackages = [
+  'msw',
+  '@mswjs',
+  '@msw',
+  '@open-draft',
+  'rettime',
+  'until-async',
+  'cookie',
+  'superjson',
+  'copy-anything',
+  'is-what',
+  'jose',
+];
 // @google-cloud/storage's HTTP layer (teeny-request) loads node-fetch 3 (ESM) with import(): transformed, jest can load it.
+// init parses users' config files with magicast (ESM only).
+const initParser = ['magicast'];
 const storageFetch = ['teeny-request', 'node-fetch', 'data-uri-to-buffer', 'fetch-blob', 'formdata-polyfill', 'node-domexception'];
 
 // The package's entries resolve to its sources (lib/src), so unit tests need no build; the Next
@@ -31,7 +45,7 @@ module.exports = {
     '<rootDir>/test/workflow/world-testing.test.ts',
   ],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] },
-  transformIgnorePatterns: [`/node_modules/(?!(${[...esmPackages, ...storageFetch].join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!(${[...esmPackages, ...storageFetch, ...initParser].join('|')})/)`],
   moduleNameMapper: {
     ...packageEntries,
     '^@/(.*)$': '<rootDir>/$1',

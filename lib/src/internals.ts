@@ -22,7 +22,6 @@ export { withEnqueueRetries } from './enqueue/enqueue-retry.js';
 export type { EnqueueRetryOptions } from './enqueue/enqueue-retry.js';
 export { traceparentFromHeaders } from './runtime/trace.js';
 export { resetTokenVerifier } from './handle/verify-token.js';
-export { CERTS_REFETCH_COOLDOWN_MS } from './handle/signing-certs.js';
 export { createCloudTasksClient } from './contract/cloud-tasks-client.js';
 export { lateFetch } from './contract/late-fetch.js';
 export { backoffSeconds, shouldRetry } from './contract/retry-policy.js';

@@ -1,6 +1,6 @@
 import { defer, type DeadLetterEntry, type DeferrableFunction } from 'next-cloud-tasks';
 import { createTaskQueueStub, type TaskQueueStub } from 'next-cloud-tasks/testing';
-import { CONTRACT_FUNCTIONS, runContractSuite } from './contract-suite';
+import { CONTRACT_FUNCTIONS, runContractSuite, type TaskFate } from './contract-suite';
 
 // `default` retries for ever; `last` allows one attempt, so its first failure is the last.
 const QUEUES = 'queue:\n- name: default\n  rate: 5/s\n- name: last\n  rate: 5/s\n  retry_parameters:\n    task_retry_limit: 0\n';
@@ -15,13 +15,16 @@ runContractSuite("the jest stub's runTask", {
     stub = createTaskQueueStub({ manifest, queues: { yaml: QUEUES } });
     stub.install();
   },
+  holdsTasks: true,
   async deliver({ functionId, args, lastAttempt }) {
     const name = await defer(byId.get(functionId)!, args, { queue: lastAttempt ? 'last' : 'default' });
     const before = stub.deadLetteredTasks().length;
     const result = await stub.drain().then((runs) => runs.find((run) => run.task.name === name)!);
     for (const entry of stub.deadLetteredTasks().slice(before)) deadLetter(entry);
     stub.clear();
-    return { status: result.status, outcome: result.deadLettered ? 'dead-lettered' : result.outcome, deadLettered: result.deadLettered };
+    const fate: TaskFate = result.deadLettered ? 'dead-lettered' : result.disposition === 'retry-scheduled' ? 'retried' : 'deleted';
+    return { status: result.status, outcome: result.deadLettered ? 'dead-lettered' : result.outcome, fate };
   },
+  // No auth cases: runTask delivers through the handler's pipeline without HTTP and without a token.
   tearDown: () => stub.uninstall(),
 });

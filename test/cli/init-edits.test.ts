@@ -1,18 +1,21 @@
 /**
  * init's edits of files an app already has, on their text: next.config wrapped with
  * withCloudTasks in each form Next accepts, registerDeferred() merged into register(), .gitignore.
+ * The files are parsed (magicast, Babel's parser); the rest of each file stays byte for byte.
  */
-import { addGitignoreLines, addRegisterDeferred, findExpressionEnd, wrapNextConfig, type EditResult } from '@/lib/src/cli/init-edits';
+import { addGitignoreLines, addRegisterDeferred, setStandaloneOutput, wrapNextConfig, type EditResult } from '@/lib/src/cli/init-edits';
+import { findExportedValue, parseSource } from '@/lib/src/cli/source-edits';
 
 const edited = (result: EditResult) => {
   if (result.kind !== 'edited') throw new Error(`expected an edit, got ${JSON.stringify(result)}`);
   return result.text;
 };
 
-describe('findExpressionEnd', () => {
-  const exprAt = (source: string, marker: string) => {
-    const start = source.indexOf(marker) + marker.length;
-    return source.slice(start, findExpressionEnd(source, start).end);
+describe('findExportedValue', () => {
+  const exported = (text: string) => {
+    const found = findExportedValue(parseSource(text)!);
+    if ('reason' in found) throw new Error(found.reason);
+    return text.slice(found.expression.start, found.expression.end);
   };
 
   test.each([
@@ -30,8 +33,22 @@ describe('findExpressionEnd', () => {
       'async function config(phase) {\n  return { a: `${phase};` };\n}',
     ],
     ['export default {\n  // a comment with a ; and a }\n  a: 1,\n};\n', '{\n  // a comment with a ; and a }\n  a: 1,\n}'],
+    ['module.exports = withMDX({\n  a: 1,\n}) // the config\n', 'withMDX({\n  a: 1,\n})'],
   ])('in %j the exported expression is %j', (source, expression) => {
-    expect(exprAt(source, 'export default ')).toBe(expression);
+    expect(exported(source)).toBe(expression);
+  });
+
+  test('two exports, or none, is not a form to wrap; a file that does not parse is left alone', () => {
+    expect(findExportedValue(parseSource('export default a;\nmodule.exports = b;\n')!)).toEqual({ reason: expect.stringContaining('one') });
+    expect(findExportedValue(parseSource('const config = {};\nexport { config as default };\n')!)).toEqual({
+      reason: expect.stringContaining('export default'),
+    });
+    expect(parseSource('export default {')).toBeUndefined();
+    expect(wrapNextConfig('export default {')).toEqual({ kind: 'manual', reason: expect.stringContaining('does not parse') });
+    expect(addRegisterDeferred('export async function register( {')).toEqual({
+      kind: 'manual',
+      reason: expect.stringContaining('does not parse'),
+    });
   });
 });
 
@@ -72,6 +89,13 @@ describe('wrapNextConfig', () => {
       "export default async function config(phase) {\n  return { distDir: phase === 'phase-production-build' ? 'build' : '.next' };\n}\n";
     expect(edited(wrapNextConfig(source))).toContain(
       "export default withCloudTasks(async function config(phase) {\n  return { distDir: phase === 'phase-production-build' ? 'build' : '.next' };\n});\n",
+    );
+  });
+
+  test('text that only looks like an export (a comment, a string) is not taken for one', () => {
+    const source = "// module.exports = legacy; see the docs\nconst note = 'export default nothing';\nexport default { env: { note } };\n";
+    expect(edited(wrapNextConfig(source))).toBe(
+      "// module.exports = legacy; see the docs\nimport { withCloudTasks } from 'next-cloud-tasks/config';\nconst note = 'export default nothing';\nexport default withCloudTasks({ env: { note } });\n",
     );
   });
 
@@ -152,5 +176,35 @@ describe('addGitignoreLines', () => {
     );
     expect(addGitignoreLines('/node_modules\n/.cloud-tasks-emulator\n')).toEqual({ kind: 'unchanged' });
     expect(addGitignoreLines(edited(addGitignoreLines('')))).toEqual({ kind: 'unchanged' });
+  });
+});
+
+describe('setStandaloneOutput', () => {
+  test("create-next-app's config, wrapped by init: output goes first in the object the variable holds", () => {
+    const source =
+      'import type { NextConfig } from "next";\nimport { withCloudTasks } from "next-cloud-tasks/config";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n  cacheComponents: true,\n};\n\nexport default withCloudTasks(nextConfig);\n';
+    const text = edited(setStandaloneOutput(source));
+    expect(text).toBe(source.replace('= {\n', '= {\n  output: "standalone",\n'));
+    expect(setStandaloneOutput(text)).toEqual({ kind: 'unchanged' });
+  });
+
+  test('an inline object (CommonJS, one line, satisfies), and an empty one', () => {
+    expect(edited(setStandaloneOutput('module.exports = withCloudTasks({ reactStrictMode: true });\n'))).toBe(
+      "module.exports = withCloudTasks({ output: 'standalone', reactStrictMode: true });\n",
+    );
+    expect(edited(setStandaloneOutput('export default withCloudTasks({} satisfies NextConfig);\n'))).toBe(
+      "export default withCloudTasks({ output: 'standalone' } satisfies NextConfig);\n",
+    );
+  });
+
+  test('another output, or a config init cannot read (a function): left alone, with the reason', () => {
+    expect(setStandaloneOutput("export default { output: 'export' };\n")).toEqual({
+      kind: 'manual',
+      reason: "its config sets output: 'export'",
+    });
+    expect(setStandaloneOutput('export default withCloudTasks(async () => ({}));\n')).toMatchObject({
+      kind: 'manual',
+      reason: expect.stringContaining('not an object literal'),
+    });
   });
 });

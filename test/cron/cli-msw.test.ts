@@ -11,6 +11,7 @@ import { runCron } from './support/cron-cli-runner';
 const fixtures = path.join(__dirname, '../fixtures/cron');
 const APP = path.join(fixtures, 'functions-cron.yaml');
 const TBA = path.join(fixtures, 'tba-cron.yaml');
+const ENGINE = path.join(fixtures, 'app-engine-cron.yaml');
 const SA = 'cron@demo.iam.gserviceaccount.com';
 const TARGET = [
   '--project',
@@ -51,10 +52,28 @@ describe('validate', () => {
   });
 
   test('an invalid file exits 1 with every problem at file:line:column', async () => {
-    const file = path.join(fixtures, 'invalid/schedule-inexact.yaml');
+    const file = path.join(fixtures, 'invalid/synchronized-uneven.yaml');
     const r = await runCron(['validate', '--file', file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${file}:4:13: no exact unix-cron translation: "1st monday of month 09:00"`);
+    expect(r.stderr).toContain(`${file}:4:13: schedule "every 7 hours synchronized" failed to parse`);
+  });
+
+  test('a schedule no unix-cron line says shows its line, its filter and the next runs App Engine would make', async () => {
+    const r = await runCron(['validate', '--file', ENGINE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '  first-monday-report: "1st monday of sep,oct,nov 17:00" = "0 17 * 9-11 1" (filter: days 1-7 of the month) Europe/Paris, reports.monthly("eu")\n' +
+        '      next: 2026-09-07T15:00Z, 2026-10-05T15:00Z, 2026-11-02T16:00Z',
+    );
+    expect(r.stdout).toContain(
+      '  march-check: "2nd,third mon,wed,thu of march 17:00" = "0 17 * 3 1,3,4" (filter: days 8-14, 15-21 of the month) America/New_York, GET /api/cron/march\n' +
+        '      next: 2027-03-08T22:00Z, 2027-03-10T22:00Z, 2027-03-11T22:00Z',
+    );
+    expect(r.stdout).toContain(
+      '"every 5 minutes from 10:00 to 14:00" = "*/5 10-14 * * *" (filter: from 10:00 to 14:00 every 5 minutes) UTC, GET /poll\n' +
+        '      next: 2026-06-15T10:00Z, 2026-06-15T10:05Z, 2026-06-15T10:10Z',
+    );
+    expect(r.stdout).toContain('      next: 2026-06-15T00:01Z, 2026-06-15T00:08Z, 2026-06-15T00:15Z');
   });
 
   test('--json gives the jobs, their next runs and, with the app settings, the Cloud Scheduler jobs', async () => {
@@ -233,6 +252,30 @@ describe('plan / apply / check against Cloud Scheduler REST', () => {
     expect(fake.writes()).toEqual(['POST legacy-report:pause']);
     expect(fake.jobs.size).toBe(5);
     expect(fake.requests.some((q) => q.method === 'DELETE')).toBe(false);
+  });
+
+  test('a filtered job is planned with its line and filter, and created with the filter header that the app reads', async () => {
+    const plan = await runCron(['plan', '--file', ENGINE, ...TARGET]);
+    expect(plan.stdout).toContain(
+      '+ create     first-monday-report: "0 17 * 9-11 1" Europe/Paris (filter: days 1-7 of the month), reports.monthly("eu") at https://app-abc-ew.a.run.app/_ah/queue/deferred/reports.monthly',
+    );
+    expect((await runCron(['apply', '--file', ENGINE, ...TARGET])).code).toBe(0);
+    expect(fake.get('first-monday-report')!.httpTarget!.headers).toMatchObject({
+      'Content-Type': 'application/json',
+      'X-Deferred-Cron-Filter': 'tz=Europe/Paris; week=1',
+    });
+    expect(fake.get('march-check')).toMatchObject({
+      schedule: '0 17 * 3 1,3,4',
+      httpTarget: { httpMethod: 2, headers: { 'X-Deferred-Cron-Filter': 'tz=America/New_York; week=2,3' } },
+    });
+    expect((await runCron(['check', '--file', ENGINE, ...TARGET])).code).toBe(0);
+    // A filter changed by hand is drift, shown in the job's headers.
+    fake.get('first-monday-report')!.httpTarget!.headers!['X-Deferred-Cron-Filter'] = 'tz=Europe/Paris; week=2';
+    const check = await runCron(['check', '--file', ENGINE, ...TARGET]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(
+      'httpTarget.headers: content-type: application/json; x-deferred-cron-filter: tz=Europe/Paris; week=2 ->',
+    );
   });
 
   test('--markdown renders the plan as a table; --json carries the items and the drift flag', async () => {

@@ -5,7 +5,7 @@
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { CronUsageError, loadCronYaml, toSchedulerJobs, type SchedulerJobSettings } from 'next-cloud-tasks/cron';
-import { decodeEnvelope } from 'next-cloud-tasks/internals';
+import { decodeEnvelope } from '@/lib/src/contract/envelope';
 
 const fixture = (name: string) => path.join(__dirname, '../fixtures/cron', name);
 const APP = 'https://tba-abc123-uc.a.run.app';

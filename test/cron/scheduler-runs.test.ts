@@ -3,29 +3,21 @@
  * Cloud Tasks') reach the task context, the token is checked the same way, the status contract is
  * the task one. And verifyCronRequest() on a route of one's own, for `url:` jobs.
  */
-import { setupServer } from 'msw/node';
 import {
   createManifest,
   deferrable,
   getTaskContext,
   handleDeferredRequest,
   PermanentTaskFailure,
-  setLogWriter,
   verifyCronRequest,
-  type LogEntry,
   type TaskContext,
 } from 'next-cloud-tasks';
-import { loadCronYaml, toSchedulerJobs } from 'next-cloud-tasks/cron';
-import type { HandlerConfig } from 'next-cloud-tasks/internals';
-import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
-import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
-import path from 'node:path';
+import { signIdToken } from 'next-cloud-tasks/testing';
+import { schedulerRuns } from './support/scheduler-runs';
 
 const AUDIENCE = 'https://app-abc-ew.a.run.app';
 const SA = 'cron@demo.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [SA] };
-const key = createSigningKey('google-key-cron');
-const server = setupServer(googleCertsHandler([key]));
+const config = { audience: AUDIENCE, allowedEmails: [SA] };
 
 const contexts: TaskContext[] = [];
 const runs: unknown[][] = [];
@@ -37,45 +29,21 @@ const purge = deferrable('sessions.purgeExpired', () => {
   throw new PermanentTaskFailure('nothing to purge, ever');
 });
 const manifest = createManifest([dailySummary, purge]);
-const logs: LogEntry[] = [];
 
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-afterAll(() => server.close());
+// The jobs exactly as `cron apply` creates them.
+const scheduler = schedulerRuns('functions-cron.yaml', { audience: AUDIENCE, serviceAccount: SA });
+const { key, logs } = scheduler;
 beforeEach(() => {
   contexts.length = 0;
   runs.length = 0;
-  logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
-afterEach(() => setLogWriter(undefined));
 
-// The jobs exactly as `cron apply` creates them.
-const jobs = toSchedulerJobs(loadCronYaml(path.join(__dirname, '../fixtures/cron/functions-cron.yaml')), {
-  serviceUrl: AUDIENCE,
-  serviceAccountEmail: SA,
-});
-const job = (name: string) => jobs.find((j) => j.name === name)!;
-
-/** The request Cloud Scheduler's HTTP target sends for `name` (headers per its docs). */
-function schedulerRequest(name: string, token = signIdToken(key, { aud: job(name).httpTarget.oidcToken.audience, email: SA })): Request {
-  const target = job(name).httpTarget;
-  const headers = new Headers({
-    ...target.headers,
-    'User-Agent': 'Google-Cloud-Scheduler',
-    'X-CloudScheduler': 'true',
-    'X-CloudScheduler-JobName': name,
-    'X-CloudScheduler-ScheduleTime': '2026-06-15T07:00:00Z',
-    Authorization: `Bearer ${token}`,
-  });
-  return new Request(target.uri, {
-    method: target.httpMethod,
-    headers,
-    body: target.body ? Buffer.from(target.body, 'base64') : undefined,
-  });
-}
+/** The request Cloud Scheduler's HTTP target sends for `name`, scheduled at 2026-06-15T07:00:00Z. */
+const schedulerRequest = (name: string, token?: string | Promise<string>) =>
+  scheduler.request(name, { scheduleTime: '2026-06-15T07:00:00Z', token });
 
 test('a run runs the function with its arguments and a task context naming the job and its schedule time', async () => {
-  const response = await handleDeferredRequest(schedulerRequest('daily-summary'), { manifest, config });
+  const response = await handleDeferredRequest(await schedulerRequest('daily-summary'), { manifest, config });
   expect(response.status).toBe(200);
   expect(runs).toEqual([['eu', { dryRun: false }]]);
   expect(contexts[0]).toMatchObject({
@@ -90,8 +58,8 @@ test('a run runs the function with its arguments and a task context naming the j
 
 test('the token check is the same: another account gets 403, no token 401, and nothing runs', async () => {
   const stranger = signIdToken(key, { aud: AUDIENCE, email: 'someone@else.iam.gserviceaccount.com' });
-  expect((await handleDeferredRequest(schedulerRequest('daily-summary', stranger), { manifest, config })).status).toBe(403);
-  const noToken = schedulerRequest('daily-summary');
+  expect((await handleDeferredRequest(await schedulerRequest('daily-summary', stranger), { manifest, config })).status).toBe(403);
+  const noToken = await schedulerRequest('daily-summary');
   noToken.headers.delete('authorization');
   expect((await handleDeferredRequest(noToken, { manifest, config })).status).toBe(401);
   expect(runs).toEqual([]);
@@ -99,7 +67,7 @@ test('the token check is the same: another account gets 403, no token 401, and n
 
 test('the status contract is the task one: PermanentTaskFailure answers 2xx and is dead-lettered', async () => {
   const dead: unknown[] = [];
-  const response = await handleDeferredRequest(schedulerRequest('purge-expired-sessions'), {
+  const response = await handleDeferredRequest(await schedulerRequest('purge-expired-sessions'), {
     manifest,
     config,
     deadLetter: (entry) => void dead.push(entry),
@@ -117,7 +85,7 @@ describe('verifyCronRequest on a route of your own', () => {
   };
 
   test('accepts the scheduler’s token and reports the job and schedule time', async () => {
-    const response = await route(schedulerRequest('weekly-digest'));
+    const response = await route(await schedulerRequest('weekly-digest'));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ job: 'weekly-digest', at: '2026-06-15T07:00:00.000Z', email: SA });
   });
@@ -128,9 +96,12 @@ describe('verifyCronRequest on a route of your own', () => {
     });
     expect((await route(noToken)).status).toBe(401);
     expect(
-      (await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: AUDIENCE, email: 'x@y.iam.gserviceaccount.com' })))).status,
+      (await route(await schedulerRequest('weekly-digest', signIdToken(key, { aud: AUDIENCE, email: 'x@y.iam.gserviceaccount.com' }))))
+        .status,
     ).toBe(403);
-    const wrongAudience = await route(schedulerRequest('weekly-digest', signIdToken(key, { aud: 'https://other.example', email: SA })));
+    const wrongAudience = await route(
+      await schedulerRequest('weekly-digest', signIdToken(key, { aud: 'https://other.example', email: SA })),
+    );
     expect(wrongAudience.status).toBe(401);
     expect(await wrongAudience.json()).toEqual({ error: 'unauthorized' });
   });
@@ -142,7 +113,7 @@ describe('verifyCronRequest on a route of your own', () => {
     const { resetConfigCache } = await import('next-cloud-tasks/internals');
     resetConfigCache();
     try {
-      const verdict = await verifyCronRequest(schedulerRequest('weekly-digest'));
+      const verdict = await verifyCronRequest(await schedulerRequest('weekly-digest'));
       expect(verdict).toMatchObject({ ok: false, status: 500 });
     } finally {
       process.env = saved;

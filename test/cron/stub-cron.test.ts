@@ -93,15 +93,16 @@ test('the virtual clock says which jobs fire between two times, earliest first',
   expect(stub.cronRunsBetween(new Date('2030-01-07T14:00:00Z')).map((f) => f.job.id)).toEqual(['weekly-digest']);
 });
 
-describe('cronRequest: a url job’s request for your own route', () => {
-  const key = createSigningKey('google-key-stub');
-  const server = setupServer(googleCertsHandler([key]));
-  beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
-  afterAll(() => server.close());
+// Google's signing certs, one key for every token of this file: the handler caches the certs it fetched.
+const key = createSigningKey('google-key-stub');
+const server = setupServer(googleCertsHandler([key]));
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
+afterAll(() => server.close());
 
+describe('cronRequest: a url job’s request for your own route', () => {
   test('passes verifyCronRequest with the test handler config; a forged one does not', async () => {
     const job = stub.cronJobs().find((j) => j.id === 'weekly-digest')!;
-    const request = cronRequest(job, { signingKey: key, scheduleTime: new Date('2030-01-07T13:00:00Z') });
+    const request = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2030-01-07T13:00:00Z') });
     expect(request.method).toBe('GET');
     expect(new URL(request.url).pathname).toBe('/api/cron/weekly-digest');
     expect(await verifyCronRequest(request, { config: TEST_HANDLER_CONFIG })).toMatchObject({
@@ -109,8 +110,49 @@ describe('cronRequest: a url job’s request for your own route', () => {
       jobName: 'weekly-digest',
       scheduleTime: new Date('2030-01-07T13:00:00Z'),
     });
-    const forged = cronRequest(job, { signingKey: createSigningKey('not-google'), claims: {} });
+    const forged = await cronRequest(job, { signingKey: createSigningKey('not-google'), claims: {} });
     expect(await verifyCronRequest(forged, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: false, status: 401 });
+  });
+});
+
+describe('jobs whose App Engine schedule no unix-cron line says', () => {
+  const engine = createTaskQueueStub({
+    manifest,
+    queues: { yaml: 'queue:\n- name: default\n  rate: 5/s\n' },
+    cron: { path: path.join(__dirname, '../fixtures/cron/app-engine-cron.yaml') },
+  });
+  test('list their line and filter', () => {
+    expect(engine.cronJobs().find((j) => j.id === 'first-monday-report')).toMatchObject({
+      schedule: '1st monday of sep,oct,nov 17:00',
+      cron: '0 17 * 9-11 1',
+      filter: { timeZone: 'Europe/Paris', weeksOfMonth: [1] },
+    });
+  });
+
+  test('fire only at their schedule’s times on the virtual clock', () => {
+    const autumn = engine.cronRunsBetween(new Date('2026-09-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z'));
+    expect(autumn.filter((f) => f.job.id === 'first-monday-report').map((f) => f.at.toISOString())).toEqual([
+      '2026-09-07T15:00:00.000Z',
+      '2026-10-05T15:00:00.000Z',
+      '2026-11-02T16:00:00.000Z', // 17:00 CET
+    ]);
+    const morning = engine.cronRunsBetween(new Date('2026-06-15T13:50:00Z'), new Date('2026-06-15T14:10:00Z'));
+    expect(morning.filter((f) => f.job.id === 'office-hours-poll').map((f) => f.at.toISOString())).toEqual([
+      '2026-06-15T13:55:00.000Z',
+      '2026-06-15T14:00:00.000Z', // "to 14:00" is included, 14:05 of the line is not
+    ]);
+  });
+
+  test('cronRequest carries the job’s filter: a time the schedule does not name is "not scheduled now"', async () => {
+    const job = engine.cronJobs().find((j) => j.id === 'march-check')!;
+    const onSchedule = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2027-03-10T22:00:00Z') });
+    expect(await verifyCronRequest(onSchedule, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: true, jobName: 'march-check' });
+    const offSchedule = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2027-03-24T21:00:00Z') });
+    expect(await verifyCronRequest(offSchedule, { config: TEST_HANDLER_CONFIG })).toMatchObject({
+      ok: false,
+      status: 200,
+      notScheduled: true,
+    });
   });
 });
 

@@ -41,14 +41,6 @@ const RULES: [string, number, number, string | undefined, string][] = [
     'schedule "every day at 9am" failed to parse: expected a time of day like 09:00 (24-hour clock), got "at"',
   ],
   ['synchronized-uneven.yaml', 4, 13, 'schedule', 'can only use synchronized for periods that divide evenly into 24 hours'],
-  [
-    'schedule-inexact.yaml',
-    4,
-    13,
-    'schedule',
-    'no exact unix-cron translation: "1st monday of month 09:00" means the 1st mon of the month',
-  ],
-  ['interval-inexact.yaml', 4, 13, 'schedule', 'end the range at 13:55 ("every 5 minutes from 10:00 to 13:55" is "*/5 10-13 * * *")'],
   ['bad-unix-cron.yaml', 4, 13, 'schedule', 'unix-cron "0 25 * * *": the hour field "25": "25" is not from 0 to 23'],
   ['quartz-cron.yaml', 4, 13, 'schedule', 'uses a Quartz extension (?, L, W, #) that unix-cron does not have'],
   ['unknown-timezone.yaml', 5, 13, 'timezone', 'timezone "Europe/Atlantis" is unknown'],
@@ -95,9 +87,9 @@ describe('each rule reports its message at the right line and column', () => {
 
   test('a file with several problems reports them all at once, as file:line:col lines', () => {
     const text =
-      'cron:\n- url: tasks\n  schedule: every 7 minutes\n  timezone: Nowhere/Else\n- description: ok\n  function: 9bad\n  schedule: 0 9 * * *\n';
+      'cron:\n- url: tasks\n  schedule: every 7 hours synchronized\n  timezone: Nowhere/Else\n- description: ok\n  function: 9bad\n  schedule: 0 9 * * *\n';
     expect(() => parseCronYaml(text, 'many.yaml')).toThrow(
-      /^many\.yaml: 4 problems\nmany\.yaml:2:8: Value "tasks".*\nmany\.yaml:3:13: no exact unix-cron translation.*\nmany\.yaml:4:13: timezone "Nowhere\/Else".*\nmany\.yaml:6:13: function "9bad"/,
+      /^many\.yaml: 4 problems\nmany\.yaml:2:8: Value "tasks".*\nmany\.yaml:3:13: schedule "every 7 hours synchronized" failed to parse.*\nmany\.yaml:4:13: timezone "Nowhere\/Else".*\nmany\.yaml:6:13: function "9bad"/,
     );
   });
 
@@ -123,6 +115,17 @@ describe('what is accepted', () => {
   test('application is ignored with a warning, at its line', () => {
     const file = parseCronYaml('application: my-app\ncron:\n- description: a\n  url: /a\n  schedule: every 1 hours\n');
     expect(file.warnings).toEqual([expect.objectContaining({ line: 1, column: 1, key: 'application', severity: 'warning' })]);
+  });
+
+  test('App Engine schedules no unix-cron line says are kept: the smallest line that covers each, and its filter in the job’s zone', () => {
+    const file = loadCronYaml(path.join(__dirname, '../fixtures/cron/app-engine-cron.yaml'));
+    expect(file.jobs.map((j) => [j.id, j.cron, j.filter])).toEqual([
+      ['first-monday-report', '0 17 * 9-11 1', { timeZone: 'Europe/Paris', weeksOfMonth: [1] }],
+      ['march-check', '0 17 * 3 1,3,4', { timeZone: 'America/New_York', weeksOfMonth: [2, 3] }],
+      ['office-hours-poll', '*/5 10-14 * * *', { timeZone: 'UTC', times: { start: 600, span: 240, every: 5 } }],
+      ['seven-minute-sweep', '* * * * *', { timeZone: 'UTC', everyMinutes: 7 }],
+    ]);
+    expect(file.warnings).toEqual([]);
   });
 
   test('a function job keeps its JSON arguments', () => {

@@ -68,9 +68,11 @@ const restTransport = createCloudTasksTransport({ clientOptions: { fallback: tru
 const sink = cloudTasksDeadLetterSink({ config: enqueueConfig, transport: restTransport });
 
 const logs: LogEntry[] = [];
-beforeAll(() => {
+let token: string;
+beforeAll(async () => {
   server.listen({ onUnhandledFrame: 'error' } as never);
   setQueueCatalog(catalogFrom(loadQueueYaml(FIXTURE)));
+  token = await signIdToken(key, { aud: SERVICE_URL, email: EMAIL });
 });
 afterAll(() => {
   server.close();
@@ -99,7 +101,7 @@ function deliver(attempt: number, { fn = 'shop.sendReceipt', body = BODY, queue 
     new Request(`${SERVICE_URL}/_ah/queue/deferred/${fn}?source=checkout`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${signIdToken(key, { aud: SERVICE_URL, email: EMAIL })}`,
+        authorization: `Bearer ${token}`,
         'content-type': 'application/json',
         'x-tenant': 'acme',
         traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',

@@ -33,9 +33,9 @@ afterEach(() => setLogWriter(undefined));
 const now = () => Math.floor(Date.now() / 1000);
 const validClaims = () => ({ aud: AUDIENCE, email: EMAIL });
 
-function post(authorization?: string): Promise<Response> {
+async function post(authorization?: string | Promise<string>): Promise<Response> {
   const headers = new Headers({ 'content-type': 'application/json' });
-  if (authorization !== undefined) headers.set('authorization', authorization);
+  if (authorization !== undefined) headers.set('authorization', await authorization);
   return handleDeferredRequest(
     new Request('http://localhost:3000/_ah/queue/deferred/test.record', {
       method: 'POST',
@@ -46,7 +46,7 @@ function post(authorization?: string): Promise<Response> {
   );
 }
 
-const bearer = (token: string) => `Bearer ${token}`;
+const bearer = async (token: string | Promise<string>) => `Bearer ${await token}`;
 
 test('a valid token runs the function', async () => {
   const response = await post(bearer(signIdToken(googleKey, validClaims())));
@@ -54,25 +54,26 @@ test('a valid token runs the function', async () => {
   expect(runs).toEqual([['hello']]);
 });
 
-const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+const payloadOf = async (token: Promise<string>) => JSON.parse(Buffer.from((await token).split('.')[1], 'base64url').toString());
 
-const refused: [string, number, () => string | undefined][] = [
+const refused: [string, number, () => Promise<string> | string | undefined][] = [
   ['no Authorization header', 401, () => undefined],
   ['not a Bearer token', 401, () => `Basic ${Buffer.from('a:b').toString('base64')}`],
   ['an empty Bearer', 401, () => 'Bearer '],
   ['a malformed JWT', 401, () => bearer('not.a.jwt!')],
-  ['two segments', 401, () => bearer(signIdToken(googleKey, validClaims()).split('.').slice(0, 2).join('.'))],
+  ['two segments', 401, async () => bearer((await signIdToken(googleKey, validClaims())).split('.').slice(0, 2).join('.'))],
   [
     'alg: none',
     401,
-    () => bearer(encodeJwt({ alg: 'none', kid: googleKey.kid }, { ...payloadOf(signIdToken(googleKey, validClaims())) }, () => '')),
+    async () =>
+      bearer(encodeJwt({ alg: 'none', kid: googleKey.kid }, { ...(await payloadOf(signIdToken(googleKey, validClaims()))) }, () => '')),
   ],
   [
     'HS256 signed with the public key',
     401,
-    () =>
+    async () =>
       bearer(
-        encodeJwt({ alg: 'HS256', kid: googleKey.kid }, payloadOf(signIdToken(googleKey, validClaims())), (input) =>
+        encodeJwt({ alg: 'HS256', kid: googleKey.kid }, await payloadOf(signIdToken(googleKey, validClaims())), (input) =>
           createHmac('sha256', googleKey.publicKeyPem).update(input).digest(),
         ),
       ),
@@ -80,9 +81,9 @@ const refused: [string, number, () => string | undefined][] = [
   [
     'RS256 header but an HMAC signature',
     401,
-    () =>
+    async () =>
       bearer(
-        encodeJwt({ alg: 'RS256', kid: googleKey.kid }, payloadOf(signIdToken(googleKey, validClaims())), (input) =>
+        encodeJwt({ alg: 'RS256', kid: googleKey.kid }, await payloadOf(signIdToken(googleKey, validClaims())), (input) =>
           createHmac('sha256', googleKey.publicKeyPem).update(input).digest(),
         ),
       ),
@@ -92,18 +93,18 @@ const refused: [string, number, () => string | undefined][] = [
   [
     'a bad signature',
     401,
-    () => {
-      const [h, p, s] = signIdToken(googleKey, validClaims()).split('.');
+    async () => {
+      const [h, p, s] = (await signIdToken(googleKey, validClaims())).split('.');
       return bearer(`${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`);
     },
   ],
   [
     'a tampered payload',
     401,
-    () => {
-      const [h, , s] = signIdToken(googleKey, validClaims()).split('.');
+    async () => {
+      const [h, , s] = (await signIdToken(googleKey, validClaims())).split('.');
       const forged = Buffer.from(
-        JSON.stringify({ ...payloadOf(signIdToken(googleKey, validClaims())), email: 'attacker@evil.example' }),
+        JSON.stringify({ ...(await payloadOf(signIdToken(googleKey, validClaims()))), email: 'attacker@evil.example' }),
       ).toString('base64url');
       return bearer(`${h}.${forged}.${s}`);
     },
@@ -140,7 +141,7 @@ const refused: [string, number, () => string | undefined][] = [
 ];
 
 test.each(refused)('refuses %s with %i, and runs nothing', async (_name, status, authorization) => {
-  const response = await post(authorization());
+  const response = await post(await authorization());
   expect(response.status).toBe(status);
   expect(runs).toEqual([]);
 });
@@ -151,7 +152,7 @@ test('an nbf within the 300 s clock skew (a signer whose clock runs ahead) is ac
 });
 
 test('nothing about a refused token reaches the logs', async () => {
-  const token = signIdToken(googleKey, { ...validClaims(), aud: 'https://other-app.example.com' });
+  const token = await signIdToken(googleKey, { ...validClaims(), aud: 'https://other-app.example.com' });
   await post(bearer(token));
   const logged = JSON.stringify(logs);
   expect(logs).toHaveLength(1);
@@ -167,13 +168,13 @@ test("Google's certs are fetched once and cached for their max-age", async () =>
 });
 
 test('a verified token stays valid when repeated, and an allowed email is still required', async () => {
-  const token = signIdToken(googleKey, validClaims());
+  const token = await signIdToken(googleKey, validClaims());
   expect((await post(bearer(token))).status).toBe(200);
   expect((await post(bearer(token))).status).toBe(200);
   const narrower = await handleDeferredRequest(
     new Request('http://localhost/_ah/queue/deferred/test.record', {
       method: 'POST',
-      headers: { authorization: bearer(token) },
+      headers: { authorization: await bearer(token) },
       body: encodeEnvelope('test.record', []),
     }),
     { manifest, config: { audience: AUDIENCE, allowedEmails: ['other@my-project.iam.gserviceaccount.com'] } },
@@ -183,13 +184,13 @@ test('a verified token stays valid when repeated, and an allowed email is still 
 });
 
 test('a cached verdict counts only for the audience and certs it was verified against', async () => {
-  const token = signIdToken(googleKey, { ...validClaims(), jti: 'cached-once' });
+  const token = await signIdToken(googleKey, { ...validClaims(), jti: 'cached-once' });
   expect((await post(bearer(token))).status).toBe(200);
-  const postWith = (other: HandlerConfig) =>
+  const postWith = async (other: HandlerConfig) =>
     handleDeferredRequest(
       new Request('http://localhost/_ah/queue/deferred/test.record', {
         method: 'POST',
-        headers: { authorization: bearer(token) },
+        headers: { authorization: await bearer(token) },
         body: encodeEnvelope('test.record', []),
       }),
       { manifest, config: other },
@@ -205,7 +206,7 @@ test('unreachable certs answer 503 (retry) and run nothing', async () => {
   const response = await handleDeferredRequest(
     new Request('http://localhost/_ah/queue/deferred/test.record', {
       method: 'POST',
-      headers: { authorization: bearer(signIdToken(googleKey, validClaims())) },
+      headers: { authorization: await bearer(signIdToken(googleKey, validClaims())) },
       body: encodeEnvelope('test.record', []),
     }),
     { manifest, config: isolatedConfig },

@@ -21,7 +21,8 @@ const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';
 const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL] };
 const key = createSigningKey();
 const server = setupServer(googleCertsHandler([key]));
-const token = signIdToken(key, { aud: AUDIENCE, email: EMAIL });
+let token: string;
+beforeAll(async () => void (token = await signIdToken(key, { aud: AUDIENCE, email: EMAIL })));
 
 const calls: { id: string; args: unknown[]; context: TaskContext }[] = [];
 const track = (id: string, behaviour: (...args: any[]) => unknown = () => {}) =>

@@ -1,13 +1,15 @@
 /**
- * OIDC: every dispatch of a task with oidcToken carries a token the app verifies with
- * google-auth-library against the emulator's certs, exactly as it verifies Google's.
+ * OIDC: every dispatch of a task with oidcToken carries a token that verifies against the
+ * emulator's keys as Google's verify against Google's: with jose and its JWK set (the handler's
+ * way), and with google-auth-library and its PEM certs (what other clients may use).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import { OAuth2Client } from 'google-auth-library';
-import { EMULATOR_ISSUER, EMULATOR_JWKS_PATH, EMULATOR_PEM_CERTS_PATH } from '@/lib/src/contract/issuers';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { EMULATOR_ISSUER, EMULATOR_JWKS_PATH, EMULATOR_OIDC_DISCOVERY_PATH, EMULATOR_PEM_CERTS_PATH } from '@/lib/src/contract/issuers';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { emulatorClient, PARENT, queuePath } from './support/client';
 import { startTargetServer, type TargetServer } from './support/target-server';
@@ -74,6 +76,22 @@ test("the token verifies with google-auth-library against the emulator's PEM cer
   expect(Math.abs(payload.iat - Date.now() / 1000)).toBeLessThan(600);
   const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());
   expect(header).toMatchObject({ alg: 'RS256', kid: expect.any(String) });
+});
+
+test("the token verifies with jose against the emulator's JWK set, found through its discovery document", async () => {
+  const token = await dispatchedToken('/jose', 'https://app.example/_ah/queue/deferred');
+  const discovery = (await (await fetch(`${emulator.url}${EMULATOR_OIDC_DISCOVERY_PATH}`)).json()) as { issuer: string; jwks_uri: string };
+  expect(discovery).toMatchObject({ issuer: EMULATOR_ISSUER, jwks_uri: `${emulator.url}${EMULATOR_JWKS_PATH}` });
+  const { payload, protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
+    algorithms: ['RS256'],
+    issuer: discovery.issuer,
+    audience: 'https://app.example/_ah/queue/deferred',
+  });
+  expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+  expect(payload).toMatchObject({ email: EMAIL, email_verified: true });
+  await expect(
+    jwtVerify(token, createRemoteJWKSet(new URL(discovery.jwks_uri)), { issuer: discovery.issuer, audience: 'https://app.example/other' }),
+  ).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
 });
 
 test('without an audience, the audience is the task URL (as Google does)', async () => {

@@ -1,6 +1,6 @@
 /**
- * The README's "Add to an existing app" and docs/testing.md's jest config show the files the
- * fresh-app test really uses (test/fixtures/fresh-app/user): if they drift apart, the docs lie.
+ * The package README's four steps and lib/docs/testing.md's jest config show the files the
+ * fresh-app tests really use (test/fixtures/fresh-app/user): if they drift apart, the docs lie.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,17 +21,18 @@ function codeBlocksByFile(markdownFile: string): Map<string, string> {
 }
 
 test.each([
-  ['README.md', 'app/_tasks/marker.ts'],
-  ['README.md', 'app/api/marker/route.ts'],
-  ['docs/testing.md', 'jest.config.mjs'],
-  ['docs/testing.md', '__tests__/marker.test.ts'],
+  ['lib/README.md', 'app/_tasks/marker.ts'],
+  ['lib/README.md', 'app/api/marker/route.ts'],
+  ['lib/README.md', '__tests__/marker.test.ts'],
+  ['lib/docs/testing.md', 'jest.config.mjs'],
+  ['lib/docs/testing.md', '__tests__/marker.test.ts'],
 ])('%s shows %s as the fresh-app test writes it', (doc, file) => {
   expect(codeBlocksByFile(doc).get(file)).toBe(readFileSync(join(USER_FILES, file), 'utf8'));
 });
 
-test("the README's manifest edit is the one the fresh-app test makes", () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const test = readFileSync(join(ROOT, 'test/fresh-app/fresh-app.test.ts'), 'utf8');
+test("the package README's manifest edit is the one the fresh-app tests make", () => {
+  const readme = readFileSync(join(ROOT, 'lib/README.md'), 'utf8');
+  const test = readFileSync(join(ROOT, 'test/fresh-app/app-fixture.ts'), 'utf8');
   for (const line of ["import { writeMarker } from './marker';", 'export const manifest = createManifest([sayHello, writeMarker]);']) {
     expect(readme).toContain(line);
     expect(test).toContain(line.replace('export const manifest = ', '').replace(/;$/, ''));

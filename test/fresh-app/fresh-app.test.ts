@@ -9,24 +9,29 @@
  *
  * Needs the npm registry (or a warm npm cache) besides loopback. About 1-3 minutes.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from 'next-cloud-tasks/internals';
 import { freePort, ROOT, waitForHttp } from '../helpers/next-server';
+import {
+  addMarkerFunction,
+  deferMarker,
+  repoVersion as version,
+  scaffoldApp,
+  startAppEmulator,
+  waitForMarker as waitForMarkerIn,
+} from './app-fixture';
 import { packLib, run, runOk, startChild, type Child, type PackResult } from './support';
 
 jest.setTimeout(300_000);
 
-const FIXTURES = join(ROOT, 'test/fixtures/fresh-app');
 const work = mkdtempSync(join(tmpdir(), 'fresh-app-'));
 const app = join(work, 'my-app');
 const timings: Record<string, number> = {};
 const children: Child[] = [];
 let pack: PackResult;
 
-const version = (name: string) =>
-  (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 const timed = <T extends { ms: number }>(label: string, result: T) => ((timings[label] = result.ms), result);
 const read = (file: string) => readFileSync(join(app, file), 'utf8');
 
@@ -63,9 +68,7 @@ beforeAll(() => {
   const started = Date.now();
   pack = packLib(work);
   timings.pack = Date.now() - started;
-  cpSync(join(FIXTURES, 'scaffold'), app, { recursive: true });
-  renameSync(join(app, 'gitignore'), join(app, '.gitignore')); // as create-next-app does (npm drops .gitignore files)
-  writeFileSync(join(app, 'package.json'), `${JSON.stringify(appPackageJson(pack.tarball), null, 2)}\n`);
+  scaffoldApp(app, appPackageJson(pack.tarball));
   timed('npm install', runOk('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app }));
 }, 300_000);
 
@@ -121,14 +124,8 @@ test('npx next-cloud-tasks init sets the app up; a second run changes nothing', 
 });
 
 test("the README's step 3 (a function, the manifest, a route that defers) and docs/testing.md's jest setup", () => {
-  cpSync(join(FIXTURES, 'user'), app, { recursive: true });
-  const manifest = read('app/_tasks/manifest.ts');
-  const edited = manifest
-    .replace("import { sayHello } from './example';", "import { sayHello } from './example';\nimport { writeMarker } from './marker';")
-    .replace('createManifest([sayHello])', 'createManifest([sayHello, writeMarker])');
-  expect(edited).not.toBe(manifest);
-  expect(edited).toContain('createManifest([sayHello, writeMarker])');
-  writeFileSync(join(app, 'app/_tasks/manifest.ts'), edited);
+  addMarkerFunction(app, { jest: true });
+  expect(read('app/_tasks/manifest.ts')).toContain('createManifest([sayHello, writeMarker])');
   // docs/testing.md: npm install --save-dev jest @types/jest, and a "test" script.
   timed(
     'npm install jest',
@@ -181,45 +178,17 @@ describe('next start with npx next-cloud-tasks emulator', () => {
   let appUrl: string;
   let emulatorUrl: string;
 
-  const markers = () =>
-    existsSync(markerFile)
-      ? readFileSync(markerFile, 'utf8')
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line))
-      : [];
   const loadedModules = () => (existsSync(probeFile) ? readFileSync(probeFile, 'utf8').trim().split('\n').filter(Boolean) : []);
-  async function waitForMarker(text: string, timeoutMs = 30_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = markers().find((m) => m.text === text);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no marker "${text}" within ${timeoutMs} ms; emulator:\n${children[0]?.output()}\napp:\n${children[1]?.output()}`);
-  }
+  const waitForMarker = (text: string) =>
+    waitForMarkerIn(markerFile, text, () => `emulator:\n${children[0]?.output()}\napp:\n${children[1]?.output()}`);
 
   beforeAll(async () => {
     const started = Date.now();
-    const [appPort, emulatorPort] = [await freePort(), await freePort()];
-    // `npx next-cloud-tasks emulator` runs this bin; started without npx so that its pid is the emulator's.
-    const emulator = startChild(
-      join(app, 'node_modules/.bin/next-cloud-tasks'),
-      ['emulator', '--port', String(emulatorPort), '--data', ':memory:'],
-      {
-        cwd: app,
-        env: { PORT: String(appPort) },
-      },
-    );
-    children.push(emulator);
-    const [, envLine] = await emulator.waitFor(/app env: +(.+)\n/);
-    appEnv = Object.fromEntries(
-      envLine
-        .trim()
-        .split(' ')
-        .map((pair) => pair.split('=') as [string, string]),
-    );
+    const appPort = await freePort();
+    // `npx next-cloud-tasks emulator`, started without npx so that its pid is the emulator's.
+    const emulatorStart = await startAppEmulator(app, appPort);
+    children.push(emulatorStart.emulator);
+    appEnv = emulatorStart.appEnv;
     emulatorUrl = `http://${appEnv.CLOUD_TASKS_EMULATOR_HOST}`;
     appUrl = `http://127.0.0.1:${appPort}`;
     const next = startChild(
@@ -284,13 +253,7 @@ describe('next start with npx next-cloud-tasks emulator', () => {
   });
 
   test("the app's route defers the function: the emulator calls the task route, the marker is written", async () => {
-    const response = await fetch(`${appUrl}/api/marker`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'from the app' }),
-    });
-    expect(response.status).toBe(200);
-    const { taskName } = (await response.json()) as { taskName: string };
+    const taskName = await deferMarker(appUrl, 'from the app');
     expect(taskName).toMatch(
       new RegExp(`^projects/${appEnv.GOOGLE_CLOUD_PROJECT}/locations/${appEnv.CLOUD_TASKS_LOCATION}/queues/default/tasks/`),
     );

@@ -101,9 +101,13 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts a long-running command (its own pid: no shell, no npx in between). */
-export function startChild(command: string, args: string[], { cwd, env = {} }: { cwd: string; env?: Record<string, string> }): Child {
-  const child = spawn(command, args, { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a long-running command (its own pid: no shell, no npx in between), as another user when given `uid`/`gid`. */
+export function startChild(
+  command: string,
+  args: string[],
+  { cwd, env = {}, uid, gid }: { cwd: string; env?: Record<string, string>; uid?: number; gid?: number },
+): Child {
+  const child = spawn(command, args, { cwd, env: cleanEnv(env), uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -24,11 +24,12 @@ function serverDir({ protos }: { protos: boolean }): string {
 
 test('this repository, as built: nothing missing', () => {
   process.env[BUILT] = './queue.yaml';
-  expect(listBuildProblems(join(ROOT, 'queue.yaml'), ROOT)).toEqual([]);
+  expect(listBuildProblems(join(ROOT, 'queue.yaml'), { appDir: ROOT })).toEqual([]);
 });
 
 test("a server without the client's protos: a problem naming withCloudTasks", () => {
-  const [problem] = listBuildProblems('/nowhere/queue.yaml', serverDir({ protos: false }));
+  const dir = serverDir({ protos: false });
+  const [problem] = listBuildProblems('/nowhere/queue.yaml', { appDir: dir, packageDir: dir });
   expect(problem.variable).toBe('@google-cloud/tasks');
   expect(problem.message).toMatch(/protos\.json.*missing.*withCloudTasks\(\) from next-cloud-tasks\/config/);
 });
@@ -36,7 +37,7 @@ test("a server without the client's protos: a problem naming withCloudTasks", ()
 test('a server built with queue.yaml that cannot find it: a problem naming the file, withCloudTasks and DEFERRED_QUEUE_YAML', () => {
   process.env[BUILT] = './queue.yaml';
   const dir = serverDir({ protos: true });
-  const problems = listBuildProblems(join(dir, 'queue.yaml'), dir);
+  const problems = listBuildProblems(join(dir, 'queue.yaml'), { appDir: dir, packageDir: dir });
   expect(problems).toEqual([expect.objectContaining({ variable: 'queue.yaml' })]);
   expect(problems[0].message).toMatch(/built with \.\/queue\.yaml but cannot find it.*withCloudTasks.*DEFERRED_QUEUE_YAML/);
 });
@@ -44,5 +45,21 @@ test('a server built with queue.yaml that cannot find it: a problem naming the f
 test('a server built without a queue.yaml (only the default queue) is fine without one', () => {
   process.env[BUILT] = '';
   const dir = serverDir({ protos: true });
-  expect(listBuildProblems(join(dir, 'queue.yaml'), dir)).toEqual([]);
+  expect(listBuildProblems(join(dir, 'queue.yaml'), { appDir: dir, packageDir: dir })).toEqual([]);
+});
+
+test("pnpm's layout: the client linked beside the package, not in the app's node_modules, is found from the package", () => {
+  const app = mkdtempSync(join(tmpdir(), 'build-files-pnpm-'));
+  const store = join(app, 'node_modules/.pnpm/next-cloud-tasks@0.1.0/node_modules');
+  const packageDir = join(store, 'next-cloud-tasks/dist/runtime');
+  mkdirSync(packageDir, { recursive: true });
+  mkdirSync(join(store, '@google-cloud/tasks/build/protos'), { recursive: true });
+  writeFileSync(join(store, '@google-cloud/tasks/package.json'), '{"name":"@google-cloud/tasks"}');
+  writeFileSync(join(store, '@google-cloud/tasks/build/protos/protos.json'), '{}');
+  process.env[BUILT] = '';
+  expect(listBuildProblems(join(app, 'queue.yaml'), { appDir: app, packageDir })).toEqual([]);
+  // The same server, looked at only from the app's folder (what the check did before): the client is not there.
+  expect(listBuildProblems(join(app, 'queue.yaml'), { appDir: app, packageDir: app })).toEqual([
+    expect.objectContaining({ variable: '@google-cloud/tasks' }),
+  ]);
 });

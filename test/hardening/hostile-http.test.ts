@@ -41,6 +41,7 @@ beforeAll(async () => {
     },
   });
   app = signed.app;
+  validToken = await signed.token();
   // Warm the route (first request compiles nothing in production, but loads the route's modules).
   await postGreeting('Warmup');
   baseline = await fingerprintAfter(Date.now());
@@ -50,7 +51,8 @@ afterAll(async () => {
   await signed?.stop();
 });
 
-const token = () => signed.token();
+let validToken: string;
+const token = () => validToken;
 const PATH = '/_ah/queue/deferred/demo.greet';
 let hostileCount = 0;
 const hostileBody = () => Buffer.from(encodeEnvelope('demo.greet', [`Hostile-${++hostileCount}`, new Date()]));

@@ -26,7 +26,7 @@ const server = setupServer(googleCertsHandler([googleKey]));
 const runs: unknown[][] = [];
 const record = deferrable('test.record', (...args: unknown[]) => void runs.push(args));
 const manifest = createManifest([record]);
-const bearer = (token: string) => `Bearer ${token}`;
+const bearer = async (token: string | Promise<string>) => `Bearer ${await token}`;
 const valid = (claims: Record<string, unknown> = {}) => signIdToken(googleKey, { aud: AUDIENCE, email: EMAIL, ...claims });
 const now = () => Math.floor(Date.now() / 1000);
 let emulatorToken: string;
@@ -74,11 +74,12 @@ afterAll(() => {
 });
 beforeEach(() => void (runs.length = 0));
 
-function deliver(
-  authorization: string | undefined,
+async function deliver(
+  pending: string | Promise<string> | undefined,
   body: BodyInit = encodeEnvelope('test.record', ['hostile']),
   headers: Record<string, string> = {},
 ) {
+  const authorization = await pending;
   const request = new Request(`${AUDIENCE}/_ah/queue/deferred/test.record`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...headers },
@@ -87,7 +88,7 @@ function deliver(
   return handleDeferredRequest(request, { manifest, config, deadLetter: () => {} });
 }
 
-const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+const payloadOf = async (token: string | Promise<string>) => JSON.parse(Buffer.from((await token).split('.')[1], 'base64url').toString());
 /** A JWT whose header or payload JSON is written by hand (duplicate keys), signed by `key`. */
 function rawJwt(headerJson: string, payloadJson: string, key = googleKey): string {
   const input = `${Buffer.from(headerJson).toString('base64url')}.${Buffer.from(payloadJson).toString('base64url')}`;
@@ -96,15 +97,15 @@ function rawJwt(headerJson: string, payloadJson: string, key = googleKey): strin
 const claimsJson = (extra = '') =>
   `{"iss":"https://accounts.google.com","aud":"${AUDIENCE}","email_verified":true,"sub":"1","iat":${now()},"exp":${now() + 3600}${extra}}`;
 
-const hostileTokens: [string, 401 | 403, () => string | undefined][] = [
+const hostileTokens: [string, 401 | 403, () => Promise<string> | string | undefined][] = [
   ['a token the local emulator signed, sent to a production handler', 401, () => bearer(emulatorToken)],
   [
     "the emulator's token with Google's issuer claimed (payload swapped, emulator signature kept)",
     401,
-    () => {
+    async () => {
       const [h, , s] = emulatorToken.split('.');
       return bearer(
-        `${h}.${Buffer.from(JSON.stringify({ ...payloadOf(emulatorToken), iss: 'https://accounts.google.com' })).toString('base64url')}.${s}`,
+        `${h}.${Buffer.from(JSON.stringify({ ...(await payloadOf(emulatorToken)), iss: 'https://accounts.google.com' })).toString('base64url')}.${s}`,
       );
     },
   ],
@@ -148,15 +149,15 @@ const hostileTokens: [string, 401 | 403, () => string | undefined][] = [
   [
     'kid as an object',
     401,
-    () => bearer(encodeJwt({ alg: 'RS256', kid: { toString: 'google-key' } }, payloadOf(valid()), rs256(googleKey.privateKey))),
+    async () => bearer(encodeJwt({ alg: 'RS256', kid: { toString: 'google-key' } }, await payloadOf(valid()), rs256(googleKey.privateKey))),
   ],
   ['email as an array holding the allowed email', 403, () => bearer(valid({ email: [EMAIL] as never }))],
   ['email with trailing whitespace', 403, () => bearer(valid({ email: `${EMAIL} ` }))],
   ['email in another case', 403, () => bearer(valid({ email: EMAIL.toUpperCase() }))],
   ['exp as a non-numeric string', 401, () => bearer(valid({ exp: 'tomorrow' as never }))],
-  ['two Bearer tokens in one header', 401, () => `${bearer(valid())}, ${bearer(valid())}`],
+  ['two Bearer tokens in one header', 401, async () => `${await bearer(valid())}, ${await bearer(valid())}`],
   ['a 64 KiB token', 401, () => bearer(`${'a'.repeat(65536)}.${'b'.repeat(10)}.${'c'.repeat(10)}`)],
-  ['a token with a NUL-padded signature', 401, () => bearer(`${valid()}%00`)],
+  ['a token with a NUL-padded signature', 401, async () => bearer(`${await valid()}%00`)],
 ];
 
 test.each(hostileTokens)('token: %s -> %i, nothing runs', async (_name, status, authorization) => {

@@ -15,6 +15,7 @@ jest.setTimeout(240_000);
 const GRACE_MS = 2000;
 let signed: SignedApp;
 let app: RunningServer;
+let token: string;
 
 beforeAll(async () => {
   signed = await startSignedApp({
@@ -23,6 +24,7 @@ beforeAll(async () => {
     },
   });
   app = signed.app;
+  token = await signed.token();
 });
 
 afterAll(async () => {
@@ -32,7 +34,6 @@ afterAll(async () => {
 /** A task request on its own connection with only the first half of its body sent. */
 function halfSentTask(taskName: string, name: string): { socket: Socket; rest: Buffer; response: Promise<string> } {
   const body = Buffer.from(encodeEnvelope('demo.greet', [name, new Date()]));
-  const token = signed.token();
   const head = [
     'POST /_ah/queue/deferred/demo.greet HTTP/1.1',
     `Host: 127.0.0.1:${app.port}`,
@@ -70,7 +71,7 @@ test('SIGTERM: a task that can finish does (200), one that cannot is answered 50
   // fetch to the first held request).
   const warm = await fetch(`${app.url}/_ah/queue/deferred/demo.greet`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${signed.token()}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: encodeEnvelope('demo.greet', ['DrainWarmup', new Date()]),
   });
   expect(warm.status).toBe(200);

@@ -27,7 +27,11 @@ const slow = deferrable('test.slow', async (name: string) => {
 const manifest = createManifest([slow]);
 const logs: LogEntry[] = [];
 
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
+let token: string;
+beforeAll(async () => {
+  server.listen({ onUnhandledFrame: 'error' } as never);
+  token = await signIdToken(key, { aud: AUDIENCE, email: EMAIL });
+});
 afterAll(() => server.close());
 beforeEach(() => {
   started.length = finished.length = logs.length = 0;
@@ -44,7 +48,7 @@ function deliver(name: string) {
     new Request(`${AUDIENCE}/_ah/queue/deferred/test.slow`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${signIdToken(key, { aud: AUDIENCE, email: EMAIL })}`,
+        authorization: `Bearer ${token}`,
         'x-cloudtasks-taskname': `task-${name}`,
         'x-cloudtasks-queuename': 'default',
       },

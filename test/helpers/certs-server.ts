@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { EMULATOR_PEM_CERTS_PATH } from '@/lib/src/contract/issuers';
-import { pemCerts, type SigningKey } from '@/lib/src/testing/oidc-tokens';
+import { EMULATOR_JWKS_PATH } from '@/lib/src/contract/issuers';
+import { jwks, type SigningKey } from '@/lib/src/testing/oidc-tokens';
 
 export interface CertsServer {
   /** `host:port`, for CLOUD_TASKS_EMULATOR_HOST. */
@@ -11,15 +11,15 @@ export interface CertsServer {
 }
 
 /**
- * Serves `keys` where the app looks for the emulator's certs, so a production server verifies
+ * Serves `keys` (a JWK set) where the app looks for the emulator's keys, so a production server verifies
  * real RS256 tokens offline (the emulator's trust path; Google's certs URL is unreachable here).
  */
 export async function startCertsServer(keys: readonly SigningKey[]): Promise<CertsServer> {
   let fetches = 0;
   const server: Server = createServer((req, res) => {
-    if (req.url !== EMULATOR_PEM_CERTS_PATH) return void res.writeHead(404).end();
+    if (req.url !== EMULATOR_JWKS_PATH) return void res.writeHead(404).end();
     fetches++;
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' }).end(JSON.stringify(pemCerts(keys)));
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' }).end(JSON.stringify(jwks(keys)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

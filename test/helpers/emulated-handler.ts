@@ -4,7 +4,7 @@ import { catalogFrom, resetConfigCache, resetTokenVerifier, setQueueCatalog } fr
 import { loadQueueYaml } from 'next-cloud-tasks/queues';
 import { recordEvents } from '../emulator/support/events';
 import { LOCATION, PROJECT, TASKS_EMAIL } from './emulated-app';
-import { startHandlerServer, type HandlerServer } from './handler-server';
+import { startHandlerServer, type HandlerObserver, type HandlerServer } from './handler-server';
 
 export interface EmulatedHandlerOptions {
   /** The app's queue.yaml: the emulator's queues and this process's queue catalog. */
@@ -15,6 +15,8 @@ export interface EmulatedHandlerOptions {
   payloadBucket?: string;
   /** Where the adapter's log lines go; by default nowhere. */
   logWriter?: LogWriter;
+  /** Sees each delivery the handler answered. */
+  observe?: HandlerObserver;
 }
 
 export interface EmulatedHandler {
@@ -38,7 +40,7 @@ export async function startEmulatedHandler(options: EmulatedHandlerOptions): Pro
   const savedEnv = { ...process.env };
   const emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: options.queueYaml, project: PROJECT, location: LOCATION });
   const events = recordEvents(emulator);
-  const app = await startHandlerServer(options.handler);
+  const app = await startHandlerServer(options.handler, options.observe);
   const cliEnv = { CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort, GOOGLE_CLOUD_PROJECT: PROJECT, CLOUD_TASKS_LOCATION: LOCATION };
   Object.assign(process.env, cliEnv, { DEFERRED_SERVICE_URL: app.url, DEFERRED_SERVICE_ACCOUNT: TASKS_EMAIL });
   if (options.payloadBucket) {

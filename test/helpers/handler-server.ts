@@ -8,11 +8,14 @@ export interface HandlerServer {
   close(): Promise<void>;
 }
 
+/** Sees each request the server answered, and the handler's answer (its body unread). */
+export type HandlerObserver = (request: Request, response: Response) => void;
+
 /**
  * The task handler alone on a loopback port (what a Next route does, without Next), for tests
  * where the emulator dispatches real requests with real tokens to it.
  */
-export async function startHandlerServer(options: HandlerOptions): Promise<HandlerServer> {
+export async function startHandlerServer(options: HandlerOptions, observe?: HandlerObserver): Promise<HandlerServer> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -25,6 +28,7 @@ export async function startHandlerServer(options: HandlerOptions): Promise<Handl
         body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
       });
       const response = await handleDeferredRequest(request, options);
+      observe?.(request, response);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
     });

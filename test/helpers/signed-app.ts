@@ -10,7 +10,7 @@ export interface SignedApp {
   app: RunningServer;
   certs: CertsServer;
   /** A valid task token for the app, as the emulator signs them; `claims` override the defaults. */
-  token(claims?: Partial<IdTokenClaims>): string;
+  token(claims?: Partial<IdTokenClaims>): Promise<string>;
   stop(): Promise<void>;
 }
 

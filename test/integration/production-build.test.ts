@@ -31,12 +31,12 @@ afterAll(() => signed?.stop());
 const url = () => signed.app.url;
 const loadedModules = () => (existsSync(probeFile) ? readFileSync(probeFile, 'utf8').trim().split('\n').filter(Boolean) : []);
 
-function postTask(path: string, fn: string, args: unknown[], authorization = `Bearer ${signed.token()}`) {
+async function postTask(path: string, fn: string, args: unknown[], authorization?: string) {
   return fetch(url() + path, {
     method: 'POST',
     redirect: 'manual',
     headers: {
-      authorization,
+      authorization: authorization ?? `Bearer ${await signed.token()}`,
       'content-type': 'application/json',
       'x-cloudtasks-queuename': 'default',
       'x-cloudtasks-taskname': `t-${fn}-${args[0]}`,
@@ -68,7 +68,7 @@ test('refusals and failures keep the contract through Next: 401, 403, 405, 404, 
   expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', ['NoToken', new Date()], 'Bearer forged.token.here')).status).toBe(
     401,
   );
-  const stranger = signed.token({ email: 'someone@else.iam.gserviceaccount.com' });
+  const stranger = await signed.token({ email: 'someone@else.iam.gserviceaccount.com' });
   expect((await postTask('/_ah/queue/deferred/demo.greet', 'demo.greet', ['Stranger', new Date()], `Bearer ${stranger}`)).status).toBe(403);
   const get = await fetch(`${url()}/_ah/queue/deferred/demo.greet`);
   expect(get.status).toBe(405);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import {
-  applyPlan,
+  applyQueuePlan,
   parseQueueYaml,
   planQueues,
   toCloudTasksQueue,
@@ -32,11 +32,11 @@ function recordingAdmin(queues: LiveQueue[] = []): QueueAdmin & { calls: string[
   const calls: string[] = [];
   return {
     calls,
-    listQueues: async () => queues,
-    createQueue: async (s) => void calls.push(`create ${s.name}`),
-    updateQueue: async (s, fields) => void calls.push(`update ${s.name} ${fields.join(',')}`),
-    pauseQueue: async (n) => void calls.push(`pause ${n}`),
-    resumeQueue: async (n) => void calls.push(`resume ${n}`),
+    list: async () => queues,
+    create: async (s) => void calls.push(`create ${s.name}`),
+    update: async (s, fields) => void calls.push(`update ${s.name} ${fields.join(',')}`),
+    pause: async (n) => void calls.push(`pause ${n}`),
+    resume: async (n) => void calls.push(`resume ${n}`),
   };
 }
 
@@ -46,7 +46,7 @@ describe('planQueues', () => {
     expect(plan.items.map((i) => `${i.action} ${i.name}`)).toEqual(['create default', 'create mail', 'create frozen']);
     expect(plan.hasChanges).toBe(true);
     const admin = recordingAdmin();
-    const result = await applyPlan(plan, admin);
+    const result = await applyQueuePlan(plan, admin);
     expect(admin.calls).toEqual(['create default', 'create mail', 'create frozen', 'pause frozen']);
     expect(result.actions.map((a) => `${a.action} ${a.name}`)).toEqual([
       'created default',
@@ -65,7 +65,7 @@ describe('planQueues', () => {
     expect(plan.counts).toEqual({ create: 0, update: 0, unchanged: 3, missing: 0 });
     expect(plan.hasChanges).toBe(false);
     const admin = recordingAdmin();
-    expect((await applyPlan(plan, admin)).actions).toEqual([]);
+    expect((await applyQueuePlan(plan, admin)).actions).toEqual([]);
     expect(admin.calls).toEqual([]);
   });
 
@@ -84,7 +84,7 @@ describe('planQueues', () => {
       { field: 'retryConfig.minBackoff', from: '1s', to: '0.1s' },
     ]);
     const admin = recordingAdmin();
-    await applyPlan(plan, admin);
+    await applyQueuePlan(plan, admin);
     expect(admin.calls).toEqual(['update mail rateLimits.maxDispatchesPerSecond,retryConfig.maxAttempts,retryConfig.minBackoff']);
   });
 
@@ -106,7 +106,7 @@ describe('planQueues', () => {
     ]);
     expect(plan.items.map((i) => i.action)).toEqual(['update', 'update', 'update']);
     const admin = recordingAdmin();
-    await applyPlan(plan, admin);
+    await applyQueuePlan(plan, admin);
     expect(admin.calls).toEqual(['resume default', 'resume mail', 'pause frozen']);
   });
 
@@ -117,12 +117,12 @@ describe('planQueues', () => {
     expect(reportOnly.items.filter((i) => i.action === 'missing').map((i) => i.name)).toEqual(['old-paused', 'old-running']);
     expect(reportOnly.hasChanges).toBe(false);
     const admin = recordingAdmin();
-    await applyPlan(reportOnly, admin);
+    await applyQueuePlan(reportOnly, admin);
     expect(admin.calls).toEqual([]);
 
     const pausing = planQueues(FILE, all, { pauseMissing: true });
     expect(pausing.hasChanges).toBe(true);
-    await applyPlan(pausing, admin);
+    await applyQueuePlan(pausing, admin);
     expect(admin.calls).toEqual(['pause old-running']);
   });
 });

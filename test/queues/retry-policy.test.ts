@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { backoffSeconds, shouldRetry } from 'next-cloud-tasks/internals';
-import type { RetryConfig } from 'next-cloud-tasks/queues';
+import { backoffSeconds, shouldRetry } from '@/lib/src/contract/retry-policy';
+import type { RetryConfig } from '@/lib/src/contract/queue-settings';
 
 const retry = (over: Partial<RetryConfig>): RetryConfig => ({
   maxAttempts: -1,

@@ -10,7 +10,7 @@ export const CONTRACT_STATUSES = new Set([200, 404, 408, 413, 500]);
 
 export interface FuzzOptions {
   url: string;
-  token: () => string;
+  token: () => Promise<string>;
   count: number;
   seed: number;
   /** Requests in flight at once; small, the machine is shared. @default 8 */
@@ -31,7 +31,7 @@ const QUEUES = ['default', 'bench', 'nope', '__proto__', 'constructor'];
 export async function runFuzz({ url, token, count, seed, concurrency = 8 }: FuzzOptions): Promise<FuzzResult> {
   const rng = seededRandom(seed);
   const result: FuzzResult = { statuses: {}, kinds: {}, violations: [], durationMs: 0 };
-  const authorization = `Bearer ${token()}`;
+  const authorization = `Bearer ${await token()}`;
   const started = performance.now();
   let next = 0;
   async function worker() {

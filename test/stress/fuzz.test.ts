@@ -44,7 +44,7 @@ test(`${COUNT} random bodies with a valid token: only contract statuses, no cras
   // Still serving: a well-formed task runs.
   const ok = await fetch(`${target.app.url}/_ah/queue/deferred/demo.noop`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${target.token()}` },
+    headers: { authorization: `Bearer ${await target.token()}` },
     body: '{"json":{"v":1,"fn":"demo.noop","args":[]}}',
   });
   expect(ok.status).toBe(200);

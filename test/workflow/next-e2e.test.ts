@@ -166,26 +166,28 @@ describe('forged and unauthenticated flow and step requests are refused and run 
       }),
     );
   const strangerKey = createSigningKey('stranger');
-  const cases: [string, number, () => Record<string, string>][] = [
-    ['no token', 401, () => ({})],
+  const cases: [string, number, () => Promise<Record<string, string>>][] = [
+    ['no token', 401, async () => ({})],
     [
       'a token for this app signed by a key that is not the emulator’s',
       401,
-      () => ({ authorization: `Bearer ${signIdToken(strangerKey, { iss: EMULATOR_ISSUER, aud: app.url, email: TASKS_EMAIL })}` }),
+      async () => ({
+        authorization: `Bearer ${await signIdToken(strangerKey, { iss: EMULATOR_ISSUER, aud: app.url, email: TASKS_EMAIL })}`,
+      }),
     ],
-    ['a bearer that is not a JWT', 401, () => ({ authorization: 'Bearer forged' })],
+    ['a bearer that is not a JWT', 401, async () => ({ authorization: 'Bearer forged' })],
     // What world-local's queue sends: its headers, no token.
     [
       'the SDK local queue’s own headers',
       401,
-      () => ({ 'x-vqs-queue-name': `__wkf_workflow_${ONBOARDING}`, 'x-vqs-message-id': 'msg_1', 'x-vqs-message-attempt': '1' }),
+      async () => ({ 'x-vqs-queue-name': `__wkf_workflow_${ONBOARDING}`, 'x-vqs-message-id': 'msg_1', 'x-vqs-message-attempt': '1' }),
     ],
   ];
   test.each(cases)('%s: %i on the flow and step routes', async (_name, status, headers) => {
     for (const route of ['flow', 'step']) {
       const response = await fetch(`${app.url}/.well-known/workflow/v1/${route}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers() },
+        headers: { 'content-type': 'application/json', ...(await headers()) },
         body: forgedStart(),
       });
       expect(response.status).toBe(status);

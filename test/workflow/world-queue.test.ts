@@ -199,6 +199,7 @@ describe('the flow and step handler', () => {
   });
 
   const token = (key = googleKey, claims = {}) => signIdToken(key, { aud: APP, email: EMAIL, ...claims });
+  const bearer = async (pending: Promise<string>) => `Bearer ${await pending}`;
   const delivery = (options: { authorization?: string; message?: Partial<TaskMessage>; retryCount?: number; method?: string } = {}) => {
     const message = { queueName: STEP, messageId: 'msg_step_1', attempt: 1, payload: { stepId: 'step_1' }, ...options.message };
     const headers: Record<string, string> = {
@@ -216,27 +217,27 @@ describe('the flow and step handler', () => {
   };
 
   test.each([
-    ['no token', 401, undefined],
-    ['a token signed by another key', 401, `Bearer ${token(strangerKey)}`],
-    ['a token for another audience', 401, `Bearer ${token(googleKey, { aud: 'https://evil.example.com' })}`],
-    ['an expired token', 401, `Bearer ${token(googleKey, { iat: 1, exp: 2 })}`],
-    ['a valid token of another account', 403, `Bearer ${token(googleKey, { email: 'someone@evil.iam.gserviceaccount.com' })}`],
-    ['a token whose email is not verified', 403, `Bearer ${token(googleKey, { email_verified: false })}`],
+    ['no token', 401, async () => undefined],
+    ['a token signed by another key', 401, () => bearer(token(strangerKey))],
+    ['a token for another audience', 401, () => bearer(token(googleKey, { aud: 'https://evil.example.com' }))],
+    ['an expired token', 401, () => bearer(token(googleKey, { iat: 1, exp: 2 }))],
+    ['a valid token of another account', 403, () => bearer(token(googleKey, { email: 'someone@evil.iam.gserviceaccount.com' }))],
+    ['a token whose email is not verified', 403, () => bearer(token(googleKey, { email_verified: false }))],
   ])('%s: refused (%i), and the message does not run', async (_name, status, authorization) => {
-    const response = await handler()(delivery({ authorization }));
+    const response = await handler()(delivery({ authorization: await authorization() }));
     expect(response.status).toBe(status);
     expect(calls).toHaveLength(0);
     expect(created).toHaveLength(0);
   });
 
   test('only POST: 405 with Allow', async () => {
-    const response = await handler()(delivery({ authorization: `Bearer ${token()}`, method: 'GET' }));
+    const response = await handler()(delivery({ authorization: await bearer(token()), method: 'GET' }));
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
   });
 
   test('a verified delivery runs the message, told its delivery number (first try plus Cloud Tasks retries)', async () => {
-    const response = await handler()(delivery({ authorization: `Bearer ${token()}`, message: { attempt: 3 }, retryCount: 2 }));
+    const response = await handler()(delivery({ authorization: await bearer(token()), message: { attempt: 3 }, retryCount: 2 }));
     expect(response.status).toBe(200);
     expect(calls).toEqual([
       { message: { stepId: 'step_1' }, meta: { attempt: 5, queueName: STEP, messageId: 'msg_step_1', requestId: 'abc-msg_step_1' } },
@@ -246,20 +247,20 @@ describe('the flow and step handler', () => {
   test('a redelivery asked with timeoutSeconds is a new task, made before the 2xx, and made once however often asked', async () => {
     answer = async () => ({ timeoutSeconds: 30 });
     const before = Date.now();
-    const response = await handler()(delivery({ authorization: `Bearer ${token()}` }));
+    const response = await handler()(delivery({ authorization: await bearer(token()) }));
     expect(response.status).toBe(200);
     expect(created).toHaveLength(1);
     expect(created[0].queue).toBe('workflow-steps');
     expect(created[0].scheduleTime!.getTime() - before).toBeGreaterThanOrEqual(30_000);
     expect(body(created[0])).toMatchObject({ queueName: STEP, messageId: 'msg_step_1', attempt: 2 });
     // Cloud Tasks delivers the same task again (the answer was lost): the same follow-up, refused as a duplicate.
-    await handler()(delivery({ authorization: `Bearer ${token()}`, retryCount: 1 }));
+    await handler()(delivery({ authorization: await bearer(token()), retryCount: 1 }));
     expect(created).toHaveLength(1);
   });
 
   test('timeoutSeconds 0 is a task due now', async () => {
     answer = async () => ({ timeoutSeconds: 0 });
-    await handler()(delivery({ authorization: `Bearer ${token()}` }));
+    await handler()(delivery({ authorization: await bearer(token()) }));
     expect(created[0].scheduleTime).toBeUndefined();
   });
 
@@ -267,26 +268,26 @@ describe('the flow and step handler', () => {
     answer = async () => {
       throw new Error('database unreachable');
     };
-    const response = await handler()(delivery({ authorization: `Bearer ${token()}` }));
+    const response = await handler()(delivery({ authorization: await bearer(token()) }));
     expect(response.status).toBe(500);
     expect(logs.some((entry) => entry.message.includes('database unreachable'))).toBe(true);
   });
 
   test('a hop of a long delay that arrives early is sent on, and nothing runs yet', async () => {
     const notBefore = Date.now() + HOP_MS + 5 * 24 * 3600_000;
-    const response = await handler()(delivery({ authorization: `Bearer ${token()}`, message: { notBefore } }));
+    const response = await handler()(delivery({ authorization: await bearer(token()), message: { notBefore } }));
     expect(response.status).toBe(200);
     expect(calls).toHaveLength(0);
     expect(created).toHaveLength(1);
     expect(created[0].taskId).toBe('abc-msg_step_1-h');
     expect(body(created[0]).notBefore).toBe(notBefore);
     // Past its time, the same message runs.
-    await handler()(delivery({ authorization: `Bearer ${token()}`, message: { notBefore: Date.now() - 1 } }));
+    await handler()(delivery({ authorization: await bearer(token()), message: { notBefore: Date.now() - 1 } }));
     expect(calls).toHaveLength(1);
   });
 
   test('a flow message sent to the step route does not run (500, retried)', async () => {
-    const response = await handler()(delivery({ authorization: `Bearer ${token()}`, message: { queueName: FLOW } }));
+    const response = await handler()(delivery({ authorization: await bearer(token()), message: { queueName: FLOW } }));
     expect(response.status).toBe(500);
     expect(calls).toHaveLength(0);
   });

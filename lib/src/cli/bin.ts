@@ -10,6 +10,7 @@ export const USAGE = `Usage: next-cloud-tasks <command> [options]
 Commands:
   init          add the adapter to this Next.js app (task route, manifest, queue.yaml, config)
   dev           the local Cloud Tasks emulator and \`next dev\`, wired together
+  start         the local Cloud Tasks emulator and \`next start\` of the production build
   emulator      the local Cloud Tasks emulator alone (REST API, dispatcher, dashboard)
   queues        validate queue.yaml, or plan / apply / check it against Cloud Tasks
   cron          validate cron.yaml, or plan / apply / check it against Cloud Scheduler
@@ -26,7 +27,14 @@ const io = () => ({ env: process.env, stdout: print(process.stdout), stderr: pri
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./init.js')).runInitCommand,
-  dev: async () => (await import('./dev.js')).runDevCommand,
+  dev: async () => {
+    const { runAppWithEmulator } = await import('./app-with-emulator.js');
+    return (args) => runAppWithEmulator('dev', args);
+  },
+  start: async () => {
+    const { runAppWithEmulator } = await import('./app-with-emulator.js');
+    return (args) => runAppWithEmulator('start', args);
+  },
   emulator: async () => (await import('./emulator.js')).runEmulatorCommand,
   queues: async () => {
     const { runQueuesCli } = await import('./queues.js');

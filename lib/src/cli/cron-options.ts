@@ -1,19 +1,13 @@
 import { CronUsageError } from '../cron/errors.js';
 import type { CronTargetOptions } from '../cron/map.js';
-import { COMMANDS } from './queues-options.js';
-import { deployCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
+import { requireProjectAndLocation } from './command-line.js';
+import { parseDeployCommandLine, type DeployCliOptions } from './deploy-command.js';
 
-export type CronCommand = (typeof COMMANDS)[number];
-
-/** Every option of `next-cloud-tasks cron`, with its flag, environment fallback and default. */
-export interface CronCliOptions {
-  command: CronCommand;
-  /** `--file`. @default 'cron.yaml' */
-  file: string;
-  /** `--project`, else GOOGLE_CLOUD_PROJECT. Required by plan/apply/check. */
-  project?: string;
-  /** `--location`, else CLOUD_SCHEDULER_LOCATION, else CLOUD_TASKS_LOCATION. Required by plan/apply/check. */
-  location?: string;
+/**
+ * Every option of `next-cloud-tasks cron`: the deploy commands' (project from GOOGLE_CLOUD_PROJECT,
+ * location from CLOUD_SCHEDULER_LOCATION, else CLOUD_TASKS_LOCATION), and where the jobs call.
+ */
+export interface CronCliOptions extends DeployCliOptions {
   /** `--service-url`, else DEFERRED_SERVICE_URL: the app's base URL the jobs call. Required by plan/apply/check. */
   serviceUrl?: string;
   /** `--service-account`, else CRON_SERVICE_ACCOUNT, else DEFERRED_SERVICE_ACCOUNT: whose OIDC token each run carries. */
@@ -22,21 +16,15 @@ export interface CronCliOptions {
   audience?: string;
   /** `--target-url NAME=URL` (repeatable), else CRON_TARGET_URLS (`a=https://...,b=https://...`). */
   targetUrls: Record<string, string>;
-  /** `--pause-missing`: pause live jobs absent from the file. @default false (reported only) */
-  pauseMissing: boolean;
-  json: boolean;
-  markdown: boolean;
-  help: boolean;
 }
-
-const DEFAULTS = { file: 'cron.yaml', pauseMissing: false, json: false, markdown: false, help: false } satisfies Partial<CronCliOptions>;
 
 export const CRON_USAGE = `Usage: next-cloud-tasks cron <validate|plan|apply|check> [options]
 
 Deploys App Engine's cron.yaml to Cloud Scheduler: each job an HTTP job with an OIDC token,
 calling a route of the app (url:) or a deferrable function through the task handler (function:).
-App Engine schedules ("every day 09:00") are translated to unix-cron where an exact translation
-exists; otherwise validate says why, at the line.
+App Engine schedules ("every day 09:00") are translated to unix-cron. A schedule no unix-cron
+line can say ("1st monday of sep,oct,nov 17:00") gets the smallest line that covers it and a
+filter, sent with each run, with which the app skips the line's other runs.
 
 Commands:
   validate   check cron.yaml alone (App Engine's rules, the translations), no network
@@ -87,27 +75,16 @@ function parseTargetUrls(pairs: string[], source: string): Record<string, string
   return out;
 }
 
+const CRON_FLAGS = {
+  'service-url': { type: 'string' },
+  'service-account': { type: 'string' },
+  audience: { type: 'string' },
+  'target-url': { type: 'string', multiple: true },
+} as const;
+
 /** Parses argv (without node and script) and the environment into options. */
 export function parseCronCliOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): CronCliOptions {
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      file: { type: 'string' },
-      project: { type: 'string' },
-      location: { type: 'string' },
-      'service-url': { type: 'string' },
-      'service-account': { type: 'string' },
-      audience: { type: 'string' },
-      'target-url': { type: 'string', multiple: true },
-      'pause-missing': { type: 'boolean' },
-      json: { type: 'boolean' },
-      markdown: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    CronUsageError,
-  );
-  const help = values.help ?? DEFAULTS.help;
-  const command = deployCommand(positionals, values, help, COMMANDS, CronUsageError);
+  const { options, values, project, location } = parseDeployCommandLine(argv, CRON_FLAGS, CronUsageError, 'cron.yaml');
   const fromEnv = (...names: string[]) => names.map((n) => env[n]?.trim()).find(Boolean) || undefined;
   const targetUrls = values['target-url']
     ? parseTargetUrls(values['target-url'], '--target-url')
@@ -116,18 +93,13 @@ export function parseCronCliOptions(argv: string[], env: Readonly<Record<string,
         'CRON_TARGET_URLS entry',
       );
   return {
-    command: command ?? 'validate',
-    file: values.file ?? DEFAULTS.file,
-    project: values.project ?? fromEnv('GOOGLE_CLOUD_PROJECT'),
-    location: values.location ?? fromEnv('CLOUD_SCHEDULER_LOCATION', 'CLOUD_TASKS_LOCATION'),
+    ...options,
+    project: project ?? fromEnv('GOOGLE_CLOUD_PROJECT'),
+    location: location ?? fromEnv('CLOUD_SCHEDULER_LOCATION', 'CLOUD_TASKS_LOCATION'),
     serviceUrl: values['service-url'] ?? fromEnv('DEFERRED_SERVICE_URL'),
     serviceAccount: values['service-account'] ?? fromEnv('CRON_SERVICE_ACCOUNT', 'DEFERRED_SERVICE_ACCOUNT'),
     audience: values.audience ?? fromEnv('DEFERRED_AUDIENCE'),
     targetUrls,
-    pauseMissing: values['pause-missing'] ?? DEFAULTS.pauseMissing,
-    json: values.json ?? DEFAULTS.json,
-    markdown: values.markdown ?? DEFAULTS.markdown,
-    help,
   };
 }
 

@@ -2,19 +2,18 @@
  * `next-cloud-tasks cron validate|plan|apply|check`: cron.yaml to Cloud Scheduler, with the queue
  * command's flags, exit codes, output forms and never-delete rule (cli/queues.ts).
  */
-import { applyCronPlan, type CronApplyResult, type SchedulerAdmin } from '../cron/apply.js';
-import { formatProblem } from '../cron/errors.js';
-import { formatCronApplyText, formatCronPlanMarkdown, formatCronPlanText } from '../cron/format-plan.js';
-import { toSchedulerJob, toSchedulerJobs } from '../cron/map.js';
+import { describeCronFilter } from '../contract/cron-filter.js';
+import { deployCronJobs, formatCronDeploy, type CronDeployResult, type SchedulerAdmin } from '../cron/deploy-jobs.js';
+import { describeCronTarget } from '../cron/job-resource.js';
+import { toSchedulerJob } from '../cron/map.js';
 import { nextRuns } from '../cron/next-runs.js';
 import { loadCronYaml } from '../cron/parse.js';
-import { describeCronTarget, planJobs, type JobPlan } from '../cron/plan.js';
 import { type CloudSchedulerAdminOptions, createCloudSchedulerAdmin } from '../cron/scheduler-admin.js';
 import type { CronFile, CronJobDefinition } from '../cron/types.js';
+import type { CommandIo } from './command-failure.js';
 import { CRON_USAGE, cronTargets, type CronCliOptions, parseCronCliOptions, requireCronTarget } from './cron-options.js';
 import { EXIT } from './exit-codes.js';
-import type { CommandIo } from './command-failure.js';
-import { reportPlan, runFileCommand, type PlanRendering } from './file-command.js';
+import { runDeployCommand } from './deploy-command.js';
 
 export interface RunCronCliIo extends CommandIo {
   /** How to reach Cloud Scheduler; tests inject an auth client or short 429 delays. @default createCloudSchedulerAdmin */
@@ -27,18 +26,25 @@ export interface RunCronCliIo extends CommandIo {
 
 /** Runs `next-cloud-tasks cron ...` and returns its exit code; never calls process.exit. */
 export function runCronCli(argv: string[], io: RunCronCliIo): Promise<number> {
-  return runFileCommand<CronCliOptions, CronFile>(argv, io, {
+  return runDeployCommand<CronCliOptions, CronFile, SchedulerAdmin, CronDeployResult>(argv, io, {
     parse: parseCronCliOptions,
     usage: CRON_USAGE,
     load: loadCronYaml,
-    formatWarning: formatProblem,
     validate: (file, options) => validateReport(file, options, io),
-    deploy: (file, options) => runAgainstScheduler(file, options, io),
+    connect(options) {
+      const { project, location, targets } = requireCronTarget(options);
+      const { serviceAccountEmail } = targets;
+      const admin = (io.createAdmin ?? createCloudSchedulerAdmin)({ project, location, serviceAccountEmail, ...io.adminOptions });
+      return { admin, target: `projects/${project}/locations/${location}` };
+    },
+    deploy: (file, admin, deployOptions, options) => deployCronJobs(file, cronTargets(options), admin, deployOptions),
+    format: formatCronDeploy,
+    drift: (file) => `Drift: the live jobs differ from ${file}. Review the plan above, then run: npx next-cloud-tasks cron apply`,
   });
 }
 
 function runsOf(job: CronJobDefinition, now: Date): string {
-  return nextRuns(job.cron, job.timeZone, now, 3)
+  return nextRuns(job, now, 3)
     .map((d) => d.toISOString().replace(':00.000Z', 'Z'))
     .join(', ');
 }
@@ -49,7 +55,7 @@ function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliI
   if (options.json) {
     const jobs = file.jobs.map((job) => ({
       ...job,
-      nextRuns: nextRuns(job.cron, job.timeZone, now, 3).map((d) => d.toISOString()),
+      nextRuns: nextRuns(job, now, 3).map((d) => d.toISOString()),
       ...(canMap &&
         (job.service === undefined || options.targetUrls[job.service]) && {
           schedulerJob: toSchedulerJob(job, cronTargets(options)),
@@ -62,38 +68,10 @@ function validateReport(file: CronFile, options: CronCliOptions, io: RunCronCliI
   for (const job of file.jobs) {
     const what = describeCronTarget(job.target);
     const translated = job.scheduleFormat === 'app-engine' ? `"${job.schedule}" = "${job.cron}"` : `"${job.cron}"`;
-    lines.push(`  ${job.id}: ${translated} ${job.timeZone}, ${what}${job.service ? ` on target ${job.service}` : ''}`);
+    const filtered = job.filter ? ` (filter: ${describeCronFilter(job.filter)})` : '';
+    lines.push(`  ${job.id}: ${translated}${filtered} ${job.timeZone}, ${what}${job.service ? ` on target ${job.service}` : ''}`);
     lines.push(`      next: ${runsOf(job, now)}`);
   }
   io.stdout(lines.join('\n'));
   return EXIT.ok;
 }
-
-async function runAgainstScheduler(file: CronFile, options: CronCliOptions, io: RunCronCliIo): Promise<number> {
-  const { project, location, targets } = requireCronTarget(options);
-  const desired = toSchedulerJobs(file, targets).map((job, i) => ({ job, position: file.jobs[i].position }));
-  const target = `projects/${project}/locations/${location}`;
-  const admin = (io.createAdmin ?? createCloudSchedulerAdmin)({
-    project,
-    location,
-    serviceAccountEmail: targets.serviceAccountEmail,
-    ...io.adminOptions,
-  });
-  try {
-    const plan = planJobs(file.file, desired, await admin.listJobs(), { pauseMissing: options.pauseMissing });
-    let result: CronApplyResult | undefined;
-    if (options.command === 'apply') result = await applyCronPlan(plan, admin);
-    const drift = options.command === 'check' && plan.hasChanges;
-    reportPlan({ plan, result, drift, target }, options, io, JOB_PLAN);
-    return drift ? EXIT.invalidOrDrift : EXIT.ok;
-  } finally {
-    await admin.close?.();
-  }
-}
-
-const JOB_PLAN: PlanRendering<JobPlan, CronApplyResult> = {
-  text: formatCronPlanText,
-  markdown: formatCronPlanMarkdown,
-  applied: formatCronApplyText,
-  drift: (file) => `Drift: the live jobs differ from ${file}. Review the plan above, then run: npx next-cloud-tasks cron apply`,
-};

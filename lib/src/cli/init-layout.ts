@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
+import { detectPackageRunner, type PackageRunner } from '../runtime/package-runner.js';
 
 export class InitError extends Error {
   override name = 'InitError';
@@ -25,6 +26,8 @@ export interface AppLayout {
   nextVersion?: string;
   /** Whether package.json lists next-cloud-tasks. */
   hasPackage: boolean;
+  /** The app's package manager (its lockfile), for the commands init prints. */
+  runner: PackageRunner;
   /** How a file of the app (path relative to `dir`, without extension) is imported from `fromFile` (relative to `dir`). */
   importPath(target: string, fromFile: string): string;
 }
@@ -74,6 +77,7 @@ export function detectAppLayout(dir: string): AppLayout {
     ext: typescript ? 'ts' : 'js',
     nextVersion,
     hasPackage: Boolean(deps['next-cloud-tasks']),
+    runner: detectPackageRunner(dir),
     importPath(target, fromFile) {
       const underAlias = alias && (alias.base === '' || target.startsWith(`${alias.base}/`));
       if (underAlias) return alias.prefix + (alias.base === '' ? target : target.slice(alias.base.length + 1));

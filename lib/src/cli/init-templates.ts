@@ -6,6 +6,8 @@
 /** The task route's folder under the App Router folder ("%5F" is "_": `_ah` would be private). */
 export const ROUTE_DIR = '%5Fah/queue/deferred/[[...suffix]]';
 export const TASKS_DIR = '_tasks';
+/** The names Next.js reads its config from, in the order init looks for one. */
+export const NEXT_CONFIG_FILES = ['next.config.ts', 'next.config.mjs', 'next.config.js', 'next.config.cjs', 'next.config.mts'];
 export const EXAMPLE_FUNCTION = { name: 'sayHello', id: 'example.sayHello' } as const;
 
 export function routeFile(manifestImport: string): string {
@@ -48,9 +50,12 @@ export const ${EXAMPLE_FUNCTION.name} = deferrable('${EXAMPLE_FUNCTION.id}', asy
 `;
 }
 
-export const QUEUE_YAML = `# The app's Cloud Tasks queues, in App Engine's queue.yaml format. defer() refuses a queue that
-# is not here. Check it with \`npx next-cloud-tasks queues validate\`; deploy it with
-# \`npx next-cloud-tasks queues plan\` and \`... apply\` (never \`gcloud app deploy queue.yaml\`: it
+/** queue.yaml with one queue; its comment names the app's package runner (`npx`, `pnpm exec`, `yarn`). */
+export const queueYamlFile = (
+  exec: string,
+) => `# The app's Cloud Tasks queues, in App Engine's queue.yaml format. defer() refuses a queue that
+# is not here. Check it with \`${exec} next-cloud-tasks queues validate\`; deploy it with
+# \`${exec} next-cloud-tasks queues plan\` and \`... apply\` (never \`gcloud app deploy queue.yaml\`: it
 # disables every queue it omits). The local emulator loads this file at start.
 queue:
 - name: default

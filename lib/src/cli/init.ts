@@ -6,32 +6,29 @@
  * nothing and says so) and never overwrites a file with other content: it prints what to add by
  * hand instead. package.json is never edited: the scripts are printed as a suggestion.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseQueueYaml } from '../queues/parse.js';
-import {
-  addGitignoreLines,
-  addRegisterDeferred,
-  instrumentationFile,
-  registerDeferredBlock,
-  wrapNextConfig,
-  type EditResult,
-} from './init-edits.js';
+import { addGitignoreLines, addRegisterDeferred, instrumentationFile, registerDeferredBlock, wrapNextConfig } from './init-edits.js';
+import { dockerSteps } from './init-dockerfile.js';
 import { detectAppLayout, InitError, type AppLayout } from './init-layout.js';
+import { editStep, firstExisting, indent, read, writeNew, type InitStep } from './init-steps.js';
 import {
   EXAMPLE_FUNCTION,
   exampleFile,
   manifestFile,
+  NEXT_CONFIG_FILES,
   nextConfigFile,
-  QUEUE_YAML,
+  queueYamlFile,
   ROUTE_DIR,
   routeFile,
   TASKS_DIR,
 } from './init-templates.js';
+import { binCommand } from '../runtime/package-runner.js';
 import { findProxyMatcherProblem } from './proxy-check.js';
 
-export const INIT_USAGE = `Usage: next-cloud-tasks init [--dir <app folder>]
+export const INIT_USAGE = `Usage: next-cloud-tasks init [--dir <app folder>] [--dockerfile]
 
 Adds next-cloud-tasks to the Next.js 16 app in this folder (or --dir): the task route
 (app/%5Fah/queue/deferred/[[...suffix]]/route.ts, or under src/app), a manifest with one example
@@ -40,20 +37,12 @@ deferrable function (app/_tasks), a one-queue queue.yaml, registerDeferred() in 
 again changes nothing. A file that exists with other content is left alone, and init prints what
 to add to it by hand. package.json is not edited.
 
+--dockerfile also writes a Dockerfile for Cloud Run (the standalone output, built with the app's
+npm, pnpm or yarn, run as a non-root user on $PORT), a .dockerignore, and output: 'standalone'
+in next.config.
+
 Exit code 0 when the app is set up, 1 when something is left to do by hand (printed), 2 on a
 wrong option.`;
-
-export type InitAction = 'created' | 'updated' | 'unchanged' | 'skipped';
-
-export interface InitStep {
-  /** The file, relative to the app's folder. */
-  file: string;
-  action: InitAction;
-  /** What the file is for, or what init did to it. */
-  what: string;
-  /** What the user must do by hand (skipped steps). */
-  manual?: string;
-}
 
 export interface InitResult {
   layout: AppLayout;
@@ -61,15 +50,6 @@ export interface InitResult {
   /** Things init found and left for the user (a proxy matcher that catches task URLs, a queue.yaml without "default"). */
   warnings: string[];
 }
-
-/** Writes `text` to a new file (and its folders). */
-function writeNew(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
-const read = (path: string) => readFileSync(path, 'utf8');
-const firstExisting = (dir: string, names: string[]) => names.find((name) => existsSync(join(dir, name)));
 
 /** The task route: written when absent; kept when it already serves tasks. */
 function routeStep(layout: AppLayout): InitStep {
@@ -125,12 +105,13 @@ function manifestSteps(layout: AppLayout): InitStep[] {
 function queueYamlStep(layout: AppLayout, warnings: string[]): InitStep {
   const file = 'queue.yaml';
   const path = join(layout.dir, file);
+  const ours = queueYamlFile(layout.runner.exec);
   if (!existsSync(path)) {
-    writeNew(path, QUEUE_YAML);
+    writeNew(path, ours);
     return { file, action: 'created', what: 'one queue, "default"' };
   }
   const text = read(path);
-  if (text === QUEUE_YAML) return { file, action: 'unchanged', what: 'one queue, "default"' };
+  if (text === ours) return { file, action: 'unchanged', what: 'one queue, "default"' };
   try {
     const names = parseQueueYaml(text, file).queues.map((queue) => queue.name);
     if (!names.includes('default')) {
@@ -139,19 +120,10 @@ function queueYamlStep(layout: AppLayout, warnings: string[]): InitStep {
     }
   } catch (error) {
     const problems = indent((error as Error).message);
-    warnings.push(`${file} does not validate:\n${problems}\nRun \`npx next-cloud-tasks queues validate\` after fixing it.`);
+    const validate = binCommand(layout.runner, 'queues validate');
+    warnings.push(`${file} does not validate:\n${problems}\nRun \`${validate}\` after fixing it.`);
   }
   return { file, action: 'unchanged', what: 'your queues, kept' };
-}
-
-/** Applies a text edit to an existing file, or says what to do by hand. */
-function editStep(layout: AppLayout, file: string, edit: (text: string) => EditResult, done: string, manual: string): InitStep {
-  const path = join(layout.dir, file);
-  const result = edit(read(path));
-  if (result.kind === 'unchanged') return { file, action: 'unchanged', what: 'set up already' };
-  if (result.kind === 'manual') return { file, action: 'skipped', what: `left alone: ${result.reason}`, manual };
-  writeFileSync(path, result.text);
-  return { file, action: 'updated', what: done };
 }
 
 function instrumentationStep(layout: AppLayout): InitStep {
@@ -180,7 +152,7 @@ function gitignoreStep(layout: AppLayout): InitStep {
 }
 
 function nextConfigStep(layout: AppLayout): InitStep {
-  const existing = firstExisting(layout.dir, ['next.config.ts', 'next.config.mjs', 'next.config.js', 'next.config.cjs', 'next.config.mts']);
+  const existing = firstExisting(layout.dir, NEXT_CONFIG_FILES);
   if (!existing) {
     const file = layout.typescript ? 'next.config.ts' : 'next.config.mjs';
     writeNew(join(layout.dir, file), nextConfigFile(layout.typescript));
@@ -193,8 +165,13 @@ function nextConfigStep(layout: AppLayout): InitStep {
   return editStep(layout, existing, wrapNextConfig, 'the exported config wrapped with withCloudTasks()', manual);
 }
 
+export interface InitOptions {
+  /** Also a Dockerfile for Cloud Run, a .dockerignore, and `output: 'standalone'` in next.config. */
+  dockerfile?: boolean;
+}
+
 /** Does every step in the app at `dir`, writing files; throws InitError when `dir` is not a Next.js 16 app. */
-export function initApp(dir: string): InitResult {
+export function initApp(dir: string, options: InitOptions = {}): InitResult {
   const layout = detectAppLayout(resolve(dir));
   const warnings: string[] = [];
   const steps = [
@@ -204,18 +181,11 @@ export function initApp(dir: string): InitResult {
     instrumentationStep(layout),
     gitignoreStep(layout),
     nextConfigStep(layout),
+    ...(options.dockerfile ? dockerSteps(layout) : []),
   ];
   const proxyProblem = findProxyMatcherProblem(layout.dir);
   if (proxyProblem) warnings.push(proxyProblem);
   return { layout, steps, warnings };
-}
-
-function indent(text: string, by = '    '): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .map((line) => (line ? by + line : line))
-    .join('\n');
 }
 
 /** Whether the app is left with something to do by hand. */
@@ -233,7 +203,7 @@ export function formatInitReport(result: InitResult): string {
   if (steps.every((step) => step.action === 'unchanged')) {
     lines.push('', 'Nothing to change: next-cloud-tasks is set up in this app already.');
   }
-  if (!layout.hasPackage) lines.push('', 'next-cloud-tasks is not in package.json yet: npm install next-cloud-tasks');
+  if (!layout.hasPackage) lines.push('', `next-cloud-tasks is not in package.json yet: ${layout.runner.add} next-cloud-tasks`);
   const example = layout.importPath(`${layout.appDir}/${TASKS_DIR}/example`, `${layout.appDir}/actions.${layout.ext}`);
   lines.push(
     '',
@@ -243,11 +213,13 @@ export function formatInitReport(result: InitResult): string {
     `       import { ${EXAMPLE_FUNCTION.name} } from '${example}';`,
     `       await defer(${EXAMPLE_FUNCTION.name}, ['Ada']);`,
     `     Add your own deferrable functions to ${layout.appDir}/${TASKS_DIR}/manifest.${layout.ext}.`,
-    '  2. npx next-cloud-tasks dev',
+    `  2. ${binCommand(layout.runner, 'dev')}`,
     '     the emulator and `next dev` together; tasks show on the dashboard at http://127.0.0.1:8123/',
+    `     (${binCommand(layout.runner, 'start')}: the same with \`next start\` of a production build)`,
     '',
     'Suggested package.json scripts (init does not edit package.json):',
     '  "dev": "next-cloud-tasks dev",',
+    '  "start:local": "next-cloud-tasks start",',
     '  "emulator": "next-cloud-tasks emulator",',
     '  "queues": "next-cloud-tasks queues",',
     '  "doctor": "next-cloud-tasks doctor"',
@@ -256,9 +228,9 @@ export function formatInitReport(result: InitResult): string {
 }
 
 export async function runInitCommand(args: string[]): Promise<number> {
-  let values: { dir?: string; help?: boolean };
+  let values: { dir?: string; dockerfile?: boolean; help?: boolean };
   try {
-    const options = { dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+    const options = { dir: { type: 'string' }, dockerfile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
     ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${INIT_USAGE}`);
@@ -269,7 +241,7 @@ export async function runInitCommand(args: string[]): Promise<number> {
     return 0;
   }
   try {
-    const result = initApp(values.dir ?? process.cwd());
+    const result = initApp(values.dir ?? process.cwd(), { dockerfile: values.dockerfile });
     console.log(formatInitReport(result));
     return leftToDo(result) ? 1 : 0;
   } catch (error) {

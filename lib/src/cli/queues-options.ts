@@ -1,30 +1,12 @@
 import { QueuesUsageError } from '../queues/errors.js';
-import { deployCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
+import { requireProjectAndLocation } from './command-line.js';
+import { parseDeployCommandLine, type DeployCliOptions } from './deploy-command.js';
 
-export const COMMANDS = ['validate', 'plan', 'apply', 'check'] as const;
-export type QueuesCommand = (typeof COMMANDS)[number];
-
-/** Every option of the CLI, with its flag, environment fallback and default. */
-export interface QueuesCliOptions {
-  command: QueuesCommand;
-  /** `--file`. @default 'queue.yaml' */
-  file: string;
-  /** `--project`, else env GOOGLE_CLOUD_PROJECT. Required by plan/apply/check. */
-  project?: string;
-  /** `--location`, else env CLOUD_TASKS_LOCATION. Required by plan/apply/check. */
-  location?: string;
-  /** `--pause-missing`: pause live queues absent from the file. @default false (reported only) */
-  pauseMissing: boolean;
-  /** `--json`: one JSON document on stdout instead of text. @default false */
-  json: boolean;
-  /** `--markdown`: the plan as a Markdown table (for $GITHUB_STEP_SUMMARY). @default false */
-  markdown: boolean;
+/** Every option of `next-cloud-tasks queues`: the deploy commands' (project from GOOGLE_CLOUD_PROJECT, location from CLOUD_TASKS_LOCATION), and the emulator. */
+export interface QueuesCliOptions extends DeployCliOptions {
   /** Env CLOUD_TASKS_EMULATOR_HOST (host:port): talk to the local emulator, no credentials. */
   emulatorHost?: string;
-  help: boolean;
 }
-
-const DEFAULTS = { file: 'queue.yaml', pauseMissing: false, json: false, markdown: false, help: false } satisfies Partial<QueuesCliOptions>;
 
 export const USAGE = `Usage: npx next-cloud-tasks queues <validate|plan|apply|check> [options]
 
@@ -61,31 +43,12 @@ Exit codes:
 
 /** Parses argv (without node and script) and the environment into options. */
 export function parseCliOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): QueuesCliOptions {
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      file: { type: 'string' },
-      project: { type: 'string' },
-      location: { type: 'string' },
-      'pause-missing': { type: 'boolean' },
-      json: { type: 'boolean' },
-      markdown: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    QueuesUsageError,
-  );
-  const help = values.help ?? DEFAULTS.help;
-  const command = deployCommand(positionals, values, help, COMMANDS, QueuesUsageError);
+  const { options, project, location } = parseDeployCommandLine(argv, {}, QueuesUsageError, 'queue.yaml');
   return {
-    command: command ?? 'validate',
-    file: values.file ?? DEFAULTS.file,
-    project: values.project ?? (env.GOOGLE_CLOUD_PROJECT || undefined),
-    location: values.location ?? (env.CLOUD_TASKS_LOCATION || undefined),
-    pauseMissing: values['pause-missing'] ?? DEFAULTS.pauseMissing,
-    json: values.json ?? DEFAULTS.json,
-    markdown: values.markdown ?? DEFAULTS.markdown,
+    ...options,
+    project: project ?? (env.GOOGLE_CLOUD_PROJECT || undefined),
+    location: location ?? (env.CLOUD_TASKS_LOCATION || undefined),
     emulatorHost: env.CLOUD_TASKS_EMULATOR_HOST || undefined,
-    help,
   };
 }
 

@@ -14,6 +14,9 @@ export const OUTCOMES = {
   misconfigured: { status: 500, severity: 'ERROR', meaning: 'the app is misconfigured (a variable): retried once fixed' },
   'shutting-down': { status: 503, severity: 'INFO', meaning: 'the instance is shutting down (SIGTERM): retried elsewhere' },
   'too-large': { status: 413, severity: 'WARNING', meaning: 'a body past the size cap' },
+  // A cron.yaml job whose App Engine schedule no unix-cron line can say runs on a wider line; its
+  // filter (contract/cron-filter.ts) says which runs are the schedule's. 2xx: Cloud Scheduler is done with it.
+  'not-scheduled': { status: 200, severity: 'DEBUG', meaning: "a cron run the job's App Engine schedule does not name: skipped" },
   // The delivery itself (execute-task).
   success: { status: 200, severity: 'INFO', meaning: 'the function returned' },
   failed: { status: 500, severity: 'ERROR', meaning: 'the function threw: retried' },

@@ -1,33 +1,33 @@
 /**
- * `next-cloud-tasks/cron`: App Engine's cron.yaml for Cloud Scheduler. Parse and validate it
- * (every problem at file:line:col), translate its schedules to unix-cron, compute next runs, map
- * jobs to Cloud Scheduler HTTP jobs, and plan/apply them. The CLI is `next-cloud-tasks cron`.
+ * `next-cloud-tasks/cron`: App Engine's cron.yaml for Cloud Scheduler, what
+ * `next-cloud-tasks cron validate|plan|apply|check` runs. Parse and validate a file (every problem
+ * at file:line:col, schedules translated to unix-cron), list a job's next runs, map its jobs to
+ * Cloud Scheduler HTTP jobs, plan them against the live ones, apply (never deleting a job), or
+ * check for drift in CI.
+ *
+ * @example
+ * import { createCloudSchedulerAdmin, deployCronJobs, formatCronDeploy, loadCronYaml } from 'next-cloud-tasks/cron';
+ * const targets = { serviceUrl: 'https://my-app-abc123-uc.a.run.app', serviceAccountEmail: 'tasks@my-project.iam.gserviceaccount.com' };
+ * const admin = createCloudSchedulerAdmin({ project: 'my-project', location: 'us-central1' });
+ * const result = await deployCronJobs(loadCronYaml('cron.yaml'), targets, admin, { mode: 'apply' });
+ * console.log(formatCronDeploy(result, 'projects/my-project/locations/us-central1'));
+ * await admin.close();
  */
-export type {
-  CronFile,
-  CronJobDefinition,
-  CronJobTarget,
-  CronRetryParameters,
-  CronYamlProblem,
-  SchedulerJobSettings,
-  SchedulerRetryConfig,
-  SourcePosition,
-} from './types.js';
-export { CronYamlError, CronUsageError, CronApiError, formatProblem } from './errors.js';
-export { SCHEDULER_DEFAULTS, SCHEDULER_LIMITS } from './defaults.js';
-export { parseCronYaml, loadCronYaml, loadProjectCronYaml, cronYamlPath } from './parse.js';
-export { translateSchedule, checkUnixCron, ScheduleError } from './schedule.js';
+export type { CronFile, CronJobDefinition, CronYamlProblem, SchedulerJobSettings } from './types.js';
+export { CronYamlError, CronApiError, CronUsageError, formatProblem } from './errors.js';
+export { parseCronYaml, loadCronYaml } from './parse.js';
+export { translateSchedule, ScheduleError } from './schedule.js';
 export type { ScheduleTranslation } from './schedule.js';
-export { parseGroc, GrocSyntaxError } from './groc.js';
-export type { GrocSchedule, GrocInterval, GrocSpecificTime } from './groc.js';
-export { nextRun, nextRuns, runsBetween, isKnownTimeZone } from './next-runs.js';
-export { toSchedulerJob, toSchedulerJobs, DEFERRED_PATH } from './map.js';
+export { nextRuns } from './next-runs.js';
+export type { JobSchedule } from './next-runs.js';
+export type { CronFilter } from '../contract/cron-filter.js';
+export { toSchedulerJobs } from './map.js';
 export type { CronTargetOptions } from './map.js';
-export { planJobs, diffJob, updateMaskFor, MANAGED_JOB_FIELDS } from './plan.js';
-export type { JobField, JobFieldChange, JobPlan, JobPlanItem, JobPlanOptions, LiveJob } from './plan.js';
-export { applyCronPlan } from './apply.js';
-export type { AppliedJobAction, CronApplyResult, SchedulerAdmin } from './apply.js';
-export { formatCronPlanText, formatCronPlanMarkdown, formatCronApplyText, describeJob } from './format-plan.js';
+export type { LiveJob } from './job-resource.js';
+export { planCronJobs, applyCronPlan, deployCronJobs, formatCronDeploy } from './deploy-jobs.js';
+export type { CronApplyResult, CronDeployResult, CronPlan, CronPlanItem, SchedulerAdmin } from './deploy-jobs.js';
+export type { DeployOptions } from '../deploy/deploy.js';
+export type { FormatOptions } from '../deploy/render-plan.js';
 // The Cloud Scheduler client (scheduler-admin.ts) loads @google-cloud/scheduler when first used.
 export { createCloudSchedulerAdmin } from './scheduler-admin.js';
 export type { CloudSchedulerAdminOptions } from './scheduler-admin.js';

@@ -1,17 +1,14 @@
 import { shortId } from '../contract/names.js';
 import { durationObject } from '../contract/proto-json.js';
-import { durationSeconds } from '../queues/live-queue.js';
-import type { LiveJob } from './plan.js';
+import { durationSeconds, enumName, retryDurations, type DurationLike } from '../deploy/api-resource.js';
+import type { LiveJob } from './job-resource.js';
 import type { SchedulerJobSettings } from './types.js';
 
 /**
  * Conversions between our job settings (seconds as numbers, short names, base64 bodies) and the
- * Job resource the client takes and returns. In REST mode the client hands back protobuf-style
- * objects (durations `{ seconds: "180" }`, enums as names, bytes as Buffers); reading accepts
- * every form, as queues/live-queue.ts does.
+ * Job resource the client takes and returns (read in every form the clients give, bytes as
+ * Buffers included: deploy/api-resource.ts).
  */
-
-type DurationLike = Parameters<typeof durationSeconds>[0];
 
 export interface JobResource {
   name?: string | null;
@@ -41,9 +38,6 @@ export interface JobResource {
 const STATES = ['STATE_UNSPECIFIED', 'ENABLED', 'PAUSED', 'DISABLED', 'UPDATE_FAILED'] as const;
 const METHODS = ['HTTP_METHOD_UNSPECIFIED', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
-const enumName = <T extends readonly string[]>(names: T, value: unknown): T[number] =>
-  typeof value === 'number' ? (names[value] ?? names[0]) : ((value as T[number]) ?? names[0]);
-
 function base64Of(body: Uint8Array | string | null | undefined): string | undefined {
   if (body == null || body.length === 0) return undefined;
   return typeof body === 'string' ? body : Buffer.from(body).toString('base64');
@@ -64,9 +58,7 @@ export function fromJobResource(job: JobResource): LiveJob {
     attemptDeadlineSeconds: durationSeconds(job.attemptDeadline),
     retryConfig: {
       retryCount: r.retryCount ?? 0,
-      maxRetryDurationSeconds: durationSeconds(r.maxRetryDuration),
-      minBackoffSeconds: durationSeconds(r.minBackoffDuration),
-      maxBackoffSeconds: durationSeconds(r.maxBackoffDuration),
+      ...retryDurations(r, { min: 'minBackoffDuration', max: 'maxBackoffDuration' }),
       maxDoublings: r.maxDoublings ?? 0,
     },
     targetKind: h ? 'http' : job.pubsubTarget ? 'pubsub' : job.appEngineHttpTarget ? 'appEngineHttp' : 'none',

@@ -1,9 +1,10 @@
+import { CRON_FILTER_HEADER, encodeCronFilter } from '../contract/cron-filter.js';
 import { encodeEnvelope } from '../contract/envelope.js';
-import { formatProblem } from '../queues/errors.js';
+import { formatProblem } from '../deploy/problems.js';
+import { effectiveBackoff } from '../deploy/retry-parameters.js';
 import { SCHEDULER_DEFAULTS } from './defaults.js';
 import { CronUsageError } from './errors.js';
 import type { CronFile, CronJobDefinition, SchedulerJobSettings } from './types.js';
-import { effectiveBackoff } from '../queues/validate-retry.js';
 
 /** Where the jobs call, and with which token: the app's settings, as its own environment gives them. */
 export interface CronTargetOptions {
@@ -43,14 +44,16 @@ export function toSchedulerJob(def: CronJobDefinition, options: CronTargetOption
   // A lone bound moves the other default out of its way, as queue.yaml's does.
   const backoff = effectiveBackoff(retry, SCHEDULER_DEFAULTS);
   const oidcToken = { serviceAccountEmail: options.serviceAccountEmail, audience };
+  // A schedule unix-cron cannot say travels as a filter the app applies (contract/cron-filter.ts).
+  const filter: Record<string, string> = def.filter ? { [CRON_FILTER_HEADER]: encodeCronFilter(def.filter) } : {};
   const httpTarget: SchedulerJobSettings['httpTarget'] =
     def.target.kind === 'url'
       ? // App Engine cron calls its URL with GET; so does the job.
-        { uri: base + def.target.path, httpMethod: 'GET', headers: {}, oidcToken }
+        { uri: base + def.target.path, httpMethod: 'GET', headers: filter, oidcToken }
       : {
           uri: `${base}${DEFERRED_PATH}/${def.target.functionId}`,
           httpMethod: 'POST',
-          headers: { 'Content-Type': 'application/json' },
+          headers: { 'Content-Type': 'application/json', ...filter },
           // The same envelope defer() sends; a fixed enqueuedAt keeps the body (and so the plan) stable.
           body: Buffer.from(encodeEnvelope(def.target.functionId, def.target.args, { enqueuedAt: 0 })).toString('base64'),
           oidcToken,

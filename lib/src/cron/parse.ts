@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { ProblemCollector, scalarValue } from '../queues/problems.js';
-import { parseYamlText, readYamlFile } from '../queues/yaml-file.js';
+import type { Node } from 'yaml';
+import type { ProblemCollector } from '../deploy/problems.js';
+import { readEntries, type FileShape } from '../deploy/yaml-entries.js';
+import { parseYamlFile, readYamlFile } from '../deploy/yaml-file.js';
 import { CronYamlError } from './errors.js';
 import type { CronFile, CronJobDefinition, SourcePosition } from './types.js';
-import { validateCronEntry } from './validate.js';
-
-export const CRON_TOP_LEVEL_KEYS = ['cron', 'application'] as const;
+import { CRON_KEYS, validateCronEntry, type CronKey } from './validate.js';
 
 /**
  * Parses and validates cron.yaml text with App Engine's rules. Returns the jobs (schedules
@@ -15,10 +14,8 @@ export const CRON_TOP_LEVEL_KEYS = ['cron', 'application'] as const;
  * its line and column.
  */
 export function parseCronYaml(text: string, file = 'cron.yaml'): CronFile {
-  const { root, problems } = parseYamlText(text, file, CronYamlError);
-  const jobs = validateDocument(root, problems);
-  if (problems.errorCount > 0) throw new CronYamlError(file, problems.problems);
-  return { file, jobs, warnings: problems.problems.filter((p) => p.severity === 'warning') };
+  const { value: jobs, warnings } = parseYamlFile(text, file, CronYamlError, validateDocument);
+  return { file, jobs, warnings };
 }
 
 /** Reads cron.yaml from disk and parses it; a missing file is an error naming it. */
@@ -38,38 +35,29 @@ export function loadProjectCronYaml(env: Record<string, string | undefined> = pr
   return loadCronYaml(path);
 }
 
-function validateDocument(root: Node | null, problems: ProblemCollector): CronJobDefinition[] {
+const CRON_YAML: FileShape<CronKey> = {
+  fileName: 'cron.yaml',
+  listKey: 'cron',
+  listOf: 'jobs, each starting with "- description: ..."',
+  ignoredKeys: { application: 'application is ignored: the project comes from --project or GOOGLE_CLOUD_PROJECT' },
   // App Engine accepts an empty file (CronInfoExternal's `cron` is optional): no jobs.
-  if (root == null || (isScalar(root) && root.value == null)) return [];
-  if (!isMap(root)) {
-    problems.error(root, undefined, 'cron.yaml must be a mapping with a "cron:" list at the top level');
-    return [];
-  }
-  let list: Node | null = null;
-  for (const pair of root.items as Pair<Node, Node>[]) {
-    const key = String(scalarValue(pair.key));
-    if (key === 'cron') list = pair.value ?? null;
-    else if (key === 'application')
-      problems.warning(pair.key, key, 'application is ignored: the project comes from --project or GOOGLE_CLOUD_PROJECT');
-    else problems.error(pair.key, key, `Unknown top-level key "${key}"; allowed keys: ${CRON_TOP_LEVEL_KEYS.join(', ')}`);
-  }
-  if (list == null || (isScalar(list) && list.value == null)) return [];
-  if (!isSeq(list)) {
-    problems.error(list, 'cron', '"cron" must be a list of jobs, each starting with "- description: ..."');
-    return [];
-  }
+  entry: {
+    keys: CRON_KEYS,
+    notAMapping: 'each entry under "cron:" must be a mapping with at least url (or function) and schedule',
+    entry: 'a cron entry',
+  },
+};
+
+function validateDocument(root: Node | null, problems: ProblemCollector): CronJobDefinition[] {
   const jobs: CronJobDefinition[] = [];
   const seen = new Map<string, SourcePosition>();
-  for (const item of list.items as Node[]) {
-    const job = validateCronEntry(item, problems);
+  for (const entry of readEntries(root, problems, CRON_YAML)) {
+    const job = validateCronEntry(entry, problems);
     if (!job) continue;
     const first = seen.get(job.id);
-    const descriptionNode = isMap(item)
-      ? (item.items as Pair<Node, Node>[]).find((p) => scalarValue(p.key) === 'description')?.value
-      : undefined;
     if (first) {
       problems.error(
-        descriptionNode ?? item,
+        entry.value('description') ?? entry.node,
         'description',
         `Duplicate cron job "${job.id}": the job at ${first.file}:${first.line}:${first.column} has the same id (ids come from descriptions, ignoring case and punctuation): give the two jobs different descriptions`,
       );
@@ -78,7 +66,7 @@ function validateDocument(root: Node | null, problems: ProblemCollector): CronJo
     seen.set(job.id, job.position);
     if (!job.description) {
       problems.warning(
-        item,
+        entry.node,
         'description',
         `cron job without a description is named "${job.id}" after its ${job.target.kind} and schedule: changing either renames the job in Cloud Scheduler (a new job, the old one reported as not in the file). Add a description to give it a stable name.`,
       );

@@ -1,11 +1,9 @@
 import type { AuthClient } from 'google-auth-library';
-import { RPC_CODE } from '../contract/google-errors.js';
-import { createGoogleAdminCaller, loadDefaultCredentials } from '../queues/google-admin-call.js';
-import { isSchedulerRateLimited, toCronApiError } from './admin-errors.js';
-import type { SchedulerAdmin } from './apply.js';
+import { createAdminCaller } from '../deploy/admin-call.js';
+import type { ApiHints } from '../deploy/admin-errors.js';
+import type { SchedulerAdmin } from './deploy-jobs.js';
 import { CronApiError } from './errors.js';
 import { fromJobResource, type JobResource, toJobResource } from './live-job.js';
-import type { LiveJob } from './plan.js';
 
 export interface CloudSchedulerAdminOptions {
   project: string;
@@ -22,64 +20,61 @@ export interface CloudSchedulerAdminOptions {
 
 type SchedulerClient = import('@google-cloud/scheduler').CloudSchedulerClient;
 
-const credentialsError = (detail: string, cause: unknown) =>
-  new CronApiError(
-    'load Application Default Credentials',
-    RPC_CODE.UNAUTHENTICATED,
-    undefined,
-    'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see node_modules/next-cloud-tasks/docs/queues-ci.md).',
-    detail,
-    { cause },
-  );
-
-/** REST mode (works through proxies and with msw); @google-cloud/scheduler is imported here, on first use only. */
-async function createClient(options: CloudSchedulerAdminOptions): Promise<SchedulerClient> {
-  const { CloudSchedulerClient } = await import('@google-cloud/scheduler');
-  const authClient = options.authClient ?? (await loadDefaultCredentials(credentialsError));
-  return new CloudSchedulerClient({
-    fallback: true,
-    authClient,
-    ...(options.apiEndpoint && { apiEndpoint: options.apiEndpoint }),
-  } as ConstructorParameters<typeof CloudSchedulerClient>[0]);
+/** What to do about each failure of a Cloud Scheduler call: the roles the cron commands need. */
+function schedulerHints(serviceAccountEmail: string | undefined): ApiHints {
+  const account = serviceAccountEmail ?? "the jobs' service account";
+  return {
+    api: 'Cloud Scheduler',
+    serviceName: 'cloudscheduler.googleapis.com',
+    permissionDenied: (detail) =>
+      /actAs|serviceAccounts/i.test(detail)
+        ? `a job whose runs carry ${account}'s OIDC token can only be created or changed by an account with iam.serviceAccounts.actAs on it: grant the deploying account roles/iam.serviceAccountUser on ${account} (see node_modules/next-cloud-tasks/docs/cron.md).`
+        : `grant the deploying account roles/cloudscheduler.admin on the project, and roles/iam.serviceAccountUser on ${account} (its jobs carry that account's token); for plan/check alone, roles/cloudscheduler.viewer is enough (see node_modules/next-cloud-tasks/docs/cron.md).`,
+    rateLimited:
+      'Cloud Scheduler rate-limited the calls (HTTP 429) and retrying did not help: wait a minute and run again (apply is idempotent).',
+    locationVariable: 'CLOUD_SCHEDULER_LOCATION',
+    region: 'a Cloud Scheduler region such as us-central1',
+    alreadyExists: 'The job exists already (made since the plan was read): run apply again.',
+    invalidEntry: "this job's entry in cron.yaml (npx next-cloud-tasks cron validate)",
+  };
 }
 
-/** A SchedulerAdmin over the real @google-cloud/scheduler client. */
+/** A SchedulerAdmin over the real @google-cloud/scheduler client in REST mode (works through proxies and with msw), loaded on first use. */
 export function createCloudSchedulerAdmin(options: CloudSchedulerAdminOptions): SchedulerAdmin & { close(): Promise<void> } {
-  const endpoint = `https://${options.apiEndpoint ?? 'cloudscheduler.googleapis.com'}`;
   const parent = `projects/${options.project}/locations/${options.location}`;
   const path = (job: string) => `${parent}/jobs/${job}`;
-  const context = (operation: string) => ({
-    operation,
-    project: options.project,
-    location: options.location,
-    endpoint,
-    serviceAccountEmail: options.serviceAccountEmail,
-  });
-  const { call, close } = createGoogleAdminCaller({
-    createClient: () => createClient(options),
-    isRateLimited: isSchedulerRateLimited,
-    toError: (err, operation) => toCronApiError(err, context(operation)),
-    isOwnError: (err) => err instanceof CronApiError,
-    rateLimitRetryDelaysMs: options.rateLimitRetryDelaysMs,
+  const { call, close } = createAdminCaller<SchedulerClient>({
+    ...options,
+    endpoint: `https://${options.apiEndpoint ?? 'cloudscheduler.googleapis.com'}`,
+    async createClient(authClient) {
+      const { CloudSchedulerClient } = await import('@google-cloud/scheduler');
+      return new CloudSchedulerClient({
+        fallback: true,
+        authClient,
+        ...(options.apiEndpoint && { apiEndpoint: options.apiEndpoint }),
+      } as ConstructorParameters<typeof CloudSchedulerClient>[0]);
+    },
+    hints: schedulerHints(options.serviceAccountEmail),
+    ErrorClass: CronApiError,
   });
 
   return {
-    async listJobs(): Promise<LiveJob[]> {
+    async list() {
       const [jobs] = await call(`list jobs in ${parent}`, (c) => c.listJobs({ parent }));
       return (jobs as JobResource[]).map(fromJobResource);
     },
-    async createJob(job) {
+    async create(job) {
       await call(`create job ${job.name}`, (c) => c.createJob({ parent, job: toJobResource(job, path(job.name)) as never }));
     },
-    async updateJob(job, fields) {
+    async update(job, fields) {
       await call(`update job ${job.name} (${fields.join(', ')})`, (c) =>
         c.updateJob({ job: toJobResource(job, path(job.name), fields) as never, updateMask: { paths: [...fields] } }),
       );
     },
-    async pauseJob(name) {
+    async pause(name) {
       await call(`pause job ${name}`, (c) => c.pauseJob({ name: path(name) }));
     },
-    async resumeJob(name) {
+    async resume(name) {
       await call(`resume job ${name}`, (c) => c.resumeJob({ name: path(name) }));
     },
     close,

@@ -1,9 +1,10 @@
-import type { QueueYamlProblem, SourcePosition } from '../queues/types.js';
+import type { CronFilter } from '../contract/cron-filter.js';
+import type { SourcePosition, YamlProblem } from '../deploy/problems.js';
 
 export type { SourcePosition };
 
 /** One thing wrong (error) or worth knowing (warning) in cron.yaml, at its line and column. */
-export type CronYamlProblem = QueueYamlProblem;
+export type CronYamlProblem = YamlProblem;
 
 /** App Engine's retry_parameters of a cron job, as written (after validation). */
 export interface CronRetryParameters {
@@ -36,6 +37,12 @@ export interface CronJobDefinition {
   scheduleFormat: 'app-engine' | 'unix-cron';
   /** IANA time zone; App Engine's default is UTC. */
   timeZone: string;
+  /**
+   * Set when `cron` fires more often than the schedule (`1st monday of sep,oct,nov 17:00` deploys
+   * `0 17 * 9-11 1`): which of its runs are the schedule's. It travels with the job in a header,
+   * and the app skips the other runs.
+   */
+  filter?: CronFilter;
   /** App Engine `target`: the service the job calls (`--target-url NAME=URL` says where it is on Cloud Run). */
   service?: string;
   retryParameters?: CronRetryParameters;

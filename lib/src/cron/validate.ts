@@ -1,13 +1,12 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import { EnvelopeEncodeError, encodeEnvelope } from '../contract/envelope.js';
-import { describe, type ProblemCollector, scalarValue } from '../queues/problems.js';
-import { parseAgeLimit } from '../queues/units.js';
-import { DEFERRABLE_ID_PATTERN } from '../contract/names.js';
+import { describe, type ProblemCollector } from '../deploy/problems.js';
+import { parseAgeLimit } from '../deploy/units.js';
+import type { EntryFields } from '../deploy/yaml-entries.js';
 import { SCHEDULER_DEFAULTS, SCHEDULER_LIMITS } from './defaults.js';
 import { jobIdFor } from './job-id.js';
 import { isKnownTimeZone } from './next-runs.js';
 import { ScheduleError, translateSchedule } from './schedule.js';
-import type { CronJobDefinition, CronJobTarget } from './types.js';
+import type { CronJobDefinition } from './types.js';
+import { validateTarget } from './validate-target.js';
 import { validateCronRetry } from './validate-retry.js';
 
 /** App Engine's keys, then our extensions (`function`, `args`, `attempt_deadline`). */
@@ -22,68 +21,14 @@ export const CRON_KEYS = [
   'args',
   'attempt_deadline',
 ] as const;
-type CronKey = (typeof CRON_KEYS)[number];
-
-const NOT_DATA = Symbol('not JSON data');
-
-/** A YAML node as plain data; NOT_DATA for aliases and for anything that is not JSON (a !!binary, a NaN). */
-function nodeData(node: unknown): unknown {
-  if (isAlias(node)) return NOT_DATA;
-  if (isScalar(node)) return isJsonData(node.value) ? node.value : NOT_DATA;
-  if (isSeq(node)) {
-    const items = node.items.map(nodeData);
-    return items.includes(NOT_DATA) ? NOT_DATA : items;
-  }
-  if (isMap(node)) {
-    const out: Record<string, unknown> = {};
-    for (const pair of node.items as Pair<Node, Node>[]) {
-      const value = nodeData(pair.value);
-      if (value === NOT_DATA || !isScalar(pair.key)) return NOT_DATA;
-      // An own property even for "__proto__", so the envelope check below sees (and refuses) it.
-      Object.defineProperty(out, String(pair.key.value), { value, enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  return NOT_DATA;
-}
-
-/** Plain JSON data: what a YAML `args:` list may hold, and what survives the trip as the function's arguments. */
-function isJsonData(value: unknown, depth = 0): boolean {
-  if (depth > 32) return false;
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (Array.isArray(value)) return value.every((item) => isJsonData(item, depth + 1));
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
-    return Object.values(value).every((item) => isJsonData(item, depth + 1));
-  return false;
-}
+export type CronKey = (typeof CRON_KEYS)[number];
 
 /**
  * Validates one entry of the `cron:` list with App Engine's rules (croninfo.py's CronEntry), plus
  * our extensions. Reports every problem and returns the job only when the entry is usable.
  */
-export function validateCronEntry(node: Node, problems: ProblemCollector): CronJobDefinition | undefined {
-  if (!isMap(node)) {
-    problems.error(
-      node,
-      undefined,
-      `each entry under "cron:" must be a mapping with at least url (or function) and schedule, got ${describe(scalarValue(node) ?? node.toString())}`,
-    );
-    return undefined;
-  }
-  const errorsBefore = problems.errorCount;
-  const fields = new Map<CronKey, Pair<Node, Node>>();
-  for (const pair of node.items as Pair<Node, Node>[]) {
-    const key = String(scalarValue(pair.key));
-    if ((CRON_KEYS as readonly string[]).includes(key)) fields.set(key as CronKey, pair);
-    else problems.error(pair.key, key, `Unknown key "${key}" in a cron entry; allowed keys: ${CRON_KEYS.join(', ')}`);
-  }
-  const valueNode = (k: CronKey) => fields.get(k)?.value ?? null;
-  const at = (k: CronKey) => fields.get(k)?.value ?? fields.get(k)?.key ?? node;
-  const text = (k: CronKey) => {
-    const value = scalarValue(valueNode(k));
-    return value === undefined || value === null ? undefined : String(value);
-  };
+export function validateCronEntry(entry: EntryFields<CronKey>, problems: ProblemCollector): CronJobDefinition | undefined {
+  const { node, has, value: valueNode, at, text } = entry;
 
   const description = text('description') ?? '';
   if (description.length > SCHEDULER_LIMITS.maxDescriptionLength) {
@@ -93,7 +38,7 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
       `description is ${description.length} characters long; App Engine allows at most ${SCHEDULER_LIMITS.maxDescriptionLength}`,
     );
   }
-  const target = validateTarget((k) => fields.has(k), text, at, valueNode, problems);
+  const target = validateTarget(entry, problems);
   const label = description || (target?.kind === 'url' ? target.path : target?.kind === 'function' ? target.functionId : '(unnamed)');
 
   const scheduleText = text('schedule');
@@ -109,16 +54,12 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
       translated = translateSchedule(scheduleText);
     } catch (error) {
       if (!(error instanceof ScheduleError)) throw error;
-      problems.error(
-        at('schedule'),
-        'schedule',
-        error.kind === 'inexact' ? `no exact unix-cron translation: ${error.message}` : error.message,
-      );
+      problems.error(at('schedule'), 'schedule', error.message);
     }
   }
 
   const timeZone = text('timezone') ?? SCHEDULER_DEFAULTS.timeZone;
-  if (fields.has('timezone') && !isKnownTimeZone(timeZone)) {
+  if (has('timezone') && !isKnownTimeZone(timeZone)) {
     problems.error(
       at('timezone'),
       'timezone',
@@ -127,7 +68,7 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
   }
 
   const service = text('target');
-  if (fields.has('target') && (service === undefined || !SCHEDULER_LIMITS.targetPattern.test(service))) {
+  if (has('target') && (service === undefined || !SCHEDULER_LIMITS.targetPattern.test(service))) {
     problems.error(
       at('target'),
       'target',
@@ -136,7 +77,7 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
   }
 
   let attemptDeadlineSeconds: number | undefined;
-  if (fields.has('attempt_deadline')) {
+  if (has('attempt_deadline')) {
     const raw = text('attempt_deadline') ?? '';
     const seconds = parseAgeLimit(raw);
     const { minAttemptDeadlineSeconds: min, maxAttemptDeadlineSeconds: max } = SCHEDULER_LIMITS;
@@ -149,9 +90,9 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
     } else attemptDeadlineSeconds = seconds;
   }
 
-  const retryParameters = fields.has('retry_parameters') ? validateCronRetry(valueNode('retry_parameters'), label, problems) : undefined;
+  const retryParameters = has('retry_parameters') ? validateCronRetry(valueNode('retry_parameters'), label, problems) : undefined;
 
-  if (!target || !translated || problems.errorCount > errorsBefore) return undefined;
+  if (!target || !translated || entry.hasErrors()) return undefined;
   const schedule = scheduleText!.trim();
   return {
     id: jobIdFor(description, target, schedule),
@@ -161,91 +102,10 @@ export function validateCronEntry(node: Node, problems: ProblemCollector): CronJ
     cron: translated.cron,
     scheduleFormat: translated.format,
     timeZone,
+    ...(translated.filter && { filter: { timeZone, ...translated.filter } }),
     ...(service !== undefined && { service }),
     ...(retryParameters && Object.keys(retryParameters).length > 0 && { retryParameters }),
     ...(attemptDeadlineSeconds !== undefined && { attemptDeadlineSeconds }),
     position: problems.at(node),
   };
-}
-
-/** `url` (App Engine) or `function` + `args` (our extension): exactly one of the two. */
-function validateTarget(
-  has: (k: CronKey) => boolean,
-  text: (k: CronKey) => string | undefined,
-  at: (k: CronKey) => Node,
-  valueNode: (k: CronKey) => Node | null,
-  problems: ProblemCollector,
-): CronJobTarget | undefined {
-  const hasUrl = has('url');
-  const hasFunction = has('function');
-  if (hasUrl && hasFunction) {
-    problems.error(
-      at('function'),
-      'function',
-      'a cron job has either url (a route of your app) or function (a deferrable function), not both',
-    );
-    return undefined;
-  }
-  if (!hasUrl && !hasFunction) {
-    problems.error(
-      at('url'),
-      'url',
-      'Missing required value "url": give the route the job calls (e.g. "url: /tasks/summary"), or "function: <deferrable id>" to run a deferrable function',
-    );
-    return undefined;
-  }
-  if (hasUrl) {
-    const path = text('url') ?? '';
-    if (!path.startsWith('/')) {
-      problems.error(
-        at('url'),
-        'url',
-        `Value ${describe(path)} for url does not match expression "^/.*$": write the path of the route, starting with "/" (the host comes from DEFERRED_SERVICE_URL or --target-url)`,
-      );
-      return undefined;
-    }
-    if (has('args'))
-      problems.error(
-        at('args'),
-        'args',
-        'args only goes with function: a url job sends no arguments (App Engine cron calls the URL with GET)',
-      );
-    return { kind: 'url', path };
-  }
-  const functionId = text('function') ?? '';
-  if (!DEFERRABLE_ID_PATTERN.test(functionId)) {
-    problems.error(
-      at('function'),
-      'function',
-      `function ${describe(functionId)} is not a deferrable id: the id given to deferrable(id, fn), 1-100 letters, digits, "_", "." or "-", starting with a letter`,
-    );
-    return undefined;
-  }
-  return validateArgs(functionId, valueNode('args'), problems);
-}
-
-function validateArgs(functionId: string, node: Node | null, problems: ProblemCollector): CronJobTarget | undefined {
-  if (node === null || (isScalar(node) && node.value == null)) return { kind: 'function', functionId, args: [] };
-  if (!isSeq(node)) {
-    problems.error(node, 'args', `args of "${functionId}" must be a list of the function's arguments, e.g. "args: [eu, 10]"`);
-    return undefined;
-  }
-  const args = node.items.map(nodeData);
-  const bad = args.indexOf(NOT_DATA);
-  if (bad >= 0) {
-    problems.error(
-      node.items[bad] as Node,
-      'args',
-      `argument ${bad + 1} of "${functionId}" is not plain JSON data (strings, numbers, booleans, null, lists, mappings)`,
-    );
-    return undefined;
-  }
-  try {
-    encodeEnvelope(functionId, args, { enqueuedAt: 0 });
-  } catch (error) {
-    if (!(error instanceof EnvelopeEncodeError)) throw error;
-    problems.error(node, 'args', error.message);
-    return undefined;
-  }
-  return { kind: 'function', functionId, args };
 }

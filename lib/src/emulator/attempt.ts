@@ -36,13 +36,15 @@ export interface AttemptResult {
 }
 
 const DETAIL_BYTES = 2048;
+const ABORTED: AttemptResult = { reason: 'ABORTED', detail: 'the emulator stopped during the attempt' };
 
-export function buildHeaders(
+/** The attempt's headers; a promise, since the OIDC token is signed asynchronously (jose). */
+export async function buildHeaders(
   task: DispatchedTask,
   previous: { status?: number; reason?: string },
   signer: OidcSigner,
   body: Buffer | undefined,
-): Record<string, string> {
+): Promise<Record<string, string>> {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(task.headers)) if (!isReplacedAtDispatch(key)) headers[key] = value;
   Object.assign(
@@ -63,7 +65,7 @@ export function buildHeaders(
   if (task.oidcToken) {
     // As Google does: the audience defaults to the task's full URL.
     const audience = task.oidcToken.audience ?? task.url;
-    headers.Authorization = `Bearer ${signer.sign(audience, task.oidcToken.serviceAccountEmail)}`;
+    headers.Authorization = `Bearer ${await signer.sign(audience, task.oidcToken.serviceAccountEmail)}`;
   }
   // A queue-level OAuth token (httpTarget.oauthToken, never set with an OIDC one): the emulator's stand-in.
   if (task.oauthToken) headers.Authorization = `Bearer ${emulatorOAuthToken(task.oauthToken.serviceAccountEmail)}`;
@@ -99,15 +101,17 @@ export function failedAttempt(reason: string, detail: string): AttemptHandle {
 
 /**
  * Sends one attempt. Never throws and `done` never rejects: whatever goes wrong (a target the
- * policy refuses, a header value Node will not send, a socket error) is this attempt's result.
+ * policy refuses, a header value Node will not send, headers that could not be built or signed,
+ * a socket error) is this attempt's result.
  */
 export function sendAttempt(
   // A cron run sends through here too: it has a URL, a method and a deadline.
   task: Pick<TaskRecord, 'url' | 'httpMethod' | 'dispatchDeadlineSeconds'>,
-  headers: Record<string, string>,
+  headers: Record<string, string> | Promise<Record<string, string>>,
   body: Buffer | undefined,
   transport: AttemptTransport,
 ): AttemptHandle {
+  if (headers instanceof Promise) return once(headers, (ready) => sendAttempt(task, ready, body, transport));
   let url: URL;
   try {
     url = new URL(task.url);
@@ -176,8 +180,32 @@ export function sendAttempt(
   return {
     done,
     abort: () => {
-      finish({ reason: 'ABORTED', detail: 'the emulator stopped during the attempt' });
+      finish(ABORTED);
       request?.destroy();
+    },
+  };
+}
+
+/** The attempt `send` makes once `headers` are ready; aborted before, it sends nothing. */
+function once(headers: Promise<Record<string, string>>, send: (ready: Record<string, string>) => AttemptHandle): AttemptHandle {
+  let aborted = false;
+  let sent: AttemptHandle | undefined;
+  const done = headers.then(
+    (ready): Promise<AttemptResult> | AttemptResult => {
+      if (aborted) return ABORTED;
+      sent = send(ready);
+      return sent.done;
+    },
+    (error: unknown): AttemptResult => ({
+      reason: 'REQUEST_ERROR',
+      detail: `the request could not be built: ${(error as Error)?.message ?? String(error)}`,
+    }),
+  );
+  return {
+    done,
+    abort: () => {
+      aborted = true;
+      sent?.abort();
     },
   };
 }

@@ -5,8 +5,9 @@
  */
 import { loadCronYaml } from '../cron/parse.js';
 import { toSchedulerJob } from '../cron/map.js';
-import { describeCronTarget } from '../cron/plan.js';
+import { describeCronTarget } from '../cron/job-resource.js';
 import type { SchedulerJobSettings } from '../cron/types.js';
+import type { CronFilter } from '../contract/cron-filter.js';
 import type { Store } from './store.js';
 
 /** One finished run (its last attempt), as the dashboard shows it. */
@@ -29,10 +30,15 @@ export interface CronJobRecord {
   /** What the job does, for the dashboard: `GET /tasks/summary` or `reports.daily("eu")`. */
   summary: string;
   job: SchedulerJobSettings;
+  /** Which of the line's runs are the schedule's, when cron.yaml's schedule needs a filter: the only ones fired. */
+  filter?: CronFilter;
   /** When the next scheduled run is due (ms); recomputed at each start. */
   nextRunMs?: number;
-  /** A run under way: its schedule time, attempts made so far, and when a retry is due. */
-  pending?: { scheduleTimeMs: number; attempts: number; firstAttemptMs: number; retryAtMs?: number };
+  /**
+   * A run under way: its schedule time, attempts made so far, and when a retry is due. `forced`
+   * for a "Run now": sent without a schedule time, so the app runs it whatever the schedule says.
+   */
+  pending?: { scheduleTimeMs: number; attempts: number; firstAttemptMs: number; retryAtMs?: number; forced?: boolean };
   last?: CronRunResult;
 }
 
@@ -74,6 +80,7 @@ export function loadCronJobsFromYaml(store: Store, file: string, target: CronApp
       schedule: def.schedule,
       summary: describeCronTarget(def.target),
       job,
+      ...(def.filter && { filter: def.filter }),
       ...(existing?.last && { last: existing.last }),
     };
     // A retry that was due when the emulator stopped stays due, if the job still runs the same thing.

@@ -93,12 +93,15 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     closeAttemptTransport(this.transport);
   }
 
-  /** The dashboard's "run now": one run with the current time as its schedule time, unless one is under way. */
+  /**
+   * The dashboard's "run now": one run at the current time, unless one is under way. It carries no
+   * schedule time, as it is no run of the schedule: a job with a filter runs too.
+   */
   runNow(id: string): void {
     const job = this.store.getCronJob<CronJobRecord>(id);
     if (!job) throw new Error(`No cron job "${id}": it is not in cron.yaml (restart the emulator after editing the file)`);
     if (job.pending || this.attempts.has(id)) throw new Error(`Cron job "${id}" is running already: wait for its run to finish`);
-    this.begin(job, this.now());
+    this.begin(job, this.now(), true);
   }
 
   /** Resolves with the next run of `id` that ends from now on. */
@@ -118,8 +121,9 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     });
   }
 
+  /** The schedule's next run: the line's next run that its filter keeps, if it has one. */
   private nextAfter(job: CronJobRecord, afterMs: number): number | undefined {
-    return nextRun(job.job.schedule, job.job.timeZone, new Date(afterMs))?.getTime();
+    return nextRun({ cron: job.job.schedule, timeZone: job.job.timeZone, filter: job.filter }, new Date(afterMs))?.getTime();
   }
 
   /** One timer for all jobs: the earliest scheduled run or retry. */
@@ -147,8 +151,8 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     this.arm();
   }
 
-  private begin(job: CronJobRecord, scheduleTimeMs: number): void {
-    job.pending = { scheduleTimeMs, attempts: 0, firstAttemptMs: this.now() };
+  private begin(job: CronJobRecord, scheduleTimeMs: number, forced = false): void {
+    job.pending = { scheduleTimeMs, attempts: 0, firstAttemptMs: this.now(), ...(forced && { forced }) };
     this.attempt(job);
   }
 
@@ -160,12 +164,12 @@ export class CronScheduler extends EventEmitter<CronSchedulerEvents> {
     this.store.putCronJob(job.id, job);
     const target = job.job.httpTarget;
     const body = target.body ? Buffer.from(target.body, 'base64') : undefined;
-    const headers: Record<string, string> = {
+    const headers = this.signer.sign(target.oidcToken.audience, target.oidcToken.serviceAccountEmail).then((token) => ({
       ...target.headers,
-      ...writeSchedulerHeaders({ jobName: job.id, scheduleTime: new Date(pending.scheduleTimeMs) }),
-      Authorization: `Bearer ${this.signer.sign(target.oidcToken.audience, target.oidcToken.serviceAccountEmail)}`,
+      ...writeSchedulerHeaders({ jobName: job.id, ...(!pending.forced && { scheduleTime: new Date(pending.scheduleTimeMs) }) }),
+      Authorization: `Bearer ${token}`,
       'Content-Length': String(body?.length ?? 0),
-    };
+    }));
     const handle = sendAttempt(
       { url: target.uri, httpMethod: target.httpMethod, dispatchDeadlineSeconds: job.job.attemptDeadlineSeconds },
       headers,

@@ -1,7 +1,7 @@
 /**
- * The emulator's stand-in for Google's token service: RS256 ID tokens signed with its own RSA
- * key, and the public key served as Google serves its certs (PEM map and JWKS). The key lives in
- * the SQLite file, so tokens stay verifiable across restarts (the app caches certs).
+ * The emulator's stand-in for Google's token service: RS256 ID tokens signed (with jose) with its
+ * own RSA key, and the public key served as Google serves it (JWKS, and the older PEM map). The
+ * key lives in the SQLite file, so tokens stay verifiable across restarts (the app caches keys).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { signRs256IdToken, type IdTokenClaims } from '../contract/id-token.js';
@@ -16,7 +16,7 @@ const REUSE_MARGIN_SECONDS = 600;
 export class OidcSigner {
   readonly kid: string;
   private readonly publicKey: KeyObject;
-  private readonly cache = new Map<string, { token: string; exp: number }>();
+  private readonly cache = new Map<string, { token: Promise<string>; exp: number }>();
 
   private constructor(private readonly privateKey: KeyObject) {
     this.publicKey = createPublicKey(privateKey);
@@ -35,8 +35,11 @@ export class OidcSigner {
     return new OidcSigner(createPrivateKey(pem));
   }
 
-  /** A token for `email` with audience `audience`, as Cloud Tasks attaches to a dispatch. */
-  sign(audience: string, email: string, nowMs = Date.now()): string {
+  /**
+   * A token for `email` with audience `audience`, as Cloud Tasks attaches to a dispatch. The
+   * promise is cached, so dispatches that need the same token while it is being signed share it.
+   */
+  sign(audience: string, email: string, nowMs = Date.now()): Promise<string> {
     const now = Math.floor(nowMs / 1000);
     const key = `${audience}\n${email}`;
     const cached = this.cache.get(key);
@@ -52,6 +55,8 @@ export class OidcSigner {
     };
     const token = signRs256IdToken(claims, this.kid, this.privateKey);
     this.cache.set(key, { token, exp: claims.exp });
+    // A failed signature is not kept: the next dispatch signs again.
+    token.catch(() => this.cache.get(key)?.token === token && this.cache.delete(key));
     return token;
   }
 

@@ -8,6 +8,7 @@ import { readBodyWithLimit } from './read-body.js';
 import type { Manifest } from '../runtime/registry.js';
 import { readTaskHeaders } from '../contract/task-headers.js';
 import { readSchedulerHeaders } from '../contract/scheduler-headers.js';
+import { cronRunSkip } from './cron-run.js';
 import { verifyTaskToken } from './verify-token.js';
 import { MAX_TASK_BYTES } from '../contract/limits.js';
 import { isDraining, trackTask } from '../runtime/shutdown.js';
@@ -66,6 +67,11 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
     return outcomeResponse(REFUSED_TOKEN[verdict.status]);
   }
 
+  // A cron.yaml `function:` job whose line fires more often than its schedule: the other runs end here, unread.
+  const scheduler = readSchedulerHeaders(request.headers);
+  const skip = cronRunSkip(scheduler, request.headers, trace, path);
+  if (skip) return outcomeResponse(skip.outcome);
+
   const body = await readBodyWithLimit(request, options.maxBodyBytes ?? MAX_TASK_BYTES);
   if (body === 'too-large') {
     log('WARNING', `task body over ${options.maxBodyBytes ?? MAX_TASK_BYTES} bytes refused`, { ...trace, path });
@@ -80,7 +86,7 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
       url: path + search,
       trace,
       requestHeaders: request.headers,
-      scheduler: readSchedulerHeaders(request.headers),
+      scheduler,
     },
     {
       manifest: options.manifest,

@@ -12,10 +12,9 @@
  * It runs inside `next build` / `next dev` (Node.js), never in the app's bundles.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve, sep } from 'node:path';
 import type { NextConfig } from 'next';
-import { BUILT_QUEUE_YAML_VARIABLE, findPackageDir, TASK_CLIENT_PACKAGE } from '../runtime/build-files.js';
+import { adapterDir, BUILT_QUEUE_YAML_VARIABLE, findPackageDir, TASK_CLIENT_PACKAGE } from '../runtime/build-files.js';
 import { queueYamlSetting } from '../runtime/config.js';
 import { DEFAULT_QUEUE_YAML } from '../runtime/queue-catalog.js';
 
@@ -63,8 +62,9 @@ function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): 
   const appDir = resolve(options.dir ?? process.cwd());
   const queueYaml = options.queueYaml ?? queueYamlSetting() ?? DEFAULT_QUEUE_YAML;
   const queueYamlFile = resolve(appDir, queueYaml);
-  // As this package finds it: hoisted next to the app's packages, or nested under this one.
-  const clientDir = findPackageDir(TASK_CLIENT_PACKAGE, dirname(fileURLToPath(import.meta.url)));
+  // As Node finds it from this package: hoisted beside the app's packages (npm, yarn), or linked
+  // beside this one (pnpm's node_modules/.pnpm/next-cloud-tasks@.../node_modules); traced by that path.
+  const clientDir = findPackageDir(TASK_CLIENT_PACKAGE, adapterDir());
   const traced = [
     ...(clientDir ? [traceGlob(appDir, join(clientDir, 'build')) + '/**/*.json', traceGlob(appDir, join(clientDir, 'package.json'))] : []),
     ...(existsSync(queueYamlFile) ? [traceGlob(appDir, queueYamlFile)] : []),

@@ -1,13 +1,12 @@
 import type { AuthClient } from 'google-auth-library';
 import { createCloudTasksClient, type CloudTasksClientOptions } from '../contract/cloud-tasks-client.js';
-import { isRateLimited, toQueuesApiError } from './admin-errors.js';
-import type { QueueAdmin } from './apply.js';
-import { QueuesApiError } from './errors.js';
-import { createGoogleAdminCaller, loadDefaultCredentials } from './google-admin-call.js';
-import type { LiveQueue } from './plan.js';
 import { queuePath } from '../contract/names.js';
-import { RPC_CODE } from '../contract/google-errors.js';
+import { createAdminCaller, type AdminCall } from '../deploy/admin-call.js';
+import type { ApiHints } from '../deploy/admin-errors.js';
+import type { QueueAdmin } from './deploy-queues.js';
+import { QueuesApiError } from './errors.js';
 import { fromQueueResource, type QueueResource, toQueueResource } from './live-queue.js';
+import type { QueueField } from './queue-resource.js';
 
 export interface CloudTasksAdminOptions {
   project: string;
@@ -28,42 +27,41 @@ export interface CloudTasksAdminOptions {
 
 type TasksClient = import('@google-cloud/tasks').CloudTasksClient;
 
-const credentialsError = (detail: string, cause: unknown) =>
-  new QueuesApiError(
-    'load Application Default Credentials',
-    RPC_CODE.UNAUTHENTICATED,
-    undefined,
-    'No usable Application Default Credentials: locally run `gcloud auth application-default login`; in GitHub Actions run google-github-actions/auth before this step (see node_modules/next-cloud-tasks/docs/queues-ci.md); or set CLOUD_TASKS_EMULATOR_HOST to use the emulator.',
-    detail,
-    { cause },
-  );
-
-/** REST mode (works through proxies and with msw); Application Default Credentials unless the emulator or a test says otherwise. */
-async function createClient(options: CloudTasksAdminOptions, emulatorHost: string | undefined): Promise<TasksClient> {
-  // ~400 ms and gRPC's load: only the CLI (and tests) pay it, never the task handler.
-  if (emulatorHost) return createCloudTasksClient(emulatorHost, options.authClient ? { authClient: options.authClient } : {});
-  return createCloudTasksClient(undefined, {
-    fallback: true,
-    authClient: options.authClient ?? (await loadDefaultCredentials(credentialsError)),
-  } as CloudTasksClientOptions);
-}
-
-/** Runs one Cloud Tasks call, retrying 429s; any error becomes a QueuesApiError naming `operation`. */
-export type CloudTasksCall = <T>(operation: string, fn: (client: TasksClient) => Promise<T>) => Promise<T>;
+/** What to do about each failure of a Cloud Tasks call: the roles the queue commands need. */
+const CLOUD_TASKS_HINTS: ApiHints = {
+  api: 'Cloud Tasks',
+  serviceName: 'cloudtasks.googleapis.com',
+  permissionDenied: () =>
+    'grant the deploying account roles/cloudtasks.queueAdmin on the project (see node_modules/next-cloud-tasks/docs/queues-ci.md); for plan/check alone, roles/cloudtasks.viewer is enough.',
+  rateLimited:
+    'Cloud Tasks rate-limited the queue admin calls (HTTP 429) and retrying did not help: wait a minute and run again (apply is idempotent), or ask for more "Queue management requests" quota.',
+  locationVariable: 'CLOUD_TASKS_LOCATION',
+  region: 'a Cloud Tasks region such as us-central1: gcloud tasks locations list',
+  alreadyExists:
+    "The queue exists, or was deleted less than 7 days ago (Cloud Tasks keeps a deleted queue's name for 7 days): pick another name or wait.",
+  invalidEntry: "this queue's entry in queue.yaml (npx next-cloud-tasks queues validate)",
+  unreachableExtra: ', or that the emulator runs when CLOUD_TASKS_EMULATOR_HOST is set',
+  credentialsExtra: '; or set CLOUD_TASKS_EMULATOR_HOST to use the emulator',
+};
 
 /**
  * The real @google-cloud/tasks client in REST mode (works through proxies and with msw), made on
- * the first call: what the queue deployer and the dead-letters CLI share.
+ * the first call: what the queue deployer and the dead-letters CLI share. Loading it costs
+ * ~400 ms and gRPC's load: only the CLI (and tests) pay it, never the task handler.
  */
-export function createCloudTasksCaller(options: CloudTasksAdminOptions): { call: CloudTasksCall; close(): Promise<void> } {
-  const { emulatorHost } = options;
-  const endpoint = emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com';
-  return createGoogleAdminCaller({
-    createClient: () => createClient(options, emulatorHost),
-    isRateLimited,
-    toError: (err, operation) => toQueuesApiError(err, { operation, project: options.project, location: options.location, endpoint }),
-    isOwnError: (err) => err instanceof QueuesApiError,
-    rateLimitRetryDelaysMs: options.rateLimitRetryDelaysMs,
+export function createCloudTasksCaller(options: CloudTasksAdminOptions): { call: AdminCall<TasksClient>; close(): Promise<void> } {
+  const { emulatorHost, authClient } = options;
+  return createAdminCaller<TasksClient>({
+    ...options,
+    endpoint: emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com',
+    // The emulator is plain HTTP and asks for no credentials.
+    noCredentials: Boolean(emulatorHost),
+    createClient: (credentials) =>
+      emulatorHost
+        ? createCloudTasksClient(emulatorHost, authClient ? { authClient } : {})
+        : createCloudTasksClient(undefined, { fallback: true, authClient: credentials } as CloudTasksClientOptions),
+    hints: CLOUD_TASKS_HINTS,
+    ErrorClass: QueuesApiError,
   });
 }
 
@@ -74,22 +72,25 @@ export function createCloudTasksAdmin(options: CloudTasksAdminOptions): QueueAdm
   const { call, close } = createCloudTasksCaller(options);
 
   return {
-    async listQueues(): Promise<LiveQueue[]> {
+    async list() {
       const [queues] = await call(`list queues in ${parent}`, (c) => c.listQueues({ parent }));
       return (queues as QueueResource[]).map(fromQueueResource);
     },
-    async createQueue(settings) {
+    async create(settings) {
       await call(`create queue ${settings.name}`, (c) => c.createQueue({ parent, queue: toQueueResource(settings, path(settings.name)) }));
     },
-    async updateQueue(settings, fields) {
+    async update(settings, fields) {
       await call(`update queue ${settings.name} (${fields.join(', ')})`, (c) =>
-        c.updateQueue({ queue: toQueueResource(settings, path(settings.name), fields), updateMask: { paths: [...fields] } }),
+        c.updateQueue({
+          queue: toQueueResource(settings, path(settings.name), fields as QueueField[]),
+          updateMask: { paths: [...fields] },
+        }),
       );
     },
-    async pauseQueue(name) {
+    async pause(name) {
       await call(`pause queue ${name}`, (c) => c.pauseQueue({ name: path(name) }));
     },
-    async resumeQueue(name) {
+    async resume(name) {
       await call(`resume queue ${name}`, (c) => c.resumeQueue({ name: path(name) }));
     },
     close,

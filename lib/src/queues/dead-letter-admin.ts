@@ -1,7 +1,7 @@
 import { RPC_CODE } from '../contract/google-errors.js';
 import { createCloudTasksCaller, type CloudTasksAdminOptions } from './cloud-tasks-admin.js';
 import { QueuesApiError } from './errors.js';
-import { durationSeconds } from './live-queue.js';
+import { durationSeconds, type DurationLike } from '../deploy/api-resource.js';
 import { queuePath } from '../contract/names.js';
 
 /** A task as Cloud Tasks stores it, in our terms: what a replay needs to create it again. */
@@ -33,7 +33,7 @@ export interface DeadLetterAdmin {
 type TaskResource = {
   name?: string | null;
   createTime?: { seconds?: unknown; nanos?: unknown } | string | null;
-  dispatchDeadline?: Parameters<typeof durationSeconds>[0];
+  dispatchDeadline?: DurationLike;
   httpRequest?: {
     url?: string | null;
     headers?: Record<string, string> | null;

@@ -1,4 +1,4 @@
-import type { ProblemCollector } from './problems.js';
+import type { ProblemCollector } from '../deploy/problems.js';
 import type { QueueDefinition, SourcePosition } from './types.js';
 
 /**

@@ -1,28 +1,26 @@
 /**
  * `next-cloud-tasks/queues`: queue.yaml in code, what `next-cloud-tasks queues validate|plan|apply|check`
  * runs. Parse and validate a file with App Engine's rules (every problem at once, with its line
- * and column), map it to Cloud Tasks queues, plan against the live queues, and apply the plan
- * (never deleting a queue).
+ * and column), plan it against the live queues, apply the plan (never deleting a queue), or check
+ * for drift in CI.
  *
  * @example
- * import { createCloudTasksAdmin, loadQueueYaml, planQueues, applyPlan } from 'next-cloud-tasks/queues';
+ * import { createCloudTasksAdmin, deployQueues, formatQueueDeploy, loadQueueYaml } from 'next-cloud-tasks/queues';
  * const admin = createCloudTasksAdmin({ project: 'my-project', location: 'us-central1' });
- * const plan = planQueues(loadQueueYaml('queue.yaml'), await admin.listQueues());
- * await applyPlan(plan, admin);
+ * const result = await deployQueues(loadQueueYaml('queue.yaml'), admin, { mode: 'apply' });
+ * console.log(formatQueueDeploy(result, 'projects/my-project/locations/us-central1'));
  * await admin.close();
  */
-export type { QueueDefinition, QueueFile, QueueYamlProblem, RetryParameters, SourcePosition } from './types.js';
-export type { CloudTasksQueueSettings, RateLimits, RetryConfig } from '../contract/queue-settings.js';
+export type { QueueDefinition, QueueFile, QueueYamlProblem } from './types.js';
+export type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
 export { QueueYamlError, QueuesApiError, formatProblem } from './errors.js';
 export { parseQueueYaml, loadQueueYaml } from './parse.js';
 export { toCloudTasksQueue } from './map.js';
-export { planQueues } from './plan.js';
-export { deadLetterQueueOf } from './dead-letter-queues.js';
-export { DEAD_LETTER_QUEUE_SUFFIX } from './validate-queue.js';
-export type { FieldChange, LiveQueue, PlanOptions, QueueField, QueuePlan, QueuePlanItem } from './plan.js';
-export { formatPlanText, formatPlanMarkdown } from './format-plan.js';
-export { applyPlan } from './apply.js';
-export type { AppliedAction, ApplyResult, QueueAdmin } from './apply.js';
+export type { LiveQueue } from './queue-resource.js';
+export { planQueues, applyQueuePlan, deployQueues, formatQueueDeploy } from './deploy-queues.js';
+export type { QueueAdmin, QueueApplyResult, QueueDeployResult, QueuePlan, QueuePlanItem } from './deploy-queues.js';
+export type { DeployOptions } from '../deploy/deploy.js';
+export type { FormatOptions } from '../deploy/render-plan.js';
 // Loads @google-cloud/tasks only when a call is made: importing this entry stays cheap.
 export { createCloudTasksAdmin } from './cloud-tasks-admin.js';
 export type { CloudTasksAdminOptions } from './cloud-tasks-admin.js';

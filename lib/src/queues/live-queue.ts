@@ -1,16 +1,13 @@
 import { shortId } from '../contract/names.js';
-import { durationObject, parseDuration } from '../contract/proto-json.js';
-import type { LiveQueue, QueueField } from './plan.js';
+import { durationObject } from '../contract/proto-json.js';
+import { enumName, retryDurations, type DurationLike } from '../deploy/api-resource.js';
+import type { LiveQueue, QueueField } from './queue-resource.js';
 import type { CloudTasksQueueSettings } from './types.js';
 
 /**
  * Conversions between our settings (seconds as numbers, short names) and the Queue resource the
- * client takes and returns. In REST mode the client hands back protobuf-style objects: durations
- * as `{ seconds: "3600", nanos: 0 }`, enums as names; the emulator or another client version may
- * give "3600s" strings or enum numbers, so reading accepts every form.
+ * client takes and returns (read in every form the clients give: deploy/api-resource.ts).
  */
-
-type DurationLike = string | number | { seconds?: unknown; nanos?: unknown } | null | undefined;
 
 export interface QueueResource {
   name?: string | null;
@@ -27,19 +24,12 @@ export interface QueueResource {
 
 const STATES = ['STATE_UNSPECIFIED', 'RUNNING', 'PAUSED', 'DISABLED'] as const;
 
-/** A duration as the API returned it, in seconds; unset reads as 0, as proto3 does. */
-export function durationSeconds(d: DurationLike): number {
-  return d == null ? 0 : parseDuration(d, 'duration');
-}
-
 /** A queue as Cloud Tasks returned it, in our terms. Unset numbers read as 0, as proto3 does. */
 export function fromQueueResource(q: QueueResource): LiveQueue {
-  const state =
-    typeof q.state === 'number' ? (STATES[q.state] ?? 'STATE_UNSPECIFIED') : ((q.state as LiveQueue['state']) ?? 'STATE_UNSPECIFIED');
   const r = q.retryConfig ?? {};
   return {
     name: shortId(String(q.name ?? '')),
-    state,
+    state: enumName(STATES, q.state),
     rateLimits: {
       maxDispatchesPerSecond: q.rateLimits?.maxDispatchesPerSecond ?? 0,
       maxConcurrentDispatches: q.rateLimits?.maxConcurrentDispatches ?? 0,
@@ -47,9 +37,7 @@ export function fromQueueResource(q: QueueResource): LiveQueue {
     },
     retryConfig: {
       maxAttempts: r.maxAttempts ?? 0,
-      maxRetryDurationSeconds: durationSeconds(r.maxRetryDuration),
-      minBackoffSeconds: durationSeconds(r.minBackoff),
-      maxBackoffSeconds: durationSeconds(r.maxBackoff),
+      ...retryDurations(r, { min: 'minBackoff', max: 'maxBackoff' }),
       maxDoublings: r.maxDoublings ?? 0,
     },
   };

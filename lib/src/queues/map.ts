@@ -1,6 +1,6 @@
 import { APP_ENGINE_DEFAULTS } from './defaults.js';
 import type { CloudTasksQueueSettings, QueueDefinition } from './types.js';
-import { effectiveBackoff } from './validate-retry.js';
+import { effectiveBackoff } from '../deploy/retry-parameters.js';
 
 /**
  * The Cloud Tasks settings App Engine itself would give this queue.yaml entry: every field is
@@ -8,7 +8,7 @@ import { effectiveBackoff } from './validate-retry.js';
  */
 export function toCloudTasksQueue(def: QueueDefinition): CloudTasksQueueSettings {
   const retry = def.retryParameters;
-  const backoff = effectiveBackoff(retry);
+  const backoff = effectiveBackoff(retry, APP_ENGINE_DEFAULTS);
   return {
     name: def.name,
     // App Engine's `rate: 0` keeps tasks in the queue without running them: a paused queue.

@@ -1,9 +1,6 @@
-/** Where something is in queue.yaml; line and column start at 1, as editors show them. */
-export interface SourcePosition {
-  file: string;
-  line: number;
-  column: number;
-}
+import type { SourcePosition, YamlProblem } from '../deploy/problems.js';
+
+export type { SourcePosition };
 
 /** App Engine's retry_parameters, as written (after validation; durations parsed to seconds). */
 export interface RetryParameters {
@@ -41,13 +38,8 @@ export interface QueueDefinition {
 
 export type { CloudTasksQueueSettings, RetryConfig } from '../contract/queue-settings.js';
 
-/** One thing wrong (error) or worth knowing (warning) in queue.yaml. */
-export interface QueueYamlProblem extends SourcePosition {
-  /** The key the problem is about (`rate`, `retry_parameters.task_age_limit`), when there is one. */
-  key?: string;
-  message: string;
-  severity: 'error' | 'warning';
-}
+/** One thing wrong (error) or worth knowing (warning) in queue.yaml, at its line and column. */
+export type QueueYamlProblem = YamlProblem;
 
 /** A parsed, valid queue.yaml. */
 export interface QueueFile {

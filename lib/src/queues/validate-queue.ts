@@ -1,8 +1,9 @@
-import { isMap, type Node, type Pair } from 'yaml';
+import type { Node } from 'yaml';
+import { asNumber, describe, type ProblemCollector, scalarValue } from '../deploy/problems.js';
+import { parseRate } from '../deploy/units.js';
+import type { EntryFields } from '../deploy/yaml-entries.js';
 import { APP_ENGINE_LIMITS } from './defaults.js';
-import { asNumber, describe, type ProblemCollector, scalarValue } from './problems.js';
 import type { QueueDefinition } from './types.js';
-import { parseRate } from './units.js';
 import { validateRetryParameters } from './validate-retry.js';
 
 export const QUEUE_KEYS = [
@@ -16,30 +17,15 @@ export const QUEUE_KEYS = [
   'acl',
   'dead_letter_queue',
 ] as const;
-type QueueKey = (typeof QUEUE_KEYS)[number];
+
+export type QueueKey = (typeof QUEUE_KEYS)[number];
 
 /**
  * Validates one entry of the `queue:` list. Reports every problem it finds and returns the
  * definition only when the entry is usable (a name, a rate, push mode, no errors).
  */
-export function validateQueueEntry(node: Node, problems: ProblemCollector): QueueDefinition | undefined {
-  if (!isMap(node)) {
-    problems.error(
-      node,
-      undefined,
-      `each entry under "queue:" must be a mapping with at least name and rate (e.g. "- name: default" then "  rate: 5/s"), got ${describe(scalarValue(node) ?? node.toString())}`,
-    );
-    return undefined;
-  }
-  const errorsBefore = problems.errorCount;
-  const fields = new Map<QueueKey, Pair<Node, Node>>();
-  for (const pair of node.items as Pair<Node, Node>[]) {
-    const key = String(scalarValue(pair.key));
-    if ((QUEUE_KEYS as readonly string[]).includes(key)) fields.set(key as QueueKey, pair);
-    else problems.error(pair.key, key, `Unknown key "${key}" in a queue entry; allowed keys: ${QUEUE_KEYS.join(', ')}`);
-  }
-  const valueNode = (k: QueueKey) => fields.get(k)?.value ?? null;
-  const at = (k: QueueKey) => fields.get(k)?.value ?? fields.get(k)?.key ?? node;
+export function validateQueueEntry(entry: EntryFields<QueueKey>, problems: ProblemCollector): QueueDefinition | undefined {
+  const { node, has, value: valueNode, at } = entry;
 
   const rawName = scalarValue(valueNode('name'));
   const name = validateName(rawName, at('name'), problems);
@@ -65,7 +51,7 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
 
   /** The field as a whole number from `min` to `max`; undefined when absent, or after an error naming it. */
   const wholeNumber = (k: 'bucket_size' | 'max_concurrent_requests', min: number, max: number): number | undefined => {
-    if (!fields.has(k)) return undefined;
+    if (!has(k)) return undefined;
     const raw = scalarValue(valueNode(k));
     const n = asNumber(raw);
     if (n !== undefined && Number.isInteger(n) && n >= min && n <= max) return n;
@@ -83,12 +69,10 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
   }
   const maxConcurrentRequests = wholeNumber('max_concurrent_requests', 1, APP_ENGINE_LIMITS.maxConcurrentRequests);
 
-  const retryParameters = fields.has('retry_parameters')
-    ? validateRetryParameters(valueNode('retry_parameters'), label, problems)
-    : undefined;
+  const retryParameters = has('retry_parameters') ? validateRetryParameters(valueNode('retry_parameters'), label, problems) : undefined;
 
   let target: string | undefined;
-  if (fields.has('target')) {
+  if (has('target')) {
     target = String(scalarValue(valueNode('target')) ?? '');
     problems.warning(
       at('target'),
@@ -96,15 +80,15 @@ export function validateQueueEntry(node: Node, problems: ProblemCollector): Queu
       `target cannot be set through the Cloud Tasks API for HTTP tasks: "${target}" is ignored (each task's URL comes from defer())`,
     );
   }
-  if (fields.has('acl')) {
+  if (has('acl')) {
     problems.warning(at('acl'), 'acl', 'acl is ignored by Cloud Tasks: grant roles/cloudtasks.enqueuer on the queue with IAM instead');
   }
 
-  const deadLetterQueue = fields.has('dead_letter_queue')
+  const deadLetterQueue = has('dead_letter_queue')
     ? validateDeadLetterQueue(scalarValue(valueNode('dead_letter_queue')), at('dead_letter_queue'), name, problems)
     : undefined;
 
-  if (name === undefined || rate === undefined || problems.errorCount > errorsBefore) return undefined;
+  if (name === undefined || rate === undefined || entry.hasErrors()) return undefined;
   return {
     name,
     mode: 'push',

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { builtQueueYaml, type ConfigProblem } from './config.js';
 
 /** The Cloud Tasks client: external to Next's bundles, its JSON protos traced into standalone builds. */
@@ -18,9 +19,19 @@ export const TASK_CLIENT_PACKAGE = '@google-cloud/tasks';
 export const BUILT_QUEUE_YAML_VARIABLE = 'NEXT_CLOUD_TASKS_BUILT_QUEUE_YAML';
 
 /**
- * The folder of package `name` as Node finds it from `fromDir` (node_modules there or in a parent).
- * Found by walking up rather than require.resolve: a standalone build traces only the entry the
- * app loads (the ESM one), and resolving would ask for the CommonJS one.
+ * This package's own folder (its dist/runtime), where Node starts resolving its dependencies. Under
+ * pnpm that is `node_modules/.pnpm/next-cloud-tasks@.../node_modules/next-cloud-tasks`, beside its
+ * own (not hoisted) `@google-cloud/tasks`. In a Next server bundle, Turbopack computes
+ * `import.meta.url` at run time from the server's root, so it holds in a standalone copy too.
+ */
+export const adapterDir = (): string => dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The folder of package `name` as Node resolves a bare import of it from `fromDir`: the first
+ * `node_modules/<name>` in `fromDir` or a parent (npm and yarn hoist it to the app's
+ * node_modules; pnpm links it beside the package that depends on it). Found by that walk rather
+ * than require.resolve: the client's exports map hides its package.json, and a standalone build
+ * traces only the entry the app loads (the ESM one), so resolving would ask for the CommonJS one.
  */
 export function findPackageDir(name: string, fromDir: string): string | undefined {
   for (let dir = fromDir; ; dir = dirname(dir)) {
@@ -30,19 +41,36 @@ export function findPackageDir(name: string, fromDir: string): string | undefine
   }
 }
 
-/** The client's protos, where the client itself loads them (build/protos/protos.json in its package). */
-function taskClientProtos(appDir: string): string | undefined {
-  const dir = findPackageDir(TASK_CLIENT_PACKAGE, appDir);
-  const protos = dir && join(dir, 'build/protos/protos.json');
-  return protos && existsSync(protos) ? protos : undefined;
+/**
+ * The client's protos, where the client itself loads them (build/protos/protos.json in its
+ * package), found from this package's folder as Node finds the client, or from the app's folder
+ * (a server bundled by webpack keeps the build machine's paths in `import.meta.url`).
+ */
+function taskClientProtos(fromDirs: readonly string[]): string | undefined {
+  for (const fromDir of fromDirs) {
+    const dir = findPackageDir(TASK_CLIENT_PACKAGE, fromDir);
+    const protos = dir && join(dir, 'build/protos/protos.json');
+    if (protos && existsSync(protos)) return protos;
+  }
+  return undefined;
 }
 
 const FIX = 'wrap next.config with withCloudTasks() from next-cloud-tasks/config, which traces them, and build again';
 
+export interface BuildFilesOptions {
+  /** The server's folder. @default process.cwd() */
+  appDir?: string;
+  /** Where this package is installed. @default its own folder ({@link adapterDir}) */
+  packageDir?: string;
+}
+
 /** What a production server built from this app cannot find. `queueYaml` is the path it will read. */
-export function listBuildProblems(queueYaml: string, appDir = process.cwd()): ConfigProblem[] {
+export function listBuildProblems(
+  queueYaml: string,
+  { appDir = process.cwd(), packageDir = adapterDir() }: BuildFilesOptions = {},
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (!taskClientProtos(appDir)) {
+  if (!taskClientProtos([packageDir, appDir])) {
     problems.push({
       variable: TASK_CLIENT_PACKAGE,
       message: `the Cloud Tasks client's protos (${TASK_CLIENT_PACKAGE}/build/protos/protos.json) are missing from this server, so defer() would fail: a standalone build copies only traced files; ${FIX}`,

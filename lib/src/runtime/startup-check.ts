@@ -1,6 +1,6 @@
 /**
  * The start-up check: every setting the adapter needs, checked once when the server starts
- * (instrumentation.ts) and by `npx next-cloud-tasks doctor`, so a bad deploy fails at once with one message
+ * (instrumentation.ts) and by `next-cloud-tasks doctor`, so a bad deploy fails at once with one message
  * listing every problem, instead of on its first task.
  */
 import { QueueYamlError, formatProblem } from '../queues/errors.js';
@@ -16,6 +16,7 @@ import {
 } from './config.js';
 import { listBuildProblems } from './build-files.js';
 import { DEFAULT_QUEUE_YAML, loadQueueCatalog, queueYamlPath } from './queue-catalog.js';
+import { binCommand, detectPackageRunner } from './package-runner.js';
 
 type Env = Record<string, string | undefined>;
 export type { StartupCheckMode };
@@ -140,11 +141,23 @@ export function startupCheckMode(env: Env = process.env): StartupCheckMode {
   return readTuning('startupCheck', env, () => {});
 }
 
-/** The one message a failed start prints: every problem, one per line, and where the variables are documented. */
-export function formatStartupProblems(problems: readonly ConfigProblem[]): string {
+/**
+ * The one message a failed start prints: off Cloud Run and away from the emulator, first how to
+ * run the app locally (the emulator sets every variable), then every problem, one per line, and where the variables are
+ * documented. Commands name the app's package runner (`npx`, `pnpm exec`, `yarn`).
+ */
+export function formatStartupProblems(problems: readonly ConfigProblem[], env: Env = process.env): string {
+  const runner = detectPackageRunner(process.cwd(), env);
   const lines = problems.map((p) => `  - ${p.message}`).join('\n');
+  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  // Not on Cloud Run, and not already beside the emulator (dev, start): say how to run locally.
+  const local =
+    read(env, 'K_SERVICE') || read(env, 'CLOUD_TASKS_EMULATOR_HOST')
+      ? ';'
+      : '. To run it locally, start it with the local Cloud Tasks emulator, which sets every variable: ' +
+        `\`${binCommand(runner, 'dev')}\` (next dev) or \`${binCommand(runner, 'start')}\` (next start of the build). Otherwise,`;
   return (
-    `The Cloud Tasks adapter is misconfigured (${problems.length} problem${problems.length === 1 ? '' : 's'}); fix these settings and restart:\n${lines}\n` +
-    'Every variable is described in node_modules/next-cloud-tasks/docs/deploy-cloud-run.md; `npx next-cloud-tasks doctor` prints what the app sees.'
+    `The Cloud Tasks adapter is misconfigured (${count})${local} fix these settings and restart:\n${lines}\n` +
+    `Every variable is described in node_modules/next-cloud-tasks/docs/deploy-cloud-run.md; \`${binCommand(runner, 'doctor')}\` prints what the app sees.`
   );
 }

@@ -1,13 +1,15 @@
 /**
  * cron.yaml in the jest stub: the jobs as a test sees them, one run of a `function:` job through
  * the handler's own pipeline (decode, lookup, task context with `cronJob`, status contract), and
- * which jobs fire between two times on the stub's virtual clock (croner, as the emulator uses).
+ * which jobs fire between two times on the stub's virtual clock (the emulator's reckoning: the
+ * line's runs that the job's filter keeps).
  */
 import { encodeEnvelope } from '../contract/envelope.js';
 import { DEFERRED_PATH } from '../cron/map.js';
 import { runsBetween } from '../cron/next-runs.js';
 import { loadCronYaml, loadProjectCronYaml, parseCronYaml } from '../cron/parse.js';
 import type { CronFile, CronJobDefinition, CronJobTarget } from '../cron/types.js';
+import type { CronFilter } from '../contract/cron-filter.js';
 import type { DeadLetterEntry } from '../handle/dead-letter.js';
 import { executeTask, type TaskResult } from '../handle/execute-task.js';
 import type { Manifest } from '../runtime/registry.js';
@@ -26,6 +28,8 @@ export interface StubCronJob {
   /** The unix-cron line Cloud Scheduler runs (`0 9 * * *`). */
   cron: string;
   timeZone: string;
+  /** When `cron` fires more often than `schedule`: which of its runs are the schedule's (the only ones the stub lists). */
+  filter?: CronFilter;
   target: CronJobTarget;
   /** App Engine `target` service, when the entry names one. */
   service?: string;
@@ -58,6 +62,7 @@ export function toStubCronJob(def: CronJobDefinition): StubCronJob {
     schedule: def.schedule,
     cron: def.cron,
     timeZone: def.timeZone,
+    ...(def.filter && { filter: { ...def.filter } }),
     target,
     ...(def.service !== undefined && { service: def.service }),
   };
@@ -103,11 +108,11 @@ export async function runCronJobOnce(
   return { ...result, job: toStubCronJob(def), scheduleTime: settings.scheduleTime };
 }
 
-/** Every time a job fires in (from, to], earliest first (jobs in file order at equal times). */
+/** Every time a job fires in (from, to] by its schedule (the line's runs its filter keeps), earliest first (jobs in file order at equal times). */
 export function cronFiringsBetween(file: CronFile, from: Date, to: Date): CronFiring[] {
   if (!(to.getTime() >= from.getTime()))
     throw new RangeError(`cronRunsBetween(from, to): ${to.toISOString()} is before ${from.toISOString()}`);
-  const firings = file.jobs.flatMap((def, index) => runsBetween(def.cron, def.timeZone, from, to).map((at) => ({ index, at, def })));
+  const firings = file.jobs.flatMap((def, index) => runsBetween(def, from, to).map((at) => ({ index, at, def })));
   firings.sort((a, b) => a.at.getTime() - b.at.getTime() || a.index - b.index);
   return firings.map(({ def, at }) => ({ job: toStubCronJob(def), at }));
 }

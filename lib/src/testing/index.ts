@@ -17,7 +17,7 @@ export type { AfterResponseCollector, AfterResponseRun } from './after-response.
 export { taskRequest } from './task-request.js';
 export type { TaskRequestOptions } from './task-request.js';
 export { taskResponseProblem } from './task-response.js';
-export { createSigningKey, signIdToken, encodeJwt, rs256, pemCerts } from './oidc-tokens.js';
+export { createSigningKey, signIdToken, encodeJwt, rs256, jwks } from './oidc-tokens.js';
 export type { IdTokenClaims, SigningKey } from './oidc-tokens.js';
 export type { CronFiring, CronJobRunResult, StubCron, StubCronJob } from './cron-jobs.js';
 export { cronRequest } from './cron-request.js';

@@ -1,6 +1,6 @@
 /**
  * `next-cloud-tasks/jest`: what a Next.js app's jest config needs to load this package. jest runs
- * tests as CommonJS, and next-cloud-tasks is ESM, as are superjson and its dependencies: jest must
+ * tests as CommonJS, and next-cloud-tasks is ESM, as are jose, superjson and its dependencies: jest must
  * transform them, while next/jest leaves all of node_modules untransformed and lets a config only
  * append to its `transformIgnorePatterns`, never loosen them. `withCloudTasksJest` rewrites the
  * resolved patterns so that these packages are transformed and the rest of node_modules is not.
@@ -14,8 +14,8 @@
  * export default withCloudTasksJest(createJestConfig({ testEnvironment: 'node' }));
  */
 
-/** The ESM-only packages a test of next-cloud-tasks loads: this package and superjson's tree. */
-export const ESM_PACKAGES: readonly string[] = ['next-cloud-tasks', 'superjson', 'copy-anything', 'is-what'];
+/** The ESM-only packages a test of next-cloud-tasks loads: this package, jose (the token check) and superjson's tree. */
+export const ESM_PACKAGES: readonly string[] = ['next-cloud-tasks', 'jose', 'superjson', 'copy-anything', 'is-what'];
 
 /** The part of a jest config this reads; the rest passes through untouched. */
 export interface JestConfigLike {

@@ -5,4 +5,4 @@
  */
 export { cloudTasksRestHandlers } from './cloud-tasks-rest.js';
 export type { CloudTasksRestOptions } from './cloud-tasks-rest.js';
-export { googleCertsHandler, GOOGLE_PEM_CERTS_URL } from './google-endpoints.js';
+export { googleCertsHandler, GOOGLE_JWKS_URL } from './google-endpoints.js';

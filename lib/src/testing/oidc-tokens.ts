@@ -1,14 +1,15 @@
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { signRs256IdToken, type IdTokenClaims } from '../contract/id-token.js';
 import { GOOGLE_ISSUERS } from '../contract/issuers.js';
 
-export { encodeJwt, rs256, type IdTokenClaims } from '../contract/id-token.js';
+export type { IdTokenClaims } from '../contract/id-token.js';
+export { encodeJwt, rs256 } from './forged-jwt.js';
 
 /** An RSA key that signs OIDC tokens the way Google signs Cloud Tasks' tokens (RS256). */
 export interface SigningKey {
   kid: string;
   privateKey: KeyObject;
-  /** SPKI PEM, as Google's `oauth2/v1/certs` serves certificates (google-auth-library accepts both). */
+  /** SPKI PEM of the public key (for google-auth-library, or to forge an HMAC signature with it). */
   publicKeyPem: string;
 }
 
@@ -18,10 +19,10 @@ export function createSigningKey(kid: string = randomUUID()): SigningKey {
 }
 
 /**
- * Signs an ID token as Google would for a service account: `aud` and `email` given, the rest
- * defaulted (issuer https://accounts.google.com, verified email, valid for an hour from now).
+ * Signs an ID token (with jose) as Google would for a service account: `aud` and `email` given,
+ * the rest defaulted (issuer https://accounts.google.com, verified email, valid for an hour from now).
  */
-export function signIdToken(key: SigningKey, claims: Partial<IdTokenClaims> & Pick<IdTokenClaims, 'aud' | 'email'>): string {
+export function signIdToken(key: SigningKey, claims: Partial<IdTokenClaims> & Pick<IdTokenClaims, 'aud' | 'email'>): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload: IdTokenClaims = {
     iss: GOOGLE_ISSUERS[0],
@@ -36,7 +37,9 @@ export function signIdToken(key: SigningKey, claims: Partial<IdTokenClaims> & Pi
   return signRs256IdToken(payload, key.kid, key.privateKey);
 }
 
-/** The body Google's `oauth2/v1/certs` serves: `{ kid: PEM }`. */
-export function pemCerts(keys: readonly SigningKey[]): Record<string, string> {
-  return Object.fromEntries(keys.map((key) => [key.kid, key.publicKeyPem]));
+/** The JWK set Google's `oauth2/v3/certs` serves, for `keys`: what the handler verifies tokens with. */
+export function jwks(keys: readonly SigningKey[]): { keys: Record<string, unknown>[] } {
+  return {
+    keys: keys.map((key) => ({ ...createPublicKey(key.privateKey).export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' })),
+  };
 }

@@ -15,13 +15,13 @@ export interface TaskRequestOptions {
  * The HTTP request Cloud Tasks would send for `task` now: its body and headers, the
  * `X-CloudTasks-*` headers from its history, and `Authorization: Bearer <token>` signed as Google
  * signs it for the task's service account and audience. For testing your own routes:
- * `await POST(taskRequest(task, { signingKey }))`.
+ * `await POST(await taskRequest(task, { signingKey }))`.
  */
-export function taskRequest(task: StubTask, options: TaskRequestOptions): Request {
+export async function taskRequest(task: StubTask, options: TaskRequestOptions): Promise<Request> {
   const headers = new Headers(task.headers);
   for (const [key, value] of Object.entries(writeTaskHeaders(taskHeadersOf(task, task.eta)))) headers.set(key, value);
   if (task.oidcToken) {
-    const token = signIdToken(options.signingKey, {
+    const token = await signIdToken(options.signingKey, {
       aud: task.oidcToken.audience,
       email: task.oidcToken.serviceAccountEmail,
       ...options.claims,

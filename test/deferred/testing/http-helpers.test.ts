@@ -41,7 +41,7 @@ describe('taskRequest: a task through your own route, with a token signed as Goo
   test('the route verifies the token and runs the function with the task context', async () => {
     await defer(invoice, ['cus_1', 1250n], { queue: 'testing', name: 'inv-1' });
     const [task] = queue.getFilteredTasks();
-    const request = taskRequest(task, { signingKey: key });
+    const request = await taskRequest(task, { signingKey: key });
     expect(request.url).toBe('https://app.example.test/_ah/queue/deferred/billing.invoice');
     expect(request.headers.get('authorization')).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
 
@@ -59,7 +59,7 @@ describe('taskRequest: a task through your own route, with a token signed as Goo
     await defer(invoice, ['cus_2', 1n], { queue: 'testing' });
     await queue.runTask(queue.getFilteredTasks()[0]);
     const [task] = queue.getFilteredTasks();
-    const request = taskRequest(task, { signingKey: key, url: 'http://localhost:3000/_ah/queue/deferred/billing.invoice' });
+    const request = await taskRequest(task, { signingKey: key, url: 'http://localhost:3000/_ah/queue/deferred/billing.invoice' });
     expect(request.url).toBe('http://localhost:3000/_ah/queue/deferred/billing.invoice');
     expect(Object.fromEntries([...request.headers].filter(([name]) => name.startsWith('x-cloudtasks-')))).toEqual({
       'x-cloudtasks-queuename': 'testing',
@@ -81,14 +81,14 @@ describe('taskRequest: a task through your own route, with a token signed as Goo
     ['an expired token', { iat: 1_000_000, exp: 1_003_600 }, 401],
   ])('%s: refused with %i', async (_what, claims, status) => {
     await defer(invoice, ['cus_3', 1n], { queue: 'testing' });
-    const response = await route.POST(taskRequest(queue.getFilteredTasks()[0], { signingKey: key, claims }));
+    const response = await route.POST(await taskRequest(queue.getFilteredTasks()[0], { signingKey: key, claims }));
     expect(response.status).toBe(status);
     expect(runs).toEqual([]);
   });
 
   test('a token signed by a key Google does not serve is refused', async () => {
     await defer(invoice, ['cus_4', 1n], { queue: 'testing' });
-    const response = await route.POST(taskRequest(queue.getFilteredTasks()[0], { signingKey: createSigningKey('unknown-kid') }));
+    const response = await route.POST(await taskRequest(queue.getFilteredTasks()[0], { signingKey: createSigningKey('unknown-kid') }));
     expect(response.status).toBe(401);
   });
 });
@@ -181,6 +181,6 @@ describe('cloudTasksRestHandlers: the production transport, answered in memory b
     const [task] = queue.getFilteredTasks();
     expect(task).toEqual(expect.objectContaining({ url: 'https://app.example.test/hook', oidcToken: undefined, functionId: undefined }));
     expect(new TextDecoder().decode(task.payload)).toBe('{}');
-    expect(taskRequest(task, { signingKey: key }).headers.has('authorization')).toBe(false);
+    expect((await taskRequest(task, { signingKey: key })).headers.has('authorization')).toBe(false);
   });
 });

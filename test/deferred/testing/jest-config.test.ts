@@ -16,6 +16,7 @@ const NPM = {
   ours: '/app/node_modules/next-cloud-tasks/dist/testing/index.js',
   superjson: '/app/node_modules/superjson/dist/index.js',
   copyAnything: '/app/node_modules/copy-anything/dist/index.js',
+  jose: '/app/node_modules/jose/dist/webapi/index.js',
   google: '/app/node_modules/google-auth-library/build/src/index.js',
   nextDist: '/app/node_modules/next/dist/server/web/exports/index.js',
   cssModule: '/app/app/page.module.css',
@@ -23,6 +24,7 @@ const NPM = {
 const PNPM = {
   ours: '/app/node_modules/.pnpm/next-cloud-tasks@0.1.0_next@16.4.6/node_modules/next-cloud-tasks/dist/index.js',
   superjson: '/app/node_modules/.pnpm/superjson@2.2.7/node_modules/superjson/dist/index.js',
+  jose: '/app/node_modules/.pnpm/jose@6.2.19/node_modules/jose/dist/webapi/index.js',
   google: '/app/node_modules/.pnpm/google-auth-library@11.3.4/node_modules/google-auth-library/build/src/index.js',
 };
 
@@ -46,7 +48,9 @@ test('withCloudTasksJest over next/jest: ours and superjson are transformed, the
   const config = await withCloudTasksJest(nextJest({ dir })({ testEnvironment: 'node' }))();
   expect(config.testEnvironment).toBe('node');
   const patterns = config.transformIgnorePatterns;
-  expect([NPM.ours, NPM.superjson, NPM.copyAnything, PNPM.ours, PNPM.superjson].filter((path) => ignored(patterns, path))).toEqual([]);
+  expect(
+    [NPM.ours, NPM.superjson, NPM.copyAnything, NPM.jose, PNPM.ours, PNPM.superjson, PNPM.jose].filter((path) => ignored(patterns, path)),
+  ).toEqual([]);
   expect([NPM.google, NPM.nextDist, NPM.cssModule, PNPM.google].filter((path) => !ignored(patterns, path))).toEqual([]);
 });
 

@@ -1,8 +1,10 @@
 /**
- * The dashboard's cron jobs: each job's schedule (as cron.yaml writes it and as unix-cron), what
- * it calls, its next run, its last result, and a "Run now" button (a POST form made by render.ts's
- * `action`, like every other button of the page).
+ * The dashboard's cron jobs: each job's schedule (as cron.yaml writes it, as unix-cron, and the
+ * filter that keeps the schedule's runs of a wider line), what it calls, its next run, its last
+ * result, and a "Run now" button (a POST form made by render.ts's `action`, like every other
+ * button of the page).
  */
+import { describeCronFilter } from '../../contract/cron-filter.js';
 import type { CronJobRecord } from '../cron-jobs.js';
 import { formatRelative, truncate } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -53,6 +55,7 @@ export function cronSection(model: FormContext & { nowMs: number }, jobs: CronJo
               <td>
                 ${job.schedule}
                 <div class="muted mono">${job.job.schedule} · ${job.job.timeZone}</div>
+                ${job.filter ? html`<div class="muted">filter: ${describeCronFilter(job.filter)}</div>` : ''}
               </td>
               <td class="mono">
                 ${truncate(job.summary, 120)}

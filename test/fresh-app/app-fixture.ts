@@ -1,0 +1,103 @@
+/**
+ * A user's brand-new app, as the fresh-app tests make it: create-next-app 16.4's defaults (from
+ * test/fixtures/fresh-app/scaffold: no template download), the README's step 3 (a deferrable
+ * function with a side effect and a route that defers it), and the marker file it writes.
+ */
+import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, ROOT } from '../helpers/next-server';
+import { startChild, type Child } from './support';
+
+export const FIXTURES = join(ROOT, 'test/fixtures/fresh-app');
+
+/** The version of `name` this repository installs (so that npm's and pnpm's caches have it). */
+export const repoVersion = (name: string) =>
+  (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** create-next-app's files in `app`, with `packageJson` as its package.json. */
+export function scaffoldApp(app: string, packageJson: Record<string, unknown>): void {
+  cpSync(join(FIXTURES, 'scaffold'), app, { recursive: true });
+  renameSync(join(app, 'gitignore'), join(app, '.gitignore')); // as create-next-app does (npm drops .gitignore files)
+  writeFileSync(join(app, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
+}
+
+/**
+ * The README's step 3 on top of what init wrote: app/_tasks/marker.ts, app/api/marker/route.ts
+ * (and, with `jest`, docs/testing.md's jest config and test), and the manifest edit the README shows.
+ */
+export function addMarkerFunction(app: string, { jest }: { jest: boolean }): void {
+  cpSync(join(FIXTURES, jest ? 'user' : 'user/app'), jest ? app : join(app, 'app'), { recursive: true });
+  const file = join(app, 'app/_tasks/manifest.ts');
+  const manifest = readFileSync(file, 'utf8');
+  const edited = manifest
+    .replace("import { sayHello } from './example';", "import { sayHello } from './example';\nimport { writeMarker } from './marker';")
+    .replace('createManifest([sayHello])', 'createManifest([sayHello, writeMarker])');
+  if (!edited.includes('createManifest([sayHello, writeMarker])'))
+    throw new Error(`init's manifest changed; cannot add writeMarker:\n${manifest}`);
+  writeFileSync(file, edited);
+}
+
+/** The lines the marker function appended to `file`. */
+export const readMarkers = (file: string): Record<string, unknown>[] =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line))
+    : [];
+
+/** The marker with `text`, once the task that writes it has run; `explain` says what to print on a timeout. */
+export async function waitForMarker(file: string, text: string, explain: () => string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = readMarkers(file).find((m) => m.text === text);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no marker "${text}" within ${timeoutMs} ms:\n${explain()}`);
+}
+
+/** POSTs `text` to the app's /api/marker route (which defers writeMarker) and returns the task's name. */
+export async function deferMarker(appUrl: string, text: string): Promise<string> {
+  const response = await fetch(`${appUrl}/api/marker`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  if (response.status !== 200) throw new Error(`POST /api/marker answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { taskName: string }).taskName;
+}
+
+/** `NAME=value NAME=value`, the `app env:` line that `emulator`, `dev` and `start` print, as an object. */
+export const parseAppEnv = (line: string): Record<string, string> =>
+  Object.fromEntries(
+    line
+      .trim()
+      .split(' ')
+      .map((pair) => pair.split('=') as [string, string]),
+  );
+
+/**
+ * `next-cloud-tasks emulator` in `app` for an app on `appPort`, and the app's environment it prints.
+ * Its bin is started directly (what npx, pnpm exec and yarn run), so that the pid is the emulator's.
+ */
+export async function startAppEmulator(app: string, appPort: number): Promise<{ emulator: Child; appEnv: Record<string, string> }> {
+  const [emulatorPort, grpcPort] = [await freePort(), await freePort()];
+  // A free port for its gRPC service too: the default, --port + 1, may be taken.
+  const emulator = startChild(
+    join(app, 'node_modules/.bin/next-cloud-tasks'),
+    ['emulator', '--port', String(emulatorPort), '--grpc-port', String(grpcPort), '--data', ':memory:'],
+    {
+      cwd: app,
+      env: { PORT: String(appPort) },
+    },
+  );
+  try {
+    const [, envLine] = await emulator.waitFor(/app env: +(.+)\n/);
+    return { emulator, appEnv: parseAppEnv(envLine) };
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+}
