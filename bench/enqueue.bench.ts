@@ -23,8 +23,9 @@ async function main() {
     CLOUD_TASKS_EMULATOR_HOST: host,
   });
 
-  const { defer, setTaskTransport } = await import('next-cloud-tasks');
-  const { encodeEnvelope } = await import('next-cloud-tasks/internals');
+  const { defer } = await import('next-cloud-tasks');
+  const { applyTestOptions } = await import('next-cloud-tasks/testing');
+  const { encodeEnvelope } = await import('@/lib/src/contract/envelope');
   const { noop } = await import('@/app/_tasks/demo');
   const { createCloudTasksClient } = await import('@/lib/src/contract/cloud-tasks-client');
   const { PassThroughClient } = await import('google-auth-library');
@@ -87,19 +88,10 @@ async function main() {
     for (let i = 0; i < inProcessCalls; i++) Buffer.from(encodeEnvelope('demo.noop', []));
     return viaDeferUs - ((performance.now() - encodeStart) * 1000) / inProcessCalls;
   };
-  setTaskTransport(
-    { createTask: async () => ({ name: `${parent}/tasks/x` }) },
-    {
-      project: 'bench',
-      location: 'us-central1',
-      serviceUrl: 'https://bench.example.com',
-      serviceAccountEmail: 'tasks@bench.iam.gserviceaccount.com',
-      audience: 'https://bench.example.com',
-    },
-  );
+  const restore = applyTestOptions({ transport: { createTask: async () => ({ name: `${parent}/tasks/x` }) } });
   await ownWork(); // warm-up
   const ownWorkUs = median([await ownWork(), await ownWork(), await ownWork()]);
-  setTaskTransport(undefined);
+  restore();
 
   // Paired per round (each round's defer against that round's raw), so drift between rounds cancels.
   const ratios = results.defer.map((ms, i) => ms / results.raw[i]);

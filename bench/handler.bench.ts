@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeEnvelope } from 'next-cloud-tasks/internals';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { startSignedApp } from '../test/helpers/signed-app';
 import { processCpuMs } from './support/process-cpu';
 import { machine, median, round } from './support/stats';

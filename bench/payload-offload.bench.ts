@@ -22,8 +22,10 @@ async function main() {
   const emulator = await startEmulator({ port: 0, data: ':memory:' });
   // Read by @google-cloud/storage itself, so set before any client is made.
   process.env.STORAGE_EMULATOR_HOST = `${emulator.url}/storage/v1`;
-  const { createManifest, defer, deferrable, setLogWriter, setTaskTransport } = await import('next-cloud-tasks');
-  const { encodeEnvelope, executeTask, readReferenceEnvelope } = await import('next-cloud-tasks/internals');
+  const { createManifest, defer, deferrable } = await import('next-cloud-tasks');
+  const { applyTestOptions } = await import('next-cloud-tasks/testing');
+  const { encodeEnvelope, readReferenceEnvelope } = await import('@/lib/src/contract/envelope');
+  const { executeTask } = await import('@/lib/src/handle/execute-task');
   const { Storage } = await import('@google-cloud/storage');
   const storage = new Storage({ apiEndpoint: emulator.url, useAuthWithCustomEndpoint: false, projectId: 'bench' });
   const payloadStorage = { bucket: BUCKET, prefix: 'deferred/', emulatorUrl: process.env.STORAGE_EMULATOR_HOST };
@@ -32,23 +34,22 @@ async function main() {
   const ingest = deferrable('bench.ingest', (blob: string) => void (ran += blob.length > 0 ? 1 : 0));
   const manifest = createManifest([ingest]);
   const bodies: Uint8Array[] = [];
-  setTaskTransport(
-    {
+  applyTestOptions({
+    transport: {
       async createTask(request) {
         bodies.push(request.body);
         return { name: `projects/p/locations/l/queues/${request.queue}/tasks/${bodies.length}` };
       },
     },
-    {
-      project: 'p',
-      location: 'l',
-      serviceUrl: 'http://127.0.0.1:1',
-      serviceAccountEmail: 'b@p.iam.gserviceaccount.com',
-      audience: 'http://127.0.0.1:1',
-      payloadStorage,
-    },
-  );
-  setLogWriter(() => {});
+    project: 'p',
+    location: 'l',
+    serviceUrl: 'http://127.0.0.1:1',
+    serviceAccount: 'b@p.iam.gserviceaccount.com',
+    audience: 'http://127.0.0.1:1',
+    payloadBucket: `gs://${BUCKET}/deferred`,
+    storageEmulatorHost: process.env.STORAGE_EMULATOR_HOST,
+    logWriter: () => {},
+  });
 
   const blob = randomBytes(3_750_000).toString('base64'); // 5,000,000 characters
   const envelope = Buffer.from(encodeEnvelope('bench.ingest', [blob]));

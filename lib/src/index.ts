@@ -1,17 +1,21 @@
 /**
  * next-cloud-tasks: App Engine's `deferred` for Next.js on Cloud Run. This entry is the
- * framework-free core (defer, the handler, the task context, errors, events); the Next.js glue
- * is `next-cloud-tasks/next`, the next.config wrapper `next-cloud-tasks/config`.
+ * framework-free core (defer, the handler, the task context, errors, events, the options); the
+ * Next.js glue is `next-cloud-tasks/next` (registerDeferred takes the options), the next.config
+ * wrapper `next-cloud-tasks/config`. docs/API.md lists every export of every entry.
  */
 export { deferrable, createManifest } from './runtime/registry.js';
-export type { DeferrableFunction, Manifest } from './runtime/registry.js';
-export { defer, setTaskTransport } from './enqueue/defer.js';
+export type { DeferrableFunction, Manifest, ManifestEntry } from './runtime/registry.js';
+export { defer } from './enqueue/defer.js';
 export { cancelTask } from './enqueue/cancel-task.js';
 export type { DeferOptions } from './enqueue/task-options.js';
+export type { TraceOptions, TraceProvider } from './runtime/trace.js';
+export type { CloudTasksOptions } from './runtime/options.js';
 export type { TaskTransport, CreateTaskRequest, CreatedTask } from './contract/transport.js';
 export { handleDeferredRequest } from './handle/handler.js';
 export type { HandlerOptions } from './handle/handler.js';
-export type { DeadLetterEntry, DeadLetterReceipt, DeadLetterSink } from './handle/dead-letter.js';
+export type { AttemptInfo } from './handle/execute-task.js';
+export type { DeadLetterEntry, DeadLetterReceipt, DeadLetterSink } from './runtime/dead-letter-sink.js';
 export { logDeadLetter } from './handle/dead-letter.js';
 export { cloudTasksDeadLetterSink } from './handle/cloud-tasks-dead-letter-sink.js';
 export type { CloudTasksDeadLetterSinkOptions } from './handle/cloud-tasks-dead-letter-sink.js';
@@ -33,12 +37,6 @@ export {
   SingularTaskFailure,
 } from './contract/errors.js';
 export { EnvelopeDecodeError, EnvelopeEncodeError } from './contract/envelope.js';
-export { onTaskEvent } from './runtime/events.js';
-export type { TaskEventMap, TaskEventName, DeadLetterReason } from './runtime/events.js';
-export { listConfigProblems } from './runtime/config.js';
-export type { ConfigProblem } from './runtime/config.js';
-export { setLogWriter } from './runtime/logger.js';
+export type { TaskEventListener, TaskEventMap, TaskEventName, DeadLetterReason } from './runtime/events.js';
 export type { LogEntry, LogWriter, Severity } from './runtime/logger.js';
-export { setTraceProvider } from './runtime/trace.js';
-export type { TraceProvider } from './runtime/trace.js';
 export { MAX_TASK_BYTES } from './contract/limits.js';

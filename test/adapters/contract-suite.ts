@@ -12,12 +12,12 @@ import {
   deferrable,
   getTaskContext,
   PermanentTaskFailure,
-  setLogWriter,
   SingularTaskFailure,
   type DeadLetterEntry,
   type Manifest,
   type TaskContext,
 } from 'next-cloud-tasks';
+import { setupTestOptions } from 'next-cloud-tasks/testing';
 
 /** One delivery of `fn(...args)` as the adapter makes it. */
 export interface ContractDelivery {
@@ -103,12 +103,11 @@ export function runContractSuite(name: string, adapter: ContractAdapter): void {
     const expected = ({ fate, ...answer }: ContractResult) => (adapter.holdsTasks ? { ...answer, fate } : answer);
     beforeAll(() => adapter.setUp(manifest, (entry) => void deadLetters.push(entry)));
     afterAll(() => adapter.tearDown?.());
+    setupTestOptions({ logWriter: () => {} });
     beforeEach(() => {
       ran.length = 0;
       deadLetters.length = 0;
-      setLogWriter(() => {});
     });
-    afterEach(() => setLogWriter(undefined));
 
     test('success: 200, the task deleted; the function ran once, with its arguments and its task context', async () => {
       const args = ['a', new Date('2026-01-02T03:04:05Z'), new Map([['k', new Set([1n])]])];

@@ -1,15 +1,17 @@
 import { setupServer } from 'msw/node';
-import { encodeEnvelope, OUTCOME_HEADER, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
+import { OUTCOME_HEADER } from '@/lib/src/contract/outcomes';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
 import type { AuthCase, ContractDelivery, ContractResult } from './contract-suite';
+import type { CloudTasksOptions } from 'next-cloud-tasks';
 
 const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';
 const key = createSigningKey();
 
 /** The handler's configuration, and Google's keys served by msw for the key that signs the requests. */
-export const HANDLER_CONFIG: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL] };
+export const HANDLER_CONFIG: CloudTasksOptions = { audience: AUDIENCE, allowedEmails: [EMAIL] };
 export const certsServer = setupServer(googleCertsHandler([key]));
 
 /** Every refused token, as Google's key (or a forger) would sign it. */

@@ -1,14 +1,15 @@
 /**
  * The conformance suite over gRPC, the default transport of @google-cloud/tasks (and of
- * Google's clients in every language): an unchanged client, only pointed at the emulator.
+ * Google's clients in every language): an unchanged client, only pointed at the emulator's one
+ * address, the same `apiEndpoint` and `port` the REST adapter uses (rest.test.ts).
  */
-import * as grpc from '@grpc/grpc-js';
+import { grpcClientOptions } from '../emulator/support/client';
 import { describeConformance } from './support/suite';
 
 describeConformance({
   name: 'gRPC',
   connect: async (emulator) => {
     const { CloudTasksClient } = await import('@google-cloud/tasks');
-    return new CloudTasksClient({ apiEndpoint: emulator.host, port: emulator.grpcPort, sslCreds: grpc.credentials.createInsecure() });
+    return new CloudTasksClient(grpcClientOptions({ host: emulator.host, port: emulator.port }));
   },
 });

@@ -9,18 +9,12 @@
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { PassThroughClient } from 'google-auth-library';
-import { createManifest, defer, deferrable, getTaskContext, setLogWriter, setTaskTransport } from 'next-cloud-tasks';
+import { createManifest, defer, deferrable, getTaskContext } from 'next-cloud-tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
-import {
-  catalogFrom,
-  createCloudTasksTransport,
-  lateFetch,
-  readEnqueueConfig,
-  resetConfigCache,
-  resetTokenVerifier,
-  setQueueCatalog,
-} from 'next-cloud-tasks/internals';
-import { loadQueueYaml } from 'next-cloud-tasks/queues';
+import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transport';
+import { lateFetch } from '@/lib/src/contract/late-fetch';
+import { resetTokenVerifier } from '@/lib/src/handle/verify-token';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
 import { startHandlerServer, type HandlerServer } from '../helpers/handler-server';
 
 const QUEUE_YAML = join(__dirname, '../../queue.yaml');
@@ -37,6 +31,7 @@ const manifest = createManifest([invoice]);
 let emulator: EmulatorHandle;
 let app: HandlerServer;
 const savedEnv = { ...process.env };
+let restoreOptions: () => void;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: QUEUE_YAML, project: PROJECT, location: 'us-central1' });
@@ -50,20 +45,15 @@ beforeAll(async () => {
     DEFERRED_SERVICE_URL: app.url,
     DEFERRED_SERVICE_ACCOUNT: EMAIL,
   });
-  resetConfigCache();
   resetTokenVerifier();
-  setQueueCatalog(catalogFrom(loadQueueYaml(QUEUE_YAML)));
-  setLogWriter(() => {});
+  restoreOptions = applyTestOptions({ queueYaml: QUEUE_YAML, logWriter: () => {} });
 });
 
 beforeEach(() => ran.splice(0));
 
 afterAll(async () => {
-  setTaskTransport(undefined);
-  setLogWriter(undefined);
-  setQueueCatalog(undefined);
   process.env = savedEnv;
-  resetConfigCache();
+  restoreOptions?.();
   await app?.close();
   await emulator?.stop();
 });
@@ -78,16 +68,20 @@ const TRANSPORTS = {
   'gRPC (fallback: false)': () => ({
     fallback: false,
     apiEndpoint: emulator.host,
-    port: emulator.grpcPort,
+    port: emulator.port,
     sslCreds: grpc.credentials.createInsecure(),
+    // Credentials of its own, or google-gax asks the metadata server for the universe domain first.
+    authClient: new PassThroughClient(),
   }),
 };
 
 describe.each(Object.entries(TRANSPORTS))('%s', (label, clientOptions) => {
+  let restore: () => void;
   beforeEach(() => {
     // No emulatorHost: createCloudTasksClient's production branch, with only the endpoint changed.
-    setTaskTransport(createCloudTasksTransport({ clientOptions: clientOptions() as never }), readEnqueueConfig());
+    restore = applyTestOptions({ transport: createCloudTasksTransport({ clientOptions: clientOptions() as never }) });
   });
+  afterEach(() => restore());
 
   test('a task created by defer() runs in the app, with its arguments and headers', async () => {
     const at = new Date('2026-12-01T10:00:00Z');

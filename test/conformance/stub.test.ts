@@ -6,8 +6,8 @@
  */
 import { PassThroughClient } from 'google-auth-library';
 import { setupServer } from 'msw/node';
-import { createManifest, defer, deferrable, getTaskContext, setLogWriter, SingularTaskFailure, type TaskContext } from 'next-cloud-tasks';
-import { setupTaskQueueStub, TEST_ENQUEUE_CONFIG } from 'next-cloud-tasks/testing';
+import { createManifest, defer, deferrable, getTaskContext, SingularTaskFailure, type TaskContext } from 'next-cloud-tasks';
+import { setupTaskQueueStub, TEST_OPTIONS, setupTestOptions } from 'next-cloud-tasks/testing';
 import { cloudTasksRestHandlers } from 'next-cloud-tasks/testing/msw';
 import { writeTaskHeaders } from '@/lib/src/contract/task-headers';
 import { recordAttempt } from '@/lib/src/testing/run-attempt';
@@ -29,11 +29,10 @@ const server = setupServer(...cloudTasksRestHandlers(queue));
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
+setupTestOptions({ logWriter: () => {} });
 beforeEach(() => {
   contexts.length = 0;
-  setLogWriter(() => {});
 });
-afterEach(() => setLogWriter(undefined));
 
 function newRecord(): StubTaskRecord {
   return {
@@ -98,7 +97,7 @@ describe('stub REST handlers (cloudTasksRestHandlers)', () => {
       authClient: new PassThroughClient({ transporterOptions: { fetchImplementation } } as never),
     } as never);
   };
-  const parent = `projects/${TEST_ENQUEUE_CONFIG.project}/locations/${TEST_ENQUEUE_CONFIG.location}/queues/default`;
+  const parent = `projects/${TEST_OPTIONS.project}/locations/${TEST_OPTIONS.location}/queues/default`;
 
   test.each(recordings.storedHeaders)('$case: create and get return the stored headers', async (recording) => {
     const tasks = await client();

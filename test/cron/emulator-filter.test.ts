@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createManifest, deferrable, getTaskContext, setLogWriter, type HandlerOptions } from 'next-cloud-tasks';
+import { createManifest, deferrable, getTaskContext, type HandlerOptions } from 'next-cloud-tasks';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { wallClock } from '@/lib/src/contract/cron-filter';
 import { startHandlerServer, type HandlerServer } from '../helpers/handler-server';
@@ -38,8 +39,9 @@ let app: HandlerServer;
 /** The next multiple of seven minutes of the clock (UTC): the sweep's next run. */
 let sweepAt: number;
 
+let restoreOptions: () => void;
 beforeAll(async () => {
-  setLogWriter(() => {});
+  restoreOptions = applyTestOptions({ logWriter: () => {} });
   dir = mkdtempSync(join(tmpdir(), 'cron-filter-'));
   writeFileSync(join(dir, 'cron.yaml'), CRON_YAML);
   // The handler's config is known once the emulator has its port; the server reads it per request.
@@ -63,7 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator?.stop();
   await app?.close();
-  setLogWriter(undefined);
+  restoreOptions?.();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -12,7 +12,7 @@ import {
   verifyCronRequest,
   type TaskContext,
 } from 'next-cloud-tasks';
-import { signIdToken } from 'next-cloud-tasks/testing';
+import { applyTestOptions, signIdToken } from 'next-cloud-tasks/testing';
 import { schedulerRuns } from './support/scheduler-runs';
 
 const AUDIENCE = 'https://app-abc-ew.a.run.app';
@@ -110,14 +110,14 @@ describe('verifyCronRequest on a route of your own', () => {
     const saved = { ...process.env };
     for (const v of ['DEFERRED_SERVICE_URL', 'DEFERRED_AUDIENCE', 'DEFERRED_ALLOWED_EMAILS', 'DEFERRED_SERVICE_ACCOUNT'])
       delete process.env[v];
-    const { resetConfigCache } = await import('next-cloud-tasks/internals');
-    resetConfigCache();
+    // Options applied after the change: the settings are resolved again from this environment.
+    const restore = applyTestOptions({});
     try {
       const verdict = await verifyCronRequest(await schedulerRequest('weekly-digest'));
       expect(verdict).toMatchObject({ ok: false, status: 500 });
     } finally {
       process.env = saved;
-      resetConfigCache();
+      restore();
     }
   });
 });

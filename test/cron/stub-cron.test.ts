@@ -3,16 +3,15 @@
  * through the handler's pipeline, and ask which jobs fire between two times on the virtual clock.
  */
 import path from 'node:path';
+import { createManifest, deferrable, getTaskContext, PermanentTaskFailure, verifyCronRequest, type TaskContext } from 'next-cloud-tasks';
 import {
-  createManifest,
-  deferrable,
-  getTaskContext,
-  PermanentTaskFailure,
-  setLogWriter,
-  verifyCronRequest,
-  type TaskContext,
-} from 'next-cloud-tasks';
-import { createTaskQueueStub, cronRequest, createSigningKey, setupTaskQueueStub, TEST_HANDLER_CONFIG } from 'next-cloud-tasks/testing';
+  createTaskQueueStub,
+  cronRequest,
+  createSigningKey,
+  setupTaskQueueStub,
+  TEST_OPTIONS,
+  setupTestOptions,
+} from 'next-cloud-tasks/testing';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { setupServer } from 'msw/node';
 
@@ -27,11 +26,10 @@ const manifest = createManifest([dailySummary, purgeExpired]);
 const CRON = { path: path.join(__dirname, '../fixtures/cron/functions-cron.yaml') };
 
 const stub = setupTaskQueueStub({ manifest, queues: { yaml: 'queue:\n- name: default\n  rate: 5/s\n' }, cron: CRON });
+setupTestOptions({ logWriter: () => {} }); // the outcomes are asserted, not read
 beforeEach(() => {
   seen.length = 0;
-  setLogWriter(() => {}); // the outcomes are asserted, not read
 });
-afterEach(() => setLogWriter(undefined));
 
 test('lists the schedules, translated', () => {
   expect(stub.cronJobs().map((j) => [j.id, j.description, j.schedule, j.cron, j.timeZone])).toEqual([
@@ -105,13 +103,13 @@ describe('cronRequest: a url job’s request for your own route', () => {
     const request = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2030-01-07T13:00:00Z') });
     expect(request.method).toBe('GET');
     expect(new URL(request.url).pathname).toBe('/api/cron/weekly-digest');
-    expect(await verifyCronRequest(request, { config: TEST_HANDLER_CONFIG })).toMatchObject({
+    expect(await verifyCronRequest(request, { config: TEST_OPTIONS })).toMatchObject({
       ok: true,
       jobName: 'weekly-digest',
       scheduleTime: new Date('2030-01-07T13:00:00Z'),
     });
     const forged = await cronRequest(job, { signingKey: createSigningKey('not-google'), claims: {} });
-    expect(await verifyCronRequest(forged, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: false, status: 401 });
+    expect(await verifyCronRequest(forged, { config: TEST_OPTIONS })).toMatchObject({ ok: false, status: 401 });
   });
 });
 
@@ -146,9 +144,9 @@ describe('jobs whose App Engine schedule no unix-cron line says', () => {
   test('cronRequest carries the job’s filter: a time the schedule does not name is "not scheduled now"', async () => {
     const job = engine.cronJobs().find((j) => j.id === 'march-check')!;
     const onSchedule = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2027-03-10T22:00:00Z') });
-    expect(await verifyCronRequest(onSchedule, { config: TEST_HANDLER_CONFIG })).toMatchObject({ ok: true, jobName: 'march-check' });
+    expect(await verifyCronRequest(onSchedule, { config: TEST_OPTIONS })).toMatchObject({ ok: true, jobName: 'march-check' });
     const offSchedule = await cronRequest(job, { signingKey: key, scheduleTime: new Date('2027-03-24T21:00:00Z') });
-    expect(await verifyCronRequest(offSchedule, { config: TEST_HANDLER_CONFIG })).toMatchObject({
+    expect(await verifyCronRequest(offSchedule, { config: TEST_OPTIONS })).toMatchObject({
       ok: false,
       status: 200,
       notScheduled: true,

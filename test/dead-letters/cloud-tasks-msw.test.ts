@@ -12,19 +12,12 @@ import {
   deferrable,
   handleDeferredRequest,
   PermanentTaskFailure,
-  setLogWriter,
   type LogEntry,
+  type CloudTasksOptions,
 } from 'next-cloud-tasks';
-import {
-  catalogFrom,
-  createCloudTasksTransport,
-  encodeEnvelope,
-  setQueueCatalog,
-  type EnqueueConfig,
-  type HandlerConfig,
-} from 'next-cloud-tasks/internals';
-import { loadQueueYaml } from 'next-cloud-tasks/queues';
-import { createTaskQueueStub } from 'next-cloud-tasks/testing';
+import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transport';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
+import { createTaskQueueStub, setupTestOptions } from 'next-cloud-tasks/testing';
 import { cloudTasksRestHandlers, googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { lateFetch } from '@/lib/src/contract/late-fetch';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
@@ -35,14 +28,14 @@ const PROJECT = 'shop-prod';
 const LOCATION = 'europe-west1';
 const SERVICE_URL = 'https://shop-abc123-ew.a.run.app';
 const EMAIL = `deferred-tasks@${PROJECT}.iam.gserviceaccount.com`;
-const enqueueConfig: EnqueueConfig = {
+const enqueueConfig: CloudTasksOptions = {
   project: PROJECT,
   location: LOCATION,
   serviceUrl: SERVICE_URL,
-  serviceAccountEmail: EMAIL,
+  serviceAccount: EMAIL,
   audience: SERVICE_URL,
 };
-const handlerConfig: HandlerConfig = { audience: SERVICE_URL, allowedEmails: [EMAIL] };
+const handlerConfig: CloudTasksOptions = { audience: SERVICE_URL, allowedEmails: [EMAIL] };
 const CLI_ENV = { GOOGLE_CLOUD_PROJECT: PROJECT, CLOUD_TASKS_LOCATION: LOCATION };
 const DLQ = `projects/${PROJECT}/locations/${LOCATION}/queues/emails-dead-letter`;
 
@@ -71,22 +64,17 @@ const logs: LogEntry[] = [];
 let token: string;
 beforeAll(async () => {
   server.listen({ onUnhandledFrame: 'error' } as never);
-  setQueueCatalog(catalogFrom(loadQueueYaml(FIXTURE)));
   token = await signIdToken(key, { aud: SERVICE_URL, email: EMAIL });
 });
-afterAll(() => {
-  server.close();
-  setQueueCatalog(undefined);
-});
+afterAll(() => server.close());
+setupTestOptions({ queueYaml: FIXTURE, logWriter: (entry) => logs.push(entry) });
 beforeEach(() => {
   cloud.clear();
   healed = false;
   runs.length = 0;
   logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
 afterEach(() => {
-  setLogWriter(undefined);
   server.resetHandlers();
 });
 

@@ -1,21 +1,21 @@
 import {
   cloudTasksDeadLetterSink,
   CloudTasksError,
-  setLogWriter,
   type DeadLetterEntry,
   type LogEntry,
   type TaskTransport,
+  type CloudTasksOptions,
 } from 'next-cloud-tasks';
 import type { CreateTaskRequest } from 'next-cloud-tasks';
-import type { EnqueueConfig } from 'next-cloud-tasks/internals';
 import { decodeHeaderText, encodeHeaderText, readDeadLetterHeaders, writeDeadLetterHeaders } from '@/lib/src/contract/dead-letter-headers';
 import { taskOwnHeaders } from '@/lib/src/handle/dead-letter';
+import { applyTestOptions, setupTestOptions } from 'next-cloud-tasks/testing';
 
-const config: EnqueueConfig = {
+const config: CloudTasksOptions = {
   project: 'p',
   location: 'us-central1',
   serviceUrl: 'https://app.example.com',
-  serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com',
+  serviceAccount: 'tasks@p.iam.gserviceaccount.com',
   audience: 'https://app.example.com',
 };
 
@@ -34,11 +34,10 @@ const entry = (over: Partial<DeadLetterEntry> = {}): DeadLetterEntry => ({
 });
 
 const logs: LogEntry[] = [];
+setupTestOptions({ logWriter: (e) => logs.push(e) });
 beforeEach(() => {
   logs.length = 0;
-  setLogWriter((e) => logs.push(e));
 });
-afterEach(() => setLogWriter(undefined));
 
 function recording(fail?: unknown): TaskTransport & { created: CreateTaskRequest[] } {
   const created: CreateTaskRequest[] = [];
@@ -69,7 +68,7 @@ test('the dead task is created in the dead-letter queue: same URL, body, token; 
   });
   expect(request.taskId).toBeUndefined();
   expect(Buffer.from(request.body).equals(Buffer.from([0xff, 0x00, 0x10]))).toBe(true);
-  expect(request.oidcToken).toEqual({ serviceAccountEmail: config.serviceAccountEmail, audience: config.audience });
+  expect(request.oidcToken).toEqual({ serviceAccountEmail: config.serviceAccount, audience: config.audience });
   // A header named like ours that came with the task is not trusted: ours replace it.
   expect(readDeadLetterHeaders(request.headers)).toEqual({
     reason: 'final-attempt',
@@ -123,9 +122,10 @@ test('without a config to create tasks with, the task is logged whole with the c
   const saved = process.env.GOOGLE_CLOUD_PROJECT;
   delete process.env.GOOGLE_CLOUD_PROJECT;
   try {
-    const { resetConfigCache } = await import('next-cloud-tasks/internals');
-    resetConfigCache();
+    // Options applied after the change: the settings are resolved again from this environment.
+    const restore = applyTestOptions({});
     await cloudTasksDeadLetterSink({ deadLetterQueue: () => 'mail-dead-letter' })(entry());
+    restore();
     expect(logs).toEqual([
       expect.objectContaining({
         severity: 'ERROR',

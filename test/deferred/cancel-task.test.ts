@@ -5,9 +5,9 @@
 import { PassThroughClient } from 'google-auth-library';
 import { http } from 'msw';
 import { setupServer } from 'msw/node';
-import { cancelTask, CloudTasksError, createManifest, defer, deferrable, setLogWriter, setTaskTransport } from 'next-cloud-tasks';
-import { createCloudTasksTransport } from 'next-cloud-tasks/internals';
-import { setupTaskQueueStub, TEST_ENQUEUE_CONFIG } from 'next-cloud-tasks/testing';
+import { cancelTask, CloudTasksError, createManifest, defer, deferrable } from 'next-cloud-tasks';
+import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transport';
+import { applyTestOptions, setupTaskQueueStub, setupTestOptions, TEST_OPTIONS } from 'next-cloud-tasks/testing';
 import { cloudTasksRestHandlers } from 'next-cloud-tasks/testing/msw';
 
 const ran: string[] = [];
@@ -17,13 +17,12 @@ const server = setupServer();
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
+setupTestOptions({ logWriter: () => {} });
 beforeEach(() => {
   ran.length = 0;
-  setLogWriter(() => {});
 });
 afterEach(() => {
   server.resetHandlers();
-  setLogWriter(undefined);
 });
 
 describe('in the jest stub', () => {
@@ -53,6 +52,7 @@ describe("over REST, Google's shapes (msw)", () => {
       clientOptions: { fallback: true, authClient: new PassThroughClient({ transporterOptions: { fetchImplementation } } as never) },
     });
   const deletes: { method: string; path: string }[] = [];
+  let restore: () => void;
 
   beforeEach(() => {
     deletes.length = 0;
@@ -60,8 +60,10 @@ describe("over REST, Google's shapes (msw)", () => {
     server.events.on('request:start', ({ request }) => {
       if (request.method === 'DELETE') deletes.push({ method: request.method, path: new URL(request.url).pathname });
     });
-    setTaskTransport(transport(), TEST_ENQUEUE_CONFIG);
+    // Over the stub's options: its settings and queues, this transport.
+    restore = applyTestOptions({ transport: transport() });
   });
+  afterEach(() => restore());
 
   test('DELETE /v2/{task name}: true, then 404 NOT_FOUND reads as false', async () => {
     server.use(...cloudTasksRestHandlers(queue));
@@ -87,7 +89,7 @@ describe("over REST, Google's shapes (msw)", () => {
   });
 
   test('another error (500) is a CloudTasksError naming the task, never a silent false', async () => {
-    const name = `projects/${TEST_ENQUEUE_CONFIG.project}/locations/${TEST_ENQUEUE_CONFIG.location}/queues/testing/tasks/t1`;
+    const name = `projects/${TEST_OPTIONS.project}/locations/${TEST_OPTIONS.location}/queues/testing/tasks/t1`;
     server.use(
       http.delete('https://cloudtasks.googleapis.com/v2/*', () =>
         Response.json({ error: { code: 500, message: 'Internal error.', status: 'INTERNAL' } }, { status: 500 }),

@@ -1,5 +1,15 @@
-import { ConfigError, listConfigProblems } from 'next-cloud-tasks';
-import { readEnqueueConfig, readHandlerConfig } from 'next-cloud-tasks/internals';
+import { ConfigError } from 'next-cloud-tasks';
+import { resolveSettings } from '@/lib/src/runtime/config';
+
+type Env = Record<string, string | undefined>;
+/** What defer() and the handler get from this environment alone (no explicit options); a ConfigError is thrown. */
+const readEnqueueConfig = (env: Env) => orThrow(resolveSettings({}, env).enqueue);
+const readHandlerConfig = (env: Env) => orThrow(resolveSettings({}, env).handler);
+const listConfigProblems = (env: Env) => resolveSettings({}, env).problems;
+function orThrow<T>(value: T | ConfigError): T {
+  if (value instanceof ConfigError) throw value;
+  return value;
+}
 
 const complete = {
   GOOGLE_CLOUD_PROJECT: 'p',

@@ -16,7 +16,7 @@ const queue = setupTaskQueueStub({
   config: {
     project: 'p',
     serviceUrl: 'https://app.example.com',
-    serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com',
+    serviceAccount: 'tasks@p.iam.gserviceaccount.com',
     audience: 'https://app.example.com',
   },
 });

@@ -1,5 +1,5 @@
 import { EnvelopeDecodeError, EnvelopeEncodeError } from 'next-cloud-tasks';
-import { decodeEnvelope, encodeEnvelope } from 'next-cloud-tasks/internals';
+import { decodeEnvelope, encodeEnvelope } from '@/lib/src/contract/envelope';
 
 test('Dates, Maps, Sets, BigInt, undefined and nested objects survive a round trip', () => {
   const args = [

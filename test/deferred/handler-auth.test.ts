@@ -1,13 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { setupServer } from 'msw/node';
-import { createManifest, deferrable, handleDeferredRequest, setLogWriter, type LogEntry } from 'next-cloud-tasks';
-import { encodeEnvelope, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { createManifest, deferrable, handleDeferredRequest, type LogEntry, type CloudTasksOptions } from 'next-cloud-tasks';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { createSigningKey, encodeJwt, signIdToken } from '@/lib/src/testing/oidc-tokens';
+import { setupTestOptions } from 'next-cloud-tasks/testing';
 
 const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL] };
+const config: CloudTasksOptions = { audience: AUDIENCE, allowedEmails: [EMAIL] };
 
 const googleKey = createSigningKey('google-key-1');
 const strangerKey = createSigningKey('stranger-key');
@@ -23,12 +24,11 @@ const logs: LogEntry[] = [];
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
+setupTestOptions({ logWriter: (entry) => logs.push(entry) });
 beforeEach(() => {
   runs.length = 0;
   logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
-afterEach(() => setLogWriter(undefined));
 
 const now = () => Math.floor(Date.now() / 1000);
 const validClaims = () => ({ aud: AUDIENCE, email: EMAIL });
@@ -186,7 +186,7 @@ test('a verified token stays valid when repeated, and an allowed email is still 
 test('a cached verdict counts only for the audience and certs it was verified against', async () => {
   const token = await signIdToken(googleKey, { ...validClaims(), jti: 'cached-once' });
   expect((await post(bearer(token))).status).toBe(200);
-  const postWith = async (other: HandlerConfig) =>
+  const postWith = async (other: CloudTasksOptions) =>
     handleDeferredRequest(
       new Request('http://localhost/_ah/queue/deferred/test.record', {
         method: 'POST',
@@ -202,7 +202,7 @@ test('a cached verdict counts only for the audience and certs it was verified ag
 });
 
 test('unreachable certs answer 503 (retry) and run nothing', async () => {
-  const isolatedConfig: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL], emulatorHost: '127.0.0.1:9' };
+  const isolatedConfig: CloudTasksOptions = { audience: AUDIENCE, allowedEmails: [EMAIL], emulatorHost: '127.0.0.1:9' };
   const response = await handleDeferredRequest(
     new Request('http://localhost/_ah/queue/deferred/test.record', {
       method: 'POST',

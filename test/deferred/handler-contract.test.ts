@@ -5,20 +5,22 @@ import {
   getTaskContext,
   handleDeferredRequest,
   PermanentTaskFailure,
-  setLogWriter,
   SingularTaskFailure,
   type DeadLetterEntry,
   type HandlerOptions,
   type LogEntry,
   type TaskContext,
+  type CloudTasksOptions,
 } from 'next-cloud-tasks';
-import { encodeEnvelope, readTaskHeaders, writeTaskHeaders, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
+import { readTaskHeaders, writeTaskHeaders } from '@/lib/src/contract/task-headers';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
+import { setupTestOptions } from 'next-cloud-tasks/testing';
 
 const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL] };
+const config: CloudTasksOptions = { audience: AUDIENCE, allowedEmails: [EMAIL] };
 const key = createSigningKey();
 const server = setupServer(googleCertsHandler([key]));
 let token: string;
@@ -51,13 +53,12 @@ const logs: LogEntry[] = [];
 const deadLetters: DeadLetterEntry[] = [];
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
+setupTestOptions({ logWriter: (entry) => logs.push(entry) });
 beforeEach(() => {
   calls.length = 0;
   logs.length = 0;
   deadLetters.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
-afterEach(() => setLogWriter(undefined));
 
 interface Delivery {
   method?: string;

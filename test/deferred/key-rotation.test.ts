@@ -6,15 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { createManifest, deferrable, handleDeferredRequest, setLogWriter, type LogEntry } from 'next-cloud-tasks';
-import { encodeEnvelope, resetTokenVerifier, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { createManifest, deferrable, handleDeferredRequest, type LogEntry, type CloudTasksOptions } from 'next-cloud-tasks';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
+import { resetTokenVerifier } from '@/lib/src/handle/verify-token';
 import { GOOGLE_JWKS_URL } from 'next-cloud-tasks/testing/msw';
 import { KEYS_REFETCH_COOLDOWN_MS } from '@/lib/src/handle/signing-keys';
 import { createSigningKey, encodeJwt, jwks, rs256, signIdToken, type SigningKey } from '@/lib/src/testing/oidc-tokens';
+import { setupTestOptions } from 'next-cloud-tasks/testing';
 
 const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@my-project.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL] };
+const config: CloudTasksOptions = { audience: AUDIENCE, allowedEmails: [EMAIL] };
 
 /** What Google publishes right now; a test adds a key to rotate. Served for a day, as Google does. */
 let published: SigningKey[] = [];
@@ -34,6 +36,7 @@ const logs: LogEntry[] = [];
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
+setupTestOptions({ logWriter: (entry) => logs.push(entry) });
 beforeEach(() => {
   resetTokenVerifier();
   published = [createSigningKey('key-2026-11')];
@@ -41,10 +44,8 @@ beforeEach(() => {
   answerSlowlyMs = 0;
   runs.length = 0;
   logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
 afterEach(() => {
-  setLogWriter(undefined);
   jest.restoreAllMocks();
 });
 

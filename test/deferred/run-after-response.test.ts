@@ -4,6 +4,7 @@
  * Run a warning about CPU after the response is logged once.
  */
 import type { LogEntry } from 'next-cloud-tasks';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
 
 const scheduled: (() => unknown)[] = [];
 let insideRequest = true;
@@ -18,16 +19,21 @@ async function load(env: Record<string, string | undefined> = {}) {
   const previous = process.env.K_SERVICE;
   process.env.K_SERVICE = env.K_SERVICE;
   if (env.K_SERVICE === undefined) delete process.env.K_SERVICE;
-  let modules!: { next: typeof import('next-cloud-tasks/next'); core: typeof import('next-cloud-tasks') };
+  let modules!: { next: typeof import('next-cloud-tasks/next') };
   jest.isolateModules(() => {
-    modules = { next: require('next-cloud-tasks/next'), core: require('next-cloud-tasks') };
+    modules = { next: require('next-cloud-tasks/next') };
   });
   const logs: LogEntry[] = [];
-  modules.core.setLogWriter((entry) => logs.push(entry));
+  // The options live on the process's one slot, so the isolated modules read this test's too.
+  const removeOptions = applyTestOptions({ logWriter: (entry) => logs.push(entry) });
   return {
     runAfterResponse: modules.next.runAfterResponse,
     logs,
-    restore: () => (previous === undefined ? delete process.env.K_SERVICE : (process.env.K_SERVICE = previous)),
+    restore: () => {
+      removeOptions();
+      if (previous === undefined) delete process.env.K_SERVICE;
+      else process.env.K_SERVICE = previous;
+    },
   };
 }
 

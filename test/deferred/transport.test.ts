@@ -1,14 +1,16 @@
 import { PassThroughClient } from 'google-auth-library';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { CloudTasksError, defer, deferrable, setTaskTransport, TaskAlreadyExistsError } from 'next-cloud-tasks';
-import { createCloudTasksTransport, decodeEnvelope, type EnqueueConfig } from 'next-cloud-tasks/internals';
+import { CloudTasksError, defer, deferrable, TaskAlreadyExistsError, type CloudTasksOptions } from 'next-cloud-tasks';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
+import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transport';
+import { decodeEnvelope } from '@/lib/src/contract/envelope';
 
-const config: EnqueueConfig = {
+const config: CloudTasksOptions = {
   project: 'my-project',
   location: 'europe-west1',
   serviceUrl: 'https://app.example.com',
-  serviceAccountEmail: 'tasks@my-project.iam.gserviceaccount.com',
+  serviceAccount: 'tasks@my-project.iam.gserviceaccount.com',
   audience: 'https://app.example.com',
 };
 const TASKS_URL = 'https://cloudtasks.googleapis.com/v2/projects/my-project/locations/europe-west1/queues/:queue/tasks';
@@ -35,13 +37,14 @@ function answerWith(status: number, body: object) {
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
+let restore: () => void;
 beforeEach(() => {
   captured.length = 0;
-  setTaskTransport(restTransport(), config);
+  restore = applyTestOptions({ ...config, transport: restTransport() });
 });
 afterEach(() => {
   server.resetHandlers();
-  setTaskTransport(undefined);
+  restore();
 });
 
 test('defer sends the exact createTask request: queue path, name, schedule, deadline, headers, OIDC, body', async () => {
@@ -112,7 +115,8 @@ test('an unreachable endpoint rejects with an error and leaves no unhandled reje
   process.on('unhandledRejection', onUnhandled);
   try {
     server.close(); // real network for this one: a closed loopback port
-    setTaskTransport(createCloudTasksTransport({ emulatorHost: '127.0.0.1:1' }), config);
+    restore();
+    restore = applyTestOptions({ ...config, transport: createCloudTasksTransport({ emulatorHost: '127.0.0.1:1' }) });
     await expect(defer(sendInvoice, ['c', 1n, new Date()])).rejects.toBeInstanceOf(CloudTasksError);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(unhandled).toEqual([]);

@@ -4,15 +4,16 @@
  * reaches the app, while a task due now does (so "never dispatched" is not just a slow dispatcher).
  */
 import type { CloudTasksClient } from '@google-cloud/tasks';
-import { cancelTask, defer, deferrable, InvalidTaskOptionsError, setTaskTransport } from 'next-cloud-tasks';
+import { cancelTask, defer, deferrable, InvalidTaskOptionsError, type CloudTasksOptions } from 'next-cloud-tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
-import { createCloudTasksTransport, type EnqueueConfig } from 'next-cloud-tasks/internals';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
 import { emulatorClient, LOCATION, PARENT, PROJECT, queuePath } from './support/client';
 import { startTargetServer, type TargetServer } from './support/target-server';
 
 let emulator: EmulatorHandle;
 let client: CloudTasksClient;
 let target: TargetServer;
+let restore: () => void;
 
 const remind = deferrable('reminders.send', (userId: string) => userId);
 
@@ -21,19 +22,20 @@ beforeAll(async () => {
   client = await emulatorClient(emulator.hostPort);
   target = await startTargetServer();
   await client.createQueue({ parent: PARENT, queue: { name: queuePath('default') } });
-  const config: EnqueueConfig = {
+  const config: CloudTasksOptions = {
     project: PROJECT,
     location: LOCATION,
     serviceUrl: target.url,
-    serviceAccountEmail: 'tasks@test-project.iam.gserviceaccount.com',
+    serviceAccount: 'tasks@test-project.iam.gserviceaccount.com',
     audience: target.url,
     emulatorHost: emulator.hostPort,
   };
-  setTaskTransport(createCloudTasksTransport({ emulatorHost: emulator.hostPort }), config);
+  // defer()'s own transport for an emulator host: the client pointed at it.
+  restore = applyTestOptions(config);
 });
 
 afterAll(async () => {
-  setTaskTransport(undefined);
+  restore?.();
   await client?.close();
   await emulator?.stop();
   await target?.close();

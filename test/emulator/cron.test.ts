@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
-import { decodeEnvelope } from 'next-cloud-tasks/internals';
+import { decodeEnvelope } from '@/lib/src/contract/envelope';
 import { startTargetServer, type TargetServer } from './support/target-server';
 import { dashboardAction } from './support/dashboard-action';
 

@@ -25,6 +25,8 @@ afterAll(async () => {
 });
 
 const page = async (path = '/') => (await fetch(`${emulator.url}${path}`)).text();
+/** The part of `html` from `start` to the next `end`. */
+const between = (html: string, start: string, end: string) => html.slice(html.indexOf(start), html.indexOf(end, html.indexOf(start)));
 
 async function createTask(queue: string, id: string, body: Uint8Array | string, extra: Record<string, unknown> = {}) {
   const response = await fetch(`${emulator.url}/v2/${QUEUES}/${queue}/tasks`, {
@@ -121,8 +123,7 @@ test('a task that exhausts its retries is listed as dead-lettered with its error
   const dead = nextEvent(emulator, 'task:dead', ({ task }) => task.name.endsWith('/fail-1'));
   await createTask('emails', 'fail-1', encodeEnvelope('chargeCard', ['order-7']));
   await dead;
-  const html = await page();
-  const row = html.slice(html.indexOf('data-dead="fail-1"'), html.indexOf('</tr>', html.indexOf('data-dead="fail-1"')));
+  const row = between(await page(), 'data-dead="fail-1"', '</tr>');
   expect(row).toContain('chargeCard');
   expect(row).toContain('gave up after 3 attempt(s)');
   expect(row).toContain('&lt;b&gt;boom&lt;/b&gt;');
@@ -134,6 +135,15 @@ test('a task that exhausts its retries is listed as dead-lettered with its error
   expect(target.received.filter((r) => r.path === '/fail-1').length).toBe(before + 3);
   await act('dead-delete', `${QUEUES}/emails/tasks/fail-1`);
   expect(await page()).not.toContain('data-dead="fail-1"');
+});
+
+test('recent activity names the function each finished task ran', async () => {
+  const done = nextEvent(emulator, 'task:success', ({ task }) => task.name.endsWith('/receipt-1'));
+  await createTask('default', 'receipt-1', encodeEnvelope('sendReceipt', ['order-9']));
+  await done;
+  const entry = between(between(await page(), '<ul class="activity">', '</ul>'), 'receipt-1', '</li>');
+  expect(entry).toContain('<span class="mono fn">sendReceipt</span>');
+  expect(entry).toContain('attempt 1: HTTP 200');
 });
 
 test('an action posted from another origin is refused; an error comes back as a notice', async () => {

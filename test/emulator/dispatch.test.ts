@@ -5,8 +5,8 @@
  */
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
-import { DEAD_LETTERED, OUTCOME_HEADER } from 'next-cloud-tasks/internals';
-import { backoffSeconds } from 'next-cloud-tasks/internals';
+import { DEAD_LETTERED, OUTCOME_HEADER } from '@/lib/src/contract/outcomes';
+import { backoffSeconds } from '@/lib/src/contract/retry-policy';
 import { emulatorClient, PARENT, queuePath } from './support/client';
 import { recordEvents, sleep } from './support/events';
 import { startTargetServer, type ReceivedRequest, type Reply, type TargetServer } from './support/target-server';

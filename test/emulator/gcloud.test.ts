@@ -4,25 +4,21 @@
  * gcloud picks the location itself) pointing at it, and a dummy access token. Skipped, saying so,
  * where gcloud is not installed.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
+import { describeIfInstalled, runs } from './support/installed';
 import { startTargetServer, type TargetServer } from './support/target-server';
 
 const run = promisify(execFile);
-const hasGcloud = (() => {
-  try {
-    execFileSync('gcloud', ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!hasGcloud) console.warn('gcloud.test.ts skipped: gcloud is not installed (apt-get install -y google-cloud-cli)');
-const maybe = hasGcloud ? describe : describe.skip;
+const maybe = describeIfInstalled(
+  runs('gcloud', ['--version']),
+  'gcloud.test.ts',
+  'gcloud is not installed (apt-get install -y google-cloud-cli)',
+);
 
 maybe('gcloud tasks against the emulator', () => {
   let emulator: EmulatorHandle;

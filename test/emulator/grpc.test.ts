@@ -1,13 +1,13 @@
 /**
  * The gRPC side beyond the conformance suite (test/conformance/grpc.test.ts): locations and the
- * methods the emulator does not have over gRPC, a gRPC client and a REST client seeing one
- * store, the CLI's --grpc-port, and REST only when it is off.
+ * methods the emulator does not have over gRPC, a gRPC client and a REST client on the one port
+ * seeing one store, the CLI's --grpc-port (a port of its own), and REST only when it is off.
  */
-import * as grpc from '@grpc/grpc-js';
+import http2 from 'node:http2';
 import type { CloudTasksClient } from '@google-cloud/tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { CliUsageError, parseCliArgs } from '@/lib/src/cli/emulator-options';
-import { emulatorClient, PARENT, PROJECT, queuePath } from './support/client';
+import { emulatorClient, grpcClientOptions, PARENT, PROJECT, queuePath } from './support/client';
 
 let emulator: EmulatorHandle;
 let overGrpc: CloudTasksClient;
@@ -16,7 +16,7 @@ let overRest: CloudTasksClient;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, data: ':memory:' });
   const { CloudTasksClient } = await import('@google-cloud/tasks');
-  overGrpc = new CloudTasksClient({ apiEndpoint: emulator.host, port: emulator.grpcPort, sslCreds: grpc.credentials.createInsecure() });
+  overGrpc = new CloudTasksClient(grpcClientOptions(emulator));
   overRest = await emulatorClient(emulator.hostPort);
 });
 
@@ -26,10 +26,9 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-test('a second port, printed in the handle; one store behind both transports', async () => {
-  expect(emulator.grpcPort).toBeGreaterThan(0);
-  expect(emulator.grpcPort).not.toBe(emulator.port);
-  expect(emulator.grpcHostPort).toBe(`127.0.0.1:${emulator.grpcPort}`);
+test('gRPC and REST on the one port, printed in the handle; one store behind both transports', async () => {
+  expect(emulator.grpcPort).toBe(emulator.port);
+  expect(emulator.grpcHostPort).toBe(emulator.hostPort);
   await overGrpc.createQueue({ parent: PARENT, queue: { name: queuePath('both'), rateLimits: { maxDispatchesPerSecond: 5 } } });
   const [queue] = await overRest.getQueue({ name: queuePath('both') });
   expect(queue.rateLimits?.maxDispatchesPerSecond).toBe(5);
@@ -56,10 +55,35 @@ test('locations over gRPC; IAM methods are UNIMPLEMENTED', async () => {
   await expect(overGrpc.getIamPolicy({ resource: queuePath('both') })).rejects.toMatchObject({ code: 12 });
 });
 
-test('grpcPort: false serves REST only; the CLI reads --grpc-port', async () => {
+test('grpcPort: a port of its own as well; the one port keeps serving both', async () => {
+  const apart = await startEmulator({ port: 0, data: ':memory:', grpcPort: 0 });
+  const { CloudTasksClient } = await import('@google-cloud/tasks');
+  const connect = (port: number) => new CloudTasksClient(grpcClientOptions({ host: apart.host, port }));
+  const [own, shared] = [connect(apart.grpcPort!), connect(apart.port)];
+  try {
+    expect(apart.grpcPort).toBeGreaterThan(0);
+    expect(apart.grpcPort).not.toBe(apart.port);
+    expect(apart.grpcHostPort).toBe(`127.0.0.1:${apart.grpcPort}`);
+    await own.createQueue({ parent: PARENT, queue: { name: queuePath('apart') } });
+    const [queue] = await shared.getQueue({ name: queuePath('apart') });
+    expect(queue.name).toBe(queuePath('apart'));
+    expect((await fetch(`${apart.url}/v2/${queuePath('apart')}`)).status).toBe(200);
+  } finally {
+    await Promise.all([own.close(), shared.close()]);
+    await apart.stop();
+  }
+});
+
+test('grpcPort: false serves REST only; a gRPC client gets no HTTP/2 answer; the CLI reads --grpc-port', async () => {
   const restOnly = await startEmulator({ port: 0, data: ':memory:', grpcPort: false });
   try {
     expect(restOnly.grpcHostPort).toBeUndefined();
+    // HTTP/2's preface reaches node:http, which answers it as a bad HTTP/1.1 request.
+    const session = http2.connect(restOnly.url);
+    const failed = await new Promise<Error>((resolve) => session.once('error', resolve));
+    session.destroy();
+    expect(failed.message).toMatch(/protocol error/i);
+    expect((await fetch(`${restOnly.url}/v2/${PARENT}/queues`)).status).toBe(200);
   } finally {
     await restOnly.stop();
   }

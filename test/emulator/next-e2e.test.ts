@@ -4,6 +4,7 @@
  * OIDC token; a failing function retries per queue.yaml and ends in its dead-letter queue.
  */
 import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { LOCATION, PROJECT, startEmulatedApp, type EmulatedApp } from '../helpers/emulated-app';
 import type { RunningServer } from '../helpers/next-server';
 import { recordEvents } from './support/events';
@@ -14,7 +15,7 @@ let loop: EmulatedApp;
 let emulator: EmulatorHandle;
 let events: ReturnType<typeof recordEvents>;
 let app: RunningServer;
-let deferred: typeof import('next-cloud-tasks') & typeof import('next-cloud-tasks/internals');
+let deferred: typeof import('next-cloud-tasks');
 let demo: typeof import('../../app/_tasks/demo');
 const savedEnv = { ...process.env };
 
@@ -22,10 +23,9 @@ beforeAll(async () => {
   loop = await startEmulatedApp();
   ({ emulator, app } = loop);
   events = recordEvents(emulator);
-  // defer() in this process, configured like the app: it enqueues into the emulator.
+  // defer() in this process, configured like the app (its settings are read on first use, after this): it enqueues into the emulator.
   Object.assign(process.env, loop.env);
-  deferred = { ...(await import('next-cloud-tasks')), ...(await import('next-cloud-tasks/internals')) };
-  deferred.resetConfigCache();
+  deferred = await import('next-cloud-tasks');
   demo = await import('../../app/_tasks/demo');
 });
 
@@ -55,7 +55,7 @@ test('a task without a token is refused by the handler (401) and retried: the ch
       task: {
         httpRequest: {
           url: `${app.url}/_ah/queue/deferred/demo.greet`,
-          body: Buffer.from(deferred.encodeEnvelope('demo.greet', ['no-token', new Date()])).toString('base64'),
+          body: Buffer.from(encodeEnvelope('demo.greet', ['no-token', new Date()])).toString('base64'),
           headers: { 'Content-Type': 'application/json' },
         },
       },

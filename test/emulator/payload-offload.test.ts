@@ -9,7 +9,9 @@ import path from 'node:path';
 import { Storage } from '@google-cloud/storage';
 import { createManifest, defer, deferrable, PayloadTooLargeError, PermanentTaskFailure, type DeadLetterEntry } from 'next-cloud-tasks';
 import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
-import { createCloudTasksTransport, encodeReferenceEnvelope, resetConfigCache } from 'next-cloud-tasks/internals';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
+import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transport';
+import { encodeReferenceEnvelope } from '@/lib/src/contract/envelope';
 import { LOCATION, PROJECT, TASKS_EMAIL } from '../helpers/emulated-app';
 import { startEmulatedHandler, type EmulatedHandler } from '../helpers/emulated-handler';
 
@@ -208,7 +210,8 @@ test('a missing object is retried, then dead-lettered on the last attempt', asyn
 test('without a bucket, a task over 1 MiB throws PayloadTooLargeError naming DEFERRED_PAYLOAD_BUCKET, before any call', async () => {
   const bucket = process.env.DEFERRED_PAYLOAD_BUCKET;
   delete process.env.DEFERRED_PAYLOAD_BUCKET;
-  resetConfigCache();
+  // Options applied after the change: the settings are resolved again from this environment.
+  const restore = applyTestOptions({});
   try {
     const before = await (await fetch(`${emulator.url}/v2/${QUEUE}/tasks`)).json();
     const attempt = defer(ingest, [fiveMegabytes()], { queue: 'big' });
@@ -217,6 +220,6 @@ test('without a bucket, a task over 1 MiB throws PayloadTooLargeError naming DEF
     expect(await (await fetch(`${emulator.url}/v2/${QUEUE}/tasks`)).json()).toEqual(before);
   } finally {
     process.env.DEFERRED_PAYLOAD_BUCKET = bucket;
-    resetConfigCache();
+    restore();
   }
 });

@@ -12,7 +12,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeEnvelope } from 'next-cloud-tasks/internals';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { freePort, ROOT, waitForHttp } from '../helpers/next-server';
 import {
   addMarkerFunction,

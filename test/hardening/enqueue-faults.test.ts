@@ -7,11 +7,11 @@
  */
 import { join } from 'node:path';
 import { CloudTasksError, defer, deferrable, TaskAlreadyExistsError } from 'next-cloud-tasks';
-import { resetConfigCache } from 'next-cloud-tasks/internals';
 import { withEnqueueRetries } from '@/lib/src/enqueue/enqueue-retry';
-import { readTuning } from '@/lib/src/runtime/config';
+import { resolveSettings } from '@/lib/src/runtime/config';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
 
-const enqueueAttemptsFromEnv = (env: Record<string, string>) => readTuning('enqueueAttempts', env);
+const enqueueAttemptsFromEnv = (env: Record<string, string>) => resolveSettings({}, env).enqueueAttempts;
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { ROOT } from '../helpers/next-server';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
@@ -22,6 +22,7 @@ const ping = deferrable('faults.ping', (_n: number) => {});
 let emulator: EmulatorHandle;
 let proxy: FaultProxy;
 const savedEnv = { ...process.env };
+let restoreOptions: () => void;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, data: ':memory:', queueYaml: join(ROOT, 'queue.yaml'), project: 'p', location: 'l' });
@@ -34,12 +35,13 @@ beforeAll(async () => {
     DEFERRED_SERVICE_ACCOUNT: 'tasks@p.iam.gserviceaccount.com',
     CLOUD_TASKS_EMULATOR_HOST: proxy.hostPort,
   });
-  resetConfigCache();
+  // Applied after the environment is set: the settings are resolved again from it.
+  restoreOptions = applyTestOptions({});
 });
 
 afterAll(async () => {
   process.env = savedEnv;
-  resetConfigCache();
+  restoreOptions?.();
   await proxy.close();
   await emulator.stop();
 });

@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeEnvelope } from 'next-cloud-tasks/internals';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import type { RunningServer } from '../helpers/next-server';
 import { startSignedApp, type SignedApp } from '../helpers/signed-app';
 import { rawHttp } from './support/raw-http';

@@ -8,9 +8,11 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setupServer } from 'msw/node';
-import { createManifest, deferrable, handleDeferredRequest, setLogWriter } from 'next-cloud-tasks';
-import { createCloudTasksTransport, encodeEnvelope, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { createManifest, deferrable, handleDeferredRequest, type CloudTasksOptions } from 'next-cloud-tasks';
+import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transport';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { startEmulator } from 'next-cloud-tasks/emulator';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { createSigningKey, encodeJwt, rs256, signIdToken } from '@/lib/src/testing/oidc-tokens';
 import { ROOT } from '../helpers/next-server';
@@ -19,7 +21,7 @@ import { HOSTILE_ENVELOPES } from './support/hostile-envelopes';
 
 const AUDIENCE = 'https://app-abc123-uc.a.run.app';
 const EMAIL = 'tasks-invoker@my-project.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL] };
+const config: CloudTasksOptions = { audience: AUDIENCE, allowedEmails: [EMAIL] };
 const googleKey = createSigningKey('google-key');
 const server = setupServer(googleCertsHandler([googleKey]));
 
@@ -62,15 +64,16 @@ async function tokenSignedByTheEmulator(): Promise<string> {
   return authorization.replace(/^Bearer /, '');
 }
 
+let restoreOptions: () => void;
 beforeAll(async () => {
   emulatorToken = await tokenSignedByTheEmulator();
   server.listen({ onUnhandledFrame: 'error' } as never);
   fingerprint = prototypeFingerprint();
-  setLogWriter(() => {});
+  restoreOptions = applyTestOptions({ logWriter: () => {} });
 });
 afterAll(() => {
   server.close();
-  setLogWriter(undefined);
+  restoreOptions?.();
 });
 beforeEach(() => void (runs.length = 0));
 

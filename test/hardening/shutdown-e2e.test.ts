@@ -6,7 +6,7 @@
  * well inside Cloud Run's 10 s.
  */
 import { connect, type Socket } from 'node:net';
-import { encodeEnvelope } from 'next-cloud-tasks/internals';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import type { RunningServer } from '../helpers/next-server';
 import { startSignedApp, type SignedApp } from '../helpers/signed-app';
 

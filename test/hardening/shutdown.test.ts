@@ -3,16 +3,17 @@
  * anything; tasks in flight may finish within the grace period; those still running after it are
  * answered 503 (never 2xx) and logged. The real SIGTERM through `next start`: shutdown-e2e.test.ts.
  */
-import { createManifest, deferrable, handleDeferredRequest, setLogWriter, type LogEntry } from 'next-cloud-tasks';
-import { encodeEnvelope, type HandlerConfig } from 'next-cloud-tasks/internals';
+import { createManifest, deferrable, handleDeferredRequest, type LogEntry, type CloudTasksOptions } from 'next-cloud-tasks';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { resetShutdownState, startDraining, tasksInFlight } from '@/lib/src/runtime/shutdown';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import { setupServer } from 'msw/node';
+import { setupTestOptions } from 'next-cloud-tasks/testing';
 
 const AUDIENCE = 'https://app.example.com';
 const EMAIL = 'tasks@p.iam.gserviceaccount.com';
-const config: HandlerConfig = { audience: AUDIENCE, allowedEmails: [EMAIL] };
+const config: CloudTasksOptions = { audience: AUDIENCE, allowedEmails: [EMAIL] };
 const key = createSigningKey('k');
 const server = setupServer(googleCertsHandler([key]));
 
@@ -33,14 +34,13 @@ beforeAll(async () => {
   token = await signIdToken(key, { aud: AUDIENCE, email: EMAIL });
 });
 afterAll(() => server.close());
+setupTestOptions({ logWriter: (entry) => logs.push(entry) });
 beforeEach(() => {
   started.length = finished.length = logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
 afterEach(() => {
   release();
   resetShutdownState();
-  setLogWriter(undefined);
 });
 
 function deliver(name: string) {

@@ -1,16 +1,17 @@
 /**
  * defer() carries the caller's trace onto the task as `traceparent`: from its option, or from the
- * ambient provider a framework adapter installs. (The whole trip through Next and the emulator,
+ * traceProvider option (the Next adapter's default reads the request). (The whole trip through Next and the emulator,
  * with the handler's log line, is in trace-e2e.test.ts.)
  */
-import { defer, deferrable, setTaskTransport, setTraceProvider, type CreateTaskRequest } from 'next-cloud-tasks';
-import { traceparentFromHeaders, type EnqueueConfig } from 'next-cloud-tasks/internals';
+import { defer, deferrable, type CreateTaskRequest, type CloudTasksOptions, type TraceProvider } from 'next-cloud-tasks';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
+import { traceparentFromHeaders } from '@/lib/src/runtime/trace';
 
-const config: EnqueueConfig = {
+const config: CloudTasksOptions = {
   project: 'p',
   location: 'l',
   serviceUrl: 'https://app.example.com',
-  serviceAccountEmail: 'tasks@p.iam.gserviceaccount.com',
+  serviceAccount: 'tasks@p.iam.gserviceaccount.com',
   audience: 'https://app.example.com',
 };
 const sent: CreateTaskRequest[] = [];
@@ -18,16 +19,22 @@ const ping = deferrable('trace.ping', () => {});
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = `00-${TRACE}-00f067aa0ba902b7-01`;
 
-beforeAll(() =>
-  setTaskTransport(
-    { createTask: async (request) => (sent.push(request), { name: `projects/p/locations/l/queues/default/tasks/${sent.length}` }) },
-    config,
-  ),
-);
-afterAll(() => setTaskTransport(undefined));
+let restore: () => void;
+beforeAll(() => {
+  restore = applyTestOptions({
+    ...config,
+    transport: {
+      createTask: async (request) => (sent.push(request), { name: `projects/p/locations/l/queues/default/tasks/${sent.length}` }),
+    },
+  });
+});
+afterAll(() => restore());
+let removeProvider: (() => void) | undefined;
+/** The traceProvider option, for the rest of the test. */
+const provideTrace = (provider: TraceProvider) => (removeProvider = applyTestOptions({ traceProvider: provider }));
 beforeEach(() => {
   sent.length = 0;
-  setTraceProvider(undefined);
+  removeProvider?.();
 });
 
 const lastHeaders = () => sent.at(-1)!.headers;
@@ -37,15 +44,15 @@ test('the traceparent option goes on the task as a header', async () => {
   expect(lastHeaders()).toEqual({ traceparent: PARENT, 'Content-Type': 'application/json' });
 });
 
-test('without the option, the ambient provider gives the trace (what the Next adapter installs)', async () => {
-  setTraceProvider(async () => PARENT);
+test('without the option, the traceProvider option gives the trace (the Next adapter gives a default)', async () => {
+  provideTrace(async () => PARENT);
   await defer(ping, []);
   expect(lastHeaders().traceparent).toBe(PARENT);
 });
 
 test('no provider, `traceparent: false`, or a malformed value: no trace header', async () => {
   await defer(ping, []);
-  setTraceProvider(() => PARENT);
+  provideTrace(() => PARENT);
   await defer(ping, [], { traceparent: false });
   await defer(ping, [], { traceparent: '00-nothex-00f067aa0ba902b7-01' });
   await defer(ping, [], { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` });
@@ -53,7 +60,7 @@ test('no provider, `traceparent: false`, or a malformed value: no trace header',
 });
 
 test("a traceparent the caller put in the task's own headers wins", async () => {
-  setTraceProvider(() => PARENT);
+  provideTrace(() => PARENT);
   const own = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-00`;
   await defer(ping, [], { headers: { TraceParent: own } });
   expect(lastHeaders()).toEqual({ TraceParent: own, 'Content-Type': 'application/json' });

@@ -1,13 +1,13 @@
-import { setLogWriter, type HandlerOptions, type LogWriter } from 'next-cloud-tasks';
+import type { HandlerOptions, LogWriter } from 'next-cloud-tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
-import { catalogFrom, resetConfigCache, resetTokenVerifier, setQueueCatalog } from 'next-cloud-tasks/internals';
-import { loadQueueYaml } from 'next-cloud-tasks/queues';
+import { resetTokenVerifier } from '@/lib/src/handle/verify-token';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
 import { recordEvents } from '../emulator/support/events';
 import { LOCATION, PROJECT, TASKS_EMAIL } from './emulated-app';
 import { startHandlerServer, type HandlerObserver, type HandlerServer } from './handler-server';
 
 export interface EmulatedHandlerOptions {
-  /** The app's queue.yaml: the emulator's queues and this process's queue catalog. */
+  /** The app's queue.yaml: the emulator's queues and this process's (its queueYaml option). */
   queueYaml: string;
   /** The handler's options (its manifest, a dead-letter sink). */
   handler: HandlerOptions;
@@ -27,7 +27,7 @@ export interface EmulatedHandler {
   events: ReturnType<typeof recordEvents>;
   /** What the CLI commands need to reach the emulator: its host, the project, the location. */
   cliEnv: Record<string, string>;
-  /** Stops both and restores this process's environment, queue catalog and log writer. */
+  /** Stops both and restores this process's environment and options. */
   stop(): Promise<void>;
 }
 
@@ -46,20 +46,17 @@ export async function startEmulatedHandler(options: EmulatedHandlerOptions): Pro
   if (options.payloadBucket) {
     Object.assign(process.env, { DEFERRED_PAYLOAD_BUCKET: options.payloadBucket, STORAGE_EMULATOR_HOST: `${emulator.url}/storage/v1` });
   }
-  resetConfigCache();
   resetTokenVerifier();
-  setQueueCatalog(catalogFrom(loadQueueYaml(options.queueYaml)));
-  setLogWriter(options.logWriter ?? (() => {}));
+  // Applied after the environment is set: the settings are resolved again from it.
+  const restoreOptions = applyTestOptions({ queueYaml: options.queueYaml, logWriter: options.logWriter ?? (() => {}) });
   return {
     emulator,
     app,
     events,
     cliEnv,
     async stop() {
-      setLogWriter(undefined);
-      setQueueCatalog(undefined);
       process.env = savedEnv;
-      resetConfigCache();
+      restoreOptions();
       events.stop();
       await app.close();
       await emulator.stop();

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeEnvelope } from 'next-cloud-tasks/internals';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { ROOT } from '../helpers/next-server';
 import { startSignedApp, type SignedApp } from '../helpers/signed-app';
 

@@ -12,8 +12,8 @@
  * once (its side effect happened), no task ran more often than it was attempted, flaky tasks
  * failed first and were retried, and nothing was dead-lettered or lost.
  */
-import { defer, setTaskTransport } from 'next-cloud-tasks';
-import { createCloudTasksTransport, readEnqueueConfig, withEnqueueRetries } from 'next-cloud-tasks/internals';
+import { defer } from 'next-cloud-tasks';
+import { applyTestOptions } from 'next-cloud-tasks/testing';
 import type { EmulatorHandle, TaskRecord } from 'next-cloud-tasks/emulator';
 import { LOCATION, PROJECT, startEmulatedApp } from '../helpers/emulated-app';
 import { flakyGreet, greet } from '@/app/_tasks/demo';
@@ -116,9 +116,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { emulator, env } = loop;
   // The running app: the first one, or after the SIGKILL its restart (same port, same environment).
   let app = loop.app;
-  // defer() in this process enqueues through the real client to this run's emulator (a transport
-  // of its own: the default one is made once per process, for the first emulator).
-  setTaskTransport(withEnqueueRetries(createCloudTasksTransport({ emulatorHost: emulator.hostPort })), readEnqueueConfig(env));
+  // defer() in this process enqueues through its own transport, the real client, to this run's emulator.
+  const restoreOptions = applyTestOptions({
+    project: PROJECT,
+    location: LOCATION,
+    serviceUrl: env.DEFERRED_SERVICE_URL,
+    serviceAccount: env.DEFERRED_SERVICE_ACCOUNT,
+    emulatorHost: emulator.hostPort,
+  });
   const outputs: string[] = [];
   try {
     const succeeded = new Map<string, TaskRecord>();
@@ -197,6 +202,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   } finally {
     await app.stop(); // the restarted app; stopping the first one again is a no-op
     await loop.stop();
-    setTaskTransport(undefined);
+    restoreOptions();
   }
 }

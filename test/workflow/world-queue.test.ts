@@ -8,12 +8,10 @@ import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 import type { QueuePrefix, ValidQueueName } from '@workflow/world';
 import { TaskAlreadyExistsError, UnknownQueueError } from '@/lib/src/contract/errors';
 import type { CreateTaskRequest, TaskTransport } from '@/lib/src/contract/transport';
-import { setTaskTransport } from '@/lib/src/enqueue/defer';
-import { catalogFrom } from '@/lib/src/runtime/queue-catalog';
+import { catalogFrom, type QueueCatalog } from '@/lib/src/runtime/queue-catalog';
 import { parseQueueYaml } from '@/lib/src/queues/parse';
-import { setQueueCatalog } from '@/lib/src/runtime/queue-catalog';
-import { resetConfigCache } from '@/lib/src/runtime/config';
-import { setLogWriter, type LogEntry } from '@/lib/src/runtime/logger';
+import type { LogEntry } from '@/lib/src/runtime/logger';
+import { applyLayer } from '@/lib/src/runtime/options-state';
 import { resetTokenVerifier } from '@/lib/src/handle/verify-token';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
 import { createWorld, registerWorkflowWorld } from '@/lib/src/workflow/index';
@@ -55,21 +53,33 @@ afterAll(() => {
   server.close();
   process.env = saved;
 });
+const WORKFLOW_QUEUES = catalogFrom(parseQueueYaml('queue:\n- name: workflow-flows\n  rate: 10/s\n- name: workflow-steps\n  rate: 10/s\n'));
+let removeLayer: (() => void) | undefined;
+
+/**
+ * The settings the World sees: the environment as it is now (with `vars` set or, undefined,
+ * removed), the recording transport, the logs collected, and these queues in place of queue.yaml.
+ */
+function useEnv(vars: Record<string, string | undefined> = {}, queues: QueueCatalog = WORKFLOW_QUEUES): void {
+  for (const [name, value] of Object.entries(vars)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  removeLayer?.();
+  removeLayer = applyLayer({ options: { transport, logWriter: (entry) => logs.push(entry) }, doubles: { queues } });
+}
+
 beforeEach(() => {
   process.env = { ...saved, ...ENV };
   delete process.env.CLOUD_TASKS_EMULATOR_HOST;
-  resetConfigCache();
   resetTokenVerifier();
   created = [];
   logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
-  setTaskTransport(transport);
-  setQueueCatalog(catalogFrom(parseQueueYaml('queue:\n- name: workflow-flows\n  rate: 10/s\n- name: workflow-steps\n  rate: 10/s\n')));
+  useEnv();
 });
 afterEach(() => {
-  setTaskTransport(undefined);
-  setQueueCatalog(undefined);
-  setLogWriter(undefined);
+  removeLayer?.();
+  removeLayer = undefined;
 });
 
 const FLOW = '__wkf_workflow_workflow//./app/flows//signup' as ValidQueueName;
@@ -129,32 +139,29 @@ test('a delay is the schedule time; past 30 days the task is a hop that carries 
 });
 
 test('a queue missing from queue.yaml is refused before any task, naming the file and the fix', async () => {
-  setQueueCatalog(catalogFrom(parseQueueYaml('queue:\n- name: default\n  rate: 1/s\n')));
+  useEnv({}, catalogFrom(parseQueueYaml('queue:\n- name: default\n  rate: 1/s\n')));
   await expect(createWorld().queue(FLOW, { runId: 'wrun_1' })).rejects.toThrow(UnknownQueueError);
   await expect(createWorld().queue(FLOW, { runId: 'wrun_1' })).rejects.toThrow(/workflow-flows.*queues apply/);
   expect(created).toHaveLength(0);
 });
 
 test('against Cloud Tasks without a database, start() and queueing fail with a message naming WORKFLOW_POSTGRES_URL', async () => {
-  delete process.env.WORKFLOW_POSTGRES_URL;
+  useEnv({ WORKFLOW_POSTGRES_URL: undefined });
   await expect(createWorld().start!()).rejects.toThrow(/WORKFLOW_POSTGRES_URL is not set: against Cloud Tasks/);
   await expect(createWorld().queue(FLOW, { runId: 'wrun_1' })).rejects.toThrow(/WORKFLOW_POSTGRES_URL is not set/);
   expect(created).toHaveLength(0);
 });
 
 test('start() names each missing workflow queue of queue.yaml', async () => {
-  setQueueCatalog(catalogFrom(parseQueueYaml('queue:\n- name: workflow-flows\n  rate: 1/s\n')));
+  useEnv({}, catalogFrom(parseQueueYaml('queue:\n- name: workflow-flows\n  rate: 1/s\n')));
   await expect(createWorld().start!()).rejects.toThrow(/queue "workflow-steps" is not in queue.yaml/);
 });
 
 describe('registerWorkflowWorld()', () => {
-  beforeEach(() => {
-    delete process.env.WORKFLOW_POSTGRES_URL;
-  });
+  beforeEach(() => useEnv({ WORKFLOW_POSTGRES_URL: undefined }));
 
   test("makes one World the SDK's, for the whole process (register-world.test.ts checks it with the SDK's runtime)", async () => {
-    process.env.DEFERRED_STARTUP_CHECK = 'off';
-    delete process.env.WORKFLOW_TARGET_WORLD;
+    useEnv({ DEFERRED_STARTUP_CHECK: 'off', WORKFLOW_TARGET_WORLD: undefined });
     const world = await registerWorkflowWorld();
     expect((globalThis as Record<symbol, unknown>)[Symbol.for('@workflow/world//cache')]).toBe(world);
     expect(process.env.WORKFLOW_TARGET_WORLD).toBe('next-cloud-tasks/workflow');
@@ -162,7 +169,7 @@ describe('registerWorkflowWorld()', () => {
   });
 
   test('a bad configuration exits the process in production (DEFERRED_STARTUP_CHECK=fail), naming the variable', async () => {
-    process.env.DEFERRED_STARTUP_CHECK = 'fail';
+    useEnv({ DEFERRED_STARTUP_CHECK: 'fail' });
     const exit = jest.spyOn(process, 'exit').mockImplementation((code) => {
       throw new Error(`process.exit(${code})`);
     });
@@ -174,11 +181,11 @@ describe('registerWorkflowWorld()', () => {
   });
 
   test('warn logs the problem and goes on; off skips the check', async () => {
-    process.env.DEFERRED_STARTUP_CHECK = 'warn';
+    useEnv({ DEFERRED_STARTUP_CHECK: 'warn' });
     await registerWorkflowWorld();
     expect(logs).toEqual([expect.objectContaining({ severity: 'WARNING', message: expect.stringMatching(/WORKFLOW_POSTGRES_URL/) })]);
     logs.length = 0;
-    process.env.DEFERRED_STARTUP_CHECK = 'off';
+    useEnv({ DEFERRED_STARTUP_CHECK: 'off' });
     await registerWorkflowWorld();
     expect(logs).toEqual([]);
   });

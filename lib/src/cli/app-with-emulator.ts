@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENV, envText } from '../contract/env.js';
 import { splitHostPort } from '../contract/host-port.js';
 import { detectPackageRunner } from '../runtime/package-runner.js';
 import { emulatedAppEnv, formatAppEnv, localAppPort, localAppUrl } from './emulated-app-env.js';
@@ -107,7 +108,7 @@ export function runAppWithEmulator(command: NextCommand, args: string[]): Promis
   const emulatorFlags = split < 0 ? args : args.slice(0, split);
   const nextFlags = split < 0 ? [] : args.slice(split + 1);
   const appPort = localAppPort(process.env);
-  const emulatorHost = process.env.CLOUD_TASKS_EMULATOR_HOST ?? '127.0.0.1:8123';
+  const emulatorHost = envText(process.env, ENV.emulatorHost) ?? '127.0.0.1:8123';
   const { host: emulatorAddress, port: emulatorPort } = splitHostPort(emulatorHost);
   const appEnv = emulatedAppEnv(process.env, { emulatorHost, appUrl: localAppUrl(process.env) });
   const label = `[${command}]`;

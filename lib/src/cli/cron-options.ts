@@ -1,3 +1,4 @@
+import { ENV, envText } from '../contract/env.js';
 import { CronUsageError } from '../cron/errors.js';
 import type { CronTargetOptions } from '../cron/map.js';
 import { requireProjectAndLocation } from './command-line.js';
@@ -85,20 +86,20 @@ const CRON_FLAGS = {
 /** Parses argv (without node and script) and the environment into options. */
 export function parseCronCliOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): CronCliOptions {
   const { options, values, project, location } = parseDeployCommandLine(argv, CRON_FLAGS, CronUsageError, 'cron.yaml');
-  const fromEnv = (...names: string[]) => names.map((n) => env[n]?.trim()).find(Boolean) || undefined;
+  const fromEnv = (...keys: (keyof typeof ENV)[]) => keys.map((key) => envText(env, ENV[key])).find(Boolean);
   const targetUrls = values['target-url']
     ? parseTargetUrls(values['target-url'], '--target-url')
     : parseTargetUrls(
-        (env.CRON_TARGET_URLS ?? '').split(',').filter((p) => p.trim()),
+        (envText(env, ENV.cronTargetUrls) ?? '').split(',').filter((p) => p.trim()),
         'CRON_TARGET_URLS entry',
       );
   return {
     ...options,
-    project: project ?? fromEnv('GOOGLE_CLOUD_PROJECT'),
-    location: location ?? fromEnv('CLOUD_SCHEDULER_LOCATION', 'CLOUD_TASKS_LOCATION'),
-    serviceUrl: values['service-url'] ?? fromEnv('DEFERRED_SERVICE_URL'),
-    serviceAccount: values['service-account'] ?? fromEnv('CRON_SERVICE_ACCOUNT', 'DEFERRED_SERVICE_ACCOUNT'),
-    audience: values.audience ?? fromEnv('DEFERRED_AUDIENCE'),
+    project: project ?? fromEnv('project'),
+    location: location ?? fromEnv('schedulerLocation', 'location'),
+    serviceUrl: values['service-url'] ?? fromEnv('serviceUrl'),
+    serviceAccount: values['service-account'] ?? fromEnv('cronServiceAccount', 'serviceAccount'),
+    audience: values.audience ?? fromEnv('audience'),
     targetUrls,
   };
 }

@@ -1,3 +1,4 @@
+import { ENV, envText } from '../contract/env.js';
 import { QueuesUsageError } from '../queues/errors.js';
 import { checkCommand, parseFlags, requireProjectAndLocation } from './command-line.js';
 
@@ -91,10 +92,10 @@ export function parseDeadLettersOptions(argv: string[], env: Readonly<Record<str
     all: values.all ?? DEFAULTS.all,
     queue: values.queue,
     file: values.file ?? DEFAULTS.file,
-    project: values.project ?? (env.GOOGLE_CLOUD_PROJECT || undefined),
-    location: values.location ?? (env.CLOUD_TASKS_LOCATION || undefined),
+    project: values.project ?? envText(env, ENV.project),
+    location: values.location ?? envText(env, ENV.location),
     json: values.json ?? DEFAULTS.json,
-    emulatorHost: env.CLOUD_TASKS_EMULATOR_HOST || undefined,
+    emulatorHost: envText(env, ENV.emulatorHost),
     help,
   };
   if (help) return options;

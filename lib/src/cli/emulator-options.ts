@@ -7,13 +7,15 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type EmulatorOptions } from '../emulator/options.js';
 import { ALLOWED_HOSTS_ENV, parseAllowedHosts } from '../emulator/target-policy.js';
+import { ENV, envText, type Env } from '../contract/env.js';
 import { localAppUrl } from './emulated-app-env.js';
 
 export const USAGE = `Usage: next-cloud-tasks emulator [options]
 
-  --port <n>            port to listen on (default ${DEFAULT_OPTIONS.port}; 0 = any free port)
-  --grpc-port <n|off>   port of the Cloud Tasks v2 gRPC service (default: --port + 1, i.e. 8124;
-                        0 = any free port; off = REST only)
+  --port <n>            port to listen on, for REST and gRPC alike (default ${DEFAULT_OPTIONS.port};
+                        0 = any free port)
+  --grpc-port <n|off>   also serve gRPC on a port of its own (0 = any free port); off = REST only
+                        (default: gRPC on --port, beside REST)
   --host <addr>         interface to bind (default ${DEFAULT_OPTIONS.host}; the emulator has no auth)
   --data <file>         SQLite file for queues, tasks and the signing key
                         (default ${DEFAULT_OPTIONS.data}), or :memory: to keep nothing
@@ -42,7 +44,7 @@ export class CliUsageError extends Error {
 
 export type CliCommand = { help: true } | { help: false; options: Partial<EmulatorOptions>; quiet: boolean };
 
-export function parseCliArgs(argv: string[], env: Record<string, string | undefined> = process.env, cwd = process.cwd()): CliCommand {
+export function parseCliArgs(argv: string[], env: Env = process.env, cwd = process.cwd()): CliCommand {
   let values;
   try {
     ({ values } = parseArgs({
@@ -77,7 +79,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
     throw new CliUsageError(`--grpc-port must be a port number (0-65535) or off, got "${grpcFlag}"`);
   let allowedTargetHosts: string[];
   try {
-    allowedTargetHosts = parseAllowedHosts([...(values['allow-target-host'] ?? []), env[ALLOWED_HOSTS_ENV] ?? '']);
+    allowedTargetHosts = parseAllowedHosts([...(values['allow-target-host'] ?? []), envText(env, ENV.emulatorAllowedHosts) ?? '']);
   } catch (error) {
     throw new CliUsageError((error as Error).message);
   }
@@ -85,7 +87,7 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const queueYaml = values['queue-yaml'] ?? (existsSync(defaultYaml) ? defaultYaml : undefined);
   const defaultCron = `${cwd}/cron.yaml`;
   const cronYaml = values['cron-yaml'] ?? (existsSync(defaultCron) ? defaultCron : undefined);
-  const appUrl = values['app-url'] ?? env.DEFERRED_SERVICE_URL?.trim() ?? localAppUrl(env);
+  const appUrl = values['app-url'] ?? envText(env, ENV.serviceUrl) ?? localAppUrl(env);
   if (!/^https?:\/\/[^\s]+$/.test(appUrl))
     throw new CliUsageError(`--app-url must be an http(s) URL like http://127.0.0.1:3000, got "${appUrl}"`);
   return {
@@ -99,10 +101,10 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       queueYaml,
       cronYaml,
       appUrl,
-      ...(env.DEFERRED_SERVICE_ACCOUNT?.trim() && { cronServiceAccount: env.DEFERRED_SERVICE_ACCOUNT.trim() }),
-      ...(env.DEFERRED_AUDIENCE?.trim() && { cronAudience: env.DEFERRED_AUDIENCE.trim() }),
-      project: values.project ?? env.GOOGLE_CLOUD_PROJECT ?? DEFAULT_OPTIONS.project,
-      location: values.location ?? env.CLOUD_TASKS_LOCATION ?? DEFAULT_OPTIONS.location,
+      ...(envText(env, ENV.serviceAccount) && { cronServiceAccount: envText(env, ENV.serviceAccount) }),
+      ...(envText(env, ENV.audience) && { cronAudience: envText(env, ENV.audience) }),
+      project: values.project ?? envText(env, ENV.project) ?? DEFAULT_OPTIONS.project,
+      location: values.location ?? envText(env, ENV.location) ?? DEFAULT_OPTIONS.location,
       allowedTargetHosts,
       ...(values['reuse-deleted-queue-names'] && { limits: { deletedQueueNameSeconds: 0 } }),
     },

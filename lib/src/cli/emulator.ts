@@ -27,7 +27,10 @@ async function serve(args: string[]): Promise<number> {
   const emulator = await startEmulator({ ...command.options, log: command.quiet ? undefined : (line) => console.log(`${time()} ${line}`) });
   console.log(`Cloud Tasks emulator listening on ${emulator.url}`);
   console.log(`  dashboard:  ${emulator.url}/`);
-  if (emulator.grpcHostPort) console.log(`  gRPC:       ${emulator.grpcHostPort} (Cloud Tasks v2, plaintext; --grpc-port)`);
+  if (emulator.grpcHostPort) {
+    const where = emulator.grpcPort === emulator.port ? 'the same port as REST' : 'a port of its own (--grpc-port)';
+    console.log(`  gRPC:       ${emulator.grpcHostPort} (Cloud Tasks v2, plaintext, on ${where})`);
+  }
   console.log(`  state:      ${emulator.options.data}`);
   const targets = ['loopback', ...emulator.options.allowedTargetHosts].join(', ');
   console.log(`  targets:    ${targets} (more: --allow-target-host)`);

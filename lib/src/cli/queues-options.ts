@@ -1,3 +1,4 @@
+import { ENV, envText } from '../contract/env.js';
 import { QueuesUsageError } from '../queues/errors.js';
 import { requireProjectAndLocation } from './command-line.js';
 import { parseDeployCommandLine, type DeployCliOptions } from './deploy-command.js';
@@ -46,9 +47,9 @@ export function parseCliOptions(argv: string[], env: Readonly<Record<string, str
   const { options, project, location } = parseDeployCommandLine(argv, {}, QueuesUsageError, 'queue.yaml');
   return {
     ...options,
-    project: project ?? (env.GOOGLE_CLOUD_PROJECT || undefined),
-    location: location ?? (env.CLOUD_TASKS_LOCATION || undefined),
-    emulatorHost: env.CLOUD_TASKS_EMULATOR_HOST || undefined,
+    project: project ?? envText(env, ENV.project),
+    location: location ?? envText(env, ENV.location),
+    emulatorHost: envText(env, ENV.emulatorHost),
   };
 }
 

@@ -12,7 +12,7 @@ export type CloudTasksClientOptions = NonNullable<ConstructorParameters<typeof C
  * throttled the CPU fails the next createTask with UNAVAILABLE, where REST reconnects; REST's
  * first call is also faster and lighter. `{ fallback: false }` in `options` chooses gRPC.
  * `@google-cloud/tasks` takes ~200-400 ms to import and loads gRPC, so it is imported here, on
- * first use: registerDeferred's warm-up at start (unless DEFERRED_PREWARM=off), the first
+ * first use: registerDeferred at start (unless its prewarm option is false), the first
  * defer(), or the queue commands; never on the task handler's path.
  */
 export async function createCloudTasksClient(

@@ -112,4 +112,24 @@ export const CLOUD_TASKS_ERRORS = {
   /** Not recorded: extrapolated from the minBackoff and maxDoublings messages. */
   maxBackoffNegative: text('INVALID_ARGUMENT', 'RetryConfig.maxBackoff cannot be negative.'),
   backoffOrder: text('INVALID_ARGUMENT', 'RetryConfig.minBackoff must be less than or equal to RetryConfig.maxBackoff.'),
+  /**
+   * BatchCreateTasks and BatchDeleteTasks (GA 2026-09-30). Not recorded: the limits are the
+   * protos' ("A maximum of 100 tasks can be created in a single batch", "A maximum of 1000 tasks
+   * can be deleted in a batch"), the texts written in the style of the recorded ones above.
+   */
+  batchCreateEmpty: text('INVALID_ARGUMENT', 'BatchCreateTasksRequest.requests is required.'),
+  batchCreateTooMany: text('INVALID_ARGUMENT', 'BatchCreateTasksRequest.requests must contain at most 100 requests.'),
+  batchDeleteEmpty: text('INVALID_ARGUMENT', 'BatchDeleteTasksRequest.names is required.'),
+  batchDeleteTooMany: text('INVALID_ARGUMENT', 'BatchDeleteTasksRequest.names must contain at most 1000 names.'),
+  batchParentMismatch: (parent: string, itemParent: string) =>
+    text(
+      'INVALID_ARGUMENT',
+      `CreateTaskRequest.parent ('${itemParent}') must be the same as BatchCreateTasksRequest.parent ('${parent}').`,
+    ),
+  requestIdFormat: text('INVALID_ARGUMENT', 'request_id must be a valid UUID.'),
+  /** Word for word from BatchDeleteTasksMetadata's comment: the operation's error when no item succeeded. */
+  batchDeleteNoneSucceeded: text(
+    'ABORTED',
+    'None of the requests succeeded, refer to BatchDeleteTasksMetadata.failed_requests for individual error details',
+  ),
 } as const;

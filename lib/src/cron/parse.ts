@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Node } from 'yaml';
+import { ENV, envText } from '../contract/env.js';
 import type { ProblemCollector } from '../deploy/problems.js';
 import { readEntries, type FileShape } from '../deploy/yaml-entries.js';
 import { parseYamlFile, readYamlFile } from '../deploy/yaml-file.js';
@@ -24,14 +25,14 @@ export function loadCronYaml(path: string): CronFile {
 }
 
 /** Path of cron.yaml: DEFERRED_CRON_YAML, else cron.yaml in the working directory. */
-export function cronYamlPath(env: Record<string, string | undefined> = process.env): string {
-  return resolve(/* turbopackIgnore: true */ process.cwd(), env.DEFERRED_CRON_YAML?.trim() || 'cron.yaml');
+export function cronYamlPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return resolve(/* turbopackIgnore: true */ process.cwd(), envText(env, ENV.cronYaml) ?? 'cron.yaml');
 }
 
 /** The app's cron.yaml, or no jobs when there is none (a named DEFERRED_CRON_YAML must exist). */
-export function loadProjectCronYaml(env: Record<string, string | undefined> = process.env): CronFile {
+export function loadProjectCronYaml(env: Readonly<Record<string, string | undefined>> = process.env): CronFile {
   const path = cronYamlPath(env);
-  if (!existsSync(path) && !env.DEFERRED_CRON_YAML?.trim()) return { file: `${path} (absent: no cron jobs)`, jobs: [], warnings: [] };
+  if (!existsSync(path) && !envText(env, ENV.cronYaml)) return { file: `${path} (absent: no cron jobs)`, jobs: [], warnings: [] };
   return loadCronYaml(path);
 }
 

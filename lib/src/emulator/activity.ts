@@ -10,6 +10,8 @@ export interface ActivityEntry {
   kind: 'start' | 'success' | 'retry' | 'dead';
   queue: string;
   task: string;
+  /** The task's body (base64), from which the dashboard reads the function it ran, for the entries it shows. */
+  body?: string;
   attempt: number;
   detail: string;
 }
@@ -25,6 +27,7 @@ export class ActivityLog {
         kind: 'success',
         queue: shortId(task.queue),
         task: task.name,
+        body: task.body,
         attempt: task.dispatchCount,
         detail: `HTTP ${status} in ${durationMs} ms`,
       }),
@@ -34,12 +37,13 @@ export class ActivityLog {
         kind: 'retry',
         queue: shortId(task.queue),
         task: task.name,
+        body: task.body,
         attempt: task.dispatchCount,
         detail: `${result.status !== undefined ? `HTTP ${result.status}` : result.reason}; retry at ${new Date(retryAtMs).toISOString()}`,
       }),
     );
     dispatcher.on('task:dead', ({ task, reason }) =>
-      this.add({ kind: 'dead', queue: shortId(task.queue), task: task.name, attempt: task.dispatchCount, detail: reason }),
+      this.add({ kind: 'dead', queue: shortId(task.queue), task: task.name, body: task.body, attempt: task.dispatchCount, detail: reason }),
     );
   }
 

@@ -2,14 +2,11 @@
  * Runs the queues: per queue a token bucket and a count of attempts in flight decide how many
  * due tasks to claim; each claimed task gets one HTTP attempt, and its outcome decides between
  * done (deleted, name tombstoned), retry (Cloud Tasks' backoff, lib/queues' policy) and dead
- * letter. The store is written before each step is acted on, so a crash replays, never loses.
+ * letter (attempt-outcome.ts). The store is written before each step is acted on, so a crash
+ * replays, never loses. At fan-out rates the writes go in batches: the attempts a look at a queue
+ * starts are one transaction, and the outcomes of the attempts that answered in one tick another.
  */
 import { EventEmitter } from 'node:events';
-import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
-import { parseTaskName } from '../contract/names.js';
-import { DEAD_LETTERED } from '../contract/outcomes.js';
-import { redirectHint } from '../contract/redirect-hint.js';
-import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import { applyQueueHttpTarget } from './queue-http-target.js';
 import {
   buildHeaders,
@@ -21,24 +18,20 @@ import {
   type AttemptResult,
   type AttemptTransport,
 } from './attempt.js';
-import { rpcCodeForHttpStatus } from './http-status.js';
+import { recordOutcome, type Outcome } from './attempt-outcome.js';
 import type { QueueRecord, TaskRecord } from './model.js';
 import type { OidcSigner } from './oidc-signer.js';
 import type { ResolvedOptions } from './options.js';
-import type { StoredTask, Store } from './store.js';
+import type { StartedTask, StoredTask, Store } from './store.js';
+import type { EmulatorEvents } from './task-events.js';
 import { TargetPolicy } from './target-policy.js';
 import type { DispatchControl } from './tasks-service.js';
 import { TokenBucket } from './token-bucket.js';
 
-type ParsedTaskName = NonNullable<ReturnType<typeof parseTaskName>>;
-
-/** The lifecycle of a task, as the handler and the jest stub also report it. */
-export interface DispatcherEvents {
-  'task:start': [{ task: TaskRecord; attempt: number }];
-  'task:success': [{ task: TaskRecord; status: number; durationMs: number }];
-  'task:error': [{ task: TaskRecord; result: AttemptResult; retryAtMs: number }];
-  'task:dead': [{ task: TaskRecord; reason: string }];
-}
+/** What a retry's headers say of the attempt before it. */
+type Previous = { status?: number; reason?: string };
+/** An attempt that has answered, waiting for its outcome to be written with the others of this tick. */
+type Answered = { started: StartedTask; result: AttemptResult };
 
 /** setTimeout's ceiling; a later wake-up just looks again. */
 const MAX_SLEEP_MS = 2 ** 31 - 1;
@@ -51,10 +44,11 @@ interface QueueRuntime {
   timer?: NodeJS.Timeout;
 }
 
-export class Dispatcher extends EventEmitter<DispatcherEvents> implements DispatchControl {
+export class Dispatcher extends EventEmitter<EmulatorEvents> implements DispatchControl {
   private readonly runtimes = new Map<string, QueueRuntime>();
   private readonly attempts = new Map<string, AttemptHandle>();
   private readonly pending = new Set<string>();
+  private readonly answered: Answered[] = [];
   private readonly transport: AttemptTransport;
   private stopped = false;
 
@@ -66,12 +60,12 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     targets: TargetPolicy = new TargetPolicy(),
   ) {
     super();
-    this.transport = createAttemptTransport(targets);
+    this.transport = createAttemptTransport(targets, options.limits.maxConcurrentDispatches);
   }
 
   /** Re-queues attempts a crash interrupted, then looks at every queue. */
   start(): void {
-    const recovered = this.store.recoverRunning();
+    const recovered = this.store.tasks.recoverRunning();
     if (recovered > 0) this.options.log?.(`re-dispatching ${recovered} task(s) whose attempt was cut short by the last stop`);
     for (const queue of this.store.listQueues()) this.wake(queue.name);
   }
@@ -119,7 +113,7 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
   }
 
   /** Emits to listeners without letting one that throws break the dispatch that emitted. */
-  private notify<K extends keyof DispatcherEvents>(event: K, ...args: DispatcherEvents[K]): void {
+  private notify<K extends keyof EmulatorEvents>(event: K, ...args: EmulatorEvents[K]): void {
     try {
       this.emit(event, ...(args as never));
     } catch (error) {
@@ -130,8 +124,13 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
   runNow(task: StoredTask): StoredTask | undefined {
     const queue = this.store.getQueue(task.queue);
     if (!queue) return undefined;
-    // startAttempt writes it (state included) before the request goes out.
-    return this.startAttempt(queue, this.runtime(queue), { ...task, state: 'running' });
+    const started = this.attempted(task, this.now());
+    // Written before the request goes out, as a claimed task is.
+    const written = this.store.tasks.update(started);
+    if (written === undefined) return undefined;
+    const previous = { status: task.lastAttempt?.httpStatus, reason: task.retryReason };
+    this.startAttempt(queue, this.runtime(queue), { task: started, written }, previous);
+    return started;
   }
 
   private runtime(queue: QueueRecord): QueueRuntime {
@@ -162,16 +161,14 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     if (capacity <= 0) return; // a finishing attempt wakes the queue
     const unlimited = this.options.rateLimits === 'ignore';
     const wanted = Math.min(capacity, unlimited ? capacity : runtime.bucket.available(nowMs));
-    const claimed = this.store.claimDueTasks(queueName, nowMs, wanted);
+    // Written (running, the attempt counted) before the requests go out: a crash now still counts these attempts.
+    const previous = new Map<number, Previous>();
+    const claimed = this.store.tasks.startDue(queueName, nowMs, wanted, (task) => {
+      previous.set(task.seq, { status: task.lastAttempt?.httpStatus, reason: task.retryReason });
+      return this.attempted(task, nowMs);
+    });
     if (!unlimited) runtime.bucket.take(claimed.length, nowMs);
-    for (const task of claimed) {
-      try {
-        this.startAttempt(queue, runtime, task);
-      } catch (error) {
-        // Only the store can throw here; the task stays 'running', so the next start re-queues it.
-        this.options.log?.(`could not start an attempt of ${task.name}: ${(error as Error)?.message ?? error}`);
-      }
-    }
+    for (const started of claimed) this.startAttempt(queue, runtime, started, previous.get(started.task.seq)!);
     this.sleep(queue, runtime, nowMs, claimed.length === wanted);
   }
 
@@ -183,26 +180,28 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
     let delay: number;
     if (moreMayBeDue) delay = Math.max(tokenMs, 1);
     else {
-      const next = this.store.nextScheduleMs(queue.name);
+      const next = this.store.tasks.nextScheduleMs(queue.name);
       if (next === undefined) return; // nothing queued: createTask wakes the queue
       delay = Math.max(next - nowMs, tokenMs, 1);
     }
     runtime.timer = setTimeout(() => this.pumpSafely(queue.name), Math.min(delay, MAX_SLEEP_MS));
   }
 
-  /** Returns the task as written: running, its attempt counted. `queue` is the task's, read this tick. */
-  private startAttempt<T extends TaskRecord>(queue: QueueRecord, runtime: QueueRuntime, claimed: T): T {
-    const nowMs = this.now();
-    const previous = { status: claimed.lastAttempt?.httpStatus, reason: claimed.retryReason };
-    const attemptRecord = { scheduleTimeMs: claimed.scheduleTimeMs, dispatchTimeMs: nowMs };
-    const task: T = {
-      ...claimed,
-      dispatchCount: claimed.dispatchCount + 1,
-      firstAttempt: claimed.firstAttempt ?? attemptRecord,
+  /** The task with its next attempt counted, as written before the attempt goes out. */
+  private attempted<T extends TaskRecord>(task: T, nowMs: number): T {
+    const attemptRecord = { scheduleTimeMs: task.scheduleTimeMs, dispatchTimeMs: nowMs };
+    return {
+      ...task,
+      state: 'running',
+      dispatchCount: task.dispatchCount + 1,
+      firstAttempt: task.firstAttempt ?? attemptRecord,
       lastAttempt: attemptRecord,
     };
-    // Written before the request goes out: a crash now still counts this attempt.
-    this.store.updateTask(task);
+  }
+
+  /** Sends the started task's attempt; its answer is recorded with the others of its tick (recordAnswered). */
+  private startAttempt(queue: QueueRecord, runtime: QueueRuntime, started: StartedTask, previous: Previous): void {
+    const { task } = started;
     const handle = this.send(task, previous, queue.httpTarget);
     runtime.inFlight.add(task.name);
     this.attempts.set(task.name, handle);
@@ -216,14 +215,46 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
         runtime.inFlight.delete(task.name);
         this.attempts.delete(task.name);
         if (this.stopped) return;
-        try {
-          this.finishAttempt(task, result);
-        } catch (error) {
-          this.options.log?.(`could not record the attempt of ${task.name}: ${(error as Error)?.message ?? error}`);
-        }
-        this.wake(task.queue);
+        if (this.answered.push({ started, result }) === 1) setImmediate(() => this.recordAnswered());
       });
-    return task;
+  }
+
+  /**
+   * Writes the outcomes of the attempts that answered since the last call in one transaction
+   * (one commit for hundreds of answers), then emits their events and wakes their queues. If the
+   * batch cannot be written, each outcome is tried on its own, so one bad row costs only itself.
+   */
+  private recordAnswered(): void {
+    const batch = this.answered.splice(0);
+    if (this.stopped || batch.length === 0) return;
+    const queues = new Map<string, QueueRecord | undefined>();
+    const context = {
+      store: this.store,
+      nowMs: this.now(),
+      tombstoneSeconds: this.options.limits.tombstoneSeconds,
+      queueOf: (name: string) => (queues.has(name) ? queues.get(name) : queues.set(name, this.store.getQueue(name)).get(name)),
+    };
+    const record = ({ started, result }: Answered) => recordOutcome(context, started, result);
+    let outcomes: (Outcome | undefined)[];
+    try {
+      outcomes = this.store.transaction(() => batch.map(record));
+    } catch {
+      outcomes = batch.map((answered) => {
+        try {
+          return this.store.transaction(() => record(answered));
+        } catch (error) {
+          // The task stays 'running' in the store: the next start dispatches it again.
+          this.options.log?.(`could not record the attempt of ${answered.started.task.name}: ${(error as Error)?.message ?? error}`);
+          return undefined;
+        }
+      });
+    }
+    for (const outcome of outcomes) {
+      if (!outcome) continue;
+      this.options.log?.(outcome.log);
+      this.notify(outcome.event, outcome.payload as never);
+    }
+    for (const queue of new Set(batch.map(({ started }) => started.task.queue))) this.wake(queue);
   }
 
   /**
@@ -241,87 +272,5 @@ export class Dispatcher extends EventEmitter<DispatcherEvents> implements Dispat
       const { code, message } = error as NodeJS.ErrnoException;
       return failedAttempt('REQUEST_ERROR', `the request could not be built${code ? ` (${code})` : ''}: ${message ?? String(error)}`);
     }
-  }
-
-  private finishAttempt(sent: TaskRecord, result: AttemptResult): void {
-    const current = this.store.getTask(sent.name);
-    // Deleted, purged or replayed while the attempt ran: its result belongs to no task now.
-    if (!current || current.state !== 'running' || current.dispatchCount !== sent.dispatchCount) return;
-    const nowMs = this.now();
-    const answered = result.status !== undefined;
-    const task: TaskRecord = {
-      ...current,
-      responseCount: current.responseCount + (answered ? 1 : 0),
-      executionCount: current.executionCount + (countsAsExecution(result) ? 1 : 0),
-      lastAttempt: {
-        ...current.lastAttempt!,
-        responseTimeMs: nowMs,
-        httpStatus: result.status,
-        responseStatus: { code: rpcCodeForHttpStatus(result.status), message: answered ? `HTTP ${result.status}` : result.detail },
-      },
-    };
-    const durationMs = nowMs - task.lastAttempt!.dispatchTimeMs;
-    if (answered && result.status! >= 200 && result.status! < 300) {
-      // The app's handler says "2xx, but it went to the dead-letter sink" (contract/outcomes.ts).
-      if (result.outcome === DEAD_LETTERED) {
-        const why = `the app answered ${result.status} with ${result.outcome}: ${result.detail}`.trim();
-        const kept = this.keptCopy(result.keptAs);
-        this.deadLetter(kept ? task : { ...task, lastError: result.detail }, why, nowMs, kept);
-        return;
-      }
-      this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
-      this.options.log?.(`ok ${task.name} attempt ${task.dispatchCount}: HTTP ${result.status} in ${durationMs} ms`);
-      this.notify('task:success', { task, status: result.status!, durationMs });
-      return;
-    }
-    this.retryOrDeadLetter(task, result, nowMs);
-  }
-
-  private retryOrDeadLetter(task: TaskRecord, result: AttemptResult, nowMs: number): void {
-    const queue = this.store.getQueue(task.queue);
-    const failure = result.status !== undefined ? `HTTP ${result.status}` : result.reason;
-    // A redirect leaves no trace in the app's logs: say why here, where the dashboard shows it.
-    const hint = redirectHint(result.status, result.location);
-    const detail = hint ?? result.detail.slice(0, 2048);
-    const retry = queue?.retryConfig;
-    const attempts = task.dispatchCount;
-    if (retry && shouldRetry(retry, { attempts, firstAttemptAt: task.firstAttempt!.dispatchTimeMs, now: nowMs })) {
-      const retryAtMs = nowMs + Math.round(backoffSeconds(retry, attempts) * 1000);
-      const next: TaskRecord = {
-        ...task,
-        state: 'queued',
-        scheduleTimeMs: retryAtMs,
-        retryReason: result.reason,
-        lastError: detail || failure,
-      };
-      this.store.updateTask(next);
-      this.options.log?.(
-        `retry ${task.name} attempt ${attempts} failed (${failure}); next at ${new Date(retryAtMs).toISOString()}${hint ? `. ${hint}` : ''}`,
-      );
-      this.notify('task:error', { task: next, result, retryAtMs });
-      return;
-    }
-    const limits = retry ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s` : 'its queue is gone';
-    const why = `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
-    // The app saw its last attempt too, and may have kept the task in a dead-letter queue (here).
-    this.deadLetter({ ...task, retryReason: result.reason, lastError: detail || failure }, why, nowMs, this.keptCopy(result.keptAs));
-  }
-
-  /** The task the app's dead-letter sink made in a dead-letter queue of this emulator, if it exists. */
-  private keptCopy(keptAs: string | undefined): ParsedTaskName | undefined {
-    return keptAs && this.store.getTask(keptAs) ? parseTaskName(keptAs) : undefined;
-  }
-
-  /**
-   * Gives up on the task. Kept in a dead-letter queue, only that copy stays, as in Cloud Tasks;
-   * otherwise the task stays in its queue, dead, for the dashboard and a replay.
-   */
-  private deadLetter(task: TaskRecord, why: string, nowMs: number, kept: ParsedTaskName | undefined): void {
-    const reason = kept ? `${why}; kept in dead-letter queue ${kept.queue} as ${kept.taskId}` : why;
-    const dead: TaskRecord = { ...task, state: 'dead', deadReason: reason, deadTimeMs: nowMs };
-    if (kept) this.store.deleteTask(task.name, nowMs + this.options.limits.tombstoneSeconds * 1000);
-    else this.store.updateTask(dead);
-    this.options.log?.(`dead ${task.name}: ${reason}`);
-    this.notify('task:dead', { task: dead, reason });
   }
 }

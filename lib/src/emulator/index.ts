@@ -1,13 +1,13 @@
 /**
- * The local Cloud Tasks emulator: Cloud Tasks v2 REST, a dispatcher with Cloud Tasks' rate,
- * retry and OIDC behaviour, SQLite state, queue.yaml, and a dashboard. `next-cloud-tasks emulator`
- * and `next-cloud-tasks dev` start it; tests start it in-process with startEmulator().
+ * The local Cloud Tasks emulator, for a test or a script: `startEmulator(options)` starts it
+ * (REST and gRPC on one port, the dispatcher, the dashboard) and returns a handle with its
+ * address, its task events, a way to wait for a task, cron.yaml's jobs, and `stop()`.
+ * `next-cloud-tasks emulator` and `dev` start the same thing from the command line.
  */
 export { startEmulator, type EmulatorHandle } from './server.js';
-export { DEFAULT_LIMITS, DEFAULT_OPTIONS, type CloudTasksLimits, type EmulatorOptions } from './options.js';
-export type { DispatcherEvents } from './dispatcher.js';
-export type { AttemptResult } from './attempt.js';
+export type { CloudTasksLimits, EmulatorOptions } from './options.js';
+export type { EmulatorCron, EmulatorCronEvents, EmulatorEventSource, EmulatorEvents } from './task-events.js';
 export type { FinishedTask } from './finished-tasks.js';
-export type { QueueRecord, TaskRecord, AttemptRecord, RetryConfig, RateLimits } from './model.js';
+export type { TaskRecord } from './model.js';
+export type { AttemptResult } from './attempt.js';
 export type { CronJobRecord, CronRunResult, LoadedCronJobs } from './cron-jobs.js';
-export type { CronScheduler, CronSchedulerEvents } from './cron-scheduler.js';

@@ -56,6 +56,8 @@ export interface TaskRecord {
   scheduleTimeMs: number;
   createTimeMs: number;
   dispatchDeadlineSeconds: number;
+  /** The task's own retry settings (v2beta3's Task.retry_config): the fields set override its queue's (retry-config.ts). */
+  retryConfig?: Partial<RetryConfig>;
   /** Attempts dispatched (the next attempt's X-CloudTasks-TaskRetryCount). */
   dispatchCount: number;
   /** Attempts that got any HTTP answer. */

@@ -47,8 +47,10 @@ export interface EmulatorOptions {
   /** Port to listen on; 0 picks a free one (tests). @default 8123 */
   port: number;
   /**
-   * Port of the Cloud Tasks v2 gRPC service (the default transport of Google's clients); `false`
-   * serves REST only. @default port + 1 (8124), or a free port when `port` is 0
+   * gRPC (the default transport of Google's clients) is served on `port`, beside REST: each
+   * connection's first bytes tell them apart. A number also serves it on a port of its own (0: a
+   * free one); `false` serves REST only (and skips loading the protos, ~100 ms).
+   * @default undefined (gRPC on `port` only)
    */
   grpcPort?: number | false;
   /**

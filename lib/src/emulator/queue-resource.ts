@@ -10,12 +10,22 @@ import { httpTargetToJson, parseQueueHttpTarget, type QueueHttpTarget } from './
 
 const HTTP_TARGET_PARTS: (keyof QueueHttpTarget)[] = ['uriOverride', 'httpMethod', 'headerOverrides', 'oidcToken', 'oauthToken'];
 import { QUEUE_STATES, type QueueRecord, type RateLimits, type RetryConfig } from './model.js';
-import { formatDuration, formatTimestamp, parseDuration, message, type JsonObject } from '../contract/proto-json.js';
+import { formatTimestamp, message, type JsonObject } from '../contract/proto-json.js';
+import {
+  checkBackoffOrder,
+  DEFAULT_RETRY_CONFIG,
+  integerField,
+  readRetryField,
+  retryConfigToJson,
+  retryKey,
+  RETRY_FIELDS,
+  tooLow,
+} from './retry-config.js';
 
 /** What Cloud Tasks picks for a queue created through the API without settings. */
 export const API_QUEUE_DEFAULTS = {
   rateLimits: { maxDispatchesPerSecond: 500, maxBurstSize: 100, maxConcurrentDispatches: 1000 },
-  retryConfig: { maxAttempts: 100, maxRetryDurationSeconds: 0, minBackoffSeconds: 0.1, maxBackoffSeconds: 3600, maxDoublings: 16 },
+  retryConfig: DEFAULT_RETRY_CONFIG,
 } satisfies { rateLimits: RateLimits; retryConfig: RetryConfig };
 
 /**
@@ -28,26 +38,12 @@ export function derivedBurstSize(maxDispatchesPerSecond: number): number {
 
 type Setter = (queue: QueueRecord, input: JsonObject, limits: CloudTasksLimits) => void;
 
-/** Google's message when a value is below its minimum (a negative rate, maxAttempts -2); ours as the hint. */
-const tooLow = (google: CloudTasksErrorText | undefined, hint: string) => (google ? cloudTasksError(google, hint) : invalidArgument(hint));
-
 const positiveNumber = (value: unknown, field: string, google?: CloudTasksErrorText): number | undefined => {
   if (value === undefined || value === null || value === 0) return undefined; // proto3: 0 is "unset"
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0) throw tooLow(google, `${field} must be a positive number, got ${JSON.stringify(value)}`);
   return number;
 };
-
-const integer = (value: unknown, field: string, min: number, google?: CloudTasksErrorText): number | undefined => {
-  if (value === undefined || value === null || value === 0) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min)
-    throw tooLow(google, `${field} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
-  return number;
-};
-
-const duration = (value: unknown, field: string): number | undefined =>
-  value === undefined || value === null ? undefined : parseDuration(value, field, invalidArgument);
 
 /** One setter per updateMask path (camelCase, as google-gax sends it). */
 const SETTERS: Record<string, Setter> = {
@@ -69,7 +65,7 @@ const SETTERS: Record<string, Setter> = {
   },
   'rateLimits.maxConcurrentDispatches': (queue, input, limits) => {
     const max =
-      integer(
+      integerField(
         message(input, 'rateLimits')?.maxConcurrentDispatches,
         'rateLimits.maxConcurrentDispatches',
         1,
@@ -83,35 +79,15 @@ const SETTERS: Record<string, Setter> = {
     }
     queue.rateLimits.maxConcurrentDispatches = max;
   },
-  'retryConfig.maxAttempts': (queue, input) => {
-    queue.retryConfig.maxAttempts =
-      integer(message(input, 'retryConfig')?.maxAttempts, 'retryConfig.maxAttempts', -1, CLOUD_TASKS_ERRORS.maxAttemptsRange) ??
-      API_QUEUE_DEFAULTS.retryConfig.maxAttempts;
-  },
-  'retryConfig.maxRetryDuration': (queue, input) => {
-    const seconds = duration(message(input, 'retryConfig')?.maxRetryDuration, 'retryConfig.maxRetryDuration') ?? 0;
-    if (seconds < 0) throw invalidArgument('retryConfig.maxRetryDuration must not be negative (0 means unlimited)');
-    queue.retryConfig.maxRetryDurationSeconds = Math.trunc(seconds); // Cloud Tasks truncates to the second
-  },
-  'retryConfig.minBackoff': (queue, input) => {
-    const seconds =
-      duration(message(input, 'retryConfig')?.minBackoff, 'retryConfig.minBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.minBackoffSeconds;
-    if (seconds < 0) throw cloudTasksError(CLOUD_TASKS_ERRORS.minBackoffNegative, 'retryConfig.minBackoff must not be negative');
-    queue.retryConfig.minBackoffSeconds = seconds;
-  },
-  'retryConfig.maxBackoff': (queue, input) => {
-    const seconds =
-      duration(message(input, 'retryConfig')?.maxBackoff, 'retryConfig.maxBackoff') ?? API_QUEUE_DEFAULTS.retryConfig.maxBackoffSeconds;
-    if (seconds < 0) throw cloudTasksError(CLOUD_TASKS_ERRORS.maxBackoffNegative, 'retryConfig.maxBackoff must not be negative');
-    queue.retryConfig.maxBackoffSeconds = seconds;
-  },
-  'retryConfig.maxDoublings': (queue, input) => {
-    const value = message(input, 'retryConfig')?.maxDoublings;
-    queue.retryConfig.maxDoublings =
-      value === undefined
-        ? API_QUEUE_DEFAULTS.retryConfig.maxDoublings
-        : (integer(value, 'retryConfig.maxDoublings', 0, CLOUD_TASKS_ERRORS.maxDoublingsNegative) ?? 0);
-  },
+  ...Object.fromEntries(
+    RETRY_FIELDS.map((field): [string, Setter] => [
+      `retryConfig.${field}`,
+      (queue, input) => {
+        const key = retryKey(field);
+        queue.retryConfig[key] = readRetryField(message(input, 'retryConfig'), field, 'retryConfig') ?? DEFAULT_RETRY_CONFIG[key];
+      },
+    ]),
+  ),
   httpTarget: (queue, input) => {
     queue.httpTarget = parseQueueHttpTarget(input.httpTarget);
   },
@@ -160,16 +136,6 @@ function presentPaths(input: JsonObject): string[] {
   });
 }
 
-function checkBackoffs(queue: QueueRecord): void {
-  const { minBackoffSeconds, maxBackoffSeconds } = queue.retryConfig;
-  if (minBackoffSeconds > maxBackoffSeconds) {
-    throw cloudTasksError(
-      CLOUD_TASKS_ERRORS.backoffOrder,
-      `retryConfig.minBackoff (${formatDuration(minBackoffSeconds)}) must not exceed retryConfig.maxBackoff (${formatDuration(maxBackoffSeconds)})`,
-    );
-  }
-}
-
 export function newQueue(name: string): QueueRecord {
   return {
     name,
@@ -187,7 +153,7 @@ export function newQueue(name: string): QueueRecord {
 export function applyQueueInput(queue: QueueRecord, input: JsonObject, limits: CloudTasksLimits, mask?: string[]): QueueRecord {
   const next: QueueRecord = structuredClone(queue);
   for (const path of mask ? expandMask(mask) : presentPaths(input)) SETTERS[path](next, input, limits);
-  checkBackoffs(next);
+  checkBackoffOrder(next.retryConfig, 'retryConfig');
   return next;
 }
 
@@ -196,14 +162,8 @@ export function queueToJson(queue: QueueRecord, enumsAsInt: boolean): Record<str
   return {
     name: queue.name,
     rateLimits: { ...rateLimits },
-    retryConfig: {
-      maxAttempts: retryConfig.maxAttempts,
-      // Unlimited (0) is proto3's default, which real Cloud Tasks leaves out: a default queue has no such field.
-      ...(retryConfig.maxRetryDurationSeconds ? { maxRetryDuration: formatDuration(retryConfig.maxRetryDurationSeconds) } : {}),
-      minBackoff: formatDuration(retryConfig.minBackoffSeconds),
-      maxBackoff: formatDuration(retryConfig.maxBackoffSeconds),
-      maxDoublings: retryConfig.maxDoublings,
-    },
+    // Unlimited duration (0) is proto3's default, which real Cloud Tasks leaves out: a default queue has no such field.
+    retryConfig: retryConfigToJson(retryConfig),
     state: enumsAsInt ? QUEUE_STATES.indexOf(queue.state) : queue.state,
     ...(queue.purgeTimeMs === undefined ? {} : { purgeTime: formatTimestamp(queue.purgeTimeMs) }),
     ...(queue.stackdriverLoggingConfig ? { stackdriverLoggingConfig: queue.stackdriverLoggingConfig } : {}),

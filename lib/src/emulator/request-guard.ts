@@ -8,7 +8,7 @@
  *   elsewhere: an Origin other than the emulator's own, `Origin: null` (sandboxed iframes, data:
  *   URLs, pages with no-referrer, cross-site redirects all send it), or `Sec-Fetch-Site` other
  *   than same-origin (a page on another loopback port is "same-site": refused too);
- * - a write to the REST API must be `Content-Type: application/json`, which no HTML form and no
+ * - a write to the REST API (/v2/, /v2beta3/) must be `Content-Type: application/json`, which no HTML form and no
  *   "simple" fetch can send: a browser must ask first (a CORS preflight), and the emulator grants
  *   no CORS, so the write never leaves the browser;
  * - the dashboard's forms carry a token made at each start (dashboard/form-token.ts), and every
@@ -18,6 +18,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ApiError, invalidArgument, permissionDenied } from './api-error.js';
+import { API_PATH } from './rest-api.js';
 
 const LOOPBACK_BINDS = new Set(['127.0.0.1', '::1', 'localhost']);
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
@@ -74,7 +75,7 @@ export function refuseRequest(req: IncomingMessage, boundHost: string, pathname:
   if (READ_METHODS.has(method)) return undefined;
   const foreign = foreignWrite(req, host);
   if (foreign) return permissionDenied(foreign);
-  if (pathname.startsWith('/v2/') && (method === 'POST' || method === 'PATCH' || method === 'PUT')) {
+  if (API_PATH.test(pathname) && (method === 'POST' || method === 'PATCH' || method === 'PUT')) {
     const type = req.headers['content-type'];
     if (mediaType(type) !== 'application/json') {
       return invalidArgument(

@@ -1,13 +1,15 @@
 /**
  * Starts the emulator: the store, the signing key, queue.yaml's queues, the dispatcher, and one
- * node:http server for the REST API, the certs and the dashboard.
+ * port for everything: a node:http server for the REST API, the certs, the dashboard and the
+ * Storage stand-in, and the gRPC server, told apart by each connection's first bytes
+ * (shared-port.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { joinHostPort } from '../contract/host-port.js';
 import { EMULATOR_JWKS_PATH, EMULATOR_OIDC_DISCOVERY_PATH, EMULATOR_PEM_CERTS_PATH } from '../contract/issuers.js';
 import { oidcDiscovery } from './oidc-discovery.js';
-import { startGrpcServer, type GrpcServerHandle } from './grpc/server.js';
+import { createGrpcServer, type GrpcServerHandle } from './grpc/server.js';
 import { ActivityLog } from './activity.js';
 import { invalidArgument, notFound } from './api-error.js';
 import { loadCronJobsFromYaml, type LoadedCronJobs } from './cron-jobs.js';
@@ -20,11 +22,14 @@ import { FinishedTaskRecorder, type FinishedTask } from './finished-tasks.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
 import { loadQueuesFromYaml } from './queue-yaml.js';
 import { refuseRequest } from './request-guard.js';
+import { BatchTasks } from './batch-tasks.js';
 import { createRestApi } from './rest-api.js';
+import { createSharedPort } from './shared-port.js';
 import { Store } from './store.js';
 import { ObjectStore } from './storage/object-store.js';
 import { createStorageApi } from './storage/storage-api.js';
 import { TargetPolicy } from './target-policy.js';
+import type { EmulatorCron, EmulatorEventSource } from './task-events.js';
 import { TasksService } from './tasks-service.js';
 
 export interface EmulatorHandle {
@@ -34,12 +39,15 @@ export interface EmulatorHandle {
   host: string;
   /** `host:port`, the value for the app's CLOUD_TASKS_EMULATOR_HOST. */
   hostPort: string;
-  /** `host:port` of the Cloud Tasks gRPC service; undefined when it is off (grpcPort: false). */
+  /**
+   * `host:port` where gRPC clients connect: `hostPort` itself (REST and gRPC share the port),
+   * or the port of its own given with `grpcPort`; undefined when gRPC is off (grpcPort: false).
+   */
   grpcHostPort?: string;
   grpcPort?: number;
   options: ResolvedOptions;
   /** Task lifecycle events (task:start, task:success, task:error, task:dead). */
-  events: Dispatcher;
+  events: EmulatorEventSource;
   /**
    * Resolves when the task (full name) has run successfully or been dead-lettered, even if that
    * happened before the call: the safe way for a test to wait for a task it just created.
@@ -51,7 +59,7 @@ export interface EmulatorHandle {
   /** Jobs loaded from cron.yaml (job ids) and its warnings. */
   cronYaml?: LoadedCronJobs;
   /** Runs cron.yaml's jobs: their list and state, "run now", and events (cron:start, cron:retry, cron:done). */
-  cron: CronScheduler;
+  cron: EmulatorCron;
   /** Stops dispatching, closes the server (and its connections) and the database. */
   stop(): Promise<void>;
 }
@@ -101,7 +109,8 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     const service = new TasksService(store, options.limits, dispatcher, Date.now, targets, options.location);
     const activity = new ActivityLog(dispatcher);
     const outcomes = new FinishedTaskRecorder(dispatcher);
-    const restApi = createRestApi(service);
+    const batches = new BatchTasks(service, store);
+    const restApi = createRestApi(service, batches);
     // Cloud Storage's JSON API for the adapter's offloaded payloads (STORAGE_EMULATOR_HOST).
     objects = new ObjectStore(options.data);
     const storageApi = createStorageApi(objects);
@@ -135,7 +144,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
         sendError(
           res,
           notFound(
-            `Nothing at ${url.pathname}: the emulator serves /v2/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH}, ${EMULATOR_OIDC_DISCOVERY_PATH} and the dashboard at /`,
+            `Nothing at ${url.pathname}: the emulator serves /v2/... and /v2beta3/... (Cloud Tasks API), ${EMULATOR_PEM_CERTS_PATH}, ${EMULATOR_JWKS_PATH}, ${EMULATOR_OIDC_DISCOVERY_PATH} and the dashboard at /`,
           ),
         );
       } catch (error) {
@@ -144,32 +153,32 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       }
     });
     server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        resolve();
+    const grpcServer: GrpcServerHandle | undefined =
+      options.grpcPort === false ? undefined : createGrpcServer(service, batches, options.log);
+    const shared = createSharedPort({ http1: (socket) => server.emit('connection', socket), http2: grpcServer?.serveConnection });
+    let grpcPort: number | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        shared.server.once('error', reject);
+        shared.server.listen(options.port, options.host, () => {
+          shared.server.off('error', reject);
+          resolve();
+        });
       });
-    });
+      const { port } = shared.server.address() as AddressInfo;
+      grpcPort = typeof options.grpcPort === 'number' ? await grpcServer?.listen(options.host, options.grpcPort) : grpcServer && port;
+    } catch (error) {
+      await grpcServer?.stop();
+      shared.server.close();
+      throw error;
+    }
     dispatcher.start();
     cron.start();
     const sweep = setInterval(() => store.expireTombstones(Date.now()), TOMBSTONE_SWEEP_MS);
     sweep.unref();
 
-    const { port } = server.address() as AddressInfo;
+    const { port } = shared.server.address() as AddressInfo;
     const hostPort = joinHostPort(options.host, port);
-    let grpcServer: GrpcServerHandle | undefined;
-    if (options.grpcPort !== false) {
-      try {
-        grpcServer = await startGrpcServer(service, options.host, options.grpcPort ?? (options.port === 0 ? 0 : port + 1));
-      } catch (error) {
-        dispatcher.stop();
-        cron.stop();
-        clearInterval(sweep);
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        throw error;
-      }
-    }
     baseUrl = `http://${hostPort}`;
     let stopping: Promise<void> | undefined;
     return {
@@ -177,7 +186,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       port,
       host: options.host,
       hostPort,
-      ...(grpcServer ? { grpcPort: grpcServer.port, grpcHostPort: joinHostPort(options.host, grpcServer.port) } : {}),
+      ...(grpcPort !== undefined ? { grpcPort, grpcHostPort: joinHostPort(options.host, grpcPort) } : {}),
       options,
       events: dispatcher,
       waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),
@@ -191,11 +200,11 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
           cron.stop();
           await grpcServer?.stop();
           await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
+            shared.server.close(() => resolve());
+            shared.destroyConnections();
           });
           // Attempts cut short by the stop are due again at the next start.
-          store.recoverRunning();
+          store.tasks.recoverRunning();
           store.close();
           objects?.close();
         })()),

@@ -12,10 +12,11 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { ENV } from '../contract/env.js';
 
 /** The CLI flag and environment variable that name extra target hosts (error messages point at them). */
 export const ALLOW_TARGET_HOST_FLAG = '--allow-target-host';
-export const ALLOWED_HOSTS_ENV = 'CLOUD_TASKS_EMULATOR_ALLOWED_HOSTS';
+export const ALLOWED_HOSTS_ENV = ENV.emulatorAllowedHosts.name;
 
 /** Never a target: link-local (where clouds put their metadata servers) and known metadata addresses. */
 const NEVER = new BlockList();

@@ -8,6 +8,7 @@ import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
 import { storedHttpHeaders, storedTaskBytes } from '../contract/cloud-tasks-behaviour.js';
 import { cloudTasksError, invalidArgument } from './api-error.js';
 import { checkTaskName } from './names.js';
+import { retryConfigToJson, taskRetryConfig } from './retry-config.js';
 import { overrideUrl, type QueueHttpTarget } from './queue-http-target.js';
 import type { CloudTasksLimits } from './options.js';
 import { HTTP_METHODS, TASK_VIEWS, type AttemptRecord, type TaskRecord, type TaskView } from './model.js';
@@ -123,6 +124,7 @@ export function taskFromInput(
     serviceAccountEmail: String(oidc.serviceAccountEmail),
     ...(oidc.audience ? { audience: String(oidc.audience) } : {}),
   };
+  const retryConfig = taskRetryConfig(task.retryConfig);
   const size = storedTaskBytes({ name, url, headers, bodyBytes: body?.length ?? 0, oidcToken: token });
   if (size > limits.maxTaskBytes) {
     throw cloudTasksError(
@@ -142,6 +144,7 @@ export function taskFromInput(
     scheduleTimeMs: resolveSchedule(task, nowMs, limits),
     createTimeMs: nowMs,
     dispatchDeadlineSeconds: resolveDeadline(task, limits),
+    ...(retryConfig ? { retryConfig } : {}),
     dispatchCount: 0,
     responseCount: 0,
     executionCount: 0,
@@ -182,6 +185,7 @@ export function taskToJson(task: TaskRecord, view: TaskView, enumsAsInt: boolean
     scheduleTime: formatTimestamp(task.scheduleTimeMs),
     createTime: formatTimestamp(task.createTimeMs),
     dispatchDeadline: formatDuration(task.dispatchDeadlineSeconds),
+    ...(task.retryConfig ? { retryConfig: retryConfigToJson(task.retryConfig) } : {}),
     dispatchCount: task.dispatchCount,
     responseCount: task.responseCount,
     ...(task.firstAttempt ? { firstAttempt: attemptToJson(task.firstAttempt) } : {}),

@@ -157,7 +157,7 @@ export class TasksService {
   purgeQueue(name: string): QueueRecord {
     const nowMs = this.now();
     const queue = { ...this.getQueue(name), purgeTimeMs: nowMs };
-    this.store.purgeTasks(name, nowMs, nowMs + this.limits.tombstoneSeconds * 1000);
+    this.store.tasks.purge(name, nowMs, nowMs + this.limits.tombstoneSeconds * 1000);
     this.store.putQueue(queue);
     return queue;
   }
@@ -180,14 +180,25 @@ export class TasksService {
   createTask(queueName: string, input: unknown): TaskRecord {
     const queue = this.getQueue(queueName);
     const nowMs = this.now();
-    const task = taskFromInput(queueName, input, nowMs, this.limits, queue.httpTarget);
+    const task = this.prepareTask(queue, input, nowMs);
+    this.store.tasks.insert(task, nowMs);
+    this.tasksAdded(queueName);
+    return task;
+  }
+
+  /** CreateTask's checks of one task, short of storing it (its name may still be taken): the task as it would be stored. */
+  prepareTask(queue: QueueRecord, input: unknown, nowMs: number): TaskRecord {
+    const task = taskFromInput(queue.name, input, nowMs, this.limits, queue.httpTarget);
     // Refused here, with the flag to name, rather than failing at every delivery; where the queue's routing sends it.
     const uri = queue.httpTarget?.uriOverride;
     const refused = this.targets.refuseUrl(new URL(uri ? overrideUrl(task.url, uri) : task.url));
     if (refused) throw invalidArgument(`task.httpRequest.url ${refused}`);
-    this.store.insertTask(task, nowMs);
-    this.dispatch.wake(queueName);
     return task;
+  }
+
+  /** Tasks were stored in the queue (CreateTask, BatchCreateTasks): the dispatcher looks at it. */
+  tasksAdded(queueName: string): void {
+    this.dispatch.wake(queueName);
   }
 
   /**
@@ -214,7 +225,7 @@ export class TasksService {
 
   /** Dead-lettered tasks are gone for the API, as in Cloud Tasks; the dashboard still shows them. */
   getTask(name: string): StoredTask {
-    const task = this.store.getTask(name);
+    const task = this.store.tasks.get(name);
     if (task && task.state !== 'dead') return task;
     // A dead-lettered task ended too: the emulator tombstones its name when it is deleted.
     if (task || this.store.isTombstoned(name, this.now()))
@@ -227,7 +238,7 @@ export class TasksService {
     const size = pageSizeOf(pageSize, 1000);
     const afterSeq = pageToken ? Number(Buffer.from(pageToken, 'base64url').toString('utf8')) : 0;
     if (!Number.isInteger(afterSeq)) throw invalidArgument('pageToken is not one this emulator returned');
-    const items = this.store.listTasks(queueName, ['queued', 'running'], { afterSeq, limit: size + 1 });
+    const items = this.store.tasks.list(queueName, { afterSeq, limit: size + 1 });
     const page = items.slice(0, size);
     return {
       items: page,
@@ -237,7 +248,7 @@ export class TasksService {
 
   deleteTask(name: string): void {
     const task = this.getTask(name);
-    this.store.deleteTask(task.name, this.now() + this.limits.tombstoneSeconds * 1000);
+    this.store.tasks.delete(task.name, this.now() + this.limits.tombstoneSeconds * 1000);
   }
 
   runTask(name: string): StoredTask {
@@ -250,7 +261,7 @@ export class TasksService {
   // --- dead letters (emulator only) ---
 
   getDeadTask(name: string): StoredTask {
-    const task = this.store.getTask(name);
+    const task = this.store.tasks.get(name);
     if (!task || task.state !== 'dead') throw notFound(`No dead-lettered task named ${name}`);
     return task;
   }
@@ -262,13 +273,13 @@ export class TasksService {
     const nowMs = this.now();
     const { deadReason: _r, deadTimeMs: _t, firstAttempt: _f, lastAttempt: _l, retryReason: _rr, lastError: _e, ...rest } = dead;
     const task: TaskRecord = { ...rest, state: 'queued', scheduleTimeMs: nowMs, dispatchCount: 0, responseCount: 0, executionCount: 0 };
-    this.store.updateTask(task);
+    this.store.tasks.update(task);
     this.dispatch.wake(task.queue);
     return task;
   }
 
   deleteDeadTask(name: string): void {
     this.getDeadTask(name);
-    this.store.deleteTask(name, this.now() + this.limits.tombstoneSeconds * 1000);
+    this.store.tasks.delete(name, this.now() + this.limits.tombstoneSeconds * 1000);
   }
 }

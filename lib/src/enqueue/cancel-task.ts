@@ -20,7 +20,7 @@ export async function cancelTask(taskName: string): Promise<boolean> {
   const { transport } = enqueueRuntime();
   if (!transport.deleteTask) {
     throw new TypeError(
-      'the task transport in use (setTaskTransport) has no deleteTask(name), so cancelTask() cannot delete tasks with it',
+      'the task transport in use (the transport option) has no deleteTask(name), so cancelTask() cannot delete tasks with it',
     );
   }
   return transport.deleteTask(taskName);

@@ -76,19 +76,13 @@ function sharedClient(emulatorHost: string | undefined): Promise<CloudTasksClien
   return client;
 }
 
-/** Imports and builds the shared client, and its stub (~200 ms: the import loads gRPC and the protos). */
-export async function buildCloudTasksClient(emulatorHost: string | undefined): Promise<void> {
-  await (await sharedClient(emulatorHost)).initialize();
-}
-
 /**
- * A CreateTask that Cloud Tasks refuses (INVALID_ARGUMENT: a task without a URL): sent once at
- * start, it warms what the first real one would pay for, the code protobufjs generates for the
- * method's types (~40 ms), the connection and, on Cloud Run, the first access token. It creates
- * nothing and needs no permission beyond the one defer() needs.
+ * Imports `@google-cloud/tasks` (~200-400 ms: gax, protobufjs, the protos) and builds the shared
+ * client, with no network call: its stub, credentials and connection are made by the first
+ * request (registerDeferred calls this at start, so the first defer() skips the import).
  */
-export function refusedCreateTask(request: Omit<CreateTaskRequest, 'url' | 'headers' | 'body'>): CreateTaskRequest {
-  return { ...request, url: '', headers: {}, body: new Uint8Array() };
+export async function loadCloudTasksClient(emulatorHost: string | undefined): Promise<void> {
+  await sharedClient(emulatorHost);
 }
 
 /** The production transport (and, with `emulatorHost`, the emulator's): one client, made on first use and reused. */

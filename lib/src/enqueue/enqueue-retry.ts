@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
 import { RPC_CODE } from '../contract/google-errors.js';
-import { TUNING } from '../runtime/config.js';
+import { OPTION_DEFAULTS } from '../runtime/options.js';
 import { log } from '../runtime/logger.js';
 import { queuePath } from '../contract/names.js';
 import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
@@ -25,7 +25,7 @@ const RETRYABLE = new Map<number, string>([
 ]);
 
 export interface EnqueueRetryOptions {
-  /** Tries in all, the first included; 1 = no retries and unnamed tasks. @default 4 (DEFERRED_ENQUEUE_ATTEMPTS) */
+  /** Tries in all, the first included; 1 = no retries and unnamed tasks. @default 4 (the enqueueAttempts option, DEFERRED_ENQUEUE_ATTEMPTS) */
   attempts: number;
   /** Wait before the second try; doubled for each later one, with full jitter. @default 100 */
   initialDelayMs: number;
@@ -36,7 +36,7 @@ export interface EnqueueRetryOptions {
 }
 
 export const DEFAULT_ENQUEUE_RETRY = {
-  attempts: TUNING.enqueueAttempts.fallback(),
+  attempts: OPTION_DEFAULTS.enqueueAttempts,
   initialDelayMs: 100,
   maxDelayMs: 2000,
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),

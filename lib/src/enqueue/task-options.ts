@@ -2,9 +2,10 @@ import { InvalidTaskOptionsError } from '../contract/errors.js';
 import { headerProblem, reservedHeader } from '../contract/http-headers.js';
 import { DISPATCH_DEADLINE_SECONDS, MAX_SCHEDULE_AHEAD_MS } from '../contract/limits.js';
 import { QUEUE_ID, TASK_ID } from '../contract/names.js';
+import type { TraceOptions } from '../runtime/trace.js';
 
-/** App Engine's `defer` options that Cloud Tasks can honour. */
-export interface DeferOptions {
+/** App Engine's `defer` options that Cloud Tasks can honour, and the trace the task carries. */
+export interface DeferOptions extends TraceOptions {
   /** Queue from queue.yaml (App Engine's `_queue`). @default 'default' */
   queue?: string;
   /** Seconds from now before the first attempt (App Engine's `_countdown`). Not with `eta`. @default 0 */

@@ -4,10 +4,12 @@ import { RPC_CODE } from '../contract/google-errors.js';
 import { queuePath, shortId } from '../contract/names.js';
 import { type CreateTaskRequest, type TaskTransport } from '../contract/transport.js';
 import { enqueueRuntime } from '../enqueue/defer.js';
-import type { EnqueueConfig } from '../runtime/config.js';
+import { resolveSettings, type EnqueueConfig } from '../runtime/config.js';
+import type { CloudTasksOptions } from '../runtime/options.js';
 import { describeError, log } from '../runtime/logger.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
-import { logDeadLetterEntry, type DeadLetterEntry, type DeadLetterReceipt, type DeadLetterSink } from './dead-letter.js';
+import { logDeadLetterEntry } from './dead-letter.js';
+import type { DeadLetterEntry, DeadLetterReceipt, DeadLetterSink } from '../runtime/dead-letter-sink.js';
 
 export interface CloudTasksDeadLetterSinkOptions {
   /**
@@ -23,8 +25,8 @@ export interface CloudTasksDeadLetterSinkOptions {
   fallback?: DeadLetterSink;
   /** How tasks are created. @default defer()'s (Cloud Tasks, the emulator, or the jest stub once installed) */
   transport?: TaskTransport;
-  /** Project, location, service URL, service account. @default defer()'s (the environment) */
-  config?: EnqueueConfig;
+  /** Project, location, service URL, service account, audience, instead of defer()'s (the environment is then not read). @default defer()'s */
+  config?: CloudTasksOptions;
 }
 
 const CLI = 'npx next-cloud-tasks';
@@ -64,7 +66,7 @@ export function cloudTasksDeadLetterSink(options: CloudTasksDeadLetterSinkOption
     try {
       const runtime = options.transport && options.config ? undefined : enqueueRuntime();
       transport = options.transport ?? runtime!.transport;
-      config = options.config ?? runtime!.config;
+      config = options.config ? ownConfig(options.config) : runtime!.config;
     } catch (error) {
       return fallback(entry, `it could not be kept in dead-letter queue ${dlq}: ${describeError(error)}`);
     }
@@ -83,6 +85,12 @@ export function cloudTasksDeadLetterSink(options: CloudTasksDeadLetterSinkOption
     log('ERROR', `${what}; ${where}: ${next}`, { deadLetter: { ...withoutBody, keptAs: receipt.keptAs } });
     return receipt;
   };
+}
+
+function ownConfig(options: CloudTasksOptions): EnqueueConfig {
+  const { enqueue } = resolveSettings(options, {});
+  if (enqueue instanceof Error) throw enqueue;
+  return enqueue;
 }
 
 /** The dead task as it was created (see DeadLetterEntry), in the dead-letter queue, with why it died. */

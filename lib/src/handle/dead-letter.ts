@@ -1,47 +1,7 @@
 import { isDeadLetterHeader } from '../contract/dead-letter-headers.js';
 import { isReplacedAtDispatch } from '../contract/http-headers.js';
-import type { DeadLetterReason } from '../runtime/events.js';
+import type { DeadLetterEntry, DeadLetterSink } from '../runtime/dead-letter-sink.js';
 import { log } from '../runtime/logger.js';
-
-/**
- * A task that will not run again: everything needed to look at it and enqueue it again.
- * `body` is the task's payload as sent (the superjson envelope), so re-enqueueing it as-is
- * (same queue, same URL) replays the same call.
- */
-export interface DeadLetterEntry {
-  reason: DeadLetterReason;
-  error: string;
-  functionId?: string;
-  queue?: string;
-  taskName?: string;
-  attempt: number;
-  /** Path (and query) the task was delivered to: the task's URL is DEFERRED_SERVICE_URL + this. */
-  url: string;
-  /**
-   * The task's own headers as delivered (Content-Type, traceparent, those given to `defer`),
-   * without those Cloud Tasks, Cloud Run and proxies add (Authorization, X-CloudTasks-*, Host...).
-   */
-  headers?: Record<string, string>;
-  body: string;
-  bodyEncoding: 'utf8' | 'base64';
-  /**
-   * `gs://bucket/object` of the task's offloaded payload (DEFERRED_PAYLOAD_BUCKET), kept for the
-   * replay: `body` is then the small reference to it. Deleting it makes the task unreplayable.
-   */
-  payloadObject?: string;
-}
-
-/** What a sink may answer: where it kept the task, when it kept it as a task (the emulator reads it). */
-export interface DeadLetterReceipt {
-  /** Full resource name of the dead task in its dead-letter queue. */
-  keptAs: string;
-}
-
-/**
- * Where dead-lettered tasks go. It may be async (write to a table, a Pub/Sub topic);
- * if it throws, the handler answers 500 so that Cloud Tasks keeps the task.
- */
-export type DeadLetterSink = (entry: DeadLetterEntry) => void | DeadLetterReceipt | Promise<void | DeadLetterReceipt>;
 
 /**
  * One ERROR entry in Cloud Logging with the whole task, findable by `deadLetter`: the last copy

@@ -1,9 +1,10 @@
 import { shouldRetry } from '../contract/retry-policy.js';
-import { bodyForDeadLetter, taskOwnHeaders, type DeadLetterSink } from './dead-letter.js';
+import { bodyForDeadLetter, taskOwnHeaders } from './dead-letter.js';
+import type { DeadLetterSink } from '../runtime/dead-letter-sink.js';
 import { defaultDeadLetterSink } from './default-dead-letter-sink.js';
 import { decodeEnvelope, readReferenceEnvelope, type ReferenceEnvelope, type TaskEnvelope } from '../contract/envelope.js';
 import type { PayloadStorageConfig } from '../runtime/config.js';
-import { readTuning } from '../runtime/config.js';
+import { currentSettings } from '../runtime/settings.js';
 import { payloadStoreFor } from '../runtime/payload-store.js';
 import { loadOffloadedEnvelope, objectUrl } from './load-payload.js';
 import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';
@@ -167,7 +168,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
   }
   if (reference) {
     // An offloaded payload (DEFERRED_PAYLOAD_BUCKET): read and verified before it is decoded.
-    const loaded = await loadOffloadedEnvelope(reference, options.payloadStorage, readTuning('payloadMaxBytes'));
+    const loaded = await loadOffloadedEnvelope(reference, options.payloadStorage, currentSettings().payloadMaxBytes);
     if ('envelope' in loaded) envelope = loaded.envelope;
     else run = { outcome: loaded.outcome, error: loaded.error };
   }

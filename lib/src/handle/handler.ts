@@ -1,5 +1,7 @@
-import { handlerConfigFromEnv, type HandlerConfig } from '../runtime/config.js';
-import type { DeadLetterSink } from './dead-letter.js';
+import type { HandlerConfig } from '../runtime/config.js';
+import type { CloudTasksOptions } from '../runtime/options.js';
+import { handlerConfig } from '../runtime/settings.js';
+import type { DeadLetterSink } from '../runtime/dead-letter-sink.js';
 import { DEAD_LETTER_KEPT_HEADER, outcomeResponse, type Outcome } from '../contract/outcomes.js';
 import { describeError, log } from '../runtime/logger.js';
 import { traceFields } from '../runtime/trace.js';
@@ -16,10 +18,15 @@ import { isDraining, trackTask } from '../runtime/shutdown.js';
 export interface HandlerOptions {
   /** The app's deferrable functions. */
   manifest: Manifest;
-  /** Audience, allowed emails, emulator mode. @default read once from the environment (see config.ts) */
-  config?: HandlerConfig;
   /**
-   * Where tasks that will not run again go. @default registerDeferred's `deadLetter`, else
+   * This route's own settings, instead of the process's (registerDeferred's options and the
+   * environment, which are then not read): `audience`, `allowedEmails` (default: `serviceAccount`),
+   * `emulatorHost`, `payloadBucket`, `storageEmulatorHost`, `project`.
+   * @default the process's settings
+   */
+  config?: CloudTasksOptions;
+  /**
+   * Where tasks that will not run again go. @default the `deadLetter` option (registerDeferred's), else
    * cloudTasksDeadLetterSink(): kept, ready to replay, in the queue's paused dead-letter queue when
    * queue.yaml gives it one (`dead_letter_queue`); else, or when that fails, one structured ERROR
    * log entry with the whole task
@@ -53,7 +60,7 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
 
   let config: HandlerConfig;
   try {
-    config = options.config ?? handlerConfigFromEnv();
+    config = handlerConfig(options.config);
   } catch (error) {
     // Misconfigured: fail closed, and with a status Cloud Tasks retries once the config is fixed.
     log('ERROR', describeError(error), traceFields(request.headers, undefined));

@@ -1,12 +1,14 @@
 import { readSchedulerHeaders } from '../contract/scheduler-headers.js';
-import { handlerConfigFromEnv, type HandlerConfig } from '../runtime/config.js';
+import type { HandlerConfig } from '../runtime/config.js';
+import type { CloudTasksOptions } from '../runtime/options.js';
+import { handlerConfig } from '../runtime/settings.js';
 import { describeError, log } from '../runtime/logger.js';
 import { cronRunSkip } from './cron-run.js';
 import { verifyTaskToken } from './verify-token.js';
 
 export interface VerifyCronRequestOptions {
-  /** Audience, allowed emails, emulator mode. @default read once from the environment, as the task handler does */
-  config?: HandlerConfig;
+  /** Settings for this check instead of the process's: `audience`, `allowedEmails`, `emulatorHost`. @default the process's, as the task handler reads them */
+  config?: CloudTasksOptions;
 }
 
 export type CronRequestVerdict =
@@ -58,7 +60,7 @@ const refuse = (status: 401 | 403 | 500 | 503, reason: string): CronRequestVerdi
 export async function verifyCronRequest(request: Request, options: VerifyCronRequestOptions = {}): Promise<CronRequestVerdict> {
   let config: HandlerConfig;
   try {
-    config = options.config ?? handlerConfigFromEnv();
+    config = handlerConfig(options.config);
   } catch (error) {
     // Fail closed, with a status Cloud Scheduler retries once the configuration is fixed.
     log('ERROR', describeError(error));

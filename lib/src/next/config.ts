@@ -15,8 +15,8 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { NextConfig } from 'next';
 import { adapterDir, BUILT_QUEUE_YAML_VARIABLE, findPackageDir, TASK_CLIENT_PACKAGE } from '../runtime/build-files.js';
-import { queueYamlSetting } from '../runtime/config.js';
-import { DEFAULT_QUEUE_YAML } from '../runtime/queue-catalog.js';
+import { ENV, envText } from '../contract/env.js';
+import { OPTION_DEFAULTS } from '../runtime/options.js';
 
 export interface CloudTasksConfigOptions {
   /**
@@ -37,16 +37,16 @@ const STORAGE_CLIENT_PACKAGE = '@google-cloud/storage';
 type Rewrite = { source: string; destination: string };
 type Rewrites = NonNullable<NextConfig['rewrites']>;
 type RewritesResult = Awaited<ReturnType<Rewrites>>;
-type ConfigFunction = (phase: string, context: { defaultConfig: NextConfig }) => NextConfig | Promise<NextConfig>;
+export type ConfigFunction = (phase: string, context: { defaultConfig: NextConfig }) => NextConfig | Promise<NextConfig>;
 
 /** App Engine's vanity task URLs: /_ah/queue/deferred_<suffix>[/more] reach the same handler. */
-export const DEFERRED_REWRITES: readonly Rewrite[] = [
+const DEFERRED_REWRITES: readonly Rewrite[] = [
   { source: '/_ah/queue/deferred_:suffix', destination: '/_ah/queue/deferred/:suffix' },
   { source: '/_ah/queue/deferred_:suffix/:rest*', destination: '/_ah/queue/deferred/:suffix/:rest*' },
 ];
 
 /** Ours first, then the app's, whatever form the app's rewrites take (an array, or the three phases). */
-export function mergeRewrites(theirs: RewritesResult | undefined): RewritesResult {
+function mergeRewrites(theirs: RewritesResult | undefined): RewritesResult {
   if (!theirs) return [...DEFERRED_REWRITES];
   if (Array.isArray(theirs)) return [...DEFERRED_REWRITES, ...theirs];
   return { ...theirs, afterFiles: [...DEFERRED_REWRITES, ...(theirs.afterFiles ?? [])] };
@@ -60,7 +60,7 @@ const traceGlob = (appDir: string, path: string) => {
 
 function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): NextConfig {
   const appDir = resolve(options.dir ?? process.cwd());
-  const queueYaml = options.queueYaml ?? queueYamlSetting() ?? DEFAULT_QUEUE_YAML;
+  const queueYaml = options.queueYaml ?? envText(process.env, ENV.queueYaml) ?? OPTION_DEFAULTS.queueYaml;
   const queueYamlFile = resolve(appDir, queueYaml);
   // As Node finds it from this package: hoisted beside the app's packages (npm, yarn), or linked
   // beside this one (pnpm's node_modules/.pnpm/next-cloud-tasks@.../node_modules); traced by that path.

@@ -1,63 +1,47 @@
-import { prewarmDefer } from '../enqueue/defer.js';
-import type { DeadLetterSink } from '../handle/dead-letter.js';
-import { setDefaultDeadLetterSink } from '../handle/default-dead-letter-sink.js';
-import { readTuning } from '../runtime/config.js';
-import { onAnyTaskEvent, type AnyTaskEventListener } from '../runtime/events.js';
-import { log, setLogWriter, type LogWriter } from '../runtime/logger.js';
-import { processState } from '../runtime/process-state.js';
+import { loadEnqueueClient } from '../enqueue/defer.js';
+import { log } from '../runtime/logger.js';
+import type { CloudTasksOptions } from '../runtime/options.js';
+import { currentOptions, setAppOptions } from '../runtime/options-state.js';
+import { queueCatalog } from '../runtime/queue-catalog.js';
+import { currentSettings } from '../runtime/settings.js';
 import { installGracefulShutdown } from '../runtime/shutdown.js';
-import { formatStartupProblems, inspectStartup, startupCheckMode } from '../runtime/startup-check.js';
-import { propagateRequestTrace } from './request-trace.js';
-
-/** Process-wide settings for registerDeferred(); each holds for every module instance of the adapter. */
-export interface RegisterDeferredOptions {
-  /**
-   * Called with every task lifecycle event of this server process: tasks the task route runs and
-   * tasks that route handlers and server actions enqueue.
-   * @example onEvent: (event, payload) => metrics.increment(event)
-   */
-  onEvent?: AnyTaskEventListener;
-  /** Where the adapter's log entries go. @default one JSON line per entry on stdout/stderr (Cloud Logging's format) */
-  logWriter?: LogWriter;
-  /**
-   * Where tasks that will not run again go, for task routes that set no `deadLetter` of their own.
-   * @default cloudTasksDeadLetterSink(): the queue's paused dead-letter queue, else one ERROR log entry
-   */
-  deadLetter?: DeadLetterSink;
-}
-
-const registration = () => processState('next-registration', (): { offEvents?: () => void } => ({}));
+import { formatStartupProblems, inspectStartup } from '../runtime/startup-check.js';
+import { installNextDefaults } from './request-trace.js';
 
 /**
- * What the app's instrumentation.ts runs once at start, in the Node.js runtime: check the
- * configuration with every problem in one message (exit in production, warn in dev) instead of
- * failing on the first task; answer tasks still running at SIGTERM with a retryable status; load
- * the Cloud Tasks client before the server takes requests (Next awaits `register()`), so the first
- * defer() is not the slow one (DEFERRED_PREWARM=off skips that, for a service that never defers).
+ * What the app's instrumentation.ts runs once at start, in the Node.js runtime: the one way to
+ * give the adapter its options (every setting and hook, each with its environment variable and
+ * default: CloudTasksOptions). It then checks the configuration with every problem in one
+ * message (exit in production, warn in dev) instead of failing on the first task; answers tasks
+ * still running at SIGTERM with a retryable status; reads queue.yaml once for the process; and
+ * loads the Cloud Tasks client before the server takes requests (Next awaits `register()`), so
+ * the first defer() skips the import. It makes no network call: credentials and the connection
+ * come with the first task.
  *
  * Next.js loads this package separately for instrumentation, route handlers and server actions;
- * the settings given here are process-wide, so they hold for all three.
+ * the options given here are process-wide, so they hold for all three. Called again (a dev
+ * server's reload), the new options replace the old ones.
  */
-export async function registerDeferred(options: RegisterDeferredOptions = {}): Promise<void> {
-  if (options.logWriter) setLogWriter(options.logWriter);
-  if (options.deadLetter) setDefaultDeadLetterSink(options.deadLetter);
-  // Called again (a dev server's reload), the new listener replaces the old one.
-  const state = registration();
-  state.offEvents?.();
-  state.offEvents = options.onEvent ? onAnyTaskEvent(options.onEvent) : undefined;
-  const mode = startupCheckMode();
-  if (mode !== 'off') {
-    const { problems } = inspectStartup();
+export async function registerDeferred(options: CloudTasksOptions = {}): Promise<void> {
+  installNextDefaults();
+  setAppOptions(options);
+  const settings = currentSettings();
+  if (settings.startupCheck !== 'off') {
+    const { problems } = inspectStartup(process.env, currentOptions());
     const fields = { problems: problems.map((p) => p.variable) };
-    if (problems.length && mode === 'fail') {
+    if (problems.length && settings.startupCheck === 'fail') {
       log('ERROR', formatStartupProblems(problems), fields);
       // Exit before listening: Cloud Run keeps the previous revision serving and shows this line.
       process.exit(1);
     }
     if (problems.length) log('WARNING', formatStartupProblems(problems), fields);
   }
-  // On SIGTERM, tasks in flight get DEFERRED_SHUTDOWN_GRACE_MS to finish, then a retryable 503.
-  installGracefulShutdown();
-  propagateRequestTrace();
-  if (readTuning('prewarm')) await prewarmDefer();
+  // On SIGTERM, tasks in flight get shutdownGraceMs to finish, then a retryable 503.
+  installGracefulShutdown(settings.shutdownGraceMs);
+  // queue.yaml, read once for the process: defer() and the handler use this copy. A broken one is
+  // left for them to report (the check above has said so already).
+  try {
+    queueCatalog();
+  } catch {}
+  if (settings.prewarm) await loadEnqueueClient();
 }

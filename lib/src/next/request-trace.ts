@@ -1,6 +1,7 @@
 import { headers } from 'next/headers';
 import { unstable_rethrow } from 'next/navigation';
-import { setTraceProvider, traceparentFromHeaders } from '../runtime/trace.js';
+import { setAdapterDefaults } from '../runtime/options-state.js';
+import { traceparentFromHeaders } from '../runtime/trace.js';
 
 /** The incoming request's trace, read with `next/headers`; undefined outside a request. */
 async function requestTraceparent(): Promise<string | undefined> {
@@ -15,10 +16,11 @@ async function requestTraceparent(): Promise<string | undefined> {
 }
 
 /**
- * Makes `defer()` carry the calling request's `traceparent` (or X-Cloud-Trace-Context) onto each
- * task, process-wide. registerDeferred() calls it at start, and createDeferredRoute() when the
- * task route loads; it is a call, not an import side effect, so bundlers keep it.
+ * The Next adapter's defaults, under the app's options: `defer()` carries the calling request's
+ * `traceparent` (or X-Cloud-Trace-Context) onto each task. registerDeferred() installs them at
+ * start, and createDeferredRoute() when the task route loads (an app without instrumentation
+ * still gets them); a call, not an import side effect, so bundlers keep it.
  */
-export function propagateRequestTrace(): void {
-  setTraceProvider(requestTraceparent);
+export function installNextDefaults(): void {
+  setAdapterDefaults({ traceProvider: requestTraceparent });
 }

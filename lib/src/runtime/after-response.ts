@@ -1,5 +1,6 @@
-import { onCloudRun } from './config.js';
+import { onCloudRun, type Env } from '../contract/env.js';
 import { describeError, log } from './logger.js';
+import { testDouble } from './options-state.js';
 import { processState } from './process-state.js';
 
 /** Runs fire-and-forget work: an error is logged, never thrown and never retried. */
@@ -13,26 +14,16 @@ export async function runGuarded(work: () => unknown): Promise<void> {
   }
 }
 
-/** Takes over where runAfterResponse sends its work (the test kit's collector). */
-export type AfterResponseScheduler = (work: () => unknown) => void;
+const state = () => processState('after-response', (): { warnedAboutCpu: boolean } => ({ warnedAboutCpu: false }));
 
-const state = () =>
-  processState('after-response', (): { scheduler?: AfterResponseScheduler; warnedAboutCpu: boolean } => ({ warnedAboutCpu: false }));
-
-/** Replaces Next's `after()` for runAfterResponse; `undefined` restores it. For tests. */
-export function setAfterResponseScheduler(next: AfterResponseScheduler | undefined): void {
-  state().scheduler = next;
-}
-
-export function afterResponseScheduler(): AfterResponseScheduler | undefined {
-  return state().scheduler;
-}
+/** Where a test takes runAfterResponse's work instead of Next's `after()` (the test kit's collector), if it does. */
+export const afterResponseScheduler = () => testDouble('afterResponse');
 
 /**
  * On Cloud Run, request-based billing throttles the CPU once the response is sent, so work
  * after the response may crawl or never finish: warn once.
  */
-export function warnOnceAboutCpuOnCloudRun(env: Record<string, string | undefined> = process.env): void {
+export function warnOnceAboutCpuOnCloudRun(env: Env = process.env): void {
   const once = state();
   if (once.warnedAboutCpu || !onCloudRun(env)) return;
   once.warnedAboutCpu = true;

@@ -3,7 +3,7 @@
  * `severity`, `message` and the trace of the request that caused the entry.
  * https://cloud.google.com/logging/docs/structured-logging
  */
-import { processState } from './process-state.js';
+import { currentOptions } from './options-state.js';
 
 export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
 
@@ -20,18 +20,9 @@ const writeJsonLine: LogWriter = (entry) => {
   (entry.severity === 'ERROR' || entry.severity === 'WARNING' ? process.stderr : process.stdout).write(line);
 };
 
-const output = () => processState('log-writer', () => ({ writer: writeJsonLine }));
-
-/**
- * Replaces where log entries go, for the whole process (tests collect them; an app may route them
- * to its logger, e.g. from instrumentation.ts through registerDeferred({ logWriter })).
- */
-export function setLogWriter(next: LogWriter | undefined): void {
-  output().writer = next ?? writeJsonLine;
-}
-
+/** Writes one entry where the options say (registerDeferred's `logWriter`), else as a JSON line. */
 export function log(severity: Severity, message: string, fields: Record<string, unknown> = {}): void {
-  output().writer({ severity, message, ...fields });
+  (currentOptions().logWriter ?? writeJsonLine)({ severity, message, ...fields });
 }
 
 /** A one-line description of anything thrown, for log messages. */

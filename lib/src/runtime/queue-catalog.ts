@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { queueYamlSetting } from './config.js';
-import { processState } from './process-state.js';
-
-/** queue.yaml's path when DEFERRED_QUEUE_YAML is unset: in the app's working directory. */
-export const DEFAULT_QUEUE_YAML = 'queue.yaml';
+import type { Settings } from './config.js';
+import { testDouble } from './options-state.js';
+import { builtFromSettings } from './settings.js';
 import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
 import { deadLetterQueueOf } from '../queues/dead-letter-queues.js';
 import { toCloudTasksQueue } from '../queues/map.js';
@@ -36,35 +34,29 @@ export function catalogFrom(file: QueueFile): QueueCatalog {
   };
 }
 
-/** Path of queue.yaml: DEFERRED_QUEUE_YAML, else queue.yaml in the working directory. */
-export function queueYamlPath(env: Record<string, string | undefined> = process.env): string {
+type QueueYamlSetting = Pick<Settings, 'queueYaml' | 'queueYamlGiven'>;
+
+/** Path of queue.yaml: the `queueYaml` option (DEFERRED_QUEUE_YAML), else queue.yaml, in the working directory. */
+export function queueYamlPath({ queueYaml }: QueueYamlSetting): string {
   // The path is known only at run time: tell Turbopack not to trace it, or a standalone build
   // copies the whole project next to server.js. next.config.js traces queue.yaml explicitly.
-  return resolve(/* turbopackIgnore: true */ process.cwd(), queueYamlSetting(env) ?? DEFAULT_QUEUE_YAML);
+  return resolve(/* turbopackIgnore: true */ process.cwd(), queueYaml);
 }
 
 /**
  * Reads queue.yaml as `defer` and the handler use it (the start-up check too). Throws a
  * QueueYamlError for a named file that is missing, or an invalid one.
  */
-export function loadQueueCatalog(env: Record<string, string | undefined> = process.env): QueueCatalog {
-  const path = queueYamlPath(env);
-  if (!existsSync(path) && !queueYamlSetting(env)) {
+export function loadQueueCatalog(setting: QueueYamlSetting): QueueCatalog {
+  const path = queueYamlPath(setting);
+  if (!existsSync(path) && !setting.queueYamlGiven) {
     return { ...catalogFrom(parseQueueYaml(IMPLICIT_DEFAULT_QUEUE, `${path} (absent: only the default queue exists)`)), implicit: true };
   }
   // A named file that is missing, or an invalid one, is an error naming the file and line.
   return catalogFrom(loadQueueYaml(path));
 }
 
-const cache = () => processState('queue-catalog', (): { catalog?: QueueCatalog } => ({}));
-
-/** Loaded once per process, on first use (never on the handler's success path). */
+/** The test kit's queues, else queue.yaml's, loaded on first use (never on the handler's success path). */
 export function queueCatalog(): QueueCatalog {
-  const state = cache();
-  return (state.catalog ??= loadQueueCatalog());
-}
-
-/** Replaces the catalog (tests, the jest stub); `undefined` reloads queue.yaml on next use. */
-export function setQueueCatalog(next: QueueCatalog | undefined): void {
-  cache().catalog = next;
+  return testDouble('queues') ?? builtFromSettings('queue-catalog', loadQueueCatalog);
 }

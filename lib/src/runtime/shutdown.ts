@@ -5,14 +5,14 @@
  *
  * - a task request that arrives anyway (on a kept-alive connection) gets 503 at once: Cloud Tasks
  *   retries it, on another instance;
- * - tasks in flight get a grace period (DEFERRED_SHUTDOWN_GRACE_MS, default 8 s) to finish;
+ * - tasks in flight get a grace period (the shutdownGraceMs option, DEFERRED_SHUTDOWN_GRACE_MS; 8 s) to finish;
  * - any still running then are answered 503 (retried), so Next can exit before the kill.
  *
  * A function cut short keeps running until the process exits and runs again on the retry: that is
  * Cloud Tasks' at-least-once contract, which deferred functions must tolerate anyway. The answer
  * is never 2xx for a task that did not finish, so nothing is left half-done without a retry.
  */
-import { readTuning } from './config.js';
+import { currentSettings } from './settings.js';
 import { log } from './logger.js';
 import { processState } from './process-state.js';
 
@@ -101,7 +101,7 @@ export function startDraining(graceMs: number): void {
  * custom server), this one re-raises the signal after draining, as the default would have ended
  * the process.
  */
-export function installGracefulShutdown(graceMs = readTuning('shutdownGraceMs')): void {
+export function installGracefulShutdown(graceMs = currentSettings().shutdownGraceMs): void {
   const current = state() as DrainState & { installed?: boolean };
   if (current.installed) return;
   current.installed = true;

@@ -3,11 +3,11 @@
  * `traceparent` header (Cloud Tasks forwards custom headers as given), and the handler's log lines
  * carry that trace (traceFields), so in Cloud Logging a task shows under its request.
  *
- * The core knows no framework: the trace comes from `defer`'s `traceparent` option, or from an
- * ambient provider that a framework adapter installs (next/request-trace.ts reads the incoming
- * request's headers with `next/headers`).
+ * The core knows no framework: the trace comes from `defer`'s `traceparent` option, or from the
+ * `traceProvider` option, whose default the framework adapter gives (next/request-trace.ts reads
+ * the incoming request's headers with `next/headers`).
  */
-import { processState } from './process-state.js';
+import { currentOptions } from './options-state.js';
 
 /** Returns the current request's `traceparent`, or undefined outside a traced request. */
 export type TraceProvider = () => string | undefined | Promise<string | undefined>;
@@ -56,14 +56,6 @@ export function traceFields(headers: Pick<Headers, 'get'>, project: string | und
   return { 'logging.googleapis.com/trace': project ? `projects/${project}/traces/${traceId}` : traceId };
 }
 
-// Process-wide: the Next adapter installs it once, and every module instance's defer() reads it.
-const trace = () => processState('trace-provider', (): { provider?: TraceProvider } => ({}));
-
-/** Installs where `defer()` finds the current trace when not given one; `undefined` removes it. */
-export function setTraceProvider(provider: TraceProvider | undefined): void {
-  trace().provider = provider;
-}
-
 /**
  * The traceparent for a task: the option if given, else the provider's. A provider should return
  * undefined when it has no trace; what it throws propagates (a framework's control-flow signals,
@@ -72,6 +64,6 @@ export function setTraceProvider(provider: TraceProvider | undefined): void {
 export async function traceparentForTask(options: TraceOptions): Promise<string | undefined> {
   if (options.traceparent === false) return undefined;
   if (options.traceparent !== undefined) return validTraceparent(options.traceparent);
-  const { provider } = trace();
+  const provider = currentOptions().traceProvider;
   return provider ? validTraceparent(await provider()) : undefined;
 }

@@ -1,4 +1,5 @@
-import { runGuarded, setAfterResponseScheduler } from '../runtime/after-response.js';
+import { runGuarded } from '../runtime/after-response.js';
+import { applyLayer } from '../runtime/options-state.js';
 import { aroundEachTest } from './jest-hooks.js';
 
 export interface AfterResponseRun {
@@ -20,14 +21,16 @@ export interface AfterResponseCollector {
 
 class Collector implements AfterResponseCollector {
   private pending: (() => unknown)[] = [];
+  private remove?: () => void;
 
   get callbacks(): readonly (() => unknown)[] {
     return [...this.pending];
   }
 
   start(): void {
+    this.restore();
     this.pending = [];
-    setAfterResponseScheduler((work) => void this.pending.push(work));
+    this.remove = applyLayer({ options: {}, doubles: { afterResponse: (work) => void this.pending.push(work) } });
   }
 
   async runAll(): Promise<AfterResponseRun> {
@@ -48,7 +51,8 @@ class Collector implements AfterResponseCollector {
   }
 
   restore(): void {
-    setAfterResponseScheduler(undefined);
+    this.remove?.();
+    this.remove = undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import { runsBetween } from '../cron/next-runs.js';
 import { loadCronYaml, loadProjectCronYaml, parseCronYaml } from '../cron/parse.js';
 import type { CronFile, CronJobDefinition, CronJobTarget } from '../cron/types.js';
 import type { CronFilter } from '../contract/cron-filter.js';
-import type { DeadLetterEntry } from '../handle/dead-letter.js';
+import type { DeadLetterEntry } from '../runtime/dead-letter-sink.js';
 import { executeTask, type TaskResult } from '../handle/execute-task.js';
 import type { Manifest } from '../runtime/registry.js';
 

@@ -2,14 +2,14 @@ import { CRON_FILTER_HEADER, encodeCronFilter } from '../contract/cron-filter.js
 import { writeSchedulerHeaders } from '../contract/scheduler-headers.js';
 import type { StubCronJob } from './cron-jobs.js';
 import { signIdToken, type IdTokenClaims, type SigningKey } from './oidc-tokens.js';
-import { TEST_ENQUEUE_CONFIG } from './stub-options.js';
+import { TEST_OPTIONS } from './stub-options.js';
 
 export interface CronRequestOptions {
   /** Signs the run's OIDC token; serve its certificate with `googleCertsHandler([key])`. */
   signingKey: SigningKey;
-  /** Claims to change in the token (a wrong `aud`, another `email`). @default aud and email of TEST_ENQUEUE_CONFIG */
+  /** Claims to change in the token (a wrong `aud`, another `email`). @default aud and email of TEST_OPTIONS */
   claims?: Partial<IdTokenClaims>;
-  /** Where to send it. @default TEST_ENQUEUE_CONFIG.serviceUrl + the job's url */
+  /** Where to send it. @default TEST_OPTIONS.serviceUrl + the job's url */
   url?: string;
   /**
    * X-CloudScheduler-ScheduleTime. For a job with a filter, a time its schedule does not name makes
@@ -31,10 +31,10 @@ export async function cronRequest(job: StubCronJob, options: CronRequestOptions)
   // The job's own header, as Cloud Scheduler sends it with each run.
   if (job.filter) headers.set(CRON_FILTER_HEADER, encodeCronFilter(job.filter));
   const token = await signIdToken(options.signingKey, {
-    aud: TEST_ENQUEUE_CONFIG.audience,
-    email: TEST_ENQUEUE_CONFIG.serviceAccountEmail,
+    aud: TEST_OPTIONS.audience,
+    email: TEST_OPTIONS.serviceAccount,
     ...options.claims,
   });
   headers.set('Authorization', `Bearer ${token}`);
-  return new Request(options.url ?? TEST_ENQUEUE_CONFIG.serviceUrl + path, { method: 'GET', headers });
+  return new Request(options.url ?? TEST_OPTIONS.serviceUrl + path, { method: 'GET', headers });
 }

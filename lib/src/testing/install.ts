@@ -1,48 +1,33 @@
-import type { EnqueueConfig } from '../runtime/config.js';
-import { setTaskTransport } from '../enqueue/defer.js';
-import { queueCatalog, setQueueCatalog, type QueueCatalog } from '../runtime/queue-catalog.js';
 import type { TaskTransport } from '../contract/transport.js';
-import { setPayloadStore, type PayloadStore } from '../runtime/payload-store.js';
+import type { CloudTasksOptions } from '../runtime/options.js';
+import { applyLayer } from '../runtime/options-state.js';
+import type { PayloadStore } from '../runtime/payload-store.js';
+import type { QueueCatalog } from '../runtime/queue-catalog.js';
 
-/** What installing a stub changes: where `defer` sends tasks, with which settings and queues. */
+/** What installing a stub changes: where `defer` sends tasks, with which options and queues. */
 export interface Installable {
   transport: TaskTransport;
-  config: EnqueueConfig;
+  /** The options in effect while installed (settings: these alone; hooks: over the app's). */
+  options: CloudTasksOptions;
   catalog: QueueCatalog;
   /** Where offloaded payloads go while installed. */
   payloads?: PayloadStore;
 }
 
-/** Installed stubs, innermost last: uninstalling one puts the one below it back. */
-const stack: Installable[] = [];
-let catalogBefore: QueueCatalog | undefined;
-
-function apply(target: Installable): void {
-  setTaskTransport(target.transport, target.config);
-  setQueueCatalog(target.catalog);
-  setPayloadStore(target.payloads);
-}
+/** How to remove each installed stub's layer; removing one puts the ones below it back. */
+const installed = new Map<Installable, () => void>();
 
 export function install(target: Installable): void {
-  if (stack.length === 0) {
-    try {
-      catalogBefore = queueCatalog();
-    } catch {
-      catalogBefore = undefined; // an invalid queue.yaml: let it fail again, later, where it is used
-    }
-  }
-  stack.push(target);
-  apply(target);
+  uninstall(target);
+  const layer = {
+    options: { ...target.options, transport: target.transport },
+    hermetic: true,
+    doubles: { queues: target.catalog, payloadStore: target.payloads },
+  };
+  installed.set(target, applyLayer(layer));
 }
 
 export function uninstall(target: Installable): void {
-  const at = stack.lastIndexOf(target);
-  if (at < 0) return;
-  stack.splice(at, 1);
-  const below = stack.at(-1);
-  if (below) return apply(below);
-  setTaskTransport(undefined);
-  setPayloadStore(undefined);
-  setQueueCatalog(catalogBefore);
-  catalogBefore = undefined;
+  installed.get(target)?.();
+  installed.delete(target);
 }

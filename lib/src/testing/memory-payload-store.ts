@@ -1,7 +1,7 @@
 import { PayloadObjectTooLargeError, type PayloadStore } from '../runtime/payload-store-types.js';
 
 /**
- * The jest stub's Cloud Storage: offloaded payloads (`config.payloadStorage`) kept in memory,
+ * The jest stub's Cloud Storage: offloaded payloads (`config.payloadBucket`) kept in memory,
  * written by `defer` and read back by `runTask` and `drain` through the handler's own checks.
  */
 export class MemoryPayloadStore implements PayloadStore {

@@ -1,7 +1,7 @@
 import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
-import type { DeadLetterEntry } from '../handle/dead-letter.js';
+import type { DeadLetterEntry } from '../runtime/dead-letter-sink.js';
 import { executeTask, type TaskResult } from '../handle/execute-task.js';
 import type { Manifest } from '../runtime/registry.js';
 import type { PayloadStorageConfig } from '../runtime/config.js';
@@ -22,7 +22,7 @@ export interface AttemptSettings {
   nowMs: number;
   retries: boolean;
   onDeadLetter: (task: DeadLetteredTask) => void;
-  /** Where offloaded payloads may be read from (the stub's `config.payloadStorage`). */
+  /** Where offloaded payloads may be read from (the stub's `config.payloadBucket`). */
   payloadStorage?: PayloadStorageConfig;
 }
 

@@ -1,26 +1,22 @@
 import { loadQueueYaml, parseQueueYaml } from '../queues/parse.js';
-import type { EnqueueConfig, HandlerConfig } from '../runtime/config.js';
+import type { CloudTasksOptions } from '../runtime/options.js';
 import { catalogFrom, queueCatalog, type QueueCatalog } from '../runtime/queue-catalog.js';
 import type { Manifest } from '../runtime/registry.js';
 import type { StubCron } from './cron-jobs.js';
 
 /**
- * The settings `defer` uses while a stub is installed, so an app's tests need no environment
- * variables. The callback URL uses the reserved `.test` domain: nothing can ever answer it.
+ * The settings `defer()` and the handler use while a stub is installed, so an app's tests need
+ * no environment variables; as a route's `config`, they accept the tokens of the stub's tasks.
+ * The callback URL uses the reserved `.test` domain: nothing can ever answer it.
  */
-export const TEST_ENQUEUE_CONFIG = {
+export const TEST_OPTIONS = {
   project: 'test-project',
   location: 'us-central1',
   serviceUrl: 'https://app.example.test',
-  serviceAccountEmail: 'tasks@test-project.iam.gserviceaccount.com',
+  serviceAccount: 'tasks@test-project.iam.gserviceaccount.com',
   audience: 'https://app.example.test',
-} as const satisfies EnqueueConfig;
-
-/** The handler settings that accept the tokens of TEST_ENQUEUE_CONFIG's tasks (for tests through HTTP). */
-export const TEST_HANDLER_CONFIG = {
-  audience: TEST_ENQUEUE_CONFIG.audience,
-  allowedEmails: [TEST_ENQUEUE_CONFIG.serviceAccountEmail],
-} as const satisfies HandlerConfig;
+  allowedEmails: ['tasks@test-project.iam.gserviceaccount.com'],
+} as const satisfies CloudTasksOptions;
 
 /** Where the stub's queues come from: a catalog, queue.yaml text, or a queue.yaml file. */
 export type StubQueues = QueueCatalog | { yaml: string; file?: string } | { path: string };
@@ -41,8 +37,14 @@ export interface TaskQueueStubOptions {
    * @example { yaml: 'cron:\n- description: daily summary\n  function: reports.daily\n  schedule: every day 09:00\n' }
    */
   cron?: StubCron;
-  /** What `defer` uses instead of the environment; fields given replace TEST_ENQUEUE_CONFIG's. @default TEST_ENQUEUE_CONFIG */
-  config?: Partial<EnqueueConfig>;
+  /**
+   * The options in effect while the stub is installed, over TEST_OPTIONS: settings (the
+   * environment and the app's settings are not read, so a test does not depend on its shell)
+   * and hooks (`logWriter`, `onEvent`, ...).
+   * @default TEST_OPTIONS
+   * @example { payloadBucket: 'gs://test-payloads/deferred', logWriter: (entry) => logs.push(entry) }
+   */
+  config?: CloudTasksOptions;
   /**
    * Retries as Cloud Tasks makes them: a failed task comes back after the queue's backoff until
    * the queue's limits are reached, then it is dead-lettered. `false`: every task gets one

@@ -35,7 +35,7 @@ export interface StubTask {
   eta: Date;
   /**
    * `gs://bucket/object` when the envelope was too big for the task and went to the bucket
-   * (`config.payloadStorage`): `payload` is then the small reference, `args` read from the object.
+   * (`config.payloadBucket`): `payload` is then the small reference, `args` read from the object.
    */
   payloadObject?: string;
   /** The task's own headers (Content-Type and those given to `defer`). */

@@ -1,5 +1,6 @@
 import type { CloudTasksQueueSettings } from '../contract/queue-settings.js';
-import type { EnqueueConfig } from '../runtime/config.js';
+import { resolveSettings, type PayloadStorageConfig } from '../runtime/config.js';
+import type { CloudTasksOptions } from '../runtime/options.js';
 import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
 import type { TaskResult } from '../handle/execute-task.js';
 import type { QueueCatalog } from '../runtime/queue-catalog.js';
@@ -7,7 +8,7 @@ import { queuePath } from '../contract/names.js';
 import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
 import { install, uninstall } from './install.js';
 import { deliverTask, type DeadLetteredTask } from './run-attempt.js';
-import { resolveQueues, STUB_DEFAULTS, TEST_ENQUEUE_CONFIG, type TaskQueueStubOptions } from './stub-options.js';
+import { resolveQueues, STUB_DEFAULTS, TEST_OPTIONS, type TaskQueueStubOptions } from './stub-options.js';
 import {
   byEta,
   DEFAULT_DISPATCH_DEADLINE_SECONDS,
@@ -64,7 +65,9 @@ const GENERATED_ID_BASE = 1_000_000_000_000_000_000n;
  * seconds after the clock's time at that `defer`, however far the clock has been moved.
  */
 export class TaskQueueStub {
-  readonly config: EnqueueConfig;
+  /** The options in effect while installed: TEST_OPTIONS and the stub's `config`. */
+  readonly options: CloudTasksOptions;
+  private readonly payloadStorage: PayloadStorageConfig | undefined;
   private readonly resettableClock = createVirtualClock();
   private readonly settings: Required<Pick<TaskQueueStubOptions, 'manifest' | 'retries' | 'nameReuseSeconds' | 'maxDrainRuns'>>;
   private catalogCache: QueueCatalog | undefined;
@@ -73,19 +76,23 @@ export class TaskQueueStub {
   private readonly tombstones = new Map<string, number>();
   private deadLetters: DeadLetteredTask[] = [];
   private seq = 0;
-  /** Offloaded payloads (with `config.payloadStorage`): what `defer` writes there, and `runTask` reads. */
+  /** Offloaded payloads (with `config.payloadBucket`): what `defer` writes there, and `runTask` reads. */
   readonly payloads = new MemoryPayloadStore();
   private readonly peek = (bucket: string, object: string) => this.payloads.peek(bucket, object);
 
-  constructor(private readonly options: TaskQueueStubOptions) {
-    if (!options?.manifest)
+  constructor(private readonly stubOptions: TaskQueueStubOptions) {
+    if (!stubOptions?.manifest)
       throw new TypeError('createTaskQueueStub() needs { manifest }: the manifest of deferrable functions that your task route serves');
-    this.config = { ...TEST_ENQUEUE_CONFIG, ...options.config };
+    this.options = { ...TEST_OPTIONS, ...stubOptions.config };
+    // A config that defer() could not use fails here, naming each option, not at the first defer().
+    const { enqueue } = resolveSettings(this.options, {});
+    if (enqueue instanceof Error) throw enqueue;
+    this.payloadStorage = enqueue.payloadStorage;
     this.settings = {
-      manifest: options.manifest,
-      retries: options.retries ?? STUB_DEFAULTS.retries,
-      nameReuseSeconds: options.nameReuseSeconds ?? STUB_DEFAULTS.nameReuseSeconds,
-      maxDrainRuns: options.maxDrainRuns ?? STUB_DEFAULTS.maxDrainRuns,
+      manifest: stubOptions.manifest,
+      retries: stubOptions.retries ?? STUB_DEFAULTS.retries,
+      nameReuseSeconds: stubOptions.nameReuseSeconds ?? STUB_DEFAULTS.nameReuseSeconds,
+      maxDrainRuns: stubOptions.maxDrainRuns ?? STUB_DEFAULTS.maxDrainRuns,
     };
   }
 
@@ -96,12 +103,12 @@ export class TaskQueueStub {
 
   /** The stub's queues (loaded on first use). */
   get catalog(): QueueCatalog {
-    return (this.catalogCache ??= resolveQueues(this.options.queues));
+    return (this.catalogCache ??= resolveQueues(this.stubOptions.queues));
   }
 
   /** The stub's cron.yaml (loaded on first use). */
   get cron(): CronFile {
-    return (this.cronCache ??= resolveCron(this.options.cron));
+    return (this.cronCache ??= resolveCron(this.stubOptions.cron));
   }
 
   /** cron.yaml's jobs, in file order, with their schedules translated to unix-cron. */
@@ -141,7 +148,7 @@ export class TaskQueueStub {
     },
   };
 
-  /** Makes `defer` use this stub with `config`, empty, with the clock at the real time. */
+  /** Makes `defer` use this stub with its options, empty, with the clock at the real time. */
   install(): void {
     void this.catalog; // an invalid queue.yaml fails here, before anything is changed
     this.clear();
@@ -299,7 +306,7 @@ export class TaskQueueStub {
       nowMs,
       retries: this.settings.retries,
       onDeadLetter: (entry) => this.deadLetters.push(entry),
-      payloadStorage: this.config.payloadStorage,
+      payloadStorage: this.payloadStorage,
     });
     let disposition: TaskRunResult['disposition'] = 'kept';
     if (asCloudTasks && this.tasks.get(record.name) === record) {

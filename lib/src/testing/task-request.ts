@@ -7,7 +7,7 @@ export interface TaskRequestOptions {
   signingKey: SigningKey;
   /** Claims to change in the token (a wrong `aud`, an `exp` in the past, another `email`). */
   claims?: Partial<IdTokenClaims>;
-  /** Where to send it. @default the task's URL (with TEST_ENQUEUE_CONFIG, https://app.example.test/...) */
+  /** Where to send it. @default the task's URL (with TEST_OPTIONS, https://app.example.test/...) */
   url?: string;
 }
 

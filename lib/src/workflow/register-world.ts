@@ -17,7 +17,7 @@
  */
 import type { World } from '@workflow/world';
 import { ConfigError } from '../contract/errors.js';
-import { readTuning } from '../runtime/config.js';
+import { currentSettings } from '../runtime/settings.js';
 import { describeError, log } from '../runtime/logger.js';
 import { processState } from '../runtime/process-state.js';
 import { createCloudTasksWorld } from './world.js';
@@ -40,7 +40,7 @@ export async function registerWorkflowWorld(): Promise<World> {
   const world = (state.world ??= createCloudTasksWorld());
   process.env.WORKFLOW_TARGET_WORLD = WORLD_MODULE;
   for (const slot of SDK_WORLD_SLOTS) (globalThis as Record<symbol, unknown>)[slot] = world;
-  const mode = readTuning('startupCheck');
+  const mode = currentSettings().startupCheck;
   if (mode === 'off') return world;
   try {
     await world.start!();

@@ -5,7 +5,7 @@
  */
 import type { Outcome } from '../contract/outcomes.js';
 import { verifyTaskToken } from '../handle/verify-token.js';
-import { handlerConfigFromEnv } from '../runtime/config.js';
+import { handlerConfig } from '../runtime/settings.js';
 import { describeError } from '../runtime/logger.js';
 
 export type CallbackVerdict = { ok: true } | { ok: false; outcome: Outcome; reason: string };
@@ -16,7 +16,7 @@ const REFUSED: Record<401 | 403 | 503, Outcome> = { 401: 'unauthorized', 403: 'f
 export async function verifyCallback(request: Request): Promise<CallbackVerdict> {
   let config;
   try {
-    config = handlerConfigFromEnv();
+    config = handlerConfig();
   } catch (error) {
     return { ok: false, outcome: 'misconfigured', reason: describeError(error) };
   }

@@ -9,7 +9,8 @@
  */
 import type { World } from '@workflow/world';
 import { ConfigError } from '../contract/errors.js';
-import { listConfigProblems, type ConfigProblem } from '../runtime/config.js';
+import type { ConfigProblem } from '../runtime/config.js';
+import { currentSettings } from '../runtime/settings.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
 import { lazyStore } from './lazy-store.js';
 import { createCloudTasksQueue } from './queue.js';
@@ -22,7 +23,7 @@ const SPEC_VERSION = 3;
 
 /** Every setting the World and the adapter need, checked together; [] when it can run. */
 function listProblems(): ConfigProblem[] {
-  const problems = [...listWorldProblems(), ...listConfigProblems()];
+  const problems = [...listWorldProblems(), ...currentSettings().problems];
   if (problems.length) return problems;
   const settings = readWorldSettings();
   const catalog = queueCatalog();

@@ -81,22 +81,13 @@ export function describeConformance(adapter: ConformanceAdapter): void {
       ...extra,
     });
 
-    async function waitForRequests(path: string, count: number, timeoutMs = 15_000): Promise<ReceivedRequest[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (requestsTo(path).length < count) {
-        if (Date.now() > deadline) throw new Error(`${path}: ${requestsTo(path).length} of ${count} attempts in ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      return requestsTo(path);
-    }
-
     describe.each(recordings.dispatch)('$case', (recording) => {
       test('each attempt carries the recorded X-CloudTasks-* headers', async () => {
         const path = `/${unique('dispatch')}`;
         answers.set(path, recording.answers);
         const queue = await fastQueue(unique('dispatch'));
         await client.createTask({ parent: queue, task: httpTask(path) });
-        const attempts = await waitForRequests(path, recording.answers.length);
+        const attempts = await target.waitForPath(path, recording.answers.length);
         const seen = (name: string) => attempts.map((request) => header(request, name) ?? null);
         expect(seen('X-CloudTasks-TaskRetryCount')).toEqual(recording.retryCount);
         expect(seen('X-CloudTasks-TaskExecutionCount')).toEqual(recording.executionCount);
@@ -111,7 +102,7 @@ export function describeConformance(adapter: ConformanceAdapter): void {
       stalls.add(path);
       const queue = await fastQueue(unique('timeout'));
       await client.createTask({ parent: queue, task: httpTask(path, { dispatchDeadline: { nanos: 500e6 } }) });
-      const [, retry] = await waitForRequests(path, 2);
+      const [, retry] = await target.waitForPath(path, 2);
       const { previousResponse, retryReason, executionCount, retryCount } = recordings.timeout.retry;
       expect(header(retry, 'X-CloudTasks-TaskPreviousResponse')).toBe(previousResponse);
       expect(header(retry, 'X-CloudTasks-TaskRetryReason')).toBe(retryReason);

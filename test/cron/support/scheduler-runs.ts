@@ -1,8 +1,8 @@
 import { setupServer } from 'msw/node';
 import path from 'node:path';
-import { setLogWriter, type LogEntry } from 'next-cloud-tasks';
+import type { LogEntry } from 'next-cloud-tasks';
 import { loadCronYaml, toSchedulerJobs } from 'next-cloud-tasks/cron';
-import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
+import { createSigningKey, setupTestOptions, signIdToken } from 'next-cloud-tasks/testing';
 import { googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 
 export interface SchedulerRunOptions {
@@ -25,11 +25,10 @@ export function schedulerRuns(fixture: string, app: { audience: string; serviceA
   const logs: LogEntry[] = [];
   beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
   afterAll(() => server.close());
+  setupTestOptions({ logWriter: (entry) => logs.push(entry) });
   beforeEach(() => {
     logs.length = 0;
-    setLogWriter((entry) => logs.push(entry));
   });
-  afterEach(() => setLogWriter(undefined));
 
   const jobs = toSchedulerJobs(loadCronYaml(path.join(__dirname, '../../fixtures/cron', fixture)), {
     serviceUrl: app.audience,

@@ -1,15 +1,14 @@
-import { setLogWriter, type LogEntry } from 'next-cloud-tasks';
+import { type LogEntry } from 'next-cloud-tasks';
 import { afterResponse as wrapAfterResponse, runAfterResponse } from 'next-cloud-tasks/next';
-import { collectAfterResponse, setupAfterResponseCollector } from 'next-cloud-tasks/testing';
+import { collectAfterResponse, setupAfterResponseCollector, setupTestOptions } from 'next-cloud-tasks/testing';
 
 const done: string[] = [];
 const logs: LogEntry[] = [];
+setupTestOptions({ logWriter: (entry) => logs.push(entry) });
 beforeEach(() => {
   done.length = 0;
   logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
-afterEach(() => setLogWriter(undefined));
 
 describe('setupAfterResponseCollector', () => {
   const afterResponse = setupAfterResponseCollector();

@@ -1,7 +1,7 @@
 // The examples of docs/testing.md, as they are written there: if one breaks, the docs lie.
 import { join } from 'node:path';
-import { createManifest, defer, deferrable, setLogWriter, TaskAlreadyExistsError, type LogEntry } from 'next-cloud-tasks';
-import { setupTaskQueueStub } from 'next-cloud-tasks/testing';
+import { createManifest, defer, deferrable, TaskAlreadyExistsError, type LogEntry } from 'next-cloud-tasks';
+import { setupTaskQueueStub, setupTestOptions } from 'next-cloud-tasks/testing';
 
 const sent: string[] = [];
 const sendWelcome = deferrable('users.sendWelcome', async (email: string) => {
@@ -21,13 +21,12 @@ const manifest = createManifest([sendWelcome, syncToCrm, remind, sendInvoice, ch
 const retryQueues = { path: join(__dirname, 'fixtures/retry-queues.yaml') };
 
 const logs: LogEntry[] = [];
+setupTestOptions({ logWriter: (entry) => logs.push(entry) });
 beforeEach(() => {
   sent.length = 0;
   reminded.length = 0;
   logs.length = 0;
-  setLogWriter((entry) => logs.push(entry));
 });
-afterEach(() => setLogWriter(undefined));
 
 describe('the first test', () => {
   const queue = setupTaskQueueStub({ manifest });

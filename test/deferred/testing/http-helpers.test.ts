@@ -1,18 +1,16 @@
 import { PassThroughClient } from 'google-auth-library';
 import { setupServer } from 'msw/node';
-import {
-  createManifest,
-  defer,
-  deferrable,
-  getTaskContext,
-  setLogWriter,
-  setTaskTransport,
-  TaskAlreadyExistsError,
-  type TaskContext,
-} from 'next-cloud-tasks';
-import { createCloudTasksTransport } from 'next-cloud-tasks/internals';
+import { createManifest, defer, deferrable, getTaskContext, TaskAlreadyExistsError, type TaskContext } from 'next-cloud-tasks';
+import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transport';
 import { createDeferredRoute } from 'next-cloud-tasks/next';
-import { createSigningKey, setupTaskQueueStub, taskRequest, TEST_ENQUEUE_CONFIG, TEST_HANDLER_CONFIG } from 'next-cloud-tasks/testing';
+import {
+  applyTestOptions,
+  createSigningKey,
+  setupTaskQueueStub,
+  setupTestOptions,
+  taskRequest,
+  TEST_OPTIONS,
+} from 'next-cloud-tasks/testing';
 import { cloudTasksRestHandlers, googleCertsHandler } from 'next-cloud-tasks/testing/msw';
 
 const runs: { args: unknown[]; context: TaskContext }[] = [];
@@ -26,17 +24,16 @@ const queue = setupTaskQueueStub({ manifest });
 
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' } as never));
 afterAll(() => server.close());
+setupTestOptions({ logWriter: () => {} });
 beforeEach(() => {
   runs.length = 0;
-  setLogWriter(() => {});
 });
 afterEach(() => {
   server.resetHandlers();
-  setLogWriter(undefined);
 });
 
 describe('taskRequest: a task through your own route, with a token signed as Google signs it', () => {
-  const route = createDeferredRoute(manifest, { config: TEST_HANDLER_CONFIG });
+  const route = createDeferredRoute(manifest, { config: TEST_OPTIONS });
 
   test('the route verifies the token and runs the function with the task context', async () => {
     await defer(invoice, ['cus_1', 1250n], { queue: 'testing', name: 'inv-1' });
@@ -96,13 +93,15 @@ describe('taskRequest: a task through your own route, with a token signed as Goo
 describe('cloudTasksRestHandlers: the production transport, answered in memory by the same stub', () => {
   const fetchImplementation = (url: any, init: any) => globalThis.fetch(url, init);
   const authClient = () => new PassThroughClient({ transporterOptions: { fetchImplementation } } as never);
-  const parent = `projects/${TEST_ENQUEUE_CONFIG.project}/locations/${TEST_ENQUEUE_CONFIG.location}/queues/testing`;
+  const parent = `projects/${TEST_OPTIONS.project}/locations/${TEST_OPTIONS.location}/queues/testing`;
 
+  let restore: () => void;
   beforeEach(() => {
     server.use(...cloudTasksRestHandlers(queue));
-    // defer through the real @google-cloud/tasks client in REST mode, as in production.
-    setTaskTransport(createCloudTasksTransport({ clientOptions: { fallback: true, authClient: authClient() } }), TEST_ENQUEUE_CONFIG);
+    // defer through the real @google-cloud/tasks client in REST mode, as in production, over the stub's settings.
+    restore = applyTestOptions({ transport: createCloudTasksTransport({ clientOptions: { fallback: true, authClient: authClient() } }) });
   });
+  afterEach(() => restore());
 
   test('a task created over REST is in the stub: name, schedule, url, headers, arguments; and it runs', async () => {
     const at = queue.clock.now().getTime();
@@ -122,7 +121,7 @@ describe('cloudTasksRestHandlers: the production transport, answered in memory b
         headers: { 'X-Tenant': 'acme', 'Content-Type': 'application/json' },
         args: ['cus_9', 99n],
         dispatchDeadlineSeconds: 120,
-        oidcToken: { serviceAccountEmail: TEST_ENQUEUE_CONFIG.serviceAccountEmail, audience: TEST_ENQUEUE_CONFIG.audience },
+        oidcToken: { serviceAccountEmail: TEST_OPTIONS.serviceAccount, audience: TEST_OPTIONS.audience },
       }),
     );
     expect(task.eta.getTime() - at).toBe(30_000);

@@ -1,5 +1,5 @@
 import { ConfigError, createManifest, defer, deferrable, UnknownQueueError } from 'next-cloud-tasks';
-import { queueCatalog, resetConfigCache } from 'next-cloud-tasks/internals';
+import { queueCatalog } from '@/lib/src/runtime/queue-catalog';
 import { createTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const ping = deferrable('ping', () => {});
@@ -14,15 +14,15 @@ const ENV = [
 ];
 const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
 
+// Installing and uninstalling a stub changes the options, so the settings are resolved again
+// from the environment as it is then.
 beforeEach(() => {
   for (const name of ENV) delete process.env[name];
-  resetConfigCache();
 });
 afterEach(() => {
   for (const name of ENV)
     if (saved[name] === undefined) delete process.env[name];
     else process.env[name] = saved[name];
-  resetConfigCache();
 });
 
 test('installed, defer needs no environment; uninstalled, defer reads it again', async () => {

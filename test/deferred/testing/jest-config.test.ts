@@ -6,7 +6,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allowPackagesInIgnorePatterns, ESM_PACKAGES, withCloudTasksJest } from 'next-cloud-tasks/jest';
+import { withCloudTasksJest } from 'next-cloud-tasks/jest';
+import { allowPackagesInIgnorePatterns, ESM_PACKAGES } from '@/lib/src/testing/jest-config';
 
 jest.setTimeout(30_000);
 

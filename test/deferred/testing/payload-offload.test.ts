@@ -1,9 +1,9 @@
 /**
- * The jest stub models DEFERRED_PAYLOAD_BUCKET: with `config.payloadStorage`, a task too big for
+ * The jest stub models DEFERRED_PAYLOAD_BUCKET: with `config.payloadBucket`, a task too big for
  * Cloud Tasks is stored in the stub's memory and read back, verified, by runTask and drain.
  */
-import { createManifest, defer, deferrable, PayloadTooLargeError, PermanentTaskFailure, setLogWriter } from 'next-cloud-tasks';
-import { setupTaskQueueStub } from 'next-cloud-tasks/testing';
+import { createManifest, defer, deferrable, PayloadTooLargeError, PermanentTaskFailure } from 'next-cloud-tasks';
+import { applyTestOptions, setupTaskQueueStub, setupTestOptions } from 'next-cloud-tasks/testing';
 
 const received: number[] = [];
 const importRows = deferrable('rows.import', (rows: string[]) => void received.push(rows.length));
@@ -14,14 +14,13 @@ const manifest = createManifest([importRows, refuseRows]);
 /** ~2 MB of arguments: over Cloud Tasks' 1 MiB. */
 const manyRows = () => Array.from({ length: 20_000 }, (_, i) => `row ${i} `.padEnd(100, 'x'));
 
+setupTestOptions({ logWriter: () => {} });
 beforeEach(() => {
   received.length = 0;
-  setLogWriter(() => {});
 });
-afterEach(() => setLogWriter(undefined));
 
-describe('with config.payloadStorage', () => {
-  const queue = setupTaskQueueStub({ manifest, config: { payloadStorage: { bucket: 'test-payloads', prefix: 'deferred/' } } });
+describe('with config.payloadBucket', () => {
+  const queue = setupTaskQueueStub({ manifest, config: { payloadBucket: 'gs://test-payloads/deferred' } });
 
   test('a big task is stored, listed with its arguments, run by drain, and its object deleted', async () => {
     await defer(importRows, [manyRows()], { queue: 'testing' });
@@ -55,13 +54,13 @@ describe('with config.payloadStorage', () => {
     expect(queue.payloads.list()[0].object).toBe(queue.getFilteredTasks()[0].payloadObject);
   });
 
-  test('DEFERRED_PAYLOAD_OFFLOAD_BYTES offloads smaller tasks too', async () => {
-    process.env.DEFERRED_PAYLOAD_OFFLOAD_BYTES = '2000';
+  test('payloadOffloadBytes (DEFERRED_PAYLOAD_OFFLOAD_BYTES) offloads smaller tasks too', async () => {
+    const restore = applyTestOptions({ payloadOffloadBytes: 2000 });
     try {
       await defer(importRows, [['a'.repeat(3000)]], { queue: 'testing', name: 'medium' });
       await defer(importRows, [['a'.repeat(100)]], { queue: 'testing', name: 'small' });
     } finally {
-      delete process.env.DEFERRED_PAYLOAD_OFFLOAD_BYTES;
+      restore();
     }
     expect(queue.getFilteredTasks({ name: 'medium' })[0].payloadObject).toBeDefined();
     expect(queue.getFilteredTasks({ name: 'small' })[0].payloadObject).toBeUndefined();

@@ -4,14 +4,12 @@ import {
   defer,
   deferrable,
   getTaskContext,
-  onTaskEvent,
   PermanentTaskFailure,
-  setLogWriter,
   SingularTaskFailure,
   type TaskContext,
 } from 'next-cloud-tasks';
-import { encodeEnvelope } from 'next-cloud-tasks/internals';
-import { createTaskQueueStub, setupTaskQueueStub } from 'next-cloud-tasks/testing';
+import { encodeEnvelope } from '@/lib/src/contract/envelope';
+import { applyTestOptions, createTaskQueueStub, setupTaskQueueStub, setupTestOptions } from 'next-cloud-tasks/testing';
 
 const queues = { path: join(__dirname, 'fixtures/retry-queues.yaml') };
 const contexts: TaskContext[] = [];
@@ -42,13 +40,12 @@ const loops = deferrable('loops', async () => {
 const manifest = createManifest([ok, fails, hopeless, scripted, loops]);
 
 const queue = setupTaskQueueStub({ manifest, queues });
+setupTestOptions({ logWriter: () => {} });
 beforeEach(() => {
   contexts.length = 0;
   ran.length = 0;
   script.length = 0;
-  setLogWriter(() => {});
 });
-afterEach(() => setLogWriter(undefined));
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -207,18 +204,21 @@ describe('retries as Cloud Tasks makes them', () => {
 
   test("the lifecycle events are the handler's: start, error, dead, success", async () => {
     const seen: string[] = [];
-    const offs = [
-      onTaskEvent('task:start', (e) => seen.push(`start ${e.context.functionId}`)),
-      onTaskEvent('task:success', (e) => seen.push(`success ${e.context.functionId}`)),
-      onTaskEvent('task:error', (e) => seen.push(`error ${e.context.functionId} retry=${e.willRetry}`)),
-      onTaskEvent('task:dead', (e) => seen.push(`dead ${e.reason}`)),
-    ];
+    const restore = applyTestOptions({
+      onEvent: (event, payload) => {
+        const e = payload as { context?: TaskContext; willRetry?: boolean; reason?: string };
+        if (event === 'task:start') seen.push(`start ${e.context?.functionId}`);
+        if (event === 'task:success') seen.push(`success ${e.context?.functionId}`);
+        if (event === 'task:error') seen.push(`error ${e.context?.functionId} retry=${e.willRetry}`);
+        if (event === 'task:dead') seen.push(`dead ${e.reason}`);
+      },
+    });
     try {
       await defer(ok, ['a'], { queue: 'default' });
       await defer(fails, [], { queue: 'once' });
       await queue.drain();
     } finally {
-      offs.forEach((off) => off());
+      restore();
     }
     expect(seen).toEqual(['start ok', 'success ok', 'start fails', 'dead final-attempt', 'error fails retry=false']);
   });

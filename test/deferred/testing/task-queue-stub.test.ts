@@ -4,12 +4,11 @@ import {
   deferrable,
   getTaskContext,
   PermanentTaskFailure,
-  setLogWriter,
   TaskAlreadyExistsError,
   UnknownQueueError,
   type TaskContext,
 } from 'next-cloud-tasks';
-import { TEST_ENQUEUE_CONFIG, setupTaskQueueStub } from 'next-cloud-tasks/testing';
+import { TEST_OPTIONS, setupTaskQueueStub, setupTestOptions } from 'next-cloud-tasks/testing';
 
 const sent: { to: string; subject: string }[] = [];
 const contexts: TaskContext[] = [];
@@ -30,12 +29,11 @@ const chain = deferrable('chain', async (n: number) => {
 const manifest = createManifest([sendMail, fails, hopeless, chain]);
 
 const queue = setupTaskQueueStub({ manifest });
+setupTestOptions({ logWriter: () => {} });
 beforeEach(() => {
   sent.length = 0;
   contexts.length = 0;
-  setLogWriter(() => {});
 });
-afterEach(() => setLogWriter(undefined));
 
 const NAME = /^projects\/test-project\/locations\/us-central1\/queues\/testing\/tasks\/\d{19}$/;
 
@@ -59,7 +57,7 @@ test("App Engine's habit: the queue is empty, defer to `testing`, one task, run 
       retryCount: 0,
       executionCount: 0,
       dispatchDeadlineSeconds: 600,
-      oidcToken: { serviceAccountEmail: TEST_ENQUEUE_CONFIG.serviceAccountEmail, audience: TEST_ENQUEUE_CONFIG.audience },
+      oidcToken: { serviceAccountEmail: TEST_OPTIONS.serviceAccount, audience: TEST_OPTIONS.audience },
     }),
   );
   expect(name).toMatch(NAME);

@@ -25,8 +25,22 @@ export interface PausedQueueFill {
   /** Tasks to add, each an HTTP task for `url`. */
   count: number;
   url: string;
-  /** createTask calls in flight at once. @default 50 */
-  batch?: number;
+  /** BatchCreateTasks calls (100 tasks each) in flight at once. @default 4 */
+  parallel?: number;
+}
+
+/** Adds `count` HTTP tasks for `url` to the queue, in BatchCreateTasks calls of 100, `parallel` at a time; throws if one fails. */
+export async function addTasks(api: EmulatorApi, queue: string, count: number, url: string, parallel = 4): Promise<void> {
+  const batches = Array.from({ length: Math.ceil(count / 100) }, (_, b) => Math.min(100, count - b * 100));
+  for (let start = 0; start < batches.length; start += parallel) {
+    await Promise.all(
+      batches.slice(start, start + parallel).map(async (size) => {
+        const requests = Array.from({ length: size }, () => ({ task: { httpRequest: { url } } }));
+        const operation = await api('POST', `${queue}/tasks:batchCreate`, { requests });
+        if (operation.metadata.failedRequests) throw new Error(`batchCreate failed items: ${JSON.stringify(operation.metadata)}`);
+      }),
+    );
+  }
 }
 
 /**
@@ -35,15 +49,11 @@ export interface PausedQueueFill {
  */
 export async function fillPausedQueue(
   api: EmulatorApi,
-  { parent, id, rateLimits, count, url, batch = 50 }: PausedQueueFill,
+  { parent, id, rateLimits, count, url, parallel }: PausedQueueFill,
 ): Promise<string> {
   const queue = `${parent}/queues/${id}`;
   await api('POST', `${parent}/queues`, { name: queue, rateLimits });
   await api('POST', `${queue}:pause`, {});
-  for (let start = 0; start < count; start += batch) {
-    await Promise.all(
-      Array.from({ length: Math.min(batch, count - start) }, () => api('POST', `${queue}/tasks`, { task: { httpRequest: { url } } })),
-    );
-  }
+  await addTasks(api, queue, count, url, parallel);
   return queue;
 }

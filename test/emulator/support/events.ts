@@ -1,14 +1,14 @@
 /** Waits for one task lifecycle event of the emulator, with a timeout that names what was awaited. */
-import type { DispatcherEvents, EmulatorHandle } from 'next-cloud-tasks/emulator';
+import type { EmulatorEvents, EmulatorHandle } from 'next-cloud-tasks/emulator';
 
-export function nextEvent<K extends keyof DispatcherEvents>(
+export function nextEvent<K extends keyof EmulatorEvents>(
   emulator: EmulatorHandle,
   event: K,
-  matches: (...args: DispatcherEvents[K]) => boolean = () => true,
+  matches: (...args: EmulatorEvents[K]) => boolean = () => true,
   timeoutMs = 15_000,
-): Promise<DispatcherEvents[K][0]> {
+): Promise<EmulatorEvents[K][0]> {
   return new Promise((resolve, reject) => {
-    const listener = (...args: DispatcherEvents[K]) => {
+    const listener = (...args: EmulatorEvents[K]) => {
       if (!matches(...args)) return;
       clearTimeout(timer);
       emulator.events.off(event, listener as never);
@@ -29,21 +29,20 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * happened (a fast task can finish before the call that created it returns).
  */
 export function recordEvents(emulator: EmulatorHandle) {
-  const seen: { event: keyof DispatcherEvents; payload: any }[] = [];
-  const events: (keyof DispatcherEvents)[] = ['task:start', 'task:success', 'task:error', 'task:dead'];
+  const seen: { event: keyof EmulatorEvents; payload: any }[] = [];
+  const events: (keyof EmulatorEvents)[] = ['task:start', 'task:success', 'task:error', 'task:dead'];
   const listeners = events.map((event) => {
     const listener = (payload: unknown) => seen.push({ event, payload });
     emulator.events.on(event, listener);
     return () => emulator.events.off(event, listener);
   });
   return {
-    all: <K extends keyof DispatcherEvents>(event: K): DispatcherEvents[K][0][] =>
-      seen.filter((e) => e.event === event).map((e) => e.payload),
-    async waitFor<K extends keyof DispatcherEvents>(
+    all: <K extends keyof EmulatorEvents>(event: K): EmulatorEvents[K][0][] => seen.filter((e) => e.event === event).map((e) => e.payload),
+    async waitFor<K extends keyof EmulatorEvents>(
       event: K,
-      matches: (payload: DispatcherEvents[K][0]) => boolean,
+      matches: (payload: EmulatorEvents[K][0]) => boolean,
       timeoutMs = 15_000,
-    ): Promise<DispatcherEvents[K][0]> {
+    ): Promise<EmulatorEvents[K][0]> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = seen.find((e) => e.event === event && matches(e.payload));

@@ -29,6 +29,10 @@ export interface TargetServer {
   maxInFlight: () => number;
   /** Resolves once `count` requests arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
+  /** The requests to `path` so far. */
+  requestsTo(path: string): ReceivedRequest[];
+  /** Resolves with the requests to `path` once there are `count` (rejects after `timeoutMs`, saying how many came). */
+  waitForPath(path: string, count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,7 @@ export async function startTargetServer(respond: (request: ReceivedRequest, inde
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const requestsTo = (path: string) => received.filter((request) => request.path === path);
   return {
     url: `http://127.0.0.1:${port}`,
     received,
@@ -91,6 +96,15 @@ export async function startTargetServer(respond: (request: ReceivedRequest, inde
           },
         });
       });
+    },
+    requestsTo,
+    async waitForPath(path, count, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (requestsTo(path).length < count) {
+        if (Date.now() > deadline) throw new Error(`${path}: ${requestsTo(path).length} of ${count} requests within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return requestsTo(path);
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decodeEnvelope, readReferenceEnvelope, type ReferenceEnvelope } from '../../contract/envelope.js';
+import type { RetryConfig } from '../model.js';
 
 export interface DecodedBody {
   fn?: string;
@@ -101,4 +102,17 @@ export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${Number(seconds.toFixed(3))} s`;
   if (seconds < 3600) return `${Number((seconds / 60).toFixed(2))} min`;
   return `${Number((seconds / 3600).toFixed(2))} h`;
+}
+
+/** A task's own retry settings (Task.retry_config), the fields it sets: "3 attempts · 1 s → 10 s · 2 doublings". */
+export function formatTaskRetry(retry: Partial<RetryConfig>): string {
+  const parts: string[] = [];
+  if (retry.maxAttempts !== undefined) parts.push(retry.maxAttempts === -1 ? 'unlimited attempts' : `${retry.maxAttempts} attempts`);
+  if (retry.maxRetryDurationSeconds) parts.push(`for ≥ ${formatSeconds(retry.maxRetryDurationSeconds)}`);
+  if (retry.minBackoffSeconds !== undefined || retry.maxBackoffSeconds !== undefined) {
+    const side = (seconds: number | undefined) => (seconds === undefined ? 'queue' : formatSeconds(seconds));
+    parts.push(`${side(retry.minBackoffSeconds)} → ${side(retry.maxBackoffSeconds)}`);
+  }
+  if (retry.maxDoublings !== undefined) parts.push(`${retry.maxDoublings} doublings`);
+  return parts.join(' · ');
 }

@@ -12,7 +12,7 @@ import { shortId } from '../../contract/names.js';
 import type { QueueRecord, TaskRecord } from '../model.js';
 import type { TaskCounts } from '../store.js';
 import { action } from './action-form.js';
-import { decodeTaskBody, formatRelative, formatSeconds, truncate, type ObjectPeek } from './format.js';
+import { decodeTaskBody, formatRelative, formatSeconds, formatTaskRetry, truncate, type ObjectPeek } from './format.js';
 import { html, SafeHtml } from './html.js';
 import { STYLE } from './style.js';
 
@@ -51,6 +51,8 @@ function queueRows(model: DashboardModel): SafeHtml {
     const id = shortId(queue.name);
     const { rateLimits: rate, retryConfig: retry } = queue;
     const paused = queue.state === 'PAUSED';
+    // Past tens of thousands on both sides of "due now", the split is a lower bound (task-store.ts).
+    const atLeast = counts.atLeast ? '≥ ' : '';
     return html`<tr data-queue="${id}">
       <td>
         <a href="/?queue=${encodeURIComponent(id)}"><strong>${id}</strong></a>
@@ -72,7 +74,7 @@ function queueRows(model: DashboardModel): SafeHtml {
         <div class="muted">${retry.maxDoublings} doublings</div>
       </td>
       <td class="counts">
-        <span title="due now">${counts.ready}</span> / <span title="scheduled later">${counts.scheduled}</span> /
+        <span title="due now">${atLeast}${counts.ready}</span> / <span title="scheduled later">${atLeast}${counts.scheduled}</span> /
         <span title="in flight">${counts.running}</span>
       </td>
       <td class="counts ${counts.dead ? 'bad' : ''}">${counts.dead}</td>
@@ -125,7 +127,16 @@ function taskRows(model: DashboardModel): SafeHtml {
       <td title="${new Date(task.scheduleTimeMs).toISOString()}">
         ${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}
       </td>
-      <td class="counts">${task.dispatchCount}</td>
+      <td class="counts">
+        ${task.dispatchCount}
+        ${
+          task.retryConfig
+            ? html`<div class="muted task-retry" title="The task's own retry settings; the others are its queue's">
+                own retry: ${formatTaskRetry(task.retryConfig)}
+              </div>`
+            : ''
+        }
+      </td>
       <td>${lastResponse(task)}</td>
       <td class="mono error">${redirectNote(task) ?? (task.lastError ? truncate(task.lastError, 160) : '')}</td>
       <td class="actions">
@@ -165,15 +176,16 @@ function deadRows(model: DashboardModel): SafeHtml {
 
 function activityRows(model: DashboardModel): SafeHtml {
   if (model.activity.length === 0) return html`<li class="empty">No task has run since the emulator started.</li>`;
-  return html`${model.activity.slice(0, 15).map(
-    (entry) =>
-      html`<li class="${entry.kind}">
-        <span class="muted">${new Date(entry.atMs).toISOString().slice(11, 19)}</span>
-        <span class="badge ${entry.kind}">${entry.kind}</span>
-        <span class="mono">${entry.queue}/${truncate(shortId(entry.task), 40)}</span> attempt ${entry.attempt}:
-        ${truncate(entry.detail, 200)}
-      </li>`,
-  )}`;
+  return html`${model.activity.slice(0, 15).map((entry) => {
+    // Decoded only for the entries shown; an offloaded payload's function is in its reference, no object read.
+    const fn = decodeTaskBody(entry.body).fn;
+    return html`<li class="${entry.kind}">
+      <span class="muted">${new Date(entry.atMs).toISOString().slice(11, 19)}</span>
+      <span class="badge ${entry.kind}">${entry.kind}</span>
+      <span class="mono">${entry.queue}/${truncate(shortId(entry.task), 40)}</span>
+      ${fn ? html`<span class="mono fn">${fn}</span>` : ''} attempt ${entry.attempt}: ${truncate(entry.detail, 200)}
+    </li>`;
+  })}`;
 }
 
 /** The part of the page the refresh script replaces. */

@@ -53,14 +53,14 @@ export function createDashboard({ store, service, activity, options, cron, objec
     const queues = store.listQueues().filter((queue) => queue.name.startsWith(`projects/`));
     const shown = filterQueue ? queues.filter((queue) => shortId(queue.name) === filterQueue) : queues;
     const collect = (states: ('queued' | 'running' | 'dead')[]) =>
-      shown.flatMap((queue) => store.listTasksByEta(queue.name, states, TASKS_SHOWN)).slice(0, TASKS_SHOWN);
+      shown.flatMap((queue) => store.tasks.listByEta(queue.name, states, TASKS_SHOWN)).slice(0, TASKS_SHOWN);
     return {
       nowMs,
       project: options.project,
       location: options.location,
       filterQueue,
-      queues: queues.map((queue) => ({ queue, counts: store.countTasks(queue.name, nowMs) })),
-      tasks: collect(['queued', 'running']).sort(
+      queues: queues.map((queue) => ({ queue, counts: store.tasks.count(queue.name, nowMs) })),
+      tasks: collect(['running', 'queued']).sort(
         (a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.scheduleTimeMs - b.scheduleTimeMs,
       ),
       dead: collect(['dead']).sort((a, b) => (b.deadTimeMs ?? 0) - (a.deadTimeMs ?? 0)),

@@ -1,14 +1,18 @@
 /**
- * The Cloud Tasks v2 gRPC methods (and google.cloud.location's), each a thin call into the
- * TasksService the REST API uses: the same validation, the same errors, the same store. Only the
- * encoding differs (resources.ts, status.ts).
+ * The Cloud Tasks gRPC methods (v2, and v2beta3's batches; google.cloud.location's and
+ * google.longrunning's GetOperation), each a thin call into the TasksService or BatchTasks the
+ * REST API uses: the same validation, the same errors, the same store. Only the encoding differs
+ * (resources.ts, status.ts). A v2 message has no retryConfig field, so a v2 client neither sends
+ * nor sees one; v2beta3's has.
  */
 import type * as Grpc from '@grpc/grpc-js';
 import type { JsonObject } from '../../contract/proto-json.js';
 import { queueToJson } from '../queue-resource.js';
 import { parseView, taskToJson } from '../task-resource.js';
 import type { TasksService } from '../tasks-service.js';
-import { queueToGrpc, requestBytesToBase64, taskToGrpc } from './resources.js';
+import type { BatchTasks } from '../batch-tasks.js';
+import { operationToJson } from '../operation-resource.js';
+import { operationToGrpc, queueToGrpc, requestBytesToBase64, taskToGrpc } from './resources.js';
 import { toGrpcError } from './status.js';
 
 // proto-loader hands requests over as plain, untyped objects shaped by the .proto files.
@@ -22,7 +26,10 @@ const taskOut = (task: Parameters<typeof taskToJson>[0], view: unknown) => taskT
 /** gRPC clients send update-mask paths in snake_case; queue-resource.ts reads both. */
 const maskOf = (request: Request) => (request.updateMask?.paths?.length ? (request.updateMask.paths as string[]).join(',') : null);
 
-export function cloudTasksMethods(service: TasksService): Record<string, Method> {
+const operationOut = (operation: Parameters<typeof operationToJson>[0]) => operationToGrpc(operationToJson(operation, false));
+
+/** The methods of both versions: a version's service definition picks those it has (v2 has no batches over gRPC). */
+export function cloudTasksMethods(service: TasksService, batches: BatchTasks, api: string): Record<string, Method> {
   return {
     ListQueues: (r) => {
       const result = service.listQueues(r.parent, r.filter || null, page(r.pageSize), r.pageToken || null);
@@ -43,7 +50,13 @@ export function cloudTasksMethods(service: TasksService): Record<string, Method>
     CreateTask: (r) => taskOut(service.createTask(r.parent, requestBytesToBase64(r.task)), r.responseView),
     DeleteTask: (r) => (service.deleteTask(r.name), {}),
     RunTask: (r) => taskOut(service.runTask(r.name), r.responseView),
+    BatchCreateTasks: (r) => operationOut(batches.create(r.parent, requestBytesToBase64(r.requests), r.requestId, api)),
+    BatchDeleteTasks: (r) => operationOut(batches.delete(r.parent, r.names, r.requestId, api)),
   };
+}
+
+export function operationMethods(batches: BatchTasks): Record<string, Method> {
+  return { GetOperation: (r) => operationOut(batches.getOperation(r.name)) };
 }
 
 export function locationMethods(service: TasksService): Record<string, Method> {

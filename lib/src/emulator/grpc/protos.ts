@@ -1,7 +1,8 @@
 /**
- * The Cloud Tasks v2 and google.cloud.location services, from the .proto files that
- * @google-cloud/tasks and google-gax already ship (the same definitions Google's clients use), so
- * the emulator serves exactly the wire format `new CloudTasksClient()` speaks by default.
+ * The Cloud Tasks v2 and v2beta3 services, google.cloud.location's and google.longrunning's
+ * Operations, from the .proto files that @google-cloud/tasks and google-gax already ship (the
+ * same definitions Google's clients use), so the emulator serves exactly the wire format
+ * `new CloudTasksClient()` (v2) and `new v2beta3.CloudTasksClient()` speak by default.
  */
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
@@ -10,7 +11,9 @@ import type * as Grpc from '@grpc/grpc-js';
 export interface CloudTasksProtos {
   grpc: typeof Grpc;
   cloudTasks: Grpc.ServiceDefinition;
+  cloudTasksV2beta3: Grpc.ServiceDefinition;
   locations: Grpc.ServiceDefinition;
+  operations: Grpc.ServiceDefinition;
 }
 
 /** How proto-loader hands messages over: camelCase keys, enum names, int64 as strings, bytes as Buffers. */
@@ -34,13 +37,20 @@ async function load(): Promise<CloudTasksProtos> {
   const gaxRoot = join(gaxDir, 'build', 'protos');
   const [grpc, loader] = await Promise.all([import('@grpc/grpc-js'), import('@grpc/proto-loader')]);
   const definition = await loader.load(
-    [join(tasksRoot, 'google/cloud/tasks/v2/cloudtasks.proto'), join(gaxRoot, 'google/cloud/location/locations.proto')],
+    [
+      join(tasksRoot, 'google/cloud/tasks/v2/cloudtasks.proto'),
+      join(tasksRoot, 'google/cloud/tasks/v2beta3/cloudtasks.proto'),
+      join(gaxRoot, 'google/cloud/location/locations.proto'),
+      join(gaxRoot, 'google/longrunning/operations.proto'),
+    ],
     { ...LOADER_OPTIONS, includeDirs: [tasksRoot, gaxRoot] },
   );
   return {
     grpc,
     cloudTasks: definition['google.cloud.tasks.v2.CloudTasks'] as Grpc.ServiceDefinition,
+    cloudTasksV2beta3: definition['google.cloud.tasks.v2beta3.CloudTasks'] as Grpc.ServiceDefinition,
     locations: definition['google.cloud.location.Locations'] as Grpc.ServiceDefinition,
+    operations: definition['google.longrunning.Operations'] as Grpc.ServiceDefinition,
   };
 }
 

@@ -17,9 +17,11 @@ function convert(object: Json, timestamps: string[], durations: string[]): Json 
   return out;
 }
 
+const RETRY_DURATIONS = ['maxRetryDuration', 'minBackoff', 'maxBackoff'];
+
 export function queueToGrpc(json: Json): Json {
   const out = convert(json, ['purgeTime'], []);
-  if (out.retryConfig) out.retryConfig = convert(out.retryConfig as Json, [], ['maxRetryDuration', 'minBackoff', 'maxBackoff']);
+  if (out.retryConfig) out.retryConfig = convert(out.retryConfig as Json, [], RETRY_DURATIONS);
   // Not in the v2 protos @google-cloud/tasks 7 ships: a gRPC client cannot see it (REST and gcloud can).
   delete out.httpTarget;
   return out;
@@ -31,8 +33,21 @@ export function taskToGrpc(json: Json): Json {
   const out = convert(json, ['scheduleTime', 'createTime'], ['dispatchDeadline']);
   out.firstAttempt = attempt(out.firstAttempt);
   out.lastAttempt = attempt(out.lastAttempt);
+  if (out.retryConfig) out.retryConfig = convert(out.retryConfig as Json, [], RETRY_DURATIONS);
   const http = out.httpRequest as Json | undefined;
   if (http?.body !== undefined) out.httpRequest = { ...http, body: Buffer.from(String(http.body), 'base64') };
+  return out;
+}
+
+/**
+ * An operation (operation-resource.ts's JSON) for proto-loader: its metadata's timestamps and its
+ * response's tasks converted; the `@type` of each Any stays, and protobufjs packs the message it
+ * names (from the loaded protos) into the Any's bytes.
+ */
+export function operationToGrpc(json: Json): Json {
+  const out: Json = { ...json, metadata: convert(json.metadata as Json, ['startTime', 'endTime'], []) };
+  const response = json.response as Json | undefined;
+  if (response?.tasks) out.response = { ...response, tasks: (response.tasks as Json[]).map(taskToGrpc) };
   return out;
 }
 
