@@ -18,8 +18,8 @@ export async function register(): Promise<void> {
       },
     });
     // The Workflow SDK's World is Cloud Tasks (next-cloud-tasks/workflow) in this process, also in
-    // a standalone build; it checks its settings and opens its storage now, not on the first run:
-    // in production a server without its database exits here, naming WORKFLOW_POSTGRES_URL.
+    // a standalone build; it checks its settings now, not on the first run: in production a server
+    // without its database setting exits here, naming WORKFLOW_POSTGRES_URL.
     const { registerWorkflowWorld } = await import('next-cloud-tasks/workflow');
     await registerWorkflowWorld();
   }

@@ -5,6 +5,7 @@
  * restarted, and the runs still complete.
  */
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,10 +56,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * POSTs on a connection of its own: a kept-alive connection that the server closes when idle
+ * (Next's keep-alive timeout) can be picked for a request at that moment, which then fails with
+ * "other side closed" before reaching the app; under load a burst of starts met that once.
+ */
+function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(text) }));
+    });
+    request.on('error', (error) =>
+      reject(new Error(`POST ${url} failed (${error.message}; app exit code ${app.process.exitCode}):\n${app.output().slice(-4000)}`)),
+    );
+    request.end(JSON.stringify(body));
+  });
+}
+
 async function startRun(workflow: string, name: string): Promise<string> {
-  const response = await fetch(`${app.url}/api/workflows`, { method: 'POST', body: JSON.stringify({ workflow, name }) });
+  const response = await postJson(`${app.url}/api/workflows`, { workflow, name });
   expect(response.status).toBe(202);
-  return ((await response.json()) as { runId: string }).runId;
+  return (response.json as { runId: string }).runId;
 }
 
 type RunView = { status: string; result?: any };

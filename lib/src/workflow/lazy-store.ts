@@ -30,8 +30,6 @@ type AnyMethod = (...args: unknown[]) => Promise<unknown>;
 
 export interface LazyStore {
   facade: Storage & Streamer;
-  /** The backend, opening it now if needed. */
-  open(): Promise<WorkflowStore>;
   /** Closes the backend if it was opened. */
   close(): Promise<void>;
 }
@@ -74,7 +72,6 @@ export function lazyStore(openBackend: () => Promise<WorkflowStore>): LazyStore 
   };
   return {
     facade: facade as unknown as Storage & Streamer,
-    open,
     async close() {
       const store = opening;
       opening = undefined;

@@ -4,7 +4,7 @@
  *
  * Creating it reads nothing and connects to nothing: the SDK creates the World while `next build`
  * collects the workflow routes. Settings are read, and storage is opened, on first use; `start()`
- * does both at once, so a misconfigured server fails when it starts (registerWorkflowWorld() calls
+ * checks the settings, so a misconfigured server fails when it starts (registerWorkflowWorld() calls
  * it from instrumentation.ts) instead of on its first workflow.
  */
 import type { World } from '@workflow/world';
@@ -39,16 +39,21 @@ function listProblems(): ConfigProblem[] {
 export function createCloudTasksWorld(): World {
   let settings: WorldSettings | undefined;
   // Read once, on first use; a ConfigError is thrown again on each use until fixed.
-  const currentSettings = () => (settings ??= readWorldSettings());
-  const store = lazyStore(() => openStorage(currentSettings().storage));
+  const worldSettings = () => (settings ??= readWorldSettings());
+  const store = lazyStore(() => openStorage(worldSettings().storage));
 
   return {
     specVersion: SPEC_VERSION,
-    ...createCloudTasksQueue(currentSettings),
-    createQueueHandler: createWorkflowQueueHandler(currentSettings),
+    ...createCloudTasksQueue(worldSettings),
+    createQueueHandler: createWorkflowQueueHandler(worldSettings),
     ...store.facade,
 
-    /** Checks the configuration (this World's and the adapter's), that both queues are in queue.yaml, and opens the storage; throws what to fix. Nothing runs in the background. */
+    /**
+     * Checks the configuration (this World's and the adapter's) and that both queues are in
+     * queue.yaml; throws what to fix. It connects to nothing, as the adapter does nothing over the
+     * network at start: the storage opens on first use, and a database that is unreachable or has
+     * no schema fails that request with the fix (WorkflowStorageError). Nothing runs in the background.
+     */
     async start() {
       const problems = listProblems();
       if (problems.length) {
@@ -57,7 +62,6 @@ export function createCloudTasksWorld(): World {
           `The Cloud Tasks workflow World cannot start; fix these:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
         );
       }
-      await store.open();
     },
 
     async close() {
