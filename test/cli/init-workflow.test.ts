@@ -39,7 +39,8 @@ const makeApp = (files: Record<string, string | null> = {}) =>
       private: true,
       dependencies: { next: '16.4.6', 'next-cloud-tasks': '^0.1.0', workflow: '4.8.9' },
     }),
-    'node_modules/workflow/package.json': JSON.stringify({ name: 'workflow', version: '4.8.9' }),
+    // As the real package: an exports map without ./package.json.
+    'node_modules/workflow/package.json': JSON.stringify({ name: 'workflow', version: '4.8.9', exports: { '.': './dist/index.js' } }),
     ...files,
   });
 

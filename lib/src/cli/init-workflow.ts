@@ -24,17 +24,20 @@ import {
 } from './init-workflow-edits.js';
 import { findProxyFile } from './proxy-check.js';
 
-/** The installed `workflow` version; throws InitError, naming the install command, when it is not installed. */
+/**
+ * The installed `workflow` version; throws InitError, naming the install command, when it is not
+ * installed. Found where Node would look from the app (its exports map has no ./package.json to resolve).
+ */
 export function installedWorkflowVersion(layout: AppLayout): string {
-  try {
-    const file = createRequire(join(layout.dir, 'package.json')).resolve('workflow/package.json');
-    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  } catch {
+  const lookups = createRequire(join(layout.dir, 'package.json')).resolve.paths('workflow') ?? [];
+  const file = lookups.map((dir) => join(dir, 'workflow', 'package.json')).find((path) => existsSync(path));
+  if (!file) {
     throw new InitError(
       `The Workflow SDK is not installed in ${layout.dir}: \`init --workflow\` wires it, it does not install it. ` +
         `Run \`${layout.runner.add} workflow\` (and, for production, \`${layout.runner.add} @workflow/world-postgres\`), then \`init --workflow\` again.`,
     );
   }
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 function nextConfigStep(layout: AppLayout): InitStep | undefined {
