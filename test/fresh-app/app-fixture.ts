@@ -154,12 +154,20 @@ export async function startAppBesideEmulator(
   const { emulator, appEnv } = await startAppEmulator(app, appPort);
   started(emulator);
   const appUrl = `http://127.0.0.1:${appPort}`;
+  const next = await startNextApp(app, appUrl, { ...appEnv, ...extraEnv }, started);
+  return { emulator, next, appEnv, appUrl };
+}
+
+/** `next start` of the built app on `appUrl`'s port with `env` (Next's bin run by Node: the pid is the server's); resolves once it answers. */
+export async function startNextApp(
+  app: string,
+  appUrl: string,
+  env: Record<string, string>,
+  started: (child: Child) => void,
+): Promise<Child> {
   const nextBin = join(app, 'node_modules/next/dist/bin/next');
-  const next = startChild(process.execPath, [nextBin, 'start', '-p', String(appPort), '-H', '127.0.0.1'], {
-    cwd: app,
-    env: { ...appEnv, ...extraEnv },
-  });
+  const next = startChild(process.execPath, [nextBin, 'start', '-p', new URL(appUrl).port, '-H', '127.0.0.1'], { cwd: app, env });
   started(next);
   await waitForHttp(appUrl, next.process, next.output);
-  return { emulator, next, appEnv, appUrl };
+  return next;
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/next-server';
 import { describeWorkflowCases, type WorkflowTarget } from '../workflow/support/workflow-suite';
-import { appPackageJson, repoVersion, scaffoldApp, startAppBesideEmulator, type AppBesideEmulator } from './app-fixture';
+import { appPackageJson, repoVersion, scaffoldApp, startAppBesideEmulator, startNextApp, type AppBesideEmulator } from './app-fixture';
 import { packLib, run, runOk, type Child } from './support';
 
 jest.setTimeout(300_000);
@@ -84,6 +84,13 @@ describe('next start with only the environment npx next-cloud-tasks emulator pri
     appDir: app,
     env: started.appEnv,
     output: () => `app:\n${started.next.output()}\nemulator:\n${started.emulator.output()}`,
+    async killApp() {
+      started.next.process.kill('SIGKILL');
+      await new Promise((resolve) => started.next.process.once('exit', resolve));
+    },
+    async restartApp() {
+      started.next = await startNextApp(app, started.appUrl, started.appEnv, (child) => children.push(child));
+    },
   });
 
   describeWorkflowCases(target);

@@ -3,8 +3,9 @@
  * emulator, run against the demo app (test/workflow/next-e2e.test.ts) and a fresh app made by
  * `init --workflow` from the packed tarball (test/fresh-app/workflow-app.test.ts): a multi-step
  * run completes, its failing step retried and its sleep a task scheduled ahead; a FatalError fails
- * the run after one try; a hook resumes a waiting run; forged and unauthenticated flow and step
- * requests are refused and run nothing. Both apps serve the demo's workflows
+ * the run after one try; a hook resumes a waiting run; a SIGKILL of the app during a sleep, then
+ * a restart, and the run completes; concurrent runs all complete; forged and unauthenticated flow
+ * and step requests are refused and run nothing. Both apps serve the demo's workflows
  * (app/_workflows/onboarding.ts) and its two routes (app/api/workflows).
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,10 @@ export interface WorkflowTarget {
   env: Record<string, string>;
   /** The app's output so far, for failure messages. */
   output(): string;
+  /** SIGKILLs the app's server; resolves once it has exited. */
+  killApp(): Promise<void>;
+  /** Starts the app's server again, as before (same port, same environment); resolves once it answers. */
+  restartApp(): Promise<void>;
 }
 
 /** What the cases do to an app, also for the demo's own cases (SIGKILL, restarts, concurrency). */
@@ -164,6 +169,23 @@ export function describeWorkflowCases(target: () => WorkflowTarget): void {
     }
     expect(resumed.status).toBe(202);
     expect((await waitForRun(runId, 'completed')).result).toBe('Grace was approved');
+  });
+
+  test('a SIGKILL of the app during a sleep, then a restart: the run completes', async () => {
+    const runId = await startRun('onboarding', 'Linus');
+    await waitForSleepTask(runId);
+    await target().killApp();
+    // The sleep's task comes due while the app is down: the emulator retries it until the app is back.
+    await new Promise((r) => setTimeout(r, 3500));
+    await target().restartApp();
+    expect((await waitForRun(runId, 'completed')).result.tips).toBe('tips sent to Linus');
+  });
+
+  test('concurrent runs all complete', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `Concurrent${i}`);
+    const runIds = await Promise.all(names.map((name) => startRun('onboarding', name)));
+    const runs = await Promise.all(runIds.map((runId) => waitForRun(runId, 'completed', 120_000)));
+    expect(runs.map((run) => run.result.account.name)).toEqual(names);
   });
 
   describe('forged and unauthenticated flow and step requests are refused and run nothing', () => {
