@@ -9,10 +9,7 @@
  * - Embedded (beside the local emulator): `@workflow/world-local`'s files under a data folder,
  *   so `next-cloud-tasks dev` needs no database.
  *
- * Both are optional peer dependencies, imported only when chosen, by Node at run time: the
- * bundler is told to leave each import alone (webpackIgnore, which Turbopack honours too), since an app
- * that bundles this module (its instrumentation.ts imports it) has one of them installed at most,
- * and a bundler fails the build on an import it cannot resolve.
+ * Both are optional peer dependencies, imported only when chosen.
  */
 import { DeferredError } from '../contract/errors.js';
 import type { WorkflowStore } from './lazy-store.js';
@@ -52,11 +49,7 @@ async function importPeer<T>(name: string, load: () => Promise<T>, why: string):
 }
 
 async function openLocal(dataDir: string): Promise<WorkflowStore> {
-  const local = await importPeer(
-    '@workflow/world-local',
-    () => import(/* webpackIgnore: true */ '@workflow/world-local'),
-    'The embedded workflow storage',
-  );
+  const local = await importPeer('@workflow/world-local', () => import('@workflow/world-local'), 'The embedded workflow storage');
   // Two servers starting at once on a new folder can read its version file while the other
   // writes it: the second look finds it whole.
   await local.initDataDir(dataDir).catch(async () => {
@@ -69,11 +62,7 @@ async function openLocal(dataDir: string): Promise<WorkflowStore> {
 }
 
 async function openPostgres(connectionString: string): Promise<WorkflowStore> {
-  const postgres = await importPeer(
-    '@workflow/world-postgres',
-    () => import(/* webpackIgnore: true */ '@workflow/world-postgres'),
-    'WORKFLOW_POSTGRES_URL',
-  );
+  const postgres = await importPeer('@workflow/world-postgres', () => import('@workflow/world-postgres'), 'WORKFLOW_POSTGRES_URL');
   const world = postgres.createWorld({ connectionString }) as unknown as WorkflowStore & Record<string, unknown>;
   const store = storagePart(world, async () => world.close?.());
   try {
