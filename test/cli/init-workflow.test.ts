@@ -41,6 +41,7 @@ const makeApp = (files: Record<string, string | null> = {}) =>
     }),
     // As the real package: an exports map without ./package.json.
     'node_modules/workflow/package.json': JSON.stringify({ name: 'workflow', version: '4.8.9', exports: { '.': './dist/index.js' } }),
+    'node_modules/@workflow/world-postgres/package.json': JSON.stringify({ name: '@workflow/world-postgres', version: '4.3.7' }),
     ...files,
   });
 
@@ -201,7 +202,7 @@ describe('without the Workflow SDK installed', () => {
     makeApp({ 'node_modules/workflow/package.json': null, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" });
     const before = snapshot();
     expect(() => initApp(dir, { workflow: true })).toThrow(InitError);
-    expect(() => initApp(dir, { workflow: true })).toThrow(/not installed.*`pnpm add workflow`/);
+    expect(() => initApp(dir, { workflow: true })).toThrow(/^workflow is not installed .*`pnpm add workflow @workflow\/world-postgres`/);
     expect(snapshot()).toEqual(before);
   });
 
@@ -214,6 +215,14 @@ describe('without the Workflow SDK installed', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(errors.join('\n')).toContain('`npm install workflow`');
+    expect(errors.join('\n')).toContain('`npm install workflow @workflow/world-postgres`');
+  });
+
+  test('without the Postgres storage, which the build must resolve, it refuses too', () => {
+    makeApp({ 'node_modules/@workflow/world-postgres/package.json': null });
+    expect(() => initApp(dir, { workflow: true })).toThrow(
+      /^@workflow\/world-postgres is not installed .*`npm install workflow @workflow\/world-postgres`/,
+    );
+    expect(() => initApp(dir)).not.toThrow();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * docs/workflows.md done by a new user: a brand-new Next 16 app (create-next-app 16.4's defaults,
- * from test/fixtures/fresh-app/scaffold), the packed package and the Workflow SDK installed with
- * npm, `npx next-cloud-tasks init --workflow`, the demo's workflows and their two routes written
+ * from test/fixtures/fresh-app/scaffold), the packed package, the Workflow SDK and its Postgres
+ * storage installed with npm, `npx next-cloud-tasks init --workflow`, the demo's workflows and their two routes written
  * into it, `next build`, then `next start` with only the environment `npx next-cloud-tasks
  * emulator` prints: the shared workflow cases (support/workflow-suite.ts) pass on it.
  *
@@ -27,8 +27,14 @@ const init = () => run('npx', ['--no', '--', 'next-cloud-tasks', 'init', '--work
 beforeAll(() => {
   const started = Date.now();
   const pack = packLib(work);
-  // `npm install next-cloud-tasks workflow` in it.
-  scaffoldApp(app, appPackageJson(pack.tarball, { workflow: repoVersion('workflow') }));
+  // docs/workflows.md's `npm install next-cloud-tasks workflow @workflow/world-postgres` in it.
+  scaffoldApp(
+    app,
+    appPackageJson(pack.tarball, {
+      workflow: repoVersion('workflow'),
+      '@workflow/world-postgres': repoVersion('@workflow/world-postgres'),
+    }),
+  );
   runOk('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app });
   timings['pack + npm install'] = Date.now() - started;
 }, 300_000);

@@ -25,19 +25,28 @@ import {
 import { findProxyFile } from './proxy-check.js';
 
 /**
- * The installed `workflow` version; throws InitError, naming the install command, when it is not
- * installed. Found where Node would look from the app (its exports map has no ./package.json to resolve).
+ * The packages the app must have: the SDK, and the World's Postgres storage, which its
+ * instrumentation bundle imports (a bundler fails the build on an import it cannot resolve).
+ */
+export const WORKFLOW_PACKAGES = ['workflow', '@workflow/world-postgres'] as const;
+
+/**
+ * The installed `workflow` version; throws InitError, naming the install command, when it or the
+ * Postgres storage is not installed. Found where Node would look from the app (the SDK's exports
+ * map has no ./package.json to resolve).
  */
 export function installedWorkflowVersion(layout: AppLayout): string {
   const lookups = createRequire(join(layout.dir, 'package.json')).resolve.paths('workflow') ?? [];
-  const file = lookups.map((dir) => join(dir, 'workflow', 'package.json')).find((path) => existsSync(path));
-  if (!file) {
+  const find = (name: string) => lookups.map((dir) => join(dir, name, 'package.json')).find((path) => existsSync(path));
+  const missing = WORKFLOW_PACKAGES.filter((name) => !find(name));
+  if (missing.length) {
     throw new InitError(
-      `The Workflow SDK is not installed in ${layout.dir}: \`init --workflow\` wires it, it does not install it. ` +
-        `Run \`${layout.runner.add} workflow\` (and, for production, \`${layout.runner.add} @workflow/world-postgres\`), then \`init --workflow\` again.`,
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed in ${layout.dir}: \`init --workflow\` wires the Workflow SDK, ` +
+        `it does not install it. Run \`${layout.runner.add} ${WORKFLOW_PACKAGES.join(' ')}\` (the SDK, and the production storage that ` +
+        `the app's build must resolve), then \`init --workflow\` again.`,
     );
   }
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(find('workflow')!, 'utf8')) as { version: string }).version;
 }
 
 function nextConfigStep(layout: AppLayout): InitStep | undefined {

@@ -42,11 +42,11 @@ to add to it by hand. package.json is not edited.
 npm, pnpm or yarn, run as a non-root user on $PORT), a .dockerignore, and output: 'standalone'
 in next.config.
 
---workflow also wires the Workflow SDK (\`workflow\`, installed first) to next-cloud-tasks/workflow,
-the World whose queue is Cloud Tasks: next.config wrapped with withWorkflow(withCloudTasks(...))
-and the World selected, registerWorkflowWorld() in instrumentation.ts, the queues workflow-flows
-and workflow-steps in queue.yaml, .workflow-data/ in .gitignore, and /.well-known/workflow/
-excluded from the matcher of proxy.ts (or middleware.ts).
+--workflow also wires the Workflow SDK (\`workflow\` and \`@workflow/world-postgres\`, installed
+first) to next-cloud-tasks/workflow, the World whose queue is Cloud Tasks: next.config wrapped
+with withWorkflow(withCloudTasks(...)) and the World selected, registerWorkflowWorld() in
+instrumentation.ts, the queues workflow-flows and workflow-steps in queue.yaml, .workflow-data/
+in .gitignore, and /.well-known/workflow/ excluded from the matcher of proxy.ts (or middleware.ts).
 
 Exit code 0 when the app is set up, 1 when something is left to do by hand (printed), 2 on a
 wrong option.`;
