@@ -20,5 +20,10 @@ export async function register(): Promise<void> {
         demoStore().events.push({ event, functionId, at: new Date() });
       },
     });
+    // The Workflow SDK's World is Cloud Tasks (next-cloud-tasks/workflow) in this process, also in
+    // a standalone build; it checks its settings now, not on the first run: in production a server
+    // without its database setting exits here, naming WORKFLOW_POSTGRES_URL.
+    const { registerWorkflowWorld } = await import('next-cloud-tasks/workflow');
+    await registerWorkflowWorld();
   }
 }

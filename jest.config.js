@@ -36,7 +36,14 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // test/fixtures/fresh-app holds a user's app files (its own jest test): the fresh-app test copies them.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/fixtures/'],
+  // The Workflow SDK's own suite runs alone, after the rest (`npm run test:world`, npm test's last
+  // step): its tests' time limits are the SDK's, and they include starting a server.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/e2e/',
+    '<rootDir>/test/fixtures/',
+    '<rootDir>/test/workflow/world-testing.test.ts',
+  ],
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] },
   transformIgnorePatterns: [`/node_modules/(?!(${[...esmPackages, ...storageFetch, ...initParser].join('|')})/)`],
   moduleNameMapper: {

@@ -12,16 +12,9 @@ import { formatInitReport, initApp, leftToDo, runInitCommand, type InitResult } 
 import { InitError } from '@/lib/src/cli/init-layout';
 import { parseQueueYaml } from '@/lib/src/queues/parse';
 import { ROOT } from '../helpers/next-server';
+import { CNA_NEXT_CONFIG, CNA_TSCONFIG, writeCnaApp } from './support/cna-app';
 
 const ROUTE = 'app/%5Fah/queue/deferred/[[...suffix]]/route.ts';
-const CNA_TSCONFIG = JSON.stringify(
-  { compilerOptions: { target: 'ES2017', strict: true, paths: { '@/*': ['./*'] } }, include: ['**/*.ts'] },
-  null,
-  2,
-);
-const CNA_NEXT_CONFIG =
-  'import type { NextConfig } from "next";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n  cacheComponents: true,\n};\n\nexport default nextConfig;\n';
-
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'init-'));
@@ -29,25 +22,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** An app as create-next-app leaves it (TypeScript, app/, `@/*` alias), plus or minus `files` (null removes one). */
-function makeApp(files: Record<string, string | null> = {}) {
-  const all: Record<string, string | null> = {
-    'package.json': JSON.stringify({
-      name: 'app',
-      private: true,
-      dependencies: { next: '16.4.6', react: '19.3.1', 'next-cloud-tasks': '^0.1.0' },
-    }),
-    'tsconfig.json': CNA_TSCONFIG,
-    'next.config.ts': CNA_NEXT_CONFIG,
-    '.gitignore': '/node_modules\n/.next/\n',
-    'app/page.tsx': 'export default function Home() {\n  return <main>Hello</main>;\n}\n',
-    ...files,
-  };
-  for (const [file, text] of Object.entries(all)) {
-    if (text === null) continue;
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), text);
-  }
-}
+const makeApp = (files: Record<string, string | null> = {}) => writeCnaApp(dir, files);
 
 const read = (file: string) => readFileSync(join(dir, file), 'utf8');
 const actions = (result: InitResult) => Object.fromEntries(result.steps.map((step) => [step.file, step.action]));

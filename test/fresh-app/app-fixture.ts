@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, ROOT } from '../helpers/next-server';
+import { freePort, ROOT, waitForHttp } from '../helpers/next-server';
 import { startChild, type Child } from './support';
 
 export const FIXTURES = join(ROOT, 'test/fixtures/fresh-app');
@@ -13,6 +13,36 @@ export const FIXTURES = join(ROOT, 'test/fixtures/fresh-app');
 /** The version of `name` this repository installs (so that npm's and pnpm's caches have it). */
 export const repoVersion = (name: string) =>
   (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * create-next-app 16.4's package.json (TypeScript, ESLint, App Router; no Tailwind, which only
+ * styles the template), plus the packed tarball as a user's `npm install next-cloud-tasks` adds
+ * it. next, react and react-dom are pinned as create-next-app pins them, to the versions this repo
+ * installs, so npm's cache has them.
+ */
+export function appPackageJson(tarball: string, dependencies: Record<string, string> = {}) {
+  return {
+    name: 'my-app',
+    version: '0.1.0',
+    private: true,
+    scripts: { dev: 'next dev', build: 'next build', start: 'next start', lint: 'eslint' },
+    dependencies: {
+      next: repoVersion('next'),
+      react: repoVersion('react'),
+      'react-dom': repoVersion('react-dom'),
+      'next-cloud-tasks': `file:${tarball}`,
+      ...dependencies,
+    },
+    devDependencies: {
+      typescript: '^5',
+      '@types/node': '^20',
+      '@types/react': '^19',
+      '@types/react-dom': '^19',
+      eslint: '^9',
+      'eslint-config-next': repoVersion('next'),
+    },
+  };
+}
 
 /** create-next-app's files in `app`, with `packageJson` as its package.json. */
 export function scaffoldApp(app: string, packageJson: Record<string, unknown>): void {
@@ -100,4 +130,44 @@ export async function startAppEmulator(app: string, appPort: number): Promise<{ 
     await emulator.stop();
     throw error;
   }
+}
+
+/** An app started as a user does: `npx next-cloud-tasks emulator`, then `next start` with the environment it printed. */
+export interface AppBesideEmulator {
+  emulator: Child;
+  next: Child;
+  appEnv: Record<string, string>;
+  appUrl: string;
+}
+
+/**
+ * `next-cloud-tasks emulator` for the app on a free port, then `next start` (Next's bin run by
+ * Node, so that the pid is the server's) with the environment the emulator printed plus `extraEnv`.
+ * `started` receives each child as it starts, so that the caller stops it even when a later step fails.
+ */
+export async function startAppBesideEmulator(
+  app: string,
+  started: (child: Child) => void,
+  extraEnv: Record<string, string> = {},
+): Promise<AppBesideEmulator> {
+  const appPort = await freePort();
+  const { emulator, appEnv } = await startAppEmulator(app, appPort);
+  started(emulator);
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const next = await startNextApp(app, appUrl, { ...appEnv, ...extraEnv }, started);
+  return { emulator, next, appEnv, appUrl };
+}
+
+/** `next start` of the built app on `appUrl`'s port with `env` (Next's bin run by Node: the pid is the server's); resolves once it answers. */
+export async function startNextApp(
+  app: string,
+  appUrl: string,
+  env: Record<string, string>,
+  started: (child: Child) => void,
+): Promise<Child> {
+  const nextBin = join(app, 'node_modules/next/dist/bin/next');
+  const next = startChild(process.execPath, [nextBin, 'start', '-p', new URL(appUrl).port, '-H', '127.0.0.1'], { cwd: app, env });
+  started(next);
+  await waitForHttp(appUrl, next.process, next.output);
+  return next;
 }

@@ -13,13 +13,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from '@/lib/src/contract/envelope';
-import { freePort, ROOT, waitForHttp } from '../helpers/next-server';
+import { freePort, ROOT } from '../helpers/next-server';
 import {
   addMarkerFunction,
+  appPackageJson,
   deferMarker,
-  repoVersion as version,
   scaffoldApp,
-  startAppEmulator,
+  startAppBesideEmulator,
   waitForMarker as waitForMarkerIn,
 } from './app-fixture';
 import { packLib, run, runOk, startChild, type Child, type PackResult } from './support';
@@ -34,35 +34,6 @@ let pack: PackResult;
 
 const timed = <T extends { ms: number }>(label: string, result: T) => ((timings[label] = result.ms), result);
 const read = (file: string) => readFileSync(join(app, file), 'utf8');
-
-/**
- * create-next-app 16.4's package.json (TypeScript, ESLint, App Router; no Tailwind, which only
- * styles the template), plus the packed tarball as a user's `npm install next-cloud-tasks` adds
- * it. next, react and react-dom are pinned as create-next-app pins them, to the versions this repo
- * installs, so npm's cache has them.
- */
-function appPackageJson(tarball: string) {
-  return {
-    name: 'my-app',
-    version: '0.1.0',
-    private: true,
-    scripts: { dev: 'next dev', build: 'next build', start: 'next start', lint: 'eslint' },
-    dependencies: {
-      next: version('next'),
-      react: version('react'),
-      'react-dom': version('react-dom'),
-      'next-cloud-tasks': `file:${tarball}`,
-    },
-    devDependencies: {
-      typescript: '^5',
-      '@types/node': '^20',
-      '@types/react': '^19',
-      '@types/react-dom': '^19',
-      eslint: '^9',
-      'eslint-config-next': version('next'),
-    },
-  };
-}
 
 beforeAll(() => {
   const started = Date.now();
@@ -95,7 +66,7 @@ test('every doc the messages name (node_modules/next-cloud-tasks/docs/...) is in
     ))
       named.add(doc);
   }
-  expect([...named].sort()).toEqual(['docs/cron.md', 'docs/deploy-cloud-run.md', 'docs/queues-ci.md']);
+  expect([...named].sort()).toEqual(['docs/cron.md', 'docs/deploy-cloud-run.md', 'docs/queues-ci.md', 'docs/workflows.md']);
   for (const doc of named) expect(existsSync(join(installed, doc))).toBe(true);
 });
 
@@ -184,31 +155,16 @@ describe('next start with npx next-cloud-tasks emulator', () => {
 
   beforeAll(async () => {
     const started = Date.now();
-    const appPort = await freePort();
-    // `npx next-cloud-tasks emulator`, started without npx so that its pid is the emulator's.
-    const emulatorStart = await startAppEmulator(app, appPort);
-    children.push(emulatorStart.emulator);
-    appEnv = emulatorStart.appEnv;
+    // `npx next-cloud-tasks emulator` and `next start`, each started without npx so that its pid is its own.
+    // Prewarm off, as on a service that only runs tasks: then only an enqueue loads the client
+    // (test/integration/instrumentation.test.ts covers the default, which loads it at start).
+    ({ appEnv, appUrl } = await startAppBesideEmulator(app, (child) => children.push(child), {
+      DEFERRED_PREWARM: 'off',
+      MARKER_FILE: markerFile,
+      MODULE_PROBE_FILE: probeFile,
+      NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}`,
+    }));
     emulatorUrl = `http://${appEnv.CLOUD_TASKS_EMULATOR_HOST}`;
-    appUrl = `http://127.0.0.1:${appPort}`;
-    const next = startChild(
-      process.execPath,
-      [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(appPort), '-H', '127.0.0.1'],
-      {
-        cwd: app,
-        // Prewarm off, as on a service that only runs tasks: then only an enqueue loads the client
-        // (test/integration/instrumentation.test.ts covers the default, which loads it at start).
-        env: {
-          ...appEnv,
-          DEFERRED_PREWARM: 'off',
-          MARKER_FILE: markerFile,
-          MODULE_PROBE_FILE: probeFile,
-          NODE_OPTIONS: `--require ${join(ROOT, 'test/helpers/module-probe.cjs')}`,
-        },
-      },
-    );
-    children.push(next);
-    await waitForHttp(appUrl, next.process, next.output);
     timings['emulator + next start'] = Date.now() - started;
   });
 

@@ -38,7 +38,9 @@ test('it holds package.json, the build and the docs, without sources, tests or b
     ),
   ).toEqual([]);
   expect(paths.filter((path) => /\.test\.|tsbuildinfo|^src\//.test(path))).toEqual([]);
-  expect(pack.size).toBeLessThan(400_000);
+  // 388 KB before ./workflow, whose World and docs/workflows.md add 23 KB packed (the storage
+  // packages are the app's optional peers, not in here).
+  expect(pack.size).toBeLessThan(425_000);
   console.log(`next-cloud-tasks tarball: ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${pack.files.length} files`);
 });
 

@@ -69,6 +69,8 @@ describe('next start, production mode, a Cloud Run environment', () => {
       CLOUD_TASKS_EMULATOR_HOST: '',
       STORAGE_EMULATOR_HOST: '',
       DEFERRED_PAYLOAD_BUCKET: '',
+      // The workflow World needs its database here; at start it checks the setting, connects to nothing.
+      WORKFLOW_POSTGRES_URL: 'postgres://workflows@10.20.30.40:5432/workflows',
     });
   });
   afterAll(() => app?.stop());

@@ -27,8 +27,9 @@ import {
 } from './init-templates.js';
 import { binCommand } from '../runtime/package-runner.js';
 import { findProxyMatcherProblem } from './proxy-check.js';
+import { installedWorkflowVersion, workflowNextSteps, workflowSteps } from './init-workflow.js';
 
-export const INIT_USAGE = `Usage: next-cloud-tasks init [--dir <app folder>] [--dockerfile]
+export const INIT_USAGE = `Usage: next-cloud-tasks init [--dir <app folder>] [--dockerfile] [--workflow]
 
 Adds next-cloud-tasks to the Next.js 16 app in this folder (or --dir): the task route
 (app/%5Fah/queue/deferred/[[...suffix]]/route.ts, or under src/app), a manifest with one example
@@ -41,11 +42,19 @@ to add to it by hand. package.json is not edited.
 npm, pnpm or yarn, run as a non-root user on $PORT), a .dockerignore, and output: 'standalone'
 in next.config.
 
+--workflow also wires the Workflow SDK (\`workflow\` and \`@workflow/world-postgres\`, installed
+first) to next-cloud-tasks/workflow, the World whose queue is Cloud Tasks: next.config wrapped
+with withWorkflow(withCloudTasks(...)) and the World selected, registerWorkflowWorld() in
+instrumentation.ts, the queues workflow-flows and workflow-steps in queue.yaml, .workflow-data/
+in .gitignore, and /.well-known/workflow/ excluded from the matcher of proxy.ts (or middleware.ts).
+
 Exit code 0 when the app is set up, 1 when something is left to do by hand (printed), 2 on a
 wrong option.`;
 
 export interface InitResult {
   layout: AppLayout;
+  /** Whether the Workflow SDK was wired too (--workflow). */
+  workflow?: boolean;
   steps: InitStep[];
   /** Things init found and left for the user (a proxy matcher that catches task URLs, a queue.yaml without "default"). */
   warnings: string[];
@@ -168,11 +177,15 @@ function nextConfigStep(layout: AppLayout): InitStep {
 export interface InitOptions {
   /** Also a Dockerfile for Cloud Run, a .dockerignore, and `output: 'standalone'` in next.config. */
   dockerfile?: boolean;
+  /** Also the Workflow SDK wired to next-cloud-tasks/workflow (docs/workflows.md); needs `workflow` installed. */
+  workflow?: boolean;
 }
 
 /** Does every step in the app at `dir`, writing files; throws InitError when `dir` is not a Next.js 16 app. */
 export function initApp(dir: string, options: InitOptions = {}): InitResult {
   const layout = detectAppLayout(resolve(dir));
+  // Before any file is written: without the SDK there is nothing to wire.
+  if (options.workflow) installedWorkflowVersion(layout);
   const warnings: string[] = [];
   const steps = [
     routeStep(layout),
@@ -182,10 +195,11 @@ export function initApp(dir: string, options: InitOptions = {}): InitResult {
     gitignoreStep(layout),
     nextConfigStep(layout),
     ...(options.dockerfile ? dockerSteps(layout) : []),
+    ...(options.workflow ? workflowSteps(layout) : []),
   ];
   const proxyProblem = findProxyMatcherProblem(layout.dir);
   if (proxyProblem) warnings.push(proxyProblem);
-  return { layout, steps, warnings };
+  return { layout, steps, warnings, workflow: options.workflow };
 }
 
 /** Whether the app is left with something to do by hand. */
@@ -216,6 +230,7 @@ export function formatInitReport(result: InitResult): string {
     `  2. ${binCommand(layout.runner, 'dev')}`,
     '     the emulator and `next dev` together; tasks show on the dashboard at http://127.0.0.1:8123/',
     `     (${binCommand(layout.runner, 'start')}: the same with \`next start\` of a production build)`,
+    ...(result.workflow ? workflowNextSteps(layout) : []),
     '',
     'Suggested package.json scripts (init does not edit package.json):',
     '  "dev": "next-cloud-tasks dev",',
@@ -228,9 +243,14 @@ export function formatInitReport(result: InitResult): string {
 }
 
 export async function runInitCommand(args: string[]): Promise<number> {
-  let values: { dir?: string; dockerfile?: boolean; help?: boolean };
+  let values: { dir?: string; dockerfile?: boolean; workflow?: boolean; help?: boolean };
   try {
-    const options = { dir: { type: 'string' }, dockerfile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+    const options = {
+      dir: { type: 'string' },
+      dockerfile: { type: 'boolean' },
+      workflow: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    } as const;
     ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${INIT_USAGE}`);
@@ -241,7 +261,7 @@ export async function runInitCommand(args: string[]): Promise<number> {
     return 0;
   }
   try {
-    const result = initApp(values.dir ?? process.cwd(), { dockerfile: values.dockerfile });
+    const result = initApp(values.dir ?? process.cwd(), { dockerfile: values.dockerfile, workflow: values.workflow });
     console.log(formatInitReport(result));
     return leftToDo(result) ? 1 : 0;
   } catch (error) {

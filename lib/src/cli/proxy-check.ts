@@ -39,9 +39,13 @@ export function excludeTaskPaths(matcher: string): string {
 }
 
 /** A message naming the proxy file and the matcher to merge, or undefined when tasks get through. */
+/** The app's proxy (or middleware) file, relative to `appDir`, when it has one. */
+export const findProxyFile = (appDir: string) => PROXY_FILES.find((name) => existsSync(join(appDir, name)));
+
 export function findProxyMatcherProblem(appDir: string): string | undefined {
-  const file = PROXY_FILES.map((name) => join(appDir, name)).find((path) => existsSync(path));
-  if (!file) return undefined;
+  const found = findProxyFile(appDir);
+  if (!found) return undefined;
+  const file = join(appDir, found);
   const name = relative(appDir, file);
   const matchers = readMatchers(readFileSync(file, 'utf8'));
   if (!matchers) {

@@ -198,6 +198,16 @@ export function prependToFunction(source: ParsedSource, fn: SourceNode, lines: s
   return splices;
 }
 
+/** `lines` (already indented) go last in the function's body, on their own lines before its closing brace. */
+export function appendToFunction(source: ParsedSource, fn: SourceNode, lines: string): Splice {
+  const body = fn.body as SourceNode & { body: SourceNode[] };
+  const last = body.body.at(-1);
+  if (!last) return prependToFunction(source, fn, lines)[0];
+  const comments = commentsOf(last).filter((c) => c.trailing && !source.text.slice(last.end, c.start).includes('\n'));
+  const end = Math.max(last.end, ...comments.map((c) => c.end));
+  return { at: end, insert: `\n${lines}` };
+}
+
 /** Follows `callee(X)`, `X satisfies T`, `X as T` and `const X = ...` to the object literal a config is. */
 function configObject(source: ParsedSource, node: SourceNode | undefined, depth = 0): SourceNode | undefined {
   if (!node || depth > 8) return undefined;
@@ -226,7 +236,10 @@ function configObject(source: ParsedSource, node: SourceNode | undefined, depth 
 }
 
 /** A property of the exported config object: its value's text when set, and where a new one goes. */
-export type ConfigProperty = { found: true; value: string } | { found: false; add(valueText: string): Splice } | { reason: string };
+export type ConfigProperty =
+  | { found: true; value: string; /** Offset just past the value. */ end: number }
+  | { found: false; add(valueText: string): Splice }
+  | { reason: string };
 
 /** Finds `key` in the object the module exports as its config (through wrappers and a variable). */
 export function findConfigProperty(source: ParsedSource, exported: ExportedValue, key: string): ConfigProperty {
@@ -234,7 +247,7 @@ export function findConfigProperty(source: ParsedSource, exported: ExportedValue
   if (!object) return { reason: 'its exported config is not an object literal (or a variable holding one) that init can read' };
   const properties = object.properties as (SourceNode & { key?: { name?: string; value?: string }; value?: SourceNode })[];
   const property = properties.find((p) => p.type === 'ObjectProperty' && (p.key?.name ?? p.key?.value) === key);
-  if (property?.value) return { found: true, value: source.text.slice(property.value.start, property.value.end) };
+  if (property?.value) return { found: true, value: source.text.slice(property.value.start, property.value.end), end: property.value.end };
   return {
     found: false,
     add(valueText) {

@@ -103,6 +103,20 @@ const startupCheck = (raw: string, label: string): StartupCheckMode | Invalid =>
 const onOff = (raw: string, label: string): boolean | Invalid =>
   raw === 'on' ? true : raw === 'off' ? false : { invalid: `${label}="${raw}" must be on or off` };
 
+function postgresUrl(raw: string, label: string): string | Invalid {
+  return /^postgres(ql)?:\/\//.test(raw)
+    ? raw
+    : {
+        invalid: `${label} must be a postgres:// connection string, like postgres://user:password@/db?host=/cloudsql/PROJECT:REGION:INSTANCE`,
+      };
+}
+
+/** Cloud Tasks' rule for a queue id. */
+const queueId = (raw: string, label: string): string | Invalid =>
+  /^[A-Za-z0-9-]{1,100}$/.test(raw)
+    ? raw
+    : { invalid: `${label}="${raw}" is not a Cloud Tasks queue id (letters, digits and hyphens, at most 100)` };
+
 /** The biggest task Cloud Tasks takes (contract/limits.ts's MAX_TASK_BYTES; contract modules import nothing of ours). */
 const ONE_MIB = 1024 * 1024;
 
@@ -189,6 +203,16 @@ export const ENV = {
     'Google Cloud Storage',
     storageEmulatorUrl,
   ),
+  // Read by the workflow World (workflow/settings.ts).
+  workflowPostgresUrl: variable(
+    'WORKFLOW_POSTGRES_URL',
+    "the workflow World's Postgres (Cloud SQL): runs, steps, events, hooks, streams",
+    'files beside the local emulator only',
+    postgresUrl,
+  ),
+  workflowLocalDataDir: variable('WORKFLOW_LOCAL_DATA_DIR', "the folder of the workflow World's embedded storage", '.workflow-data', text),
+  workflowFlowQueue: variable('WORKFLOW_CLOUD_TASKS_FLOW_QUEUE', 'the queue.yaml queue of workflow messages', 'workflow-flows', queueId),
+  workflowStepQueue: variable('WORKFLOW_CLOUD_TASKS_STEP_QUEUE', 'the queue.yaml queue of step messages', 'workflow-steps', queueId),
   // Read by the CLI, the jest kit and the emulator.
   cronYaml: variable('DEFERRED_CRON_YAML', 'path of cron.yaml', 'cron.yaml in the working directory', text),
   schedulerLocation: variable('CLOUD_SCHEDULER_LOCATION', 'the region of the cron jobs', 'CLOUD_TASKS_LOCATION', text),
@@ -203,6 +227,7 @@ export const ENV = {
   appPort: variable('PORT', "the app's local port, for the emulator's default app URL", '3000', text),
   // Set by the platform.
   cloudRunService: variable('K_SERVICE', 'set by Cloud Run: the service name', 'not on Cloud Run', text),
+  cloudRunRevision: variable('K_REVISION', "set by Cloud Run: the revision (a workflow run's deployment id)", 'local', text),
   nodeEnv: variable('NODE_ENV', '`production` makes the start-up check fail instead of warn', 'development', text),
 } as const;
 

@@ -57,7 +57,15 @@ test('stubs nest: uninstalling the inner one puts the outer one (and its queues)
     inner.uninstall();
     outer.uninstall();
   }
-  expect(queueCatalog().names).toEqual(['default', 'demo-failures', 'testing', 'bench', 'demo-failures-dead-letter']);
+  expect(queueCatalog().names).toEqual([
+    'default',
+    'demo-failures',
+    'testing',
+    'bench',
+    'workflow-flows',
+    'workflow-steps',
+    'demo-failures-dead-letter',
+  ]);
 });
 
 test('a stub without a manifest says what it needs', () => {
