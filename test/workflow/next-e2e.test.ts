@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
 import { EMULATOR_ISSUER } from '@/lib/src/contract/issuers';
-import { encodeTaskMessage } from '@/lib/src/workflow/task-message';
+import { encodeTaskMessage } from '@/lib/src/contract/workflow-message';
 import { emulatedAppEnv, LOCATION, PROJECT, TASKS_EMAIL } from '../helpers/emulated-app';
 import { freePort, ROOT, startNextServer, type RunningServer } from '../helpers/next-server';
 import { recordEvents } from '../emulator/support/events';
