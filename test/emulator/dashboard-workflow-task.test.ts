@@ -116,7 +116,7 @@ test('a step message: step, its name, the run from workflowRunId, its step id; r
   expect(cells.fn.value).toMatch(
     /class="badge wf step">step<\/span>[\s\S]*title="step\/\/\.\/app\/_workflows\/onboarding\/\/sendWelcome">sendWelcome</,
   );
-  expect(cells.args.value).toMatch(/run <span class="wf-run">wrun_01KAB<\/span> · step id step_01KAC · .*attempt 3</);
+  expect(cells.args.value).toMatch(/run <span class="wf-run">wrun_01KAB<\/span> \(onboarding\) · step id step_01KAC · .*attempt 3</);
 });
 
 test('a delayed message shows when it runs; a delay past 30 days shows its real time, not the hop', async () => {
@@ -128,6 +128,8 @@ test('a delayed message shows when it runs; a delay past 30 days shows its real 
   expect(taskCells(hour, now).args.value).toMatch(/wakes at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
   const due = new Date(hour.scheduleTimeMs).toISOString().slice(0, 19).replace('T', ' ');
   expect(taskCells(hour, now).args.value).toContain(`wakes at ${due} UTC`);
+  // The same task after a failed delivery: Cloud Tasks' retry, not a wake-up.
+  expect(taskCells({ ...hour, dispatchCount: 1 }, now).args.value).toContain(`retries at ${due} UTC`);
   const hop = describeWorkflowTask(ninety.url, ninety.body, 0);
   expect(hop?.notBefore).toBeGreaterThan(ninety.scheduleTimeMs);
   expect(taskCells(ninety, now).args.value).toMatch(/long delay: due .* \(in 90 d\), sent on in 30-day hops/);

@@ -36,7 +36,8 @@ button.danger { color: var(--bad); }
 a { color: #1d4ed8; text-decoration: none; }
 .badge.wf.flow { background: #ebe9fe; color: #5925dc; }
 .badge.wf.step { background: #e0f2fe; color: #026aa2; }
-.wf-name { color: #1f2328; }
+.wf-name { color: #1f2328; display: inline-block; max-width: 240px; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
+.args .wf-run { word-break: normal; overflow-wrap: anywhere; }
 .wf-problem { color: var(--warn); font-weight: 600; }
 .wf-delay { color: var(--warn); }
 h3 { font-size: 13px; margin: 16px 0 6px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }

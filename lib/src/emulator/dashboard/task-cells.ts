@@ -28,19 +28,27 @@ export function workflowLabel(view: WorkflowTaskView): SafeHtml {
     <span class="wf-name" title="${view.sdkName ?? ''}">${view.name ?? '?'}</span>`;
 }
 
-/** When a not-yet-due workflow task runs: a sleep's end, a step's retry, or a long delay's real time. */
-export function workflowDelay(view: WorkflowTaskView, scheduleTimeMs: number, nowMs: number): string | undefined {
-  if (view.notBefore !== undefined && view.notBefore > scheduleTimeMs) {
+/**
+ * When a not-yet-due workflow task runs: Cloud Tasks' retry of a failed delivery, a workflow's
+ * wake-up (the end of a sleep), a step's retry the SDK asked for, or a long delay's real time.
+ */
+export function workflowDelay(
+  view: WorkflowTaskView,
+  task: Pick<TaskRecord, 'scheduleTimeMs' | 'dispatchCount'>,
+  nowMs: number,
+): string | undefined {
+  if (view.notBefore !== undefined && view.notBefore > task.scheduleTimeMs) {
     return `long delay: due ${utcTime(view.notBefore)} (${formatRelative(view.notBefore, nowMs)}), sent on in 30-day hops`;
   }
-  if (scheduleTimeMs <= nowMs) return undefined;
-  const what = view.route === 'flow' ? 'wakes' : (view.attempt ?? 1) > 1 ? 'retries' : 'due';
-  return `${what} at ${utcTime(scheduleTimeMs)}`;
+  if (task.scheduleTimeMs <= nowMs) return undefined;
+  const what =
+    task.dispatchCount > 0 || (view.route === 'step' && (view.attempt ?? 1) > 1) ? 'retries' : view.route === 'flow' ? 'wakes' : 'due';
+  return `${what} at ${utcTime(task.scheduleTimeMs)}`;
 }
 
 function workflowFacts(view: WorkflowTaskView, delay: string | undefined): SafeHtml {
   const facts = [
-    view.runId && html`run <span class="wf-run">${view.runId}</span>`,
+    view.runId && html`run <span class="wf-run">${view.runId}</span>${view.workflow ? ` (${view.workflow})` : ''}`,
     view.stepId && html`step id ${view.stepId}`,
     view.attempt !== undefined && html`<span title="the attempt number the SDK sees on this delivery">attempt ${view.attempt}</span>`,
   ].filter((fact): fact is SafeHtml => Boolean(fact));
@@ -51,7 +59,7 @@ function workflowFacts(view: WorkflowTaskView, delay: string | undefined): SafeH
 
 export function taskCells(task: TaskRecord, nowMs: number, peek?: ObjectPeek): TaskCells {
   const view = describeWorkflowTask(task.url, task.body, retriesBefore(task));
-  if (view) return { fn: workflowLabel(view), args: workflowFacts(view, workflowDelay(view, task.scheduleTimeMs, nowMs)) };
+  if (view) return { fn: workflowLabel(view), args: workflowFacts(view, workflowDelay(view, task, nowMs)) };
   const body = decodeTaskBody(task.body, peek);
   return {
     fn: html`${body.fn ?? '—'}`,

@@ -26,6 +26,8 @@ export interface WorkflowTaskView {
   module?: string;
   /** The SDK's whole id of the function (`step//./app/_workflows/onboarding//sendWelcome`). */
   sdkName?: string;
+  /** A step's workflow, by its short name (the step message's `workflowName`). */
+  workflow?: string;
   runId?: string;
   stepId?: string;
   messageId?: string;
@@ -45,7 +47,7 @@ export function printable(text: string, max: number): string {
   return truncate(text.slice(0, max + 1).replace(INVISIBLE, '\ufffd'), max);
 }
 
-const NAME_MAX = 80;
+const NAME_MAX = 60;
 const ID_MAX = 120;
 
 /** Which workflow route a task's URL calls, if any (the app's URL may have a path before it). */
@@ -100,6 +102,7 @@ export function describeWorkflowTask(url: string, base64Body: string | undefined
   if (runId) view.runId = runId;
   const stepId = text(payload.stepId, ID_MAX);
   if (stepId) view.stepId = stepId;
+  if (queue.kind === 'step' && typeof payload.workflowName === 'string') view.workflow = functionName(payload.workflowName).name;
   const sentTo = queue.kind === 'workflow' ? 'flow' : 'step';
   // The World's handler refuses a message of the other kind (it retries, then dead-letters it).
   if (sentTo !== route) view.problem = `a ${sentTo} message sent to the ${route} route: the app refuses it`;
