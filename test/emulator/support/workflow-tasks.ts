@@ -7,9 +7,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
-import { LOCATION, PROJECT, startProjectEmulator, TASKS_EMAIL } from '../../helpers/emulated-app';
+import { LOCATION, PROJECT, startProjectEmulator } from '../../helpers/emulated-app';
 import { ROOT } from '../../helpers/next-server';
-import { prepareWorkflowServer, startWorkflowServer, type WorkflowServer } from '../../helpers/workflow-server';
+import { prepareWorkflowServer, startWorkflowServer, worldOnEmulatorEnv, type WorkflowServer } from '../../helpers/workflow-server';
 import { emulatorApi, type EmulatorApi } from './emulator-api';
 
 export const QUEUES = `projects/${PROJECT}/locations/${LOCATION}/queues`;
@@ -31,15 +31,7 @@ export async function startWorkflowTasks(): Promise<WorkflowTasks> {
   const api = emulatorApi(emulator.url);
   let server: WorkflowServer;
   try {
-    server = await startWorkflowServer(dir, {
-      WORKFLOW_TARGET_WORLD: 'next-cloud-tasks/workflow',
-      CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
-      GOOGLE_CLOUD_PROJECT: PROJECT,
-      CLOUD_TASKS_LOCATION: LOCATION,
-      DEFERRED_SERVICE_ACCOUNT: TASKS_EMAIL,
-      DEFERRED_QUEUE_YAML: join(ROOT, 'queue.yaml'),
-      WORKFLOW_LOCAL_DATA_DIR: join(dir, '.workflow-data'),
-    });
+    server = await startWorkflowServer(dir, { ...worldOnEmulatorEnv(emulator), WORKFLOW_LOCAL_DATA_DIR: join(dir, '.workflow-data') });
   } catch (error) {
     await emulator.stop();
     throw error;
