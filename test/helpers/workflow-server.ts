@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EmulatorHandle } from 'next-cloud-tasks/emulator';
+import { LOCATION, PROJECT, TASKS_EMAIL } from './emulated-app';
 import { ROOT } from './next-server';
 
 /** The app the Workflow SDK's own suite starts, serving the workflows of its folder (see the file). */
@@ -59,4 +61,19 @@ export function startWorkflowServer(dir: string, env: Record<string, string>): P
     });
     child.once('exit', (code) => reject(new Error(`the workflow server exited (${code}) before listening:\n${output}`)));
   });
+}
+
+/**
+ * The environment of a workflow server whose World is next-cloud-tasks/workflow on `emulator`,
+ * with the project's queue.yaml. DEFERRED_SERVICE_URL: each server sets its own once it listens (server.mjs).
+ */
+export function worldOnEmulatorEnv(emulator: EmulatorHandle): Record<string, string> {
+  return {
+    WORKFLOW_TARGET_WORLD: 'next-cloud-tasks/workflow',
+    CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
+    GOOGLE_CLOUD_PROJECT: PROJECT,
+    CLOUD_TASKS_LOCATION: LOCATION,
+    DEFERRED_SERVICE_ACCOUNT: TASKS_EMAIL,
+    DEFERRED_QUEUE_YAML: join(ROOT, 'queue.yaml'),
+  };
 }

@@ -1,4 +1,4 @@
-import { decodeTaskMessage, encodeTaskMessage, TASK_MESSAGE_VERSION } from '@/lib/src/workflow/task-message';
+import { decodeTaskMessage, encodeTaskMessage, TASK_MESSAGE_VERSION } from '@/lib/src/contract/workflow-message';
 
 const message = (payload: unknown, extra = {}) => ({ queueName: '__wkf_workflow_w', messageId: 'msg_1', attempt: 1, payload, ...extra });
 

@@ -15,7 +15,7 @@ import { applyLayer } from '@/lib/src/runtime/options-state';
 import { resetTokenVerifier } from '@/lib/src/handle/verify-token';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
 import { createWorld, registerWorkflowWorld } from '@/lib/src/workflow/index';
-import { decodeTaskMessage, encodeTaskMessage, type TaskMessage } from '@/lib/src/workflow/task-message';
+import { decodeTaskMessage, encodeTaskMessage, type TaskMessage } from '@/lib/src/contract/workflow-message';
 import { HOP_MS } from '@/lib/src/workflow/send-task';
 
 const APP = 'https://app.example.com';

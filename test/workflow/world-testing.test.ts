@@ -16,10 +16,10 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startProjectEmulator, PROJECT, LOCATION, TASKS_EMAIL } from '../helpers/emulated-app';
+import { startProjectEmulator } from '../helpers/emulated-app';
 import { ROOT } from '../helpers/next-server';
 import { bootstrapWorkflowSchema, postgresAvailable, startThrowawayPostgres } from '../helpers/postgres';
-import { prepareWorkflowServer } from '../helpers/workflow-server';
+import { prepareWorkflowServer, worldOnEmulatorEnv } from '../helpers/workflow-server';
 
 jest.setTimeout(600_000);
 
@@ -60,16 +60,7 @@ function runSuite(env: Record<string, string>): Promise<{ code: number | null; o
 async function runOnEmulator(storageEnv: Record<string, string>) {
   const emulator = await startProjectEmulator();
   try {
-    return await runSuite({
-      WORKFLOW_TARGET_WORLD: 'next-cloud-tasks/workflow',
-      CLOUD_TASKS_EMULATOR_HOST: emulator.hostPort,
-      GOOGLE_CLOUD_PROJECT: PROJECT,
-      CLOUD_TASKS_LOCATION: LOCATION,
-      DEFERRED_SERVICE_ACCOUNT: TASKS_EMAIL,
-      // DEFERRED_SERVICE_URL: each server sets its own once it listens (server.mjs).
-      DEFERRED_QUEUE_YAML: join(ROOT, 'queue.yaml'),
-      ...storageEnv,
-    });
+    return await runSuite({ ...worldOnEmulatorEnv(emulator), ...storageEnv });
   } finally {
     await emulator.stop();
   }

@@ -10,7 +10,8 @@ export interface ActivityEntry {
   kind: 'start' | 'success' | 'retry' | 'dead';
   queue: string;
   task: string;
-  /** The task's body (base64), from which the dashboard reads the function it ran, for the entries it shows. */
+  /** The task's URL and body (base64), from which the dashboard reads what it ran, for the entries it shows. */
+  url?: string;
   body?: string;
   attempt: number;
   detail: string;
@@ -27,6 +28,7 @@ export class ActivityLog {
         kind: 'success',
         queue: shortId(task.queue),
         task: task.name,
+        url: task.url,
         body: task.body,
         attempt: task.dispatchCount,
         detail: `HTTP ${status} in ${durationMs} ms`,
@@ -37,13 +39,22 @@ export class ActivityLog {
         kind: 'retry',
         queue: shortId(task.queue),
         task: task.name,
+        url: task.url,
         body: task.body,
         attempt: task.dispatchCount,
         detail: `${result.status !== undefined ? `HTTP ${result.status}` : result.reason}; retry at ${new Date(retryAtMs).toISOString()}`,
       }),
     );
     dispatcher.on('task:dead', ({ task, reason }) =>
-      this.add({ kind: 'dead', queue: shortId(task.queue), task: task.name, body: task.body, attempt: task.dispatchCount, detail: reason }),
+      this.add({
+        kind: 'dead',
+        queue: shortId(task.queue),
+        task: task.name,
+        url: task.url,
+        body: task.body,
+        attempt: task.dispatchCount,
+        detail: reason,
+      }),
     );
   }
 

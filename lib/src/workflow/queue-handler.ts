@@ -4,7 +4,7 @@
  *
  * 1. Only POST (405); a shutting-down instance answers 503 (retried elsewhere).
  * 2. The caller's OIDC token (verify-callback.ts): 401 / 403, and nothing runs.
- * 3. The body, capped at a task's size (413), decoded (task-message.ts).
+ * 3. The body, capped at a task's size (413), decoded (contract/workflow-message.ts).
  * 4. A hop of a long delay that arrived early is sent on; nothing runs yet.
  * 5. The SDK's handler runs, told the delivery number (the task's first try's, plus Cloud Tasks'
  *    retries of it). It throws: 500, and Cloud Tasks retries per the queue's retry settings.
@@ -21,7 +21,7 @@ import { isDraining, trackTask } from '../runtime/shutdown.js';
 import { messageKind } from './queue.js';
 import { sendWorkflowTask } from './send-task.js';
 import type { WorldSettings } from './settings.js';
-import { decodeTaskMessage, type TaskMessage } from './task-message.js';
+import { decodeTaskMessage, type TaskMessage } from '../contract/workflow-message.js';
 import { nextHopTaskId, workflowTaskId } from './task-name.js';
 import { verifyCallback } from './verify-callback.js';
 

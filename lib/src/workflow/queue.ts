@@ -4,18 +4,16 @@
  * replay that queues the same step again) is refused by Cloud Tasks and reported as queued.
  */
 import type { MessageId, Queue, QueueOptions, QueuePayload, ValidQueueName } from '@workflow/world';
-import { sendWorkflowTask, type MessageKind } from './send-task.js';
+import { parseWorkflowQueueName, type MessageKind } from '../contract/workflow-message.js';
+import { sendWorkflowTask } from './send-task.js';
 import type { WorldSettings } from './settings.js';
 import { messageIdFor, workflowTaskId } from './task-name.js';
 
-/** The SDK's queue names: `__wkf_workflow_<name>`, `__wkf_step_<name>`, or with a namespace `__<ns>_wkf_...`. */
-const QUEUE_NAME = /^__(?:[a-z][a-z0-9]*_)?wkf_(workflow|step)_.+$/;
-
 /** Which route (and Cloud Tasks queue) an SDK queue name belongs to. */
 export function messageKind(queueName: string): MessageKind {
-  const match = QUEUE_NAME.exec(queueName);
-  if (!match) throw new TypeError(`"${queueName}" is not a Workflow SDK queue name (__wkf_workflow_... or __wkf_step_...)`);
-  return match[1] as MessageKind;
+  const parsed = parseWorkflowQueueName(queueName);
+  if (!parsed) throw new TypeError(`"${queueName}" is not a Workflow SDK queue name (__wkf_workflow_... or __wkf_step_...)`);
+  return parsed.kind;
 }
 
 export function createCloudTasksQueue(settings: () => WorldSettings): Pick<Queue, 'queue' | 'getDeploymentId'> {

@@ -9,18 +9,10 @@ import { DeferredError, TaskAlreadyExistsError, UnknownQueueError } from '../con
 import { enqueueRuntime } from '../enqueue/defer.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
 import type { WorldSettings } from './settings.js';
-import { encodeTaskMessage, type TaskMessage } from './task-message.js';
-
-export type MessageKind = 'workflow' | 'step';
-
-/** The SDK's routes (`withWorkflow` generates them under app/.well-known/workflow/v1). */
-export const WORKFLOW_ROUTES: Record<MessageKind, string> = {
-  workflow: '/.well-known/workflow/v1/flow',
-  step: '/.well-known/workflow/v1/step',
-};
+import { encodeTaskMessage, WORKFLOW_ROUTES, type MessageKind, type TaskMessage } from '../contract/workflow-message.js';
 
 /**
- * A delay is a schedule time at most this far ahead; a longer one waits in hops (task-message.ts's
+ * A delay is a schedule time at most this far ahead; a longer one waits in hops (contract/workflow-message.ts's
  * `notBefore`). An hour short of Cloud Tasks' 30 days, so a clock running ahead is not refused.
  */
 export const HOP_MS = MAX_SCHEDULE_AHEAD_MS - 3600_000;

@@ -13,7 +13,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
 import { EMULATOR_ISSUER } from '@/lib/src/contract/issuers';
-import { encodeTaskMessage } from '@/lib/src/workflow/task-message';
+import { encodeTaskMessage } from '@/lib/src/contract/workflow-message';
 
 export const ONBOARDING = 'workflow//./app/_workflows/onboarding//onboarding';
 

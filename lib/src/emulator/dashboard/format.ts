@@ -51,6 +51,8 @@ export function formatValue(value: unknown, depth = 0): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
+  // A workflow message's serialized input and results: their size, not a key per byte.
+  if (value instanceof Uint8Array) return `Uint8Array(${value.length} bytes)`;
   if (value instanceof Map)
     return `Map{${[...value].map(([k, v]) => `${formatValue(k, depth + 1)} => ${formatValue(v, depth + 1)}`).join(', ')}}`;
   if (value instanceof Set) return `Set{${[...value].map((v) => formatValue(v, depth + 1)).join(', ')}}`;

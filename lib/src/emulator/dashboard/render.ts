@@ -15,6 +15,9 @@ import { action } from './action-form.js';
 import { decodeTaskBody, formatRelative, formatSeconds, formatTaskRetry, keptDeadReason, truncate, type ObjectPeek } from './format.js';
 import { html, SafeHtml } from './html.js';
 import { STYLE } from './style.js';
+import { taskCells, workflowLabel } from './task-cells.js';
+import { taskLink } from './task-detail.js';
+import { describeWorkflowTask } from './workflow-task.js';
 
 export interface DashboardModel {
   nowMs: number;
@@ -115,15 +118,15 @@ function taskRows(model: DashboardModel): SafeHtml {
       <td colspan="8" class="empty">No tasks waiting${model.filterQueue ? ` in ${model.filterQueue}` : ''}.</td>
     </tr>`;
   return html`${model.tasks.map((task) => {
-    const body = decodeTaskBody(task.body, model.peekObject);
+    const cells = taskCells(task, model.nowMs, model.peekObject);
     const running = task.state === 'running';
     return html`<tr data-task="${shortId(task.name)}">
       <td class="mono" title="${task.name}">
-        ${truncate(shortId(task.name), 40)}
+        ${taskLink(task)}
         <div class="muted">${shortId(task.queue)} · ${task.httpMethod} ${truncate(pathOf(task.url), 60)}</div>
       </td>
-      <td class="mono fn">${body.fn ?? '—'}</td>
-      <td class="mono args">${body.args}${body.payload ? html`<div class="muted payload">payload ${body.payload}</div>` : ''}</td>
+      <td class="mono fn">${cells.fn}</td>
+      <td class="mono args">${cells.args}</td>
       <td title="${new Date(task.scheduleTimeMs).toISOString()}">
         ${running ? html`<span class="badge running">running</span>` : task.scheduleTimeMs <= model.nowMs ? `due ${formatRelative(task.scheduleTimeMs, model.nowMs)}` : formatRelative(task.scheduleTimeMs, model.nowMs)}
       </td>
@@ -153,14 +156,14 @@ function deadRows(model: DashboardModel): SafeHtml {
       <td colspan="6" class="empty">Nothing dead-lettered.</td>
     </tr>`;
   return html`${model.dead.map((task) => {
-    const body = decodeTaskBody(task.body, model.peekObject);
+    const cells = taskCells(task, model.nowMs, model.peekObject);
     return html`<tr data-dead="${shortId(task.name)}">
       <td class="mono" title="${task.name}">
-        ${truncate(shortId(task.name), 40)}
+        ${taskLink(task)}
         <div class="muted">${shortId(task.queue)}</div>
       </td>
-      <td class="mono fn">${body.fn ?? '—'}</td>
-      <td class="mono args">${body.args}${body.payload ? html`<div class="muted payload">payload ${body.payload}</div>` : ''}</td>
+      <td class="mono fn">${cells.fn}</td>
+      <td class="mono args">${cells.args}</td>
       <td class="counts">${task.dispatchCount}</td>
       <td class="error">
         ${truncate(task.deadReason ?? '', 300)}
@@ -178,12 +181,15 @@ function activityRows(model: DashboardModel): SafeHtml {
   if (model.activity.length === 0) return html`<li class="empty">No task has run since the emulator started.</li>`;
   return html`${model.activity.slice(0, 15).map((entry) => {
     // Decoded only for the entries shown; an offloaded payload's function is in its reference, no object read.
-    const fn = decodeTaskBody(entry.body).fn;
+    const workflow = entry.url ? describeWorkflowTask(entry.url, entry.body, entry.attempt - 1) : undefined;
+    const fn = workflow ? undefined : decodeTaskBody(entry.body).fn;
     return html`<li class="${entry.kind}">
       <span class="muted">${new Date(entry.atMs).toISOString().slice(11, 19)}</span>
       <span class="badge ${entry.kind}">${entry.kind}</span>
       <span class="mono">${entry.queue}/${truncate(shortId(entry.task), 40)}</span>
-      ${fn ? html`<span class="mono fn">${fn}</span>` : ''} attempt ${entry.attempt}: ${truncate(entry.detail, 200)}
+      ${fn ? html`<span class="mono fn">${fn}</span>` : ''}
+      ${workflow ? html`<span class="mono fn">${workflowLabel(workflow)}</span>${workflow.runId ? html` <span class="muted">run ${workflow.runId}</span>` : ''}` : ''}
+      attempt ${workflow?.attempt ?? entry.attempt}: ${truncate(entry.detail, 200)}
     </li>`;
   })}`;
 }
@@ -294,7 +300,11 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function renderPage(model: DashboardModel): string {
+/** What every page shows around its <main>. */
+export type PageFrame = Pick<DashboardModel, 'project' | 'location' | 'hostPort' | 'notice'>;
+
+/** The whole page around `main`: the queues (renderMain), or one task's (task-detail.ts). */
+export function renderPage(model: PageFrame, main: SafeHtml): string {
   // The style and script must stay byte for byte what the CSP hashes: Prettier must not indent them.
   // prettier-ignore
   return `<!doctype html>${html`<html lang="en">
@@ -314,7 +324,7 @@ export function renderPage(model: DashboardModel): string {
         >
       </header>
       ${model.notice ? html`<p class="notice ${model.notice.error ? 'bad' : ''}" role="status">${model.notice.text}</p>` : ''}
-      <main>${renderMain(model)}</main>
+      <main>${main}</main>
       <script>${new SafeHtml(SCRIPT)}</script>
     </body>
   </html>`}`;

@@ -13,7 +13,9 @@ import type { ResolvedOptions } from '../options.js';
 import type { Store } from '../store.js';
 import type { TasksService } from '../tasks-service.js';
 import { FORM_TOKEN_FIELD, FormToken } from './form-token.js';
-import { PAGE_CSP, renderMain, renderPage, type DashboardModel } from './render.js';
+import type { SafeHtml } from './html.js';
+import { PAGE_CSP, renderMain, renderPage, type DashboardModel, type PageFrame } from './render.js';
+import { renderTaskDetail } from './task-detail.js';
 import type { ObjectStore } from '../storage/object-store.js';
 
 const TASKS_SHOWN = 100;
@@ -47,6 +49,7 @@ const safeBack = (back: string | null) => (back && /^\/(?!\/)/.test(back) ? back
 
 export function createDashboard({ store, service, activity, options, cron, objects }: DashboardDeps) {
   const formToken = new FormToken();
+  const peek = objects && { peekObject: (bucket: string, object: string) => objects.get(bucket, object)?.data };
   const model = (url: URL, notice?: DashboardModel['notice']): DashboardModel => {
     const nowMs = Date.now();
     const filterQueue = url.searchParams.get('queue') ?? undefined;
@@ -66,24 +69,44 @@ export function createDashboard({ store, service, activity, options, cron, objec
       dead: collect(['dead']).sort((a, b) => (b.deadTimeMs ?? 0) - (a.deadTimeMs ?? 0)),
       activity: activity.recent(),
       cronJobs: cron?.list(),
-      ...(objects && { peekObject: (bucket: string, object: string) => objects.get(bucket, object)?.data }),
+      ...peek,
       notice,
       back: `${url.pathname}${url.search}`,
       formToken: formToken.value,
     };
   };
 
+  /** A task's page: one task read by name, whatever the queue's size. */
+  const detail = (url: URL, frame: PageFrame): SafeHtml => {
+    const name = url.searchParams.get('name') ?? '';
+    const task = store.tasks.get(name);
+    return renderTaskDetail({
+      ...frame,
+      name,
+      task,
+      nowMs: Date.now(),
+      back: `${url.pathname}${url.search}`,
+      formToken: formToken.value,
+      ...peek,
+    });
+  };
+
   return async function handleDashboard(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
-    if (req.method === 'GET' && url.pathname === '/') {
+    if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/task')) {
       const notice = url.searchParams.get('notice');
       url.searchParams.delete('notice');
       const error = url.searchParams.get('error') === '1';
       url.searchParams.delete('error');
-      const page = { ...model(url, notice ? { text: notice, error } : undefined), hostPort: req.headers.host };
+      const frame = {
+        project: options.project,
+        location: options.location,
+        notice: notice ? { text: notice, error } : undefined,
+        hostPort: req.headers.host,
+      };
+      const main = url.pathname === '/task' ? detail(url, frame) : renderMain({ ...model(url, frame.notice), hostPort: req.headers.host });
       const fragment = req.headers['x-dashboard-fragment'] === '1';
-      const body = fragment ? renderMain(page).value : renderPage(page);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': PAGE_CSP });
-      res.end(body);
+      res.end(fragment ? main.value : renderPage(frame, main));
       return true;
     }
     const match = /^\/_emulator\/actions\/([a-z-]+)$/.exec(url.pathname);

@@ -34,5 +34,17 @@ button.danger { color: var(--bad); }
 .activity { list-style: none; margin: 0; padding: 8px 12px; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
 .activity li { padding: 3px 0; }
 a { color: #1d4ed8; text-decoration: none; }
+.badge.wf.flow { background: #ebe9fe; color: #5925dc; }
+.badge.wf.step { background: #e0f2fe; color: #026aa2; }
+.wf-name { color: #1f2328; display: inline-block; max-width: 240px; overflow: hidden; text-overflow: ellipsis; vertical-align: bottom; }
+.args .wf-run { word-break: normal; overflow-wrap: anywhere; }
+.wf-problem { color: var(--warn); font-weight: 600; }
+.wf-delay { color: var(--warn); }
+h3 { font-size: 13px; margin: 16px 0 6px; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+dl.detail { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; padding: 10px 14px; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
+dl.detail dt { color: var(--muted); font-size: 12px; }
+dl.detail dd { margin: 0; overflow-wrap: anywhere; }
+pre { margin: 0; font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 400px; overflow: auto; }
+.task-detail .actions { text-align: left; margin-bottom: 4px; }
 a.small { font-size: 12px; font-weight: normal; margin-left: 8px; }
 `;

@@ -1,6 +1,7 @@
 /**
  * The body of a workflow task: one Workflow SDK queue message and what the queue needs to deliver
- * it again. Cloud Tasks carries the bytes; this module is the only one that reads or writes them.
+ * it again. Cloud Tasks carries the bytes; this module is the only one that reads or writes them:
+ * the World (lib/src/workflow) writes and runs them, the emulator's dashboard shows them.
  *
  * The SDK's queue name (`__wkf_workflow_<workflow>`, `__wkf_step_<step>`) cannot be a Cloud Tasks
  * queue id, so it travels here, as does the message id, which stays the same on every delivery of
@@ -12,6 +13,23 @@
  * Uint8Array travels as `{ "__type": "Uint8Array", "data": "<base64>" }`, the tagged form that
  * the SDK's own local and Postgres worlds use on their queues.
  */
+
+export type MessageKind = 'workflow' | 'step';
+
+/** The SDK's routes (`withWorkflow` generates them under app/.well-known/workflow/v1), under the app's URL. */
+export const WORKFLOW_ROUTES: Record<MessageKind, string> = {
+  workflow: '/.well-known/workflow/v1/flow',
+  step: '/.well-known/workflow/v1/step',
+};
+
+/** The SDK's queue names: `__wkf_workflow_<name>`, `__wkf_step_<name>`, or with a namespace `__<ns>_wkf_...`. */
+const QUEUE_NAME = /^__(?:[a-z][a-z0-9]*_)?wkf_(workflow|step)_(.+)$/;
+
+/** Which kind of message an SDK queue name carries, and the workflow's or step's id after the prefix; undefined for any other name. */
+export function parseWorkflowQueueName(queueName: string): { kind: MessageKind; id: string } | undefined {
+  const match = QUEUE_NAME.exec(queueName);
+  return match ? { kind: match[1] as MessageKind, id: match[2] } : undefined;
+}
 
 /** Bumped when the shape changes; a task of another version is refused (400), so Cloud Tasks retries it elsewhere. */
 export const TASK_MESSAGE_VERSION = 1;
