@@ -1,8 +1,23 @@
-import type { CloudTasksClient } from '@google-cloud/tasks';
+import type { CloudTasksClient, v2beta3 } from '@google-cloud/tasks';
 import { splitHostPort } from './host-port.js';
 import { lateFetch } from './late-fetch.js';
 
 export type CloudTasksClientOptions = NonNullable<ConstructorParameters<typeof CloudTasksClient>[0]>;
+/** The v2beta3 client: BatchCreateTasks, BatchDeleteTasks and a task's own retry settings live only there. */
+export type CloudTasksBetaClient = v2beta3.CloudTasksClient;
+
+/** How to reach `emulatorHost` (plain HTTP, no credentials), or nothing for Google's endpoint. */
+async function emulatorOptions(emulatorHost: string | undefined): Promise<CloudTasksClientOptions> {
+  if (!emulatorHost) return {};
+  const { PassThroughClient } = await import('google-auth-library');
+  const { host, port } = splitHostPort(emulatorHost);
+  return {
+    apiEndpoint: host,
+    port,
+    protocol: 'http',
+    authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never),
+  } as CloudTasksClientOptions;
+}
 
 /**
  * A Cloud Tasks client: against the local emulator when `emulatorHost` is given (REST over plain
@@ -20,15 +35,25 @@ export async function createCloudTasksClient(
   options: CloudTasksClientOptions = {},
 ): Promise<CloudTasksClient> {
   const { CloudTasksClient } = await import('@google-cloud/tasks');
-  if (!emulatorHost) return new CloudTasksClient({ fallback: true, ...options } as CloudTasksClientOptions);
-  const { PassThroughClient } = await import('google-auth-library');
-  const { host, port } = splitHostPort(emulatorHost);
-  return new CloudTasksClient({
-    fallback: true,
-    apiEndpoint: host,
-    port,
-    protocol: 'http',
-    authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never),
+  return new CloudTasksClient({ fallback: true, ...(await emulatorOptions(emulatorHost)), ...options } as CloudTasksClientOptions);
+}
+
+/**
+ * The v2beta3 client, made as `createCloudTasksClient` makes the v2 one, for what only v2beta3
+ * has in @google-cloud/tasks 7.1: batch create and delete, and a task's own retry settings.
+ * `fallback: 'rest'`, not `true`: both speak REST, but only with 'rest' does the generated client
+ * give its operations client Cloud Tasks' path for GetOperation (`/v2beta3/.../operations/*`);
+ * with `true` it polls an unfinished batch at google.longrunning's default `/v1/operations/*`,
+ * which Cloud Tasks does not serve.
+ */
+export async function createCloudTasksBetaClient(
+  emulatorHost: string | undefined,
+  options: CloudTasksClientOptions = {},
+): Promise<CloudTasksBetaClient> {
+  const { v2beta3 } = await import('@google-cloud/tasks');
+  return new v2beta3.CloudTasksClient({
+    fallback: 'rest',
+    ...(await emulatorOptions(emulatorHost)),
     ...options,
   } as CloudTasksClientOptions);
 }

@@ -4,6 +4,7 @@ import { DISPATCH_DEADLINE_SECONDS } from '../contract/limits.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import type { TaskOutcome } from '../contract/outcomes.js';
 import type { CreateTaskRequest } from '../contract/transport.js';
+import type { RetryConfig } from '../contract/queue-settings.js';
 import { objectUrl } from '../handle/load-payload.js';
 
 /** One delivery the stub made, as Cloud Tasks would record it. */
@@ -56,6 +57,8 @@ export interface StubTask {
   oidcToken: CreateTaskRequest['oidcToken'] | undefined;
   /** Virtual time the task was created. */
   createdAt: Date;
+  /** The task's own retry settings (`defer`'s `retry` option), which replace its queue's; undefined: the queue's apply. */
+  retryConfig?: RetryConfig;
 }
 
 /** The stub's own, mutable record of a task. */
@@ -75,6 +78,7 @@ export interface StubTaskRecord {
   executionCount: number;
   firstAttemptAtMs?: number;
   lastAttempt?: TaskAttempt;
+  retry?: RetryConfig;
 }
 
 /** Cloud Tasks' default dispatch deadline (10 minutes). */
@@ -158,6 +162,7 @@ export function snapshot(record: StubTaskRecord, peek?: PayloadPeek): StubTask {
     dispatchDeadlineSeconds: record.dispatchDeadlineSeconds,
     oidcToken: record.oidcToken && { ...record.oidcToken },
     createdAt: new Date(record.createdAtMs),
+    ...(record.retry ? { retryConfig: { ...record.retry } } : {}),
   };
 }
 
