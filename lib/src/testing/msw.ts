@@ -4,5 +4,5 @@
  * Needs `msw` (an optional peer dependency of next-cloud-tasks).
  */
 export { cloudTasksRestHandlers } from './cloud-tasks-rest.js';
-export type { CloudTasksRestOptions } from './cloud-tasks-rest.js';
+export type { BatchItemToFail, CloudTasksRestOptions } from './cloud-tasks-rest.js';
 export { googleCertsHandler, GOOGLE_JWKS_URL } from './google-endpoints.js';
