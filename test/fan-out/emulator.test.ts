@@ -211,6 +211,22 @@ describe('where the endpoint has no BatchCreateTasks, the tasks are created one 
   });
 });
 
+test('a queue in queue.yaml that Cloud Tasks does not have: each call fails with the fix, after two requests, not one per call', async () => {
+  await client.deleteQueue({ name: `${QUEUES}/undeployed` });
+  const error = (await deferMany(notify, calls(250), { queue: 'undeployed', parallelism: 1 }).catch((e: unknown) => e)) as DeferManyError;
+  expect(error).toBeInstanceOf(DeferManyError);
+  expect(error.result).toMatchObject({ created: 0, failed: 250 });
+  const reasons = new Set(error.result.items.map((item) => (item.ok ? '' : item.error.message)));
+  expect([...reasons]).toEqual([
+    expect.stringMatching(/queue .*\/undeployed does not exist in Cloud Tasks: deploy queue.yaml with `npx next-cloud-tasks queues apply`/),
+  ]);
+  // BatchCreateTasks answered NOT_FOUND; one CreateTask said why; the rest were not sent.
+  expect(proxy.seen.map((request) => `${request.method} ${request.path.split('?')[0].split('/').pop()}`)).toEqual([
+    'POST tasks:batchCreate',
+    'POST tasks',
+  ]);
+});
+
 test('cancelMany: deleted, already gone, or the error, per name; 1,000 names a call, one queue a call', async () => {
   const held = await deferMany(notify, calls(1001), { queue: 'held' });
   const other = await deferMany(notify, calls(2), { queue: 'held-too' });

@@ -13,6 +13,8 @@
  *    that answers UNIMPLEMENTED or NOT_FOUND), that queue's tasks are created one by one, in parallel.
  */
 import { randomUUID } from 'node:crypto';
+import { CloudTasksError } from '../contract/errors.js';
+import { RPC_CODE } from '../contract/google-errors.js';
 import { BATCH_LIMITS } from '../contract/limits.js';
 import type { CreateTaskOutcome, CreateTaskRequest, TaskTransport } from '../contract/transport.js';
 import type { EnqueueConfig } from '../runtime/config.js';
@@ -62,9 +64,21 @@ async function planBatches(calls: readonly TaskCall[], context: PrepareContext):
   return batches.map(({ queue, indexes }) => ({ queue, indexes }));
 }
 
-/** Each task on its own, in parallel (the batch's size bounds how many at once): the same outcomes as a batch. */
-function createEach(transport: TaskTransport, requests: readonly CreateTaskRequest[]): Promise<CreateTaskOutcome[]> {
-  return Promise.all(requests.map((request) => transport.createTask(request).catch((error: Error) => ({ error }))));
+const attempt = (transport: TaskTransport, request: CreateTaskRequest): Promise<CreateTaskOutcome> =>
+  transport.createTask(request).catch((error: Error) => ({ error }));
+
+/**
+ * Each task on its own, in parallel (the batch's size bounds how many at once): the same outcomes
+ * as a batch. The first goes alone: when its queue does not exist (NOT_FOUND), the others, and the
+ * queue's later batches, fail with its error without a request each.
+ */
+async function createEach(run: FanOut, queue: string, requests: readonly CreateTaskRequest[]): Promise<CreateTaskOutcome[]> {
+  const first = await attempt(run.transport, requests[0]);
+  if ('error' in first && first.error instanceof CloudTasksError && first.error.code === RPC_CODE.NOT_FOUND) {
+    run.missingQueues.set(queue, first.error);
+    return requests.map(() => first);
+  }
+  return [first, ...(await Promise.all(requests.slice(1).map((request) => attempt(run.transport, request))))];
 }
 
 interface FanOut {
@@ -75,6 +89,8 @@ interface FanOut {
   items: DeferManyItem[];
   /** Queues whose batches the endpoint does not serve: their tasks go one by one. */
   unbatched: Set<string>;
+  /** Queues Cloud Tasks said do not exist, with its error: their calls fail without a request. */
+  missingQueues: Map<string, Error>;
 }
 
 /** Builds the batch's tasks (offloading big payloads), sends them, and records each call's outcome; never throws. */
@@ -92,18 +108,20 @@ async function sendBatch(batch: PlannedBatch, run: FanOut): Promise<void> {
   }
   if (!ready.length) return;
   const requests = ready.map(({ task }) => task.request);
+  const missing = run.missingQueues.get(batch.queue);
   let outcomes: CreateTaskOutcome[];
-  if (transport.createTasks && !run.unbatched.has(batch.queue)) {
+  if (missing) outcomes = requests.map(() => ({ error: missing }));
+  else if (transport.createTasks && !run.unbatched.has(batch.queue)) {
     try {
       outcomes = await transport.createTasks(requests, { requestId: randomUUID() });
     } catch (error) {
       if (!batchesUnavailable(error)) outcomes = requests.map(() => ({ error: error as Error }));
       else {
         run.unbatched.add(batch.queue);
-        outcomes = await createEach(transport, requests);
+        outcomes = await createEach(run, batch.queue, requests);
       }
     }
-  } else outcomes = await createEach(transport, requests);
+  } else outcomes = await createEach(run, batch.queue, requests);
   for (const [at, { index, task }] of ready.entries()) {
     const outcome = outcomes[at];
     if ('name' in outcome) {
@@ -144,7 +162,15 @@ export async function deferMany<Args extends unknown[]>(
   // The calling request's trace, read once for the whole fan-out.
   const context: PrepareContext = { config, ambientTrace: () => (ambient ??= traceparentForTask({})) };
   const batches = await planBatches(list, context);
-  const run: FanOut = { calls: list, transport, config, context, items: new Array(list.length), unbatched: new Set() };
+  const run: FanOut = {
+    calls: list,
+    transport,
+    config,
+    context,
+    items: new Array(list.length),
+    unbatched: new Set(),
+    missingQueues: new Map(),
+  };
   await inParallel(batches, parallelism, (batch) => sendBatch(batch, run));
   const created = run.items.filter((item) => item.ok).length;
   const result: DeferManyResult = { items: run.items, created, failed: list.length - created };
