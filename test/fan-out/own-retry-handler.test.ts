@@ -6,7 +6,20 @@
  * would drop the task after it, and nothing would be dead-lettered.
  */
 import path from 'node:path';
-import { cancelTask, createManifest, defer, deferMany, deferrable, getTaskContext, type DeadLetterEntry } from 'next-cloud-tasks';
+import {
+  cancelTask,
+  cloudTasksDeadLetterSink,
+  createManifest,
+  defer,
+  deferMany,
+  deferrable,
+  getTaskContext,
+  type DeadLetterEntry,
+  type DeadLetterSink,
+} from 'next-cloud-tasks';
+import type { v2beta3 } from '@google-cloud/tasks';
+import { restClientOptions } from '../emulator/support/client';
+import { runDeadLetters } from '../dead-letters/support/run-dead-letters';
 import { startEmulatedHandler, type EmulatedHandler } from '../helpers/emulated-handler';
 
 const FIXTURE = path.join(__dirname, '../fixtures/queues/fan-out.yaml');
@@ -22,7 +35,10 @@ const deadLetters: DeadLetterEntry[] = [];
 let loop: EmulatedHandler;
 
 beforeAll(async () => {
-  loop = await startEmulatedHandler({ queueYaml: FIXTURE, handler: { manifest, deadLetter: (entry) => void deadLetters.push(entry) } });
+  // Every dead letter is recorded, then kept as the default sink keeps it (in the queue's dead-letter queue, if it has one).
+  const keep = cloudTasksDeadLetterSink();
+  const deadLetter: DeadLetterSink = (entry) => (deadLetters.push(entry), keep(entry));
+  loop = await startEmulatedHandler({ queueYaml: FIXTURE, handler: { manifest, deadLetter } });
 });
 
 afterAll(() => loop?.stop());
@@ -62,4 +78,26 @@ test('deferMany(): each call its own limits, dead-lettered at 2 and 4', async ()
   expect(attempts.get('own-4')).toEqual([1, 2, 3, 4]);
   expect(deadOf('own-2').map((entry) => entry.attempt)).toEqual([2]);
   expect(deadOf('own-4').map((entry) => entry.attempt)).toEqual([4]);
+}, 30_000);
+
+test('a replayed dead task keeps its own retry settings: Cloud Tasks and the handler still agree on its last attempt', async () => {
+  const name = await defer(failing, ['replayed'], { queue: 'retrying-kept', retry: { maxAttempts: 2 } });
+  await loop.events.waitFor('task:dead', ({ task }) => task.name === name, 20_000);
+  expect(deadOf('replayed').map((entry) => entry.attempt)).toEqual([2]);
+  const replay = await runDeadLetters(['replay', '--all', '--queue', 'retrying-kept', '--file', FIXTURE], loop.cliEnv);
+  expect(replay).toMatchObject({ code: 0, stderr: '' });
+  const replayedId = /as ([\w-]+);/.exec(replay.stdout)![1];
+  const replayed = `${name.slice(0, name.lastIndexOf('/') + 1)}${replayedId}`;
+  const { v2beta3 } = await import('@google-cloud/tasks');
+  const beta: v2beta3.CloudTasksClient = new v2beta3.CloudTasksClient(restClientOptions(loop.emulator));
+  try {
+    const [task] = await beta.getTask({ name: replayed }).catch(() => [undefined]);
+    // Still queued (it may be mid-retry) or already dead: either way, 2 attempts again, dead-lettered at the second.
+    if (task) expect(task.retryConfig).toMatchObject({ maxAttempts: 2 });
+  } finally {
+    await beta.close();
+  }
+  const dead = await loop.events.waitFor('task:dead', ({ task }) => task.name === replayed, 20_000);
+  expect(dead.task.dispatchCount).toBe(2);
+  expect(deadOf('replayed').map((entry) => entry.attempt)).toEqual([2, 2]);
 }, 30_000);

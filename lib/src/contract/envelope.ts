@@ -176,3 +176,16 @@ export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
   if (own) envelope.retry = own;
   return envelope;
 }
+
+/**
+ * The task's own retry settings, from a body in either form; undefined when it has none or does
+ * not decode. A replay of a dead task gives them to Cloud Tasks again, so that Cloud Tasks and the
+ * handler keep judging its last attempt alike.
+ */
+export function envelopeRetry(body: Uint8Array): RetryConfig | undefined {
+  try {
+    return (readReferenceEnvelope(body) ?? decodeEnvelope(body)).retry;
+  } catch {
+    return undefined;
+  }
+}

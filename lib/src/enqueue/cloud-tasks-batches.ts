@@ -10,7 +10,8 @@ import type { CloudTasksBetaClient } from '../contract/cloud-tasks-client.js';
 import { CloudTasksError } from '../contract/errors.js';
 import { isRpcCode, readGoogleApiError, RPC_CODE } from '../contract/google-errors.js';
 import { queuePath } from '../contract/names.js';
-import { durationObject, timestampObject } from '../contract/proto-json.js';
+import { timestampObject } from '../contract/proto-json.js';
+import { retryConfigMessage } from '../contract/queue-settings.js';
 import type { BatchCall, CreateTaskOutcome, CreateTaskRequest, DeleteTaskOutcome } from '../contract/transport.js';
 import { toDeleteError, toEnqueueError } from './cloud-tasks-errors.js';
 
@@ -36,15 +37,7 @@ export function taskMessage(request: CreateTaskRequest) {
       body: Buffer.from(request.body),
       oidcToken: request.oidcToken,
     },
-    ...(retry && {
-      retryConfig: {
-        maxAttempts: retry.maxAttempts,
-        maxRetryDuration: durationObject(retry.maxRetryDurationSeconds),
-        minBackoff: durationObject(retry.minBackoffSeconds),
-        maxBackoff: durationObject(retry.maxBackoffSeconds),
-        maxDoublings: retry.maxDoublings,
-      },
-    }),
+    ...(retry && { retryConfig: retryConfigMessage(retry) }),
   };
 }
 
