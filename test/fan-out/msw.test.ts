@@ -219,7 +219,7 @@ test('cancelMany: deleted, already gone, or the error, per name', async () => {
       { name: c, outcome: 'failed', error: expect.any(CloudTasksError) },
     ],
   });
-  expect((error.result.items[2] as { error: CloudTasksError }).error.code).toBe(7);
+  expect(((error.result.items[2] as { error: Error }).error as CloudTasksError).code).toBe(7);
   expect(error.message).toMatch(/1 of 3 tasks could not be deleted \(1 were, 1 were gone already\)/);
   expect(listed()).toEqual([c]);
 });

@@ -45,7 +45,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     const response = await fetch(`${targetUrl}${request.path}`, {
       method: request.method,
       headers: { 'content-type': 'application/json' },
-      body: request.method === 'GET' || request.method === 'DELETE' ? undefined : body,
+      body: request.method === 'GET' || request.method === 'DELETE' || !body ? undefined : new Uint8Array(body),
     });
     const text = Buffer.from(await response.arrayBuffer());
     let json: unknown;
