@@ -95,7 +95,7 @@ test('1,000 calls: 10 BatchCreateTasks calls of 100 at /v2beta3/, every task onc
   expect(batchCreates().map((call) => call.body.requests.length)).toEqual(Array(10).fill(100));
   expect(listed()).toEqual(namesOf(result.items));
   expect(cloud.getFilteredTasks({ name: result.items[0].ok ? result.items[0].taskName : '' })[0].args).toEqual(['user-0']);
-});
+}, 30_000); // 1,000 tasks through msw: ~3 s alone, more on a loaded machine
 
 test('a duplicate name fails its item alone', async () => {
   cloudTasks();
@@ -243,4 +243,4 @@ test('an endpoint without batches: one CreateTask and one DeleteTask per task, t
   expect(await cancelMany([...names, names[0]])).toMatchObject({ deleted: 120, gone: 1 });
   expect(seen.filter((request) => request.method === 'DELETE')).toHaveLength(121);
   expect(cloud.getFilteredTasks()).toEqual([]);
-});
+}, 30_000); // 241 requests through msw, one at a time: ~2 s alone
