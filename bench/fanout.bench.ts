@@ -38,8 +38,9 @@ function peakRssMb(pid: number): number {
 async function fanOut(app: RunningServer, way: Way, count: number): Promise<{ ms: number; wallMs: number }> {
   const start = performance.now();
   const response = await fetch(`${app.url}/api/bench/fanout?way=${way}&count=${count}`, { method: 'POST' });
-  const body = (await response.json()) as { created?: number; ms?: number; error?: string };
-  if (response.status !== 200 || body.created !== count) throw new Error(`${way} of ${count}: ${response.status} ${JSON.stringify(body)}`);
+  const text = await response.text();
+  const body = (response.status === 200 ? JSON.parse(text) : {}) as { created?: number; ms?: number };
+  if (body.created !== count) throw new Error(`${way} of ${count}: ${response.status} ${text}\n${app.output().slice(-3000)}`);
   return { ms: body.ms!, wallMs: performance.now() - start };
 }
 

@@ -21,7 +21,8 @@ export async function startSlowCloudTasks(delayMs: number): Promise<SlowCloudTas
   const stats = { tasks: 0, calls: 0, batchCalls: 0, maxInFlight: 0 };
   let inFlight = 0;
   let seq = 0;
-  const taskName = (parent: string) => `${parent}/tasks/${++seq}`;
+  /** The name the request gave the task (the adapter names its tasks, so a retry cannot duplicate one), else one of ours. */
+  const taskName = (parent: string, task?: { name?: string }) => task?.name || `${parent}/tasks/${++seq}`;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -30,21 +31,24 @@ export async function startSlowCloudTasks(delayMs: number): Promise<SlowCloudTas
       stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
       stats.calls++;
       const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname);
-      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { requests?: unknown[] };
+      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
+        requests?: { task?: { name?: string } }[];
+        task?: { name?: string };
+      };
       let answer: object;
       let status = 200;
       const batch = BATCH_CREATE.exec(path);
       const single = CREATE.exec(path);
       if (req.method === 'POST' && batch) {
         stats.batchCalls++;
-        const tasks = (body.requests ?? []).map(() => ({ name: taskName(batch[1]), dispatchCount: 0 }));
+        const tasks = (body.requests ?? []).map((item) => ({ name: taskName(batch[1], item.task), dispatchCount: 0 }));
         stats.tasks += tasks.length;
-        const operation = `${batch[1].replace(/\/queues\/.*/, '')}/operations/${seq}`;
+        const operation = `${batch[1].replace(/\/queues\/.*/, '')}/operations/${stats.batchCalls}`;
         const metadata = { '@type': `${TYPE}BatchCreateTasksMetadata`, state: 2 };
         answer = { name: operation, metadata, done: true, response: { '@type': `${TYPE}BatchCreateTasksResponse`, tasks } };
       } else if (req.method === 'POST' && single) {
         stats.tasks++;
-        answer = { name: taskName(single[1]), dispatchCount: 0 };
+        answer = { name: taskName(single[1], body.task), dispatchCount: 0 };
       } else {
         status = 501;
         answer = { error: { code: 501, status: 'UNIMPLEMENTED', message: `${req.method} ${path} is not served by the stand-in` } };
