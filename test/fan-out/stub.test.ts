@@ -20,7 +20,7 @@ test('one announcement notifies every follower, each in a task of their own', as
     ['ada', 'grace'].map((id) => [id, 'compilers', 'v2 is out']),
   );
   expect(result).toMatchObject({ created: 2, failed: 0 });
-  expect(queue.getFilteredTasks().map((task) => task.args[0])).toEqual(['ada', 'grace']);
+  expect(queue.getFilteredTasks().map((task) => task.args?.[0])).toEqual(['ada', 'grace']);
   expect((await queue.drain()).map((run) => run.status)).toEqual([200, 200]);
   expect(
     demoStore()
