@@ -24,7 +24,6 @@ export async function POST(request: Request, { params }: Context) {
     const { created } = await deferMany(
       notifyFollower,
       fans.map((fan) => [fan, team, message.trim()]),
-      { queue: 'notifications' },
     );
     return Response.json({ created }, { status: 202 });
   } catch (error) {
