@@ -5,4 +5,5 @@
  */
 export { cloudTasksRestHandlers } from './cloud-tasks-rest.js';
 export type { BatchItemToFail, CloudTasksRestOptions } from './cloud-tasks-rest.js';
+export type { ApiStatus } from '../contract/google-errors.js';
 export { googleCertsHandler, GOOGLE_JWKS_URL } from './google-endpoints.js';
