@@ -38,7 +38,9 @@ test('it holds package.json, the build and the docs, without sources, tests or b
     ),
   ).toEqual([]);
   expect(paths.filter((path) => /\.test\.|tsbuildinfo|^src\//.test(path))).toEqual([]);
-  expect(pack.size).toBeLessThan(400_000);
+  // 385 KB on main before fan-out (2026-12-06); deferMany, cancelMany, per-task retries and their
+  // msw fakes and docs added 27 KB. A jump past this budget is a file that should not ship.
+  expect(pack.size).toBeLessThan(450_000);
   console.log(`next-cloud-tasks tarball: ${pack.size} bytes packed, ${pack.unpackedSize} unpacked, ${pack.files.length} files`);
 });
 
