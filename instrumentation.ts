@@ -11,7 +11,10 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { registerDeferred } = await import('next-cloud-tasks/next');
     const { demoStore } = await import('./app/_tasks/demo-store');
+    // The manifest the task route serves: defer() then refuses a function missing from it, at the call.
+    const { manifest } = await import('./app/_tasks/manifest');
     await registerDeferred({
+      manifest,
       onEvent: (event, payload) => {
         const functionId = 'functionId' in payload ? payload.functionId : payload.context?.functionId;
         demoStore().events.push({ event, functionId, at: new Date() });

@@ -1,5 +1,6 @@
 import { deferrable, getTaskContext, PermanentTaskFailure } from 'next-cloud-tasks';
 import { demoStore } from './demo-store';
+import { Point } from './point';
 
 /** Builds a greeting later and records it: what the demo page shows. */
 export const greet = deferrable('demo.greet', async (name: string, requestedAt: Date) => {
@@ -42,6 +43,24 @@ export const scheduledGreeting = deferrable('demo.scheduledGreeting', async (nam
     ranAt: new Date(),
     attempt,
     taskName: cronJob?.name,
+  });
+});
+
+/**
+ * Measures a point: its argument arrives as a Point (registered with registerClass), so its
+ * methods work here. `instanceof` uses Point as a value, so this module loads ./point (and its
+ * registration) wherever the manifest is loaded, the task route included.
+ */
+export const measurePoint = deferrable('demo.measurePoint', async (point: Point) => {
+  if (!(point instanceof Point)) throw new PermanentTaskFailure(`not a Point: ${JSON.stringify(point)}`);
+  const { attempt, taskName } = getTaskContext();
+  demoStore().greetings.unshift({
+    name: `Point ${point}`,
+    message: `The distance of ${point} from the origin is ${point.norm()}`,
+    requestedAt: new Date(),
+    ranAt: new Date(),
+    attempt,
+    taskName,
   });
 });
 

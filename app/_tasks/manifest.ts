@@ -1,5 +1,5 @@
 import { createManifest } from 'next-cloud-tasks';
-import { alwaysFails, flakyGreet, greet, noop, rejectForever, scheduledGreeting } from './demo';
+import { alwaysFails, flakyGreet, greet, measurePoint, noop, rejectForever, scheduledGreeting } from './demo';
 import { notifyFollower } from './followers';
 
 /**
@@ -7,4 +7,13 @@ import { notifyFollower } from './followers';
  * receive a task knows every function. Add new functions here; never rename an id that has
  * tasks queued.
  */
-export const manifest = createManifest([greet, flakyGreet, alwaysFails, rejectForever, scheduledGreeting, noop, notifyFollower]);
+export const manifest = createManifest([
+  greet,
+  flakyGreet,
+  alwaysFails,
+  rejectForever,
+  scheduledGreeting,
+  measurePoint,
+  noop,
+  notifyFollower,
+]);

@@ -9,6 +9,9 @@ export type { DeferrableFunction, Manifest, ManifestEntry } from './runtime/regi
 export { defer } from './enqueue/defer.js';
 export { deferMany } from './enqueue/defer-many.js';
 export type { DeferManyCall, DeferManyOptions } from './enqueue/defer-many-calls.js';
+export { registerClass } from './runtime/class-registry.js';
+export type { RegistrableClass } from './runtime/class-registry.js';
+export type { Carried, CarriedArgs, CannotTravelInATask, RegisteredClasses, WhyCannotTravel } from './contract/carried.js';
 export { cancelTask } from './enqueue/cancel-task.js';
 export { cancelMany } from './enqueue/cancel-many.js';
 export type { CancelManyOptions } from './enqueue/cancel-many.js';
@@ -45,6 +48,7 @@ export {
   ConfigError,
   InvalidTaskOptionsError,
   UnknownQueueError,
+  UnknownFunctionError,
   PayloadTooLargeError,
   TaskAlreadyExistsError,
   CloudTasksError,

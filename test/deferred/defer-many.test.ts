@@ -28,7 +28,7 @@ const notify = deferrable('followers.notify', (userId: string, team: string) => 
 const ping = deferrable('ping', () => {});
 const blob = deferrable('blob', (text: string) => text.length);
 const manifest = createManifest([notify, ping, blob]);
-const QUEUES = 'queue:\n- name: default\n  rate: 5/s\n- name: push\n  rate: 50/s\n';
+const QUEUES = 'queue:\n- name: default\n  rate: 5/s\n  dead_letter_queue: true\n- name: push\n  rate: 50/s\n';
 
 const stub = setupTaskQueueStub({ manifest, queues: { yaml: QUEUES } });
 const enqueued: TaskEventMap['task:enqueued'][] = [];
@@ -138,6 +138,18 @@ describe('one bad call refuses them all, with its index, before anything is sent
       [42],
       (cause) => expect(cause).toBeInstanceOf(TypeError),
       /call 3 .*argument list, or \{ args, options \}; got number/,
+    ],
+    [
+      'an argument that cannot travel (a class instance deep in it), named by its path',
+      [['x', { team: { owner: new (class Account {})() } }]],
+      (cause) => expect(cause).toMatchObject({ name: 'EnvelopeEncodeError', path: 'args[1].team.owner' }),
+      /call 3 .*args\[1\]\.team\.owner cannot travel in a task: it is an instance of class Account/,
+    ],
+    [
+      'a dead-letter queue',
+      [{ args: ['x', 't'], options: { queue: 'default-dead-letter' } }],
+      (cause) => expect(cause).toBeInstanceOf(InvalidTaskOptionsError),
+      /call 3 .*queue "default-dead-letter" is a dead-letter queue \(of default/,
     ],
     [
       'bad retry settings',

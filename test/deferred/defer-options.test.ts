@@ -5,14 +5,16 @@ import {
   EnvelopeEncodeError,
   InvalidTaskOptionsError,
   PayloadTooLargeError,
+  UnknownFunctionError,
   UnknownQueueError,
 } from 'next-cloud-tasks';
 import { setupTaskQueueStub } from 'next-cloud-tasks/testing';
 
 const work = deferrable('work', (n: number) => n);
 const big = deferrable('big', (s: string) => s);
+const withObject = deferrable('withObject', (value: object) => value);
 const queue = setupTaskQueueStub({
-  manifest: createManifest([work, big]),
+  manifest: createManifest([work, big, withObject]),
   config: {
     project: 'p',
     serviceUrl: 'https://app.example.com',
@@ -85,11 +87,33 @@ test.each(invalid)('%s is refused before any network call', async (_name, option
   expect(sent()).toEqual([]);
 });
 
-test('a queue missing from queue.yaml is refused, naming the known queues', async () => {
+test('a queue missing from queue.yaml is refused, naming the queues that run tasks (not the dead-letter ones)', async () => {
   const attempt = defer(work, [1], { queue: 'emails' });
   await expect(attempt).rejects.toBeInstanceOf(UnknownQueueError);
   await expect(attempt).rejects.toThrow(
-    /queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench/,
+    /queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench\. Add it/,
+  );
+  await expect(attempt).rejects.toMatchObject({ knownQueues: ['default', 'demo-failures', 'testing', 'bench'] });
+  expect(sent()).toEqual([]);
+});
+
+test('a dead-letter queue is refused, naming the queue whose dead tasks it keeps', async () => {
+  // queue.yaml: demo-failures has `dead_letter_queue: true`, so demo-failures-dead-letter exists, paused.
+  const attempt = defer(work, [1], { queue: 'demo-failures-dead-letter' });
+  await expect(attempt).rejects.toBeInstanceOf(InvalidTaskOptionsError);
+  await expect(attempt).rejects.toMatchObject({ option: 'queue' });
+  await expect(attempt).rejects.toThrow(
+    /^queue "demo-failures-dead-letter" is a dead-letter queue \(of demo-failures, in .*queue\.yaml\): it is paused and only keeps dead tasks for `next-cloud-tasks dead-letters replay`; defer into "demo-failures" instead$/,
+  );
+  expect(sent()).toEqual([]);
+});
+
+test("a function missing from the stub's manifest is refused, naming it", async () => {
+  const notListed = deferrable('notListed', () => {});
+  const attempt = defer(notListed, []);
+  await expect(attempt).rejects.toBeInstanceOf(UnknownFunctionError);
+  await expect(attempt).rejects.toThrow(
+    /"notListed" is not in the app's manifest \(the `manifest` option, which lists 3: work, big, withObject\)/,
   );
   expect(sent()).toEqual([]);
 });
@@ -103,10 +127,11 @@ test('a payload over 1 MiB is refused before any network call', async () => {
   expect(sent()).toHaveLength(1);
 });
 
-test('arguments superjson cannot encode are refused before any network call, naming the function', async () => {
-  const withObject = deferrable('withObject', (value: object) => value);
+test('arguments superjson cannot encode are refused before any network call, naming the function and the path', async () => {
   await expect(defer(withObject, [{ constructor: 'Point' }])).rejects.toThrow(EnvelopeEncodeError);
-  await expect(defer(withObject, [{ constructor: 'Point' }])).rejects.toThrow(/arguments of "withObject" cannot be encoded/);
+  await expect(defer(withObject, [{ constructor: 'Point' }])).rejects.toThrow(
+    /defer\(withObject\): args\[0\]\.constructor cannot travel in a task: it is a key named "constructor"/,
+  );
   expect(sent()).toEqual([]);
 });
 

@@ -173,19 +173,25 @@ describe('the status contract', () => {
     const response = await deliver({ body: envelope('gone'), options: { isLastAttempt: () => true } });
     expect(response.status).toBe(404);
     expect(response.headers.get('x-deferred-outcome')).toBe('dead-lettered');
-    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'final-attempt', functionId: 'gone' })]);
+    // Why, for the emulator's dashboard: not only "HTTP 404".
+    expect(response.headers.get('x-deferred-dead-reason')).toBe('unknown-function');
+    expect(deadLetters).toEqual([expect.objectContaining({ reason: 'unknown-function', functionId: 'gone' })]);
   });
 
   test('a failure on the last attempt is dead-lettered; earlier failures are not', async () => {
     const seen: unknown[] = [];
     const isLastAttempt = (info: { attempt: number }) => (seen.push(info), info.attempt >= 3);
-    expect(
-      (await deliver({ body: envelope('throws'), headers: { 'x-cloudtasks-taskretrycount': '1' }, options: { isLastAttempt } })).status,
-    ).toBe(500);
+    const earlier = await deliver({
+      body: envelope('throws'),
+      headers: { 'x-cloudtasks-taskretrycount': '1' },
+      options: { isLastAttempt },
+    });
+    expect(earlier.status).toBe(500);
+    expect(earlier.headers.get('x-deferred-dead-reason')).toBeNull();
     expect(deadLetters).toEqual([]);
-    expect(
-      (await deliver({ body: envelope('throws'), headers: { 'x-cloudtasks-taskretrycount': '2' }, options: { isLastAttempt } })).status,
-    ).toBe(500);
+    const last = await deliver({ body: envelope('throws'), headers: { 'x-cloudtasks-taskretrycount': '2' }, options: { isLastAttempt } });
+    expect(last.status).toBe(500);
+    expect(last.headers.get('x-deferred-dead-reason')).toBe('final-attempt');
     expect(deadLetters).toEqual([
       expect.objectContaining({ reason: 'final-attempt', functionId: 'throws', attempt: 3, error: 'Error: boom' }),
     ]);

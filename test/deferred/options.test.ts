@@ -12,6 +12,7 @@ import {
   type CreateTaskRequest,
   type LogEntry,
   type TaskTransport,
+  UnknownFunctionError,
 } from 'next-cloud-tasks';
 import { registerDeferred } from 'next-cloud-tasks/next';
 import { applyTestOptions, createTaskQueueStub } from 'next-cloud-tasks/testing';
@@ -152,6 +153,40 @@ describe('registerDeferred(options)', () => {
     expect(isolated.defer).not.toBe(defer);
     await isolated.defer(ping, [3]);
     expect(transport.sent).toEqual([expect.objectContaining({ project: 'opt-project' })]);
+  });
+});
+
+describe('registerDeferred({ manifest })', () => {
+  const unlisted = deferrable('options.unlisted', () => {});
+
+  test('defer() of a function missing from the manifest throws, naming it and the manifest, before any network call, in every module instance', async () => {
+    const transport = recordingTransport();
+    await registerDeferred({ ...SETTINGS, transport, manifest });
+    const attempt = defer(unlisted, []);
+    await expect(attempt).rejects.toBeInstanceOf(UnknownFunctionError);
+    await expect(attempt).rejects.toThrow(
+      /^defer\(options\.unlisted\): "options\.unlisted" is not in the app's manifest \(the `manifest` option, which lists 1: options\.ping\), so its task would fail with 404 on every attempt: add the function to createManifest\(\[\.\.\.\]\)/,
+    );
+    let isolated!: typeof import('next-cloud-tasks');
+    jest.isolateModules(() => {
+      isolated = require('next-cloud-tasks');
+    });
+    await expect(isolated.defer(unlisted, [])).rejects.toThrow(/"options\.unlisted" is not in the app's manifest/);
+    expect(transport.sent).toEqual([]);
+    await defer(ping, [5]);
+    expect(transport.sent).toEqual([expect.objectContaining({ url: 'https://opt.example.com/_ah/queue/deferred/options.ping' })]);
+  });
+
+  test('the error lists at most ten of the functions', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `f${i}`);
+    expect(new UnknownFunctionError('x', ids).message).toMatch(/which lists 12: f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, and 2 more\)/);
+  });
+
+  test('without a manifest, defer() cannot tell which functions the route serves, and does not check', async () => {
+    const transport = recordingTransport();
+    await registerDeferred({ ...SETTINGS, transport });
+    await defer(unlisted, []);
+    expect(transport.sent).toHaveLength(1);
   });
 });
 

@@ -23,6 +23,13 @@ test('defaults: port 8123 on loopback, state in the gitignored folder, ./queue.y
     });
     writeFileSync(join(dir, 'queue.yaml'), 'queue: []\n');
     expect(parseCliArgs([], {}, dir)).toMatchObject({ options: { queueYaml: `${dir}/queue.yaml` } });
+    // The app's own queue.yaml (DEFERRED_QUEUE_YAML) first, so that `dev` runs both sides on one file; the flag wins.
+    expect(parseCliArgs([], { DEFERRED_QUEUE_YAML: 'config/queues.yaml' }, dir)).toMatchObject({
+      options: { queueYaml: join(dir, 'config/queues.yaml') },
+    });
+    expect(parseCliArgs(['--queue-yaml', 'q.yaml'], { DEFERRED_QUEUE_YAML: 'x.yaml' }, dir)).toMatchObject({
+      options: { queueYaml: 'q.yaml' },
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

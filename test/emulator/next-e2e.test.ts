@@ -97,3 +97,26 @@ test('PermanentTaskFailure: answered 2xx, dead-lettered at once, never retried',
   expect(dead.task.lastAttempt?.httpStatus).toBeGreaterThanOrEqual(200);
   expect(dead.task.lastAttempt?.httpStatus).toBeLessThan(300);
 });
+
+test('a registered class travels as itself: a Point deferred by the app, and by another process, runs its method in the task route', async () => {
+  // Deferred by the app's own route handler (its production build renames the class Point).
+  const fromApp = await fetch(`${app.url}/api/points`, { method: 'POST', body: JSON.stringify({ x: 3, y: 4 }) });
+  expect(fromApp.status).toBe(202);
+  const { task } = (await fromApp.json()) as { task: string };
+  expect((await emulator.waitForTask(task, 60_000)).kind).toBe('success');
+  // Deferred here, where the class is named Point: the id, not the name, is what travels.
+  const { Point } = await import('../../app/_tasks/point');
+  const fromHere = await deferred.defer(demo.measurePoint, [new Point(6, 8)]);
+  expect((await emulator.waitForTask(fromHere, 60_000)).kind).toBe('success');
+
+  const greetings = (await (await fetch(`${app.url}/api/greetings`)).json()) as { name: string; message: string }[];
+  expect(greetings.map((g) => g.message)).toEqual(
+    expect.arrayContaining(['The distance of (3, 4) from the origin is 5', 'The distance of (6, 8) from the origin is 10']),
+  );
+  // While it waits, the dashboard (which has no app classes) shows the argument under its id, with its fields.
+  const later = await deferred.defer(demo.measurePoint, [new Point(1, 2)], { countdown: 3600 });
+  const html = await (await fetch(`${emulator.url}/`)).text();
+  const row = html.slice(html.indexOf(`data-task="${later.split('/').pop()}"`));
+  expect(row.slice(0, row.indexOf('</tr>'))).toContain('demo.Point {x: 1, y: 2}');
+  expect(await deferred.cancelTask(later)).toBe(true);
+});

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import superjson from 'superjson';
-import { decodeEnvelope, type TaskEnvelope } from '../contract/envelope.js';
+import { decodeEnvelopeForDisplay, type TaskEnvelope } from '../contract/envelope.js';
 import { withoutDeadLetterHeaders } from '../contract/dead-letter-headers.js';
 import type { QueuesApiError } from '../queues/errors.js';
 import type { DeadTask } from './dead-letters.js';
@@ -40,7 +40,7 @@ export function formatDeadTaskTable(tasks: DeadTask[], target: string, deadLette
 function payloadOf(body: Buffer | undefined): { envelope: TaskEnvelope } | { problem: string } {
   if (!body) return { problem: 'the task has no body' };
   try {
-    return { envelope: decodeEnvelope(body) };
+    return { envelope: decodeEnvelopeForDisplay(body) };
   } catch (error) {
     return { problem: (error as Error).message };
   }

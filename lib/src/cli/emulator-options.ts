@@ -4,6 +4,7 @@
  * [--allow-target-host HOST[,HOST]] [--reuse-deleted-queue-names]` to EmulatorOptions.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, type EmulatorOptions } from '../emulator/options.js';
 import { ALLOWED_HOSTS_ENV, parseAllowedHosts } from '../emulator/target-policy.js';
@@ -19,7 +20,8 @@ export const USAGE = `Usage: next-cloud-tasks emulator [options]
   --host <addr>         interface to bind (default ${DEFAULT_OPTIONS.host}; the emulator has no auth)
   --data <file>         SQLite file for queues, tasks and the signing key
                         (default ${DEFAULT_OPTIONS.data}), or :memory: to keep nothing
-  --queue-yaml <file>   App Engine queue.yaml to load at start (default ./queue.yaml if present)
+  --queue-yaml <file>   App Engine queue.yaml to load at start, and again when it changes
+                        (default $DEFERRED_QUEUE_YAML, the app's, else ./queue.yaml if present)
   --cron-yaml <file>    App Engine cron.yaml whose jobs run on schedule (default ./cron.yaml if present)
   --app-url <url>       the app the cron jobs call (default $DEFERRED_SERVICE_URL or
                         http://127.0.0.1:$PORT, PORT defaulting to 3000); their tokens are for
@@ -83,8 +85,10 @@ export function parseCliArgs(argv: string[], env: Env = process.env, cwd = proce
   } catch (error) {
     throw new CliUsageError((error as Error).message);
   }
+  // The app's queue.yaml (DEFERRED_QUEUE_YAML) when set: `dev` and `start` run both sides on one file.
   const defaultYaml = `${cwd}/queue.yaml`;
-  const queueYaml = values['queue-yaml'] ?? (existsSync(defaultYaml) ? defaultYaml : undefined);
+  const appYaml = envText(env, ENV.queueYaml);
+  const queueYaml = values['queue-yaml'] ?? (appYaml ? resolve(cwd, appYaml) : existsSync(defaultYaml) ? defaultYaml : undefined);
   const defaultCron = `${cwd}/cron.yaml`;
   const cronYaml = values['cron-yaml'] ?? (existsSync(defaultCron) ? defaultCron : undefined);
   const appUrl = values['app-url'] ?? envText(env, ENV.serviceUrl) ?? localAppUrl(env);

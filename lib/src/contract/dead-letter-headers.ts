@@ -5,7 +5,7 @@
  * task that is run (a resumed dead-letter queue) runs as it would have; a replay strips them.
  */
 export const DEAD_LETTER_HEADERS = {
-  /** `final-attempt`, `permanent-failure` or `undecodable` (DeadLetterReason). */
+  /** `final-attempt`, `permanent-failure`, `undecodable` or `unknown-function` (DeadLetterReason, contract/outcomes.ts). */
   reason: 'X-Deferred-Dead-Reason',
   /** The last error, as the handler logged it. */
   error: 'X-Deferred-Dead-Error',

@@ -1,6 +1,7 @@
-import superjson from 'superjson';
+import { SuperJSON } from 'superjson';
 import { DeferredError } from './errors.js';
 import type { RetryConfig } from './queue-settings.js';
+import { classIdsOf, standInClass, unregisteredClassMessage } from './envelope-classes.js';
 
 /**
  * The body of every deferred task: which function to run and its arguments.
@@ -67,22 +68,36 @@ export class EnvelopeDecodeError extends DeferredError {
 /** Arguments that cannot travel in a task; thrown by `defer` before any network call. */
 export class EnvelopeEncodeError extends DeferredError {
   override name = 'EnvelopeEncodeError';
+  /** Where in the arguments the value is, like `args[0].point`, when one value is the problem. */
+  readonly path?: string;
   constructor(
     readonly fn: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; path?: string },
   ) {
     super(message, options);
+    if (options?.path !== undefined) this.path = options.path;
   }
 }
 
-export function encodeEnvelope(fn: string, args: unknown[], meta: EnvelopeMeta = {}): Uint8Array<ArrayBuffer> {
+/**
+ * Without the app's classes: enough for envelopes of plain data (cron.yaml's arguments). defer()
+ * and the handler pass the app's (runtime/class-registry.ts).
+ */
+const PLAIN = new SuperJSON();
+
+export function encodeEnvelope(
+  fn: string,
+  args: unknown[],
+  meta: EnvelopeMeta = {},
+  serializer: SuperJSON = PLAIN,
+): Uint8Array<ArrayBuffer> {
   const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: meta.enqueuedAt ?? Date.now() };
   if (meta.scheduledAt !== undefined && meta.scheduledAt > envelope.enqueuedAt) envelope.scheduledAt = meta.scheduledAt;
   if (meta.retry) envelope.retry = meta.retry;
   let text: string;
   try {
-    text = superjson.stringify(envelope);
+    text = serializer.stringify(envelope);
   } catch (error) {
     // superjson refuses keys named constructor, prototype or __proto__ (a prototype-pollution
     // guard), and such an object could not be decoded safely by the handler either.
@@ -151,7 +166,7 @@ function readRetry(value: unknown): RetryConfig | undefined {
 }
 
 /** Decodes a task body; throws `EnvelopeDecodeError` for anything that can never run. */
-export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
+export function decodeEnvelope(body: Uint8Array | string, serializer: SuperJSON = PLAIN): TaskEnvelope {
   let text: string;
   try {
     text = typeof body === 'string' ? body : new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -160,8 +175,10 @@ export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
   }
   let value: unknown;
   try {
-    value = superjson.parse(text);
+    value = serializer.parse(text);
   } catch (error) {
+    const unknownClass = classIdsOf(text).find((id) => !serializer.classRegistry.getValue(id));
+    if (unknownClass !== undefined) throw new EnvelopeDecodeError(unregisteredClassMessage(unknownClass));
     throw new EnvelopeDecodeError(`task body is not a superjson envelope: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null) throw new EnvelopeDecodeError('task body is not an object');
@@ -184,8 +201,23 @@ export function decodeEnvelope(body: Uint8Array | string): TaskEnvelope {
  */
 export function envelopeRetry(body: Uint8Array): RetryConfig | undefined {
   try {
-    return (readReferenceEnvelope(body) ?? decodeEnvelope(body)).retry;
+    // The CLI has none of the app's classes: their instances decode as stand-ins, as for display.
+    return (readReferenceEnvelope(body) ?? decodeEnvelopeForDisplay(body)).retry;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Decodes a task body for display by a tool that does not have the app's classes (the
+ * emulator's dashboard, the dead-letters CLI): an instance of a registered class decodes as an
+ * object of a stand-in class named by its id, with its fields.
+ */
+export function decodeEnvelopeForDisplay(body: Uint8Array | string): TaskEnvelope {
+  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const ids = text.includes('"class"') ? classIdsOf(text) : [];
+  if (!ids.length) return decodeEnvelope(body);
+  const serializer = new SuperJSON();
+  for (const id of ids) serializer.registerClass(standInClass(id), id);
+  return decodeEnvelope(body, serializer);
 }

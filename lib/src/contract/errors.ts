@@ -39,6 +39,24 @@ export class UnknownQueueError extends DeferredError {
   }
 }
 
+/**
+ * `defer()` of a function the app's manifest does not list (the `manifest` option of
+ * registerDeferred, or the task-queue stub's): its task would fail with 404 on every attempt.
+ */
+export class UnknownFunctionError extends DeferredError {
+  override name = 'UnknownFunctionError';
+  constructor(
+    readonly functionId: string,
+    readonly knownFunctions: readonly string[],
+  ) {
+    const shown = knownFunctions.slice(0, 10).join(', ') + (knownFunctions.length > 10 ? `, and ${knownFunctions.length - 10} more` : '');
+    super(
+      `defer(${functionId}): "${functionId}" is not in the app's manifest (the \`manifest\` option, which lists ${knownFunctions.length}: ${shown || 'none'}), ` +
+        'so its task would fail with 404 on every attempt: add the function to createManifest([...]) in the manifest module the task route imports',
+    );
+  }
+}
+
 /** The encoded task would exceed Cloud Tasks' size limit. */
 export class PayloadTooLargeError extends DeferredError {
   override name = 'PayloadTooLargeError';

@@ -62,6 +62,31 @@ export const DEAD_LETTERED = 'dead-lettered';
  */
 export const DEAD_LETTER_KEPT_HEADER = 'x-deferred-kept-as';
 
+/**
+ * Why a task will not run again, as the handler's dead-letter sink records it (and the
+ * X-Deferred-Dead-Reason header of a kept dead task says), with what the dashboard shows for it.
+ */
+export const DEAD_LETTER_REASONS = {
+  'final-attempt': 'failed on its last attempt',
+  'permanent-failure': 'the function threw PermanentTaskFailure',
+  undecodable: 'a body that can never decode',
+  'unknown-function': 'unknown function (not in the manifest of the deploy that ran it)',
+} as const satisfies Record<string, string>;
+
+export type DeadLetterReason = keyof typeof DEAD_LETTER_REASONS;
+
+/**
+ * Response header the handler adds when it dead-letters a task: the DeadLetterReason, so that
+ * the emulator says why (an unknown function, say) and not only the last status.
+ */
+export const DEAD_LETTER_REASON_HEADER = 'x-deferred-dead-reason';
+
+/** The handler's reason as the start of a dead task's reason ("unknown function: ...; "), or '' when it gave none. */
+export function deadLetterReasonPrefix(reason: string | undefined): string {
+  const text = reason && Object.hasOwn(DEAD_LETTER_REASONS, reason) ? DEAD_LETTER_REASONS[reason as DeadLetterReason] : undefined;
+  return text ? `${text}; ` : '';
+}
+
 /** What the handler answers for an outcome, as the Response the route returns. */
 export function outcomeResponse(
   outcome: Outcome,

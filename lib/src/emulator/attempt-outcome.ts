@@ -8,7 +8,7 @@
  */
 import { countsAsExecution } from '../contract/cloud-tasks-behaviour.js';
 import { parseTaskName } from '../contract/names.js';
-import { DEAD_LETTERED } from '../contract/outcomes.js';
+import { DEAD_LETTERED, deadLetterReasonPrefix } from '../contract/outcomes.js';
 import { redirectHint } from '../contract/redirect-hint.js';
 import { backoffSeconds, shouldRetry } from '../contract/retry-policy.js';
 import type { AttemptResult } from './attempt.js';
@@ -54,7 +54,7 @@ export function recordOutcome(context: OutcomeContext, started: StartedTask, res
   if (status !== undefined && status >= 200 && status < 300) {
     // The app's handler says "2xx, but it went to the dead-letter sink" (contract/outcomes.ts).
     if (result.outcome === DEAD_LETTERED) {
-      const why = `the app answered ${status} with ${result.outcome}: ${result.detail}`.trim();
+      const why = `${deadLetterReasonPrefix(result.deadReason)}the app answered ${status} with ${result.outcome}: ${result.detail}`.trim();
       const kept = keptCopy(context, result.keptAs);
       return deadLetter(context, started, kept ? task : { ...task, lastError: result.detail }, why, kept);
     }
@@ -99,7 +99,7 @@ function retryOrDeadLetter(context: OutcomeContext, started: StartedTask, task: 
   const limits = retry
     ? `max attempts ${retry.maxAttempts}, max retry duration ${retry.maxRetryDurationSeconds}s${own}`
     : 'its queue is gone';
-  const why = `gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
+  const why = `${deadLetterReasonPrefix(result.deadReason)}gave up after ${attempts} attempt(s) (${limits}); last: ${failure}`;
   // The app saw its last attempt too, and may have kept the task in a dead-letter queue (here).
   const failed = { ...task, retryReason: result.reason, lastError: detail || failure };
   return deadLetter(context, started, failed, why, keptCopy(context, result.keptAs));

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { DEAD_LETTER_KEPT_HEADER, OUTCOME_HEADER } from '../contract/outcomes.js';
+import { DEAD_LETTER_KEPT_HEADER, DEAD_LETTER_REASON_HEADER, OUTCOME_HEADER } from '../contract/outcomes.js';
 import { isReplacedAtDispatch } from '../contract/http-headers.js';
 import { attemptHeaders } from '../contract/cloud-tasks-behaviour.js';
 import { writeTaskHeaders } from '../contract/task-headers.js';
@@ -22,6 +22,8 @@ export interface AttemptResult {
   outcome?: string;
   /** The app's x-deferred-kept-as header: the dead task's name in a dead-letter queue. */
   keptAs?: string;
+  /** The app's x-deferred-dead-reason header: why it dead-lettered the task (a DeadLetterReason). */
+  deadReason?: string;
   /** The answer's Location header (a redirect). */
   location?: string;
   /** First bytes of the answer, or what went wrong on the way. */
@@ -167,6 +169,7 @@ export function sendAttempt(
           status,
           outcome: first(response.headers[OUTCOME_HEADER]),
           keptAs: first(response.headers[DEAD_LETTER_KEPT_HEADER]),
+          deadReason: first(response.headers[DEAD_LETTER_REASON_HEADER]),
           location: first(response.headers.location),
           detail: Buffer.concat(chunks).subarray(0, DETAIL_BYTES).toString('utf8'),
           reason: `HTTP_${status}`,

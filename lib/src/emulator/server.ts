@@ -20,7 +20,7 @@ import { sendError, sendJson } from './http-util.js';
 import { OidcSigner } from './oidc-signer.js';
 import { FinishedTaskRecorder, type FinishedTask } from './finished-tasks.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
-import { loadQueuesFromYaml } from './queue-yaml.js';
+import { QueueYamlSource } from './queue-yaml.js';
 import { refuseRequest } from './request-guard.js';
 import { BatchTasks } from './batch-tasks.js';
 import { createRestApi } from './rest-api.js';
@@ -54,7 +54,7 @@ export interface EmulatorHandle {
    * @default timeoutMs 30000
    */
   waitForTask(name: string, timeoutMs?: number): Promise<FinishedTask>;
-  /** Queues loaded from queue.yaml (full names) and its warnings. */
+  /** Queues loaded from queue.yaml (full names) and its warnings: at start, then at each change of the file. */
   queueYaml?: { names: string[]; warnings: string[] };
   /** Jobs loaded from cron.yaml (job ids) and its warnings. */
   cronYaml?: LoadedCronJobs;
@@ -95,7 +95,9 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
   let objects: ObjectStore | undefined;
   try {
     const signer = OidcSigner.load(store);
-    const queueYaml = options.queueYaml ? loadQueuesFromYaml(store, options.queueYaml, options.project, options.location) : undefined;
+    const queueYaml = options.queueYaml
+      ? new QueueYamlSource(store, options.queueYaml, options.project, options.location, options.log)
+      : undefined;
     const cronYaml = options.cronYaml
       ? loadCronJobsFromYaml(store, options.cronYaml, {
           appUrl: options.appUrl,
@@ -107,6 +109,8 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     const cron = new CronScheduler(store, signer, options.log, options.cronClock, targets);
     const dispatcher = new Dispatcher(store, signer, options, Date.now, targets);
     const service = new TasksService(store, options.limits, dispatcher, Date.now, targets, options.location);
+    // A queue added to queue.yaml while the emulator runs: loaded when a request names it, if the watch has not yet.
+    if (queueYaml) service.reloadQueueYaml = () => queueYaml.refresh();
     const activity = new ActivityLog(dispatcher);
     const outcomes = new FinishedTaskRecorder(dispatcher);
     const batches = new BatchTasks(service, store);
@@ -174,6 +178,7 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
     }
     dispatcher.start();
     cron.start();
+    queueYaml?.watch();
     const sweep = setInterval(() => store.expireTombstones(Date.now()), TOMBSTONE_SWEEP_MS);
     sweep.unref();
 
@@ -190,12 +195,15 @@ export async function startEmulator(input: Partial<EmulatorOptions> = {}): Promi
       options,
       events: dispatcher,
       waitForTask: (name, timeoutMs = 30_000) => outcomes.waitFor(name, timeoutMs),
-      queueYaml,
+      get queueYaml() {
+        return queueYaml?.loaded;
+      },
       cronYaml,
       cron,
       stop: () =>
         (stopping ??= (async () => {
           clearInterval(sweep);
+          queueYaml?.close();
           dispatcher.stop();
           cron.stop();
           await grpcServer?.stop();

@@ -49,6 +49,9 @@ export class TasksService {
     private readonly homeLocation = 'us-central1',
   ) {}
 
+  /** Loads queue.yaml again if it changed (server.ts sets it when the emulator has one); true when it did. */
+  reloadQueueYaml?: () => boolean;
+
   // --- locations ---
 
   listLocations(project: string): LocationResource[] {
@@ -74,11 +77,13 @@ export class TasksService {
   // --- queues ---
 
   getQueue(name: string): QueueRecord {
-    const queue = this.store.getQueue(checkQueueName(name, 'name'));
+    checkQueueName(name, 'name');
+    // Not here: queue.yaml may have gained it since the emulator last looked.
+    const queue = this.store.getQueue(name) ?? (this.reloadQueueYaml?.() ? this.store.getQueue(name) : undefined);
     if (!queue) {
       const hint = this.store.isTombstoned(name, this.now())
         ? `The queue ${name} was deleted; its name stays taken for ${this.deletedNameBlock()}.`
-        : `There is no queue ${name}: create it with createQueue, or add it to queue.yaml and restart the emulator.`;
+        : `There is no queue ${name}: create it with createQueue, or ${this.reloadQueueYaml ? 'add it to queue.yaml (the emulator loads the file again when it changes)' : 'start the emulator with --queue-yaml <file> that defines it'}.`;
       throw cloudTasksError(CLOUD_TASKS_ERRORS.queueNotFound, hint);
     }
     return queue;

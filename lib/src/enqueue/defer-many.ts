@@ -19,6 +19,7 @@ import { BATCH_LIMITS } from '../contract/limits.js';
 import type { CreateTaskOutcome, CreateTaskRequest, TaskTransport } from '../contract/transport.js';
 import type { EnqueueConfig } from '../runtime/config.js';
 import type { DeferrableFunction } from '../runtime/registry.js';
+import type { CarriedArgs } from '../contract/carried.js';
 import { traceparentForTask } from '../runtime/trace.js';
 import { readCalls, type DeferManyCall, type DeferManyOptions } from './defer-many-calls.js';
 import { enqueueRuntime } from './defer.js';
@@ -150,7 +151,7 @@ async function sendBatch(batch: PlannedBatch, run: FanOut): Promise<void> {
  */
 export async function deferMany<Args extends unknown[]>(
   fn: DeferrableFunction<Args>,
-  calls: Iterable<DeferManyCall<NoInfer<Args>>>,
+  calls: Iterable<DeferManyCall<NoInfer<CarriedArgs<Args>>>>,
   options: DeferManyOptions = {},
 ): Promise<DeferManyResult> {
   if (typeof fn !== 'function' || typeof fn.deferredId !== 'string') {

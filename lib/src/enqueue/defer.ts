@@ -5,6 +5,7 @@ import { builtFromSettings, enqueueConfig } from '../runtime/settings.js';
 import { withTransportRetries } from './batch-retry.js';
 import type { DeferrableFunction } from '../runtime/registry.js';
 import type { DeferOptions } from './task-options.js';
+import type { CarriedArgs } from '../contract/carried.js';
 import { traceparentForTask } from '../runtime/trace.js';
 import type { CreatedTask, TaskTransport } from '../contract/transport.js';
 import { announceTask, forgetPayload, prepareTask, writePayload } from './prepare-task.js';
@@ -65,19 +66,22 @@ async function enqueueTask(functionId: string, args: unknown[], options: DeferOp
 
 /**
  * Runs `fn(...args)` later, in a Cloud Task that calls this app back (App Engine's
- * `deferred.defer`). The arguments travel as superjson (Dates, Maps, Sets, BigInt survive);
- * their types come from `fn`, so a wrong argument is a compile error here.
+ * `deferred.defer`). The arguments travel as superjson (Dates, Maps, Sets, BigInt survive, and
+ * the classes given to `registerClass`); their types come from `fn`, so a wrong argument, or one
+ * that cannot travel (a function, an unregistered class's instance), is a compile error here.
  *
- * Checks everything it can before the network call: options, the queue (it must be in
- * queue.yaml), the configuration and the payload size. Returns the task's full resource name.
+ * Checks everything it can before the network call: options, the function (in the manifest, when
+ * given to registerDeferred), the queue (in queue.yaml, not a dead-letter queue), each argument
+ * (the path of one that cannot travel), the configuration and the payload size. Returns the
+ * task's full resource name.
  */
 export async function defer<Args extends unknown[]>(
   fn: DeferrableFunction<Args>,
-  args: NoInfer<Args>,
+  args: NoInfer<CarriedArgs<Args>>,
   options: DeferOptions = {},
 ): Promise<string> {
   if (typeof fn !== 'function' || typeof fn.deferredId !== 'string') {
     throw new TypeError('defer() takes a function made with deferrable(id, fn) and listed in the manifest');
   }
-  return enqueueTask(fn.deferredId, args, options);
+  return enqueueTask(fn.deferredId, args as unknown[], options);
 }

@@ -7,12 +7,14 @@
  * the task are the callers'.
  */
 import { encodeEnvelope, type EnvelopeMeta } from '../contract/envelope.js';
-import { PayloadTooLargeError, UnknownQueueError } from '../contract/errors.js';
+import { PayloadTooLargeError } from '../contract/errors.js';
 import { MAX_TASK_BYTES } from '../contract/limits.js';
 import type { CreateTaskRequest } from '../contract/transport.js';
 import type { EnqueueConfig } from '../runtime/config.js';
 import { emitTaskEvent } from '../runtime/events.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
+import { envelopeSerializer } from '../runtime/class-registry.js';
+import { checkDeferCall } from './check-call.js';
 import { currentSettings } from '../runtime/settings.js';
 import { traceparentForTask } from '../runtime/trace.js';
 import { forgetOffload, offloadEnvelope, planOffload, type OffloadedEnvelope } from './offload-payload.js';
@@ -59,13 +61,12 @@ export async function prepareTask({ functionId, args, options }: TaskCall, conte
   const { config } = context;
   const now = Date.now();
   const task = resolveTaskOptions(options, functionId, now);
-  const queues = queueCatalog();
-  const queue = queues.get(task.queue);
-  if (!queue) throw new UnknownQueueError(task.queue, [...queues.names], queues.file);
-  const retry = resolveTaskRetry(options.retry, queue.retryConfig);
+  // The function (in the manifest), the queue (in queue.yaml, not a dead-letter queue), each argument (it travels).
+  checkDeferCall(functionId, args, task.queue);
+  const retry = resolveTaskRetry(options.retry, queueCatalog().get(task.queue)!.retryConfig);
 
   const meta: EnvelopeMeta & { enqueuedAt: number } = { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime(), retry };
-  let body: Uint8Array = encodeEnvelope(functionId, args, meta);
+  let body: Uint8Array = encodeEnvelope(functionId, args, meta, envelopeSerializer());
   const url = config.serviceUrl + task.path;
   const traceparent = await traceparentOf(options, task.headers, context);
   // The body is JSON: Cloud Tasks sets no Content-Type of its own.

@@ -11,6 +11,7 @@ import { loadOffloadedEnvelope, objectUrl } from './load-payload.js';
 import { emitTaskEvent, type DeadLetterReason } from '../runtime/events.js';
 import { describeError, log } from '../runtime/logger.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
+import { envelopeSerializer } from '../runtime/class-registry.js';
 import type { Manifest } from '../runtime/registry.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import type { SchedulerHeaders } from '../contract/scheduler-headers.js';
@@ -66,6 +67,8 @@ export interface TaskResult {
   deadLettered: boolean;
   /** Full name of the dead task in its dead-letter queue, when the sink kept it there. */
   deadLetterTask?: string;
+  /** Why it was dead-lettered, when it was. */
+  deadLetterReason?: DeadLetterReason;
   functionId?: string;
   error?: unknown;
   durationMs: number;
@@ -122,6 +125,12 @@ async function deletePayload(reference: ReferenceEnvelope, storage: PayloadStora
   }
 }
 
+/** Why a task with this outcome is dead-lettered (on the spot, or on its last attempt). */
+function deadLetterReason(outcome: TaskOutcome): DeadLetterReason {
+  if (DEAD_ON_ARRIVAL.has(outcome) || outcome === 'unknown-function') return outcome as DeadLetterReason;
+  return 'final-attempt';
+}
+
 /** Hands a task that will not run again to the sink; false when the sink failed. */
 async function deadLetter(
   delivery: TaskDelivery,
@@ -132,7 +141,7 @@ async function deadLetter(
   sink: DeadLetterSink = defaultDeadLetterSink(),
   reference?: ReferenceEnvelope,
 ): Promise<false | { keptAs?: string }> {
-  const reason: DeadLetterReason = DEAD_ON_ARRIVAL.has(outcome) ? (outcome as DeadLetterReason) : 'final-attempt';
+  const reason = deadLetterReason(outcome);
   let receipt;
   try {
     receipt = await sink({
@@ -169,7 +178,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
   let reference: ReferenceEnvelope | undefined;
   try {
     reference = readReferenceEnvelope(delivery.body);
-    if (!reference) envelope = decodeEnvelope(delivery.body);
+    if (!reference) envelope = decodeEnvelope(delivery.body, envelopeSerializer());
   } catch (error) {
     run = { outcome: 'undecodable', error };
   }
@@ -232,5 +241,14 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
     ...(error instanceof Error && outcome === 'failed' ? { stack_trace: error.stack } : {}),
   });
   const deadLetterTask = kept ? kept.keptAs : undefined;
-  return { outcome, status, deadLettered, ...(deadLetterTask ? { deadLetterTask } : {}), functionId, error, durationMs };
+  return {
+    outcome,
+    status,
+    deadLettered,
+    ...(deadLetterTask ? { deadLetterTask } : {}),
+    ...(deadLettered ? { deadLetterReason: deadLetterReason(outcome) } : {}),
+    functionId,
+    error,
+    durationMs,
+  };
 }

@@ -2,7 +2,7 @@ import type { HandlerConfig } from '../runtime/config.js';
 import type { CloudTasksOptions } from '../runtime/options.js';
 import { handlerConfig } from '../runtime/settings.js';
 import type { DeadLetterSink } from '../runtime/dead-letter-sink.js';
-import { DEAD_LETTER_KEPT_HEADER, outcomeResponse, type Outcome } from '../contract/outcomes.js';
+import { DEAD_LETTER_KEPT_HEADER, DEAD_LETTER_REASON_HEADER, outcomeResponse, type Outcome } from '../contract/outcomes.js';
 import { describeError, log } from '../runtime/logger.js';
 import { traceFields } from '../runtime/trace.js';
 import { executeTask, type AttemptInfo } from './execute-task.js';
@@ -102,6 +102,9 @@ async function serveTask(request: Request, options: HandlerOptions): Promise<Res
       payloadStorage: config.payloadStorage,
     },
   );
-  const kept: Record<string, string> = result.deadLetterTask ? { [DEAD_LETTER_KEPT_HEADER]: result.deadLetterTask } : {};
-  return outcomeResponse(result.outcome, { status: result.status, deadLettered: result.deadLettered, headers: kept });
+  const dead: Record<string, string> = {
+    ...(result.deadLetterReason ? { [DEAD_LETTER_REASON_HEADER]: result.deadLetterReason } : {}),
+    ...(result.deadLetterTask ? { [DEAD_LETTER_KEPT_HEADER]: result.deadLetterTask } : {}),
+  };
+  return outcomeResponse(result.outcome, { status: result.status, deadLettered: result.deadLettered, headers: dead });
 }

@@ -22,6 +22,7 @@ import {
 import type { TaskOutcome } from '../contract/outcomes.js';
 import type { PayloadStorageConfig } from '../runtime/config.js';
 import { PayloadObjectTooLargeError, payloadStoreFor } from '../runtime/payload-store.js';
+import { envelopeSerializer } from '../runtime/class-registry.js';
 
 export type LoadedPayload =
   | { envelope: TaskEnvelope; reference: ReferenceEnvelope }
@@ -64,7 +65,7 @@ export async function loadOffloadedEnvelope(
   if (sha256 !== ref.sha256) return refuse(`the task's payload ${where} does not match the sha256 of its reference`);
   let envelope: TaskEnvelope;
   try {
-    envelope = decodeEnvelope(data);
+    envelope = decodeEnvelope(data, envelopeSerializer());
   } catch (error) {
     return { outcome: 'undecodable', error: error as Error, reference };
   }

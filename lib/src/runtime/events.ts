@@ -1,6 +1,9 @@
 import { describeError, log } from './logger.js';
 import { currentOptions } from './options-state.js';
 import type { TaskContext } from './task-context.js';
+import type { DeadLetterReason } from '../contract/outcomes.js';
+
+export type { DeadLetterReason } from '../contract/outcomes.js';
 
 /**
  * A task's lifecycle, as typed events. The handler and the test stub emit them the same way,
@@ -14,7 +17,6 @@ export interface TaskEventMap {
   'task:dead': { context?: TaskContext; reason: DeadLetterReason; error: unknown };
 }
 
-export type DeadLetterReason = 'permanent-failure' | 'undecodable' | 'final-attempt';
 export type TaskEventName = keyof TaskEventMap;
 /** Called with every lifecycle event: `(event, payload)`, e.g. for a metrics exporter. */
 export type TaskEventListener = <E extends TaskEventName>(event: E, payload: TaskEventMap[E]) => void;

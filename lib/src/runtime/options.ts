@@ -9,6 +9,7 @@ import type { TaskTransport } from '../contract/transport.js';
 import type { DeadLetterSink } from './dead-letter-sink.js';
 import type { TaskEventListener } from './events.js';
 import type { LogWriter } from './logger.js';
+import type { Manifest } from './registry.js';
 import type { TraceProvider } from './trace.js';
 
 export interface CloudTasksOptions {
@@ -66,6 +67,14 @@ export interface CloudTasksOptions {
   storageEmulatorHost?: string;
 
   /**
+   * The app's manifest, the one its task route serves: `defer()` then refuses a function that is
+   * missing from it, at the call, rather than its task failing with 404 on every delivery. The
+   * jest stub checks against its own manifest. Importing the manifest in instrumentation.ts
+   * loads every deferrable function's module there too.
+   * @default none: `defer()` cannot tell which functions the route serves, and does not check
+   */
+  manifest?: Manifest;
+  /**
    * Where `defer()` and `cancelTask()` send tasks (the jest stub's `transport` is one).
    * @default Cloud Tasks through `@google-cloud/tasks` over REST, or the local emulator at `emulatorHost`
    */
@@ -93,8 +102,11 @@ export interface CloudTasksOptions {
   traceProvider?: TraceProvider;
 }
 
-/** The settings that have an environment variable (every option but the transport and the hooks), by option name. */
-export type CloudTasksSetting = Exclude<keyof CloudTasksOptions, 'transport' | 'onEvent' | 'logWriter' | 'deadLetter' | 'traceProvider'>;
+/** The settings that have an environment variable (every option but the manifest, the transport and the hooks), by option name. */
+export type CloudTasksSetting = Exclude<
+  keyof CloudTasksOptions,
+  'manifest' | 'transport' | 'onEvent' | 'logWriter' | 'deadLetter' | 'traceProvider'
+>;
 
 /** The defaults of the settings that have one (graphile-worker's habit: one object, checked against the options). */
 export const OPTION_DEFAULTS = {

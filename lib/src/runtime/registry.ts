@@ -5,6 +5,7 @@
  * and the task handler finds it again in the manifest. The id is part of every queued task:
  * renaming it strands the tasks already queued under the old id.
  */
+import type { CarriedArgs } from '../contract/carried.js';
 import { DEFERRABLE_ID_PATTERN } from '../contract/names.js';
 
 /** A function that `defer` can enqueue; callable directly too (tests, synchronous use). */
@@ -14,11 +15,16 @@ export type DeferrableFunction<Args extends unknown[] = never[], Result = unknow
 
 /**
  * Marks `fn` as deferrable under `id`. The id must be unique across the manifest and stable
- * across deploys (tasks queued by the previous deploy still name it).
+ * across deploys (tasks queued by the previous deploy still name it). Its parameters must be
+ * types a task carries (see `Carried`): a function, or a class instance not in
+ * `RegisteredClasses`, is a compile error here.
  *
  * @example export const sendWelcome = deferrable('users.sendWelcome', async (userId: string) => { ... });
  */
-export function deferrable<Args extends unknown[], Result>(id: string, fn: (...args: Args) => Result): DeferrableFunction<Args, Result> {
+export function deferrable<Args extends unknown[] & CarriedArgs<Args>, Result>(
+  id: string,
+  fn: (...args: Args) => Result,
+): DeferrableFunction<Args, Result> {
   if (!DEFERRABLE_ID_PATTERN.test(id)) {
     throw new TypeError(
       `deferrable id "${id}" is not valid: use 1-100 letters, digits, "_", "." or "-", starting with a letter (it becomes part of the task URL)`,

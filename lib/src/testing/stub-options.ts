@@ -22,7 +22,10 @@ export const TEST_OPTIONS = {
 export type StubQueues = QueueCatalog | { yaml: string; file?: string } | { path: string };
 
 export interface TaskQueueStubOptions {
-  /** The app's deferrable functions: `runTask` and `drain` look tasks' functions up here. */
+  /**
+   * The app's deferrable functions: `runTask` and `drain` look tasks' functions up here, and
+   * while the stub is installed `defer` refuses a function it does not list (UnknownFunctionError).
+   */
   manifest: Manifest;
   /**
    * The queues tasks may go to, with their retry configs. While the stub is installed, `defer`

@@ -1,11 +1,12 @@
 import { attemptHeaders } from '../contract/cloud-tasks-behaviour.js';
-import { decodeEnvelope, readReferenceEnvelope, type TaskEnvelope } from '../contract/envelope.js';
+import { decodeEnvelope, decodeEnvelopeForDisplay, readReferenceEnvelope, type TaskEnvelope } from '../contract/envelope.js';
 import { DISPATCH_DEADLINE_SECONDS } from '../contract/limits.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import type { TaskOutcome } from '../contract/outcomes.js';
 import type { CreateTaskRequest } from '../contract/transport.js';
 import type { RetryConfig } from '../contract/queue-settings.js';
 import { objectUrl } from '../handle/load-payload.js';
+import { envelopeSerializer } from '../runtime/class-registry.js';
 
 /** One delivery the stub made, as Cloud Tasks would record it. */
 export interface TaskAttempt {
@@ -91,9 +92,9 @@ export type PayloadPeek = (bucket: string, object: string) => Uint8Array | undef
 export function tryDecode(body: Uint8Array, peek?: PayloadPeek): TaskEnvelope | undefined {
   try {
     const reference = readReferenceEnvelope(body);
-    if (!reference) return decodeEnvelope(body);
+    if (!reference) return decodeEnvelope(body, envelopeSerializer());
     const data = peek?.(reference.ref.bucket, reference.ref.object);
-    return data ? decodeEnvelope(data) : undefined;
+    return data ? decodeEnvelope(data, envelopeSerializer()) : undefined;
   } catch {
     return undefined;
   }
@@ -102,7 +103,7 @@ export function tryDecode(body: Uint8Array, peek?: PayloadPeek): TaskEnvelope | 
 /** When `defer` ran (the envelope's enqueuedAt, or the reference's), for the virtual clock. */
 export function enqueuedAtOf(body: Uint8Array): number | undefined {
   try {
-    return (readReferenceEnvelope(body) ?? decodeEnvelope(body)).enqueuedAt;
+    return (readReferenceEnvelope(body) ?? decodeEnvelopeForDisplay(body)).enqueuedAt;
   } catch {
     return undefined;
   }

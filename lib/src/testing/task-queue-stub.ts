@@ -76,7 +76,7 @@ const GENERATED_ID_BASE = 1_000_000_000_000_000_000n;
  * seconds after the clock's time at that `defer`, however far the clock has been moved.
  */
 export class TaskQueueStub {
-  /** The options in effect while installed: TEST_OPTIONS and the stub's `config`. */
+  /** The options in effect while installed: TEST_OPTIONS, the stub's manifest, and its `config`. */
   readonly options: CloudTasksOptions;
   private readonly payloadStorage: PayloadStorageConfig | undefined;
   private readonly resettableClock = createVirtualClock();
@@ -94,7 +94,8 @@ export class TaskQueueStub {
   constructor(private readonly stubOptions: TaskQueueStubOptions) {
     if (!stubOptions?.manifest)
       throw new TypeError('createTaskQueueStub() needs { manifest }: the manifest of deferrable functions that your task route serves');
-    this.options = { ...TEST_OPTIONS, ...stubOptions.config };
+    // defer() refuses, while installed, a function that this manifest does not list (as with registerDeferred's).
+    this.options = { ...TEST_OPTIONS, manifest: stubOptions.manifest, ...stubOptions.config };
     // A config that defer() could not use fails here, naming each option, not at the first defer().
     const { enqueue } = resolveSettings(this.options, {});
     if (enqueue instanceof Error) throw enqueue;

@@ -3,7 +3,9 @@
  * id and arguments, superjson types intact), or the raw bytes when it is not an envelope.
  */
 import { createHash } from 'node:crypto';
-import { decodeEnvelope, readReferenceEnvelope, type ReferenceEnvelope } from '../../contract/envelope.js';
+import { decodeEnvelopeForDisplay, readReferenceEnvelope, type ReferenceEnvelope } from '../../contract/envelope.js';
+import { readDeadLetterHeaders } from '../../contract/dead-letter-headers.js';
+import { deadLetterReasonPrefix } from '../../contract/outcomes.js';
 import type { RetryConfig } from '../model.js';
 
 export interface DecodedBody {
@@ -29,7 +31,7 @@ function offloadedBody(reference: ReferenceEnvelope, peek: ObjectPeek | undefine
   if (!intact) return { fn: reference.fn, args: '(in Cloud Storage)', payload: `${where} · ${size} · does not match its reference` };
   if (data.length > MAX_DECODED_PAYLOAD) return { fn: reference.fn, args: '(in Cloud Storage)', payload: `${where} · ${size}` };
   try {
-    const envelope = decodeEnvelope(data);
+    const envelope = decodeEnvelopeForDisplay(data);
     return { fn: envelope.fn, args: truncate(envelope.args.map((arg) => formatValue(arg)).join(', ')), payload: `${where} · ${size}` };
   } catch {
     return { fn: reference.fn, args: '(in Cloud Storage)', payload: `${where} · ${size} · not an envelope` };
@@ -54,11 +56,22 @@ export function formatValue(value: unknown, depth = 0): string {
   if (value instanceof Set) return `Set{${[...value].map((v) => formatValue(v, depth + 1)).join(', ')}}`;
   if (Array.isArray(value)) return `[${value.map((v) => formatValue(v, depth + 1)).join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value)
+    // An instance of a class the app registered shows its id (registerClass): `geo.Point {x: 1, y: 2}`.
+    const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+    const className = proto && proto !== Object.prototype && proto.constructor?.name ? `${proto.constructor.name} ` : '';
+    return `${className}{${Object.entries(value)
       .map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${formatValue(v, depth + 1)}`)
       .join(', ')}}`;
   }
   return String(value);
+}
+
+/** Why a task of a dead-letter queue died, from the headers the app's sink gave it: "unknown function: ...; 6 attempts: Error: ...". */
+export function keptDeadReason(headers: Readonly<Record<string, string>>): string | undefined {
+  const meta = readDeadLetterHeaders(headers);
+  if (!meta) return undefined;
+  const attempts = meta.attempts ? `${meta.attempts} attempt(s): ` : '';
+  return `dead-lettered from ${meta.queue ?? 'its queue'}: ${deadLetterReasonPrefix(meta.reason) || `${meta.reason}; `}${attempts}${meta.error}`;
 }
 
 export function decodeTaskBody(base64: string | undefined, peek?: ObjectPeek): DecodedBody {
@@ -67,7 +80,7 @@ export function decodeTaskBody(base64: string | undefined, peek?: ObjectPeek): D
   try {
     const reference = readReferenceEnvelope(bytes);
     if (reference) return offloadedBody(reference, peek);
-    const envelope = decodeEnvelope(bytes);
+    const envelope = decodeEnvelopeForDisplay(bytes);
     return { fn: envelope.fn, args: truncate(envelope.args.map((arg) => formatValue(arg)).join(', ')) };
   } catch {
     const text = bytes.toString('utf8');

@@ -12,7 +12,7 @@ import { shortId } from '../../contract/names.js';
 import type { QueueRecord, TaskRecord } from '../model.js';
 import type { TaskCounts } from '../store.js';
 import { action } from './action-form.js';
-import { decodeTaskBody, formatRelative, formatSeconds, formatTaskRetry, truncate, type ObjectPeek } from './format.js';
+import { decodeTaskBody, formatRelative, formatSeconds, formatTaskRetry, keptDeadReason, truncate, type ObjectPeek } from './format.js';
 import { html, SafeHtml } from './html.js';
 import { STYLE } from './style.js';
 
@@ -138,7 +138,7 @@ function taskRows(model: DashboardModel): SafeHtml {
         }
       </td>
       <td>${lastResponse(task)}</td>
-      <td class="mono error">${redirectNote(task) ?? (task.lastError ? truncate(task.lastError, 160) : '')}</td>
+      <td class="mono error">${redirectNote(task) ?? truncate(task.lastError ?? keptDeadReason(task.headers) ?? '', 160)}</td>
       <td class="actions">
         ${running ? '' : action(model, 'task-run', task.name, 'Run now')}
         ${action(model, 'task-delete', task.name, 'Delete', { kind: 'danger' })}
