@@ -21,6 +21,7 @@ import type { EnqueueConfig } from '../runtime/config.js';
 import type { DeferrableFunction } from '../runtime/registry.js';
 import type { CarriedArgs } from '../contract/carried.js';
 import { traceparentForTask } from '../runtime/trace.js';
+import { queueCatalog } from '../runtime/queue-catalog.js';
 import { readCalls, type DeferManyCall, type DeferManyOptions } from './defer-many-calls.js';
 import { enqueueRuntime } from './defer.js';
 import { DeferManyError, InvalidCallError, type DeferManyItem, type DeferManyResult } from './fan-out-results.js';
@@ -161,7 +162,8 @@ export async function deferMany<Args extends unknown[]>(
   const { transport, config } = enqueueRuntime();
   let ambient: Promise<string | undefined> | undefined;
   // The calling request's trace, read once for the whole fan-out.
-  const context: PrepareContext = { config, ambientTrace: () => (ambient ??= traceparentForTask({})) };
+  // queue.yaml as it is now, for every call: one fan-out sees one version of it.
+  const context: PrepareContext = { config, ambientTrace: () => (ambient ??= traceparentForTask({})), queues: queueCatalog() };
   const batches = await planBatches(list, context);
   const run: FanOut = {
     calls: list,
