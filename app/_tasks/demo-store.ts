@@ -18,6 +18,16 @@ export interface TaskEventRecord {
   at: Date;
 }
 
+/** One follower told of a team's announcement (the fan-out example, app/_tasks/followers.ts). */
+export interface Notification {
+  follower: string;
+  team: string;
+  message: string;
+  ranAt: Date;
+  attempt: number;
+  taskName?: string;
+}
+
 export interface AnalyticsPing {
   event: string;
   at: Date;
@@ -27,6 +37,7 @@ interface DemoStore {
   greetings: Greeting[];
   pings: AnalyticsPing[];
   events: TaskEventRecord[];
+  notifications: Notification[];
   /** Attempts per key, for the flaky demo function. */
   attempts: Map<string, number>;
 }
@@ -36,5 +47,5 @@ type WithStore = typeof globalThis & { [key]?: DemoStore };
 
 export function demoStore(): DemoStore {
   const g = globalThis as WithStore;
-  return (g[key] ??= { greetings: [], pings: [], events: [], attempts: new Map() });
+  return (g[key] ??= { greetings: [], pings: [], events: [], notifications: [], attempts: new Map() });
 }

@@ -7,14 +7,29 @@
 export { deferrable, createManifest } from './runtime/registry.js';
 export type { DeferrableFunction, Manifest, ManifestEntry } from './runtime/registry.js';
 export { defer } from './enqueue/defer.js';
+export { deferMany } from './enqueue/defer-many.js';
+export type { DeferManyCall, DeferManyOptions } from './enqueue/defer-many-calls.js';
 export { registerClass } from './runtime/class-registry.js';
 export type { RegistrableClass } from './runtime/class-registry.js';
 export type { Carried, CarriedArgs, CannotTravelInATask, RegisteredClasses, WhyCannotTravel } from './contract/carried.js';
 export { cancelTask } from './enqueue/cancel-task.js';
+export { cancelMany } from './enqueue/cancel-many.js';
+export type { CancelManyOptions } from './enqueue/cancel-many.js';
+export { DeferManyError, CancelManyError, InvalidCallError } from './enqueue/fan-out-results.js';
+export type { DeferManyItem, DeferManyResult, CancelManyItem, CancelManyResult } from './enqueue/fan-out-results.js';
 export type { DeferOptions } from './enqueue/task-options.js';
+export type { TaskRetryOptions } from './enqueue/task-retry.js';
+export type { RetryConfig } from './contract/queue-settings.js';
 export type { TraceOptions, TraceProvider } from './runtime/trace.js';
 export type { CloudTasksOptions } from './runtime/options.js';
-export type { TaskTransport, CreateTaskRequest, CreatedTask } from './contract/transport.js';
+export type {
+  TaskTransport,
+  CreateTaskRequest,
+  CreatedTask,
+  CreateTaskOutcome,
+  DeleteTaskOutcome,
+  BatchCall,
+} from './contract/transport.js';
 export { handleDeferredRequest } from './handle/handler.js';
 export type { HandlerOptions } from './handle/handler.js';
 export type { AttemptInfo } from './handle/execute-task.js';

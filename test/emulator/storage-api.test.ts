@@ -70,6 +70,18 @@ test('what a web page could send is refused; calls it does not serve say so', as
   });
   expect(resumable.status).toBe(501);
   expect(await resumable.text()).toMatch(/resumable: false/);
-  const listing = await fetch(`${emulator.url}/storage/v1/b/local-bucket/o`);
-  expect(listing.status).toBe(501);
+  const bucket = await fetch(`${emulator.url}/storage/v1/b/local-bucket`);
+  expect(bucket.status).toBe(501);
+  expect(await bucket.text()).toMatch(/upload, get, list and delete only/);
+});
+
+test("a bucket's objects are listed under a prefix, as @google-cloud/storage's getFiles reads them", async () => {
+  const bucket = new Storage({ apiEndpoint: emulator.url, useAuthWithCustomEndpoint: false, projectId: 'local' }).bucket('listed-bucket');
+  for (const name of ['deferred/a.json', 'deferred/b.json', 'other/c.json']) await bucket.file(name).save('{}', { resumable: false });
+  const [files] = await bucket.getFiles({ prefix: 'deferred/' });
+  expect(files.map((file) => [file.name, file.metadata.size])).toEqual([
+    ['deferred/a.json', '2'],
+    ['deferred/b.json', '2'],
+  ]);
+  expect((await bucket.getFiles())[0]).toHaveLength(3);
 });

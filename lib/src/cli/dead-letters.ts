@@ -11,6 +11,8 @@ import { loadQueueYaml } from '../queues/parse.js';
 import type { QueueFile } from '../queues/types.js';
 import { readDeadLetterHeaders, withoutDeadLetterHeaders, type DeadLetterMetadata } from '../contract/dead-letter-headers.js';
 import { RPC_CODE } from '../contract/google-errors.js';
+import { envelopeRetry } from '../contract/envelope.js';
+import type { RetryConfig } from '../contract/queue-settings.js';
 import { queuePath, shortId, TASK_ID } from '../contract/names.js';
 import {
   DEAD_LETTERS_USAGE,
@@ -134,6 +136,8 @@ const COMMANDS: Record<DeadLettersCliOptions['command'], (context: Context) => P
         ...(full.body ? { body: full.body } : {}),
         ...(full.oidcToken ? { oidcToken: full.oidcToken } : {}),
         ...(full.dispatchDeadlineSeconds ? { dispatchDeadlineSeconds: full.dispatchDeadlineSeconds } : {}),
+        // Its own retry settings again, if it was deferred with some: the handler reads them from the body.
+        ...withRetryOf(full.body),
       });
       try {
         await context.admin.deleteTask(dead.task.name);
@@ -157,6 +161,11 @@ const COMMANDS: Record<DeadLettersCliOptions['command'], (context: Context) => P
     });
   },
 };
+
+function withRetryOf(body: Buffer | undefined): { retry?: RetryConfig } {
+  const retry = body ? envelopeRetry(body) : undefined;
+  return retry ? { retry } : {};
+}
 
 /** createTask in the queue a dead task came from; a queue that is gone is said so, with what to do. */
 type NewTask = Parameters<DeadLetterAdmin['createTask']>[1];

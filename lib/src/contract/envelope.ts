@@ -1,5 +1,6 @@
 import { SuperJSON } from 'superjson';
 import { DeferredError } from './errors.js';
+import type { RetryConfig } from './queue-settings.js';
 import { classIdsOf, standInClass, unregisteredClassMessage } from './envelope-classes.js';
 
 /**
@@ -16,6 +17,18 @@ export interface TaskEnvelope {
   enqueuedAt: number;
   /** When the first attempt was due (ms since epoch), if later than `enqueuedAt`: where Cloud Tasks' max retry duration starts. */
   scheduledAt?: number;
+  /**
+   * The task's own retry settings, when `defer` gave it some (`Task.retry_config`): the handler
+   * judges the last attempt by these instead of the queue's, so it still dead-letters it.
+   */
+  retry?: RetryConfig;
+}
+
+/** What `defer` knows of a task besides its call: when it was made and due, and its own retry settings. */
+export interface EnvelopeMeta {
+  enqueuedAt?: number;
+  scheduledAt?: number;
+  retry?: RetryConfig;
 }
 
 export const ENVELOPE_VERSION = 1;
@@ -42,6 +55,7 @@ export interface ReferenceEnvelope {
   ref: PayloadReference;
   enqueuedAt: number;
   scheduledAt?: number;
+  retry?: RetryConfig;
 }
 
 export const REFERENCE_ENVELOPE_VERSION = 2;
@@ -75,11 +89,12 @@ const PLAIN = new SuperJSON();
 export function encodeEnvelope(
   fn: string,
   args: unknown[],
-  times: { enqueuedAt?: number; scheduledAt?: number } = {},
+  meta: EnvelopeMeta = {},
   serializer: SuperJSON = PLAIN,
 ): Uint8Array<ArrayBuffer> {
-  const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: times.enqueuedAt ?? Date.now() };
-  if (times.scheduledAt !== undefined && times.scheduledAt > envelope.enqueuedAt) envelope.scheduledAt = times.scheduledAt;
+  const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: meta.enqueuedAt ?? Date.now() };
+  if (meta.scheduledAt !== undefined && meta.scheduledAt > envelope.enqueuedAt) envelope.scheduledAt = meta.scheduledAt;
+  if (meta.retry) envelope.retry = meta.retry;
   let text: string;
   try {
     text = serializer.stringify(envelope);
@@ -96,13 +111,10 @@ export function encodeEnvelope(
 }
 
 /** The small body a task carries instead of an offloaded envelope. */
-export function encodeReferenceEnvelope(
-  fn: string,
-  ref: PayloadReference,
-  times: { enqueuedAt: number; scheduledAt?: number },
-): Uint8Array {
-  const envelope: ReferenceEnvelope = { v: REFERENCE_ENVELOPE_VERSION, fn, ref, enqueuedAt: times.enqueuedAt };
-  if (times.scheduledAt !== undefined && times.scheduledAt > times.enqueuedAt) envelope.scheduledAt = times.scheduledAt;
+export function encodeReferenceEnvelope(fn: string, ref: PayloadReference, meta: EnvelopeMeta & { enqueuedAt: number }): Uint8Array {
+  const envelope: ReferenceEnvelope = { v: REFERENCE_ENVELOPE_VERSION, fn, ref, enqueuedAt: meta.enqueuedAt };
+  if (meta.scheduledAt !== undefined && meta.scheduledAt > meta.enqueuedAt) envelope.scheduledAt = meta.scheduledAt;
+  if (meta.retry) envelope.retry = meta.retry;
   return new TextEncoder().encode(JSON.stringify(envelope));
 }
 
@@ -120,7 +132,7 @@ export function readReferenceEnvelope(body: Uint8Array | string): ReferenceEnvel
   } catch {
     throw new EnvelopeDecodeError('task body is a payload reference that is not valid JSON');
   }
-  const { fn, ref, enqueuedAt, scheduledAt } = value;
+  const { fn, ref, enqueuedAt, scheduledAt, retry } = value;
   const r = (ref ?? {}) as Record<string, unknown>;
   if (typeof fn !== 'string' || fn === '') throw new EnvelopeDecodeError('payload reference has no function id (fn)');
   if (typeof r.bucket !== 'string' || typeof r.object !== 'string' || r.object === '')
@@ -135,7 +147,22 @@ export function readReferenceEnvelope(body: Uint8Array | string): ReferenceEnvel
     enqueuedAt: typeof enqueuedAt === 'number' && Number.isFinite(enqueuedAt) ? enqueuedAt : Date.now(),
   };
   if (typeof scheduledAt === 'number' && Number.isFinite(scheduledAt)) envelope.scheduledAt = scheduledAt;
+  const own = readRetry(retry);
+  if (own) envelope.retry = own;
   return envelope;
+}
+
+const RETRY_KEYS = ['maxAttempts', 'maxRetryDurationSeconds', 'minBackoffSeconds', 'maxBackoffSeconds', 'maxDoublings'] as const;
+
+/**
+ * A task's own retry settings as the envelope carries them, or undefined when absent or not
+ * whole: the handler then judges by the queue's, as for a task that has none.
+ */
+function readRetry(value: unknown): RetryConfig | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const fields = value as Record<string, unknown>;
+  if (!RETRY_KEYS.every((key) => typeof fields[key] === 'number' && Number.isFinite(fields[key]))) return undefined;
+  return Object.fromEntries(RETRY_KEYS.map((key) => [key, fields[key]])) as unknown as RetryConfig;
 }
 
 /** Decodes a task body; throws `EnvelopeDecodeError` for anything that can never run. */
@@ -155,14 +182,30 @@ export function decodeEnvelope(body: Uint8Array | string, serializer: SuperJSON 
     throw new EnvelopeDecodeError(`task body is not a superjson envelope: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null) throw new EnvelopeDecodeError('task body is not an object');
-  const { v, fn, args, enqueuedAt, scheduledAt } = value as Record<string, unknown>;
+  const { v, fn, args, enqueuedAt, scheduledAt, retry } = value as Record<string, unknown>;
   if (v !== ENVELOPE_VERSION) throw new EnvelopeDecodeError(`unsupported envelope version ${String(v)}`);
   if (typeof fn !== 'string' || fn === '') throw new EnvelopeDecodeError('envelope has no function id (fn)');
   if (!Array.isArray(args)) throw new EnvelopeDecodeError('envelope args is not an array');
   const created = typeof enqueuedAt === 'number' && Number.isFinite(enqueuedAt) ? enqueuedAt : Date.now();
   const envelope: TaskEnvelope = { v: ENVELOPE_VERSION, fn, args, enqueuedAt: created };
   if (typeof scheduledAt === 'number' && Number.isFinite(scheduledAt)) envelope.scheduledAt = scheduledAt;
+  const own = readRetry(retry);
+  if (own) envelope.retry = own;
   return envelope;
+}
+
+/**
+ * The task's own retry settings, from a body in either form; undefined when it has none or does
+ * not decode. A replay of a dead task gives them to Cloud Tasks again, so that Cloud Tasks and the
+ * handler keep judging its last attempt alike.
+ */
+export function envelopeRetry(body: Uint8Array): RetryConfig | undefined {
+  try {
+    // The CLI has none of the app's classes: their instances decode as stand-ins, as for display.
+    return (readReferenceEnvelope(body) ?? decodeEnvelopeForDisplay(body)).retry;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
 
 /** google.rpc.Code values the adapter acts on. */
 export const RPC_CODE = {
+  UNKNOWN: 2,
   INVALID_ARGUMENT: 3,
   DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
@@ -13,12 +14,27 @@ export const RPC_CODE = {
   PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
   UNAVAILABLE: 14,
   UNAUTHENTICATED: 16,
 } as const;
 
 /** The HTTP status Google's REST API pairs with each of those codes. */
-const HTTP_STATUS_OF: Record<number, number> = { 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 14: 503, 16: 401 };
+const HTTP_STATUS_OF: Record<number, number> = {
+  2: 500,
+  3: 400,
+  4: 504,
+  5: 404,
+  6: 409,
+  7: 403,
+  8: 429,
+  9: 400,
+  12: 501,
+  14: 503,
+  16: 401,
+};
 
 export interface GoogleApiError {
   /** The gRPC code, when the error has one. */

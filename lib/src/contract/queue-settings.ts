@@ -2,6 +2,7 @@
  * A Cloud Tasks queue's settings as the adapter, the queue CLI and the emulator all model them:
  * the API's Queue resource, durations in seconds.
  */
+import { durationObject } from './proto-json.js';
 
 export type QueueState = 'RUNNING' | 'PAUSED';
 
@@ -31,4 +32,15 @@ export interface CloudTasksQueueSettings {
   state: QueueState;
   rateLimits: RateLimits;
   retryConfig: RetryConfig;
+}
+
+/** A RetryConfig as Cloud Tasks' message (durations as { seconds, nanos }): a queue's, or a task's own (v2beta3's Task.retry_config). */
+export function retryConfigMessage(retry: RetryConfig) {
+  return {
+    maxAttempts: retry.maxAttempts,
+    maxRetryDuration: durationObject(retry.maxRetryDurationSeconds),
+    minBackoff: durationObject(retry.minBackoffSeconds),
+    maxBackoff: durationObject(retry.maxBackoffSeconds),
+    maxDoublings: retry.maxDoublings,
+  };
 }

@@ -7,7 +7,7 @@
  */
 import { InvalidTaskOptionsError, UnknownFunctionError, UnknownQueueError } from '../contract/errors.js';
 import { currentOptions } from '../runtime/options-state.js';
-import { queueCatalog } from '../runtime/queue-catalog.js';
+import { queueCatalog, type QueueCatalog } from '../runtime/queue-catalog.js';
 import { checkArguments } from './check-arguments.js';
 
 /** The function must be in the manifest, when the process knows it (registerDeferred's `manifest`, or the stub's). */
@@ -17,8 +17,7 @@ function checkFunctionListed(functionId: string): void {
 }
 
 /** The queue must be in queue.yaml, and not a dead-letter queue (paused: its tasks wait for a replay). */
-function checkQueue(queue: string): void {
-  const queues = queueCatalog();
+function checkQueue(queue: string, queues: QueueCatalog): void {
   const keeps = queues.deadLetterFor?.(queue);
   if (keeps) {
     throw new InvalidTaskOptionsError(
@@ -37,9 +36,11 @@ function checkQueue(queue: string): void {
  * Throws the error that names what to fix when `defer(fn, args, { queue })` cannot make a task
  * that runs: `UnknownFunctionError`, `UnknownQueueError`, `InvalidTaskOptionsError` (a
  * dead-letter queue), `EnvelopeEncodeError` (an argument that cannot travel, with its path).
+ * `queues`: the catalog the caller already read (reading it stats queue.yaml, for the reload:
+ * deferMany reads it once for all its calls).
  */
-export function checkDeferCall(functionId: string, args: readonly unknown[], queue: string): void {
+export function checkDeferCall(functionId: string, args: readonly unknown[], queue: string, queues = queueCatalog()): void {
   checkFunctionListed(functionId);
-  checkQueue(queue);
+  checkQueue(queue, queues);
   checkArguments(functionId, args);
 }

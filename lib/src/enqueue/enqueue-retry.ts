@@ -47,10 +47,23 @@ export function randomTaskId(): string {
   return randomBytes(16).toString('hex');
 }
 
-const retryableCode = (error: unknown) =>
+/** The gRPC code of an error worth another try (UNAVAILABLE, DEADLINE_EXCEEDED), else undefined. */
+export const retryableCode = (error: unknown) =>
   error instanceof CloudTasksError && error.code !== undefined && RETRYABLE.has(error.code) ? error.code : undefined;
 
-function exhausted(request: CreateTaskRequest, tries: number, startedAt: number, last: CloudTasksError): CloudTasksError {
+/** The code's name, for messages. */
+export const retryableName = (code: number) => RETRYABLE.get(code) ?? String(code);
+
+/** How long to wait after try `tryNumber` failed: doubling from the initial delay, capped, with full jitter. */
+export function retryDelay(
+  tryNumber: number,
+  { initialDelayMs, maxDelayMs }: Pick<EnqueueRetryOptions, 'initialDelayMs' | 'maxDelayMs'>,
+): number {
+  return Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** (tryNumber - 1));
+}
+
+/** The error once every try of `request` was answered UNAVAILABLE or DEADLINE_EXCEEDED. */
+export function exhausted(request: CreateTaskRequest, tries: number, startedAt: number, last: CloudTasksError): CloudTasksError {
   const name = `${queuePath(request)}/tasks/${request.taskId}`;
   return new CloudTasksError(
     last.code,
@@ -62,9 +75,10 @@ function exhausted(request: CreateTaskRequest, tries: number, startedAt: number,
   );
 }
 
-/** Wraps a transport so that UNAVAILABLE and DEADLINE_EXCEEDED are retried without duplicates. */
+/** Wraps a transport so that UNAVAILABLE and DEADLINE_EXCEEDED are retried without duplicates (its batches: batch-retry.ts). */
 export function withEnqueueRetries(transport: TaskTransport, options: Partial<EnqueueRetryOptions> = {}): TaskTransport {
-  const { attempts, initialDelayMs, maxDelayMs, sleep } = { ...DEFAULT_ENQUEUE_RETRY, ...options };
+  const settings = { ...DEFAULT_ENQUEUE_RETRY, ...options };
+  const { attempts, sleep } = settings;
   if (attempts <= 1) return transport;
   return {
     // Not retried: a retry after a try that deleted the task would answer NOT_FOUND, i.e. `false`.
@@ -82,7 +96,7 @@ export function withEnqueueRetries(transport: TaskTransport, options: Partial<En
           const code = retryableCode(error);
           if (code === undefined) throw error;
           if (tryNumber >= attempts) throw exhausted(request, tryNumber, startedAt, error as CloudTasksError);
-          const delay = Math.random() * Math.min(maxDelayMs, initialDelayMs * 2 ** (tryNumber - 1));
+          const delay = retryDelay(tryNumber, settings);
           log(
             'WARNING',
             `Cloud Tasks answered ${RETRYABLE.get(code)} creating ${request.taskId} in ${request.queue}; try ${tryNumber + 1} of ${attempts} in ${Math.round(delay)} ms`,

@@ -3,6 +3,7 @@ import { headerProblem, reservedHeader } from '../contract/http-headers.js';
 import { DISPATCH_DEADLINE_SECONDS, MAX_SCHEDULE_AHEAD_MS } from '../contract/limits.js';
 import { QUEUE_ID, TASK_ID } from '../contract/names.js';
 import type { TraceOptions } from '../runtime/trace.js';
+import type { TaskRetryOptions } from './task-retry.js';
 
 /** App Engine's `defer` options that Cloud Tasks can honour, and the trace the task carries. */
 export interface DeferOptions extends TraceOptions {
@@ -31,6 +32,15 @@ export interface DeferOptions extends TraceOptions {
   headers?: Record<string, string>;
   /** Seconds Cloud Tasks waits for the handler's answer, 15 to 1800 (DISPATCH_DEADLINE_SECONDS). @default 600 (Cloud Tasks' default) */
   dispatchDeadline?: number;
+  /**
+   * This task's own retry settings (Cloud Tasks' `Task.retry_config`), instead of its queue's:
+   * `{ maxAttempts, minBackoff, maxBackoff, maxDoublings, maxRetryDuration }`, durations in
+   * seconds; a field left out is the queue's (queue.yaml's). The handler knows them too, so the
+   * task's last attempt is still dead-lettered.
+   * @default the queue's retry settings
+   * @example { maxAttempts: 3, minBackoff: 5 }
+   */
+  retry?: TaskRetryOptions;
 }
 
 /** Options checked and resolved, ready for a transport. */

@@ -1,4 +1,5 @@
 import { shouldRetry } from '../contract/retry-policy.js';
+import type { RetryConfig } from '../contract/queue-settings.js';
 import { bodyForDeadLetter, taskOwnHeaders } from './dead-letter.js';
 import type { DeadLetterSink } from '../runtime/dead-letter-sink.js';
 import { defaultDeadLetterSink } from './default-dead-letter-sink.js';
@@ -39,6 +40,8 @@ export interface AttemptInfo {
   /** ms since epoch: when the first attempt was due. */
   firstAttemptAt: number;
   now: number;
+  /** The task's own retry settings (`defer`'s `retry` option, carried in its envelope), which replace its queue's. */
+  retry?: RetryConfig;
 }
 
 export interface ExecuteTaskOptions {
@@ -71,8 +74,12 @@ export interface TaskResult {
   durationMs: number;
 }
 
-/** Cloud Tasks retries a failed attempt unless the queue's limits are reached; queues not in queue.yaml are never judged final. */
-export function isLastAttemptPerQueueYaml({ queueName, attempt, firstAttemptAt, now }: AttemptInfo): boolean {
+/**
+ * Cloud Tasks retries a failed attempt unless the task's limits are reached: its own retry
+ * settings when it has them, else its queue's in queue.yaml; queues not in queue.yaml are never judged final.
+ */
+export function isLastAttemptPerQueueYaml({ queueName, attempt, firstAttemptAt, now, retry }: AttemptInfo): boolean {
+  if (retry) return !shouldRetry(retry, { attempts: attempt, firstAttemptAt, now });
   if (!queueName) return false;
   let queue;
   try {
@@ -206,6 +213,7 @@ export async function executeTask(delivery: TaskDelivery, options: ExecuteTaskOp
         attempt,
         firstAttemptAt: envelope?.scheduledAt ?? envelope?.enqueuedAt ?? reference?.scheduledAt ?? reference?.enqueuedAt ?? now,
         now,
+        retry: envelope?.retry ?? reference?.retry,
       }));
   const kept = lastAttempt ? await deadLetter(delivery, envelope, context, outcome, error, options.deadLetter, reference) : false;
   const deadLettered = kept !== false;

@@ -49,17 +49,21 @@ const CLOUD_TASKS_HINTS: ApiHints = {
  * the first call: what the queue deployer and the dead-letters CLI share. Loading it costs
  * ~400 ms and gRPC's load: only the CLI (and tests) pay it, never the task handler.
  */
-export function createCloudTasksCaller(options: CloudTasksAdminOptions): { call: AdminCall<TasksClient>; close(): Promise<void> } {
+export function createCloudTasksCaller<Client extends { close(): Promise<void> } = TasksClient>(
+  options: CloudTasksAdminOptions,
+  /** v2's client, or v2beta3's (createCloudTasksBetaClient: a task's own retry settings). */
+  makeClient: (emulatorHost: string | undefined, options: CloudTasksClientOptions) => Promise<Client> = createCloudTasksClient as never,
+): { call: AdminCall<Client>; close(): Promise<void> } {
   const { emulatorHost, authClient } = options;
-  return createAdminCaller<TasksClient>({
+  return createAdminCaller<Client>({
     ...options,
     endpoint: emulatorHost ? `http://${emulatorHost}` : 'https://cloudtasks.googleapis.com',
     // The emulator is plain HTTP and asks for no credentials.
     noCredentials: Boolean(emulatorHost),
     createClient: (credentials) =>
       emulatorHost
-        ? createCloudTasksClient(emulatorHost, authClient ? { authClient } : {})
-        : createCloudTasksClient(undefined, { fallback: true, authClient: credentials } as CloudTasksClientOptions),
+        ? makeClient(emulatorHost, authClient ? { authClient } : {})
+        : makeClient(undefined, { fallback: true, authClient: credentials } as CloudTasksClientOptions),
     hints: CLOUD_TASKS_HINTS,
     ErrorClass: QueuesApiError,
   });

@@ -3,6 +3,8 @@ import { createCloudTasksCaller, type CloudTasksAdminOptions } from './cloud-tas
 import { QueuesApiError } from './errors.js';
 import { durationSeconds, type DurationLike } from '../deploy/api-resource.js';
 import { queuePath } from '../contract/names.js';
+import { createCloudTasksBetaClient } from '../contract/cloud-tasks-client.js';
+import { retryConfigMessage, type RetryConfig } from '../contract/queue-settings.js';
 
 /** A task as Cloud Tasks stores it, in our terms: what a replay needs to create it again. */
 export interface StoredTask {
@@ -16,6 +18,8 @@ export interface StoredTask {
   dispatchDeadlineSeconds?: number;
   /** When the task was created: for a dead task, when it was dead-lettered. */
   createTime?: Date;
+  /** The task's own retry settings (v2beta3's Task.retry_config), to create it with. */
+  retry?: RetryConfig;
 }
 
 /** The task calls the dead-letters CLI makes; `queue` is a short queue id, `name` a task's full name. */
@@ -71,9 +75,13 @@ function fromTaskResource(task: TaskResource): StoredTask {
 export const isNotFound = (error: unknown): error is QueuesApiError =>
   error instanceof QueuesApiError && (error.code === RPC_CODE.NOT_FOUND || error.status === 404);
 
-/** A DeadLetterAdmin over the real @google-cloud/tasks client, in REST mode, as the queue deployer's. */
+/**
+ * A DeadLetterAdmin over the real @google-cloud/tasks client, in REST mode, as the queue
+ * deployer's; its v2beta3 client, whose tasks carry their own retry settings, so that a replayed
+ * task keeps the ones it was deferred with.
+ */
 export function createDeadLetterAdmin(options: CloudTasksAdminOptions): DeadLetterAdmin & { close(): Promise<void> } {
-  const { call, close } = createCloudTasksCaller(options);
+  const { call, close } = createCloudTasksCaller(options, createCloudTasksBetaClient);
   const path = (queue: string) => queuePath({ project: options.project, location: options.location, queue });
   return {
     async listTasks(queue) {
@@ -103,6 +111,7 @@ export function createDeadLetterAdmin(options: CloudTasksAdminOptions): DeadLett
               ...(task.oidcToken ? { oidcToken: task.oidcToken } : {}),
             },
             ...(task.dispatchDeadlineSeconds ? { dispatchDeadline: { seconds: Math.round(task.dispatchDeadlineSeconds) } } : {}),
+            ...(task.retry ? { retryConfig: retryConfigMessage(task.retry) } : {}),
           },
         }),
       );

@@ -4,5 +4,6 @@
  * Needs `msw` (an optional peer dependency of next-cloud-tasks).
  */
 export { cloudTasksRestHandlers } from './cloud-tasks-rest.js';
-export type { CloudTasksRestOptions } from './cloud-tasks-rest.js';
+export type { BatchItemToFail, CloudTasksRestOptions } from './cloud-tasks-rest.js';
+export type { ApiStatus } from '../contract/google-errors.js';
 export { googleCertsHandler, GOOGLE_JWKS_URL } from './google-endpoints.js';

@@ -54,8 +54,10 @@ export async function deliverTask(record: StubTaskRecord, settings: AttemptSetti
   const { nowMs, queue } = settings;
   const firstAttemptAt = record.firstAttemptAtMs ?? nowMs;
   const attempts = record.retryCount + 1;
+  // The task's own retry settings, else its queue's, as Cloud Tasks reads them.
+  const retry = record.retry ?? queue.retryConfig;
   // From the virtual clock, not executeTask's (real) `now` and envelope times.
-  const final = !settings.retries || !shouldRetry(queue.retryConfig, { attempts, firstAttemptAt, now: nowMs });
+  const final = !settings.retries || !shouldRetry(retry, { attempts, firstAttemptAt, now: nowMs });
   const result = await executeTask(
     {
       body: record.body,
@@ -77,5 +79,5 @@ export async function deliverTask(record: StubTaskRecord, settings: AttemptSetti
     deadLettered: result.deadLettered,
     error: result.error,
   });
-  return { result, final, retryAtMs: nowMs + backoffSeconds(queue.retryConfig, attempts) * 1000 };
+  return { result, final, retryAtMs: nowMs + backoffSeconds(retry, attempts) * 1000 };
 }

@@ -4,6 +4,7 @@ import { DISPATCH_DEADLINE_SECONDS } from '../contract/limits.js';
 import type { TaskHeaders } from '../contract/task-headers.js';
 import type { TaskOutcome } from '../contract/outcomes.js';
 import type { CreateTaskRequest } from '../contract/transport.js';
+import type { RetryConfig } from '../contract/queue-settings.js';
 import { objectUrl } from '../handle/load-payload.js';
 import { envelopeSerializer } from '../runtime/class-registry.js';
 
@@ -57,6 +58,8 @@ export interface StubTask {
   oidcToken: CreateTaskRequest['oidcToken'] | undefined;
   /** Virtual time the task was created. */
   createdAt: Date;
+  /** The task's own retry settings (`defer`'s `retry` option), which replace its queue's; undefined: the queue's apply. */
+  retryConfig?: RetryConfig;
 }
 
 /** The stub's own, mutable record of a task. */
@@ -76,6 +79,7 @@ export interface StubTaskRecord {
   executionCount: number;
   firstAttemptAtMs?: number;
   lastAttempt?: TaskAttempt;
+  retry?: RetryConfig;
 }
 
 /** Cloud Tasks' default dispatch deadline (10 minutes). */
@@ -159,6 +163,7 @@ export function snapshot(record: StubTaskRecord, peek?: PayloadPeek): StubTask {
     dispatchDeadlineSeconds: record.dispatchDeadlineSeconds,
     oidcToken: record.oidcToken && { ...record.oidcToken },
     createdAt: new Date(record.createdAtMs),
+    ...(record.retry ? { retryConfig: { ...record.retry } } : {}),
   };
 }
 

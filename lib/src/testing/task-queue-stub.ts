@@ -5,7 +5,10 @@ import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js
 import type { TaskResult } from '../handle/execute-task.js';
 import type { QueueCatalog } from '../runtime/queue-catalog.js';
 import { queuePath } from '../contract/names.js';
-import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+import { type CreateTaskOutcome, type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
+import { BATCH_LIMITS } from '../contract/limits.js';
+import { CloudTasksError } from '../contract/errors.js';
+import { RPC_CODE } from '../contract/google-errors.js';
 import { install, uninstall } from './install.js';
 import { deliverTask, type DeadLetteredTask } from './run-attempt.js';
 import { resolveQueues, STUB_DEFAULTS, TEST_OPTIONS, type TaskQueueStubOptions } from './stub-options.js';
@@ -49,6 +52,14 @@ export interface RunTaskOptions {
    * undecodable payload) instead of resolving with a non-2xx `status`. @default false
    */
   throwOnError?: boolean;
+}
+
+/** A batch Cloud Tasks would refuse as a whole: too many items, or items of more than one queue. */
+function checkBatch(queues: readonly string[], max: number, field: string): void {
+  if (queues.length > max)
+    throw new CloudTasksError(RPC_CODE.INVALID_ARGUMENT, `${field} must contain at most ${max} items, got ${queues.length}`);
+  if (new Set(queues).size > 1)
+    throw new CloudTasksError(RPC_CODE.INVALID_ARGUMENT, `a batch is one queue's; ${field} names ${[...new Set(queues)].join(', ')}`);
 }
 
 /** Cloud Tasks' generated task ids are 19 digits; these count up, so a test's names are repeatable. */
@@ -138,16 +149,40 @@ export class TaskQueueStub {
     return to === undefined ? cronFiringsBetween(this.cron, this.clock.now(), fromOrTo) : cronFiringsBetween(this.cron, fromOrTo, to);
   }
 
-  /** What `defer` and `cancelTask` use once installed: create adds a task, delete removes a queued one. */
+  /**
+   * What `defer`, `deferMany`, `cancelTask` and `cancelMany` use once installed: create adds a
+   * task, delete removes a queued one; the batches do the same per item, with Cloud Tasks' limits.
+   */
   readonly transport: TaskTransport = {
     createTask: (request) => this.createTask(request),
-    deleteTask: async (name) => {
-      const record = this.tasks.get(name);
-      if (!record) return false; // ran, deleted or flushed: Cloud Tasks' NOT_FOUND
-      this.remove(record);
-      return true;
+    deleteTask: async (name) => this.cancel(name),
+    createTasks: async (requests) => {
+      checkBatch(
+        requests.map((request) => queuePath(request)),
+        BATCH_LIMITS.createTasks,
+        'BatchCreateTasksRequest.requests',
+      );
+      const outcomes: CreateTaskOutcome[] = [];
+      for (const request of requests) outcomes.push(await this.createTask(request).catch((error: Error) => ({ error })));
+      return outcomes;
+    },
+    deleteTasks: async (names) => {
+      checkBatch(
+        names.map((name) => name.slice(0, name.lastIndexOf('/tasks/'))),
+        BATCH_LIMITS.deleteNames,
+        'BatchDeleteTasksRequest.names',
+      );
+      return names.map((name) => ({ deleted: this.cancel(name) }));
     },
   };
+
+  /** Removes a queued task: false when there is none (it ran, or was deleted or flushed: Cloud Tasks' NOT_FOUND). */
+  private cancel(name: string): boolean {
+    const record = this.tasks.get(name);
+    if (!record) return false;
+    this.remove(record);
+    return true;
+  }
 
   /** Makes `defer` use this stub with its options, empty, with the clock at the real time. */
   install(): void {
@@ -185,6 +220,7 @@ export class TaskQueueStub {
       etaMs: this.etaOnClock(request, nowMs),
       retryCount: 0,
       executionCount: 0,
+      ...(request.retry ? { retry: { ...request.retry } } : {}),
     });
     return { name };
   }

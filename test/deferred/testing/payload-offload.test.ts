@@ -2,7 +2,7 @@
  * The jest stub models DEFERRED_PAYLOAD_BUCKET: with `config.payloadBucket`, a task too big for
  * Cloud Tasks is stored in the stub's memory and read back, verified, by runTask and drain.
  */
-import { createManifest, defer, deferrable, PayloadTooLargeError, PermanentTaskFailure } from 'next-cloud-tasks';
+import { createManifest, defer, DeferManyError, deferMany, deferrable, PayloadTooLargeError, PermanentTaskFailure } from 'next-cloud-tasks';
 import { applyTestOptions, setupTaskQueueStub, setupTestOptions } from 'next-cloud-tasks/testing';
 
 const received: number[] = [];
@@ -66,6 +66,31 @@ describe('with config.payloadBucket', () => {
     expect(queue.getFilteredTasks({ name: 'small' })[0].payloadObject).toBeUndefined();
     await queue.drain();
     expect(received).toEqual([1, 1]);
+  });
+
+  test('deferMany offloads each big call on its own; the small ones stay inline; a call that made no task leaves no object', async () => {
+    await defer(importRows, [['taken']], { queue: 'testing', name: 'taken' });
+    const error = await deferMany(
+      importRows,
+      [[manyRows()], [['one row']], { args: [manyRows()], options: { name: 'taken' } }, [manyRows()]],
+      { queue: 'testing' },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeferManyError);
+    expect((error as DeferManyError).result.items.map((item) => item.ok)).toEqual([true, true, false, true]);
+    const tasks = queue.getFilteredTasks({
+      name: (error as DeferManyError).result.items.flatMap((item) => (item.ok ? [item.taskName] : [])),
+    });
+    expect(tasks.map((task) => task.payloadObject !== undefined)).toEqual([true, false, true]);
+    // The failed call's object was deleted: only the two tasks' objects are left.
+    expect(
+      queue.payloads
+        .list()
+        .map((object) => object.object)
+        .sort(),
+    ).toEqual([tasks[0].payloadObject, tasks[2].payloadObject].sort());
+    await queue.drain();
+    expect(received.sort()).toEqual([1, 1, 20_000, 20_000]);
+    expect(queue.payloads.list()).toEqual([]);
   });
 
   test('small tasks stay inline', async () => {

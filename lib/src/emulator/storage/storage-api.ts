@@ -2,7 +2,8 @@
  * The few Cloud Storage JSON API calls the adapter's payload offload makes, served on the
  * emulator's port under Google's own paths (`/storage/v1`, `/upload/storage/v1`), so
  * `@google-cloud/storage` with STORAGE_EMULATOR_HOST=http://HOST:PORT/storage/v1 works unchanged: upload (`uploadType=media` or `multipart`), metadata and
- * download (`alt=media`), delete. Anything else answers 501 with what is supported.
+ * download (`alt=media`), delete, and listing a bucket's objects (names and sizes: what a test or
+ * a developer checks). Anything else answers 501 with what is supported.
  *
  * Writes need a content type a web page cannot send without a CORS preflight (multipart/related,
  * application/octet-stream... anything but a form's), which the emulator never grants; DELETE
@@ -18,6 +19,7 @@ import { objectResource, type ObjectStore } from './object-store.js';
 const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 const OBJECT_PATH = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/;
 const UPLOAD_PATH = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/;
+const LIST_PATH = /^\/storage\/v1\/b\/([^/]+)\/o$/;
 const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', '']);
 
 /** A multipart/related body: the JSON metadata part, then the media part. */
@@ -83,8 +85,18 @@ export function createStorageApi(objects: ObjectStore) {
         await upload(req, res, objects, decodeURIComponent(uploadTarget[1]), url);
         return true;
       }
+      const listTarget = LIST_PATH.exec(pathname);
+      if (listTarget && req.method === 'GET') {
+        const bucket = decodeURIComponent(listTarget[1]);
+        const listed = objects.list(bucket, url.searchParams.get('prefix') ?? '');
+        // One page: the stand-in holds a developer's offloaded envelopes, not a bucket's millions.
+        const items = listed.map(({ name, size }) => ({ kind: 'storage#object', bucket, name, size: String(size) }));
+        sendJson(res, 200, { kind: 'storage#objects', items });
+        return true;
+      }
       const target = OBJECT_PATH.exec(pathname);
-      if (!target) throw new ApiError('UNIMPLEMENTED', `${req.method} ${pathname}: the emulator serves object upload, get and delete only`);
+      if (!target)
+        throw new ApiError('UNIMPLEMENTED', `${req.method} ${pathname}: the emulator serves object upload, get, list and delete only`);
       const [bucket, name] = [decodeURIComponent(target[1]), decodeURIComponent(target[2])];
       if (req.method === 'DELETE') {
         if (!objects.delete(bucket, name)) throw notFound(`No such object: ${bucket}/${name}`);
