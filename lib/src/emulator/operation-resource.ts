@@ -6,27 +6,13 @@
  * `error` is ABORTED instead of a response, as BatchDeleteTasksMetadata's comment says.
  */
 import { CLOUD_TASKS_ERRORS } from '../contract/cloud-tasks-messages.js';
+import { RPC_CODE } from '../contract/google-errors.js';
 import { formatTimestamp } from '../contract/proto-json.js';
 import type { ApiStatus } from './api-error.js';
 import type { TaskRecord, TaskView } from './model.js';
 import { taskToJson } from './task-resource.js';
 
 export type BatchMethod = 'BatchCreateTasks' | 'BatchDeleteTasks';
-
-/** google.rpc.Code of each status name the emulator answers with. */
-const RPC_CODE: Record<ApiStatus, number> = {
-  INVALID_ARGUMENT: 3,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  UNAUTHENTICATED: 16,
-};
 
 export interface OperationRecord {
   /** projects/P/locations/L/operations/ID; ID is the request's request_id when it has one. */
