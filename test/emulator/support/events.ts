@@ -29,15 +29,18 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * happened (a fast task can finish before the call that created it returns).
  */
 export function recordEvents(emulator: EmulatorHandle) {
-  const seen: { event: keyof EmulatorEvents; payload: any }[] = [];
+  const seen: { event: keyof EmulatorEvents; payload: any; atMs: number }[] = [];
   const events: (keyof EmulatorEvents)[] = ['task:start', 'task:success', 'task:error', 'task:dead'];
   const listeners = events.map((event) => {
-    const listener = (payload: unknown) => seen.push({ event, payload });
+    const listener = (payload: unknown) => seen.push({ event, payload, atMs: Date.now() });
     emulator.events.on(event, listener);
     return () => emulator.events.off(event, listener);
   });
   return {
     all: <K extends keyof EmulatorEvents>(event: K): EmulatorEvents[K][0][] => seen.filter((e) => e.event === event).map((e) => e.payload),
+    /** When each matching event was emitted (Date.now() in the emulator's own process). */
+    times: <K extends keyof EmulatorEvents>(event: K, matches: (payload: EmulatorEvents[K][0]) => boolean): number[] =>
+      seen.filter((e) => e.event === event && matches(e.payload)).map((e) => e.atMs),
     async waitFor<K extends keyof EmulatorEvents>(
       event: K,
       matches: (payload: EmulatorEvents[K][0]) => boolean,
