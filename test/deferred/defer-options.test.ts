@@ -91,9 +91,11 @@ test('a queue missing from queue.yaml is refused, naming the queues that run tas
   const attempt = defer(work, [1], { queue: 'emails' });
   await expect(attempt).rejects.toBeInstanceOf(UnknownQueueError);
   await expect(attempt).rejects.toThrow(
-    /queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench\. Add it/,
+    /queue "emails" is not defined in .*queue\.yaml; known queues: default, demo-failures, testing, bench, workflow-flows, workflow-steps\. Add it/,
   );
-  await expect(attempt).rejects.toMatchObject({ knownQueues: ['default', 'demo-failures', 'testing', 'bench'] });
+  await expect(attempt).rejects.toMatchObject({
+    knownQueues: ['default', 'demo-failures', 'testing', 'bench', 'workflow-flows', 'workflow-steps'],
+  });
   expect(sent()).toEqual([]);
 });
 
