@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { NextConfig } from 'next';
 import { adapterDir, appRelativePath, findPackageDir } from '../runtime/build-files.js';
 
-export const WORLD_POSTGRES_PACKAGE = '@workflow/world-postgres';
+const WORLD_POSTGRES_PACKAGE = '@workflow/world-postgres';
 
 type WebpackConfig = { resolve?: { alias?: Record<string, unknown> | { name: string; alias: string; onlyModule?: boolean }[] } };
 type WebpackFunction = NonNullable<NextConfig['webpack']>;

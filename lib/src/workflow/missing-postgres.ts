@@ -6,6 +6,7 @@
  * emulator could not build. Loading it fails at once, naming the install command: a server with
  * WORKFLOW_POSTGRES_URL set finds out at start (the World's start() loads the storage package).
  */
-import { missingStoragePackage } from './storage-error.js';
+import { missingStoragePackage, POSTGRES_STORAGE } from './storage-error.js';
 
-throw missingStoragePackage('@workflow/world-postgres', 'WORKFLOW_POSTGRES_URL (runs kept in Postgres)', { rebuild: true });
+// The alias is in the build: installing the package takes a new build too.
+throw missingStoragePackage(POSTGRES_STORAGE.name, POSTGRES_STORAGE.why, { rebuild: true });

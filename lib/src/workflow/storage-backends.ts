@@ -13,7 +13,7 @@
  */
 import type { WorkflowStore } from './lazy-store.js';
 import type { StorageSettings } from './settings.js';
-import { missingStoragePackage, WorkflowStorageError } from './storage-error.js';
+import { missingStoragePackage, POSTGRES_STORAGE, WorkflowStorageError } from './storage-error.js';
 
 /** The keys of a World that make up its Storage and Streamer (not its queue, start or close). */
 function storagePart(world: WorkflowStore & Record<string, unknown>, close: () => Promise<void>): WorkflowStore {
@@ -60,7 +60,7 @@ async function openLocal(dataDir: string): Promise<WorkflowStore> {
  * the stand-in that withCloudTasks put in its place (missing-postgres.ts).
  */
 export function loadPostgresPackage() {
-  return importPeer('@workflow/world-postgres', () => import('@workflow/world-postgres'), 'WORKFLOW_POSTGRES_URL');
+  return importPeer(POSTGRES_STORAGE.name, () => import('@workflow/world-postgres'), POSTGRES_STORAGE.why);
 }
 
 async function openPostgres(connectionString: string): Promise<WorkflowStore> {

@@ -11,6 +11,9 @@ export class WorkflowStorageError extends DeferredError {
   override name = 'WorkflowStorageError';
 }
 
+/** The production storage: its package, and the setting that chooses it, as its errors name them. */
+export const POSTGRES_STORAGE = { name: '@workflow/world-postgres', why: 'WORKFLOW_POSTGRES_URL (runs kept in Postgres)' } as const;
+
 /**
  * `why` (the setting that chose the storage) needs package `name`: the error names the command
  * that installs it in this app (`npm install`, `pnpm add`, `yarn add`, from its lockfile).
