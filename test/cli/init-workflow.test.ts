@@ -31,7 +31,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A create-next-app app with `workflow` installed (its package.json in node_modules, as npm leaves it), plus or minus `files`. */
+/** A create-next-app app with `workflow` installed (its package.json in node_modules, as npm leaves it; not `@workflow/world-postgres`), plus or minus `files`. */
 const makeApp = (files: Record<string, string | null> = {}) =>
   writeCnaApp(dir, {
     'package.json': JSON.stringify({
@@ -41,7 +41,6 @@ const makeApp = (files: Record<string, string | null> = {}) =>
     }),
     // As the real package: an exports map without ./package.json.
     'node_modules/workflow/package.json': JSON.stringify({ name: 'workflow', version: '4.8.9', exports: { '.': './dist/index.js' } }),
-    'node_modules/@workflow/world-postgres/package.json': JSON.stringify({ name: '@workflow/world-postgres', version: '4.3.7' }),
     ...files,
   });
 
@@ -102,6 +101,8 @@ export default withWorkflow(withCloudTasks(nextConfig));
     const report = formatInitReport(result);
     expect(report).toContain("import { start } from 'workflow/api';");
     expect(report).toContain('npx workflow inspect runs --backend next-cloud-tasks/workflow');
+    // Production's storage, which neither init nor the build needs, with the app's package manager.
+    expect(report).toMatch(/Production keeps them in Postgres:\n {7}npm install @workflow\/world-postgres\n {5}and WORKFLOW_POSTGRES_URL/);
     expect(report).not.toContain('Left to do by hand');
   });
 
@@ -195,6 +196,13 @@ module.exports = withWorkflow(withCloudTasks({
     expect(step.manual).toContain('- name: workflow-steps');
     expect(read('queue.yaml')).toBe('queue:\n- name: default\n  rate: 1/s\ntotal_storage_limit: 1G\n');
   });
+
+  test("a pnpm app's next steps name pnpm's command for the production storage", () => {
+    makeApp({ 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" });
+    const report = formatInitReport(initApp(dir, { workflow: true }));
+    expect(report).toContain('       pnpm add @workflow/world-postgres\n');
+    expect(report).not.toContain('npm install');
+  });
 });
 
 describe('without the Workflow SDK installed', () => {
@@ -202,7 +210,7 @@ describe('without the Workflow SDK installed', () => {
     makeApp({ 'node_modules/workflow/package.json': null, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" });
     const before = snapshot();
     expect(() => initApp(dir, { workflow: true })).toThrow(InitError);
-    expect(() => initApp(dir, { workflow: true })).toThrow(/^workflow is not installed .*`pnpm add workflow @workflow\/world-postgres`/);
+    expect(() => initApp(dir, { workflow: true })).toThrow(/^workflow is not installed .*Run `pnpm add workflow`, then/);
     expect(snapshot()).toEqual(before);
   });
 
@@ -215,14 +223,6 @@ describe('without the Workflow SDK installed', () => {
     } finally {
       spy.mockRestore();
     }
-    expect(errors.join('\n')).toContain('`npm install workflow @workflow/world-postgres`');
-  });
-
-  test('without the Postgres storage, which the build must resolve, it refuses too', () => {
-    makeApp({ 'node_modules/@workflow/world-postgres/package.json': null });
-    expect(() => initApp(dir, { workflow: true })).toThrow(
-      /^@workflow\/world-postgres is not installed .*`npm install workflow @workflow\/world-postgres`/,
-    );
-    expect(() => initApp(dir)).not.toThrow();
+    expect(errors.join('\n')).toContain('Run `npm install workflow`, then `init --workflow` again.');
   });
 });

@@ -1,16 +1,18 @@
 /**
  * docs/workflows.md done by a new user: a brand-new Next 16 app (create-next-app 16.4's defaults,
- * from test/fixtures/fresh-app/scaffold), the packed package, the Workflow SDK and its Postgres
- * storage installed with npm, `npx next-cloud-tasks init --workflow`, the demo's workflows and their two routes written
- * into it, `next build`, then `next start` with only the environment `npx next-cloud-tasks
- * emulator` prints: the shared workflow cases (support/workflow-suite.ts) pass on it.
+ * from test/fixtures/fresh-app/scaffold), the packed package and the Workflow SDK installed with npm
+ * (not `@workflow/world-postgres`: locally the runs are kept in files, and withCloudTasks lets the
+ * build do without it), `npx next-cloud-tasks init --workflow`, the demo's workflows and their two
+ * routes written into it, `next build`, then `next start` with only the environment `npx
+ * next-cloud-tasks emulator` prints: the shared workflow cases (support/workflow-suite.ts) pass on
+ * it. With WORKFLOW_POSTGRES_URL set, the same build exits at start naming the install command.
  *
  * Needs the npm registry (or a warm npm cache) besides loopback. About 3-6 minutes.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/next-server';
+import { freePort, ROOT } from '../helpers/next-server';
 import { describeWorkflowCases, type WorkflowTarget } from '../workflow/support/workflow-suite';
 import { appPackageJson, repoVersion, scaffoldApp, startAppBesideEmulator, startNextApp, type AppBesideEmulator } from './app-fixture';
 import { packLib, run, runOk, type Child } from './support';
@@ -27,14 +29,8 @@ const init = () => run('npx', ['--no', '--', 'next-cloud-tasks', 'init', '--work
 beforeAll(() => {
   const started = Date.now();
   const pack = packLib(work);
-  // docs/workflows.md's `npm install next-cloud-tasks workflow @workflow/world-postgres` in it.
-  scaffoldApp(
-    app,
-    appPackageJson(pack.tarball, {
-      workflow: repoVersion('workflow'),
-      '@workflow/world-postgres': repoVersion('@workflow/world-postgres'),
-    }),
-  );
+  // docs/workflows.md's `npm install next-cloud-tasks workflow` in it: no Postgres storage.
+  scaffoldApp(app, appPackageJson(pack.tarball, { workflow: repoVersion('workflow') }));
   runOk('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app });
   timings['pack + npm install'] = Date.now() - started;
 }, 300_000);
@@ -46,12 +42,15 @@ afterAll(async () => {
 });
 
 test('npx next-cloud-tasks init --workflow wires the SDK to the Cloud Tasks World; a second run changes nothing', () => {
+  // Nothing installs it for the app: what follows runs without it.
+  expect(existsSync(join(app, 'node_modules/@workflow/world-postgres'))).toBe(false);
   const first = init();
   expect(first.stderr).toBe('');
   expect(first.status).toBe(0);
   expect(first.stdout).toContain('created   instrumentation.ts');
   expect(first.stdout).toContain('updated   queue.yaml');
   expect(first.stdout).toContain('npx workflow inspect runs --backend next-cloud-tasks/workflow');
+  expect(first.stdout).toContain('npm install @workflow/world-postgres');
   expect(read('next.config.ts')).toContain('export default withWorkflow(withCloudTasks(nextConfig));');
   expect(read('next.config.ts')).toContain('process.env.WORKFLOW_TARGET_WORLD ??= "next-cloud-tasks/workflow";');
   expect(read('instrumentation.ts')).toContain('await registerWorkflowWorld();');
@@ -100,4 +99,17 @@ describe('next start with only the environment npx next-cloud-tasks emulator pri
   });
 
   describeWorkflowCases(target);
+
+  test('with WORKFLOW_POSTGRES_URL set, the build made without @workflow/world-postgres exits at start naming its install command', async () => {
+    const port = await freePort();
+    const nextBin = join(app, 'node_modules/next/dist/bin/next');
+    // Never reached: the package is missing before any connection.
+    const env = { ...started.appEnv, PORT: String(port), WORKFLOW_POSTGRES_URL: 'postgres://workflows@127.0.0.1:1/workflows' };
+    const result = run(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: app, env, timeoutMs: 60_000 });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.status).toBe(1);
+    expect(output).toContain(
+      'WorkflowStorageError: WORKFLOW_POSTGRES_URL (runs kept in Postgres) needs the package @workflow/world-postgres, which is not installed: npm install @workflow/world-postgres',
+    );
+  });
 });

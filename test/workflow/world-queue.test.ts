@@ -14,7 +14,7 @@ import type { LogEntry } from '@/lib/src/runtime/logger';
 import { applyLayer } from '@/lib/src/runtime/options-state';
 import { resetTokenVerifier } from '@/lib/src/handle/verify-token';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
-import { createWorld, registerWorkflowWorld } from '@/lib/src/workflow/index';
+import { createWorld, registerWorkflowWorld, WorkflowStorageError } from '@/lib/src/workflow/index';
 import { decodeTaskMessage, encodeTaskMessage, type TaskMessage } from '@/lib/src/contract/workflow-message';
 import { HOP_MS } from '@/lib/src/workflow/send-task';
 
@@ -149,6 +149,21 @@ test('against Cloud Tasks without a database, start() and queueing fail with a m
   useEnv({ WORKFLOW_POSTGRES_URL: undefined });
   await expect(createWorld().start!()).rejects.toThrow(/WORKFLOW_POSTGRES_URL is not set: against Cloud Tasks/);
   await expect(createWorld().queue(FLOW, { runId: 'wrun_1' })).rejects.toThrow(/WORKFLOW_POSTGRES_URL is not set/);
+  expect(created).toHaveLength(0);
+});
+
+test('with WORKFLOW_POSTGRES_URL set, a build made without @workflow/world-postgres fails at start(), naming the install command', async () => {
+  // What withCloudTasks does when the app lacks the package: the import loads the stand-in.
+  jest.doMock('@workflow/world-postgres', () => jest.requireActual('@/lib/src/workflow/missing-postgres'));
+  try {
+    const started = createWorld().start!();
+    await expect(started).rejects.toThrow(WorkflowStorageError);
+    await expect(started).rejects.toThrow(
+      'WORKFLOW_POSTGRES_URL (runs kept in Postgres) needs the package @workflow/world-postgres, which is not installed: npm install @workflow/world-postgres',
+    );
+  } finally {
+    jest.dontMock('@workflow/world-postgres');
+  }
   expect(created).toHaveLength(0);
 });
 

@@ -3,7 +3,8 @@
  * package's World (docs/workflows.md's steps 2-5): next.config wrapped with withWorkflow around
  * withCloudTasks and the World selected, registerWorkflowWorld() in instrumentation, the two
  * workflow queues in queue.yaml, the embedded storage's folder in .gitignore, and a warning when
- * the app's proxy would catch the workflow routes. It needs `workflow` installed in the app.
+ * the app's proxy would catch the workflow routes. It needs `workflow` installed in the app (not
+ * `@workflow/world-postgres`, which only production's storage needs).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,29 +25,25 @@ import {
 } from './init-workflow-edits.js';
 import { findProxyFile } from './proxy-check.js';
 
-/**
- * The packages the app must have: the SDK, and the World's Postgres storage, which its
- * instrumentation bundle imports (a bundler fails the build on an import it cannot resolve).
- */
-export const WORKFLOW_PACKAGES = ['workflow', '@workflow/world-postgres'] as const;
+/** The storage a production server keeps its runs in (WORKFLOW_POSTGRES_URL); not needed to build or to run locally. */
+const POSTGRES_STORAGE = '@workflow/world-postgres';
 
 /**
- * The installed `workflow` version; throws InitError, naming the install command, when it or the
- * Postgres storage is not installed. Found where Node would look from the app (the SDK's exports
- * map has no ./package.json to resolve).
+ * The installed `workflow` version; throws InitError, naming the install command, when the SDK is
+ * not installed. Found where Node would look from the app (the SDK's exports map has no
+ * ./package.json to resolve). `@workflow/world-postgres` is not required: withCloudTasks lets the
+ * app build without it, and locally the runs are kept in files.
  */
 export function installedWorkflowVersion(layout: AppLayout): string {
   const lookups = createRequire(join(layout.dir, 'package.json')).resolve.paths('workflow') ?? [];
-  const find = (name: string) => lookups.map((dir) => join(dir, name, 'package.json')).find((path) => existsSync(path));
-  const missing = WORKFLOW_PACKAGES.filter((name) => !find(name));
-  if (missing.length) {
+  const found = lookups.map((dir) => join(dir, 'workflow', 'package.json')).find((path) => existsSync(path));
+  if (!found) {
     throw new InitError(
-      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed in ${layout.dir}: \`init --workflow\` wires the Workflow SDK, ` +
-        `it does not install it. Run \`${layout.runner.add} ${WORKFLOW_PACKAGES.join(' ')}\` (the SDK, and the production storage that ` +
-        `the app's build must resolve), then \`init --workflow\` again.`,
+      `workflow is not installed in ${layout.dir}: \`init --workflow\` wires the Workflow SDK, it does not install it. ` +
+        `Run \`${layout.runner.add} workflow\`, then \`init --workflow\` again.`,
     );
   }
-  return (JSON.parse(readFileSync(find('workflow')!, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(found, 'utf8')) as { version: string }).version;
 }
 
 function nextConfigStep(layout: AppLayout): InitStep | undefined {
@@ -106,8 +103,10 @@ export function workflowNextSteps(layout: AppLayout): string[] {
     `       import { start } from 'workflow/api';`,
     `       const run = await start(myWorkflow, ['Ada']);`,
     '     Its steps, sleeps and retries are Cloud Tasks in workflow-flows and workflow-steps, on the dashboard;',
-    '     locally its runs are kept in .workflow-data/. Production needs WORKFLOW_POSTGRES_URL (Cloud SQL) and its',
-    "     schema: node_modules/next-cloud-tasks/docs/workflows.md. The SDK's CLI reads the runs:",
+    '     locally its runs are kept in .workflow-data/, with no database. Production keeps them in Postgres:',
+    `       ${layout.runner.add} ${POSTGRES_STORAGE}`,
+    '     and WORKFLOW_POSTGRES_URL (Cloud SQL) with its schema: node_modules/next-cloud-tasks/docs/workflows.md.',
+    "     The SDK's CLI reads the runs:",
     `       ${layout.runner.exec} workflow inspect runs --backend next-cloud-tasks/workflow`,
   ];
 }

@@ -42,9 +42,9 @@ to add to it by hand. package.json is not edited.
 npm, pnpm or yarn, run as a non-root user on $PORT), a .dockerignore, and output: 'standalone'
 in next.config.
 
---workflow also wires the Workflow SDK (\`workflow\` and \`@workflow/world-postgres\`, installed
-first) to next-cloud-tasks/workflow, the World whose queue is Cloud Tasks: next.config wrapped
-with withWorkflow(withCloudTasks(...)) and the World selected, registerWorkflowWorld() in
+--workflow also wires the Workflow SDK (\`workflow\`, installed first; production also needs
+\`@workflow/world-postgres\`) to next-cloud-tasks/workflow, the World whose queue is Cloud Tasks:
+next.config wrapped with withWorkflow(withCloudTasks(...)) and the World selected, registerWorkflowWorld() in
 instrumentation.ts, the queues workflow-flows and workflow-steps in queue.yaml, .workflow-data/
 in .gitignore, and /.well-known/workflow/ excluded from the matcher of proxy.ts (or middleware.ts).
 

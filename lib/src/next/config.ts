@@ -7,16 +7,19 @@
  *   Turbopack cannot bundle), and `@google-cloud/storage` (imported lazily for big payloads: left
  *   to Node, it costs the bundles nothing);
  * - the files a standalone build must trace: the client's JSON protos and the app's queue.yaml,
- *   both read at run time, so `output: 'standalone'` works with no other edit.
+ *   both read at run time, so `output: 'standalone'` works with no other edit;
+ * - `@workflow/world-postgres` aliased to a stand-in when the app has not installed it, so a
+ *   workflow app that keeps its runs locally builds without it (workflow-storage-alias.ts).
  *
  * It runs inside `next build` / `next dev` (Node.js), never in the app's bundles.
  */
 import { existsSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { NextConfig } from 'next';
-import { adapterDir, BUILT_QUEUE_YAML_VARIABLE, findPackageDir, TASK_CLIENT_PACKAGE } from '../runtime/build-files.js';
+import { adapterDir, appRelativePath, BUILT_QUEUE_YAML_VARIABLE, findPackageDir, TASK_CLIENT_PACKAGE } from '../runtime/build-files.js';
 import { ENV, envText } from '../contract/env.js';
 import { OPTION_DEFAULTS } from '../runtime/options.js';
+import { aliasMissingWorldPostgres } from './workflow-storage-alias.js';
 
 export interface CloudTasksConfigOptions {
   /**
@@ -52,11 +55,8 @@ function mergeRewrites(theirs: RewritesResult | undefined): RewritesResult {
   return { ...theirs, afterFiles: [...DEFERRED_REWRITES, ...(theirs.afterFiles ?? [])] };
 }
 
-/** A path for outputFileTracingIncludes: relative to the app's folder, with forward slashes. */
-const traceGlob = (appDir: string, path: string) => {
-  const rel = relative(appDir, path).split(sep).join('/');
-  return rel.startsWith('.') ? rel : `./${rel}`;
-};
+/** A path for outputFileTracingIncludes. */
+const traceGlob = appRelativePath;
 
 function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): NextConfig {
   const appDir = resolve(options.dir ?? process.cwd());
@@ -72,7 +72,7 @@ function applyCloudTasks(config: NextConfig, options: CloudTasksConfigOptions): 
   const includes = config.outputFileTracingIncludes ?? {};
   const userRewrites = config.rewrites;
   return {
-    ...config,
+    ...aliasMissingWorldPostgres(config, { appDir }),
     serverExternalPackages: [...new Set([...(config.serverExternalPackages ?? []), TASK_CLIENT_PACKAGE, STORAGE_CLIENT_PACKAGE])],
     outputFileTracingIncludes: { ...includes, '/**': [...new Set([...(includes['/**'] ?? []), ...traced])] },
     // Built into the server: the start-up check then fails, naming the fix, when a production

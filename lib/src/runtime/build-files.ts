@@ -5,7 +5,7 @@
  * find them, instead of passing and failing on the first defer().
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtQueueYaml, type ConfigProblem } from './config.js';
 
@@ -39,6 +39,12 @@ export function findPackageDir(name: string, fromDir: string): string | undefine
     if (existsSync(join(candidate, 'package.json'))) return candidate;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+/** A path as next.config takes it (outputFileTracingIncludes, turbopack.resolveAlias): relative to the app's folder, `./` first, with forward slashes. */
+export function appRelativePath(appDir: string, path: string): string {
+  const rel = relative(appDir, path).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 /**

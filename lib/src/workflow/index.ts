@@ -10,7 +10,7 @@ import { createCloudTasksWorld } from './world.js';
 export { createCloudTasksWorld as createWorld };
 export { registerWorkflowWorld } from './register-world.js';
 export { WorkflowMessageTooLargeError } from './send-task.js';
-export { WorkflowStorageError } from './storage-backends.js';
+export { WorkflowStorageError } from './storage-error.js';
 export { DEFAULT_FLOW_QUEUE, DEFAULT_STEP_QUEUE, DEFAULT_LOCAL_DATA_DIR } from './settings.js';
 
 export default createCloudTasksWorld;

@@ -11,14 +11,9 @@
  *
  * Both are optional peer dependencies, imported only when chosen.
  */
-import { DeferredError } from '../contract/errors.js';
 import type { WorkflowStore } from './lazy-store.js';
 import type { StorageSettings } from './settings.js';
-
-/** A storage package the app has not installed, or a database that is not ready. */
-export class WorkflowStorageError extends DeferredError {
-  override name = 'WorkflowStorageError';
-}
+import { missingStoragePackage, POSTGRES_STORAGE, WorkflowStorageError } from './storage-error.js';
 
 /** The keys of a World that make up its Storage and Streamer (not its queue, start or close). */
 function storagePart(world: WorkflowStore & Record<string, unknown>, close: () => Promise<void>): WorkflowStore {
@@ -40,9 +35,7 @@ async function importPeer<T>(name: string, load: () => Promise<T>, why: string):
     return await load();
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(name)) {
-      throw new WorkflowStorageError(`${why} needs the package ${name}: npm install ${name} (it must match your workflow version)`, {
-        cause: error,
-      });
+      throw missingStoragePackage(name, why, { cause: error });
     }
     throw error;
   }
@@ -61,8 +54,17 @@ async function openLocal(dataDir: string): Promise<WorkflowStore> {
   return storagePart(world, async () => world.close?.());
 }
 
+/**
+ * `@workflow/world-postgres`, loaded (never connected). Throws a WorkflowStorageError naming the
+ * install command when the app lacks it: not found by Node, or, in a Next build made without it,
+ * the stand-in that withCloudTasks put in its place (missing-postgres.ts).
+ */
+export function loadPostgresPackage() {
+  return importPeer(POSTGRES_STORAGE.name, () => import('@workflow/world-postgres'), POSTGRES_STORAGE.why);
+}
+
 async function openPostgres(connectionString: string): Promise<WorkflowStore> {
-  const postgres = await importPeer('@workflow/world-postgres', () => import('@workflow/world-postgres'), 'WORKFLOW_POSTGRES_URL');
+  const postgres = await loadPostgresPackage();
   const world = postgres.createWorld({ connectionString }) as unknown as WorkflowStore & Record<string, unknown>;
   const store = storagePart(world, async () => world.close?.());
   try {

@@ -16,7 +16,7 @@ import { lazyStore } from './lazy-store.js';
 import { createCloudTasksQueue } from './queue.js';
 import { createWorkflowQueueHandler } from './queue-handler.js';
 import { listWorldProblems, readWorldSettings, type WorldSettings } from './settings.js';
-import { openStorage } from './storage-backends.js';
+import { loadPostgresPackage, openStorage } from './storage-backends.js';
 
 /** The spec version of the event-sourced SDK (`@workflow/world` 4.5's SPEC_VERSION_CURRENT): runs carry their input in the first message. */
 const SPEC_VERSION = 3;
@@ -50,9 +50,11 @@ export function createCloudTasksWorld(): World {
 
     /**
      * Checks the configuration (this World's and the adapter's) and that both queues are in
-     * queue.yaml; throws what to fix. It connects to nothing, as the adapter does nothing over the
-     * network at start: the storage opens on first use, and a database that is unreachable or has
-     * no schema fails that request with the fix (WorkflowStorageError). Nothing runs in the background.
+     * queue.yaml; throws what to fix. With WORKFLOW_POSTGRES_URL it loads the storage package, so
+     * an app built without it fails here, naming the install command (WorkflowStorageError). It
+     * connects to nothing, as the adapter does nothing over the network at start: the storage
+     * opens on first use, and a database that is unreachable or has no schema fails that request
+     * with the fix (WorkflowStorageError). Nothing runs in the background.
      */
     async start() {
       const problems = listProblems();
@@ -62,6 +64,7 @@ export function createCloudTasksWorld(): World {
           `The Cloud Tasks workflow World cannot start; fix these:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
         );
       }
+      if (worldSettings().storage.kind === 'postgres') await loadPostgresPackage();
     },
 
     async close() {
