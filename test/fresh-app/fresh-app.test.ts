@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { freePort, ROOT } from '../helpers/next-server';
+import { createEmulatorTask } from '../helpers/emulator-rest';
 import {
   addMarkerFunction,
   appPackageJson,
@@ -183,23 +184,13 @@ describe('next start with npx next-cloud-tasks emulator', () => {
   });
 
   test("a task the emulator dispatches runs the app's function, and the handler's path never loads @google-cloud/tasks", async () => {
-    const queue = `projects/${appEnv.GOOGLE_CLOUD_PROJECT}/locations/${appEnv.CLOUD_TASKS_LOCATION}/queues/default`;
-    const body = Buffer.from(encodeEnvelope('marker.write', ['from the emulator', new Date('2026-12-01T00:00:00Z')])).toString('base64');
-    const created = await fetch(`${emulatorUrl}/v2/${queue}/tasks`, {
-      method: 'POST',
-      // The emulator's REST API takes JSON only (a browser cannot send it cross-site without a preflight).
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        task: {
-          httpRequest: {
-            url: `${appEnv.DEFERRED_SERVICE_URL}/_ah/queue/deferred/marker.write`,
-            httpMethod: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body,
-            oidcToken: { serviceAccountEmail: appEnv.DEFERRED_SERVICE_ACCOUNT, audience: appEnv.DEFERRED_SERVICE_URL },
-          },
-        },
-      }),
+    const created = await createEmulatorTask({
+      emulatorUrl,
+      appEnv,
+      queue: 'default',
+      url: `${appEnv.DEFERRED_SERVICE_URL}/_ah/queue/deferred/marker.write`,
+      body: encodeEnvelope('marker.write', ['from the emulator', new Date('2026-12-01T00:00:00Z')]),
+      audience: appEnv.DEFERRED_SERVICE_URL,
     });
     expect(created.status).toBe(200);
     expect(await waitForMarker('from the emulator')).toEqual(

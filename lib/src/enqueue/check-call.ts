@@ -17,7 +17,7 @@ function checkFunctionListed(functionId: string): void {
 }
 
 /** The queue must be in queue.yaml, and not a dead-letter queue (paused: its tasks wait for a replay). */
-function checkQueue(queue: string, queues: QueueCatalog): void {
+export function checkQueue(queue: string, queues: QueueCatalog): void {
   const keeps = queues.deadLetterFor?.(queue);
   if (keeps) {
     throw new InvalidTaskOptionsError(

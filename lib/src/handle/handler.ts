@@ -2,7 +2,7 @@ import type { HandlerConfig } from '../runtime/config.js';
 import type { CloudTasksOptions } from '../runtime/options.js';
 import { handlerConfig } from '../runtime/settings.js';
 import type { DeadLetterSink } from '../runtime/dead-letter-sink.js';
-import { DEAD_LETTER_KEPT_HEADER, DEAD_LETTER_REASON_HEADER, outcomeResponse, type Outcome } from '../contract/outcomes.js';
+import { DEAD_LETTER_KEPT_HEADER, DEAD_LETTER_REASON_HEADER, outcomeResponse } from '../contract/outcomes.js';
 import { describeError, log } from '../runtime/logger.js';
 import { traceFields } from '../runtime/trace.js';
 import { executeTask, type AttemptInfo } from './execute-task.js';
@@ -13,7 +13,7 @@ import { readSchedulerHeaders } from '../contract/scheduler-headers.js';
 import { cronRunSkip } from './cron-run.js';
 import { verifyTaskToken } from './verify-token.js';
 import { MAX_TASK_BYTES } from '../contract/limits.js';
-import { isDraining, trackTask } from '../runtime/shutdown.js';
+import { acceptTaskRequest, REFUSED_TOKEN } from './task-request.js';
 
 export interface HandlerOptions {
   /** The app's deferrable functions. */
@@ -38,22 +38,14 @@ export interface HandlerOptions {
   isLastAttempt?: (attempt: AttemptInfo) => boolean;
 }
 
-const REFUSED_TOKEN: Record<401 | 403 | 503, Outcome> = { 401: 'unauthorized', 403: 'forbidden', 503: 'unavailable' };
-
 /**
  * Serves a Cloud Tasks delivery: a Web Request in, a Response out, in the order that keeps
  * rejections cheap: method, then the OIDC token, and only then the body.
  * Mount it on any route: `export const POST = (req: Request) => handleDeferredRequest(req, { manifest })`.
  */
 export async function handleDeferredRequest(request: Request, options: HandlerOptions): Promise<Response> {
-  if (request.method !== 'POST') return outcomeResponse('method-not-allowed', { headers: { allow: 'POST' } });
-  // Shutting down (SIGTERM, see shutdown.ts): a retryable answer now beats being killed mid-task.
-  if (isDraining()) return shuttingDown();
-  return trackTask(request, () => serveTask(request, options), shuttingDown);
+  return acceptTaskRequest(request, () => serveTask(request, options));
 }
-
-/** 503 with Retry-After: Cloud Tasks retries, and the connection closes so the next try lands elsewhere. */
-const shuttingDown = () => outcomeResponse('shutting-down', { headers: { 'retry-after': '1', connection: 'close' } });
 
 async function serveTask(request: Request, options: HandlerOptions): Promise<Response> {
   const { pathname: path, search } = new URL(request.url);

@@ -16,8 +16,8 @@ import { MAX_TASK_BYTES } from '../contract/limits.js';
 import { outcomeResponse, type Outcome } from '../contract/outcomes.js';
 import { readTaskHeaders } from '../contract/task-headers.js';
 import { readBodyWithLimit } from '../handle/read-body.js';
+import { acceptTaskRequest } from '../handle/task-request.js';
 import { describeError, log } from '../runtime/logger.js';
-import { isDraining, trackTask } from '../runtime/shutdown.js';
 import { messageKind } from './queue.js';
 import { sendWorkflowTask } from './send-task.js';
 import type { WorldSettings } from './settings.js';
@@ -26,8 +26,6 @@ import { nextHopTaskId, workflowTaskId } from './task-name.js';
 import { verifyCallback } from './verify-callback.js';
 
 type SdkHandler = Parameters<Queue['createQueueHandler']>[1];
-
-const shuttingDown = () => outcomeResponse('shutting-down', { headers: { 'retry-after': '1', connection: 'close' } });
 
 function refuse(outcome: Outcome, reason: string, fields: Record<string, unknown>): Response {
   log(outcome === 'misconfigured' ? 'ERROR' : 'WARNING', `workflow task refused (${outcome}): ${reason}`, fields);
@@ -40,11 +38,8 @@ function done(timeoutSeconds?: number): Response {
 }
 
 export function createWorkflowQueueHandler(settings: () => WorldSettings): Queue['createQueueHandler'] {
-  return (prefix: QueuePrefix, handler: SdkHandler) => async (request: Request) => {
-    if (request.method !== 'POST') return outcomeResponse('method-not-allowed', { headers: { allow: 'POST' } });
-    if (isDraining()) return shuttingDown();
-    return trackTask(request, () => serve(request, prefix, handler, settings), shuttingDown);
-  };
+  return (prefix: QueuePrefix, handler: SdkHandler) => async (request: Request) =>
+    acceptTaskRequest(request, () => serve(request, prefix, handler, settings));
 }
 
 async function serve(request: Request, prefix: string, handler: SdkHandler, settings: () => WorldSettings): Promise<Response> {

@@ -5,7 +5,8 @@
  * loaded by the transport on its first task, never by importing this module.
  */
 import { MAX_SCHEDULE_AHEAD_MS, MAX_TASK_BYTES, DISPATCH_DEADLINE_SECONDS } from '../contract/limits.js';
-import { DeferredError, TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
+import { DeferredError, TaskAlreadyExistsError } from '../contract/errors.js';
+import { checkQueue } from '../enqueue/check-call.js';
 import { enqueueRuntime } from '../enqueue/defer.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
 import type { WorldSettings } from './settings.js';
@@ -52,8 +53,7 @@ export class WorkflowMessageTooLargeError extends DeferredError {
 export async function sendWorkflowTask(settings: WorldSettings, task: WorkflowTask): Promise<'created' | 'exists'> {
   const { transport, config } = enqueueRuntime();
   const queue = settings.queues[task.kind];
-  const catalog = queueCatalog();
-  if (!catalog.get(queue)) throw new UnknownQueueError(queue, [...catalog.names], catalog.file);
+  checkQueue(queue, queueCatalog());
 
   const now = Date.now();
   const delayMs = Math.max(0, task.delayMs ?? 0);

@@ -13,6 +13,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { createSigningKey, signIdToken } from 'next-cloud-tasks/testing';
 import { EMULATOR_ISSUER } from '@/lib/src/contract/issuers';
+import { createEmulatorTask } from '../../helpers/emulator-rest';
 import { encodeTaskMessage } from '@/lib/src/contract/workflow-message';
 
 export const ONBOARDING = 'workflow//./app/_workflows/onboarding//onboarding';
@@ -241,20 +242,13 @@ export function describeWorkflowCases(target: () => WorkflowTarget): void {
       const { appUrl, emulatorUrl, env } = target();
       const control = 'wrun_01CONTROLCONTROLCONTROLCTL';
       const body = Buffer.from(forgedStart()).toString().replace(forgedRunId, control);
-      const queue = `projects/${env.GOOGLE_CLOUD_PROJECT}/locations/${env.CLOUD_TASKS_LOCATION}/queues/workflow-flows`;
-      const created = await fetch(`${emulatorUrl}/v2/${queue}/tasks`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          task: {
-            httpRequest: {
-              url: `${appUrl}/.well-known/workflow/v1/flow`,
-              body: Buffer.from(body).toString('base64'),
-              headers: { 'Content-Type': 'application/json' },
-              oidcToken: { serviceAccountEmail: env.DEFERRED_SERVICE_ACCOUNT, audience: appUrl },
-            },
-          },
-        }),
+      const created = await createEmulatorTask({
+        emulatorUrl,
+        appEnv: env,
+        queue: 'workflow-flows',
+        url: `${appUrl}/.well-known/workflow/v1/flow`,
+        body,
+        audience: appUrl,
       });
       expect(created.status).toBe(200);
       const deadline = Date.now() + 30_000;
