@@ -44,3 +44,22 @@ export function retryConfigMessage(retry: RetryConfig) {
     maxDoublings: retry.maxDoublings,
   };
 }
+
+/**
+ * The backoff pair the API gets. With only one of the two set, App Engine moves the other default
+ * out of the way instead of failing: a lone min above the default max raises max to it, a lone
+ * max below the default min lowers min to it (queueinfo.py, TranslateRetryParameters). cron.yaml
+ * follows the same rule with Cloud Scheduler's defaults, and a task's own retry settings with its
+ * queue's.
+ */
+export function effectiveBackoff(
+  retry: { minBackoffSeconds?: number; maxBackoffSeconds?: number } | undefined,
+  defaults: { minBackoffSeconds: number; maxBackoffSeconds: number },
+): { min: number; max: number } {
+  const min = retry?.minBackoffSeconds;
+  const max = retry?.maxBackoffSeconds;
+  if (min !== undefined && max !== undefined) return { min, max };
+  if (min !== undefined) return { min, max: Math.max(min, defaults.maxBackoffSeconds) };
+  if (max !== undefined) return { min: Math.min(max, defaults.minBackoffSeconds), max };
+  return { min: defaults.minBackoffSeconds, max: defaults.maxBackoffSeconds };
+}

@@ -1,7 +1,7 @@
 import { CRON_FILTER_HEADER, encodeCronFilter } from '../contract/cron-filter.js';
 import { encodeEnvelope } from '../contract/envelope.js';
 import { formatProblem } from '../deploy/problems.js';
-import { effectiveBackoff } from '../deploy/retry-parameters.js';
+import { effectiveBackoff } from '../contract/queue-settings.js';
 import { SCHEDULER_DEFAULTS } from './defaults.js';
 import { CronUsageError } from './errors.js';
 import type { CronFile, CronJobDefinition, SchedulerJobSettings } from './types.js';

@@ -7,7 +7,7 @@
  * config"). The handler reads them back from the envelope to know the task's last attempt.
  */
 import { InvalidTaskOptionsError } from '../contract/errors.js';
-import type { RetryConfig } from '../contract/queue-settings.js';
+import { effectiveBackoff, type RetryConfig } from '../contract/queue-settings.js';
 
 /** A task's own retry settings; durations in seconds, as `countdown` and `dispatchDeadline`. */
 export interface TaskRetryOptions {
@@ -80,8 +80,7 @@ export function resolveTaskRetry(given: TaskRetryOptions | undefined, queue: Ret
   if (minBackoff !== undefined && maxBackoff !== undefined && minBackoff > maxBackoff) {
     invalid('minBackoff', `retry.minBackoff (${minBackoff} s) must not be greater than retry.maxBackoff (${maxBackoff} s)`);
   }
-  const min = minBackoff ?? Math.min(queue.minBackoffSeconds, maxBackoff ?? Infinity);
-  const max = maxBackoff ?? Math.max(queue.maxBackoffSeconds, minBackoff ?? -Infinity);
+  const { min, max } = effectiveBackoff({ minBackoffSeconds: minBackoff, maxBackoffSeconds: maxBackoff }, queue);
   return {
     maxAttempts: own.maxAttempts ?? queue.maxAttempts,
     maxRetryDurationSeconds: own.maxRetryDuration !== undefined ? Math.trunc(own.maxRetryDuration) : queue.maxRetryDurationSeconds,

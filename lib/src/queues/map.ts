@@ -1,6 +1,6 @@
 import { APP_ENGINE_DEFAULTS } from './defaults.js';
 import type { CloudTasksQueueSettings, QueueDefinition } from './types.js';
-import { effectiveBackoff } from '../deploy/retry-parameters.js';
+import { effectiveBackoff } from '../contract/queue-settings.js';
 
 /**
  * The Cloud Tasks settings App Engine itself would give this queue.yaml entry: every field is
