@@ -5,7 +5,9 @@
  * in instrumentation's register(); the two workflow queues appended to queue.yaml. Each is a pure
  * function of the file's text; a form it does not recognise is left for the user, with the reason.
  */
+import { WORKFLOW_ROUTES } from '../contract/workflow-message.js';
 import { parseQueueYaml } from '../queues/parse.js';
+import { DEFAULT_FLOW_QUEUE, DEFAULT_STEP_QUEUE } from '../workflow/settings.js';
 import { matcherCatches } from './proxy-check.js';
 import type { EditResult } from './init-edits.js';
 import {
@@ -25,7 +27,7 @@ import {
 
 const NOT_PARSED: EditResult = { kind: 'manual', reason: 'it does not parse as JavaScript or TypeScript' };
 
-export const WORKFLOW_QUEUES = ['workflow-flows', 'workflow-steps'] as const;
+const WORKFLOW_QUEUES = [DEFAULT_FLOW_QUEUE, DEFAULT_STEP_QUEUE] as const;
 export const WORLD_MODULE = 'next-cloud-tasks/workflow';
 /**
  * Left to Node rather than bundled: the World's storage packages, which it imports only when
@@ -154,7 +156,7 @@ export function addWorkflowQueues(text: string, file = 'queue.yaml'): EditResult
 }
 
 /** A path the Workflow SDK's queue delivers to, for testing a proxy's matcher. */
-export const WORKFLOW_PATH = '/.well-known/workflow/v1/step';
+const WORKFLOW_PATH = WORKFLOW_ROUTES.step;
 const WORKFLOW_EXCLUSION = '.well-known/workflow/';
 
 /**

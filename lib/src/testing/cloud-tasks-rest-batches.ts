@@ -10,6 +10,7 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import { CLOUD_TASKS_ERRORS, type CloudTasksErrorText } from '../contract/cloud-tasks-messages.js';
 import { TaskAlreadyExistsError, UnknownQueueError } from '../contract/errors.js';
 import { RPC_CODE, type ApiStatus } from '../contract/google-errors.js';
+import { BATCH_LIMITS } from '../contract/limits.js';
 import { queuePath } from '../contract/names.js';
 import { formatTimestamp } from '../contract/proto-json.js';
 import {
@@ -124,7 +125,12 @@ export function batchHandlers(stub: TaskQueueStub, base: string, options: BatchR
       const queue = stub.catalog.get(p.queue);
       if (!queue) return queueNotFound(queuePath(p));
       const body = (await request.json().catch(() => ({}))) as { requests?: unknown; requestId?: unknown };
-      const items = itemsOf(body.requests, 100, CLOUD_TASKS_ERRORS.batchCreateEmpty, CLOUD_TASKS_ERRORS.batchCreateTooMany);
+      const items = itemsOf(
+        body.requests,
+        BATCH_LIMITS.createTasks,
+        CLOUD_TASKS_ERRORS.batchCreateEmpty,
+        CLOUD_TASKS_ERRORS.batchCreateTooMany,
+      );
       if (items instanceof Response) return items;
       return once(p, body.requestId, 'BatchCreateTasks', async () => {
         const failed = new Map<number, Status>();
@@ -153,7 +159,12 @@ export function batchHandlers(stub: TaskQueueStub, base: string, options: BatchR
       if (options.denied.has('batchDeleteTasks')) return permissionDenied('cloudtasks.tasks.delete', queuePath(p));
       if (!stub.catalog.get(p.queue)) return queueNotFound(queuePath(p));
       const body = (await request.json().catch(() => ({}))) as { names?: unknown; requestId?: unknown };
-      const names = itemsOf(body.names, 1000, CLOUD_TASKS_ERRORS.batchDeleteEmpty, CLOUD_TASKS_ERRORS.batchDeleteTooMany);
+      const names = itemsOf(
+        body.names,
+        BATCH_LIMITS.deleteNames,
+        CLOUD_TASKS_ERRORS.batchDeleteEmpty,
+        CLOUD_TASKS_ERRORS.batchDeleteTooMany,
+      );
       if (names instanceof Response) return names;
       return once(p, body.requestId, 'BatchDeleteTasks', async () => {
         const failed = new Map<number, Status>();
