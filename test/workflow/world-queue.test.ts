@@ -308,6 +308,15 @@ describe('the flow and step handler', () => {
     expect(calls).toHaveLength(1);
   });
 
+  test('the last hop of a long delay is scheduled at the due time itself and carries no due time', async () => {
+    const notBefore = Date.now() + 3 * 24 * 3600_000;
+    const response = await handler()(delivery({ authorization: await bearer(token()), message: { notBefore } }));
+    expect(response.status).toBe(200);
+    expect(calls).toHaveLength(0);
+    expect(created[0].scheduleTime!.getTime()).toBe(notBefore);
+    expect(body(created[0]).notBefore).toBeUndefined();
+  });
+
   test('a flow message sent to the step route does not run (500, retried)', async () => {
     const response = await handler()(delivery({ authorization: await bearer(token()), message: { queueName: FLOW } }));
     expect(response.status).toBe(500);

@@ -85,8 +85,7 @@ async function serve(request: Request, prefix: string, handler: SdkHandler, sett
 }
 
 function sendOn(settings: WorldSettings, message: TaskMessage, options: { taskId?: string; delayMs?: number }): Promise<unknown> {
-  const delayMs = options.delayMs ?? (message.notBefore ?? Date.now()) - Date.now();
-  return sendWorkflowTask(settings, { kind: messageKind(message.queueName), message, taskId: options.taskId, delayMs });
+  return sendWorkflowTask(settings, { kind: messageKind(message.queueName), message, ...options });
 }
 
 function failed(reason: string, fields: Record<string, unknown>): Response {

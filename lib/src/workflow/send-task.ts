@@ -32,7 +32,7 @@ export interface WorkflowTask {
   taskId?: string;
   /** Headers the SDK asked for (trace context). */
   headers?: Record<string, string>;
-  /** Deliver this long from now (the SDK's `delaySeconds` or `timeoutSeconds`). */
+  /** Deliver this long from now (the SDK's `delaySeconds` or `timeoutSeconds`); a message with a `notBefore` is due then instead. */
   delayMs?: number;
 }
 
@@ -56,9 +56,12 @@ export async function sendWorkflowTask(settings: WorldSettings, task: WorkflowTa
   checkQueue(queue, queueCatalog());
 
   const now = Date.now();
-  const delayMs = Math.max(0, task.delayMs ?? 0);
+  // A hop being sent on keeps its message's due time, so hops never drift by their own latency.
+  const dueAt = task.message.notBefore ?? now + Math.max(0, task.delayMs ?? 0);
+  const delayMs = Math.max(0, dueAt - now);
   // Past Cloud Tasks' horizon the task is a hop: it arrives early, and the handler sends it on.
-  const message = delayMs > HOP_MS ? { ...task.message, notBefore: now + delayMs } : task.message;
+  // The last hop carries no due time: it runs when Cloud Tasks delivers it.
+  const message = { ...task.message, notBefore: delayMs > HOP_MS ? dueAt : undefined };
   const body = encodeTaskMessage(message);
   const url = config.serviceUrl + WORKFLOW_ROUTES[task.kind];
   const headers = { ...task.headers, 'Content-Type': 'application/json' };
