@@ -90,7 +90,7 @@ export default withWorkflow(withCloudTasks(nextConfig));
 `);
     const instrumentation = read('instrumentation.ts');
     expect(instrumentation).toContain(
-      "    registerDeferred();\n  }\n  // The Workflow SDK's World is Cloud Tasks (next-cloud-tasks/workflow) in this process, a standalone build\n",
+      "    registerDeferred({ manifest });\n  }\n  // The Workflow SDK's World is Cloud Tasks (next-cloud-tasks/workflow) in this process, a standalone build\n",
     );
     expect(instrumentation).toContain(
       "  if (process.env.NEXT_RUNTIME === 'nodejs') {\n    const { registerWorkflowWorld } = await import('next-cloud-tasks/workflow');\n    await registerWorkflowWorld();\n  }\n}\n",

@@ -82,6 +82,10 @@ describe('an app as create-next-app makes it (app/, TypeScript, next.config.ts)'
     expect(read('instrumentation.ts')).toContain(
       "if (process.env.NEXT_RUNTIME === 'nodejs') {\n    const { registerDeferred } = await import('next-cloud-tasks/next');",
     );
+    // The route's manifest goes to registerDeferred, so defer() refuses an unknown function at the call.
+    expect(read('instrumentation.ts')).toContain(
+      "    const { manifest } = await import('@/app/_tasks/manifest');\n    registerDeferred({ manifest });\n  }",
+    );
     expect(read('.gitignore')).toBe("/node_modules\n/.next/\n\n# next-cloud-tasks: the local emulator's state\n.cloud-tasks-emulator/\n");
     expect(read('next.config.ts')).toContain('export default withCloudTasks(nextConfig);');
 
@@ -131,6 +135,7 @@ describe('src/ layouts and import paths', () => {
       'queue.yaml': 'created',
     });
     expect(read(`src/${ROUTE}`)).toContain("from '@/app/_tasks/manifest'");
+    expect(read('src/instrumentation.ts')).toContain("await import('@/app/_tasks/manifest')");
     expect(existsSync(join(dir, 'instrumentation.ts'))).toBe(false);
   });
 
@@ -150,6 +155,7 @@ describe('src/ layouts and import paths', () => {
     )![1];
     expect(specifier).toBe('../../../../_tasks/manifest');
     expect(existsSync(`${resolve(dirname(join(dir, ROUTE)), specifier)}.ts`)).toBe(true);
+    expect(read('instrumentation.ts')).toContain("await import('./app/_tasks/manifest')");
   });
 
   test('a JavaScript app gets .js files, without type annotations, and a next.config.mjs when it has none', () => {
@@ -187,7 +193,7 @@ describe('existing instrumentation', () => {
     makeApp({ 'instrumentation.ts': 'export const onRequestError = () => {};\n' });
     initApp(dir);
     expect(read('instrumentation.ts')).toMatch(
-      /^export const onRequestError = \(\) => \{\};\n\nexport async function register\(\) \{\n[\s\S]*registerDeferred\(\);/,
+      /^export const onRequestError = \(\) => \{\};\n\nexport async function register\(\) \{\n[\s\S]*registerDeferred\(\{ manifest \}\);/,
     );
   });
 
@@ -259,6 +265,9 @@ describe('files the user has: never overwritten', () => {
     expect(read(ROUTE)).toContain('"mine"');
     expect(read('app/_tasks/manifest.ts')).toBe('export const tasks = [];\n');
     expect(existsSync(join(dir, 'app/_tasks/example.ts'))).toBe(false);
+    // No `manifest` to import: registerDeferred() without one, and the app still builds.
+    expect(read('instrumentation.ts')).toContain('    registerDeferred();\n');
+    expect(read('instrumentation.ts')).not.toContain('_tasks/manifest');
     const report = formatInitReport(result);
     expect(report).toContain(`${ROUTE}: Make it serve tasks:`);
     expect(report).toContain('export const manifest = createManifest([sayHello]);');

@@ -43,14 +43,25 @@ export function wrapNextConfig(text: string): EditResult {
   return { kind: 'edited', text: applySplices(text, [...wrapInCall(source, exported, CONFIG_WRAPPER), addImportLine(source, importLine)]) };
 }
 
-/** The lines init puts in `register()`, indented by `indent`. Kept as this repo's instrumentation.ts has them. */
-export function registerDeferredBlock(indent = '  ', q = "'"): string {
+/**
+ * The lines init puts in `register()`, indented by `indent`. Kept as this repo's instrumentation.ts
+ * has them. With `manifestImport` (the module the task route imports its manifest from), defer()
+ * refuses a function the route does not serve, at the call instead of at delivery.
+ */
+export function registerDeferredBlock(indent = '  ', q = "'", manifestImport?: string): string {
+  const manifest = manifestImport
+    ? [
+        `  // The task route's manifest: defer() then refuses a function missing from it, at the call.`,
+        `  const { manifest } = await import(${q}${manifestImport}${q});`,
+        `  registerDeferred({ manifest });`,
+      ]
+    : [`  registerDeferred();`];
   return [
     `// next-cloud-tasks: checks the adapter's configuration at start and answers tasks in flight at SIGTERM.`,
     `// Node.js only: importing inside the check keeps Node-only code out of the Edge bundle.`,
     `if (process.env.NEXT_RUNTIME === ${q}nodejs${q}) {`,
     `  const { registerDeferred } = await import(${q}next-cloud-tasks/next${q});`,
-    `  registerDeferred();`,
+    ...manifest,
     `}`,
   ]
     .map((line) => indent + line)
@@ -58,14 +69,14 @@ export function registerDeferredBlock(indent = '  ', q = "'"): string {
 }
 
 /** A whole instrumentation file, for an app that has none. */
-export function instrumentationFile(): string {
+export function instrumentationFile(manifestImport?: string): string {
   return [
     '/**',
     ' * Next.js calls `register()` once when a server starts, before it serves requests',
     ' * (https://nextjs.org/docs/app/api-reference/file-conventions/instrumentation).',
     ' */',
     'export async function register() {',
-    registerDeferredBlock(),
+    registerDeferredBlock('  ', "'", manifestImport),
     '}',
     '',
   ].join('\n');
@@ -75,7 +86,7 @@ export function instrumentationFile(): string {
  * instrumentation (.ts, .js): the registerDeferred() block goes first in an exported `register()`
  * (made async when it is a plain function without a return type), or a `register()` is appended.
  */
-export function addRegisterDeferred(text: string): EditResult {
+export function addRegisterDeferred(text: string, manifestImport?: string): EditResult {
   if (text.includes('registerDeferred')) return { kind: 'unchanged' };
   const source = parseSource(text);
   if (!source) return NOT_PARSED;
@@ -86,7 +97,7 @@ export function addRegisterDeferred(text: string): EditResult {
       const returns = text.slice(returnType.start, returnType.end).replace(/^:\s*/, '').trim();
       return { kind: 'manual', reason: `its register() is not async (returns ${returns}), and init will not change its type` };
     }
-    const block = registerDeferredBlock(bodyIndent(source, register), source.quote);
+    const block = registerDeferredBlock(bodyIndent(source, register), source.quote, manifestImport);
     return { kind: 'edited', text: applySplices(text, prependToFunction(source, register, block)) };
   }
   if (exportsName(source, 'register') || /\bexport\b[^\n]*\bregister\b/.test(text)) {
@@ -94,7 +105,10 @@ export function addRegisterDeferred(text: string): EditResult {
   }
   const separator = text.endsWith('\n') || !text ? '' : '\n';
   const q = source.quote;
-  return { kind: 'edited', text: `${text}${separator}\nexport async function register() {\n${registerDeferredBlock('  ', q)}\n}\n` };
+  return {
+    kind: 'edited',
+    text: `${text}${separator}\nexport async function register() {\n${registerDeferredBlock('  ', q, manifestImport)}\n}\n`,
+  };
 }
 
 /** The .gitignore lines init adds. */

@@ -135,19 +135,24 @@ function queueYamlStep(layout: AppLayout, warnings: string[]): InitStep {
   return { file, action: 'unchanged', what: 'your queues, kept' };
 }
 
-function instrumentationStep(layout: AppLayout): InitStep {
+/**
+ * instrumentation: registerDeferred() in register(), given the task route's manifest when the app
+ * has one that exports it (`withManifest`), so defer() refuses an unknown function at the call.
+ */
+function instrumentationStep(layout: AppLayout, withManifest: boolean): InitStep {
   const base = layout.srcDir ? `${layout.srcDir}/instrumentation` : 'instrumentation';
   const existing = firstExisting(
     layout.dir,
     ['ts', 'js', 'mjs'].map((ext) => `${base}.${ext}`),
   );
+  const file = existing ?? `${base}.${layout.ext}`;
+  const manifestImport = withManifest ? layout.importPath(`${layout.appDir}/${TASKS_DIR}/manifest`, file) : undefined;
   if (!existing) {
-    const file = `${base}.${layout.ext}`;
-    writeNew(join(layout.dir, file), instrumentationFile());
+    writeNew(join(layout.dir, file), instrumentationFile(manifestImport));
     return { file, action: 'created', what: 'register() calls registerDeferred() at server start' };
   }
-  const manual = `Add to the start of its \`export async function register()\`:\n${indent(registerDeferredBlock(''))}`;
-  return editStep(layout, existing, addRegisterDeferred, 'registerDeferred() added to register()', manual);
+  const manual = `Add to the start of its \`export async function register()\`:\n${indent(registerDeferredBlock('', "'", manifestImport))}`;
+  return editStep(layout, existing, (text) => addRegisterDeferred(text, manifestImport), 'registerDeferred() added to register()', manual);
 }
 
 function gitignoreStep(layout: AppLayout): InitStep {
@@ -187,11 +192,15 @@ export function initApp(dir: string, options: InitOptions = {}): InitResult {
   // Before any file is written: without the SDK there is nothing to wire.
   if (options.workflow) installedWorkflowVersion(layout);
   const warnings: string[] = [];
+  const manifest = manifestSteps(layout);
   const steps = [
     routeStep(layout),
-    ...manifestSteps(layout),
+    ...manifest,
     queueYamlStep(layout, warnings),
-    instrumentationStep(layout),
+    instrumentationStep(
+      layout,
+      manifest.every((step) => step.action !== 'skipped'),
+    ),
     gitignoreStep(layout),
     nextConfigStep(layout),
     ...(options.dockerfile ? dockerSteps(layout) : []),
