@@ -34,7 +34,7 @@ export const WORLD_MODULE = 'next-cloud-tasks/workflow';
  * chosen (a bundler would fail on the one the app has not installed), and the SDK's runtime,
  * which every workflow route and instrumentation would otherwise each bundle again.
  */
-export const WORKFLOW_EXTERNALS = ['@workflow/world-local', '@workflow/world-postgres', '@workflow/core', '@workflow/world-vercel'];
+const WORKFLOW_EXTERNALS = ['@workflow/world-local', '@workflow/world-postgres', '@workflow/core', '@workflow/world-vercel'];
 
 /** `serverExternalPackages` gains the workflow externals (added when absent, merged into an array literal); a string says why not. */
 function externalsSplice(source: ParsedSource, exported: ExportedValue): Splice | string | undefined {

@@ -35,7 +35,7 @@ export const MANAGED_JOB_FIELDS = [
 ] as const;
 export type JobField = (typeof MANAGED_JOB_FIELDS)[number];
 
-export type JobFieldChange = FieldChange<JobField>;
+type JobFieldChange = FieldChange<JobField>;
 
 const UTC_NAMES = new Set(['', 'utc', 'etc/utc', 'gmt', 'etc/gmt', 'etc/universal', 'universal', 'etc/zulu', 'zulu']);
 const sameZone = (a: string, b: string) => a === b || (UTC_NAMES.has(a.toLowerCase()) && UTC_NAMES.has(b.toLowerCase()));
@@ -56,7 +56,7 @@ export function describeCronTarget(target: CronJobTarget): string {
 }
 
 /** A body for display: the function and arguments it runs, or its size. */
-export function describeBody(body: string | undefined): string {
+function describeBody(body: string | undefined): string {
   if (!body) return '(none)';
   try {
     const envelope = decodeEnvelope(Buffer.from(body, 'base64'));
@@ -99,7 +99,7 @@ function diffJob(desired: SchedulerJobSettings, live: LiveJob): JobFieldChange[]
 }
 
 /** One line of what a job does and when: a plan's `create`. */
-export function describeJob(job: SchedulerJobSettings): string {
+function describeJob(job: SchedulerJobSettings): string {
   const r = job.retryConfig;
   const target =
     job.httpTarget.httpMethod === 'POST' && job.httpTarget.body

@@ -18,9 +18,8 @@ import type { BatchMethod, OperationRecord } from './operation-resource.js';
 import type { Store } from './store.js';
 import { parseView } from './task-resource.js';
 import type { TasksService } from './tasks-service.js';
+import { BATCH_LIMITS } from '../contract/limits.js';
 
-export const MAX_BATCH_CREATE = 100;
-export const MAX_BATCH_DELETE = 1000;
 const OPERATION_KEPT_MS = 24 * 3600_000;
 /** (google.api.field_info).format = UUID4. */
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -47,7 +46,7 @@ export class BatchTasks {
 
   /** BatchCreateTasks: `requests` are CreateTaskRequests ({ parent?, task, responseView? }). */
   create(queueName: string, requests: unknown, requestId: unknown, api: string): OperationRecord {
-    const list = items(requests, MAX_BATCH_CREATE, CLOUD_TASKS_ERRORS.batchCreateEmpty, CLOUD_TASKS_ERRORS.batchCreateTooMany);
+    const list = items(requests, BATCH_LIMITS.createTasks, CLOUD_TASKS_ERRORS.batchCreateEmpty, CLOUD_TASKS_ERRORS.batchCreateTooMany);
     const queue = this.service.getQueue(queueName);
     const asked = list.map((request) => {
       const { parent, task, responseView } = (request ?? {}) as { parent?: unknown; task?: unknown; responseView?: unknown };
@@ -79,7 +78,7 @@ export class BatchTasks {
 
   /** BatchDeleteTasks: `names` are full task names of the queue. */
   delete(queueName: string, names: unknown, requestId: unknown, api: string): OperationRecord {
-    const list = items(names, MAX_BATCH_DELETE, CLOUD_TASKS_ERRORS.batchDeleteEmpty, CLOUD_TASKS_ERRORS.batchDeleteTooMany);
+    const list = items(names, BATCH_LIMITS.deleteNames, CLOUD_TASKS_ERRORS.batchDeleteEmpty, CLOUD_TASKS_ERRORS.batchDeleteTooMany);
     this.service.getQueue(queueName);
     return this.once('BatchDeleteTasks', queueName, requestId, api, list.length, (_startMs, failed) => {
       this.store.transaction(() =>

@@ -37,7 +37,7 @@ const STATES = { SUCCEEDED: 2, PARTIALLY_SUCCEEDED: { BatchCreateTasks: 5, Batch
 
 const typeUrl = (api: string, message: string) => `type.googleapis.com/google.cloud.tasks.${api}.${message}`;
 
-export function operationState(operation: OperationRecord): 'SUCCEEDED' | 'PARTIALLY_SUCCEEDED' {
+function operationState(operation: OperationRecord): 'SUCCEEDED' | 'PARTIALLY_SUCCEEDED' {
   return Object.keys(operation.failed).length ? 'PARTIALLY_SUCCEEDED' : 'SUCCEEDED';
 }
 

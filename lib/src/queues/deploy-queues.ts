@@ -2,7 +2,7 @@
  * queue.yaml deployed to Cloud Tasks with the deploy core: plan, apply, check, and the plan's
  * text and Markdown. What `next-cloud-tasks queues plan|apply|check` runs, for a program's use.
  */
-import { applyDeployPlan, type AppliedAction, type ApplyResult } from '../deploy/apply.js';
+import { applyDeployPlan, type ApplyResult } from '../deploy/apply.js';
 import { runDeploy, type DeployOptions, type DeployResult } from '../deploy/deploy.js';
 import { planDeploy, type DeployPlan, type DeployPlanItem, type PlanOptions } from '../deploy/plan.js';
 import { renderDeploy, type FormatOptions } from '../deploy/render-plan.js';
@@ -16,7 +16,6 @@ export type QueueAdmin = DeployAdmin<CloudTasksQueueSettings, LiveQueue>;
 export type QueuePlanItem = DeployPlanItem<CloudTasksQueueSettings, LiveQueue, QueueField>;
 export type QueuePlan = DeployPlan<QueuePlanItem>;
 export type QueueApplyResult = ApplyResult<QueueField>;
-export type QueueAppliedAction = AppliedAction<QueueField>;
 export type QueueDeployResult = DeployResult<CloudTasksQueueSettings, LiveQueue, QueueField>;
 
 const desiredQueues = (file: QueueFile) =>
