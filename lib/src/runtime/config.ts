@@ -169,13 +169,14 @@ function handlerSettings(options: CloudTasksOptions, env: Env, problems: Problem
   };
 }
 
-function fail(purpose: string, problems: Problems): ConfigError {
+/** One error for every problem: `heading`, then one problem per line; its `variables` name each setting once. */
+export function problemsError(heading: string, problems: readonly ConfigProblem[]): ConfigError {
   const lines = problems.map((p) => `  - ${p.message}`).join('\n');
-  return new ConfigError(
-    problems.map((p) => p.variable),
-    `The Cloud Tasks adapter cannot ${purpose}; fix these settings:\n${lines}`,
-  );
+  return new ConfigError([...new Set(problems.map((p) => p.variable))], `${heading}:\n${lines}`);
 }
+
+const fail = (purpose: string, problems: Problems) =>
+  problemsError(`The Cloud Tasks adapter cannot ${purpose}; fix these settings`, problems);
 
 /** The settings for `options` in `env`. Never throws: problems are data, errors are values. */
 export function resolveSettings(options: CloudTasksOptions, env: Env): Settings {

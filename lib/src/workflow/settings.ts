@@ -8,7 +8,7 @@
  */
 import { ENV, envText, isInvalid, onCloudRun, readEnv, type Env, type EnvVariable } from '../contract/env.js';
 import { ConfigError } from '../contract/errors.js';
-import type { ConfigProblem } from '../runtime/config.js';
+import { problemsError, type ConfigProblem } from '../runtime/config.js';
 import { currentSettings } from '../runtime/settings.js';
 
 export type StorageSettings = { kind: 'postgres'; connectionString: string } | { kind: 'local'; dataDir: string };
@@ -80,10 +80,7 @@ export function readWorldSettings(env: Env = process.env): WorldSettings {
   const problems: ConfigProblem[] = [];
   const settings = worldSettings(env, problems);
   if (problems.length) {
-    throw new ConfigError(
-      problems.map((p) => p.variable),
-      `The Cloud Tasks workflow World cannot run; fix these environment variables:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
-    );
+    throw problemsError('The Cloud Tasks workflow World cannot run; fix these environment variables', problems);
   }
   return settings;
 }

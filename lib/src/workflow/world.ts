@@ -8,8 +8,7 @@
  * it from instrumentation.ts) instead of on its first workflow.
  */
 import type { World } from '@workflow/world';
-import { ConfigError } from '../contract/errors.js';
-import type { ConfigProblem } from '../runtime/config.js';
+import { problemsError, type ConfigProblem } from '../runtime/config.js';
 import { currentSettings } from '../runtime/settings.js';
 import { queueCatalog } from '../runtime/queue-catalog.js';
 import { lazyStore } from './lazy-store.js';
@@ -58,12 +57,7 @@ export function createCloudTasksWorld(): World {
      */
     async start() {
       const problems = listProblems();
-      if (problems.length) {
-        throw new ConfigError(
-          [...new Set(problems.map((p) => p.variable))],
-          `The Cloud Tasks workflow World cannot start; fix these:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
-        );
-      }
+      if (problems.length) throw problemsError('The Cloud Tasks workflow World cannot start; fix these', problems);
       if (worldSettings().storage.kind === 'postgres') await loadPostgresPackage();
     },
 
