@@ -55,7 +55,9 @@ function toResponse(response: http.IncomingMessage, body: Buffer): Response {
   const status = response.statusCode ?? 500;
   // A 204 or 304 has no body, and the Response constructor refuses one.
   const empty = status === 204 || status === 304 || body.length === 0;
-  return new Response(empty ? null : body, { status, statusText: response.statusMessage, headers });
+  // A Buffer's memory is an ArrayBuffer (maybe Node's shared pool), never a SharedArrayBuffer; Response copies the view.
+  const bytes = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length);
+  return new Response(empty ? null : bytes, { status, statusText: response.statusMessage, headers });
 }
 
 /**
