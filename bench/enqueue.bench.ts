@@ -38,7 +38,7 @@ async function main() {
   const { noop } = await import('@/app/_tasks/demo');
   const { createCloudTasksClient } = await import('@/lib/src/contract/cloud-tasks-client');
   const { PassThroughClient } = await import('google-auth-library');
-  // The adapter's own client (Node's fetch), so the ratio is the adapter's own cost...
+  // The adapter's own client (node:http, httpFetch), so the ratio is the adapter's own cost...
   const client = await createCloudTasksClient(host);
   // ...and, for information, a client as a hand-rolled wrapper would make it (gaxios' default fetch).
   const defaultClient = await createCloudTasksClient(host, { authClient: new PassThroughClient() });

@@ -12,7 +12,7 @@ import { PassThroughClient } from 'google-auth-library';
 import { createManifest, defer, deferrable, getTaskContext } from 'next-cloud-tasks';
 import { startEmulator, type EmulatorHandle } from 'next-cloud-tasks/emulator';
 import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transport';
-import { lateFetch } from '@/lib/src/contract/late-fetch';
+import { httpFetch } from '@/lib/src/contract/http-fetch';
 import { resetTokenVerifier } from '@/lib/src/handle/verify-token';
 import { applyTestOptions } from 'next-cloud-tasks/testing';
 import { startHandlerServer, type HandlerServer } from '../helpers/handler-server';
@@ -63,7 +63,7 @@ const TRANSPORTS = {
     apiEndpoint: emulator.host,
     port: emulator.port,
     protocol: 'http',
-    authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never),
+    authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: httpFetch } } as never),
   }),
   'gRPC (fallback: false)': () => ({
     fallback: false,

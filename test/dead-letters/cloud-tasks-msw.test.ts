@@ -19,7 +19,7 @@ import { createCloudTasksTransport } from '@/lib/src/enqueue/cloud-tasks-transpo
 import { encodeEnvelope } from '@/lib/src/contract/envelope';
 import { createTaskQueueStub, setupTestOptions } from 'next-cloud-tasks/testing';
 import { cloudTasksRestHandlers, googleCertsHandler } from 'next-cloud-tasks/testing/msw';
-import { lateFetch } from '@/lib/src/contract/late-fetch';
+import { httpFetch } from '@/lib/src/contract/http-fetch';
 import { createSigningKey, signIdToken } from '@/lib/src/testing/oidc-tokens';
 import { runDeadLetters } from './support/run-dead-letters';
 
@@ -55,7 +55,7 @@ const cloud = createTaskQueueStub({ manifest, queues: { path: FIXTURE }, config:
 const key = createSigningKey();
 const server = setupServer(googleCertsHandler([key]), ...cloudTasksRestHandlers(cloud));
 
-const passThrough = () => new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never);
+const passThrough = () => new PassThroughClient({ transporterOptions: { fetchImplementation: httpFetch } } as never);
 /** The production sink and transport, in REST mode without credentials (msw stands in for Google). */
 const restTransport = createCloudTasksTransport({ clientOptions: { fallback: true, authClient: passThrough() } as never });
 const sink = cloudTasksDeadLetterSink({ config: enqueueConfig, transport: restTransport });

@@ -1,6 +1,6 @@
 import { PassThroughClient } from 'google-auth-library';
 import type { CommandIo } from '@/lib/src/cli/command-failure';
-import { lateFetch } from '@/lib/src/contract/late-fetch';
+import { httpFetch } from '@/lib/src/contract/http-fetch';
 
 /** What the deploy commands (queues, cron, dead-letters) take besides argv: their io, and options for their API client. */
 interface DeployCommandIo extends CommandIo {
@@ -22,7 +22,7 @@ export async function runCommand<Extra extends object>(
   const err: string[] = [];
   const authClient = env.CLOUD_TASKS_EMULATOR_HOST
     ? undefined
-    : new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never);
+    : new PassThroughClient({ transporterOptions: { fetchImplementation: httpFetch } } as never);
   const code = await command(argv, {
     ...extra,
     env,

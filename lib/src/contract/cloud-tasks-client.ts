@@ -1,21 +1,27 @@
 import type { CloudTasksClient, v2beta3 } from '@google-cloud/tasks';
 import { splitHostPort } from './host-port.js';
-import { lateFetch } from './late-fetch.js';
+import { httpFetch } from './http-fetch.js';
 
 export type CloudTasksClientOptions = NonNullable<ConstructorParameters<typeof CloudTasksClient>[0]>;
 /** The v2beta3 client: BatchCreateTasks, BatchDeleteTasks and a task's own retry settings live only there. */
 export type CloudTasksBetaClient = v2beta3.CloudTasksClient;
 
-/** How to reach `emulatorHost` (plain HTTP, no credentials), or nothing for Google's endpoint. */
-async function emulatorOptions(emulatorHost: string | undefined): Promise<CloudTasksClientOptions> {
-  if (!emulatorHost) return {};
+/**
+ * How to reach `emulatorHost` (plain HTTP, no credentials), or Google's endpoint with the
+ * credentials google-auth-library finds. Either way the REST calls go through httpFetch
+ * (node:http, whose first request is cheap in a server that already serves with it), not
+ * the global fetch (the emulator's before) nor gaxios' node-fetch (Google's before).
+ */
+async function endpointOptions(emulatorHost: string | undefined): Promise<CloudTasksClientOptions> {
+  const transporterOptions = { fetchImplementation: httpFetch };
+  if (!emulatorHost) return { clientOptions: { transporterOptions } } as CloudTasksClientOptions;
   const { PassThroughClient } = await import('google-auth-library');
   const { host, port } = splitHostPort(emulatorHost);
   return {
     apiEndpoint: host,
     port,
     protocol: 'http',
-    authClient: new PassThroughClient({ transporterOptions: { fetchImplementation: lateFetch } } as never),
+    authClient: new PassThroughClient({ transporterOptions } as never),
   } as CloudTasksClientOptions;
 }
 
@@ -35,7 +41,7 @@ export async function createCloudTasksClient(
   options: CloudTasksClientOptions = {},
 ): Promise<CloudTasksClient> {
   const { CloudTasksClient } = await import('@google-cloud/tasks');
-  return new CloudTasksClient({ fallback: true, ...(await emulatorOptions(emulatorHost)), ...options } as CloudTasksClientOptions);
+  return new CloudTasksClient({ fallback: true, ...(await endpointOptions(emulatorHost)), ...options } as CloudTasksClientOptions);
 }
 
 /**
@@ -53,7 +59,7 @@ export async function createCloudTasksBetaClient(
   const { v2beta3 } = await import('@google-cloud/tasks');
   const client = new v2beta3.CloudTasksClient({
     fallback: 'rest',
-    ...(await emulatorOptions(emulatorHost)),
+    ...(await endpointOptions(emulatorHost)),
     ...options,
   } as CloudTasksClientOptions);
   decodeOperationsOnce(client);

@@ -5,6 +5,7 @@ import {
   type CloudTasksBetaClient,
   type CloudTasksClientOptions,
 } from '../contract/cloud-tasks-client.js';
+import { compileTaskMessages } from '../contract/compile-task-messages.js';
 import { isRpcCode, readGoogleApiError, RPC_CODE } from '../contract/google-errors.js';
 import { parseTaskName, queuePath } from '../contract/names.js';
 import { type CreateTaskRequest, type CreatedTask, type TaskTransport } from '../contract/transport.js';
@@ -48,12 +49,13 @@ function sharedClient<V extends Version>(version: V, emulatorHost: string | unde
 }
 
 /**
- * Imports `@google-cloud/tasks` (~200-400 ms: gax, protobufjs, the protos) and builds the shared
- * client, with no network call: its stub, credentials and connection are made by the first
- * request (registerDeferred calls this at start, so the first defer() skips the import).
+ * Imports `@google-cloud/tasks` (~200-400 ms: gax, protobufjs, the protos), builds the shared
+ * client and compiles the messages a CreateTask carries, with no network call: its stub,
+ * credentials and connection are made by the first request (registerDeferred calls this at
+ * start, so the first defer() skips the import and the compiling).
  */
 export async function loadCloudTasksClient(emulatorHost: string | undefined): Promise<void> {
-  await sharedClient('v2', emulatorHost);
+  compileTaskMessages(await sharedClient('v2', emulatorHost));
 }
 
 /** The production transport (and, with `emulatorHost`, the emulator's): one client per API version, made on first use and reused. */

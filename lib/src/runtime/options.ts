@@ -47,8 +47,9 @@ export interface CloudTasksOptions {
   /** After SIGTERM, how long tasks in flight may finish before a retryable 503. Env `DEFERRED_SHUTDOWN_GRACE_MS`. @default 8000 */
   shutdownGraceMs?: number;
   /**
-   * Load and build the Cloud Tasks client in `registerDeferred()`, before the server takes
-   * requests, without any network call: the first `defer()` then skips the ~200-400 ms import.
+   * Load and build the Cloud Tasks client in `registerDeferred()`, and compile the messages a
+   * CreateTask carries, before the server takes requests, without any network call: the first
+   * `defer()` then skips the ~200-400 ms import and the compiling.
    * `false` on a service that only runs tasks saves that start-up time and memory.
    * Env `DEFERRED_PREWARM` (`on` / `off`). @default true
    */
