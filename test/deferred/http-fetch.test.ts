@@ -91,6 +91,16 @@ describe('httpFetch', () => {
     expect(await (await httpFetch(`${base}/x`)).json()).toEqual({ zipped: true });
   });
 
+  test('a gzip answer cut short rejects, instead of waiting for the rest', async () => {
+    answer = (_req, res) => {
+      const zipped = gzipSync('{"zipped":true}'.repeat(1000));
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': zipped.length });
+      res.write(zipped.subarray(0, 20));
+      setTimeout(() => res.destroy(), 20);
+    };
+    await expect(httpFetch(`${base}/cut`)).rejects.toThrow();
+  });
+
   test('an aborted call rejects with the signal’s reason, as fetch does', async () => {
     answer = () => {}; // never answers
     await expect(httpFetch(`${base}/slow`, { signal: AbortSignal.timeout(50) })).rejects.toMatchObject({ name: 'TimeoutError' });

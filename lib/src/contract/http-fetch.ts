@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
 /** What gaxios hands a `fetchImplementation`: fetch's init, plus node-fetch's `agent` (google-gax sets one, gaxios one for a proxy or a client certificate). */
@@ -42,7 +42,8 @@ async function requestBody(
 async function readBody(response: http.IncomingMessage): Promise<Buffer> {
   const encoding = String(response.headers['content-encoding'] ?? '').toLowerCase();
   const decoder = DECODERS[encoding];
-  const stream = decoder ? response.pipe(decoder()) : response;
+  // pipeline, not pipe: an answer cut short fails the decoder too, instead of leaving it waiting.
+  const stream = decoder ? pipeline(response, decoder(), () => {}) : response;
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -87,7 +88,7 @@ export async function httpFetch(input: string | URL | Request, init: HttpFetchIn
     });
     // As fetch does, an aborted call rejects with the signal's reason (a deadline's TimeoutError).
     const fail = (error: unknown) => reject(init.signal?.aborted ? init.signal.reason : error);
-    request.once('error', fail);
+    request.on('error', fail);
     request.once('response', (response) => {
       readBody(response).then((bytes) => resolve(toResponse(response, bytes)), fail);
     });
