@@ -1,8 +1,7 @@
 /**
  * What the dispatch path keeps between tasks so that thousands a second cost little each: the
- * signed OIDC token (headers built without a promise once it is signed), the target policy's
- * verdict per host, and the recent outcomes tests wait for. Each must behave exactly as the work
- * it saves.
+ * signed OIDC token, the target policy's verdict per host, and the recent outcomes tests wait
+ * for. Each must behave exactly as the work it saves.
  */
 import { EventEmitter } from 'node:events';
 import { createLocalJWKSet, jwtVerify } from 'jose';
@@ -37,16 +36,12 @@ describe('attempt headers', () => {
   const signer = OidcSigner.load(store);
   afterAll(() => store.close());
 
-  test('the first dispatch for an audience waits for the signature; the next ones get the same token at once, and it verifies', async () => {
-    const first = buildHeaders(task('a', 'https://app.example.com'), {}, signer, undefined);
-    expect(first).toBeInstanceOf(Promise);
-    const firstHeaders = await first;
-    const second = buildHeaders(task('b', 'https://app.example.com'), {}, signer, undefined);
-    expect(second).not.toBeInstanceOf(Promise);
-    const secondHeaders = second as Record<string, string>;
-    expect(secondHeaders.Authorization).toBe(firstHeaders.Authorization);
-    expect(secondHeaders['X-CloudTasks-TaskName']).toBe('b');
-    const { payload } = await jwtVerify(secondHeaders.Authorization.replace(/^Bearer /, ''), createLocalJWKSet(signer.jwks() as never), {
+  test('dispatches for one audience share one signed token, and it verifies', async () => {
+    const first = await buildHeaders(task('a', 'https://app.example.com'), {}, signer, undefined);
+    const second = await buildHeaders(task('b', 'https://app.example.com'), {}, signer, undefined);
+    expect(second.Authorization).toBe(first.Authorization);
+    expect(second['X-CloudTasks-TaskName']).toBe('b');
+    const { payload } = await jwtVerify(second.Authorization.replace(/^Bearer /, ''), createLocalJWKSet(signer.jwks() as never), {
       issuer: EMULATOR_ISSUER,
       audience: 'https://app.example.com',
     });
@@ -55,7 +50,7 @@ describe('attempt headers', () => {
 
   test('another audience gets its own token, signed for it', async () => {
     const headers = await buildHeaders(task('c', 'https://other.example.com'), {}, signer, undefined);
-    const again = buildHeaders(task('a', 'https://app.example.com'), {}, signer, undefined) as Record<string, string>;
+    const again = await buildHeaders(task('a', 'https://app.example.com'), {}, signer, undefined);
     expect(headers.Authorization).not.toBe(again.Authorization);
     await expect(
       jwtVerify(headers.Authorization.replace(/^Bearer /, ''), createLocalJWKSet(signer.jwks() as never), {
@@ -66,10 +61,11 @@ describe('attempt headers', () => {
 
   test('a token near its expiry is not handed out again: the dispatch signs a new one', async () => {
     const audience = 'https://expiry.example.com';
-    await signer.sign(audience, EMAIL);
-    expect(signer.signedToken(audience, EMAIL)).toBeDefined();
+    const now = Date.now();
+    const token = await signer.sign(audience, EMAIL, now);
+    expect(await signer.sign(audience, EMAIL, now + 49 * 60_000)).toBe(token);
     // 51 minutes later: less than the 10-minute margin is left of the hour.
-    expect(signer.signedToken(audience, EMAIL, Date.now() + 51 * 60_000)).toBeUndefined();
+    expect(await signer.sign(audience, EMAIL, now + 51 * 60_000)).not.toBe(token);
   });
 });
 

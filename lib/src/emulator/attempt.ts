@@ -40,16 +40,13 @@ export interface AttemptResult {
 const DETAIL_BYTES = 2048;
 const ABORTED: AttemptResult = { reason: 'ABORTED', detail: 'the emulator stopped during the attempt' };
 
-/**
- * The attempt's headers: at once when the OIDC token is signed already (the common case: one token
- * serves every task of an audience for most of an hour), else a promise (jose signs asynchronously).
- */
-export function buildHeaders(
+/** The attempt's headers; a promise, since the OIDC token is signed asynchronously (jose). */
+export async function buildHeaders(
   task: DispatchedTask,
   previous: { status?: number; reason?: string },
   signer: OidcSigner,
   body: Buffer | undefined,
-): Record<string, string> | Promise<Record<string, string>> {
+): Promise<Record<string, string>> {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(task.headers)) if (!isReplacedAtDispatch(key)) headers[key] = value;
   Object.assign(
@@ -67,20 +64,14 @@ export function buildHeaders(
     ),
     { 'Content-Length': String(body?.length ?? 0) },
   );
+  if (task.oidcToken) {
+    // As Google does: the audience defaults to the task's full URL.
+    const audience = task.oidcToken.audience ?? task.url;
+    headers.Authorization = `Bearer ${await signer.sign(audience, task.oidcToken.serviceAccountEmail)}`;
+  }
   // A queue-level OAuth token (httpTarget.oauthToken, never set with an OIDC one): the emulator's stand-in.
-  const oauth = task.oauthToken && `Bearer ${emulatorOAuthToken(task.oauthToken.serviceAccountEmail)}`;
-  const authorized = (bearer: string | undefined) => {
-    if (bearer) headers.Authorization = bearer;
-    if (oauth) headers.Authorization = oauth;
-    return headers;
-  };
-  if (!task.oidcToken) return authorized(undefined);
-  // As Google does: the audience defaults to the task's full URL.
-  const audience = task.oidcToken.audience ?? task.url;
-  const email = task.oidcToken.serviceAccountEmail;
-  const signed = signer.signedToken(audience, email);
-  if (signed !== undefined) return authorized(`Bearer ${signed}`);
-  return signer.sign(audience, email).then((token) => authorized(`Bearer ${token}`));
+  if (task.oauthToken) headers.Authorization = `Bearer ${emulatorOAuthToken(task.oauthToken.serviceAccountEmail)}`;
+  return headers;
 }
 
 export interface AttemptHandle {

@@ -16,7 +16,7 @@ const REUSE_MARGIN_SECONDS = 600;
 export class OidcSigner {
   readonly kid: string;
   private readonly publicKey: KeyObject;
-  private readonly cache = new Map<string, { token: Promise<string>; exp: number; signed?: string }>();
+  private readonly cache = new Map<string, { token: Promise<string>; exp: number }>();
 
   private constructor(private readonly privateKey: KeyObject) {
     this.publicKey = createPublicKey(privateKey);
@@ -54,23 +54,10 @@ export class OidcSigner {
       exp: now + TOKEN_LIFETIME_SECONDS,
     };
     const token = signRs256IdToken(claims, this.kid, this.privateKey);
-    const entry: { token: Promise<string>; exp: number; signed?: string } = { token, exp: claims.exp };
-    this.cache.set(key, entry);
-    token.then(
-      (signed) => (entry.signed = signed),
-      // A failed signature is not kept: the next dispatch signs again.
-      () => this.cache.get(key) === entry && this.cache.delete(key),
-    );
+    this.cache.set(key, { token, exp: claims.exp });
+    // A failed signature is not kept: the next dispatch signs again.
+    token.catch(() => this.cache.get(key)?.token === token && this.cache.delete(key));
     return token;
-  }
-
-  /**
-   * The token `sign` would give now, when it is signed already (undefined otherwise: call sign).
-   * Lets a dispatch build its headers without a promise: thousands of tasks a second share one token.
-   */
-  signedToken(audience: string, email: string, nowMs = Date.now()): string | undefined {
-    const cached = this.cache.get(`${audience}\n${email}`);
-    return cached?.signed !== undefined && cached.exp - Math.floor(nowMs / 1000) > REUSE_MARGIN_SECONDS ? cached.signed : undefined;
   }
 
   /** `{ kid: PEM }`, the format of https://www.googleapis.com/oauth2/v1/certs. */
