@@ -1,5 +1,7 @@
 import { EnvelopeDecodeError, EnvelopeEncodeError } from 'next-cloud-tasks';
 import { decodeEnvelope, encodeEnvelope } from '@/lib/src/contract/envelope';
+import { isPlainJson } from '@/lib/src/contract/plain-json';
+import { SuperJSON } from 'superjson';
 
 test('Dates, Maps, Sets, BigInt, undefined and nested objects survive a round trip', () => {
   const args = [
@@ -61,3 +63,46 @@ test.each([[{ constructor: 'x' }], [{ nested: { prototype: 1 } }], [JSON.parse('
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   },
 );
+
+describe('plain data is encoded without superjson, byte for byte as superjson writes it', () => {
+  const superjsonText = (args: unknown[], meta: { enqueuedAt: number; scheduledAt?: number }) =>
+    new SuperJSON().stringify({ v: 1, fn: 'f', args, ...meta });
+  const shared = { a: 1 };
+  const text = (args: unknown[], meta: { enqueuedAt: number; scheduledAt?: number } = { enqueuedAt: 7 }) =>
+    new TextDecoder().decode(encodeEnvelope('f', args, meta));
+
+  test.each<[string, unknown[]]>([
+    ['no arguments', []],
+    ['strings, numbers, booleans and null', ['ada', 0, 1.5, -3, 1e21, 5e-324, true, false, null, '', '\ud800 lone surrogate', 'é ✓ 😀']],
+    ['nested objects and arrays', [{ user: { id: 'u1', tags: ['a', 'b'], n: [[1], [2, { x: null }]] } }, [], {}]],
+    ['keys in insertion and integer order', [{ b: 1, 2: 'two', a: 3, 1: 'one', 'a-b': 4 }]],
+    ['an equal but distinct object twice', [{ a: 1 }, { a: 1 }]],
+  ])('%s', (_what, args) => {
+    expect(isPlainJson(args)).toBe(true);
+    expect(text(args)).toBe(superjsonText(args, { enqueuedAt: 7 }));
+    expect(text(args, { enqueuedAt: 7, scheduledAt: 9 })).toBe(superjsonText(args, { enqueuedAt: 7, scheduledAt: 9 }));
+  });
+
+  // What superjson annotates still goes through superjson: the meta that restores it is written.
+  test.each<[string, unknown[]]>([
+    ['undefined', [undefined]],
+    ['-0', [-0]],
+    ['NaN and the infinities', [NaN, Infinity, -Infinity]],
+    ['one object reached twice', [shared, { again: shared }]],
+    ['a Date deep inside plain data', [{ list: [{ when: new Date(0) }] }]],
+  ])('%s', (_what, args) => {
+    expect(isPlainJson(args)).toBe(false);
+    expect(text(args)).toBe(superjsonText(args, { enqueuedAt: 7 }));
+    expect(text(args)).toContain('"meta"');
+    expect(decodeEnvelope(encodeEnvelope('f', args, { enqueuedAt: 7 })).args).toEqual(args);
+  });
+
+  // Shapes the fast path leaves to superjson without being sure it would annotate them.
+  test.each<[string, unknown[]]>([
+    ['a hole in an array', [[1, , 3]]],
+    ['a null-prototype object', [Object.assign(Object.create(null), { a: 1 })]],
+  ])('%s', (_what, args) => {
+    expect(isPlainJson(args)).toBe(false);
+    expect(text(args)).toBe(superjsonText(args, { enqueuedAt: 7 }));
+  });
+});

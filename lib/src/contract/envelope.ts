@@ -2,6 +2,7 @@ import { SuperJSON } from 'superjson';
 import { DeferredError } from './errors.js';
 import type { RetryConfig } from './queue-settings.js';
 import { classIdsOf, standInClass, unregisteredClassMessage } from './envelope-classes.js';
+import { isPlainJson } from './plain-json.js';
 
 /**
  * The body of every deferred task: which function to run and its arguments.
@@ -97,7 +98,8 @@ export function encodeEnvelope(
   if (meta.retry) envelope.retry = meta.retry;
   let text: string;
   try {
-    text = serializer.stringify(envelope);
+    // Plain data needs none of superjson's annotations: the same text, without its walk.
+    text = isPlainJson(envelope) ? JSON.stringify({ json: envelope }) : serializer.stringify(envelope);
   } catch (error) {
     // superjson refuses keys named constructor, prototype or __proto__ (a prototype-pollution
     // guard), and such an object could not be decoded safely by the handler either.

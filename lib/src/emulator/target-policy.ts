@@ -102,8 +102,20 @@ const notFound = (message: string) => Object.assign(new Error(message), { code: 
 
 const shorten = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
 
+/** How many hosts' verdicts refuseUrl keeps: a dev setup has a handful; a flood of names only costs the check again. */
+const VERDICTS_KEPT = 1000;
+
+type Verdict = 'allowed' | 'never' | 'not-allowed';
+
 export class TargetPolicy {
   private readonly allowed: ReadonlySet<string>;
+  /**
+   * refuseUrl's verdict per URL hostname: it depends on the host alone and the policy never
+   * changes, and working it out again (BlockList checks, each making SocketAddress objects) was
+   * ~10 us of every dispatch. The addresses a name resolves to are still checked at each
+   * connection (lookup), where DNS may have changed.
+   */
+  private readonly verdicts = new Map<string, Verdict>();
 
   /**
    * `allowedHosts`: extra hosts, as given to the flag (normalized and checked here).
@@ -118,20 +130,32 @@ export class TargetPolicy {
 
   /** Why the emulator will not send to `url`, or undefined if it may (a name's addresses are checked at delivery). */
   refuseUrl(url: URL): string | undefined {
+    const verdict = this.verdictFor(url.hostname);
+    if (verdict === 'allowed') return undefined;
     const host = bareHost(url.hostname);
     const shown = shorten(url.href);
-    if (isNever(host)) {
+    if (verdict === 'never') {
       return (
         `${shown} targets ${host}, a link-local or cloud metadata address: the emulator never sends there, ` +
         `even when named with ${ALLOW_TARGET_HOST_FLAG}, since a task carries its headers and OIDC token`
       );
     }
-    if (this.allowed.has(host) || isLoopbackAddress(host) || isLoopbackName(host)) return undefined;
     return (
       `${shown} targets ${host}, which is not loopback: the emulator sends tasks (with their headers and OIDC token) ` +
       `only to loopback and to hosts you name. Start it with ${ALLOW_TARGET_HOST_FLAG} ${host} ` +
       `(or ${ALLOWED_HOSTS_ENV}=${host}) to let it send there`
     );
+  }
+
+  private verdictFor(hostname: string): Verdict {
+    let verdict = this.verdicts.get(hostname);
+    if (verdict) return verdict;
+    const host = bareHost(hostname);
+    if (isNever(host)) verdict = 'never';
+    else verdict = this.allowed.has(host) || isLoopbackAddress(host) || isLoopbackName(host) ? 'allowed' : 'not-allowed';
+    if (this.verdicts.size >= VERDICTS_KEPT) this.verdicts.clear();
+    this.verdicts.set(hostname, verdict);
+    return verdict;
   }
 
   /** Why `host` may not be reached at `address` (what DNS said at delivery), or undefined. */

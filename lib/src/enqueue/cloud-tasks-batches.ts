@@ -33,8 +33,8 @@ export function taskMessage(request: CreateTaskRequest) {
       url: request.url,
       httpMethod: 'POST' as const,
       headers: request.headers,
-      // A Buffer: the REST client takes a string body as base64 already.
-      body: Buffer.from(request.body),
+      // A Buffer (a view, not a copy): the REST client takes a string body as base64 already.
+      body: Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
       oidcToken: request.oidcToken,
     },
     ...(retry && { retryConfig: retryConfigMessage(retry) }),

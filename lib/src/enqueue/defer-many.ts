@@ -2,9 +2,11 @@
  * `deferMany(fn, calls)`: many tasks of one function, in Cloud Tasks' BatchCreateTasks calls of up
  * to 100 tasks of one queue (App Engine's `Queue.add(tasks)`).
  *
- * 1. Every call is checked as `defer()` checks it (the same prepareTask), before any network call:
+ * 1. Every call is checked as `defer()` checks it (the same buildTask), before any network call:
  *    one refused call refuses them all, naming its index. What the check keeps is the batch plan
- *    (each call's queue and size), not the tasks: they are built again when their batch goes.
+ *    (each call's queue and size), not the tasks: they are built again when their batch goes,
+ *    without the checks they already passed. Building is synchronous and plain data skips
+ *    superjson's walk (contract/plain-json.ts), so building twice costs ~5 us a task.
  * 2. Batches go `parallelism` at a time, each built just before it is sent, its big payloads
  *    offloaded then: the requests and bodies in memory are bounded by the parallelism, whatever
  *    the length of the list.
@@ -29,8 +31,9 @@ import { inParallel } from './in-parallel.js';
 import { batchesUnavailable } from './batch-retry.js';
 import {
   announceTask,
+  buildTask,
   forgetPayload,
-  prepareTask,
+  usesAmbientTrace,
   writePayload,
   type PrepareContext,
   type PreparedTask,
@@ -44,13 +47,13 @@ interface PlannedBatch {
 }
 
 /** Checks every call (as defer() would) and groups them into batches: at most 100 tasks and 8 MiB of one queue each. */
-async function planBatches(calls: readonly TaskCall[], context: PrepareContext): Promise<PlannedBatch[]> {
+function planBatches(calls: readonly TaskCall[], context: PrepareContext, ambient: string | undefined): PlannedBatch[] {
   const batches: PlannedBatch[] = [];
   const open = new Map<string, PlannedBatch & { bytes: number }>();
   for (let index = 0; index < calls.length; index++) {
     let task: PreparedTask;
     try {
-      task = await prepareTask(calls[index], context);
+      task = buildTask(calls[index], context, ambient);
     } catch (error) {
       throw new InvalidCallError(index, error);
     }
@@ -88,6 +91,8 @@ interface FanOut {
   transport: TaskTransport;
   config: EnqueueConfig;
   context: PrepareContext;
+  /** The calling request's traceparent, read once for the whole fan-out. */
+  ambient: string | undefined;
   items: DeferManyItem[];
   /** Queues whose batches the endpoint does not serve: their tasks go one by one. */
   unbatched: Set<string>;
@@ -101,8 +106,8 @@ async function sendBatch(batch: PlannedBatch, run: FanOut): Promise<void> {
   const ready: { index: number; task: PreparedTask }[] = [];
   for (const index of batch.indexes) {
     try {
-      const task = await prepareTask(run.calls[index], run.context);
-      await writePayload(task, config);
+      const task = buildTask(run.calls[index], run.context, run.ambient);
+      if (task.offload) await writePayload(task, config);
       ready.push({ index, task });
     } catch (error) {
       items[index] = { ok: false, error: error as Error };
@@ -131,7 +136,7 @@ async function sendBatch(batch: PlannedBatch, run: FanOut): Promise<void> {
       announceTask(task, outcome.name);
     } else {
       items[index] = { ok: false, error: outcome.error };
-      await forgetPayload(task, config);
+      if (task.offload) await forgetPayload(task, config);
     }
   }
 }
@@ -160,16 +165,18 @@ export async function deferMany<Args extends unknown[]>(
   }
   const { calls: list, parallelism } = readCalls(fn.deferredId, calls, options);
   const { transport, config } = enqueueRuntime();
-  let ambient: Promise<string | undefined> | undefined;
-  // The calling request's trace, read once for the whole fan-out.
+  // The calling request's trace, read once for the whole fan-out (and only if a call uses it).
+  const ambient = list.some((call) => usesAmbientTrace(call.options)) ? await traceparentForTask({}) : undefined;
   // queue.yaml as it is now, for every call: one fan-out sees one version of it.
-  const context: PrepareContext = { config, ambientTrace: () => (ambient ??= traceparentForTask({})), queues: queueCatalog() };
-  const batches = await planBatches(list, context);
+  const context: PrepareContext = { config, queues: queueCatalog() };
+  const batches = planBatches(list, context, ambient);
   const run: FanOut = {
     calls: list,
     transport,
     config,
-    context,
+    // planBatches checked every call: the second build of each skips the checks.
+    context: { ...context, checked: true },
+    ambient,
     items: new Array(list.length),
     unbatched: new Set(),
     missingQueues: new Map(),

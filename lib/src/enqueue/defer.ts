@@ -6,7 +6,6 @@ import { withTransportRetries } from './batch-retry.js';
 import type { DeferrableFunction } from '../runtime/registry.js';
 import type { DeferOptions } from './task-options.js';
 import type { CarriedArgs } from '../contract/carried.js';
-import { traceparentForTask } from '../runtime/trace.js';
 import type { CreatedTask, TaskTransport } from '../contract/transport.js';
 import { announceTask, forgetPayload, prepareTask, writePayload } from './prepare-task.js';
 
@@ -51,7 +50,7 @@ export async function loadEnqueueClient(): Promise<void> {
 /** defer()'s work once its function is checked: the call prepared (every check), its payload written if offloaded, then the task. */
 async function enqueueTask(functionId: string, args: unknown[], options: DeferOptions): Promise<string> {
   const { transport, config } = enqueueRuntime();
-  const task = await prepareTask({ functionId, args, options }, { config, ambientTrace: () => traceparentForTask({}) });
+  const task = await prepareTask({ functionId, args, options }, { config });
   await writePayload(task, config);
   let created: CreatedTask;
   try {

@@ -10,7 +10,7 @@
  * add errors too. The names made here are random hex, which Google recommends; set
  * DEFERRED_ENQUEUE_ATTEMPTS=1 to send unnamed tasks and never retry instead.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CloudTasksError, TaskAlreadyExistsError } from '../contract/errors.js';
 import { RPC_CODE } from '../contract/google-errors.js';
 import { OPTION_DEFAULTS } from '../runtime/options.js';
@@ -42,9 +42,13 @@ export const DEFAULT_ENQUEUE_RETRY = {
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 } satisfies EnqueueRetryOptions;
 
-/** A random task id: 32 hex digits, no sequential prefix (what Google advises for named tasks). */
+/**
+ * A random task id: 32 hex digits (a v4 UUID's, 122 of them random), no sequential prefix (what
+ * Google advises for named tasks). randomUUID draws from Node's cached entropy; randomBytes(16)
+ * called the kernel once per task, ~5 us each, which a fan-out of 10,000 tasks felt.
+ */
 export function randomTaskId(): string {
-  return randomBytes(16).toString('hex');
+  return randomUUID().replaceAll('-', '');
 }
 
 /** The gRPC code of an error worth another try (UNAVAILABLE, DEADLINE_EXCEEDED), else undefined. */

@@ -16,7 +16,7 @@ import { queueCatalog, type QueueCatalog } from '../runtime/queue-catalog.js';
 import { envelopeSerializer } from '../runtime/class-registry.js';
 import { checkDeferCall } from './check-call.js';
 import { currentSettings } from '../runtime/settings.js';
-import { traceparentForTask } from '../runtime/trace.js';
+import { traceparentForTask, validTraceparent } from '../runtime/trace.js';
 import { forgetOffload, offloadEnvelope, planOffload, type OffloadedEnvelope } from './offload-payload.js';
 import { resolveTaskOptions, type DeferOptions } from './task-options.js';
 import { resolveTaskRetry } from './task-retry.js';
@@ -40,13 +40,16 @@ export interface PreparedTask {
 
 export interface PrepareContext {
   config: EnqueueConfig;
-  /** The calling request's traceparent, for calls whose options and headers set none. */
-  ambientTrace: () => Promise<string | undefined>;
   /**
    * queue.yaml's queues, read once by the caller: reading them stats the file (queue.yaml is
    * reloaded when it changes), which at four reads a call was deferMany's biggest cost.
    */
   queues?: QueueCatalog;
+  /**
+   * The calls were all checked by an earlier buildTask of this context (deferMany's first
+   * pass, before any network call): building a task again skips checkDeferCall's walk.
+   */
+  checked?: boolean;
 }
 
 function sizeOf(body: Uint8Array, url: string, headers: Record<string, string>): number {
@@ -55,26 +58,39 @@ function sizeOf(body: Uint8Array, url: string, headers: Record<string, string>):
   return size;
 }
 
-/** The caller's trace rides on the task (unless its own headers set one), so the handler's logs show under the request that deferred it. */
-async function traceparentOf(options: DeferOptions, headers: Record<string, string>, context: PrepareContext) {
-  if (Object.keys(headers).some((key) => key.toLowerCase() === 'traceparent')) return undefined;
-  return options.traceparent !== undefined ? traceparentForTask(options) : context.ambientTrace();
+/** The trace a call's task carries when it sets none of its own: the calling request's, read by the caller. */
+export function usesAmbientTrace(options: DeferOptions): boolean {
+  // Options that are not an object are resolveTaskOptions' to refuse, with the error that says so.
+  return typeof options === 'object' && options !== null && options.traceparent === undefined && !hasTraceHeader(options.headers ?? {});
 }
 
-/** Checks one call and builds its task, without any network call; throws what `defer()` throws for it. */
-export async function prepareTask({ functionId, args, options }: TaskCall, context: PrepareContext): Promise<PreparedTask> {
+const hasTraceHeader = (headers: Record<string, string>) => Object.keys(headers).some((key) => key.toLowerCase() === 'traceparent');
+
+/** The caller's trace rides on the task (unless its own headers set one), so the handler's logs show under the request that deferred it. */
+function traceparentOf(options: DeferOptions, headers: Record<string, string>, ambient: string | undefined): string | undefined {
+  if (hasTraceHeader(headers) || options.traceparent === false) return undefined;
+  return options.traceparent !== undefined ? validTraceparent(options.traceparent) : ambient;
+}
+
+/**
+ * Checks one call and builds its task, without any network call or await; throws what `defer()`
+ * throws for it. `ambient`: the calling request's traceparent, for a call that `usesAmbientTrace`.
+ * Synchronous, so a fan-out's thousands of calls cost no promise each (under Next.js, every
+ * promise also carries the request's async context).
+ */
+export function buildTask({ functionId, args, options }: TaskCall, context: PrepareContext, ambient: string | undefined): PreparedTask {
   const { config } = context;
   const now = Date.now();
   const task = resolveTaskOptions(options, functionId, now);
   // The function (in the manifest), the queue (in queue.yaml, not a dead-letter queue), each argument (it travels).
   const queues = context.queues ?? queueCatalog();
-  checkDeferCall(functionId, args, task.queue, queues);
+  if (!context.checked) checkDeferCall(functionId, args, task.queue, queues);
   const retry = resolveTaskRetry(options.retry, queues.get(task.queue)!.retryConfig);
 
   const meta: EnvelopeMeta & { enqueuedAt: number } = { enqueuedAt: now, scheduledAt: task.scheduleTime?.getTime(), retry };
   let body: Uint8Array = encodeEnvelope(functionId, args, meta, envelopeSerializer());
   const url = config.serviceUrl + task.path;
-  const traceparent = await traceparentOf(options, task.headers, context);
+  const traceparent = traceparentOf(options, task.headers, ambient);
   // The body is JSON: Cloud Tasks sets no Content-Type of its own.
   const headers = { ...task.headers, ...(traceparent ? { traceparent } : {}), 'Content-Type': 'application/json' };
   let size = sizeOf(body, url, headers);
@@ -105,6 +121,11 @@ export async function prepareTask({ functionId, args, options }: TaskCall, conte
     ...(retry ? { retry } : {}),
   };
   return { request, functionId, size, ...(offload ? { offload } : {}) };
+}
+
+/** `buildTask` with the calling request's trace read first, when the call uses it: defer()'s way. */
+export async function prepareTask(call: TaskCall, context: PrepareContext): Promise<PreparedTask> {
+  return buildTask(call, context, usesAmbientTrace(call.options) ? await traceparentForTask({}) : undefined);
 }
 
 /** Writes an offloaded envelope to the bucket (nothing to do for a task that carries its own). */
