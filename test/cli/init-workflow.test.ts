@@ -119,14 +119,15 @@ export default withWorkflow(withCloudTasks(nextConfig));
     expect(files()).toEqual(before);
   });
 
-  test("the app's proxy gets the workflow routes excluded from its matcher; a second run leaves it", () => {
+  test("the app's proxy gets the task and workflow routes excluded from its matcher; a second run leaves it", () => {
     makeApp({ 'proxy.ts': PROXY });
     const result = initApp(dir, { workflow: true });
     expect(stepsOf(result)).toContain('updated proxy.ts');
-    expect(read('proxy.ts')).toBe(PROXY.replace('(?!api|', '(?!.well-known/workflow/|api|'));
-    // init's own check (task deliveries to /_ah/queue/) still warns about the same matcher: it says what to merge.
-    expect(result.warnings).toEqual([expect.stringContaining('_ah/queue/')]);
-    expect(initApp(dir, { workflow: true }).steps.find((step) => step.file === 'proxy.ts')?.action).toBe('unchanged');
+    // init's own edit (task deliveries to /_ah/queue/), then --workflow's, in the same list.
+    expect(read('proxy.ts')).toBe(PROXY.replace('(?!api|', '(?!.well-known/workflow/|_ah/queue/|api|'));
+    expect(result.warnings).toEqual([]);
+    const again = initApp(dir, { workflow: true }).steps.filter((step) => step.file === 'proxy.ts');
+    expect(again.map((step) => step.action)).toEqual(['unchanged', 'unchanged']);
   });
 
   test.each([
@@ -138,7 +139,9 @@ export default withWorkflow(withCloudTasks(nextConfig));
     ],
   ])('a proxy with %s is left alone, with what to do by hand', (_name, proxy, reason) => {
     makeApp({ 'middleware.ts': proxy });
-    const step = initApp(dir, { workflow: true }).steps.find((s) => s.file === 'middleware.ts')!;
+    // init's own step for the task URLs, then --workflow's: both leave it, each saying what to add.
+    const [tasks, step] = initApp(dir, { workflow: true }).steps.filter((s) => s.file === 'middleware.ts');
+    expect(tasks).toEqual(expect.objectContaining({ action: 'skipped', manual: expect.stringContaining('_ah/queue/') }));
     expect(step).toEqual(
       expect.objectContaining({
         action: 'skipped',
@@ -152,7 +155,8 @@ export default withWorkflow(withCloudTasks(nextConfig));
   test('a matcher that does not reach the workflow routes is unchanged', () => {
     const proxy = "export function proxy() {}\nexport const config = { matcher: ['/dashboard/:path*'] };\n";
     makeApp({ 'proxy.ts': proxy });
-    expect(initApp(dir, { workflow: true }).steps.find((s) => s.file === 'proxy.ts')?.action).toBe('unchanged');
+    const steps = initApp(dir, { workflow: true }).steps.filter((s) => s.file === 'proxy.ts');
+    expect(steps.map((step) => step.action)).toEqual(['unchanged', 'unchanged']);
   });
 });
 

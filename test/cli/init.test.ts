@@ -305,13 +305,33 @@ describe('files the user has: never overwritten', () => {
   });
 });
 
-test('a proxy whose matcher catches the task URLs: init says so and prints the matcher to merge', () => {
-  makeApp({
-    'proxy.ts': "export function proxy() {}\nexport const config = { matcher: ['/((?!api|_next/static|_next/image|favicon.ico).*)'] };\n",
+describe("the app's proxy", () => {
+  test('a matcher that catches the task URLs gets _ah/queue/ excluded; a second run leaves it', () => {
+    const source =
+      "export function proxy() {}\nexport const config = { matcher: ['/((?!api|_next/static|_next/image|favicon.ico).*)'] };\n";
+    makeApp({ 'proxy.ts': source });
+    const result = initApp(dir);
+    expect(actions(result)['proxy.ts']).toBe('updated');
+    expect(read('proxy.ts')).toBe(source.replace('(?!api|', '(?!_ah/queue/|api|'));
+    expect(leftToDo(result)).toBe(false);
+    expect(actions(initApp(dir))['proxy.ts']).toBe('unchanged');
   });
-  const result = initApp(dir);
-  expect(leftToDo(result)).toBe(true);
-  expect(formatInitReport(result)).toContain('matcher: "/((?!_ah/queue/|api|_next/static|_next/image|favicon.ico).*)"');
+
+  test('a proxy without a matcher is left alone: init prints the matcher to add, and exit code 1', () => {
+    makeApp({ 'middleware.ts': 'export function middleware() {}\n' });
+    const result = initApp(dir);
+    expect(actions(result)['middleware.ts']).toBe('skipped');
+    expect(read('middleware.ts')).toBe('export function middleware() {}\n');
+    expect(leftToDo(result)).toBe(true);
+    expect(formatInitReport(result)).toContain(
+      "export const config = { matcher: ['/((?!_ah/queue/|_next/static|_next/image|favicon.ico).*)'] };",
+    );
+  });
+
+  test('a matcher that does not reach the task URLs is unchanged', () => {
+    makeApp({ 'proxy.ts': "export function proxy() {}\nexport const config = { matcher: ['/dashboard/:path*'] };\n" });
+    expect(actions(initApp(dir))['proxy.ts']).toBe('unchanged');
+  });
 });
 
 describe('not an app init can set up', () => {

@@ -1,7 +1,7 @@
 /**
  * The edits `next-cloud-tasks init` makes to files the app already has: next.config wrapped with
  * withCloudTasks, registerDeferred() merged into instrumentation's register(), lines added to
- * .gitignore. Each is a pure function of the file's text, so it is tested without a disk. The
+ * .gitignore, the task URLs excluded from the proxy's matcher. Each is a pure function of the file's text, so it is tested without a disk. The
  * modules are parsed (source-edits.ts); a file that does not parse, or a form these do not
  * recognise, is left alone: the result says what to add by hand instead.
  */
@@ -16,7 +16,9 @@ import {
   parseSource,
   prependToFunction,
   wrapInCall,
+  type Splice,
 } from './source-edits.js';
+import { matcherCatches, TASK_PATH } from './proxy-check.js';
 
 /** What an edit did: the new text, nothing (already there), or what the user must do by hand. */
 export type EditResult = { kind: 'edited'; text: string } | { kind: 'unchanged' } | { kind: 'manual'; reason: string };
@@ -145,3 +147,32 @@ export function setStandaloneOutput(text: string): EditResult {
   }
   return { kind: 'edited', text: applySplices(text, [output.add(`${source.quote}standalone${source.quote}`)]) };
 }
+
+/**
+ * proxy.ts / middleware.ts: each matcher that catches `path` gets `exclusion` first in its
+ * `(?!...)` list (as create-next-app's and Next's examples write them). A matcher without such a
+ * list, or no matcher, is left to the user, with `routes` named in the reason.
+ */
+export function excludeFromMatcher(text: string, path: string, exclusion: string, routes: string): EditResult {
+  const matcher = /matcher\s*:\s*(\[[\s\S]*?\]|'[^']*'|"[^"]*"|`[^`]*`)/.exec(text);
+  if (!matcher) return { kind: 'manual', reason: `it has no matcher, so it runs on every request, ${routes} included` };
+  const listStart = matcher.index + matcher[0].length - matcher[1].length;
+  const splices: Splice[] = [];
+  for (const literal of matcher[1].matchAll(/'([^']*)'|"([^"]*)"|`([^`]*)`/g)) {
+    const raw = literal[1] ?? literal[2] ?? literal[3];
+    if (!matcherCatches(raw.replace(/\\\\/g, '\\'), path)) continue;
+    const lookahead = raw.indexOf('(?!');
+    if (lookahead < 0) {
+      return { kind: 'manual', reason: `its matcher ${JSON.stringify(raw)} catches ${path} and has no (?!...) list to exclude it in` };
+    }
+    splices.push({ at: listStart + literal.index + 1 + lookahead + 3, insert: `${exclusion}|` });
+  }
+  return splices.length ? { kind: 'edited', text: applySplices(text, splices) } : { kind: 'unchanged' };
+}
+
+/**
+ * The task URLs (`/_ah/queue/`) out of the proxy's matcher. A typical auth proxy answers Cloud
+ * Tasks' POST with a redirect to /login: the handler never runs and the task dead-letters. The
+ * task route checks its caller itself (the OIDC token), so the proxy has nothing to add there.
+ */
+export const excludeTaskRoutes = (text: string) => excludeFromMatcher(text, TASK_PATH, '_ah/queue/', 'the task URLs (/_ah/queue/)');

@@ -8,8 +8,7 @@
 import { WORKFLOW_ROUTES } from '../contract/workflow-message.js';
 import { parseQueueYaml } from '../queues/parse.js';
 import { DEFAULT_FLOW_QUEUE, DEFAULT_STEP_QUEUE } from '../workflow/settings.js';
-import { matcherCatches } from './proxy-check.js';
-import type { EditResult } from './init-edits.js';
+import { excludeFromMatcher, type EditResult } from './init-edits.js';
 import {
   addImportLine,
   applySplices,
@@ -160,26 +159,8 @@ const WORKFLOW_PATH = WORKFLOW_ROUTES.step;
 const WORKFLOW_EXCLUSION = '.well-known/workflow/';
 
 /**
- * proxy.ts / middleware.ts: each matcher that catches the workflow routes gets
- * `.well-known/workflow/` in its `(?!...)` exclusions (as create-next-app's and Next's examples
- * write them). A redirect to a login page there would fail every flow and step task, and the
- * webhook route must stay public. A matcher without such a list, or no matcher, is left to the user.
+ * proxy.ts / middleware.ts: the workflow routes (`/.well-known/workflow/`) out of its matcher. A
+ * redirect to a login page there would fail every flow and step task, and the webhook route must
+ * stay public.
  */
-export function excludeWorkflowRoutes(text: string): EditResult {
-  const matcher = /matcher\s*:\s*(\[[\s\S]*?\]|'[^']*'|"[^"]*"|`[^`]*`)/.exec(text);
-  if (!matcher) return { kind: 'manual', reason: 'it has no matcher, so it runs on every request, the workflow routes included' };
-  const listStart = matcher.index + matcher[0].length - matcher[1].length;
-  const splices: Splice[] = [];
-  for (const literal of matcher[1].matchAll(/'([^']*)'|"([^"]*)"|`([^`]*)`/g)) {
-    const raw = literal[1] ?? literal[2] ?? literal[3];
-    if (!matcherCatches(raw.replace(/\\\\/g, '\\'), WORKFLOW_PATH)) continue;
-    const lookahead = raw.indexOf('(?!');
-    if (lookahead < 0)
-      return {
-        kind: 'manual',
-        reason: `its matcher ${JSON.stringify(raw)} catches ${WORKFLOW_PATH} and has no (?!...) list to exclude it in`,
-      };
-    splices.push({ at: listStart + literal.index + 1 + lookahead + 3, insert: `${WORKFLOW_EXCLUSION}|` });
-  }
-  return splices.length ? { kind: 'edited', text: applySplices(text, splices) } : { kind: 'unchanged' };
-}
+export const excludeWorkflowRoutes = (text: string) => excludeFromMatcher(text, WORKFLOW_PATH, WORKFLOW_EXCLUSION, 'the workflow routes');

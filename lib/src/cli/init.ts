@@ -10,7 +10,14 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseQueueYaml } from '../queues/parse.js';
-import { addGitignoreLines, addRegisterDeferred, instrumentationFile, registerDeferredBlock, wrapNextConfig } from './init-edits.js';
+import {
+  addGitignoreLines,
+  addRegisterDeferred,
+  excludeTaskRoutes,
+  instrumentationFile,
+  registerDeferredBlock,
+  wrapNextConfig,
+} from './init-edits.js';
 import { dockerSteps } from './init-dockerfile.js';
 import { detectAppLayout, InitError, type AppLayout } from './init-layout.js';
 import { editStep, firstExisting, indent, read, writeNew, type InitStep } from './init-steps.js';
@@ -26,7 +33,7 @@ import {
   TASKS_DIR,
 } from './init-templates.js';
 import { binCommand } from '../runtime/package-runner.js';
-import { findProxyMatcherProblem } from './proxy-check.js';
+import { findProxyFile, findProxyMatcherProblem } from './proxy-check.js';
 import { installedWorkflowVersion, workflowNextSteps, workflowSteps } from './init-workflow.js';
 
 export const INIT_USAGE = `Usage: next-cloud-tasks init [--dir <app folder>] [--dockerfile] [--workflow]
@@ -34,7 +41,8 @@ export const INIT_USAGE = `Usage: next-cloud-tasks init [--dir <app folder>] [--
 Adds next-cloud-tasks to the Next.js 16 app in this folder (or --dir): the task route
 (app/%5Fah/queue/deferred/[[...suffix]]/route.ts, or under src/app), a manifest with one example
 deferrable function (app/_tasks), a one-queue queue.yaml, registerDeferred() in instrumentation.ts,
-.cloud-tasks-emulator/ in .gitignore, and next.config wrapped with withCloudTasks(). Running it
+.cloud-tasks-emulator/ in .gitignore, next.config wrapped with withCloudTasks(), and _ah/queue/
+excluded from the matcher of proxy.ts (or middleware.ts) when it has one. Running it
 again changes nothing. A file that exists with other content is left alone, and init prints what
 to add to it by hand. package.json is not edited.
 
@@ -56,7 +64,7 @@ export interface InitResult {
   /** Whether the Workflow SDK was wired too (--workflow). */
   workflow?: boolean;
   steps: InitStep[];
-  /** Things init found and left for the user (a proxy matcher that catches task URLs, a queue.yaml without "default"). */
+  /** Things init found and left for the user (a queue.yaml without "default", or invalid). */
   warnings: string[];
 }
 
@@ -179,6 +187,18 @@ function nextConfigStep(layout: AppLayout): InitStep {
   return editStep(layout, existing, wrapNextConfig, 'the exported config wrapped with withCloudTasks()', manual);
 }
 
+/**
+ * proxy.ts (or middleware.ts), when the app has one: `_ah/queue/` added to its matcher's
+ * exclusions, so an auth proxy does not answer task deliveries; a form init does not edit is left
+ * alone, with the matcher to merge printed.
+ */
+function proxySteps(layout: AppLayout): InitStep[] {
+  const file = findProxyFile(layout.dir);
+  if (!file) return [];
+  const manual = findProxyMatcherProblem(layout.dir) ?? '';
+  return [editStep(layout, file, excludeTaskRoutes, 'its matcher lets task deliveries (/_ah/queue/) through', manual)];
+}
+
 export interface InitOptions {
   /** Also a Dockerfile for Cloud Run, a .dockerignore, and `output: 'standalone'` in next.config. */
   dockerfile?: boolean;
@@ -203,11 +223,10 @@ export function initApp(dir: string, options: InitOptions = {}): InitResult {
     ),
     gitignoreStep(layout),
     nextConfigStep(layout),
+    ...proxySteps(layout),
     ...(options.dockerfile ? dockerSteps(layout) : []),
     ...(options.workflow ? workflowSteps(layout) : []),
   ];
-  const proxyProblem = findProxyMatcherProblem(layout.dir);
-  if (proxyProblem) warnings.push(proxyProblem);
   return { layout, steps, warnings, workflow: options.workflow };
 }
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** A path a task is delivered to, for testing the proxy's matcher. */
-const TASK_PATH = '/_ah/queue/deferred/demo.task';
+export const TASK_PATH = '/_ah/queue/deferred/demo.task';
 const PROXY_FILES = ['proxy', 'middleware'].flatMap((name) =>
   ['', 'src/'].flatMap((dir) => ['ts', 'js', 'mjs', 'tsx'].map((ext) => `${dir}${name}.${ext}`)),
 );
