@@ -36,11 +36,25 @@ let pack: PackResult;
 const timed = <T extends { ms: number }>(label: string, result: T) => ((timings[label] = result.ms), result);
 const read = (file: string) => readFileSync(join(app, file), 'utf8');
 
+const AUTH_PROXY = `import { NextResponse, type NextRequest } from 'next/server';
+
+export function proxy(request: NextRequest) {
+  if (!request.cookies.has('session')) return NextResponse.redirect(new URL('/login', request.url));
+}
+
+export const config = {
+  matcher: ['/((?!api|login|_next/static|_next/image|favicon.ico).*)'],
+};
+`;
+
 beforeAll(() => {
   const started = Date.now();
   pack = packLib(work);
   timings.pack = Date.now() - started;
   scaffoldApp(app, appPackageJson(pack.tarball));
+  // The app's own auth proxy, as many apps have one: without init's matcher edit it would redirect
+  // every task delivery to /login, and the task tests below would fail.
+  writeFileSync(join(app, 'proxy.ts'), AUTH_PROXY);
   timed('npm install', runOk('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app }));
 }, 300_000);
 
@@ -85,6 +99,8 @@ test('npx next-cloud-tasks init sets the app up; a second run changes nothing', 
     expect(first.stdout).toContain(`created   ${file}`);
   }
   expect(first.stdout).toContain('updated   next.config.ts');
+  expect(first.stdout).toContain('updated   proxy.ts');
+  expect(read('proxy.ts')).toBe(AUTH_PROXY.replace('(?!api|', '(?!_ah/queue/|api|'));
   expect(first.stdout).toContain('npx next-cloud-tasks dev');
   expect(read('next.config.ts')).toContain('export default withCloudTasks(nextConfig);');
   expect(read('next.config.ts')).toContain('cacheComponents: true');
