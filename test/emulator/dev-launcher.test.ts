@@ -37,7 +37,9 @@ test('starts the emulator, then next dev pointed at it; SIGINT stops both', asyn
   const { child, appPort, emulatorPort, exited, output } = await launch('dev', ROOT);
   try {
     const deadline = Date.now() + 40_000;
-    while (!(await accepts(appPort)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    // next dev may listen before its first line has come through the launcher's pipe: wait for both.
+    const ready = async () => /\[next\] /.test(output()) && (await accepts(appPort));
+    while (!(await ready()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await accepts(appPort)).toBe(true);
     expect(output()).toContain(`[emulator] Cloud Tasks emulator listening on http://127.0.0.1:${emulatorPort}`);
     expect(output()).toContain(`CLOUD_TASKS_EMULATOR_HOST=127.0.0.1:${emulatorPort}`);
