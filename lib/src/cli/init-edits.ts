@@ -18,7 +18,7 @@ import {
   wrapInCall,
   type Splice,
 } from './source-edits.js';
-import { matcherCatches, TASK_PATH } from './proxy-check.js';
+import { matcherCatches, MATCHER_PROPERTY, STRING_LITERAL, TASK_PATH } from './proxy-check.js';
 
 /** What an edit did: the new text, nothing (already there), or what the user must do by hand. */
 export type EditResult = { kind: 'edited'; text: string } | { kind: 'unchanged' } | { kind: 'manual'; reason: string };
@@ -154,11 +154,11 @@ export function setStandaloneOutput(text: string): EditResult {
  * list, or no matcher, is left to the user, with `routes` named in the reason.
  */
 export function excludeFromMatcher(text: string, path: string, exclusion: string, routes: string): EditResult {
-  const matcher = /matcher\s*:\s*(\[[\s\S]*?\]|'[^']*'|"[^"]*"|`[^`]*`)/.exec(text);
+  const matcher = MATCHER_PROPERTY.exec(text);
   if (!matcher) return { kind: 'manual', reason: `it has no matcher, so it runs on every request, ${routes} included` };
   const listStart = matcher.index + matcher[0].length - matcher[1].length;
   const splices: Splice[] = [];
-  for (const literal of matcher[1].matchAll(/'([^']*)'|"([^"]*)"|`([^`]*)`/g)) {
+  for (const literal of matcher[1].matchAll(STRING_LITERAL)) {
     const raw = literal[1] ?? literal[2] ?? literal[3];
     if (!matcherCatches(raw.replace(/\\\\/g, '\\'), path)) continue;
     const lookahead = raw.indexOf('(?!');

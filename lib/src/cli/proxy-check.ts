@@ -13,11 +13,16 @@ const PROXY_FILES = ['proxy', 'middleware'].flatMap((name) =>
   ['', 'src/'].flatMap((dir) => ['ts', 'js', 'mjs', 'tsx'].map((ext) => `${dir}${name}.${ext}`)),
 );
 
+/** `matcher: ...` in a proxy's config: group 1 is its value, a list or one string. */
+export const MATCHER_PROPERTY = /matcher\s*:\s*(\[[\s\S]*?\]|'[^']*'|"[^"]*"|`[^`]*`)/;
+/** Each string literal in a matcher's value: its text is group 1, 2 or 3 (by quote). */
+export const STRING_LITERAL = /'([^']*)'|"([^"]*)"|`([^`]*)`/g;
+
 /** The matcher strings of `export const config = { matcher: ... }`, or undefined when there is none. */
 export function readMatchers(source: string): string[] | undefined {
-  const match = /matcher\s*:\s*(\[[\s\S]*?\]|'[^']*'|"[^"]*"|`[^`]*`)/.exec(source);
+  const match = MATCHER_PROPERTY.exec(source);
   if (!match) return undefined;
-  return [...match[1].matchAll(/'([^']*)'|"([^"]*)"|`([^`]*)`/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return [...match[1].matchAll(STRING_LITERAL)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
 /** Next's matchers are path-to-regexp patterns; `:name*`, `:name+` and `:name` are what apps use. */
@@ -38,10 +43,10 @@ export function excludeTaskPaths(matcher: string): string {
   return matcher.includes('(?!') ? matcher.replace('(?!', '(?!_ah/queue/|') : '/((?!_ah/queue/).*)';
 }
 
-/** A message naming the proxy file and the matcher to merge, or undefined when tasks get through. */
 /** The app's proxy (or middleware) file, relative to `appDir`, when it has one. */
 export const findProxyFile = (appDir: string) => PROXY_FILES.find((name) => existsSync(join(appDir, name)));
 
+/** A message naming the proxy file and the matcher to merge, or undefined when tasks get through. */
 export function findProxyMatcherProblem(appDir: string): string | undefined {
   const found = findProxyFile(appDir);
   if (!found) return undefined;
